@@ -1,0 +1,419 @@
+package dev.corral.node;
+
+import dev.corral.tree.Acls;
+import dev.corral.tree.DataTree;
+import dev.corral.tree.Invariants;
+import dev.corral.tree.SessionTable;
+import dev.corral.tree.Txn;
+import dev.corral.tree.TxnApplier;
+import dev.corral.tree.TxnEntry;
+import dev.corral.tree.TxnPreparer;
+import dev.corral.tree.TxnResult;
+import dev.corral.tree.WatchEvent;
+import dev.corral.tree.WatchTable;
+import dev.corral.tree.Zxid;
+import dev.corral.wire.AuthPacket;
+import dev.corral.wire.ConnectRequest;
+import dev.corral.wire.ConnectResponse;
+import dev.corral.wire.ErrorCode;
+import dev.corral.wire.Frames;
+import dev.corral.wire.Id;
+import dev.corral.wire.JuteInput;
+import dev.corral.wire.MalformedRecordException;
+import dev.corral.wire.OpCode;
+import dev.corral.wire.ReplyHeader;
+import dev.corral.wire.RequestHeader;
+import dev.corral.wire.WatcherEvent;
+import dev.corral.wire.Xid;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One Corral server's state machine: the tree, the sessions, the watches and the request pipeline of
+ * DESIGN.md (admission, preparer, replication, applier, replies). It is single-threaded and owns no
+ * thread, socket, file or clock: the shell feeds it events (a connection opened, a frame arrived, a
+ * connection closed, a tick) with the wall time, and carries out the {@link Output}s each event returns.
+ *
+ * <p>Invariants: txns are proposed and applied in increasing zxid order; a session's replies leave in
+ * the order of its requests, after the notifications of every txn applied before them.
+ */
+public final class Node {
+    private static final long PASSWORD_SECRET = 0xB3415C00L;
+
+    private final NodeConfig config;
+    private final DataTree tree = new DataTree();
+    private final SessionTable sessionTable = new SessionTable();
+    private final WatchTable watches = new WatchTable();
+    private final TxnPreparer preparer;
+    private final TxnApplier applier;
+    private final ReadProcessor reads;
+    private final Replication replication = new SoloReplication();
+    private final SessionTracker tracker;
+    private final ContainerReaper reaper;
+    private final Map<Long, ClientConnection> connections = new HashMap<>();
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final Effects effects = new Effects();
+    private long nextSessionId;
+    // Invariant: lastProposedZxid >= tree.lastProcessedZxid().
+    private long lastProposedZxid;
+    private long nowMs;
+
+    /** What waits for a proposed txn to be applied. */
+    private sealed interface InFlight {
+        record ClientWrite(Session session, PendingRequest request, Txn txn) implements InFlight {}
+
+        record CreateSession(Session session) implements InFlight {}
+
+        record ExpireSession(Session session) implements InFlight {}
+
+        record ServerOwn() implements InFlight {}
+    }
+
+    public Node(NodeConfig config) {
+        this.config = config;
+        this.preparer = new TxnPreparer(tree, config.extendedTypesEnabled());
+        this.applier = new TxnApplier(tree, sessionTable, watches);
+        this.reads = new ReadProcessor(tree, watches);
+        this.tracker = new SessionTracker(config.tickMs());
+        this.reaper = new ContainerReaper(config);
+        this.nowMs = config.bootWallMs();
+        long sessionIdBase = (config.bootWallMs() << 24) >>> 8;
+        this.nextSessionId = sessionIdBase | (config.serverId() << 56);
+    }
+
+    public DataTree tree() {
+        return tree;
+    }
+
+    public SessionTable sessionTable() {
+        return sessionTable;
+    }
+
+    public WatchTable watches() {
+        return watches;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public List<Output> onConnectionOpened(long connectionId, String remoteAddress, long wallMs) {
+        nowMs = wallMs;
+        Invariants.check(!connections.containsKey(connectionId), "connection %d opened twice", connectionId);
+        connections.put(connectionId, new ClientConnection(connectionId, remoteAddress));
+        return effects.drain();
+    }
+
+    /** A complete frame from a connection, without its 4-byte length prefix. */
+    public List<Output> onFrame(long connectionId, byte[] frame, long wallMs) {
+        nowMs = wallMs;
+        ClientConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            try {
+                JuteInput in = new JuteInput(frame);
+                if (!connection.connectReceived) {
+                    onConnect(connection, ConnectRequest.read(in));
+                } else {
+                    onRequest(connection, in);
+                }
+            } catch (MalformedRecordException e) {
+                closeConnection(connection, "malformed request: " + e.getMessage());
+            }
+            applyCommitted();
+        }
+        return effects.drain();
+    }
+
+    public List<Output> onConnectionClosed(long connectionId, long wallMs) {
+        nowMs = wallMs;
+        ClientConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            forget(connection);
+        }
+        applyCommitted();
+        return effects.drain();
+    }
+
+    /** One tick of the tick clock: sessions expire, containers and TTL nodes are reaped. */
+    public List<Output> onTick(long wallMs) {
+        nowMs = wallMs;
+        for (long sessionId : tracker.tick()) {
+            Session session = sessions.get(sessionId);
+            if (session != null && !session.closing) {
+                session.closing = true;
+                long zxid = nextZxid();
+                propose(zxid, sessionId, 0, preparer.prepareCloseSession(sessionId, zxid), new InFlight.ExpireSession(session));
+            }
+        }
+        for (String path : reaper.candidates(tracker.currentTick(), tree, wallMs)) {
+            long zxid = nextZxid();
+            propose(zxid, 0, 0, preparer.prepare(OpCode.DELETE_CONTAINER, path, 0, List.of(), zxid), new InFlight.ServerOwn());
+        }
+        applyCommitted();
+        return effects.drain();
+    }
+
+    private void onConnect(ClientConnection connection, ConnectRequest request) {
+        connection.connectReceived = true;
+        connection.readOnlyPresent = request.readOnlyPresent();
+        if (request.lastZxidSeen() > tree.lastProcessedZxid()) {
+            closeConnection(connection, "client has seen zxid " + Zxid.hex(request.lastZxidSeen()) + " but our last zxid is "
+                    + Zxid.hex(tree.lastProcessedZxid()));
+            return;
+        }
+        int timeoutMs = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), request.timeOut()));
+        if (request.sessionId() == 0) {
+            long sessionId = newSessionId();
+            Session session = new Session(sessionId, password(sessionId), timeoutMs);
+            sessions.put(sessionId, session);
+            attach(session, connection);
+            tracker.touch(sessionId, timeoutMs);
+            propose(nextZxid(), sessionId, 0, new Txn.CreateSession(sessionId, timeoutMs), new InFlight.CreateSession(session));
+            return;
+        }
+        Session session = sessions.get(request.sessionId());
+        if (session == null || session.closing || !session.established || !Arrays.equals(session.password, request.passwd())) {
+            effects.send(connection.connectionId, Frames.frame(out ->
+                    new ConnectResponse(0, 0, 0, new byte[16], false).write(out, connection.readOnlyPresent)));
+            closeConnection(connection, "invalid session 0x" + Long.toHexString(request.sessionId()) + ", probably expired");
+            return;
+        }
+        ClientConnection previous = connections.get(session.connectionId);
+        if (previous != null && previous != connection) {
+            closeConnection(previous, "session 0x" + Long.toHexString(session.sessionId) + " moved to another connection");
+        }
+        session.timeoutMs = timeoutMs;
+        attach(session, connection);
+        tracker.touch(session.sessionId, timeoutMs);
+        sendConnectResponse(session, connection);
+    }
+
+    private void attach(Session session, ClientConnection connection) {
+        session.connectionId = connection.connectionId;
+        connection.sessionId = session.sessionId;
+    }
+
+    private void sendConnectResponse(Session session, ClientConnection connection) {
+        effects.send(connection.connectionId, Frames.frame(out ->
+                new ConnectResponse(0, session.timeoutMs, session.sessionId, session.password, false)
+                        .write(out, connection.readOnlyPresent)));
+    }
+
+    private void onRequest(ClientConnection connection, JuteInput in) {
+        RequestHeader header = RequestHeader.read(in);
+        Session session = sessions.get(connection.sessionId);
+        if (session == null || session.connectionId != connection.connectionId) {
+            closeConnection(connection, "request on a connection without a live session");
+            return;
+        }
+        if (!session.closing) {
+            tracker.touch(session.sessionId, session.timeoutMs);
+        }
+        if (header.type() == OpCode.AUTH) {
+            onAuth(connection, header, AuthPacket.read(in));
+            return;
+        }
+        if (header.type() == OpCode.RECONFIG && !config.reconfigEnabled()) {
+            reply(connection, header.xid(), ErrorCode.RECONFIGDISABLED);
+            return;
+        }
+        if (!Requests.isKnown(header.type())) {
+            reply(connection, header.xid(), ErrorCode.UNIMPLEMENTED);
+            closeConnection(connection, "unsupported opcode " + header.type());
+            return;
+        }
+        Object body = Requests.decode(header.type(), in);
+        if (session.closing) {
+            reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
+            return;
+        }
+        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body,
+                Requests.isWrite(header.type())));
+        drain(session);
+    }
+
+    private void onAuth(ClientConnection connection, RequestHeader header, AuthPacket packet) {
+        String scheme = packet.scheme();
+        if (Acls.DIGEST.equals(scheme) && packet.auth() != null) {
+            String digest = Acls.digest(new String(packet.auth(), StandardCharsets.UTF_8));
+            if (config.superDigest() != null && config.superDigest().equals(digest)) {
+                addAuth(connection, new Id(Acls.SUPER, ""));
+            }
+            addAuth(connection, new Id(Acls.DIGEST, digest));
+        } else if (!Acls.IP.equals(scheme)) {
+            effects.send(connection.connectionId,
+                    Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.AUTHFAILED), null));
+            closeConnection(connection, "authentication with unknown scheme " + scheme + " failed");
+            return;
+        }
+        effects.send(connection.connectionId, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK), null));
+    }
+
+    private static void addAuth(ClientConnection connection, Id id) {
+        if (!connection.authIds.contains(id)) {
+            connection.authIds.add(id);
+        }
+    }
+
+    /** Answers or proposes the requests at the front of a session's queue, in order. */
+    private void drain(Session session) {
+        if (!session.established) {
+            return;
+        }
+        while (!session.queue.isEmpty()) {
+            PendingRequest head = session.queue.peekFirst();
+            if (head.write) {
+                break;
+            }
+            session.queue.removeFirst();
+            ClientConnection connection = connections.get(head.connectionId);
+            if (connection != null) {
+                List<WatchEvent> events = new ArrayList<>();
+                byte[] reply = reads.serve(head, connection, events);
+                notify(events);
+                effects.send(connection.connectionId, reply);
+            }
+        }
+        // Consecutive writes at the front may all be in flight at once; a read behind them waits.
+        for (PendingRequest request : session.queue) {
+            if (!request.write) {
+                break;
+            }
+            if (!request.proposed()) {
+                proposeWrite(session, request);
+            }
+            if (request.type == OpCode.CLOSE_SESSION) {
+                break;
+            }
+        }
+    }
+
+    private void proposeWrite(Session session, PendingRequest request) {
+        long zxid = nextZxid();
+        Txn txn;
+        if (request.type == OpCode.CLOSE_SESSION) {
+            session.closing = true;
+            tracker.remove(session.sessionId);
+            txn = preparer.prepareCloseSession(session.sessionId, zxid);
+        } else {
+            ClientConnection connection = connections.get(request.connectionId);
+            List<Id> auth = connection == null ? List.of() : connection.authIds;
+            txn = preparer.prepare(request.type, request.body, session.sessionId, auth, zxid);
+        }
+        request.zxid = zxid;
+        propose(zxid, session.sessionId, request.xid, txn, new InFlight.ClientWrite(session, request, txn));
+    }
+
+    private long nextZxid() {
+        Invariants.check(Zxid.counter(lastProposedZxid) < 0xffffffffL, "zxid counter exhausted at %x", lastProposedZxid);
+        return lastProposedZxid + 1;
+    }
+
+    private void propose(long zxid, long sessionId, int cxid, Txn txn, InFlight waiter) {
+        Invariants.check(zxid == lastProposedZxid + 1, "zxid %x proposed after %x", zxid, lastProposedZxid);
+        lastProposedZxid = zxid;
+        inFlight.put(zxid, waiter);
+        replication.propose(new TxnEntry(zxid, nowMs, sessionId, cxid, txn));
+    }
+
+    /** Applies every committed txn, then sends its notifications and its reply. */
+    private void applyCommitted() {
+        for (TxnEntry entry = replication.pollCommitted(); entry != null; entry = replication.pollCommitted()) {
+            List<WatchEvent> events = new ArrayList<>();
+            TxnResult result = applier.apply(entry, events);
+            preparer.retire(entry.zxid());
+            notify(events);
+            InFlight waiter = inFlight.remove(entry.zxid());
+            Invariants.check(waiter != null, "nothing waits for txn %x", entry.zxid());
+            onApplied(waiter, result);
+        }
+    }
+
+    private void onApplied(InFlight waiter, TxnResult result) {
+        if (waiter instanceof InFlight.ClientWrite write) {
+            Session session = write.session();
+            PendingRequest request = session.queue.pollFirst();
+            Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
+            ClientConnection connection = connections.get(request.connectionId);
+            if (connection != null) {
+                effects.send(connection.connectionId, Frames.reply(
+                        new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(request.type, result)),
+                        WriteReplies.body(request.type, request.body, write.txn(), result)));
+            }
+            if (request.type == OpCode.CLOSE_SESSION) {
+                endSession(session, "client closed its session");
+            } else {
+                drain(session);
+            }
+        } else if (waiter instanceof InFlight.CreateSession create) {
+            Session session = create.session();
+            session.established = true;
+            ClientConnection connection = connections.get(session.connectionId);
+            if (connection != null) {
+                sendConnectResponse(session, connection);
+            }
+            drain(session);
+        } else if (waiter instanceof InFlight.ExpireSession expire) {
+            endSession(expire.session(), "session expired");
+        }
+    }
+
+    private void endSession(Session session, String reason) {
+        sessions.remove(session.sessionId);
+        tracker.remove(session.sessionId);
+        ClientConnection connection = connections.get(session.connectionId);
+        if (connection != null) {
+            closeConnection(connection, reason);
+        }
+    }
+
+    private void notify(List<WatchEvent> events) {
+        for (WatchEvent event : events) {
+            if (connections.containsKey(event.watcherId())) {
+                effects.send(event.watcherId(), Frames.notification(event.zxid(),
+                        new WatcherEvent(event.type(), WatchEvent.SYNC_CONNECTED, event.path())));
+            }
+        }
+    }
+
+    private void reply(ClientConnection connection, int xid, int err) {
+        effects.send(connection.connectionId, Frames.reply(new ReplyHeader(xid, tree.lastProcessedZxid(), err), null));
+    }
+
+    private void closeConnection(ClientConnection connection, String reason) {
+        effects.close(connection.connectionId, reason);
+        forget(connection);
+    }
+
+    /** Drops what belonged to a connection; its session lives on until it expires or is closed. */
+    private void forget(ClientConnection connection) {
+        connections.remove(connection.connectionId);
+        watches.removeWatcher(connection.connectionId);
+        Session session = sessions.get(connection.sessionId);
+        if (session != null && session.connectionId == connection.connectionId) {
+            session.connectionId = Session.NO_CONNECTION;
+            session.queue.removeIf(request -> !request.proposed());
+        }
+    }
+
+    private long newSessionId() {
+        long sessionId = nextSessionId++;
+        if (sessionId == Long.MIN_VALUE || sessionId == 0) {
+            sessionId = nextSessionId++;
+        }
+        return sessionId;
+    }
+
+    /** ZooKeeper's password for a session: 16 bytes from a generator seeded by the session id. */
+    private static byte[] password(long sessionId) {
+        byte[] password = new byte[16];
+        new Random(sessionId ^ PASSWORD_SECRET).nextBytes(password);
+        return password;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.corral.node;
+
+/** An effect the shell must carry out for the Node, in the order given. */
+public sealed interface Output {
+    /** Write {@code frame} (length prefix included) to the connection. */
+    record Send(long connectionId, byte[] frame) implements Output {}
+
+    /** Close the connection once everything sent before is flushed; {@code reason} is for the log. */
+    record Close(long connectionId, String reason) implements Output {}
+}

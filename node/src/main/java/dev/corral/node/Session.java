@@ -1,0 +1,31 @@
+package dev.corral.node;
+
+import java.util.ArrayDeque;
+
+/**
+ * A session as the server that owns it sees it: its connection, if any, and its requests in arrival
+ * order. Requests leave the queue strictly in order, which is what gives a client FIFO order for its
+ * replies and makes each read see the session's earlier writes.
+ *
+ * <p>Invariants: the head of {@code queue} is the oldest unanswered request; a write is proposed only
+ * when every request before it is a write that has been proposed.
+ */
+final class Session {
+    static final long NO_CONNECTION = -1;
+
+    final long sessionId;
+    final byte[] password;
+    int timeoutMs;
+    long connectionId = NO_CONNECTION;
+    // True once the createSession txn is applied; requests wait until then.
+    boolean established;
+    // True once a closeSession txn for it is proposed; it takes no further requests.
+    boolean closing;
+    final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
+
+    Session(long sessionId, byte[] password, int timeoutMs) {
+        this.sessionId = sessionId;
+        this.password = password;
+        this.timeoutMs = timeoutMs;
+    }
+}

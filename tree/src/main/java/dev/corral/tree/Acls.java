@@ -1,0 +1,211 @@
+package dev.corral.tree;
+
+import dev.corral.wire.Acl;
+import dev.corral.wire.ErrorCode;
+import dev.corral.wire.Id;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * ACL checks and ACL normalisation with ZooKeeper 3.9's rules and its built-in schemes world, auth,
+ * digest and ip ({@code ZooKeeperServer#checkACL}, {@code PrepRequestProcessor#fixupACL},
+ * {@code DigestAuthenticationProvider}, {@code IPAuthenticationProvider}).
+ *
+ * <p>An identity of scheme "super" passes every check. Only IPv4 addresses are understood by the ip
+ * scheme for now.
+ */
+public final class Acls {
+    public static final String WORLD = "world";
+    public static final String AUTH = "auth";
+    public static final String DIGEST = "digest";
+    public static final String IP = "ip";
+    public static final String SUPER = "super";
+
+    private Acls() {}
+
+    /** Throws NOAUTH unless some entry grants {@code perm} to one of {@code auth}'s identities. */
+    public static void check(List<Acl> acl, int perm, List<Id> auth, String path) throws KeeperError {
+        if (isAllowed(acl, perm, auth)) {
+            return;
+        }
+        throw new KeeperError(ErrorCode.NOAUTH, "no permission " + perm + " on " + path);
+    }
+
+    public static boolean isAllowed(List<Acl> acl, int perm, List<Id> auth) {
+        if (acl == null || acl.isEmpty()) {
+            return true;
+        }
+        for (Id id : auth) {
+            if (SUPER.equals(id.scheme())) {
+                return true;
+            }
+        }
+        for (Acl entry : acl) {
+            if ((entry.perms() & perm) == 0) {
+                continue;
+            }
+            Id id = entry.id();
+            if (WORLD.equals(id.scheme()) && "anyone".equals(id.id())) {
+                return true;
+            }
+            for (Id authId : auth) {
+                if (authId.scheme().equals(id.scheme()) && matches(id.scheme(), authId.id(), id.id())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The ACL a create or setACL stores: duplicates removed, "auth" entries replaced by the session's
+     * authenticated identities. Throws INVALIDACL for an empty list, an unknown scheme, an id its scheme
+     * rejects, or an "auth" entry on a session with no authenticated identity.
+     */
+    public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path) throws KeeperError {
+        if (acl == null || acl.isEmpty()) {
+            throw invalid(path, "empty ACL");
+        }
+        List<Acl> result = new ArrayList<>();
+        for (Acl entry : new LinkedHashSet<>(acl)) {
+            Id id = entry == null ? null : entry.id();
+            if (id == null || id.scheme() == null || id.id() == null) {
+                throw invalid(path, "ACL entry without an id");
+            }
+            if (WORLD.equals(id.scheme()) && "anyone".equals(id.id())) {
+                result.add(entry);
+            } else if (AUTH.equals(id.scheme())) {
+                boolean any = false;
+                for (Id authId : auth) {
+                    if (isAuthenticatedScheme(authId.scheme())) {
+                        any = true;
+                        result.add(new Acl(entry.perms(), authId));
+                    }
+                }
+                if (!any) {
+                    throw invalid(path, "auth scheme ACL but the session has no authenticated identity");
+                }
+            } else if (!isValidId(id.scheme(), id.id())) {
+                throw invalid(path, "invalid id " + id.scheme() + ":" + id.id());
+            } else {
+                result.add(entry);
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(result));
+    }
+
+    private static KeeperError invalid(String path, String why) {
+        return new KeeperError(ErrorCode.INVALIDACL, "invalid ACL for " + path + ": " + why);
+    }
+
+    /** Schemes whose identities an "auth" ACL entry may stand for (ZooKeeper's {@code isAuthenticated()}). */
+    static boolean isAuthenticatedScheme(String scheme) {
+        return DIGEST.equals(scheme);
+    }
+
+    static boolean isValidId(String scheme, String id) {
+        return switch (scheme) {
+            case DIGEST -> id.split(":").length == 2;
+            case IP -> isValidIpExpression(id);
+            default -> false;
+        };
+    }
+
+    static boolean matches(String scheme, String authId, String aclId) {
+        return switch (scheme) {
+            case DIGEST -> authId.equals(aclId);
+            case IP -> ipMatches(authId, aclId);
+            default -> false;
+        };
+    }
+
+    /** "user:password" to "user:base64(sha1(user:password))", the digest scheme's stored form. */
+    public static String digest(String userColonPassword) {
+        String user = userColonPassword.split(":", 2)[0];
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA1").digest(userColonPassword.getBytes(StandardCharsets.UTF_8));
+            return user + ":" + Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA1 is required of every Java runtime", e);
+        }
+    }
+
+    /** The user name a whoAmI reply shows for an identity, or null for schemes without users. */
+    public static String userName(Id id) {
+        return switch (id.scheme()) {
+            case DIGEST -> id.id().split(":", 2)[0];
+            case IP -> id.id();
+            default -> null;
+        };
+    }
+
+    private static boolean isValidIpExpression(String expression) {
+        String[] parts = expression.split("/", 2);
+        byte[] address = ipv4(parts[0]);
+        if (address == null) {
+            return false;
+        }
+        if (parts.length == 2) {
+            try {
+                int bits = Integer.parseInt(parts[1]);
+                return bits >= 0 && bits <= 32;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ipMatches(String remote, String expression) {
+        String[] parts = expression.split("/", 2);
+        byte[] aclAddress = ipv4(parts[0]);
+        byte[] remoteAddress = ipv4(remote);
+        if (aclAddress == null || remoteAddress == null) {
+            return false;
+        }
+        int bits = 32;
+        if (parts.length == 2) {
+            try {
+                bits = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (bits < 0 || bits > 32) {
+                return false;
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            int maskBits = Math.max(0, Math.min(8, bits - 8 * i));
+            int mask = maskBits == 0 ? 0 : (0xff << (8 - maskBits)) & 0xff;
+            if ((aclAddress[i] & mask) != (remoteAddress[i] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                int value = Integer.parseInt(parts[i]);
+                if (value < 0 || value > 255 || parts[i].isEmpty()) {
+                    return null;
+                }
+                address[i] = (byte) value;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return address;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.corral.tree;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Watches of the clients connected to this server, keyed by path and by watcher (a connection id).
+ *
+ * <p>As in ZooKeeper 3.9 ({@code WatchManager}, {@code DataTree#addWatch}/{@code removeWatch}) there are
+ * two tables. The data table holds data and exist watches, persistent watches and persistent-recursive
+ * watches; the child table holds child watches and persistent watches. A standard watch fires once and is
+ * removed; a persistent one stays; a recursive one also fires for every descendant and never for
+ * NodeChildrenChanged. A watcher has one mode per path and table: the latest registration wins.
+ */
+public final class WatchTable {
+    /** ZooKeeper's {@code WatcherMode}. */
+    public enum Mode {
+        STANDARD,
+        PERSISTENT,
+        PERSISTENT_RECURSIVE
+    }
+
+    /** ZooKeeper's {@code Watcher.WatcherType} numbers, as carried by checkWatches and removeWatches. */
+    public static final int TYPE_CHILDREN = 1;
+    public static final int TYPE_DATA = 2;
+    public static final int TYPE_ANY = 3;
+    public static final int TYPE_PERSISTENT = 4;
+    public static final int TYPE_PERSISTENT_RECURSIVE = 5;
+
+    private final Table data = new Table();
+    private final Table children = new Table();
+
+    public void addDataWatch(String path, long watcherId) {
+        data.add(path, watcherId, Mode.STANDARD);
+    }
+
+    public void addChildWatch(String path, long watcherId) {
+        children.add(path, watcherId, Mode.STANDARD);
+    }
+
+    /** addWatch: mode 0 is persistent, 1 persistent-recursive (ZooKeeper's {@code AddWatchMode}). */
+    public void addPersistentWatch(String path, long watcherId, boolean recursive) {
+        if (recursive) {
+            data.add(path, watcherId, Mode.PERSISTENT_RECURSIVE);
+        } else {
+            data.add(path, watcherId, Mode.PERSISTENT);
+            children.add(path, watcherId, Mode.PERSISTENT);
+        }
+    }
+
+    /**
+     * Removes (or, with {@code dryRun}, only looks for) the watches of {@code watcherId} on {@code path}
+     * that a removeWatches/checkWatches request of {@code watcherType} names. Returns whether any matched.
+     */
+    public boolean remove(String path, long watcherId, int watcherType, boolean dryRun) {
+        return switch (watcherType) {
+            case TYPE_CHILDREN -> children.remove(path, watcherId, Mode.STANDARD, dryRun);
+            case TYPE_DATA -> data.remove(path, watcherId, Mode.STANDARD, dryRun);
+            case TYPE_ANY -> children.remove(path, watcherId, null, dryRun) | data.remove(path, watcherId, null, dryRun);
+            case TYPE_PERSISTENT -> children.remove(path, watcherId, Mode.PERSISTENT, dryRun)
+                    | data.remove(path, watcherId, Mode.PERSISTENT, dryRun);
+            case TYPE_PERSISTENT_RECURSIVE -> data.remove(path, watcherId, Mode.PERSISTENT_RECURSIVE, dryRun);
+            default -> false;
+        };
+    }
+
+    /** Drops every watch of a watcher whose connection went away. */
+    public void removeWatcher(long watcherId) {
+        data.removeWatcher(watcherId);
+        children.removeWatcher(watcherId);
+    }
+
+    public int dataWatchCount() {
+        return data.count();
+    }
+
+    public int childWatchCount() {
+        return children.count();
+    }
+
+    /** Paths watched by {@code watcherId} in either table (for the wchc/wchp views). */
+    public Set<String> pathsOf(long watcherId) {
+        Set<String> paths = new LinkedHashSet<>(data.byWatcher.getOrDefault(watcherId, Set.of()));
+        paths.addAll(children.byWatcher.getOrDefault(watcherId, Set.of()));
+        return paths;
+    }
+
+    /** Watcher ids per watched path in either table (for the wchp view). */
+    public Map<String, Set<Long>> watchersByPath() {
+        Map<String, Set<Long>> result = new LinkedHashMap<>();
+        for (Table table : List.of(data, children)) {
+            table.byPath.forEach((path, watchers) -> result.computeIfAbsent(path, k -> new LinkedHashSet<>()).addAll(watchers.keySet()));
+        }
+        return result;
+    }
+
+    /**
+     * Re-registers the watches a reconnecting client lists, as ZooKeeper 3.9's {@code DataTree#setWatches}
+     * does: a watch whose event the client missed while away fires now instead of being registered
+     * (data: deleted or changed after {@code relativeZxid}; exist: node now present; child: node deleted
+     * or children changed after {@code relativeZxid}). Persistent watches are only re-registered.
+     */
+    public void setWatches(DataTree tree, long relativeZxid, List<String> dataWatches, List<String> existWatches,
+            List<String> childWatches, List<String> persistentWatches, List<String> recursiveWatches, long watcherId,
+            List<WatchEvent> out) {
+        for (String path : nonNull(dataWatches)) {
+            Znode node = tree.node(path);
+            if (node == null) {
+                out.add(new WatchEvent(watcherId, WatchEvent.NODE_DELETED, path, WatchEvent.NO_ZXID));
+            } else if (node.mzxid() > relativeZxid) {
+                out.add(new WatchEvent(watcherId, WatchEvent.NODE_DATA_CHANGED, path, WatchEvent.NO_ZXID));
+            } else {
+                addDataWatch(path, watcherId);
+            }
+        }
+        for (String path : nonNull(existWatches)) {
+            if (tree.node(path) != null) {
+                out.add(new WatchEvent(watcherId, WatchEvent.NODE_CREATED, path, WatchEvent.NO_ZXID));
+            } else {
+                addDataWatch(path, watcherId);
+            }
+        }
+        for (String path : nonNull(childWatches)) {
+            Znode node = tree.node(path);
+            if (node == null) {
+                out.add(new WatchEvent(watcherId, WatchEvent.NODE_DELETED, path, WatchEvent.NO_ZXID));
+            } else if (node.pzxid() > relativeZxid) {
+                out.add(new WatchEvent(watcherId, WatchEvent.NODE_CHILDREN_CHANGED, path, WatchEvent.NO_ZXID));
+            } else {
+                addChildWatch(path, watcherId);
+            }
+        }
+        for (String path : nonNull(persistentWatches)) {
+            addPersistentWatch(path, watcherId, false);
+        }
+        for (String path : nonNull(recursiveWatches)) {
+            addPersistentWatch(path, watcherId, true);
+        }
+    }
+
+    private static List<String> nonNull(List<String> paths) {
+        return paths == null ? List.of() : paths;
+    }
+
+    Set<Long> triggerData(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
+        return data.trigger(path, type, zxid, suppress, out);
+    }
+
+    Set<Long> triggerChildren(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
+        return children.trigger(path, type, zxid, suppress, out);
+    }
+
+    /** One table: path to watchers with their modes, and the reverse index. */
+    private static final class Table {
+        final Map<String, Map<Long, Mode>> byPath = new HashMap<>();
+        final Map<Long, Set<String>> byWatcher = new HashMap<>();
+        // Invariant: recursiveCount is the number of PERSISTENT_RECURSIVE entries in byPath.
+        int recursiveCount;
+
+        void add(String path, long watcherId, Mode mode) {
+            Mode previous = byPath.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(watcherId, mode);
+            if (previous == Mode.PERSISTENT_RECURSIVE) {
+                recursiveCount--;
+            }
+            if (mode == Mode.PERSISTENT_RECURSIVE) {
+                recursiveCount++;
+            }
+            byWatcher.computeIfAbsent(watcherId, k -> new LinkedHashSet<>()).add(path);
+        }
+
+        /** Removes the watch if its mode is {@code mode} (any mode when null). */
+        boolean remove(String path, long watcherId, Mode mode, boolean dryRun) {
+            Map<Long, Mode> watchers = byPath.get(path);
+            Mode current = watchers == null ? null : watchers.get(watcherId);
+            if (current == null || mode != null && current != mode) {
+                return false;
+            }
+            if (!dryRun) {
+                unlink(path, watcherId, watchers);
+            }
+            return true;
+        }
+
+        void removeWatcher(long watcherId) {
+            Set<String> paths = byWatcher.get(watcherId);
+            if (paths == null) {
+                return;
+            }
+            for (String path : new ArrayList<>(paths)) {
+                unlink(path, watcherId, byPath.get(path));
+            }
+        }
+
+        int count() {
+            int count = 0;
+            for (Map<Long, Mode> watchers : byPath.values()) {
+                count += watchers.size();
+            }
+            return count;
+        }
+
+        private void unlink(String path, long watcherId, Map<Long, Mode> watchers) {
+            if (watchers.remove(watcherId) == Mode.PERSISTENT_RECURSIVE) {
+                recursiveCount--;
+            }
+            if (watchers.isEmpty()) {
+                byPath.remove(path);
+            }
+            Set<String> paths = byWatcher.get(watcherId);
+            paths.remove(path);
+            if (paths.isEmpty()) {
+                byWatcher.remove(watcherId);
+            }
+        }
+
+        /**
+         * Fires the watches that an event of {@code type} at {@code path} triggers: standard and
+         * persistent ones on the path itself, recursive ones on the path and its ancestors (except for
+         * NodeChildrenChanged). Each watcher is notified at most once; those in {@code suppress} not at all.
+         */
+        Set<Long> trigger(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
+            Set<Long> notified = new LinkedHashSet<>();
+            String current = path;
+            boolean atPath = true;
+            while (true) {
+                Map<Long, Mode> watchers = byPath.get(current);
+                if (watchers != null) {
+                    var iterator = watchers.entrySet().iterator();
+                    while (iterator.hasNext()) {
+                        var entry = iterator.next();
+                        long watcherId = entry.getKey();
+                        Mode mode = entry.getValue();
+                        if (mode == Mode.PERSISTENT_RECURSIVE) {
+                            if (type != WatchEvent.NODE_CHILDREN_CHANGED) {
+                                notified.add(watcherId);
+                            }
+                        } else if (atPath) {
+                            notified.add(watcherId);
+                            if (mode == Mode.STANDARD) {
+                                iterator.remove();
+                                Set<String> paths = byWatcher.get(watcherId);
+                                paths.remove(current);
+                                if (paths.isEmpty()) {
+                                    byWatcher.remove(watcherId);
+                                }
+                            }
+                        }
+                    }
+                    if (watchers.isEmpty()) {
+                        byPath.remove(current);
+                    }
+                }
+                if (recursiveCount == 0 || Paths.ROOT.equals(current)) {
+                    break;
+                }
+                current = Paths.parent(current);
+                atPath = false;
+            }
+            for (long watcherId : notified) {
+                if (suppress == null || !suppress.contains(watcherId)) {
+                    out.add(new WatchEvent(watcherId, type, path, zxid));
+                }
+            }
+            return notified;
+        }
+    }
+}
