@@ -1,0 +1,220 @@
+package dev.corral.server;
+
+import dev.corral.node.Node;
+import dev.corral.node.NodeConfig;
+import dev.corral.node.Output;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production shell around one {@link Node}: Netty event loops for client I/O, one loop thread that
+ * owns and drives the Node, and the system clock that emits its ticks. Everything the Node decides
+ * arrives here as {@link Output}s, carried out in order.
+ *
+ * <p>Threads: Netty's I/O threads decode frames and hand them to the node loop; only the node loop
+ * touches the Node. The per-IP connection count is checked on accept, before the Node hears of the
+ * connection, as ZooKeeper's {@code maxClientCnxns} check is.
+ */
+public final class CorralServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
+    public static final String VERSION = "3.9.5-corral-0.1.0";
+
+    private final ServerConfig config;
+    private final Node node;
+    private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-node"));
+    private final NioEventLoopGroup acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-accept"));
+    private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("corral-io"));
+    private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
+    private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong framesSent = new AtomicLong();
+    private Channel serverChannel;
+
+    public CorralServer(ServerConfig config) {
+        this.config = config;
+        this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
+                config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
+                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis()));
+    }
+
+    /** Binds the client port and starts ticking. */
+    public void start() throws IOException, InterruptedException {
+        Files.createDirectories(config.dataDir());
+        Files.createDirectories(config.dataLogDir());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new ClientFrameDecoder(config.maxBufferBytes()), new ClientHandler());
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(new InetSocketAddress(config.clientPortAddress(), config.clientPort())).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
+        }
+        nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
+                config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
+        LOG.info("Corral {} serving clients on {} (standalone, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
+                VERSION, serverChannel.localAddress(), config.tickMs(), config.minSessionTimeoutMs(),
+                config.maxSessionTimeoutMs(), config.maxClientCnxns());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        for (Channel channel : channels.values()) {
+            channel.close();
+        }
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        nodeLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Runs one Node event on the node loop and carries out its outputs. An exception from the Node is a
+     * bug that may have left its state half-changed, so the process stops rather than serve from it.
+     */
+    private void onNode(java.util.function.Supplier<List<Output>> event) {
+        List<Output> outputs;
+        try {
+            outputs = event.get();
+        } catch (RuntimeException e) {
+            LOG.error("Internal error in the state machine; stopping so no client is served from a broken state", e);
+            Runtime.getRuntime().halt(70);
+            return;
+        }
+        carryOut(outputs);
+    }
+
+    /** Runs on the node loop: sends frames, closes connections, then flushes each channel once. */
+    private void carryOut(List<Output> outputs) {
+        Set<Channel> written = new LinkedHashSet<>();
+        for (Output output : outputs) {
+            if (output instanceof Output.Send send) {
+                Channel channel = channels.get(send.connectionId());
+                if (channel != null) {
+                    channel.write(Unpooled.wrappedBuffer(send.frame()));
+                    framesSent.incrementAndGet();
+                    written.add(channel);
+                }
+            } else if (output instanceof Output.Close close) {
+                Channel channel = channels.get(close.connectionId());
+                if (channel != null) {
+                    LOG.info("Closing connection {} from {}: {}", close.connectionId(), channel.remoteAddress(), close.reason());
+                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    written.remove(channel);
+                }
+            }
+        }
+        for (Channel channel : written) {
+            channel.flush();
+        }
+    }
+
+    private String fourLetterAnswer(String word) {
+        if (!config.fourLetterWords().contains(word)) {
+            return FourLetterWords.refusal(word);
+        }
+        return switch (word) {
+            case "ruok" -> "imok";
+            case "isro" -> "rw";
+            case "srvr", "stat" -> ServerStats.of(node, framesReceived.get(), framesSent.get()).srvr(VERSION);
+            default -> word + " is not supported by this version of Corral.\n";
+        };
+    }
+
+    /** One per client channel: hands its events to the node loop. */
+    private final class ClientHandler extends ChannelInboundHandlerAdapter {
+        private long connectionId;
+        private String remoteIp;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            remoteIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+            int count = connectionsPerIp.computeIfAbsent(remoteIp, ip -> new AtomicInteger()).incrementAndGet();
+            if (config.maxClientCnxns() > 0 && count > config.maxClientCnxns()) {
+                LOG.warn("Too many connections from {} - max is {}", remoteIp, config.maxClientCnxns());
+                ctx.close();
+                return;
+            }
+            long id = nextConnectionId.getAndIncrement();
+            connectionId = id;
+            channels.put(id, ctx.channel());
+            nodeLoop.execute(() -> onNode(() -> node.onConnectionOpened(id, remoteIp, System.currentTimeMillis())));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            long id = connectionId;
+            if (id == 0) {
+                return;
+            }
+            if (message instanceof byte[] frame) {
+                framesReceived.incrementAndGet();
+                nodeLoop.execute(() -> onNode(() -> node.onFrame(id, frame, System.currentTimeMillis())));
+            } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
+                nodeLoop.execute(() -> {
+                    String answer = fourLetterAnswer(command.word());
+                    ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                });
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (remoteIp != null) {
+                connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
+            }
+            long id = connectionId;
+            if (id != 0) {
+                channels.remove(id);
+                nodeLoop.execute(() -> onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis())));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("Connection {} from {} failed: {}", connectionId, ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.corral.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A standalone server's configuration: zoo.cfg keys read as ZooKeeper 3.9's {@code QuorumPeerConfig}
+ * reads them, and the ZooKeeper system properties that tune the same things. As in ZooKeeper, a zoo.cfg
+ * key it has no field for stands for the system property {@code zookeeper.<key>} (so
+ * {@code extendedTypesEnabled=true} in zoo.cfg equals {@code -Dzookeeper.extendedTypesEnabled=true}).
+ *
+ * <p>A bad value stops the start with a message naming the file, line, key and what was expected; a
+ * key Corral does not act on is listed in {@link #warnings()}.
+ */
+public record ServerConfig(
+        int tickMs,
+        Path dataDir,
+        Path dataLogDir,
+        String clientPortAddress,
+        int clientPort,
+        int maxClientCnxns,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        boolean extendedTypesEnabled,
+        long containerCheckIntervalMs,
+        int containerMaxPerMinute,
+        int maxBufferBytes,
+        String superDigest,
+        Set<String> fourLetterWords,
+        boolean reconfigEnabled,
+        long serverId,
+        List<String> warnings) {
+
+    public static final int DEFAULT_MAX_BUFFER = 0xfffff;
+
+    /** Keys whose values Corral reads. */
+    private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+            "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
+            "extendedTypesEnabled", "standaloneEnabled");
+    /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
+    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "snapCount", "preAllocSize",
+            "globalOutstandingLimit", "autopurge.snapRetainCount", "autopurge.purgeInterval", "admin.enableServer",
+            "admin.serverPort", "admin.serverAddress", "forceSync", "peerType", "electionAlg", "quorumListenOnAllIPs");
+
+    /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
+    public static ServerConfig defaults() {
+        try {
+            return parse(new Properties(), "(defaults)", Map.of(), System.getProperties());
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ServerConfig load(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Properties properties = new Properties();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                continue;
+            }
+            Properties one = new Properties();
+            try {
+                one.load(new java.io.StringReader(lines.get(i)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file + " line " + (i + 1) + ": cannot parse '" + line + "': " + e.getMessage());
+            }
+            for (String key : one.stringPropertyNames()) {
+                properties.setProperty(key, one.getProperty(key).trim());
+                lineOf.put(key, i + 1);
+            }
+        }
+        return parse(properties, file.toString(), lineOf, System.getProperties());
+    }
+
+    static ServerConfig parse(Properties cfg, String source, Map<String, Integer> lineOf, Properties system)
+            throws ConfigException {
+        Reader r = new Reader(cfg, source, lineOf, system);
+        List<String> warnings = new ArrayList<>();
+        for (String key : cfg.stringPropertyNames()) {
+            if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
+                warnings.add(r.where(key) + ": ensembles are not supported yet; running standalone");
+            } else if (key.startsWith("metricsProvider.")) {
+                warnings.add(r.where(key) + ": metrics are not supported yet");
+            } else if (ACCEPTED.contains(key)) {
+                warnings.add(r.where(key) + ": accepted but not acted on by this version of Corral");
+            } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
+                warnings.add(r.where(key) + ": unknown key, ignored");
+            }
+        }
+        int tickMs = r.positiveInt("tickTime", null, 2000);
+        Path dataDir = Path.of(r.string("dataDir", null, "data"));
+        Path dataLogDir = Path.of(r.string("dataLogDir", null, dataDir.toString()));
+        int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
+        String address = r.string("clientPortAddress", null, "127.0.0.1");
+        int maxClientCnxns = r.intInRange("maxClientCnxns", null, 60, 0, Integer.MAX_VALUE);
+        int minSession = r.intInRange("minSessionTimeout", null, 2 * tickMs, 1, Integer.MAX_VALUE);
+        int maxSession = r.intInRange("maxSessionTimeout", null, 20 * tickMs, 1, Integer.MAX_VALUE);
+        if (minSession > maxSession) {
+            throw new ConfigException(r.where("minSessionTimeout") + ": minSessionTimeout " + minSession
+                    + " must not be larger than maxSessionTimeout " + maxSession);
+        }
+        boolean extended = r.bool("extendedTypesEnabled", "zookeeper.extendedTypesEnabled", false);
+        long checkInterval = r.intInRange("znode.container.checkIntervalMs", "znode.container.checkIntervalMs", 60_000, 1, Integer.MAX_VALUE);
+        int maxPerMinute = r.intInRange("znode.container.maxPerMinute", "znode.container.maxPerMinute", 10_000, 1, Integer.MAX_VALUE);
+        int maxBuffer = r.intInRange("jute.maxbuffer", "jute.maxbuffer", DEFAULT_MAX_BUFFER, 1, Integer.MAX_VALUE);
+        String superDigest = r.string(null, "zookeeper.DigestAuthenticationProvider.superDigest", null);
+        String whitelist = r.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
+        boolean reconfig = r.bool("reconfigEnabled", "zookeeper.reconfigEnabled", false);
+        return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
+                extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
+                reconfig, 0, List.copyOf(warnings));
+    }
+
+    /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */
+    private record Reader(Properties cfg, String source, Map<String, Integer> lineOf, Properties system) {
+        String where(String key) {
+            Integer line = lineOf.get(key);
+            return source + (line == null ? "" : " line " + line) + ": key " + key;
+        }
+
+        String raw(String key, String property) {
+            if (key != null && cfg.getProperty(key) != null) {
+                return cfg.getProperty(key);
+            }
+            if (property != null && system.getProperty(property) != null) {
+                return system.getProperty(property).trim();
+            }
+            return null;
+        }
+
+        String describe(String key, String property) {
+            return key != null && cfg.getProperty(key) != null ? where(key) : "system property " + property;
+        }
+
+        String string(String key, String property, String fallback) {
+            String value = raw(key, property);
+            return value == null ? fallback : value;
+        }
+
+        int positiveInt(String key, String property, int fallback) throws ConfigException {
+            return intInRange(key, property, fallback, 1, Integer.MAX_VALUE);
+        }
+
+        int intInRange(String key, String property, int fallback, int min, int max) throws ConfigException {
+            String value = raw(key, property);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw new ConfigException(describe(key, property) + ": expected an integer in [" + min + ", " + max
+                            + "], got '" + value + "'");
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key, property) + ": expected an integer, got '" + value + "'");
+            }
+        }
+
+        boolean bool(String key, String property, boolean fallback) throws ConfigException {
+            String value = raw(key, property);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes")) {
+                return true;
+            }
+            if (value.equalsIgnoreCase("false") || value.equalsIgnoreCase("no")) {
+                return false;
+            }
+            throw new ConfigException(describe(key, property) + ": expected true or false, got '" + value + "'");
+        }
+    }
+}
