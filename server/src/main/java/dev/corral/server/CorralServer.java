@@ -55,10 +55,20 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
+    private final java.util.function.Consumer<RuntimeException> onFatal;
     private Channel serverChannel;
 
     public CorralServer(ServerConfig config) {
+        this(config, error -> Runtime.getRuntime().halt(70));
+    }
+
+    /**
+     * A server whose state-machine bugs go to {@code onFatal} instead of halting the process; tests use it
+     * to fail on such a bug without killing their JVM.
+     */
+    public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
+        this.onFatal = onFatal;
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis()));
@@ -119,7 +129,7 @@ public final class CorralServer implements AutoCloseable {
             outputs = event.get();
         } catch (RuntimeException e) {
             LOG.error("Internal error in the state machine; stopping so no client is served from a broken state", e);
-            Runtime.getRuntime().halt(70);
+            onFatal.accept(e);
             return;
         }
         carryOut(outputs);

@@ -59,6 +59,13 @@ public record ServerConfig(
         }
     }
 
+    /** This config listening on {@code port} (0 picks a free one) with its data under {@code dir}. */
+    public ServerConfig listeningOn(int port, Path dir) {
+        return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
+                superDigest, fourLetterWords, reconfigEnabled, serverId, warnings);
+    }
+
     public static ServerConfig load(Path file) throws ConfigException {
         List<String> lines;
         try {
