@@ -16,6 +16,8 @@ import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
 import dev.corral.wire.ErrorCode;
+import dev.corral.wire.GetSASLRequest;
+import dev.corral.wire.SetSASLResponse;
 import dev.corral.wire.Frames;
 import dev.corral.wire.Id;
 import dev.corral.wire.JuteInput;
@@ -217,6 +219,14 @@ public final class Node {
         }
         if (header.type() == OpCode.AUTH) {
             onAuth(connection, header, AuthPacket.read(in));
+            return;
+        }
+        if (header.type() == OpCode.SASL) {
+            // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
+            // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
+            GetSASLRequest.read(in);
+            effects.send(connection.connectionId, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
+                    new SetSASLResponse(null)::write));
             return;
         }
         if (header.type() == OpCode.RECONFIG && !config.reconfigEnabled()) {
