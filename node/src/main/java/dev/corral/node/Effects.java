@@ -19,6 +19,10 @@ final class Effects {
         add(new Output.Close(connectionId, reason));
     }
 
+    void append(dev.corral.tree.TxnEntry entry) {
+        add(new Output.Append(entry));
+    }
+
     private void add(Output output) {
         if (outputs.size() >= MAX_OUTPUTS) {
             throw new IllegalStateException("more than " + MAX_OUTPUTS + " outputs for one event");

@@ -54,7 +54,7 @@ public final class Node {
     private final TxnPreparer preparer;
     private final TxnApplier applier;
     private final ReadProcessor reads;
-    private final Replication replication = new SoloReplication();
+    private final Replication replication;
     private final SessionTracker tracker;
     private final ContainerReaper reaper;
     private final Map<Long, ClientConnection> connections = new HashMap<>();
@@ -82,6 +82,7 @@ public final class Node {
         this.preparer = new TxnPreparer(tree, config.extendedTypesEnabled());
         this.applier = new TxnApplier(tree, sessionTable, watches);
         this.reads = new ReadProcessor(tree, watches);
+        this.replication = config.durableLog() ? new LoggedReplication(effects) : new SoloReplication();
         this.tracker = new SessionTracker(config.tickMs());
         this.reaper = new ContainerReaper(config);
         this.nowMs = config.bootWallMs();
@@ -138,6 +139,39 @@ public final class Node {
         if (connection != null) {
             forget(connection);
         }
+        applyCommitted();
+        return effects.drain();
+    }
+
+    /**
+     * Applies a txn read back from the log at start, before any other event: the state it leads to is
+     * rebuilt, nothing is replied. Entries must come in zxid order.
+     */
+    public void replay(TxnEntry entry) {
+        Invariants.check(connections.isEmpty(), "replay after clients connected");
+        applier.apply(entry, new ArrayList<>());
+        lastProposedZxid = entry.zxid();
+        preparer.retire(entry.zxid());
+    }
+
+    /**
+     * Ends recovery: every session in the recovered table is tracked again from now with its timeout, so
+     * a client that reconnects in time keeps it and the others expire, as after a ZooKeeper restart.
+     */
+    public void finishRecovery(long wallMs) {
+        nowMs = wallMs;
+        sessionTable.all().forEach((sessionId, timeoutMs) -> {
+            Session session = new Session(sessionId, password(sessionId), timeoutMs);
+            session.established = true;
+            sessions.put(sessionId, session);
+            tracker.touch(sessionId, timeoutMs);
+        });
+    }
+
+    /** The log is durable up to {@code zxid}: the txns up to it commit, apply and reply. */
+    public List<Output> onLogSynced(long zxid, long wallMs) {
+        nowMs = wallMs;
+        replication.onLogSynced(zxid);
         applyCommitted();
         return effects.drain();
     }
@@ -414,7 +448,7 @@ public final class Node {
 
     private long newSessionId() {
         long sessionId = nextSessionId++;
-        if (sessionId == Long.MIN_VALUE || sessionId == 0) {
+        while (sessionId == Long.MIN_VALUE || sessionId == 0 || sessions.containsKey(sessionId)) {
             sessionId = nextSessionId++;
         }
         return sessionId;

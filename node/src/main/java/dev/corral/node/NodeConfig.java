@@ -16,6 +16,8 @@ package dev.corral.node;
  * @param superDigest "super:base64digest" whose digest auth grants every permission, or null
  * @param reconfigEnabled ZooKeeper's {@code reconfigEnabled}
  * @param bootWallMs the wall time at start, from which session ids are derived as ZooKeeper derives them
+ * @param durableLog whether txns are committed only after the shell reports them durable in the log
+ *     ({@link Output.Append} and {@code Node#onLogSynced}); false commits at once, in memory only
  */
 public record NodeConfig(
         long serverId,
@@ -27,7 +29,8 @@ public record NodeConfig(
         int containerMaxPerMinute,
         String superDigest,
         boolean reconfigEnabled,
-        long bootWallMs) {
+        long bootWallMs,
+        boolean durableLog) {
 
     public NodeConfig {
         if (tickMs <= 0) {
@@ -43,21 +46,26 @@ public record NodeConfig(
 
     /** ZooKeeper's defaults for a standalone server with the given tick. */
     public static NodeConfig standalone(int tickMs, long bootWallMs) {
-        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs);
+        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false);
     }
 
     public NodeConfig withExtendedTypes(boolean enabled) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, enabled, containerCheckIntervalMs,
-                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs);
+                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog);
     }
 
     public NodeConfig withContainerChecks(long intervalMs, int maxPerMinute) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled, intervalMs,
-                maxPerMinute, superDigest, reconfigEnabled, bootWallMs);
+                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog);
     }
 
     public NodeConfig withSuperDigest(String digest) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs);
+                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog);
+    }
+
+    public NodeConfig withDurableLog(boolean durable) {
+        return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable);
     }
 }

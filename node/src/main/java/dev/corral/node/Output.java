@@ -7,4 +7,10 @@ public sealed interface Output {
 
     /** Close the connection once everything sent before is flushed; {@code reason} is for the log. */
     record Close(long connectionId, String reason) implements Output {}
+
+    /**
+     * Append the txn to the write-ahead log and report {@code Node#onLogSynced} once it is durable.
+     * Appends come in zxid order.
+     */
+    record Append(dev.corral.tree.TxnEntry entry) implements Output {}
 }

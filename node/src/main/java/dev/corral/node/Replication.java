@@ -11,4 +11,7 @@ interface Replication {
 
     /** The next committed txn, or null if none is committed yet. */
     TxnEntry pollCommitted();
+
+    /** The log is durable up to {@code zxid}. */
+    void onLogSynced(long zxid);
 }

@@ -5,9 +5,8 @@ import dev.corral.tree.TxnEntry;
 import java.util.ArrayDeque;
 
 /**
- * Replication for an ensemble of one voter without a log: the only vote is the leader's own, so a
- * proposal is committed as soon as it is made. Durable storage will make the commit wait for the
- * fsync; ZAB will make it wait for a quorum of acks.
+ * Replication for an ensemble of one voter without a log (an in-memory server, and tests): the only
+ * vote is the leader's own, so a proposal is committed as soon as it is made.
  *
  * <p>Invariant: proposals arrive and leave in strictly increasing zxid order.
  */
@@ -20,6 +19,11 @@ final class SoloReplication implements Replication {
         Invariants.check(entry.zxid() > lastProposedZxid, "proposal %x after %x", entry.zxid(), lastProposedZxid);
         lastProposedZxid = entry.zxid();
         committed.addLast(entry);
+    }
+
+    @Override
+    public void onLogSynced(long zxid) {
+        // Nothing is logged, so nothing waits for the log.
     }
 
     @Override

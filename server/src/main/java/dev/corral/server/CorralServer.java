@@ -3,6 +3,7 @@ package dev.corral.server;
 import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
+import dev.corral.storage.TxnLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,7 +21,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +57,9 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong framesSent = new AtomicLong();
     private final java.util.function.Consumer<RuntimeException> onFatal;
     private Channel serverChannel;
+    private DataDirLock dataLock;
+    private DiskWorker diskWorker;
+    static final String LOG_DIR = "corral-wal";
 
     public CorralServer(ServerConfig config) {
         this(config, error -> Runtime.getRuntime().halt(70));
@@ -71,13 +74,35 @@ public final class CorralServer implements AutoCloseable {
         this.onFatal = onFatal;
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
-                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis()));
+                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true));
+    }
+
+    /**
+     * Locks the data directory, recovers the state the log holds, and starts the disk worker. A data
+     * directory in use by another server, an unwritable one, or a log that cannot be trusted stops the
+     * start with an error that names the directory and the cause.
+     */
+    private void recover() throws IOException {
+        dataLock = DataDirLock.acquire(config.dataDir());
+        long start = System.nanoTime();
+        TxnLog log = TxnLog.open(config.dataLogDir().resolve(LOG_DIR), new TxnLog.Options(64L << 20, 64L << 20, config.forceSync()));
+        long[] replayed = {0};
+        log.replay(0, entry -> {
+            node.replay(entry);
+            replayed[0]++;
+        });
+        node.finishRecovery(System.currentTimeMillis());
+        LOG.info("Recovered {} txns up to zxid 0x{} from {} in {} ms; {} sessions to be revalidated", replayed[0],
+                Long.toHexString(log.lastZxid()), config.dataLogDir().resolve(LOG_DIR), (System.nanoTime() - start) / 1_000_000,
+                node.sessionTable().size());
+        diskWorker = new DiskWorker(log, synced -> nodeLoop.execute(() -> onNode(() -> node.onLogSynced(synced,
+                System.currentTimeMillis()))), onFatal);
+        diskWorker.start();
     }
 
     /** Binds the client port and starts ticking. */
     public void start() throws IOException, InterruptedException {
-        Files.createDirectories(config.dataDir());
-        Files.createDirectories(config.dataLogDir());
+        recover();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
@@ -117,6 +142,16 @@ public final class CorralServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         nodeLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            if (diskWorker != null) {
+                diskWorker.close();
+            }
+        } catch (IOException e) {
+            LOG.error("Closing the log failed: {}", e.getMessage());
+        }
+        if (dataLock != null) {
+            dataLock.close();
+        }
     }
 
     /**
@@ -146,6 +181,8 @@ public final class CorralServer implements AutoCloseable {
                     framesSent.incrementAndGet();
                     written.add(channel);
                 }
+            } else if (output instanceof Output.Append append) {
+                diskWorker.append(append.entry());
             } else if (output instanceof Output.Close close) {
                 Channel channel = channels.get(close.connectionId());
                 if (channel != null) {

@@ -36,6 +36,7 @@ public record ServerConfig(
         String superDigest,
         Set<String> fourLetterWords,
         boolean reconfigEnabled,
+        boolean forceSync,
         long serverId,
         List<String> warnings) {
 
@@ -44,11 +45,11 @@ public record ServerConfig(
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
-            "extendedTypesEnabled", "standaloneEnabled");
+            "extendedTypesEnabled", "standaloneEnabled", "forceSync");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
     private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "snapCount", "preAllocSize",
             "globalOutstandingLimit", "autopurge.snapRetainCount", "autopurge.purgeInterval", "admin.enableServer",
-            "admin.serverPort", "admin.serverAddress", "forceSync", "peerType", "electionAlg", "quorumListenOnAllIPs");
+            "admin.serverPort", "admin.serverAddress", "peerType", "electionAlg", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -63,7 +64,7 @@ public record ServerConfig(
     public ServerConfig listeningOn(int port, Path dir) {
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, serverId, warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -128,9 +129,13 @@ public record ServerConfig(
         String superDigest = r.string(null, "zookeeper.DigestAuthenticationProvider.superDigest", null);
         String whitelist = r.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
         boolean reconfig = r.bool("reconfigEnabled", "zookeeper.reconfigEnabled", false);
+        boolean forceSync = r.bool("forceSync", "zookeeper.forceSync", true);
+        if (!forceSync) {
+            warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
+        }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
-                reconfig, 0, List.copyOf(warnings));
+                reconfig, forceSync, 0, List.copyOf(warnings));
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */

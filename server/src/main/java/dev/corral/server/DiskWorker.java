@@ -1,0 +1,107 @@
+package dev.corral.server;
+
+import dev.corral.storage.StorageException;
+import dev.corral.storage.TxnLog;
+import dev.corral.tree.TxnEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes the log. It takes every entry queued since its last fsync, appends them
+ * all, covers them with one fsync (group commit), and only then reports the synced zxid, so the Node
+ * acknowledges nothing that is not durable. A failed write or fsync is fatal: the server stops rather
+ * than acknowledge a write it could not make durable, as ZooKeeper's SyncRequestProcessor does.
+ *
+ * <p>Bounded: at most {@link #QUEUE_MAX} entries wait; the node loop blocks beyond that, which pushes
+ * back on clients instead of growing memory without limit.
+ */
+final class DiskWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskWorker.class);
+    static final int QUEUE_MAX = 100_000;
+    private static final long SLOW_FSYNC_MS = 1000;
+
+    private final TxnLog log;
+    private final LongConsumer onSynced;
+    private final java.util.function.Consumer<RuntimeException> onFatal;
+    private final BlockingQueue<TxnEntry> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal) {
+        this.log = log;
+        this.onSynced = onSynced;
+        this.onFatal = onFatal;
+        this.thread = new Thread(this::run, "corral-disk");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an entry for the log; called on the node loop, in zxid order. */
+    void append(TxnEntry entry) {
+        try {
+            queue.put(entry);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing txn for the log", e);
+        }
+    }
+
+    private void run() {
+        List<TxnEntry> batch = new ArrayList<>();
+        while (running) {
+            try {
+                TxnEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch);
+                for (TxnEntry entry : batch) {
+                    log.append(entry);
+                }
+                long start = System.nanoTime();
+                long synced = log.sync();
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                if (tookMs >= SLOW_FSYNC_MS) {
+                    LOG.warn("fsync of the log took {} ms for {} txns; consider a dedicated log device (dataLogDir)", tookMs, batch.size());
+                }
+                batch.clear();
+                onSynced.accept(synced);
+            } catch (StorageException e) {
+                LOG.error("Cannot make the log durable; stopping so no write is acknowledged without it: {}", e.getMessage());
+                running = false;
+                onFatal.accept(new IllegalStateException(e.getMessage(), e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Stops after writing and syncing what is queued. */
+    @Override
+    public void close() throws StorageException {
+        // No interrupt: interrupting a thread inside FileChannel I/O closes the channel. The worker polls.
+        running = false;
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<TxnEntry> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (TxnEntry entry : rest) {
+            log.append(entry);
+        }
+        log.close();
+    }
+}

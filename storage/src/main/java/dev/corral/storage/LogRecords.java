@@ -1,0 +1,54 @@
+package dev.corral.storage;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte format of a log segment file.
+ *
+ * <pre>
+ *   segment  = header record* padding
+ *   header   = magic:int("CRLW") version:int(1) firstZxid:long         ; 16 bytes
+ *   record   = length:int crc:int payload{length}                     ; length in [1, MAX_PAYLOAD]
+ *   crc      = CRC32C of payload
+ *   payload  = a txn entry as {@code dev.corral.tree.TxnCodec} writes it
+ *   padding  = zero bytes to the end of the preallocated file          ; length 0 marks the end
+ * </pre>
+ *
+ * All integers are big-endian. A record whose length is out of range, that runs past the end of the
+ * file, or whose CRC does not match ends the valid part of the segment.
+ */
+final class LogRecords {
+    static final int MAGIC = 0x43524C57;
+    static final int VERSION = 1;
+    static final int HEADER_BYTES = 16;
+    static final int RECORD_OVERHEAD = 8;
+    static final int MAX_PAYLOAD = 64 * 1024 * 1024;
+
+    private LogRecords() {}
+
+    static int crc(byte[] payload, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload, offset, length);
+        return (int) crc.getValue();
+    }
+
+    static int crc(ByteBuffer buffer, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer slice = buffer.duplicate();
+        slice.limit(offset + length).position(offset);
+        crc.update(slice);
+        return (int) crc.getValue();
+    }
+
+    static ByteBuffer header(long firstZxid) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        header.putInt(MAGIC).putInt(VERSION).putLong(firstZxid).flip();
+        return header;
+    }
+
+    /** Writes one record (length, crc, payload) into {@code out}, which must have room for it. */
+    static void put(ByteBuffer out, byte[] payload) {
+        out.putInt(payload.length).putInt(crc(payload, 0, payload.length)).put(payload);
+    }
+}
