@@ -12,6 +12,7 @@ import dev.corral.tree.TxnResult;
 import dev.corral.tree.WatchEvent;
 import dev.corral.tree.WatchTable;
 import dev.corral.tree.Zxid;
+import dev.corral.wire.Acl;
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
@@ -277,8 +278,8 @@ public final class Node {
             reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
             return;
         }
-        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body,
-                Requests.isWrite(header.type())));
+        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(),
+                body == Requests.UNDECODABLE_MULTI ? OpCode.MULTI : header.type(), body, Requests.isWrite(header.type(), body)));
         drain(session);
     }
 
@@ -419,7 +420,8 @@ public final class Node {
 
     private void notify(List<WatchEvent> events) {
         for (WatchEvent event : events) {
-            if (connections.containsKey(event.watcherId())) {
+            ClientConnection watcher = connections.get(event.watcherId());
+            if (watcher != null && (event.readAcl() == null || Acls.isAllowed(event.readAcl(), Acl.READ, watcher.authIds))) {
                 effects.send(event.watcherId(), Frames.notification(event.zxid(),
                         new WatcherEvent(event.type(), WatchEvent.SYNC_CONNECTED, event.path())));
             }

@@ -48,7 +48,8 @@ import java.util.function.Consumer;
 /**
  * Answers the requests that read this server's tree or change only this server's watches, with the
  * checks ZooKeeper 3.9 makes in {@code FinalRequestProcessor}: NONODE before NOAUTH, READ for data and
- * children, READ or ADMIN for the ACL (digest entries hidden without ADMIN), no check for exists.
+ * children and for exists of an existing node, READ or ADMIN for the ACL (digest passwords masked
+ * without ADMIN).
  */
 final class ReadProcessor {
     private final DataTree tree;
@@ -90,6 +91,10 @@ final class ReadProcessor {
             case OpCode.EXISTS -> {
                 ExistsRequest exists = (ExistsRequest) request.body;
                 checkNoNul(exists.path());
+                Znode found = exists.path() == null ? null : tree.node(exists.path());
+                if (found != null) {
+                    Acls.check(found.acl(), Acl.READ, auth, exists.path());
+                }
                 if (exists.watch()) {
                     watches.addDataWatch(exists.path(), watcher);
                 }
@@ -159,8 +164,12 @@ final class ReadProcessor {
                 }
                 return new WhoAmIResponse(infos)::write;
             }
-            case OpCode.MULTI_READ -> {
-                return multiRead((MultiRequest) request.body, watcher, auth)::write;
+            case OpCode.MULTI_READ, OpCode.MULTI -> {
+                // A multi is answered here only if its body did not decode (see Requests#decode).
+                if (request.type == OpCode.MULTI || !(request.body instanceof MultiRequest multi)) {
+                    throw new KeeperError(ErrorCode.MARSHALLINGERROR, "multi request does not decode");
+                }
+                return multiRead(multi, watcher, auth)::write;
             }
             default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED, "not a read: " + request.type);
         }
@@ -179,7 +188,7 @@ final class ReadProcessor {
         Acls.check(node.acl(), Acl.READ | Acl.ADMIN, auth, get.path());
         List<Acl> acl = node.acl();
         if (!Acls.isAllowed(acl, Acl.ADMIN, auth)) {
-            acl = acl.stream().filter(entry -> !Acls.DIGEST.equals(entry.id().scheme())).toList();
+            acl = Acls.maskDigests(acl);
         }
         return new GetACLResponse(acl, node.stat());
     }

@@ -1,7 +1,6 @@
 package dev.corral.node;
 
 import dev.corral.wire.AddWatchRequest;
-import dev.corral.wire.CheckVersionRequest;
 import dev.corral.wire.CheckWatchesRequest;
 import dev.corral.wire.CreateRequest;
 import dev.corral.wire.CreateTTLRequest;
@@ -28,13 +27,15 @@ import dev.corral.wire.SyncRequest;
 final class Requests {
     /** Marks a request with no body (ping, closeSession, whoAmI). */
     static final Object NO_BODY = new Object();
+    /** Marks a multi or multiRead whose ops did not decode (unknown op, mixed reads and writes). */
+    static final Object UNDECODABLE_MULTI = new Object();
 
     private Requests() {}
 
     static boolean isKnown(int type) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK, OpCode.MULTI, OpCode.CLOSE_SESSION, OpCode.EXISTS,
+                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI, OpCode.CLOSE_SESSION, OpCode.EXISTS,
                     OpCode.GET_DATA, OpCode.GET_ACL, OpCode.GET_CHILDREN, OpCode.GET_CHILDREN2, OpCode.SYNC, OpCode.PING,
                     OpCode.GET_EPHEMERALS, OpCode.GET_ALL_CHILDREN_NUMBER, OpCode.SET_WATCHES, OpCode.SET_WATCHES2,
                     OpCode.ADD_WATCH, OpCode.CHECK_WATCHES, OpCode.REMOVE_WATCHES, OpCode.WHO_AM_I, OpCode.MULTI_READ,
@@ -43,25 +44,38 @@ final class Requests {
         };
     }
 
-    /** Writes become txns; everything else is answered from this server's tree. */
-    static boolean isWrite(int type) {
+    /**
+     * Writes become txns; everything else is answered from this server's tree. A multi whose body did
+     * not decode is not a write: it is answered MARSHALLINGERROR in its turn, as ZooKeeper answers it.
+     */
+    static boolean isWrite(int type, Object body) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK, OpCode.MULTI, OpCode.CLOSE_SESSION -> true;
+                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CLOSE_SESSION -> true;
+            case OpCode.MULTI -> body instanceof MultiRequest;
             default -> false;
         };
     }
 
-    /** Decodes the body of a known request type; throws MalformedRecordException if it does not decode. */
+    /**
+     * Decodes the body of a known request type; throws MalformedRecordException if it does not decode,
+     * except for a multi, whose failure is answered in turn (see {@link #isWrite}) and returns
+     * {@link #UNDECODABLE_MULTI}.
+     */
     static Object decode(int type, JuteInput in) {
+        if (type == OpCode.MULTI || type == OpCode.MULTI_READ) {
+            try {
+                return MultiRequest.read(in);
+            } catch (dev.corral.wire.MalformedRecordException e) {
+                return UNDECODABLE_MULTI;
+            }
+        }
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> CreateRequest.read(in);
             case OpCode.CREATE_TTL -> CreateTTLRequest.read(in);
             case OpCode.DELETE -> DeleteRequest.read(in);
             case OpCode.SET_DATA -> SetDataRequest.read(in);
             case OpCode.SET_ACL -> SetACLRequest.read(in);
-            case OpCode.CHECK -> CheckVersionRequest.read(in);
-            case OpCode.MULTI, OpCode.MULTI_READ -> MultiRequest.read(in);
             case OpCode.EXISTS -> ExistsRequest.read(in);
             case OpCode.GET_DATA -> GetDataRequest.read(in);
             case OpCode.GET_ACL -> GetACLRequest.read(in);

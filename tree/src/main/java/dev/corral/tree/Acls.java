@@ -135,13 +135,26 @@ public final class Acls {
         }
     }
 
-    /** The user name a whoAmI reply shows for an identity, or null for schemes without users. */
+    /** The user name a whoAmI reply shows for an identity ("" for super, as ZooKeeper shows it). */
     public static String userName(Id id) {
         return switch (id.scheme()) {
             case DIGEST -> id.id().split(":", 2)[0];
             case IP -> id.id();
-            default -> null;
+            default -> "";
         };
+    }
+
+    /** Digest ids with the password hash replaced by "x", as getACL shows them to a client without ADMIN. */
+    public static List<Acl> maskDigests(List<Acl> acl) {
+        List<Acl> masked = new ArrayList<>(acl.size());
+        for (Acl entry : acl) {
+            if (DIGEST.equals(entry.id().scheme())) {
+                masked.add(new Acl(entry.perms(), new Id(DIGEST, entry.id().id().replaceAll(":.*", ":x"))));
+            } else {
+                masked.add(entry);
+            }
+        }
+        return masked;
     }
 
     private static boolean isValidIpExpression(String expression) {

@@ -1,5 +1,6 @@
 package dev.corral.tree;
 
+import dev.corral.wire.Acl;
 import dev.corral.wire.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,8 +36,9 @@ public final class TxnApplier {
         if (txn instanceof Txn.Create create) {
             Znode node = tree.create(create.path(), create.data(), create.acl(), create.kind(), create.ephemeralOwner(),
                     create.ttlMs(), create.parentCversion(), zxid, entry.timeMs());
-            watches.triggerData(create.path(), WatchEvent.NODE_CREATED, zxid, null, events);
-            watches.triggerChildren(Paths.parent(create.path()), WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events);
+            String parent = Paths.parent(create.path());
+            watches.triggerData(create.path(), WatchEvent.NODE_CREATED, zxid, null, events, node.acl());
+            watches.triggerChildren(parent, WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events, tree.node(parent).acl());
             return new TxnResult(ErrorCode.OK, create.path(), node.stat(), null);
         } else if (txn instanceof Txn.Delete delete) {
             deleteNode(delete.path(), zxid, events);
@@ -44,7 +46,7 @@ public final class TxnApplier {
         } else if (txn instanceof Txn.SetData setData) {
             Znode node = existing(setData.path());
             node.setData(setData.data(), setData.version(), zxid, entry.timeMs());
-            watches.triggerData(setData.path(), WatchEvent.NODE_DATA_CHANGED, zxid, null, events);
+            watches.triggerData(setData.path(), WatchEvent.NODE_DATA_CHANGED, zxid, null, events, node.acl());
             return new TxnResult(ErrorCode.OK, setData.path(), node.stat(), null);
         } else if (txn instanceof Txn.SetAcl setAcl) {
             Znode node = existing(setAcl.path());
@@ -94,10 +96,12 @@ public final class TxnApplier {
     }
 
     private void deleteNode(String path, long zxid, List<WatchEvent> events) {
+        List<Acl> acl = existing(path).acl();
         tree.delete(path, zxid);
-        Set<Long> notified = watches.triggerData(path, WatchEvent.NODE_DELETED, zxid, null, events);
-        watches.triggerChildren(path, WatchEvent.NODE_DELETED, zxid, notified, events);
-        watches.triggerChildren(Paths.parent(path), WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events);
+        String parent = Paths.parent(path);
+        Set<Long> notified = watches.triggerData(path, WatchEvent.NODE_DELETED, zxid, null, events, acl);
+        watches.triggerChildren(path, WatchEvent.NODE_DELETED, zxid, notified, events, acl);
+        watches.triggerChildren(parent, WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events, tree.node(parent).acl());
     }
 
     private Znode existing(String path) {

@@ -163,8 +163,8 @@ public final class TxnPreparer {
         }
         String parentPath = Paths.parent(path);
         NodeState parent = existing(parentPath);
-        NodeState node = existing(path);
         Acls.check(parent.acl(), Acl.DELETE, auth, parentPath);
+        NodeState node = existing(path);
         checkVersion(node.version(), request.version(), path);
         if (node.numChildren() > 0) {
             throw new KeeperError(ErrorCode.NOTEMPTY, "node has children: " + path);

@@ -1,5 +1,6 @@
 package dev.corral.tree;
 
+import dev.corral.wire.Acl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -148,11 +149,19 @@ public final class WatchTable {
     }
 
     Set<Long> triggerData(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
-        return data.trigger(path, type, zxid, suppress, out);
+        return triggerData(path, type, zxid, suppress, out, null);
     }
 
     Set<Long> triggerChildren(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
-        return children.trigger(path, type, zxid, suppress, out);
+        return triggerChildren(path, type, zxid, suppress, out, null);
+    }
+
+    Set<Long> triggerData(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out, List<Acl> readAcl) {
+        return data.trigger(path, type, zxid, suppress, out, readAcl);
+    }
+
+    Set<Long> triggerChildren(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out, List<Acl> readAcl) {
+        return children.trigger(path, type, zxid, suppress, out, readAcl);
     }
 
     /** One table: path to watchers with their modes, and the reverse index. */
@@ -223,7 +232,7 @@ public final class WatchTable {
          * persistent ones on the path itself, recursive ones on the path and its ancestors (except for
          * NodeChildrenChanged). Each watcher is notified at most once; those in {@code suppress} not at all.
          */
-        Set<Long> trigger(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out) {
+        Set<Long> trigger(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out, List<Acl> readAcl) {
             Set<Long> notified = new LinkedHashSet<>();
             String current = path;
             boolean atPath = true;
@@ -263,7 +272,7 @@ public final class WatchTable {
             }
             for (long watcherId : notified) {
                 if (suppress == null || !suppress.contains(watcherId)) {
-                    out.add(new WatchEvent(watcherId, type, path, zxid));
+                    out.add(new WatchEvent(watcherId, type, path, zxid, readAcl));
                 }
             }
             return notified;

@@ -36,7 +36,7 @@ public final class Znode {
     Znode(byte[] data, List<Acl> acl, long zxid, long time, NodeKind kind, long ephemeralOwner, long ttlMs) {
         Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
         Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
-        this.data = data == null ? new byte[0] : data;
+        this.data = data;
         this.acl = acl;
         this.czxid = zxid;
         this.mzxid = zxid;
@@ -48,6 +48,7 @@ public final class Znode {
         this.ttlMs = ttlMs;
     }
 
+    /** The data; null if the client wrote null, which clients read back as null, as in ZooKeeper. */
     public byte[] data() {
         return data;
     }
@@ -113,11 +114,11 @@ public final class Znode {
     public Stat stat() {
         int numChildren = numChildren();
         return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - numChildren, aversion,
-                ephemeralOwner, data.length, numChildren, pzxid);
+                ephemeralOwner, data == null ? 0 : data.length, numChildren, pzxid);
     }
 
     void setData(byte[] newData, int newVersion, long zxid, long time) {
-        data = newData == null ? new byte[0] : newData;
+        data = newData;
         version = newVersion;
         mzxid = zxid;
         mtime = time;

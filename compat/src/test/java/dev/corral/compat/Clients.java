@@ -1,0 +1,150 @@
+package dev.corral.compat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
+
+/**
+ * Opens official ZooKeeper, Curator and raw clients against one server and closes them all, newest
+ * first, when a test ends. Every open waits for the connection with a bound.
+ */
+final class Clients implements AutoCloseable {
+
+    /** Requested session timeout; the server clamps it to at most 20 ticks (4 s at tickTime=200). */
+    static final int SESSION_TIMEOUT_MS = 30_000;
+    static final int CONNECT_BOUND_MS = 15_000;
+    private static final int CLOSE_BOUND_MS = 5_000;
+
+    private final String connectString;
+    private final int port;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    Clients(String connectString, int port) {
+        this.connectString = connectString;
+        this.port = port;
+    }
+
+    /** A connected ZooKeeper client whose default watcher ignores events. */
+    ZooKeeper zk() throws IOException, InterruptedException {
+        return zk(event -> { });
+    }
+
+    ZooKeeper zk(Watcher defaultWatcher) throws IOException, InterruptedException {
+        return zk(connectString, SESSION_TIMEOUT_MS, defaultWatcher);
+    }
+
+    /** A connected ZooKeeper client for any connect string (e.g. a {@link TcpProxy}) and timeout. */
+    ZooKeeper zk(String connectTo, int sessionTimeoutMs, Watcher defaultWatcher)
+            throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
+        ZooKeeper zk = track(new ZooKeeper(connectTo, sessionTimeoutMs, latch));
+        latch.await(connectTo);
+        return zk;
+    }
+
+    /** Reattaches to an existing session by id and password, as the client does after a reconnect. */
+    ZooKeeper zk(long sessionId, byte[] password, Watcher defaultWatcher) throws IOException {
+        return track(new ZooKeeper(connectString, SESSION_TIMEOUT_MS, defaultWatcher, sessionId, password));
+    }
+
+    /** A connected client that has sent {@code addAuthInfo("digest", credentials)}. */
+    ZooKeeper zkAs(String credentials) throws IOException, InterruptedException {
+        ZooKeeper zk = zk();
+        zk.addAuthInfo("digest", credentials.getBytes(StandardCharsets.UTF_8));
+        return zk;
+    }
+
+    /** A client authenticated as the super user configured on every server. */
+    ZooKeeper superZk() throws IOException, InterruptedException {
+        return zkAs(ServerProcess.SUPER_CREDENTIALS);
+    }
+
+    ZooKeeperAdmin admin() throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(event -> { });
+        ZooKeeperAdmin admin = track(new ZooKeeperAdmin(connectString, SESSION_TIMEOUT_MS, latch));
+        latch.await(connectString);
+        return admin;
+    }
+
+    CuratorFramework curator() throws InterruptedException {
+        CuratorFramework curator = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs(SESSION_TIMEOUT_MS)
+                .connectionTimeoutMs(CONNECT_BOUND_MS)
+                .retryPolicy(new RetryNTimes(20, 100))
+                .build();
+        track(curator::close);
+        curator.start();
+        if (!curator.blockUntilConnected(CONNECT_BOUND_MS, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Curator did not connect to " + connectString
+                    + " within " + CONNECT_BOUND_MS + " ms");
+        }
+        return curator;
+    }
+
+    /** A raw-socket client with a fresh session. */
+    RawClient raw(int sessionTimeoutMs) throws IOException {
+        return track(RawClient.connect(port, sessionTimeoutMs));
+    }
+
+    /** A raw TCP connection without a handshake. */
+    RawClient rawConnection() throws IOException {
+        return track(RawClient.open(port));
+    }
+
+    <T extends AutoCloseable> T track(T closeable) {
+        opened.push(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            AutoCloseable closeable = opened.pop();
+            try {
+                if (closeable instanceof ZooKeeper zk) {
+                    zk.close(CLOSE_BOUND_MS);
+                } else {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing " + closeable + " failed: " + e);
+            }
+        }
+    }
+
+    /** Forwards every event to the test's watcher and releases {@link #await} on SyncConnected. */
+    private static final class ConnectedLatch implements Watcher {
+        private final Watcher delegate;
+        private final CountDownLatch connected = new CountDownLatch(1);
+
+        ConnectedLatch(Watcher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void process(WatchedEvent event) {
+            if (event.getState() == Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+            delegate.process(event);
+        }
+
+        void await(String connectTo) throws InterruptedException, IOException {
+            if (!connected.await(CONNECT_BOUND_MS, TimeUnit.MILLISECONDS)) {
+                throw new IOException("ZooKeeper client did not connect to " + connectTo
+                        + " within " + CONNECT_BOUND_MS + " ms");
+            }
+        }
+    }
+}
