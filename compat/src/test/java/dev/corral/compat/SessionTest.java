@@ -163,7 +163,11 @@ class SessionTest {
         // The owner keeps its session and ephemerals. (ZooKeeper also drops the owner's connection before
         // it checks the password, and the owner reconnects; Corral deliberately does not let a wrong
         // password disturb the owner, so this test pins only what both do.)
-        assertThat(owner.exists(root + "/e", false).getEphemeralOwner()).isEqualTo(owner.getSessionId());
+        // ZooKeeper's owner may be between reconnects here, so the read is retried until it connects.
+        org.apache.zookeeper.data.Stat stat = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsInstanceOf(org.apache.zookeeper.KeeperException.ConnectionLossException.class)
+                .until(() -> owner.exists(root + "/e", false), java.util.Objects::nonNull);
+        assertThat(stat.getEphemeralOwner()).isEqualTo(owner.getSessionId());
     }
 
     @Test

@@ -264,10 +264,6 @@ public final class Node {
                     new SetSASLResponse(null)::write));
             return;
         }
-        if (header.type() == OpCode.RECONFIG && !config.reconfigEnabled()) {
-            reply(connection, header.xid(), ErrorCode.RECONFIGDISABLED);
-            return;
-        }
         if (!Requests.isKnown(header.type())) {
             reply(connection, header.xid(), ErrorCode.UNIMPLEMENTED);
             closeConnection(connection, "unsupported opcode " + header.type());
@@ -278,8 +274,8 @@ public final class Node {
             reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
             return;
         }
-        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(),
-                body == Requests.UNDECODABLE_MULTI ? OpCode.MULTI : header.type(), body, Requests.isWrite(header.type(), body)));
+        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body,
+                Requests.isWrite(header.type())));
         drain(session);
     }
 
@@ -346,6 +342,12 @@ public final class Node {
             session.closing = true;
             tracker.remove(session.sessionId);
             txn = preparer.prepareCloseSession(session.sessionId, zxid);
+        } else if (request.body == Requests.UNDECODABLE) {
+            txn = new Txn.Error(ErrorCode.MARSHALLINGERROR);
+        } else if (request.type == OpCode.RECONFIG) {
+            // A standalone server has no ensemble to reconfigure (ZooKeeper: RECONFIGDISABLED unless
+            // reconfigEnabled, then UNIMPLEMENTED); like ZooKeeper's, the refusal takes a zxid.
+            txn = new Txn.Error(config.reconfigEnabled() ? ErrorCode.UNIMPLEMENTED : ErrorCode.RECONFIGDISABLED);
         } else {
             ClientConnection connection = connections.get(request.connectionId);
             List<Id> auth = connection == null ? List.of() : connection.authIds;
@@ -388,7 +390,7 @@ public final class Node {
             ClientConnection connection = connections.get(request.connectionId);
             if (connection != null) {
                 effects.send(connection.connectionId, Frames.reply(
-                        new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(request.type, result)),
+                        new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(write.txn(), result)),
                         WriteReplies.body(request.type, request.body, write.txn(), result)));
             }
             if (request.type == OpCode.CLOSE_SESSION) {

@@ -77,6 +77,9 @@ final class ReadProcessor {
             throws KeeperError {
         long watcher = connection.connectionId;
         List<Id> auth = connection.authIds;
+        if (request.body == Requests.UNDECODABLE) {
+            throw new KeeperError(ErrorCode.MARSHALLINGERROR, "request " + request.type + " does not decode");
+        }
         switch (request.type) {
             case OpCode.PING, OpCode.SET_WATCHES, OpCode.SET_WATCHES2 -> {
                 if (request.body instanceof SetWatches w) {
@@ -164,12 +167,8 @@ final class ReadProcessor {
                 }
                 return new WhoAmIResponse(infos)::write;
             }
-            case OpCode.MULTI_READ, OpCode.MULTI -> {
-                // A multi is answered here only if its body did not decode (see Requests#decode).
-                if (request.type == OpCode.MULTI || !(request.body instanceof MultiRequest multi)) {
-                    throw new KeeperError(ErrorCode.MARSHALLINGERROR, "multi request does not decode");
-                }
-                return multiRead(multi, watcher, auth)::write;
+            case OpCode.MULTI_READ -> {
+                return multiRead((MultiRequest) request.body, watcher, auth)::write;
             }
             default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED, "not a read: " + request.type);
         }

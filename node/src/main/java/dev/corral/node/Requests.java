@@ -27,8 +27,8 @@ import dev.corral.wire.SyncRequest;
 final class Requests {
     /** Marks a request with no body (ping, closeSession, whoAmI). */
     static final Object NO_BODY = new Object();
-    /** Marks a multi or multiRead whose ops did not decode (unknown op, mixed reads and writes). */
-    static final Object UNDECODABLE_MULTI = new Object();
+    /** Marks a request whose body did not decode (truncated, bad lengths, unknown or mixed multi ops). */
+    static final Object UNDECODABLE = new Object();
 
     private Requests() {}
 
@@ -44,35 +44,33 @@ final class Requests {
         };
     }
 
-    /**
-     * Writes become txns; everything else is answered from this server's tree. A multi whose body did
-     * not decode is not a write: it is answered MARSHALLINGERROR in its turn, as ZooKeeper answers it.
-     */
-    static boolean isWrite(int type, Object body) {
+    /** Writes become txns (a failed one an error txn that still takes a zxid); the rest are answered here. */
+    static boolean isWrite(int type) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CLOSE_SESSION -> true;
-            case OpCode.MULTI -> body instanceof MultiRequest;
+                    OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CLOSE_SESSION, OpCode.MULTI, OpCode.RECONFIG -> true;
             default -> false;
         };
     }
 
     /**
-     * Decodes the body of a known request type; throws MalformedRecordException if it does not decode,
-     * except for a multi, whose failure is answered in turn (see {@link #isWrite}) and returns
-     * {@link #UNDECODABLE_MULTI}.
+     * Decodes the body of a known request type. A body that does not decode yields {@link #UNDECODABLE}:
+     * as in ZooKeeper, which reads a body only when it processes the request, the request is answered
+     * MARSHALLINGERROR in its turn and the connection stays open.
      */
     static Object decode(int type, JuteInput in) {
-        if (type == OpCode.MULTI || type == OpCode.MULTI_READ) {
-            try {
-                return MultiRequest.read(in);
-            } catch (dev.corral.wire.MalformedRecordException e) {
-                return UNDECODABLE_MULTI;
-            }
+        try {
+            return decodeOrThrow(type, in);
+        } catch (dev.corral.wire.MalformedRecordException e) {
+            return UNDECODABLE;
         }
+    }
+
+    private static Object decodeOrThrow(int type, JuteInput in) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> CreateRequest.read(in);
             case OpCode.CREATE_TTL -> CreateTTLRequest.read(in);
+            case OpCode.MULTI, OpCode.MULTI_READ -> MultiRequest.read(in);
             case OpCode.DELETE -> DeleteRequest.read(in);
             case OpCode.SET_DATA -> SetDataRequest.read(in);
             case OpCode.SET_ACL -> SetACLRequest.read(in);

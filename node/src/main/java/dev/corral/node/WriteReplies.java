@@ -24,15 +24,15 @@ import java.util.function.Consumer;
 final class WriteReplies {
     private WriteReplies() {}
 
-    /** The header error code for a write whose txn produced {@code result}. */
-    static int headerErr(int type, TxnResult result) {
-        return type == OpCode.MULTI ? ErrorCode.OK : result.err();
+    /** The header error code for a write whose txn produced {@code result}; 0 for any multi. */
+    static int headerErr(Txn txn, TxnResult result) {
+        return txn instanceof Txn.Multi ? ErrorCode.OK : result.err();
     }
 
     /** The body to write after the header, or null for none. */
     static Consumer<JuteOutput> body(int type, Object request, Txn txn, TxnResult result) {
-        if (type == OpCode.MULTI) {
-            return multi((MultiRequest) request, (Txn.Multi) txn, result)::write;
+        if (txn instanceof Txn.Multi multi) {
+            return multi((MultiRequest) request, multi, result)::write;
         }
         if (result.err() != ErrorCode.OK) {
             return null;

@@ -96,7 +96,9 @@ public final class Acls {
                 result.add(entry);
             }
         }
-        return List.copyOf(new LinkedHashSet<>(result));
+        // Duplicates are removed from the request only: an "auth" entry that expands to an id also listed
+        // explicitly is stored twice, as ZooKeeper stores it.
+        return List.copyOf(result);
     }
 
     private static KeeperError invalid(String path, String why) {

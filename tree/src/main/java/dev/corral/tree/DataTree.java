@@ -38,6 +38,9 @@ public final class DataTree {
         addBuiltIn(ZOOKEEPER, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(QUOTA, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(CONFIG, Acl.READ_ACL_UNSAFE);
+        // ZooKeeper sets the config node's ACL with version -1 (DataTree#addConfigNode), so clients see
+        // aversion -1 there.
+        nodes.get(CONFIG).setAcl(nodes.get(CONFIG).acl(), -1);
     }
 
     private void addBuiltIn(String path, List<Acl> acl) {

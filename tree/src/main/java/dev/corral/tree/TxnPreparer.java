@@ -157,9 +157,10 @@ public final class TxnPreparer {
 
     private Txn delete(DeleteRequest request, List<Id> auth) throws KeeperError {
         String path = request.path();
-        Paths.validate(path);
-        if (DataTree.isSpecialPath(path)) {
-            throw new KeeperError(ErrorCode.BADARGUMENTS, "cannot delete " + path);
+        // Only these are BADARGUMENTS for a delete (ZooKeeper's getParentPathAndValidate); any other
+        // malformed path names no node, so it is NOAUTH or NONODE below.
+        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0 || DataTree.isSpecialPath(path)) {
+            throw new KeeperError(ErrorCode.BADARGUMENTS, "cannot delete '" + path + "'");
         }
         String parentPath = Paths.parent(path);
         NodeState parent = existing(parentPath);

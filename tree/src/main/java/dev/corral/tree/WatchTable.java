@@ -16,7 +16,7 @@ import java.util.Set;
  * two tables. The data table holds data and exist watches, persistent watches and persistent-recursive
  * watches; the child table holds child watches and persistent watches. A standard watch fires once and is
  * removed; a persistent one stays; a recursive one also fires for every descendant and never for
- * NodeChildrenChanged. A watcher has one mode per path and table: the latest registration wins.
+ * NodeChildrenChanged. A watcher may hold several modes on one path and table, as in ZooKeeper.
  */
 public final class WatchTable {
     /** ZooKeeper's {@code WatcherMode}. */
@@ -164,33 +164,46 @@ public final class WatchTable {
         return children.trigger(path, type, zxid, suppress, out, readAcl);
     }
 
-    /** One table: path to watchers with their modes, and the reverse index. */
+    /**
+     * One table: path to watchers with the set of modes each registered there (a bit per {@link Mode}),
+     * and the reverse index. As in ZooKeeper's {@code WatchManager}, a watcher may hold a standard and a
+     * persistent watch on the same path; firing the standard one leaves the persistent one in place.
+     */
     private static final class Table {
-        final Map<String, Map<Long, Mode>> byPath = new HashMap<>();
+        final Map<String, Map<Long, Integer>> byPath = new HashMap<>();
         final Map<Long, Set<String>> byWatcher = new HashMap<>();
-        // Invariant: recursiveCount is the number of PERSISTENT_RECURSIVE entries in byPath.
+        // Invariant: recursiveCount is the number of entries in byPath with the PERSISTENT_RECURSIVE bit.
         int recursiveCount;
 
+        private static int bit(Mode mode) {
+            return 1 << mode.ordinal();
+        }
+
+        private static final int STANDARD = 1 << Mode.STANDARD.ordinal();
+        private static final int PERSISTENT = 1 << Mode.PERSISTENT.ordinal();
+        private static final int RECURSIVE = 1 << Mode.PERSISTENT_RECURSIVE.ordinal();
+
         void add(String path, long watcherId, Mode mode) {
-            Mode previous = byPath.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(watcherId, mode);
-            if (previous == Mode.PERSISTENT_RECURSIVE) {
-                recursiveCount--;
-            }
-            if (mode == Mode.PERSISTENT_RECURSIVE) {
+            Map<Long, Integer> watchers = byPath.computeIfAbsent(path, k -> new LinkedHashMap<>());
+            int previous = watchers.getOrDefault(watcherId, 0);
+            int modes = previous | bit(mode);
+            watchers.put(watcherId, modes);
+            if ((previous & RECURSIVE) == 0 && (modes & RECURSIVE) != 0) {
                 recursiveCount++;
             }
             byWatcher.computeIfAbsent(watcherId, k -> new LinkedHashSet<>()).add(path);
         }
 
-        /** Removes the watch if its mode is {@code mode} (any mode when null). */
+        /** Removes the watch's {@code mode} (every mode when null); false if it had no such mode. */
         boolean remove(String path, long watcherId, Mode mode, boolean dryRun) {
-            Map<Long, Mode> watchers = byPath.get(path);
-            Mode current = watchers == null ? null : watchers.get(watcherId);
-            if (current == null || mode != null && current != mode) {
+            Map<Long, Integer> watchers = byPath.get(path);
+            int current = watchers == null ? 0 : watchers.getOrDefault(watcherId, 0);
+            int removed = mode == null ? current : current & bit(mode);
+            if (removed == 0) {
                 return false;
             }
             if (!dryRun) {
-                unlink(path, watcherId, watchers);
+                setModes(path, watcherId, watchers, current & ~removed);
             }
             return true;
         }
@@ -201,22 +214,29 @@ public final class WatchTable {
                 return;
             }
             for (String path : new ArrayList<>(paths)) {
-                unlink(path, watcherId, byPath.get(path));
+                setModes(path, watcherId, byPath.get(path), 0);
             }
         }
 
         int count() {
             int count = 0;
-            for (Map<Long, Mode> watchers : byPath.values()) {
+            for (Map<Long, Integer> watchers : byPath.values()) {
                 count += watchers.size();
             }
             return count;
         }
 
-        private void unlink(String path, long watcherId, Map<Long, Mode> watchers) {
-            if (watchers.remove(watcherId) == Mode.PERSISTENT_RECURSIVE) {
+        /** Sets a watcher's modes on a path, unlinking it when none are left. */
+        private void setModes(String path, long watcherId, Map<Long, Integer> watchers, int modes) {
+            int previous = watchers.getOrDefault(watcherId, 0);
+            if ((previous & RECURSIVE) != 0 && (modes & RECURSIVE) == 0) {
                 recursiveCount--;
             }
+            if (modes != 0) {
+                watchers.put(watcherId, modes);
+                return;
+            }
+            watchers.remove(watcherId);
             if (watchers.isEmpty()) {
                 byPath.remove(path);
             }
@@ -230,38 +250,28 @@ public final class WatchTable {
         /**
          * Fires the watches that an event of {@code type} at {@code path} triggers: standard and
          * persistent ones on the path itself, recursive ones on the path and its ancestors (except for
-         * NodeChildrenChanged). Each watcher is notified at most once; those in {@code suppress} not at all.
+         * NodeChildrenChanged). Each watcher is notified at most once; those in {@code suppress} not at
+         * all. A fired standard watch is removed; persistent ones stay.
          */
         Set<Long> trigger(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out, List<Acl> readAcl) {
             Set<Long> notified = new LinkedHashSet<>();
             String current = path;
             boolean atPath = true;
             while (true) {
-                Map<Long, Mode> watchers = byPath.get(current);
+                Map<Long, Integer> watchers = byPath.get(current);
                 if (watchers != null) {
-                    var iterator = watchers.entrySet().iterator();
-                    while (iterator.hasNext()) {
-                        var entry = iterator.next();
+                    for (Map.Entry<Long, Integer> entry : new ArrayList<>(watchers.entrySet())) {
                         long watcherId = entry.getKey();
-                        Mode mode = entry.getValue();
-                        if (mode == Mode.PERSISTENT_RECURSIVE) {
-                            if (type != WatchEvent.NODE_CHILDREN_CHANGED) {
-                                notified.add(watcherId);
-                            }
-                        } else if (atPath) {
+                        int modes = entry.getValue();
+                        if ((modes & RECURSIVE) != 0 && type != WatchEvent.NODE_CHILDREN_CHANGED) {
                             notified.add(watcherId);
-                            if (mode == Mode.STANDARD) {
-                                iterator.remove();
-                                Set<String> paths = byWatcher.get(watcherId);
-                                paths.remove(current);
-                                if (paths.isEmpty()) {
-                                    byWatcher.remove(watcherId);
-                                }
+                        }
+                        if (atPath && (modes & (STANDARD | PERSISTENT)) != 0) {
+                            notified.add(watcherId);
+                            if ((modes & STANDARD) != 0) {
+                                setModes(current, watcherId, watchers, modes & ~STANDARD);
                             }
                         }
-                    }
-                    if (watchers.isEmpty()) {
-                        byPath.remove(current);
                     }
                 }
                 if (recursiveCount == 0 || Paths.ROOT.equals(current)) {

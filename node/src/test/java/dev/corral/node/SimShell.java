@@ -1,0 +1,99 @@
+package dev.corral.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shell around a {@link Node} in tests: a simulated wall clock that moves only when a test says so
+ * (one {@code tickMs} per tick), connections with ids from 1, and the routing of every {@link Output} to
+ * the {@link FrameClient} of its connection. {@link #outputs} keeps every output in order, across
+ * connections, for tests about order.
+ */
+final class SimShell {
+    static final long BOOT_WALL_MS = 1_700_000_000_000L;
+
+    final NodeConfig config;
+    final Node node;
+    final List<Output> outputs = new ArrayList<>();
+    private final Map<Long, FrameClient> clients = new HashMap<>();
+    private long nextConnectionId = 1;
+    private long tickCount;
+    long wallMs;
+
+    SimShell(NodeConfig config) {
+        this.config = config;
+        this.node = new Node(config);
+        this.wallMs = config.bootWallMs();
+    }
+
+    static SimShell standalone() {
+        return new SimShell(NodeConfig.standalone(1000, BOOT_WALL_MS));
+    }
+
+    FrameClient open() {
+        return open("127.0.0.1");
+    }
+
+    FrameClient open(String remoteAddress) {
+        long connectionId = nextConnectionId++;
+        FrameClient client = new FrameClient(this, connectionId);
+        clients.put(connectionId, client);
+        deliver(node.onConnectionOpened(connectionId, remoteAddress, wallMs));
+        return client;
+    }
+
+    /** A new connection with a new, established session. */
+    FrameClient connect(int timeoutMs) {
+        FrameClient client = open();
+        client.connect(timeoutMs);
+        return client;
+    }
+
+    void frame(long connectionId, byte[] frame) {
+        deliver(node.onFrame(connectionId, frame, wallMs));
+    }
+
+    void closeByClient(FrameClient client) {
+        deliver(node.onConnectionClosed(client.connectionId, wallMs));
+    }
+
+    /** The number of ticks so far; tick {@code k} happens at wall time {@code bootWallMs + k * tickMs}. */
+    long tickCount() {
+        return tickCount;
+    }
+
+    /** One tick: the wall clock moves to the tick's time, then the Node ticks. */
+    void tick() {
+        tickCount++;
+        wallMs = Math.max(wallMs, config.bootWallMs() + tickCount * config.tickMs());
+        deliver(node.onTick(wallMs));
+    }
+
+    /** Moves the wall clock without a tick, as time passes between two ticks. */
+    void advanceWallMs(long ms) {
+        wallMs += ms;
+    }
+
+    /** {@code count} ticks, each after a ping from every client in {@code keepAlive}. */
+    void ticks(int count, FrameClient... keepAlive) {
+        for (int i = 0; i < count; i++) {
+            for (FrameClient client : keepAlive) {
+                client.ping();
+            }
+            tick();
+        }
+    }
+
+    private void deliver(List<Output> produced) {
+        outputs.addAll(produced);
+        for (Output output : produced) {
+            if (output instanceof Output.Send send) {
+                clients.get(send.connectionId()).received(send.frame());
+            } else if (output instanceof Output.Close close) {
+                clients.get(close.connectionId()).closedByNode();
+            }
+        }
+    }
+}
