@@ -23,6 +23,10 @@ final class Effects {
         add(new Output.Append(entry));
     }
 
+    void snapshot(dev.corral.tree.TreeSnapshot snapshot) {
+        add(new Output.Snapshot(snapshot));
+    }
+
     private void add(Output output) {
         if (outputs.size() >= MAX_OUTPUTS) {
             throw new IllegalStateException("more than " + MAX_OUTPUTS + " outputs for one event");

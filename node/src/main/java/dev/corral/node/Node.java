@@ -66,6 +66,10 @@ public final class Node {
     // Invariant: lastProposedZxid >= tree.lastProcessedZxid().
     private long lastProposedZxid;
     private long nowMs;
+    // Seeded, so a simulated run replays exactly; it only spreads snapshots of different servers apart.
+    private final Random snapshotJitter;
+    private long txnsSinceSnapshot;
+    private long txnsBeforeSnapshot;
 
     /** What waits for a proposed txn to be applied. */
     private sealed interface InFlight {
@@ -87,6 +91,8 @@ public final class Node {
         this.tracker = new SessionTracker(config.tickMs());
         this.reaper = new ContainerReaper(config);
         this.nowMs = config.bootWallMs();
+        this.snapshotJitter = new Random(config.serverId() * 31 + config.bootWallMs());
+        this.txnsBeforeSnapshot = nextSnapshotThreshold();
         long sessionIdBase = (config.bootWallMs() << 24) >>> 8;
         this.nextSessionId = sessionIdBase | (config.serverId() << 56);
     }
@@ -153,6 +159,19 @@ public final class Node {
         applier.apply(entry, new ArrayList<>());
         lastProposedZxid = entry.zxid();
         preparer.retire(entry.zxid());
+    }
+
+    /** Restores the state a snapshot holds, at start, before the log after it is replayed. */
+    public void restore(long zxid, List<String> paths, List<dev.corral.tree.Znode> nodes, Map<Long, Integer> sessions, long digest) {
+        Invariants.check(connections.isEmpty() && lastProposedZxid == 0, "restore after the node started");
+        tree.load(zxid, paths, nodes, digest);
+        sessionTable.load(sessions);
+        lastProposedZxid = zxid;
+    }
+
+    /** An image of the whole state now, e.g. to snapshot right after recovery. */
+    public dev.corral.tree.TreeSnapshot snapshot() {
+        return tree.snapshot(sessionTable);
     }
 
     /**
@@ -379,7 +398,23 @@ public final class Node {
             InFlight waiter = inFlight.remove(entry.zxid());
             Invariants.check(waiter != null, "nothing waits for txn %x", entry.zxid());
             onApplied(waiter, result);
+            maybeSnapshot();
         }
+    }
+
+    /** Asks for a snapshot once enough txns were applied since the last one (ZooKeeper's randomized rule). */
+    private void maybeSnapshot() {
+        if (config.snapCount() <= 0 || ++txnsSinceSnapshot <= txnsBeforeSnapshot) {
+            return;
+        }
+        effects.snapshot(tree.snapshot(sessionTable));
+        txnsSinceSnapshot = 0;
+        txnsBeforeSnapshot = nextSnapshotThreshold();
+    }
+
+    private long nextSnapshotThreshold() {
+        int half = Math.max(1, config.snapCount() / 2);
+        return half + snapshotJitter.nextInt(half);
     }
 
     private void onApplied(InFlight waiter, TxnResult result) {

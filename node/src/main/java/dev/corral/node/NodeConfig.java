@@ -18,6 +18,8 @@ package dev.corral.node;
  * @param bootWallMs the wall time at start, from which session ids are derived as ZooKeeper derives them
  * @param durableLog whether txns are committed only after the shell reports them durable in the log
  *     ({@link Output.Append} and {@code Node#onLogSynced}); false commits at once, in memory only
+ * @param snapCount about how many txns between snapshots (ZooKeeper's {@code snapCount}: a snapshot is
+ *     due after snapCount/2 plus a random share of snapCount/2 txns); 0 for none
  */
 public record NodeConfig(
         long serverId,
@@ -30,7 +32,8 @@ public record NodeConfig(
         String superDigest,
         boolean reconfigEnabled,
         long bootWallMs,
-        boolean durableLog) {
+        boolean durableLog,
+        int snapCount) {
 
     public NodeConfig {
         if (tickMs <= 0) {
@@ -46,26 +49,31 @@ public record NodeConfig(
 
     /** ZooKeeper's defaults for a standalone server with the given tick. */
     public static NodeConfig standalone(int tickMs, long bootWallMs) {
-        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false);
+        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false, 0);
     }
 
     public NodeConfig withExtendedTypes(boolean enabled) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, enabled, containerCheckIntervalMs,
-                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog);
+                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount);
     }
 
     public NodeConfig withContainerChecks(long intervalMs, int maxPerMinute) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled, intervalMs,
-                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog);
+                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount);
     }
 
     public NodeConfig withSuperDigest(String digest) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog);
+                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog, snapCount);
+    }
+
+    public NodeConfig withSnapCount(int count) {
+        return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, count);
     }
 
     public NodeConfig withDurableLog(boolean durable) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable);
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable, snapCount);
     }
 }

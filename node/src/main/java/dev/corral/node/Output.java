@@ -13,4 +13,10 @@ public sealed interface Output {
      * Appends come in zxid order.
      */
     record Append(dev.corral.tree.TxnEntry entry) implements Output {}
+
+    /**
+     * Write this image of the state to a snapshot file, off the node loop. Its zxid is applied, so it
+     * is already durable in the log; the log may start a new segment so older ones can be purged.
+     */
+    record Snapshot(dev.corral.tree.TreeSnapshot snapshot) implements Output {}
 }

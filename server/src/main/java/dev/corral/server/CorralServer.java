@@ -3,7 +3,12 @@ package dev.corral.server;
 import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
+import dev.corral.storage.SnapshotFile;
+import dev.corral.storage.Snapshots;
+import dev.corral.storage.StorageException;
 import dev.corral.storage.TxnLog;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,7 +64,9 @@ public final class CorralServer implements AutoCloseable {
     private Channel serverChannel;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
+    private SnapshotWorker snapshotWorker;
     static final String LOG_DIR = "corral-wal";
+    static final String SNAPSHOT_DIR = "corral-snap";
 
     public CorralServer(ServerConfig config) {
         this(config, error -> Runtime.getRuntime().halt(70));
@@ -74,7 +81,8 @@ public final class CorralServer implements AutoCloseable {
         this.onFatal = onFatal;
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
-                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true));
+                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
+                config.snapCount()));
     }
 
     /**
@@ -85,19 +93,56 @@ public final class CorralServer implements AutoCloseable {
     private void recover() throws IOException {
         dataLock = DataDirLock.acquire(config.dataDir());
         long start = System.nanoTime();
-        TxnLog log = TxnLog.open(config.dataLogDir().resolve(LOG_DIR), new TxnLog.Options(64L << 20, 64L << 20, config.forceSync()));
+        Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
+        Path logDir = config.dataLogDir().resolve(LOG_DIR);
+        long snapshotZxid = 0;
+        Optional<SnapshotFile.Loaded> snapshot = Snapshots.loadNewestValid(snapshotDir);
+        if (snapshot.isPresent()) {
+            SnapshotFile.Loaded loaded = snapshot.get();
+            try {
+                node.restore(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.sessions(), loaded.digest());
+            } catch (IllegalStateException e) {
+                throw new StorageException("snapshot " + loaded.file() + " does not restore: " + e.getMessage(), e);
+            }
+            snapshotZxid = loaded.zxid();
+        }
+        TxnLog log = TxnLog.open(logDir, new TxnLog.Options(64L << 20, 64L << 20, config.forceSync()));
+        if (snapshot.isPresent() && log.lastZxid() < snapshotZxid) {
+            throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
+                    + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");
+        }
         long[] replayed = {0};
-        log.replay(0, entry -> {
+        log.replay(snapshotZxid, entry -> {
             node.replay(entry);
             replayed[0]++;
         });
         node.finishRecovery(System.currentTimeMillis());
-        LOG.info("Recovered {} txns up to zxid 0x{} from {} in {} ms; {} sessions to be revalidated", replayed[0],
-                Long.toHexString(log.lastZxid()), config.dataLogDir().resolve(LOG_DIR), (System.nanoTime() - start) / 1_000_000,
-                node.sessionTable().size());
+        LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms; {} sessions to be revalidated",
+                node.tree().nodeCount(), Long.toHexString(node.tree().lastProcessedZxid()),
+                snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), replayed[0], logDir,
+                (System.nanoTime() - start) / 1_000_000, node.sessionTable().size());
         diskWorker = new DiskWorker(log, synced -> nodeLoop.execute(() -> onNode(() -> node.onLogSynced(synced,
                 System.currentTimeMillis()))), onFatal);
         diskWorker.start();
+        snapshotWorker = new SnapshotWorker(snapshotDir);
+        if (config.purgeIntervalHours() > 0) {
+            nodeLoop.scheduleAtFixedRate(() -> purge(snapshotDir, logDir), config.purgeIntervalHours(), config.purgeIntervalHours(),
+                    TimeUnit.HOURS);
+        }
+    }
+
+    /** ZooKeeper's autopurge: keep the newest snapRetainCount snapshots and the logs they need. */
+    private void purge(Path snapshotDir, Path logDir) {
+        Thread purger = new Thread(() -> {
+            try {
+                var deleted = Snapshots.purge(snapshotDir, logDir, config.snapRetainCount());
+                LOG.info("Autopurge deleted {} files", deleted.size());
+            } catch (StorageException e) {
+                LOG.error("Autopurge failed: {}", e.getMessage());
+            }
+        }, "corral-purge");
+        purger.setDaemon(true);
+        purger.start();
     }
 
     /** Binds the client port and starts ticking. */
@@ -142,6 +187,9 @@ public final class CorralServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         nodeLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (snapshotWorker != null) {
+            snapshotWorker.close();
+        }
         try {
             if (diskWorker != null) {
                 diskWorker.close();
@@ -183,6 +231,10 @@ public final class CorralServer implements AutoCloseable {
                 }
             } else if (output instanceof Output.Append append) {
                 diskWorker.append(append.entry());
+            } else if (output instanceof Output.Snapshot snapshot) {
+                if (snapshotWorker.submit(snapshot.snapshot())) {
+                    diskWorker.rollAtNextAppend();
+                }
             } else if (output instanceof Output.Close close) {
                 Channel channel = channels.get(close.connectionId());
                 if (channel != null) {

@@ -29,7 +29,9 @@ final class DiskWorker implements AutoCloseable {
     private final TxnLog log;
     private final LongConsumer onSynced;
     private final java.util.function.Consumer<RuntimeException> onFatal;
-    private final BlockingQueue<TxnEntry> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
+    /** Queued in order with the entries: the next entry starts a new log segment. */
+    private static final Object ROLL = new Object();
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -47,27 +49,44 @@ final class DiskWorker implements AutoCloseable {
 
     /** Queues an entry for the log; called on the node loop, in zxid order. */
     void append(TxnEntry entry) {
+        put(entry);
+    }
+
+    /** Makes the next queued entry start a new segment, as at a snapshot, so older ones can be purged. */
+    void rollAtNextAppend() {
+        put(ROLL);
+    }
+
+    private void put(Object item) {
         try {
-            queue.put(entry);
+            queue.put(item);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while queueing txn for the log", e);
+            throw new IllegalStateException("interrupted while queueing for the log", e);
+        }
+    }
+
+    private void write(List<Object> items) throws StorageException {
+        for (Object item : items) {
+            if (item == ROLL) {
+                log.rollAtNextAppend();
+            } else {
+                log.append((TxnEntry) item);
+            }
         }
     }
 
     private void run() {
-        List<TxnEntry> batch = new ArrayList<>();
+        List<Object> batch = new ArrayList<>();
         while (running) {
             try {
-                TxnEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch);
-                for (TxnEntry entry : batch) {
-                    log.append(entry);
-                }
+                write(batch);
                 long start = System.nanoTime();
                 long synced = log.sync();
                 long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -97,11 +116,9 @@ final class DiskWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<TxnEntry> rest = new ArrayList<>();
+        List<Object> rest = new ArrayList<>();
         queue.drainTo(rest);
-        for (TxnEntry entry : rest) {
-            log.append(entry);
-        }
+        write(rest);
         log.close();
     }
 }

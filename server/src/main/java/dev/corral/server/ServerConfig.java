@@ -37,6 +37,9 @@ public record ServerConfig(
         Set<String> fourLetterWords,
         boolean reconfigEnabled,
         boolean forceSync,
+        int snapCount,
+        int snapRetainCount,
+        int purgeIntervalHours,
         long serverId,
         List<String> warnings) {
 
@@ -45,10 +48,11 @@ public record ServerConfig(
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
-            "extendedTypesEnabled", "standaloneEnabled", "forceSync");
+            "extendedTypesEnabled", "standaloneEnabled", "forceSync", "snapCount", "autopurge.snapRetainCount",
+            "autopurge.purgeInterval");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
-    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "snapCount", "preAllocSize",
-            "globalOutstandingLimit", "autopurge.snapRetainCount", "autopurge.purgeInterval", "admin.enableServer",
+    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "preAllocSize",
+            "globalOutstandingLimit", "admin.enableServer",
             "admin.serverPort", "admin.serverAddress", "peerType", "electionAlg", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
@@ -64,7 +68,8 @@ public record ServerConfig(
     public ServerConfig listeningOn(int port, Path dir) {
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, serverId,
+                warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -130,12 +135,19 @@ public record ServerConfig(
         String whitelist = r.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
         boolean reconfig = r.bool("reconfigEnabled", "zookeeper.reconfigEnabled", false);
         boolean forceSync = r.bool("forceSync", "zookeeper.forceSync", true);
+        int snapCount = r.intInRange("snapCount", "zookeeper.snapCount", 100_000, 2, Integer.MAX_VALUE);
+        int retain = r.intInRange("autopurge.snapRetainCount", null, 3, 1, Integer.MAX_VALUE);
+        if (retain < 3) {
+            warnings.add(r.where("autopurge.snapRetainCount") + ": " + retain + " is below ZooKeeper's minimum; using 3");
+            retain = 3;
+        }
+        int purgeHours = r.intInRange("autopurge.purgeInterval", null, 0, 0, Integer.MAX_VALUE);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
-                reconfig, forceSync, 0, List.copyOf(warnings));
+                reconfig, forceSync, snapCount, retain, purgeHours, 0, List.copyOf(warnings));
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */

@@ -50,6 +50,7 @@ public final class TxnLog implements AutoCloseable {
     private long capacity;
     private long lastZxid;
     private long syncedZxid;
+    private boolean rollRequested;
 
     private TxnLog(Path dir, Options options) {
         this.dir = dir;
@@ -83,10 +84,12 @@ public final class TxnLog implements AutoCloseable {
         if (payload.length > LogRecords.MAX_PAYLOAD) {
             throw new StorageException("txn " + Zxid.hex(entry.zxid()) + " of " + payload.length + " bytes is larger than a log record may be");
         }
-        if (channel == null || writePosition + pendingBytes() + payload.length + LogRecords.RECORD_OVERHEAD > options.segmentBytes()
-                && writePosition + pendingBytes() > LogRecords.HEADER_BYTES) {
+        boolean full = writePosition + pendingBytes() + payload.length + LogRecords.RECORD_OVERHEAD > options.segmentBytes();
+        boolean holdsRecords = writePosition + pendingBytes() > LogRecords.HEADER_BYTES;
+        if (channel == null || (full || rollRequested) && holdsRecords) {
             roll(entry.zxid());
         }
+        rollRequested = false;
         pending.add(payload);
         lastZxid = entry.zxid();
     }
@@ -145,8 +148,12 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
-    private void recover() throws StorageException {
+    /** The segment files in {@code dir}, oldest first. */
+    static List<LogSegment> segmentsIn(Path dir) throws StorageException {
         List<LogSegment> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(path -> {
                 long firstZxid = LogSegment.parseFirstZxid(path.getFileName().toString());
@@ -158,6 +165,16 @@ public final class TxnLog implements AutoCloseable {
             throw new StorageException("cannot list log directory " + dir + ": " + e, e);
         }
         found.sort(null);
+        return found;
+    }
+
+    /** Starts a new segment at the next append, so that older segments can be purged after a snapshot. */
+    public void rollAtNextAppend() {
+        rollRequested = true;
+    }
+
+    private void recover() throws StorageException {
+        List<LogSegment> found = segmentsIn(dir);
         for (int i = 0; i < found.size(); i++) {
             LogSegment segment = found.get(i);
             boolean last = i + 1 == found.size();

@@ -31,21 +31,84 @@ public final class DataTree {
     private final Set<String> ttlNodes = new TreeSet<>();
     private final Map<List<Acl>, List<Acl>> aclCache = new HashMap<>();
     private long lastProcessedZxid;
+    // Invariant: digest == recomputeDigest().
+    private long digest;
 
     public DataTree() {
-        Znode root = new Znode(new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0);
-        nodes.put(Paths.ROOT, root);
+        put(Paths.ROOT, Znode.created(new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0));
         addBuiltIn(ZOOKEEPER, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(QUOTA, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(CONFIG, Acl.READ_ACL_UNSAFE);
         // ZooKeeper sets the config node's ACL with version -1 (DataTree#addConfigNode), so clients see
         // aversion -1 there.
-        nodes.get(CONFIG).setAcl(nodes.get(CONFIG).acl(), -1);
+        put(CONFIG, nodes.get(CONFIG).withAcl(nodes.get(CONFIG).acl(), -1));
     }
 
     private void addBuiltIn(String path, List<Acl> acl) {
-        nodes.put(path, new Znode(new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
-        nodes.get(Paths.parent(path)).addBuiltInChild(Paths.name(path));
+        put(path, Znode.created(new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
+        nodes.get(Paths.parent(path)).linkChild(Paths.name(path));
+    }
+
+    /**
+     * The tree's digest: the sum of every node's {@link Znode#hash}. Kept up to date on every change, so
+     * a snapshot carries it and loading the snapshot recomputes and compares it.
+     */
+    public long digest() {
+        return digest;
+    }
+
+    /** Recomputes the digest from every node, to check the running one. */
+    public long recomputeDigest() {
+        long sum = 0;
+        for (Map.Entry<String, Znode> entry : nodes.entrySet()) {
+            sum += entry.getValue().hash(entry.getKey());
+        }
+        return sum;
+    }
+
+    /**
+     * A consistent image of the tree at {@link #lastProcessedZxid()}, taken in one pass that copies node
+     * references only; the nodes are immutable, so another thread may write the image out while the tree
+     * goes on changing.
+     */
+    public TreeSnapshot snapshot(SessionTable sessions) {
+        String[] paths = new String[nodes.size()];
+        Znode[] values = new Znode[nodes.size()];
+        int i = 0;
+        for (Map.Entry<String, Znode> entry : nodes.entrySet()) {
+            paths[i] = entry.getKey();
+            values[i] = entry.getValue();
+            i++;
+        }
+        return new TreeSnapshot(lastProcessedZxid, paths, values, Map.copyOf(sessions.all()), digest);
+    }
+
+    /**
+     * Replaces this tree's contents with the nodes of a snapshot, relinking children and rebuilding the
+     * indexes, and checks the digest the snapshot was written with.
+     */
+    public void load(long zxid, List<String> paths, List<Znode> values, long expectedDigest) {
+        Invariants.check(paths.size() == values.size(), "%d paths for %d nodes", paths.size(), values.size());
+        nodes.clear();
+        ephemeralsBySession.clear();
+        containers.clear();
+        ttlNodes.clear();
+        digest = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            Znode node = values.get(i);
+            put(paths.get(i), node.withAclInterned(internAcl(node.acl())));
+            index(paths.get(i), node);
+        }
+        for (String path : paths) {
+            if (!Paths.ROOT.equals(path)) {
+                Znode parent = nodes.get(Paths.parent(path));
+                Invariants.check(parent != null, "snapshot node %s without its parent", path);
+                parent.linkChild(Paths.name(path));
+            }
+        }
+        Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
+        Invariants.check(digest == expectedDigest, "snapshot digest %x but its nodes hash to %x", expectedDigest, digest);
+        lastProcessedZxid = zxid;
     }
 
     /** The node at {@code path}, or null. */
@@ -120,15 +183,10 @@ public final class DataTree {
         Znode parent = nodes.get(parentPath);
         Invariants.check(parent != null, "create %s without parent", path);
         Invariants.check(!nodes.containsKey(path), "create %s over an existing node", path);
-        Znode node = new Znode(data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
-        parent.addChild(Paths.name(path), parentCversion, zxid);
-        nodes.put(path, node);
-        switch (kind) {
-            case EPHEMERAL -> ephemeralsBySession.computeIfAbsent(ephemeralOwner, k -> new TreeSet<>()).add(path);
-            case CONTAINER -> containers.add(path);
-            case TTL -> ttlNodes.add(path);
-            case PERSISTENT -> { }
-        }
+        Znode node = Znode.created(data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
+        put(parentPath, parent.withChildAdded(Paths.name(path), parentCversion, zxid));
+        put(path, node);
+        index(path, node);
         return node;
     }
 
@@ -136,8 +194,9 @@ public final class DataTree {
         Znode node = nodes.get(path);
         Invariants.check(node != null, "delete of missing %s", path);
         Invariants.check(node.numChildren() == 0, "delete of %s with %d children", path, node.numChildren());
-        nodes.remove(path);
-        nodes.get(Paths.parent(path)).removeChild(Paths.name(path), zxid);
+        digest -= nodes.remove(path).hash(path);
+        String parentPath = Paths.parent(path);
+        put(parentPath, nodes.get(parentPath).withChildRemoved(Paths.name(path), zxid));
         switch (node.kind()) {
             case EPHEMERAL -> {
                 Set<String> owned = ephemeralsBySession.get(node.ephemeralOwner());
@@ -148,6 +207,36 @@ public final class DataTree {
             }
             case CONTAINER -> containers.remove(path);
             case TTL -> ttlNodes.remove(path);
+            case PERSISTENT -> { }
+        }
+    }
+
+    Znode setData(String path, byte[] data, int version, long zxid, long time) {
+        Znode node = nodes.get(path);
+        Invariants.check(node != null, "setData of missing %s", path);
+        Znode updated = node.withData(data, version, zxid, time);
+        put(path, updated);
+        return updated;
+    }
+
+    Znode setAcl(String path, List<Acl> acl, int aversion) {
+        Znode node = nodes.get(path);
+        Invariants.check(node != null, "setACL of missing %s", path);
+        Znode updated = node.withAcl(internAcl(acl), aversion);
+        put(path, updated);
+        return updated;
+    }
+
+    private void put(String path, Znode node) {
+        Znode previous = nodes.put(path, node);
+        digest += node.hash(path) - (previous == null ? 0 : previous.hash(path));
+    }
+
+    private void index(String path, Znode node) {
+        switch (node.kind()) {
+            case EPHEMERAL -> ephemeralsBySession.computeIfAbsent(node.ephemeralOwner(), k -> new TreeSet<>()).add(path);
+            case CONTAINER -> containers.add(path);
+            case TTL -> ttlNodes.add(path);
             case PERSISTENT -> { }
         }
     }

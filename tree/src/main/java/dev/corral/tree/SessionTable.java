@@ -29,6 +29,12 @@ public final class SessionTable {
         return Collections.unmodifiableMap(timeoutsMs);
     }
 
+    /** Replaces the table with a snapshot's sessions, at recovery. */
+    public void load(Map<Long, Integer> sessions) {
+        timeoutsMs.clear();
+        timeoutsMs.putAll(sessions);
+    }
+
     void add(long sessionId, int timeoutMs) {
         Invariants.check(!timeoutsMs.containsKey(sessionId), "session %x created twice", sessionId);
         timeoutsMs.put(sessionId, timeoutMs);

@@ -44,13 +44,11 @@ public final class TxnApplier {
             deleteNode(delete.path(), zxid, events);
             return TxnResult.OK;
         } else if (txn instanceof Txn.SetData setData) {
-            Znode node = existing(setData.path());
-            node.setData(setData.data(), setData.version(), zxid, entry.timeMs());
+            Znode node = tree.setData(setData.path(), setData.data(), setData.version(), zxid, entry.timeMs());
             watches.triggerData(setData.path(), WatchEvent.NODE_DATA_CHANGED, zxid, null, events, node.acl());
             return new TxnResult(ErrorCode.OK, setData.path(), node.stat(), null);
         } else if (txn instanceof Txn.SetAcl setAcl) {
-            Znode node = existing(setAcl.path());
-            node.setAcl(tree.internAcl(setAcl.acl()), setAcl.aversion());
+            Znode node = tree.setAcl(setAcl.path(), setAcl.acl(), setAcl.aversion());
             return new TxnResult(ErrorCode.OK, setAcl.path(), node.stat(), null);
         } else if (txn instanceof Txn.Check) {
             return TxnResult.OK;

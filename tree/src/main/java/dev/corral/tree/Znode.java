@@ -2,50 +2,72 @@ package dev.corral.tree;
 
 import dev.corral.wire.Acl;
 import dev.corral.wire.Stat;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
- * One znode as the tree stores it. Mutated only by {@link DataTree} on behalf of the applier; everyone
- * else reads it.
+ * One znode as the tree stores it. Its data, ACL and stat are immutable: a change replaces the node in
+ * the tree with a new one. That is what lets a snapshot copy the tree's node references in one pass on
+ * the node loop and write them out on another thread while writes go on. The child-name set is the one
+ * mutable part; it is shared by the successive versions of a node and never read by snapshots, which
+ * rebuild it from paths.
  *
  * <p>{@code cversion} is stored as ZooKeeper stores it: the number of children ever created. Clients see
  * {@code 2 * cversion - numChildren}, the number of child creations plus deletions
  * (ZooKeeper 3.9: {@code DataNode#copyStat}); sequential names are numbered from the stored value.
  */
 public final class Znode {
-    private byte[] data;
-    private List<Acl> acl;
+    private final byte[] data;
+    private final List<Acl> acl;
     private final long czxid;
     private final long ctime;
-    private long mzxid;
-    private long mtime;
-    private long pzxid;
-    private int version;
-    private int cversion;
-    private int aversion;
+    private final long mzxid;
+    private final long mtime;
+    private final long pzxid;
+    private final int version;
+    private final int cversion;
+    private final int aversion;
     private final NodeKind kind;
     // Invariant: ephemeralOwner != 0 exactly when kind == EPHEMERAL.
     private final long ephemeralOwner;
     // Invariant: ttlMs > 0 exactly when kind == TTL.
     private final long ttlMs;
-    private Set<String> children;
+    // Shared by every version of this node; only DataTree changes it.
+    private final Set<String> children;
 
-    Znode(byte[] data, List<Acl> acl, long zxid, long time, NodeKind kind, long ephemeralOwner, long ttlMs) {
+    /** A node as the tree stores it; used by the tree and by snapshot loading. */
+    public Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
+            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
+        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs,
+                new HashSet<>(4));
+    }
+
+    private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
+            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, Set<String> children) {
         Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
         Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
         this.data = data;
         this.acl = acl;
-        this.czxid = zxid;
-        this.mzxid = zxid;
-        this.pzxid = zxid;
-        this.ctime = time;
-        this.mtime = time;
+        this.czxid = czxid;
+        this.ctime = ctime;
+        this.mzxid = mzxid;
+        this.mtime = mtime;
+        this.pzxid = pzxid;
+        this.version = version;
+        this.cversion = cversion;
+        this.aversion = aversion;
         this.kind = kind;
         this.ephemeralOwner = ephemeralOwner;
         this.ttlMs = ttlMs;
+        this.children = children;
+    }
+
+    static Znode created(byte[] data, List<Acl> acl, long zxid, long time, NodeKind kind, long ephemeralOwner, long ttlMs) {
+        return new Znode(data, acl, zxid, time, zxid, time, zxid, 0, 0, 0, kind, ephemeralOwner, ttlMs);
     }
 
     /** The data; null if the client wrote null, which clients read back as null, as in ZooKeeper. */
@@ -103,11 +125,11 @@ public final class Znode {
     }
 
     public int numChildren() {
-        return children == null ? 0 : children.size();
+        return children.size();
     }
 
     public Set<String> children() {
-        return children == null ? Set.of() : Collections.unmodifiableSet(children);
+        return Collections.unmodifiableSet(children);
     }
 
     /** The Stat a client sees for this node. */
@@ -117,40 +139,63 @@ public final class Znode {
                 ephemeralOwner, data == null ? 0 : data.length, numChildren, pzxid);
     }
 
-    void setData(byte[] newData, int newVersion, long zxid, long time) {
-        data = newData;
-        version = newVersion;
-        mzxid = zxid;
-        mtime = time;
-    }
-
-    void setAcl(List<Acl> newAcl, int newAversion) {
-        acl = newAcl;
-        aversion = newAversion;
-    }
-
-    void addChild(String name, int newCversion, long zxid) {
-        if (children == null) {
-            children = new HashSet<>(4);
+    /**
+     * A hash of everything a snapshot keeps of this node at {@code path} (not its children, which follow
+     * from the paths). The tree's digest is the sum of these over all nodes.
+     */
+    public long hash(String path) {
+        CRC32C crc = new CRC32C();
+        crc.update(path.getBytes(StandardCharsets.UTF_8));
+        if (data != null) {
+            crc.update(data);
         }
+        long fields = czxid * 31 + mzxid;
+        fields = fields * 31 + pzxid;
+        fields = fields * 31 + ctime;
+        fields = fields * 31 + mtime;
+        fields = fields * 31 + version;
+        fields = fields * 31 + cversion;
+        fields = fields * 31 + aversion;
+        fields = fields * 31 + ephemeralOwner;
+        fields = fields * 31 + ttlMs;
+        fields = fields * 31 + kind.ordinal();
+        fields = fields * 31 + acl.hashCode();
+        fields = fields * 31 + (data == null ? -1 : 0);
+        return (crc.getValue() << 32) ^ fields;
+    }
+
+    Znode withData(byte[] newData, int newVersion, long zxid, long time) {
+        return new Znode(newData, acl, czxid, ctime, zxid, time, pzxid, newVersion, cversion, aversion, kind,
+                ephemeralOwner, ttlMs, children);
+    }
+
+    Znode withAcl(List<Acl> newAcl, int newAversion) {
+        return new Znode(data, newAcl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, newAversion, kind,
+                ephemeralOwner, ttlMs, children);
+    }
+
+    /** The same node holding an equal, shared ACL instance (the tree interns ACLs). */
+    Znode withAclInterned(List<Acl> interned) {
+        return new Znode(data, interned, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
+                ephemeralOwner, ttlMs, children);
+    }
+
+    /** This node after a child was created: the name is added to the shared set. */
+    Znode withChildAdded(String name, int newCversion, long zxid) {
         Invariants.check(children.add(name), "child %s already present", name);
-        cversion = newCversion;
-        pzxid = zxid;
+        return new Znode(data, acl, czxid, ctime, mzxid, mtime, zxid, version, newCversion, aversion, kind,
+                ephemeralOwner, ttlMs, children);
     }
 
-    /** Adds a child without counting it as a change, as the tree does for its built-in nodes. */
-    void addBuiltInChild(String name) {
-        if (children == null) {
-            children = new HashSet<>(4);
-        }
+    /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
+    Znode withChildRemoved(String name, long zxid) {
+        Invariants.check(children.remove(name), "child %s missing", name);
+        return new Znode(data, acl, czxid, ctime, mzxid, mtime, Math.max(pzxid, zxid), version, cversion, aversion, kind,
+                ephemeralOwner, ttlMs, children);
+    }
+
+    /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
+    void linkChild(String name) {
         children.add(name);
-    }
-
-    void removeChild(String name, long zxid) {
-        Invariants.check(children != null && children.remove(name), "child %s missing", name);
-        // A delete only moves pzxid forward, as ZooKeeper's DataTree#deleteNode does.
-        if (zxid > pzxid) {
-            pzxid = zxid;
-        }
     }
 }
