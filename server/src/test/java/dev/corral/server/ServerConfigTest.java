@@ -58,12 +58,12 @@ class ServerConfigTest {
         Path file = dir.resolve("zoo.cfg");
         // The standalone example of ZooKeeper's Getting Started guide, plus keys of its admin guide.
         Files.writeString(file, "tickTime=2000\ndataDir=/var/lib/zookeeper\nclientPort=2181\n"
-                + "initLimit=5\nsyncLimit=2\nautopurge.purgeInterval=1\nmysteryKey=1\n");
+                + "initLimit=5\nsyncLimit=2\nglobalOutstandingLimit=1000\nmysteryKey=1\n");
         ServerConfig config = ServerConfig.load(file);
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/zookeeper"));
         assertThat(config.dataLogDir()).isEqualTo(Path.of("/var/lib/zookeeper"));
         assertThat(config.warnings()).anyMatch(w -> w.contains("line 4: key initLimit"))
-                .anyMatch(w -> w.contains("line 6: key autopurge.purgeInterval"))
+                .anyMatch(w -> w.contains("line 6: key globalOutstandingLimit"))
                 .anyMatch(w -> w.contains("line 7: key mysteryKey: unknown key"));
     }
 
