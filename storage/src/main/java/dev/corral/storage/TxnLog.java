@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class TxnLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxnLog.class);
     private static final int ZERO_CHUNK = 1 << 20;
+    private static final int TAIL_CHECK_BYTES = 1 << 20;
 
     /** Sizes of a segment and of its preallocation, and whether sync really forces to disk. */
     public record Options(long segmentBytes, long preallocBytes, boolean forceSync) {
@@ -209,19 +210,26 @@ public final class TxnLog implements AutoCloseable {
 
     private record ScanResult(long lastZxid, long validEnd, int count, String problem) {}
 
-    /** A valid record found by a scan: the payload bytes and where they start. */
-    private record RawRecord(byte[] file, int payloadOffset, int length, long offset) {}
+    /** A valid record found by a scan: the mapped file, and where its payload lies in it. */
+    private record RawRecord(ByteBuffer file, int payloadOffset, int length, long offset) {}
 
-    /** Walks the valid records of a segment; stops at the end marker or at the first invalid record. */
+    /**
+     * Walks the valid records of a segment; stops at the end marker or at the first invalid record. The
+     * file is memory-mapped, so the zero-filled preallocated tail is not read beyond a bounded window.
+     */
     private ScanResult scan(LogSegment segment, RecordConsumer consumer) throws StorageException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(segment.path());
+        ByteBuffer buffer;
+        try (FileChannel file = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
+            long size = file.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new StorageException("log file " + segment.path() + " is larger than 2 GiB");
+            }
+            buffer = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
             throw new StorageException("cannot read log file " + segment.path() + ": " + e, e);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        if (bytes.length < LogRecords.HEADER_BYTES) {
+        int limit = buffer.limit();
+        if (limit < LogRecords.HEADER_BYTES) {
             return new ScanResult(0, 0, 0, "file shorter than its header");
         }
         if (buffer.getInt(0) != LogRecords.MAGIC || buffer.getInt(4) != LogRecords.VERSION) {
@@ -231,16 +239,16 @@ public final class TxnLog implements AutoCloseable {
         long previous = expected - 1;
         int offset = LogRecords.HEADER_BYTES;
         int count = 0;
-        while (offset + LogRecords.RECORD_OVERHEAD <= bytes.length) {
+        while (offset + LogRecords.RECORD_OVERHEAD <= limit) {
             int length = buffer.getInt(offset);
             if (length == 0) {
-                return new ScanResult(previous, offset, count, trailingProblem(bytes, offset));
+                return new ScanResult(previous, offset, count, trailingProblem(buffer, offset));
             }
-            if (length < 0 || length > LogRecords.MAX_PAYLOAD || offset + LogRecords.RECORD_OVERHEAD + length > bytes.length) {
+            if (length < 0 || length > LogRecords.MAX_PAYLOAD || offset + LogRecords.RECORD_OVERHEAD + length > limit) {
                 return new ScanResult(previous, offset, count, "record length " + length + " runs past the end of the file");
             }
             int payloadOffset = offset + LogRecords.RECORD_OVERHEAD;
-            if (LogRecords.crc(bytes, payloadOffset, length) != buffer.getInt(offset + 4)) {
+            if (LogRecords.crc(buffer, payloadOffset, length) != buffer.getInt(offset + 4)) {
                 return new ScanResult(previous, offset, count, "CRC mismatch");
             }
             long zxid = length >= 8 ? buffer.getLong(payloadOffset) : -1;
@@ -248,19 +256,23 @@ public final class TxnLog implements AutoCloseable {
                 throw new StorageException("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
                         + " after " + Zxid.hex(previous) + ": a gap or reordering in the log");
             }
-            consumer.accept(new RawRecord(bytes, payloadOffset, length, offset));
+            consumer.accept(new RawRecord(buffer, payloadOffset, length, offset));
             previous = zxid;
             count++;
             offset = payloadOffset + length;
         }
-        String tail = trailingProblem(bytes, offset);
+        String tail = trailingProblem(buffer, offset);
         return new ScanResult(previous, offset, count, tail == null ? null : "partial record header at the end");
     }
 
-    /** After the end marker only zeros may follow; anything else is a torn write beyond it. */
-    private static String trailingProblem(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
+    /**
+     * After the end marker only zeros may follow; anything else is a torn write beyond it. A torn write
+     * lands right after the last record, so a window past the marker is checked, not the whole tail.
+     */
+    private static String trailingProblem(ByteBuffer buffer, int from) {
+        int end = (int) Math.min(buffer.limit(), (long) from + TAIL_CHECK_BYTES);
+        for (int i = from; i < end; i++) {
+            if (buffer.get(i) != 0) {
                 return "non-zero bytes after the end of the records, from offset " + i;
             }
         }
@@ -279,7 +291,7 @@ public final class TxnLog implements AutoCloseable {
 
     private TxnEntry decode(LogSegment segment, RawRecord record) {
         byte[] payload = new byte[record.length()];
-        System.arraycopy(record.file(), record.payloadOffset(), payload, 0, record.length());
+        record.file().get(record.payloadOffset(), payload);
         try {
             return TxnCodec.decode(payload);
         } catch (MalformedRecordException e) {
