@@ -16,10 +16,21 @@ final class ClientConnection {
     long sessionId;
     boolean connectReceived;
     boolean readOnlyPresent;
+    // What cons shows of a connection (ZooKeeper's ServerCnxn stats); the times are event-clock ms.
+    final long openedMs;
+    long framesReceived;
+    long framesSent;
+    int lastOpcode = -1;
+    int lastCxid;
+    long lastZxid;
+    long lastResponseMs;
+    long lastLatencyMs;
+    final LatencyStats latency = new LatencyStats();
 
-    ClientConnection(long connectionId, String remoteAddress) {
+    ClientConnection(long connectionId, String remoteAddress, long openedMs) {
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
+        this.openedMs = openedMs;
         authIds.add(new Id("ip", remoteAddress));
     }
 }

@@ -70,6 +70,9 @@ public final class Node {
     private final Random snapshotJitter;
     private long txnsSinceSnapshot;
     private long txnsBeforeSnapshot;
+    private long framesReceived;
+    private long framesSent;
+    private final LatencyStats latency = new LatencyStats();
 
     /** What waits for a proposed txn to be applied. */
     private sealed interface InFlight {
@@ -113,10 +116,72 @@ public final class Node {
         return connections.size();
     }
 
+    /** Latency of answered requests since the last {@link #resetStats()}. */
+    public LatencyStats latency() {
+        return latency;
+    }
+
+    public long framesReceived() {
+        return framesReceived;
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    /** Requests received and not yet answered, over all sessions. */
+    public int outstandingRequests() {
+        int count = 0;
+        for (Session session : sessions.values()) {
+            count += session.queue.size();
+        }
+        return count;
+    }
+
+    /** ZooKeeper's srst: server latency and packet counts start again. */
+    public void resetStats() {
+        latency.reset();
+        framesReceived = 0;
+        framesSent = 0;
+    }
+
+    /** ZooKeeper's crst: every connection's counters start again. */
+    public void resetConnectionStats() {
+        for (ClientConnection connection : connections.values()) {
+            connection.latency.reset();
+            connection.framesReceived = 0;
+            connection.framesSent = 0;
+            connection.lastOpcode = -1;
+            connection.lastCxid = 0;
+            connection.lastZxid = 0;
+            connection.lastResponseMs = 0;
+            connection.lastLatencyMs = 0;
+        }
+    }
+
+    /** What cons shows of each open connection, in connection order. */
+    public List<ConnectionView> connectionViews() {
+        List<ConnectionView> views = new ArrayList<>();
+        for (ClientConnection c : connections.values()) {
+            Session session = sessions.get(c.sessionId);
+            int queued = 0;
+            if (session != null) {
+                for (PendingRequest request : session.queue) {
+                    queued += request.connectionId == c.connectionId ? 1 : 0;
+                }
+            }
+            views.add(new ConnectionView(c.connectionId, c.remoteAddress, queued, c.framesReceived, c.framesSent, c.sessionId,
+                    c.lastOpcode, c.openedMs, session == null ? 0 : session.timeoutMs, c.lastCxid, c.lastZxid, c.lastResponseMs,
+                    c.lastLatencyMs, c.latency.minMs(), c.latency.avgMs(), c.latency.maxMs()));
+        }
+        views.sort(java.util.Comparator.comparingLong(ConnectionView::connectionId));
+        return views;
+    }
+
     public List<Output> onConnectionOpened(long connectionId, String remoteAddress, long wallMs) {
         nowMs = wallMs;
         Invariants.check(!connections.containsKey(connectionId), "connection %d opened twice", connectionId);
-        connections.put(connectionId, new ClientConnection(connectionId, remoteAddress));
+        connections.put(connectionId, new ClientConnection(connectionId, remoteAddress, wallMs));
         return effects.drain();
     }
 
@@ -125,6 +190,8 @@ public final class Node {
         nowMs = wallMs;
         ClientConnection connection = connections.get(connectionId);
         if (connection != null) {
+            connection.framesReceived++;
+            framesReceived++;
             try {
                 JuteInput in = new JuteInput(frame);
                 if (!connection.connectReceived) {
@@ -235,7 +302,7 @@ public final class Node {
         }
         Session session = sessions.get(request.sessionId());
         if (session == null || session.closing || !session.established || !Arrays.equals(session.password, request.passwd())) {
-            effects.send(connection.connectionId, Frames.frame(out ->
+            send(connection, Frames.frame(out ->
                     new ConnectResponse(0, 0, 0, new byte[16], false).write(out, connection.readOnlyPresent)));
             closeConnection(connection, "invalid session 0x" + Long.toHexString(request.sessionId()) + ", probably expired");
             return;
@@ -256,7 +323,7 @@ public final class Node {
     }
 
     private void sendConnectResponse(Session session, ClientConnection connection) {
-        effects.send(connection.connectionId, Frames.frame(out ->
+        send(connection, Frames.frame(out ->
                 new ConnectResponse(0, session.timeoutMs, session.sessionId, session.password, false)
                         .write(out, connection.readOnlyPresent)));
     }
@@ -279,7 +346,7 @@ public final class Node {
             // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
             // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
             GetSASLRequest.read(in);
-            effects.send(connection.connectionId, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
+            send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
                     new SetSASLResponse(null)::write));
             return;
         }
@@ -294,7 +361,7 @@ public final class Node {
             return;
         }
         session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body,
-                Requests.isWrite(header.type())));
+                Requests.isWrite(header.type()), nowMs));
         drain(session);
     }
 
@@ -307,12 +374,12 @@ public final class Node {
             }
             addAuth(connection, new Id(Acls.DIGEST, digest));
         } else if (!Acls.IP.equals(scheme)) {
-            effects.send(connection.connectionId,
+            send(connection,
                     Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.AUTHFAILED), null));
             closeConnection(connection, "authentication with unknown scheme " + scheme + " failed");
             return;
         }
-        effects.send(connection.connectionId, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK), null));
+        send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK), null));
     }
 
     private static void addAuth(ClientConnection connection, Id id) {
@@ -337,7 +404,8 @@ public final class Node {
                 List<WatchEvent> events = new ArrayList<>();
                 byte[] reply = reads.serve(head, connection, events);
                 notify(events);
-                effects.send(connection.connectionId, reply);
+                send(connection, reply);
+                answered(connection, head);
             }
         }
         // Consecutive writes at the front may all be in flight at once; a read behind them waits.
@@ -424,9 +492,10 @@ public final class Node {
             Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
             ClientConnection connection = connections.get(request.connectionId);
             if (connection != null) {
-                effects.send(connection.connectionId, Frames.reply(
+                send(connection, Frames.reply(
                         new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(write.txn(), result)),
                         WriteReplies.body(request.type, request.body, write.txn(), result)));
+                answered(connection, request);
             }
             if (request.type == OpCode.CLOSE_SESSION) {
                 endSession(session, "client closed its session");
@@ -459,14 +528,32 @@ public final class Node {
         for (WatchEvent event : events) {
             ClientConnection watcher = connections.get(event.watcherId());
             if (watcher != null && (event.readAcl() == null || Acls.isAllowed(event.readAcl(), Acl.READ, watcher.authIds))) {
-                effects.send(event.watcherId(), Frames.notification(event.zxid(),
+                send(watcher, Frames.notification(event.zxid(),
                         new WatcherEvent(event.type(), WatchEvent.SYNC_CONNECTED, event.path())));
             }
         }
     }
 
+    private void send(ClientConnection connection, byte[] frame) {
+        connection.framesSent++;
+        framesSent++;
+        effects.send(connection.connectionId, frame);
+    }
+
+    /** Records a reply's latency for the connection and the server (srvr, cons, mntr). */
+    private void answered(ClientConnection connection, PendingRequest request) {
+        long latency = nowMs - request.receivedMs;
+        latency().record(latency);
+        connection.latency.record(latency);
+        connection.lastLatencyMs = latency;
+        connection.lastResponseMs = nowMs;
+        connection.lastOpcode = request.type;
+        connection.lastCxid = request.xid;
+        connection.lastZxid = tree.lastProcessedZxid();
+    }
+
     private void reply(ClientConnection connection, int xid, int err) {
-        effects.send(connection.connectionId, Frames.reply(new ReplyHeader(xid, tree.lastProcessedZxid(), err), null));
+        send(connection, Frames.reply(new ReplyHeader(xid, tree.lastProcessedZxid(), err), null));
     }
 
     private void closeConnection(ClientConnection connection, String reason) {

@@ -10,14 +10,16 @@ final class PendingRequest {
     final int type;
     final Object body;
     final boolean write;
+    final long receivedMs;
     long zxid;
 
-    PendingRequest(long connectionId, int xid, int type, Object body, boolean write) {
+    PendingRequest(long connectionId, int xid, int type, Object body, boolean write, long receivedMs) {
         this.connectionId = connectionId;
         this.xid = xid;
         this.type = type;
         this.body = body;
         this.write = write;
+        this.receivedMs = receivedMs;
     }
 
     boolean proposed() {

@@ -65,8 +65,9 @@ public final class CorralServer implements AutoCloseable {
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
     private SnapshotWorker snapshotWorker;
-    static final String LOG_DIR = "corral-wal";
-    static final String SNAPSHOT_DIR = "corral-snap";
+    private final FourLetterReport report;
+    public static final String LOG_DIR = "corral-wal";
+    public static final String SNAPSHOT_DIR = "corral-snap";
 
     public CorralServer(ServerConfig config) {
         this(config, error -> Runtime.getRuntime().halt(70));
@@ -79,10 +80,18 @@ public final class CorralServer implements AutoCloseable {
     public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
         this.onFatal = onFatal;
+
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
                 config.snapCount()));
+        this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis());
+    }
+
+    /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */
+    private String addressOf(long connectionId) {
+        Channel channel = channels.get(connectionId);
+        return channel == null ? "/unknown" : String.valueOf(channel.remoteAddress());
     }
 
     /**
@@ -253,12 +262,7 @@ public final class CorralServer implements AutoCloseable {
         if (!config.fourLetterWords().contains(word)) {
             return FourLetterWords.refusal(word);
         }
-        return switch (word) {
-            case "ruok" -> "imok";
-            case "isro" -> "rw";
-            case "srvr", "stat" -> ServerStats.of(node, framesReceived.get(), framesSent.get()).srvr(VERSION);
-            default -> word + " is not supported by this version of Corral.\n";
-        };
+        return report.answer(word);
     }
 
     /** One per client channel: hands its events to the node loop. */

@@ -33,6 +33,7 @@ public final class DataTree {
     private long lastProcessedZxid;
     // Invariant: digest == recomputeDigest().
     private long digest;
+    private long approximateDataSize;
 
     public DataTree() {
         put(Paths.ROOT, Znode.created(new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0));
@@ -94,6 +95,7 @@ public final class DataTree {
         containers.clear();
         ttlNodes.clear();
         digest = 0;
+        approximateDataSize = 0;
         for (int i = 0; i < paths.size(); i++) {
             Znode node = values.get(i);
             put(paths.get(i), node.withAclInterned(internAcl(node.acl())));
@@ -194,7 +196,9 @@ public final class DataTree {
         Znode node = nodes.get(path);
         Invariants.check(node != null, "delete of missing %s", path);
         Invariants.check(node.numChildren() == 0, "delete of %s with %d children", path, node.numChildren());
-        digest -= nodes.remove(path).hash(path);
+        Znode removed = nodes.remove(path);
+        digest -= removed.hash(path);
+        approximateDataSize -= size(path, removed);
         String parentPath = Paths.parent(path);
         put(parentPath, nodes.get(parentPath).withChildRemoved(Paths.name(path), zxid));
         switch (node.kind()) {
@@ -230,6 +234,16 @@ public final class DataTree {
     private void put(String path, Znode node) {
         Znode previous = nodes.put(path, node);
         digest += node.hash(path) - (previous == null ? 0 : previous.hash(path));
+        approximateDataSize += size(path, node) - (previous == null ? 0 : size(path, previous));
+    }
+
+    private static long size(String path, Znode node) {
+        return path.length() + (node.data() == null ? 0 : node.data().length);
+    }
+
+    /** The sum of path lengths and data sizes, as ZooKeeper's approximateDataSize counts it. */
+    public long approximateDataSize() {
+        return approximateDataSize;
     }
 
     private void index(String path, Znode node) {

@@ -1,0 +1,130 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The four-letter words on the client port, whitelisted and not, with the lines monitoring agents parse
+ * (ZooKeeper 3.9: {@code FourLetterCommands}, {@code server/command/*Command.java}).
+ */
+class FourLetterWordTest {
+
+    static String send(int port, String word) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                answer.write(buffer, 0, read);
+            }
+            return answer.toString(StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Nested
+    class Whitelisted {
+        @RegisterExtension
+        final CompatServer server = CompatServer.perTest(ServerSpec.defaults().withConfig("4lw.commands.whitelist", "*"));
+
+        record Case(String word, java.util.List<String> expectedFragments) {
+            @Override
+            public String toString() {
+                return word;
+            }
+        }
+
+        static Case of(String word, String... fragments) {
+            return new Case(word, java.util.List.of(fragments));
+        }
+
+        static Stream<Case> words() {
+            return Stream.of(
+                    of("ruok", "imok"),
+                    of("isro", "rw"),
+                    of("srvr", "Zookeeper version: ", "Latency min/avg/max: ", "Received: ", "Sent: ", "Connections: ",
+                            "Outstanding: ", "Zxid: 0x", "Mode: standalone\n", "Node count: "),
+                    of("stat", "Zookeeper version: ", "Clients:\n", "queued=", "recved=", "Mode: standalone\n", "Node count: "),
+                    of("cons", "queued=", "recved=", "sent="),
+                    of("conf", "clientPort=", "dataDir=", "tickTime=", "maxClientCnxns=", "minSessionTimeout=",
+                            "maxSessionTimeout="),
+                    of("envi", "Environment:\n", "zookeeper.version=", "java.version=", "os.name=", "user.dir="),
+                    of("dump", "Sessions with Ephemerals (1):\n", "\t/fourletter-e\n"),
+                    of("wchs", " connections watching ", "Total watches:"),
+                    of("wchp", "/fourletter-watched\n\t0x"),
+                    of("wchc", "\t/fourletter-watched\n"),
+                    of("dirs", "datadir_size: ", "logdir_size: "),
+                    of("srst", "Server stats reset.\n"),
+                    of("crst", "Connection stats reset.\n"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("words")
+        void answersWithTheLinesMonitoringReads(Case c) throws Exception {
+            ZooKeeper zk = server.zk();
+            zk.create("/fourletter-e", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            zk.create("/fourletter-watched", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.getData("/fourletter-watched", true, null);
+
+            String answer = send(server.port(), c.word());
+
+            assertThat(answer).contains(c.expectedFragments().toArray(String[]::new));
+        }
+
+        @Test
+        void mntrIsTabSeparatedWithZooKeepersKeys() throws Exception {
+            ZooKeeper zk = server.zk();
+            zk.create("/mntr-e", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            Map<String, String> metrics = new LinkedHashMap<>();
+            for (String line : send(server.port(), "mntr").split("\n")) {
+                String[] parts = line.split("\t");
+                assertThat(parts).as("line '%s'", line).hasSize(2);
+                metrics.put(parts[0], parts[1]);
+            }
+            assertThat(metrics).containsKeys("zk_version", "zk_avg_latency", "zk_max_latency", "zk_min_latency",
+                    "zk_packets_received", "zk_packets_sent", "zk_num_alive_connections", "zk_outstanding_requests",
+                    "zk_znode_count", "zk_watch_count", "zk_ephemerals_count", "zk_approximate_data_size",
+                    "zk_open_file_descriptor_count", "zk_max_file_descriptor_count");
+            assertThat(metrics.get("zk_server_state")).isEqualTo("standalone");
+            assertThat(Integer.parseInt(metrics.get("zk_ephemerals_count"))).isEqualTo(1);
+            assertThat(Integer.parseInt(metrics.get("zk_znode_count"))).isEqualTo(6);
+        }
+    }
+
+    @Nested
+    class DefaultWhitelist {
+        @RegisterExtension
+        final CompatServer server = CompatServer.perTest(ServerSpec.defaults().withConfig("4lw.commands.whitelist", "srvr"));
+
+        @ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"ruok", "stat", "mntr", "conf", "cons", "wchs", "dump", "envi"})
+        void wordsOutsideTheWhitelistAreRefusedByName(String word) throws Exception {
+            assertThat(send(server.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
+        }
+
+        @Test
+        void srvrIsWhitelistedByDefault() throws Exception {
+            assertThat(send(server.port(), "srvr")).contains("Mode: standalone\n");
+        }
+    }
+}
