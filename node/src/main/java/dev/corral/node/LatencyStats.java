@@ -2,7 +2,7 @@ package dev.corral.node;
 
 /**
  * Request latency in milliseconds of the node's event clock, as ZooKeeper's {@code ServerStats} keeps
- * it for srvr, stat, cons and mntr: minimum, average and maximum since the last reset.
+ * it for srvr, stat, cons and mntr: minimum, average and maximum since the last reset, and the total.
  */
 public final class LatencyStats {
     private long count;
@@ -27,6 +27,10 @@ public final class LatencyStats {
 
     public long count() {
         return count;
+    }
+
+    public long totalMs() {
+        return totalMs;
     }
 
     /** 0 before the first request, as ZooKeeper shows it. */

@@ -73,6 +73,7 @@ public final class Node {
     private long framesReceived;
     private long framesSent;
     private final LatencyStats latency = new LatencyStats();
+    private final Map<Integer, LatencyStats> latencyByOpcode = new java.util.TreeMap<>();
 
     /** What waits for a proposed txn to be applied. */
     private sealed interface InFlight {
@@ -119,6 +120,11 @@ public final class Node {
     /** Latency of answered requests since the last {@link #resetStats()}. */
     public LatencyStats latency() {
         return latency;
+    }
+
+    /** Latency of answered requests per opcode since start (never reset: Prometheus counters only grow). */
+    public Map<Integer, LatencyStats> latencyByOpcode() {
+        return java.util.Collections.unmodifiableMap(latencyByOpcode);
     }
 
     public long framesReceived() {
@@ -544,6 +550,7 @@ public final class Node {
     private void answered(ClientConnection connection, PendingRequest request) {
         long latency = nowMs - request.receivedMs;
         latency().record(latency);
+        latencyByOpcode.computeIfAbsent(request.type, type -> new LatencyStats()).record(latency);
         connection.latency.record(latency);
         connection.lastLatencyMs = latency;
         connection.lastResponseMs = nowMs;

@@ -66,6 +66,11 @@ public final class CorralServer implements AutoCloseable {
     private DiskWorker diskWorker;
     private SnapshotWorker snapshotWorker;
     private final FourLetterReport report;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final AdminEndpoints endpoints;
+    private HttpServer adminServer;
+    private HttpServer metricsServer;
+    private volatile boolean serving;
     public static final String LOG_DIR = "corral-wal";
     public static final String SNAPSHOT_DIR = "corral-snap";
 
@@ -86,6 +91,50 @@ public final class CorralServer implements AutoCloseable {
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
                 config.snapCount()));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis());
+        this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving, metrics);
+    }
+
+    private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {
+        try {
+            return nodeLoop.submit(work).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the node loop did not answer within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** The admin HTTP server's port, or -1 if it is off. */
+    public int adminPort() {
+        return adminServer == null ? -1 : adminServer.port();
+    }
+
+    /** The Prometheus HTTP server's port, or -1 if it is off. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    /** Starts the admin and metrics HTTP servers; one that cannot start is logged and left off, as in ZooKeeper. */
+    private void startHttp() {
+        if (config.admin() != null) {
+            try {
+                adminServer = HttpServer.start("admin", config.admin(), endpoints::admin);
+                LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready)", config.admin().address(), adminServer.port());
+            } catch (IOException e) {
+                LOG.warn("Admin server not started: {}", e.getMessage());
+            }
+        }
+        if (config.metrics() != null) {
+            try {
+                metricsServer = HttpServer.start("metrics", config.metrics(), endpoints::scrape);
+                LOG.info("Prometheus metrics on {}:{}/metrics", config.metrics().address(), metricsServer.port());
+            } catch (IOException e) {
+                LOG.warn("Metrics server not started: {}", e.getMessage());
+            }
+        }
     }
 
     /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */
@@ -131,9 +180,9 @@ public final class CorralServer implements AutoCloseable {
                 snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), replayed[0], logDir,
                 (System.nanoTime() - start) / 1_000_000, node.sessionTable().size());
         diskWorker = new DiskWorker(log, synced -> nodeLoop.execute(() -> onNode(() -> node.onLogSynced(synced,
-                System.currentTimeMillis()))), onFatal);
+                System.currentTimeMillis()))), onFatal, metrics);
         diskWorker.start();
-        snapshotWorker = new SnapshotWorker(snapshotDir);
+        snapshotWorker = new SnapshotWorker(snapshotDir, metrics);
         if (config.purgeIntervalHours() > 0) {
             nodeLoop.scheduleAtFixedRate(() -> purge(snapshotDir, logDir), config.purgeIntervalHours(), config.purgeIntervalHours(),
                     TimeUnit.HOURS);
@@ -174,6 +223,8 @@ public final class CorralServer implements AutoCloseable {
             close();
             throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
         }
+        startHttp();
+        serving = true;
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
         LOG.info("Corral {} serving clients on {} (standalone, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
@@ -187,6 +238,13 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        serving = false;
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
@@ -234,6 +292,7 @@ public final class CorralServer implements AutoCloseable {
             if (output instanceof Output.Send send) {
                 Channel channel = channels.get(send.connectionId());
                 if (channel != null) {
+                    metrics.bytesSent.addAndGet(send.frame().length);
                     channel.write(Unpooled.wrappedBuffer(send.frame()));
                     framesSent.incrementAndGet();
                     written.add(channel);
@@ -292,6 +351,7 @@ public final class CorralServer implements AutoCloseable {
                 return;
             }
             if (message instanceof byte[] frame) {
+                metrics.bytesReceived.addAndGet(frame.length + 4L);
                 framesReceived.incrementAndGet();
                 nodeLoop.execute(() -> onNode(() -> node.onFrame(id, frame, System.currentTimeMillis())));
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {

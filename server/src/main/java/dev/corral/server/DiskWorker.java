@@ -35,8 +35,11 @@ final class DiskWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal) {
+    private final ServerMetrics metrics;
+
+    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal, ServerMetrics metrics) {
         this.log = log;
+        this.metrics = metrics;
         this.onSynced = onSynced;
         this.onFatal = onFatal;
         this.thread = new Thread(this::run, "corral-disk");
@@ -89,7 +92,9 @@ final class DiskWorker implements AutoCloseable {
                 write(batch);
                 long start = System.nanoTime();
                 long synced = log.sync();
-                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                long tookMicros = (System.nanoTime() - start) / 1_000;
+                long tookMs = tookMicros / 1_000;
+                metrics.fsync(tookMicros, batch.size());
                 if (tookMs >= SLOW_FSYNC_MS) {
                     LOG.warn("fsync of the log took {} ms for {} txns; consider a dedicated log device (dataLogDir)", tookMs, batch.size());
                 }

@@ -40,20 +40,34 @@ public record ServerConfig(
         int snapCount,
         int snapRetainCount,
         int purgeIntervalHours,
+        HttpEndpoint admin,
+        HttpEndpoint metrics,
+        boolean exportJvmInfo,
         long serverId,
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
 
+    /** Where an HTTP server listens (port 0 picks a free one). */
+    public record HttpEndpoint(String address, int port) {}
+
+    /** This config with the admin and metrics HTTP servers on the given endpoints (null: off). */
+    public ServerConfig withHttp(HttpEndpoint newAdmin, HttpEndpoint newMetrics) {
+        return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, newAdmin,
+                newMetrics, exportJvmInfo, serverId, warnings);
+    }
+
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "snapCount", "autopurge.snapRetainCount",
-            "autopurge.purgeInterval");
+            "autopurge.purgeInterval", "admin.enableServer", "admin.serverAddress", "admin.serverPort",
+            "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
     private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "preAllocSize",
-            "globalOutstandingLimit", "admin.enableServer",
-            "admin.serverPort", "admin.serverAddress", "peerType", "electionAlg", "quorumListenOnAllIPs");
+            "globalOutstandingLimit", "peerType", "electionAlg", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -64,12 +78,15 @@ public record ServerConfig(
         }
     }
 
-    /** This config listening on {@code port} (0 picks a free one) with its data under {@code dir}. */
+    /**
+     * This config listening on {@code port} (0 picks a free one) with its data under {@code dir}, and no
+     * admin or metrics HTTP server (tests turn those on with {@link #withHttp}).
+     */
     public ServerConfig listeningOn(int port, Path dir) {
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, serverId,
-                warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, null, null,
+                exportJvmInfo, serverId, warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -107,8 +124,6 @@ public record ServerConfig(
         for (String key : cfg.stringPropertyNames()) {
             if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
                 warnings.add(r.where(key) + ": ensembles are not supported yet; running standalone");
-            } else if (key.startsWith("metricsProvider.")) {
-                warnings.add(r.where(key) + ": metrics are not supported yet");
             } else if (ACCEPTED.contains(key)) {
                 warnings.add(r.where(key) + ": accepted but not acted on by this version of Corral");
             } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
@@ -142,12 +157,25 @@ public record ServerConfig(
             retain = 3;
         }
         int purgeHours = r.intInRange("autopurge.purgeInterval", null, 0, 0, Integer.MAX_VALUE);
+        HttpEndpoint admin = r.bool("admin.enableServer", "zookeeper.admin.enableServer", true)
+                ? new HttpEndpoint(r.string("admin.serverAddress", "zookeeper.admin.serverAddress", address),
+                        r.intInRange("admin.serverPort", "zookeeper.admin.serverPort", 8080, 0, 65535))
+                : null;
+        String provider = r.string("metricsProvider.className", null, null);
+        HttpEndpoint metrics = provider != null && provider.contains("Prometheus")
+                ? new HttpEndpoint(r.string("metricsProvider.httpHost", null, address),
+                        r.intInRange("metricsProvider.httpPort", null, 7000, 0, 65535))
+                : null;
+        if (provider != null && metrics == null) {
+            warnings.add(r.where("metricsProvider.className") + ": only the Prometheus provider is supported; metrics are off");
+        }
+        boolean exportJvmInfo = r.bool("metricsProvider.exportJvmInfo", null, true);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
-                reconfig, forceSync, snapCount, retain, purgeHours, 0, List.copyOf(warnings));
+                reconfig, forceSync, snapCount, retain, purgeHours, admin, metrics, exportJvmInfo, 0, List.copyOf(warnings));
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */

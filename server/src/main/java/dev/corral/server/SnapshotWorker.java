@@ -27,8 +27,11 @@ final class SnapshotWorker implements AutoCloseable {
     });
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    SnapshotWorker(Path dir) {
+    private final ServerMetrics metrics;
+
+    SnapshotWorker(Path dir, ServerMetrics metrics) {
         this.dir = dir;
+        this.metrics = metrics;
     }
 
     /** Starts writing {@code snapshot} unless one is being written; returns whether it started. */
@@ -41,6 +44,7 @@ final class SnapshotWorker implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 Path file = SnapshotFile.write(dir, snapshot);
+                metrics.snapshot((System.nanoTime() - start) / 1_000_000);
                 LOG.info("Wrote snapshot {} ({} znodes, {} sessions) in {} ms", file, snapshot.paths().length,
                         snapshot.sessions().size(), (System.nanoTime() - start) / 1_000_000);
             } catch (StorageException e) {

@@ -1,0 +1,265 @@
+package dev.corral.server;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.corral.node.ConnectionView;
+import dev.corral.node.LatencyStats;
+import dev.corral.node.Node;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the admin HTTP server and the Prometheus scrape answer. The admin commands are ZooKeeper 3.9's
+ * ({@code server/admin/Commands.java}: the same names and aliases under /commands/, JSON with
+ * "command" and "error" fields); Corral adds /health/live, /health/ready (serving, not merely up) and a
+ * log_level command that changes a logger's level without a restart. Every answer that reads the Node
+ * is computed on the node loop.
+ */
+final class AdminEndpoints {
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ServerConfig config;
+    private final Node node;
+    private final FourLetterReport report;
+    private final NodeLoop loop;
+    private final BooleanSupplier ready;
+    private final ServerMetrics metrics;
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    /** Runs a computation on the node loop and waits (bounded) for its result. */
+    interface NodeLoop {
+        <T> T call(Callable<T> work);
+    }
+
+    private record Command(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {}
+
+    AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
+            ServerMetrics metrics) {
+        this.config = config;
+        this.node = node;
+        this.report = report;
+        this.loop = loop;
+        this.ready = ready;
+        this.metrics = metrics;
+        add("ruok", List.of(), q -> new LinkedHashMap<>());
+        add("server_stats", List.of("srvr"), q -> serverStats());
+        add("stats", List.of("stat"), q -> {
+            Map<String, Object> m = serverStats();
+            m.put("connections", connections());
+            return m;
+        });
+        add("connections", List.of("cons"), q -> map("connections", connections(), "secure_connections", List.of()));
+        add("configuration", List.of("conf", "config"), q -> new LinkedHashMap<>(report.conf()));
+        add("environment", List.of("env", "envi"), q -> new LinkedHashMap<>(FourLetterReport.environment()));
+        add("monitor", List.of("mntr"), q -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            report.monitor().forEach((key, value) -> m.put(key.startsWith("zk_") ? key.substring(3) : key, value));
+            return m;
+        });
+        add("dump", List.of(), q -> {
+            Map<String, Object> ephemerals = new LinkedHashMap<>();
+            node.tree().ephemeralsBySession().forEach((id, paths) -> ephemerals.put("0x" + Long.toHexString(id), List.copyOf(paths)));
+            Map<String, Object> sessions = new LinkedHashMap<>();
+            node.sessionTable().all().forEach((id, timeout) -> sessions.put("0x" + Long.toHexString(id), timeout));
+            return map("session_id_to_timeout_ms", sessions, "session_id_to_ephemeral_paths", ephemerals);
+        });
+        add("watch_summary", List.of("wchs"), q -> {
+            var byPath = node.watches().watchersByPath();
+            long connections = byPath.values().stream().flatMap(java.util.Set::stream).distinct().count();
+            int total = byPath.values().stream().mapToInt(java.util.Set::size).sum();
+            return map("num_connections", connections, "num_paths", byPath.size(), "num_total_watches", total);
+        });
+        add("watches", List.of("wchc"), q -> {
+            Map<String, Object> bySession = new LinkedHashMap<>();
+            for (ConnectionView c : node.connectionViews()) {
+                var paths = node.watches().pathsOf(c.connectionId());
+                if (!paths.isEmpty()) {
+                    bySession.put("0x" + Long.toHexString(c.sessionId()), List.copyOf(paths));
+                }
+            }
+            return map("session_id_to_watched_paths", bySession);
+        });
+        add("watches_by_path", List.of("wchp"), q -> {
+            Map<Long, Long> sessionOf = new LinkedHashMap<>();
+            node.connectionViews().forEach(c -> sessionOf.put(c.connectionId(), c.sessionId()));
+            Map<String, Object> byPath = new java.util.TreeMap<>();
+            node.watches().watchersByPath().forEach((path, watchers) -> byPath.put(path,
+                    watchers.stream().map(w -> "0x" + Long.toHexString(sessionOf.getOrDefault(w, 0L))).toList()));
+            return map("path_to_session_ids", byPath);
+        });
+        add("dirs", List.of(), q -> {
+            String[] lines = report.answer("dirs").split("\n");
+            return map("datadir_size", Long.parseLong(lines[0].split(": ")[1]), "logdir_size", Long.parseLong(lines[1].split(": ")[1]));
+        });
+        add("is_read_only", List.of("isro"), q -> map("read_only", false));
+        add("stat_reset", List.of("srst"), q -> {
+            node.resetStats();
+            return new LinkedHashMap<>();
+        });
+        add("connection_stat_reset", List.of("crst"), q -> {
+            node.resetConnectionStats();
+            return new LinkedHashMap<>();
+        });
+        add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
+                "digest", Long.toUnsignedString(node.tree().digest())))));
+        add("log_level", List.of(), this::logLevel);
+    }
+
+    private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
+        Command command = new Command(name, aliases, run);
+        commands.put(name, command);
+        aliases.forEach(alias -> commands.put(alias, command));
+    }
+
+    /** The admin server's routes. */
+    HttpServer.Response admin(QueryStringDecoder request) {
+        String path = request.path();
+        if (path.equals("/health/live")) {
+            return HttpServer.Response.json(200, write(map("status", "live")));
+        }
+        if (path.equals("/health/ready")) {
+            boolean serving = ready.getAsBoolean();
+            return HttpServer.Response.json(serving ? 200 : 503, write(map("status", serving ? "ready" : "not serving")));
+        }
+        if (path.equals("/commands") || path.equals("/commands/")) {
+            List<String> names = new ArrayList<>();
+            commands.values().stream().distinct().forEach(c -> names.add(c.name()));
+            return HttpServer.Response.json(200, write(map("commands", names)));
+        }
+        if (!path.startsWith("/commands/")) {
+            return HttpServer.Response.json(404, write(map("error", "no such resource: " + path)));
+        }
+        String name = path.substring("/commands/".length());
+        Command command = commands.get(name);
+        if (command == null) {
+            return HttpServer.Response.json(404, write(map("command", name, "error", "Unknown command: " + name)));
+        }
+        Map<String, Object> result = loop.call(() -> command.run().apply(request.parameters()));
+        int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
+        result.putIfAbsent("error", null);
+        result.put("command", command.name());
+        return HttpServer.Response.json(status, write(result));
+    }
+
+    /** The Prometheus scrape. */
+    HttpServer.Response scrape(QueryStringDecoder request) {
+        if (!request.path().equals("/metrics")) {
+            return new HttpServer.Response(404, "text/plain", "only /metrics is served here\n");
+        }
+        return new HttpServer.Response(200, "text/plain; version=0.0.4", loop.call(this::prometheusText));
+    }
+
+    private String prometheusText() {
+        PrometheusText text = new PrometheusText();
+        report.monitor().forEach((key, value) -> {
+            if (value instanceof Number number) {
+                String name = key.startsWith("zk_") ? key.substring(3) : key;
+                text.gauge(name, "ZooKeeper's mntr " + key, number.doubleValue());
+            }
+        });
+        text.gauge("quorum_role", "1 for this server's role", 1, "role", "standalone");
+        text.header("requests_total", "counter", "Requests answered, by operation");
+        Map<Integer, LatencyStats> byOp = node.latencyByOpcode();
+        byOp.forEach((opcode, stats) -> text.sample("requests_total", stats.count(), "op", OpNames.of(opcode)));
+        text.header("request_latency_ms", "summary", "Request latency in milliseconds, by operation");
+        byOp.forEach((opcode, stats) -> {
+            text.sample("request_latency_ms_sum", stats.totalMs(), "op", OpNames.of(opcode));
+            text.sample("request_latency_ms_count", stats.count(), "op", OpNames.of(opcode));
+        });
+        metrics.write(text);
+        if (config.exportJvmInfo()) {
+            jvm(text);
+        }
+        return text.toString();
+    }
+
+    private static void jvm(PrometheusText text) {
+        var memory = ManagementFactory.getMemoryMXBean();
+        text.gauge("jvm_memory_bytes_used", "JVM memory in use", memory.getHeapMemoryUsage().getUsed(), "area", "heap");
+        text.sample("jvm_memory_bytes_used", memory.getNonHeapMemoryUsage().getUsed(), "area", "nonheap");
+        text.gauge("jvm_threads_current", "JVM threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        text.header("jvm_gc_collection_seconds", "summary", "Time spent in garbage collection");
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            text.sample("jvm_gc_collection_seconds_sum", gc.getCollectionTime() / 1000.0, "gc", gc.getName());
+            text.sample("jvm_gc_collection_seconds_count", gc.getCollectionCount(), "gc", gc.getName());
+        }
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            text.gauge("process_cpu_seconds_total", "Process CPU time", os.getProcessCpuTime() / 1e9);
+        }
+    }
+
+    private Map<String, Object> serverStats() {
+        var latency = node.latency();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("packets_sent", node.framesSent());
+        stats.put("packets_received", node.framesReceived());
+        stats.put("avg_latency", latency.avgMs());
+        stats.put("min_latency", latency.minMs());
+        stats.put("max_latency", latency.maxMs());
+        stats.put("outstanding_requests", node.outstandingRequests());
+        stats.put("num_alive_client_connections", node.connectionCount());
+        stats.put("server_state", "standalone");
+        stats.put("last_processed_zxid", node.tree().lastProcessedZxid());
+        stats.put("data_dir_size", 0);
+        return map("version", CorralServer.VERSION, "read_only", false, "server_stats", stats,
+                "node_count", node.tree().nodeCount() + 1);
+    }
+
+    private List<Map<String, Object>> connections() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ConnectionView c : node.connectionViews()) {
+            list.add(map("remote_socket_address", c.connectionId(), "session_id", "0x" + Long.toHexString(c.sessionId()),
+                    "outstanding_requests", c.queued(), "packets_received", c.received(), "packets_sent", c.sent(),
+                    "last_operation", OpNames.of(c.lastOpcode()), "session_timeout", c.timeoutMs(),
+                    "last_cxid", "0x" + Integer.toHexString(c.lastCxid()), "last_zxid", "0x" + Long.toHexString(c.lastZxid()),
+                    "last_latency", c.lastLatencyMs(), "min_latency", c.minLatencyMs(), "avg_latency", c.avgLatencyMs(),
+                    "max_latency", c.maxLatencyMs()));
+        }
+        return list;
+    }
+
+    private Map<String, Object> logLevel(Map<String, List<String>> query) {
+        String loggerName = first(query, "logger", org.slf4j.Logger.ROOT_LOGGER_NAME);
+        String level = first(query, "level", null);
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(loggerName);
+        if (level != null) {
+            Level parsed = Level.toLevel(level, null);
+            if (parsed == null) {
+                return map("logger", loggerName, "error", "unknown level " + level + "; use TRACE, DEBUG, INFO, WARN or ERROR");
+            }
+            logger.setLevel(parsed);
+        }
+        return map("logger", loggerName, "level", String.valueOf(logger.getEffectiveLevel()));
+    }
+
+    private static String first(Map<String, List<String>> query, String key, String fallback) {
+        List<String> values = query.get(key);
+        return values == null || values.isEmpty() ? fallback : values.get(0);
+    }
+
+    static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+}

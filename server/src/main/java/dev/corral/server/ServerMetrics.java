@@ -1,0 +1,45 @@
+package dev.corral.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Figures the shell measures with the wall clock, outside the Node: fsync time and batch size of the
+ * disk worker, snapshot time, and bytes in and out of the client port. Written from their own threads,
+ * read by the scrape.
+ */
+final class ServerMetrics {
+    final AtomicLong fsyncCount = new AtomicLong();
+    final AtomicLong fsyncTotalMicros = new AtomicLong();
+    final AtomicLong fsyncMaxMicros = new AtomicLong();
+    final AtomicLong fsyncBatchTxns = new AtomicLong();
+    final AtomicLong snapshotCount = new AtomicLong();
+    final AtomicLong snapshotTotalMillis = new AtomicLong();
+    final AtomicLong bytesReceived = new AtomicLong();
+    final AtomicLong bytesSent = new AtomicLong();
+
+    void fsync(long micros, int txns) {
+        fsyncCount.incrementAndGet();
+        fsyncTotalMicros.addAndGet(micros);
+        fsyncMaxMicros.accumulateAndGet(micros, Math::max);
+        fsyncBatchTxns.addAndGet(txns);
+    }
+
+    void snapshot(long millis) {
+        snapshotCount.incrementAndGet();
+        snapshotTotalMillis.addAndGet(millis);
+    }
+
+    void write(PrometheusText text) {
+        text.header("fsync_time_seconds", "summary", "Time of each log fsync, which covers a batch of txns (group commit)");
+        text.sample("fsync_time_seconds_sum", fsyncTotalMicros.get() / 1e6);
+        text.sample("fsync_time_seconds_count", fsyncCount.get());
+        text.gauge("fsync_time_seconds_max", "Longest log fsync so far", fsyncMaxMicros.get() / 1e6);
+        text.counter("fsync_batch_txns_total", "Txns made durable, summed over fsyncs (divide by the fsync count for the batch size)",
+                fsyncBatchTxns.get());
+        text.header("snapshot_time_seconds", "summary", "Time to write a snapshot");
+        text.sample("snapshot_time_seconds_sum", snapshotTotalMillis.get() / 1e3);
+        text.sample("snapshot_time_seconds_count", snapshotCount.get());
+        text.counter("client_bytes_received_total", "Bytes received on the client port", bytesReceived.get());
+        text.counter("client_bytes_sent_total", "Bytes sent on the client port", bytesSent.get());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.corral.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The admin HTTP endpoints and the Prometheus scrape of a running server. */
+class AdminHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path dir;
+
+    static CorralServer server;
+    static ZooKeeper zk;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ServerConfig.HttpEndpoint loopback = new ServerConfig.HttpEndpoint("127.0.0.1", 0);
+        server = new CorralServer(ServerConfig.defaults().listeningOn(0, dir).withHttp(loopback, loopback), e -> { });
+        server.start();
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, event -> {
+            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.complete(null);
+            }
+        });
+        connected.get(10, TimeUnit.SECONDS);
+        zk.create("/admin-e", new byte[] {1, 2, 3}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        zk.getData("/admin-e", true, null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        zk.close();
+        server.close();
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode command(String name) throws Exception {
+        HttpResponse<String> response = get(server.adminPort(), "/commands/" + name);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode json = JSON.readTree(response.body());
+        assertThat(json.get("error").isNull()).as(response.body()).isTrue();
+        return json;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ruok", "srvr", "server_stats", "stat", "stats", "cons", "connections", "conf", "configuration",
+            "envi", "environment", "mntr", "monitor", "dump", "wchs", "watch_summary", "wchc", "watches", "wchp",
+            "watches_by_path", "dirs", "isro", "is_read_only", "srst", "stat_reset", "crst", "connection_stat_reset", "hash"})
+    void everyZooKeeperCommandNameAndAliasAnswersJsonNamingItsCommand(String name) throws Exception {
+        JsonNode json = command(name);
+        assertThat(json.get("command").asText()).isNotBlank();
+    }
+
+    @Test
+    void commandsCarryTheFiguresTheirFourLetterWordsShow() throws Exception {
+        zk.getData("/admin-e", true, null);
+        assertThat(command("monitor").get("server_state").asText()).isEqualTo("standalone");
+        assertThat(command("monitor").get("ephemerals_count").asInt()).isEqualTo(1);
+        assertThat(command("dump").get("session_id_to_ephemeral_paths").toString()).contains("/admin-e");
+        assertThat(command("watches_by_path").get("path_to_session_ids").has("/admin-e")).isTrue();
+        assertThat(command("watch_summary").get("num_total_watches").asInt()).isEqualTo(1);
+        assertThat(command("is_read_only").get("read_only").asBoolean()).isFalse();
+    }
+
+    @Test
+    void unknownCommandIs404WithAnError() throws Exception {
+        HttpResponse<String> response = get(server.adminPort(), "/commands/nonsense");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).contains("nonsense");
+    }
+
+    @Test
+    void healthEndpointsSayLiveAndReadyWhileServing() throws Exception {
+        assertThat(get(server.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+        assertThat(get(server.adminPort(), "/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void logLevelChangesWithoutARestart() throws Exception {
+        JsonNode set = command("log_level?logger=dev.corral.node&level=DEBUG");
+        assertThat(set.get("level").asText()).isEqualTo("DEBUG");
+        assertThat(org.slf4j.LoggerFactory.getLogger("dev.corral.node").isDebugEnabled()).isTrue();
+        command("log_level?logger=dev.corral.node&level=INFO");
+        HttpResponse<String> bad = get(server.adminPort(), "/commands/log_level?logger=x&level=LOUD");
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    /** One sample line of Prometheus' text format 0.0.4. */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"(?:,[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\")*)\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
+
+    @Test
+    void scrapeParsesAsPrometheusTextWithEveryFamilyTyped() throws Exception {
+        zk.setData("/admin-e", new byte[] {4}, -1);
+        HttpResponse<String> response = get(server.metricsPort(), "/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, String> types = new HashMap<>();
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] parts = line.split(" ");
+                assertThat(List.of("gauge", "counter", "summary")).contains(parts[3]);
+                assertThat(types.put(parts[2], parts[3])).as("family %s typed twice", parts[2]).isNull();
+            } else if (!line.startsWith("# HELP ")) {
+                Matcher matcher = SAMPLE.matcher(line);
+                assertThat(matcher.matches()).as("sample line '%s'", line).isTrue();
+                String family = matcher.group(1).replaceAll("_(sum|count)$", "");
+                assertThat(types).as("family of '%s' typed before its samples", line).containsKey(
+                        types.containsKey(matcher.group(1)) ? matcher.group(1) : family);
+                samples.put(matcher.group(1) + (matcher.group(2) == null ? "" : matcher.group(2)), Double.parseDouble(matcher.group(4)));
+            }
+        }
+        assertThat(samples).containsKeys("znode_count", "num_alive_connections", "outstanding_requests", "watch_count",
+                "fsync_time_seconds_count", "snapshot_time_seconds_count", "client_bytes_received_total", "jvm_threads_current",
+                "quorum_role{role=\"standalone\"}", "requests_total{op=\"SETD\"}", "request_latency_ms_count{op=\"SETD\"}");
+        assertThat(samples.get("fsync_time_seconds_count")).isGreaterThan(0);
+        assertThat(samples.get("requests_total{op=\"SETD\"}")).isGreaterThanOrEqualTo(1);
+    }
+}
