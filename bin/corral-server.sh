@@ -76,7 +76,11 @@ ZOO_LOG_DIR="${ZOO_LOG_DIR:-$home/logs}"
 out="$ZOO_LOG_DIR/corral-${USER:-$(id -un)}-server-${HOSTNAME:-$(uname -n)}.out"
 echo "Using config: $ZOOCFG" >&2
 
-server_flags="-XX:+ExitOnOutOfMemoryError"
+server_flags="-XX:+ExitOnOutOfMemoryError -Dcorral.log.dir=$ZOO_LOG_DIR"
+# A logback.xml beside the config (conf/logback.xml ships one) adds a rolling log file in ZOO_LOG_DIR.
+if [ -f "$ZOOCFGDIR/logback.xml" ]; then
+  server_flags="$server_flags -Dlogback.configurationFile=$ZOOCFGDIR/logback.xml"
+fi
 if [ -n "${ZK_SERVER_HEAP:-}" ]; then
   server_flags="-Xmx${ZK_SERVER_HEAP}m $server_flags"
 fi

@@ -106,9 +106,11 @@ class ServerScriptTest {
         ProcessHandle server = ProcessHandle.of(readPid().orElseThrow()).orElseThrow();
         assertThat(runsCorral(server)).as("pid file names the server").isTrue();
         assertThat(server.info().commandLine().orElse("")).contains(SERVER_FLAG, JVM_FLAG);
+        // The process output, and the rolling log that conf/logback.xml (found beside the default
+        // config directory) writes into the same directory.
         try (Stream<Path> logs = Files.list(directory.resolve("logs"))) {
-            assertThat(logs.map(path -> path.getFileName().toString()))
-                    .singleElement().asString().matches("corral-.+-server-.+\\.out");
+            assertThat(logs.map(path -> path.getFileName().toString()).toList())
+                    .anyMatch(name -> name.matches("corral-.+-server-.+\\.out")).contains("corral.log");
         }
 
         ScriptRun status = run("status", config.toString());
