@@ -62,12 +62,12 @@ public record ServerConfig(
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
-            "extendedTypesEnabled", "standaloneEnabled", "forceSync", "snapCount", "autopurge.snapRetainCount",
+            "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
             "autopurge.purgeInterval", "admin.enableServer", "admin.serverAddress", "admin.serverPort",
             "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
     private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "preAllocSize",
-            "globalOutstandingLimit", "peerType", "electionAlg", "quorumListenOnAllIPs");
+            "globalOutstandingLimit", "electionAlg", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -121,14 +121,24 @@ public record ServerConfig(
             throws ConfigException {
         Reader r = new Reader(cfg, source, lineOf, system);
         List<String> warnings = new ArrayList<>();
+        java.util.Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
         for (String key : cfg.stringPropertyNames()) {
-            if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
-                warnings.add(r.where(key) + ": ensembles are not supported yet; running standalone");
+            if (key.startsWith("server.")) {
+                EnsembleConfig.Member member = EnsembleConfig.parseMember(key, cfg.getProperty(key), r.where(key));
+                members.put(member.serverId(), member);
+            } else if (key.startsWith("group.") || key.startsWith("weight.")) {
+                warnings.add(r.where(key) + ": hierarchical quorums are not supported yet");
             } else if (ACCEPTED.contains(key)) {
                 warnings.add(r.where(key) + ": accepted but not acted on by this version of Corral");
             } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
                 warnings.add(r.where(key) + ": unknown key, ignored");
             }
+        }
+        EnsembleConfig ensemble = new EnsembleConfig(members, r.bool("standaloneEnabled", null, true));
+        if (ensemble.isDistributed()) {
+            // Running each member standalone would split the ensemble into independent servers, so refuse.
+            throw new ConfigException(source + ": the server.N lines describe an ensemble of " + members.size()
+                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
         }
         int tickMs = r.positiveInt("tickTime", null, 2000);
         Path dataDir = Path.of(r.string("dataDir", null, "data"));

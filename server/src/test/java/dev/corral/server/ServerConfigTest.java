@@ -28,7 +28,16 @@ class ServerConfigTest {
                 // Booleans take true/false (and yes/no), nothing else.
                 new Broken("extendedTypesEnabled=maybe", "line 2: key extendedTypesEnabled: expected true or false, got 'maybe'"),
                 // Session bounds must be ordered.
-                new Broken("minSessionTimeout=50000", "minSessionTimeout 50000 must not be larger than maxSessionTimeout 40000"));
+                new Broken("minSessionTimeout=50000", "minSessionTimeout 50000 must not be larger than maxSessionTimeout 40000"),
+                // server.N lines: malformed ones name the key and the expected form.
+                new Broken("server.x=a:2888:3888", "line 2: key server.x: expected server.<id> with a numeric id"),
+                new Broken("server.1=a:2888", "line 2: key server.1: expected host:quorumPort:electionPort"),
+                new Broken("server.1=a:2888:abc", "line 2: key server.1: election port must be an integer in [0, 65535], got 'abc'"),
+                new Broken("server.1=a:2888:3888:witness", "line 2: key server.1: expected participant or observer, got 'witness'"),
+                new Broken("server.300=a:2888:3888", "line 2: key server.300: server id 300 is outside [0, 255]"),
+                // A real ensemble is refused rather than run as independent standalone servers.
+                new Broken("server.1=a:2888:3888\nserver.2=b:2888:3888\nserver.3=c:2888:3888",
+                        "describe an ensemble of 3 servers; this version of Corral runs standalone only"));
     }
 
     @ParameterizedTest
@@ -38,6 +47,49 @@ class ServerConfigTest {
         Files.writeString(file, "dataDir=" + dir + "\n" + broken.line() + "\n");
         assertThatThrownBy(() -> ServerConfig.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining(broken.expectedMessage());
+    }
+
+    record Member(String line, String host, int quorumPort, int electionPort, boolean observer, String clientAddress, int clientPort) {}
+
+    static Stream<Member> memberForms() {
+        return Stream.of(
+                // The forms of ZooKeeper 3.9's admin guide and reconfig guide.
+                new Member("server.1=zoo1:2888:3888", "zoo1", 2888, 3888, false, null, -1),
+                new Member("server.1=zoo1:2888:3888:observer", "zoo1", 2888, 3888, true, null, -1),
+                new Member("server.1=zoo1:2888:3888:participant;2181", "zoo1", 2888, 3888, false, null, 2181),
+                new Member("server.1=125.23.63.23:2780:2783:participant;0.0.0.0:2791", "125.23.63.23", 2780, 2783, false, "0.0.0.0", 2791),
+                new Member("server.1=zoo1-net1:2888:3888|zoo1-net2:2889:3889;2188", "zoo1-net1", 2889, 3889, false, null, 2188));
+    }
+
+    @ParameterizedTest
+    @MethodSource("memberForms")
+    void serverLinesParseInEveryFormZooKeeperAccepts(Member expected) throws Exception {
+        int equals = expected.line().indexOf('=');
+        var member = EnsembleConfig.parseMember(expected.line().substring(0, equals), expected.line().substring(equals + 1), "test");
+        assertThat(member.serverId()).isEqualTo(1);
+        assertThat(member.addresses().get(0)).isEqualTo(expected.host());
+        assertThat(member.quorumPort()).isEqualTo(expected.quorumPort());
+        assertThat(member.electionPort()).isEqualTo(expected.electionPort());
+        assertThat(member.observer()).isEqualTo(expected.observer());
+        assertThat(member.clientAddress()).isEqualTo(expected.clientAddress());
+        assertThat(member.clientPort()).isEqualTo(expected.clientPort());
+    }
+
+    @Test
+    void oneServerLineWithStandaloneEnabledRunsStandalone() throws Exception {
+        Path file = dir.resolve("zoo.cfg");
+        Files.writeString(file, "dataDir=" + dir + "\nserver.1=127.0.0.1:2888:3888;2181\n");
+        assertThat(ServerConfig.load(file).clientPort()).isEqualTo(2181);
+        Files.writeString(file, "dataDir=" + dir + "\nstandaloneEnabled=false\nserver.1=127.0.0.1:2888:3888;2181\n");
+        assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("standalone only");
+    }
+
+    @Test
+    void myidIsReadAsZooKeeperReadsIt() throws Exception {
+        Files.writeString(dir.resolve("myid"), " 3\n");
+        assertThat(EnsembleConfig.readMyId(dir)).isEqualTo(3);
+        Files.writeString(dir.resolve("myid"), "three");
+        assertThatThrownBy(() -> EnsembleConfig.readMyId(dir)).hasMessageContaining("myid").hasMessageContaining("'three'");
     }
 
     @Test
