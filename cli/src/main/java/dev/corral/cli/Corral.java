@@ -3,6 +3,12 @@ package dev.corral.cli;
 import dev.corral.server.ConfigException;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,17 +16,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The {@code corral} command: {@code corral server [--config zoo.cfg]} and, later, shell and storage tools. */
+/**
+ * The {@code corral} command: {@code corral server [--config zoo.cfg]}, and the storage tools
+ * {@code purge}, {@code log} and {@code snapshot} (ZooKeeper's zkCleanup.sh, LogFormatter and
+ * SnapshotFormatter). Without a subcommand it prints its usage and exits with status 2.
+ */
 @Command(name = "corral", mixinStandardHelpOptions = true, version = CorralServer.VERSION,
         description = "Corral: a coordination service that speaks ZooKeeper's client protocol.",
-        subcommands = {Corral.Server.class})
-public final class Corral {
+        subcommands = {Corral.Server.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class})
+public final class Corral implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Corral.class);
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Corral()).execute(args));
+        CommandLine commandLine = new CommandLine(new Corral());
+        // Buffered, and straight on the file descriptor: the tools print millions of lines, and a write
+        // error (stdout closed by `| head`) must reach PrintWriter#checkError so that they stop early;
+        // System.out would swallow it.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                Charset.defaultCharset()), 1 << 16));
+        commandLine.setOut(out);
+        int exit = commandLine.execute(args);
+        out.flush();
+        System.exit(exit);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, purge, log or snapshot");
     }
 
     /** Starts a standalone server and serves until the process is stopped. */
