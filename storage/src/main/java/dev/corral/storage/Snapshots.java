@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The snapshot files of a data directory: finding the newest one that reads back whole, and purging
  * old snapshots together with the log segments only they needed (ZooKeeper's autopurge rule: keep the
- * newest {@code snapRetainCount} snapshots and every log file a recovery from the oldest of them reads).
+ * newest {@code snapRetainCount} valid snapshots and every log file a recovery from the oldest reads).
  */
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
@@ -60,11 +60,24 @@ public final class Snapshots {
         }
         List<Path> snapshots = list(snapshotDir);
         List<Path> deleted = new ArrayList<>();
-        if (snapshots.size() <= retainCount) {
+        // Keep the newest retainCount snapshots that read back whole (as ZooKeeper's PurgeTxnLog keeps valid
+        // ones): a damaged newest snapshot must not cost the older files a recovery would fall back to.
+        int valid = 0;
+        int cut = snapshots.size();
+        for (int i = 0; i < snapshots.size() && valid < retainCount; i++) {
+            try {
+                SnapshotFile.read(snapshots.get(i));
+                valid++;
+                cut = i + 1;
+            } catch (StorageException e) {
+                LOG.warn("Purge keeps going past damaged snapshot {}: {}", snapshots.get(i), e.getMessage());
+            }
+        }
+        if (valid < retainCount) {
             return deleted;
         }
-        long oldestKept = SnapshotFile.zxidOf(snapshots.get(retainCount - 1).getFileName().toString());
-        for (Path old : snapshots.subList(retainCount, snapshots.size())) {
+        long oldestKept = SnapshotFile.zxidOf(snapshots.get(cut - 1).getFileName().toString());
+        for (Path old : snapshots.subList(cut, snapshots.size())) {
             delete(old, deleted);
         }
         List<LogSegment> segments = TxnLog.segmentsIn(logDir);
