@@ -1,0 +1,327 @@
+package dev.corral.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The side-by-side runner: starts Apache ZooKeeper and Corral in the same shape and runs every load spec
+ * on each, alternating (ZooKeeper, Corral, ZooKeeper, Corral ...) for the given number of pairs, so that
+ * drift of a shared machine hits both alike; then measures footprint and recovery, and writes a results
+ * folder: report.md (medians, Corral/ZooKeeper ratios, spread, machine and versions), runs.jsonl and
+ * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs.
+ *
+ * <p>Bounded: each run is bounded by its spec; the whole comparison stops starting runs after
+ * {@code --max-minutes} and says so in the report.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Measure Corral and Apache ZooKeeper side by side and write a report.")
+final class Compare implements Callable<Integer> {
+    private static final DateTimeFormatter FOLDER_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final int LOG_BYTES_SCANNED = 4 << 20;
+
+    @Option(names = "--profile", description = "quick (default), full or smoke: defaults for everything below")
+    String profileName = "quick";
+
+    @Option(names = {"-w", "--workload"}, description = "a load spec such as set or get:clients=1,outstanding=1"
+            + " (repeatable; default: the profile's list)")
+    List<String> specTexts;
+
+    @Option(names = "--pairs", description = "runs per server and workload, alternating")
+    Integer pairs;
+
+    @Option(names = "--duration", description = "measured time per run, e.g. 10s")
+    String duration;
+
+    @Option(names = "--warmup", description = "unmeasured time before each run's window, e.g. 2s")
+    String warmup;
+
+    @Option(names = "--xmx", description = "-Xmx of both servers (default ${DEFAULT-VALUE})")
+    String heapMax = "1g";
+
+    @Option(names = "--footprint-znodes", description = "znodes of the footprint and recovery figures; 0 skips them")
+    Integer footprintZnodes;
+
+    @Option(names = "--reuse-servers", description = "one server of each kind for all runs (default: fresh per run)")
+    Boolean reuseServers;
+
+    @Option(names = "--results", description = "parent folder of the results folder (default ${DEFAULT-VALUE})")
+    Path resultsParent = Path.of(System.getProperty("bench.results.dir", "bench/results"));
+
+    @Option(names = "--jfr", description = "record both servers with Java Flight Recorder (profile settings) into logs/")
+    boolean flightRecordings;
+
+    @Option(names = "--max-minutes", description = "start no run after this many minutes (default ${DEFAULT-VALUE})")
+    long maxMinutes = 180;
+
+    /** The command line, as the report shows it. */
+    String commandLine = "bench/run.sh compare";
+
+    /** Where the last call wrote its results (for the smoke test). */
+    Path resultsFolder;
+
+    private final PrintStream out = System.out;
+    private final List<LoadResult> results = new ArrayList<>();
+    private final List<Report.Problem> problems = new ArrayList<>();
+    private final List<Footprint.Result> footprints = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Profile profile = Profile.named(profileName);
+        long durationMs = duration == null ? profile.durationMs() : LoadSpec.parseDurationMs(duration, "--duration");
+        long warmupMs = warmup == null ? profile.warmupMs() : LoadSpec.parseDurationMs(warmup, "--warmup");
+        List<LoadSpec> specs = new ArrayList<>();
+        for (String text : specTexts == null ? profile.specs() : specTexts) {
+            specs.add(LoadSpec.parse(text, durationMs, warmupMs));
+        }
+        int pairCount = pairs == null ? profile.pairs() : pairs;
+        int znodes = footprintZnodes == null ? profile.footprintZnodes() : footprintZnodes;
+        boolean reuse = reuseServers == null ? profile.reuseServers() : reuseServers;
+        if (pairCount < 1 || znodes < 0) {
+            throw new IllegalArgumentException("--pairs must be at least 1 and --footprint-znodes at least 0");
+        }
+
+        Instant started = Instant.now();
+        resultsFolder = Files.createDirectories(resultsParent.resolve(FOLDER_NAME.format(started)));
+        Path corralCopy = Files.createTempDirectory("corral-bench-lib-");
+        try {
+            ServerOptions options = ServerOptions.fromSystemProperties(heapMax, resultsFolder.resolve("logs"), flightRecordings)
+                    .withCorralCopiedTo(corralCopy);
+            return compare(options, profile, specs, pairCount, znodes, reuse, started);
+        } finally {
+            ServerProcess.deleteRecursively(corralCopy);
+        }
+    }
+
+    private int compare(ServerOptions options, Profile profile, List<LoadSpec> specs, int pairCount, int znodes,
+            boolean reuse, Instant started) throws IOException, InterruptedException {
+        Path repository = Path.of(System.getProperty("bench.repo.dir", "."));
+        MachineInfo machine = MachineInfo.collect(options, repository);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(maxMinutes);
+        long estimateSeconds = specs.stream().mapToLong(s -> s.durationMs() + s.warmupMs() + (reuse ? 1_000 : 4_000)).sum()
+                * 2 * pairCount / 1000;
+        out.printf(Locale.ROOT, "corral-bench: %d specs x %d pairs, results in %s, about %d min%n", specs.size(), pairCount,
+                resultsFolder, estimateSeconds / 60 + 1);
+
+        boolean timeUp = false;
+        try (PrintWriter runsJson = writer(resultsFolder.resolve("runs.jsonl"));
+                ServerPool pool = new ServerPool(options, reuse)) {
+            int runNumber = 0;
+            for (LoadSpec spec : specs) {
+                for (int rep = 1; rep <= pairCount && !timeUp; rep++) {
+                    for (ServerKind kind : ServerKind.values()) {
+                        if (System.nanoTime() > deadline) {
+                            timeUp = true;
+                            break;
+                        }
+                        LoadResult result = runWithRetry(pool, kind, spec, rep, ++runNumber);
+                        results.add(result);
+                        out.println(result.toHuman());
+                        runsJson.println(result.toJson());
+                        runsJson.flush();
+                    }
+                }
+            }
+        }
+        if (znodes > 0 && !timeUp) {
+            try (PrintWriter footprintJson = writer(resultsFolder.resolve("footprint.jsonl"))) {
+                for (int rep = 1; rep <= profile.footprintPairs(); rep++) {
+                    for (ServerKind kind : ServerKind.values()) {
+                        Footprint.Result result = Footprint.measure(kind, options, znodes, rep);
+                        footprints.add(result);
+                        out.println(result.toHuman());
+                        footprintJson.println(result.toJson());
+                        if (result.failure() != null) {
+                            problems.add(new Report.Problem(kind.id() + " footprint #" + rep, result.failure(), null));
+                        }
+                    }
+                }
+            }
+        }
+        if (timeUp) {
+            problems.add(new Report.Problem("runner", "stopped starting runs after --max-minutes " + maxMinutes
+                    + "; the report is incomplete", null));
+        }
+
+        List<String> charts = List.of();
+        String chartsNote = null;
+        try {
+            charts = Charts.write(resultsFolder, Summary.of(results));
+        } catch (Exception | Error e) { // a JDK without fonts fails in AWT with an Error
+            chartsNote = "Charts were not drawn: " + e;
+        }
+        List<String> settings = settings(profile, pairCount, specs.get(0).durationMs(), specs.get(0).warmupMs(), reuse, started);
+        String report = Report.markdown(new Report.Input("Corral vs Apache ZooKeeper, " + FOLDER_NAME.format(started) + " UTC",
+                commandLine, settings, machine, results, footprints, problems, charts, chartsNote));
+        Files.writeString(resultsFolder.resolve("report.md"), report, StandardCharsets.UTF_8);
+        out.println();
+        out.println(report);
+        out.println("report: " + resultsFolder.resolve("report.md"));
+        return 0;
+    }
+
+    List<LoadResult> results() {
+        return List.copyOf(results);
+    }
+
+    List<Footprint.Result> footprints() {
+        return List.copyOf(footprints);
+    }
+
+    /** A run's result, and whether its server died (so that the run is worth one more try). */
+    private record Attempt(LoadResult result, boolean serverDied) {}
+
+    /**
+     * Runs once, and once more if the server died: on a shared machine another process may stop it. Both
+     * attempts are in the report's problems, so a server that crashes by itself is never hidden.
+     */
+    private LoadResult runWithRetry(ServerPool pool, ServerKind kind, LoadSpec spec, int rep, int runNumber) {
+        Attempt first = runOne(pool, kind, spec, rep, runNumber, "");
+        if (!first.serverDied()) {
+            return first.result();
+        }
+        out.println(first.result().toHuman() + "  (server died; trying this run once more)");
+        return runOne(pool, kind, spec, rep, runNumber, "-retry").result();
+    }
+
+    private Attempt runOne(ServerPool pool, ServerKind kind, LoadSpec spec, int rep, int runNumber, String suffix) {
+        String label = String.format(Locale.ROOT, "%03d-%s-%s-%d%s", runNumber, kind.id(),
+                spec.label().replaceAll("[^A-Za-z0-9=-]+", "_"), rep, suffix);
+        String runName = kind.id() + " " + spec.label() + " #" + rep + suffix;
+        String root = "/bench-" + runNumber;
+        System.gc(); // the generator's garbage of the previous run should not be collected during this one
+        ServerProcess server = null;
+        try {
+            server = pool.acquire(kind, label);
+            ServerProcess measured = server;
+            LoadResult result = spec.generator() == LoadSpec.Generator.RAW
+                    ? RawFrameLoad.run(kind.id(), rep, server.port(), spec, root, measured::cpuNanos)
+                    : OfficialClientLoad.run(kind.id(), rep, server.connectString(), spec, root, measured::cpuNanos);
+            if (!server.alive()) {
+                problems.add(new Report.Problem(runName, "the server " + server.exitDescription() + " during the run",
+                        Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
+                return new Attempt(result, true);
+            } else if (!result.clean()) {
+                problems.add(new Report.Problem(runName, String.format(Locale.ROOT,
+                        "%d errors, %d stalls, %d unanswered; first: %s", result.errors(), result.stalls(),
+                        result.unanswered(), result.firstError()), Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 10)));
+            } else {
+                noteLoggedErrors(server, runName);
+            }
+            return new Attempt(result, false);
+        } catch (IOException | RuntimeException e) {
+            boolean died = server == null || !server.alive();
+            problems.add(new Report.Problem(runName, "the run failed: " + e
+                    + (server != null && died ? "; the server " + server.exitDescription() : ""),
+                    server == null ? null : Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
+            return new Attempt(LoadResult.failed(kind.id(), rep, spec, e.toString()), died);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + runName, e);
+        } finally {
+            pool.release(server);
+        }
+    }
+
+    /** A server that logged errors during a run that otherwise looked clean is worth a look too. */
+    private void noteLoggedErrors(ServerProcess server, String runName) {
+        String log = server.logText(LOG_BYTES_SCANNED);
+        long errors = log.lines().filter(line -> line.contains(" ERROR ")).count();
+        if (errors > 0) {
+            problems.add(new Report.Problem(runName, "the server logged " + errors + " ERROR lines",
+                    Report.logExcerpt(log, 20, 0)));
+        }
+    }
+
+    private List<String> settings(Profile profile, int pairCount, long durationMs, long warmupMs, boolean reuse,
+            Instant started) {
+        List<String> settings = new ArrayList<>();
+        settings.add(String.format(Locale.ROOT, "Profile %s: %d pair(s) per workload, alternating ZooKeeper then Corral;"
+                + " each run measures %.1f s after a %.1f s warm-up", profile.name(), pairCount, durationMs / 1e3,
+                warmupMs / 1e3));
+        settings.add(reuse ? "One server of each kind for all runs (each run in its own subtree)"
+                : "A freshly started server with an empty data directory for every run");
+        settings.add("Both servers: -Xmx" + heapMax + ", the JDK above; zoo.cfg tickTime=2000, forceSync=yes, "
+                + "clientPortAddress=127.0.0.1, maxClientCnxns=0, admin.enableServer=false");
+        if (flightRecordings) {
+            settings.add("Both servers recorded with Java Flight Recorder (settings=profile): figures include its cost");
+        }
+        settings.add(String.format(Locale.ROOT, "Wall time %.1f min", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 60e3));
+        return settings;
+    }
+
+    private static PrintWriter writer(Path file) throws IOException {
+        return new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Servers for runs: a fresh one per run, deleted after it, or (reuse) one per kind for the whole
+     * comparison.
+     */
+    private static final class ServerPool implements AutoCloseable {
+        private final ServerOptions options;
+        private final boolean reuse;
+        private final Map<ServerKind, ServerProcess> shared = new EnumMap<>(ServerKind.class);
+        private final Map<ServerProcess, Path> homes = new java.util.HashMap<>();
+
+        ServerPool(ServerOptions options, boolean reuse) {
+            this.options = options;
+            this.reuse = reuse;
+        }
+
+        ServerProcess acquire(ServerKind kind, String label) throws IOException, InterruptedException {
+            ServerProcess existing = shared.get(kind);
+            if (existing != null) {
+                if (existing.alive()) {
+                    return existing;
+                }
+                shared.remove(kind);
+                stop(existing);
+            }
+            Path home = ServerProcess.createHome(kind.id());
+            try {
+                ServerProcess server = ServerProcess.start(kind, options, home, reuse ? kind.id() + "-shared-" + label : label);
+                homes.put(server, home);
+                if (reuse) {
+                    shared.put(kind, server);
+                }
+                return server;
+            } catch (IOException | RuntimeException e) {
+                ServerProcess.deleteRecursively(home);
+                throw e;
+            }
+        }
+
+        void release(ServerProcess server) {
+            if (server != null && !shared.containsValue(server)) {
+                stop(server);
+            }
+        }
+
+        private void stop(ServerProcess server) {
+            server.close();
+            ServerProcess.deleteRecursively(homes.remove(server));
+        }
+
+        @Override
+        public void close() {
+            shared.values().forEach(this::stop);
+            shared.clear();
+        }
+    }
+}

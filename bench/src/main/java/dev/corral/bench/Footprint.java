@@ -1,0 +1,161 @@
+package dev.corral.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Recovery and footprint figures of one server: it starts fresh, gets {@code znodes} znodes of
+ * {@link #VALUE_BYTES} bytes (created by one official client with a window of {@link #WINDOW}), and is
+ * measured after a full GC (heap in use, resident memory); then it stops and restarts on the same data
+ * directory, and the restart is timed up to the first session, and the znodes it recovered are counted.
+ *
+ * <p>The longest create latency while populating is reported as the longest write stall: ZooKeeper takes
+ * a snapshot every snapCount (100,000 by default) transactions while writes go on.
+ */
+final class Footprint {
+    static final int VALUE_BYTES = 100;
+    private static final int WINDOW = 256;
+    private static final String PARENT = "/footprint";
+    private static final long POPULATE_BOUND_MS = 900_000;
+
+    /** The figures; bytes and milliseconds, -1 where unknown. */
+    record Result(String server, int rep, int znodes, double populateSeconds, double populateOpsPerSecond,
+            double longestWriteStallMs, long heapBaselineBytes, long heapLoadedBytes, long residentBaselineBytes,
+            long residentLoadedBytes, long dataDirBytes, long startMillis, long restartMillis, long recoveredZnodes,
+            String failure) {
+
+        double heapBytesPerZnode() {
+            return heapBaselineBytes < 0 || heapLoadedBytes < 0 ? Double.NaN
+                    : (heapLoadedBytes - heapBaselineBytes) / (double) znodes;
+        }
+
+        double residentBytesPerZnode() {
+            return residentBaselineBytes < 0 || residentLoadedBytes < 0 ? Double.NaN
+                    : (residentLoadedBytes - residentBaselineBytes) / (double) znodes;
+        }
+
+        static Result failed(String server, int rep, int znodes, String failure) {
+            return new Result(server, rep, znodes, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1, -1, -1, -1, -1, -1,
+                    failure);
+        }
+
+        String toJson() {
+            return new Json().field("server", server).field("rep", rep).field("znodes", znodes)
+                    .field("populateSeconds", populateSeconds).field("populateOpsPerSecond", populateOpsPerSecond)
+                    .field("longestWriteStallMs", longestWriteStallMs)
+                    .field("heapBaselineBytes", heapBaselineBytes).field("heapLoadedBytes", heapLoadedBytes)
+                    .field("heapBytesPerZnode", heapBytesPerZnode())
+                    .field("residentBaselineBytes", residentBaselineBytes).field("residentLoadedBytes", residentLoadedBytes)
+                    .field("residentBytesPerZnode", residentBytesPerZnode())
+                    .field("dataDirBytes", dataDirBytes).field("startMillis", startMillis)
+                    .field("restartMillis", restartMillis).field("recoveredZnodes", recoveredZnodes)
+                    .field("failure", failure).toString();
+        }
+
+        String toHuman() {
+            if (failure != null) {
+                return String.format(Locale.ROOT, "%-9s footprint #%d FAILED: %s", server, rep, failure);
+            }
+            return String.format(Locale.ROOT,
+                    "%-9s footprint #%d %d znodes: populate %.0f ops/s, longest write stall %.1f ms, heap %.0f B/znode,"
+                            + " RSS %.0f B/znode, data dir %d MB, restart %d ms, recovered %d znodes",
+                    server, rep, znodes, populateOpsPerSecond, longestWriteStallMs, heapBytesPerZnode(),
+                    residentBytesPerZnode(), dataDirBytes >> 20, restartMillis, recoveredZnodes);
+        }
+    }
+
+    private Footprint() {}
+
+    static Result measure(ServerKind kind, ServerOptions options, int znodes, int rep) throws InterruptedException {
+        Path home = null;
+        try {
+            home = ServerProcess.createHome(kind.id() + "-footprint");
+            long startMillis;
+            long heapBaseline;
+            long heapLoaded;
+            long residentBaseline;
+            long residentLoaded;
+            Populated populated;
+            try (ServerProcess server = ServerProcess.start(kind, options, home, kind.id() + "-footprint-" + rep)) {
+                startMillis = server.startMillis();
+                ZooKeeper zk = Clients.connect(server.connectString());
+                try {
+                    ProcessStats.gc(server.pid());
+                    heapBaseline = ProcessStats.heapUsedBytes(server.pid());
+                    residentBaseline = ProcessStats.residentBytes(server.pid());
+                    populated = populate(zk, znodes);
+                } finally {
+                    Clients.closeQuietly(zk);
+                }
+                ProcessStats.gc(server.pid());
+                heapLoaded = ProcessStats.heapUsedBytes(server.pid());
+                residentLoaded = ProcessStats.residentBytes(server.pid());
+            }
+            long dataDirBytes = ServerProcess.sizeOf(home.resolve("data"));
+            long restartMillis;
+            long recovered;
+            try (ServerProcess server = ServerProcess.start(kind, options, home, kind.id() + "-footprint-" + rep + "-restart")) {
+                restartMillis = server.startMillis();
+                ZooKeeper zk = Clients.connect(server.connectString());
+                try {
+                    Stat stat = zk.exists(PARENT, false);
+                    recovered = stat == null ? 0 : stat.getNumChildren();
+                } finally {
+                    Clients.closeQuietly(zk);
+                }
+            }
+            return new Result(kind.id(), rep, znodes, populated.seconds(), znodes / populated.seconds(),
+                    populated.longestMs(), heapBaseline, heapLoaded, residentBaseline, residentLoaded, dataDirBytes,
+                    startMillis, restartMillis, recovered, null);
+        } catch (IOException | KeeperException | RuntimeException e) {
+            return Result.failed(kind.id(), rep, znodes, e.toString());
+        } finally {
+            ServerProcess.deleteRecursively(home);
+        }
+    }
+
+    private record Populated(double seconds, double longestMs) {}
+
+    /** Creates PARENT and {@code znodes} children of it, each holding VALUE_BYTES bytes. */
+    private static Populated populate(ZooKeeper zk, int znodes) throws IOException, InterruptedException, KeeperException {
+        byte[] value = new byte[VALUE_BYTES];
+        new SplittableRandom(1).nextBytes(value);
+        zk.create(PARENT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Semaphore window = new Semaphore(WINDOW);
+        AtomicLong longestNanos = new AtomicLong();
+        AtomicReference<String> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(POPULATE_BOUND_MS);
+        for (int i = 0; i < znodes && failure.get() == null; i++) {
+            if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IOException("populating " + znodes + " znodes took longer than " + POPULATE_BOUND_MS + " ms");
+            }
+            long issued = System.nanoTime();
+            zk.create(PARENT + "/z-" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, (rc, path, ctx, name) -> {
+                longestNanos.accumulateAndGet(System.nanoTime() - issued, Math::max);
+                if (rc != KeeperException.Code.OK.intValue()) {
+                    failure.compareAndSet(null, "create " + path + ": " + KeeperException.Code.get(rc));
+                }
+                window.release();
+            }, null);
+        }
+        if (!window.tryAcquire(WINDOW, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            throw new IOException("populating " + znodes + " znodes took longer than " + POPULATE_BOUND_MS + " ms");
+        }
+        if (failure.get() != null) {
+            throw new IOException("populating failed: " + failure.get());
+        }
+        return new Populated((System.nanoTime() - start) / 1e9, longestNanos.get() / 1e6);
+    }
+}

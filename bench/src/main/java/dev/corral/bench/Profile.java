@@ -1,0 +1,32 @@
+package dev.corral.bench;
+
+import java.util.List;
+
+/**
+ * Named defaults of the side-by-side runner. {@code quick} is what a person runs to get a report in about
+ * a quarter of an hour; {@code full} is the issue's shape (1,000,000 znodes, longer runs, more pairs);
+ * {@code smoke} checks in well under a minute that the runner still works, and measures nothing worth
+ * reading.
+ *
+ * @param footprintZnodes znodes of the footprint and recovery measurement; 0 skips it
+ * @param reuseServers    keep one server of each kind for all runs instead of a fresh one per run
+ */
+record Profile(String name, List<String> specs, int pairs, long durationMs, long warmupMs, int footprintZnodes,
+        int footprintPairs, boolean reuseServers) {
+
+    /** Every workload of the official client, the single-client latency runs, and the raw generator. */
+    static final List<String> DEFAULT_SPECS = List.of(
+            "create", "set", "get", "mixed", "exists-watch", "sessions", "children", "multi",
+            "get:clients=1,outstanding=1", "set:clients=1,outstanding=1",
+            "raw-set", "raw-get");
+
+    static Profile named(String name) {
+        return switch (name) {
+            case "quick" -> new Profile(name, DEFAULT_SPECS, 3, 8_000, 2_000, 100_000, 1, false);
+            case "full" -> new Profile(name, DEFAULT_SPECS, 5, 30_000, 5_000, 1_000_000, 1, false);
+            case "smoke" -> new Profile(name, List.of("create", "set", "get", "mixed", "exists-watch", "sessions",
+                    "children:children=50", "multi", "raw-set:clients=4,outstanding=8"), 1, 500, 200, 500, 1, true);
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; known: quick, full, smoke");
+        };
+    }
+}
