@@ -330,18 +330,17 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
-    /** Grows the file with real zero blocks, so an fsync after an append need not update its size. */
+    /**
+     * Grows the file by writing one zero byte at its new end, as ZooKeeper's FilePadding does: the file
+     * size changes once per preallocation instead of at every append, and the gap reads as zeros, which
+     * is the end marker. Writing the zeros for real would stall the disk worker for the whole 64 MiB.
+     */
     private void ensureCapacity(long needed) throws IOException {
         if (needed <= capacity) {
             return;
         }
         long target = Math.max(needed, capacity + options.preallocBytes());
-        ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
-        long position = capacity;
-        while (position < target) {
-            zeros.clear().limit((int) Math.min(ZERO_CHUNK, target - position));
-            position += channel.write(zeros, position);
-        }
+        channel.write(ByteBuffer.allocate(1), target - 1);
         capacity = target;
     }
 
