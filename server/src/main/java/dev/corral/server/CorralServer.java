@@ -154,17 +154,26 @@ public final class CorralServer implements AutoCloseable {
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
         long snapshotZxid = 0;
-        Optional<SnapshotFile.Loaded> snapshot = Snapshots.loadNewestValid(snapshotDir);
-        if (snapshot.isPresent()) {
-            SnapshotFile.Loaded loaded = snapshot.get();
+        Optional<SnapshotFile.Loaded> snapshot = Optional.empty();
+        // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
+        // for the one before it (the log still holds what the skipped one summarised).
+        for (Path file : Snapshots.list(snapshotDir)) {
             try {
+                SnapshotFile.Loaded loaded = SnapshotFile.read(file);
                 node.restore(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.sessions(), loaded.digest());
-            } catch (IllegalStateException e) {
-                throw new StorageException("snapshot " + loaded.file() + " does not restore: " + e.getMessage(), e);
+                snapshot = Optional.of(loaded);
+                snapshotZxid = loaded.zxid();
+                break;
+            } catch (StorageException | IllegalStateException e) {
+                LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
             }
-            snapshotZxid = loaded.zxid();
         }
         TxnLog log = TxnLog.open(logDir, new TxnLog.Options(64L << 20, 64L << 20, config.forceSync()));
+        if (log.firstZxid() > snapshotZxid + 1) {
+            throw new StorageException("the log in " + logDir + " starts at zxid 0x" + Long.toHexString(log.firstZxid())
+                    + " but the newest usable snapshot ends at 0x" + Long.toHexString(snapshotZxid)
+                    + "; the txns between are lost, refusing to start");
+        }
         if (snapshot.isPresent() && log.lastZxid() < snapshotZxid) {
             throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
                     + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");

@@ -74,6 +74,11 @@ public final class TxnLog implements AutoCloseable {
         return lastZxid;
     }
 
+    /** The zxid the oldest segment starts at, or 0 for an empty log. */
+    public long firstZxid() {
+        return segments.isEmpty() ? 0 : segments.get(0).firstZxid();
+    }
+
     public long syncedZxid() {
         return syncedZxid;
     }

@@ -159,7 +159,12 @@ public final class Znode {
         fields = fields * 31 + ephemeralOwner;
         fields = fields * 31 + ttlMs;
         fields = fields * 31 + kind.ordinal();
-        fields = fields * 31 + acl.hashCode();
+        for (Acl entry : acl) {
+            // String#hashCode is specified, so the digest is the same on every JVM that reads the snapshot.
+            fields = fields * 31 + entry.perms();
+            fields = fields * 31 + entry.id().scheme().hashCode();
+            fields = fields * 31 + entry.id().id().hashCode();
+        }
         fields = fields * 31 + (data == null ? -1 : 0);
         return (crc.getValue() << 32) ^ fields;
     }
