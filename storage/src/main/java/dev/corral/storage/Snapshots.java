@@ -60,6 +60,9 @@ public final class Snapshots {
         }
         List<Path> snapshots = list(snapshotDir);
         List<Path> deleted = new ArrayList<>();
+        if (snapshots.size() <= retainCount) {
+            return deleted;
+        }
         // Keep the newest retainCount snapshots that read back whole (as ZooKeeper's PurgeTxnLog keeps valid
         // ones): a damaged newest snapshot must not cost the older files a recovery would fall back to.
         int valid = 0;
