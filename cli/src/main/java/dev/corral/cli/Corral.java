@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.cli.shell.ShellCommand;
 import dev.corral.server.ConfigException;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "corral", mixinStandardHelpOptions = true, version = CorralServer.VERSION,
         description = "Corral: a coordination service that speaks ZooKeeper's client protocol.",
-        subcommands = {Corral.Server.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class})
+        subcommands = {Corral.Server.class, ShellCommand.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class})
 public final class Corral implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Corral.class);
 
@@ -50,7 +51,7 @@ public final class Corral implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: server, purge, log or snapshot");
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, shell, purge, log or snapshot");
     }
 
     /** Starts a standalone server and serves until the process is stopped. */

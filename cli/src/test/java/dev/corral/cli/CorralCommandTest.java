@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CorralCommandTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "purge", "log", "snapshot"})
+    @ValueSource(strings = {"server", "shell", "purge", "log", "snapshot"})
     void everyCommandHasHelpAndExitsZero(String command) {
         Cli.Run run = Cli.run(command, "--help");
 
