@@ -182,8 +182,8 @@ public final class SnapshotFile {
             List<String> paths = new ArrayList<>(nodeCount);
             List<Znode> nodes = new ArrayList<>(nodeCount);
             for (int i = 0; i < nodeCount; i++) {
-                paths.add(new String(readBytes(in, STRING_MAX, file, false), StandardCharsets.UTF_8));
-                nodes.add(readNode(in, file));
+                paths.add(new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8));
+                nodes.add(readNode(in, file, bounded));
             }
             int expected = (int) crc.getValue();
             if (bounded.remaining() != 0) {
@@ -206,14 +206,14 @@ public final class SnapshotFile {
         }
     }
 
-    private static Znode readNode(DataInputStream in, Path file) throws IOException {
-        byte[] data = readBytes(in, BUFFER_MAX, file, true);
+    private static Znode readNode(DataInputStream in, Path file, BoundedInput bounded) throws IOException {
+        byte[] data = readBytes(in, BUFFER_MAX, file, true, bounded);
         int aclCount = count(in, Long.MAX_VALUE, 12, file);
         List<Acl> acl = new ArrayList<>(aclCount);
         for (int i = 0; i < aclCount; i++) {
             int perms = in.readInt();
-            String scheme = new String(readBytes(in, STRING_MAX, file, false), StandardCharsets.UTF_8);
-            String id = new String(readBytes(in, STRING_MAX, file, false), StandardCharsets.UTF_8);
+            String scheme = new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8);
+            String id = new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8);
             acl.add(new Acl(perms, new Id(scheme, id)));
         }
         long czxid = in.readLong();
@@ -242,12 +242,13 @@ public final class SnapshotFile {
         return count;
     }
 
-    private static byte[] readBytes(DataInputStream in, int max, Path file, boolean nullable) throws IOException {
+    /** Reads a length-prefixed byte string; a length beyond what the file still holds is refused before any allocation. */
+    private static byte[] readBytes(DataInputStream in, int max, Path file, boolean nullable, BoundedInput bounded) throws IOException {
         int length = in.readInt();
         if (length == -1 && nullable) {
             return null;
         }
-        if (length < 0 || length > max) {
+        if (length < 0 || length > max || length > bounded.remaining()) {
             throw new StorageException("snapshot " + file + " has an impossible length " + length);
         }
         byte[] bytes = new byte[length];
