@@ -16,6 +16,8 @@ final class ClientConnection {
     long sessionId;
     boolean connectReceived;
     boolean readOnlyPresent;
+    // Requests from this connection in its session's queue.
+    int outstanding;
     // What cons shows of a connection (ZooKeeper's ServerCnxn stats); the times are event-clock ms.
     final long openedMs;
     long framesReceived;

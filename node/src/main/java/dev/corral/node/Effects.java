@@ -27,7 +27,7 @@ final class Effects {
         add(new Output.Snapshot(snapshot));
     }
 
-    private void add(Output output) {
+    void add(Output output) {
         if (outputs.size() >= MAX_OUTPUTS) {
             throw new IllegalStateException("more than " + MAX_OUTPUTS + " outputs for one event");
         }

@@ -62,6 +62,8 @@ public final class Node {
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final Effects effects = new Effects();
+    // Invariant: the number of requests in all sessions' queues, and the sum of the connections' counts.
+    private int outstanding;
     private long nextSessionId;
     // Invariant: lastProposedZxid >= tree.lastProcessedZxid().
     private long lastProposedZxid;
@@ -137,11 +139,13 @@ public final class Node {
 
     /** Requests received and not yet answered, over all sessions. */
     public int outstandingRequests() {
-        int count = 0;
-        for (Session session : sessions.values()) {
-            count += session.queue.size();
-        }
-        return count;
+        return outstanding;
+    }
+
+    /** Whether the connection sent requests that are not answered yet (the shell pauses its reads when throttling). */
+    public boolean hasOutstandingRequests(long connectionId) {
+        ClientConnection connection = connections.get(connectionId);
+        return connection != null && connection.outstanding > 0;
     }
 
     /** ZooKeeper's srst: server latency and packet counts start again. */
@@ -368,6 +372,8 @@ public final class Node {
         }
         session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body,
                 Requests.isWrite(header.type()), nowMs));
+        outstanding++;
+        connection.outstanding++;
         drain(session);
     }
 
@@ -405,7 +411,7 @@ public final class Node {
                 break;
             }
             session.queue.removeFirst();
-            ClientConnection connection = connections.get(head.connectionId);
+            ClientConnection connection = dequeued(head);
             if (connection != null) {
                 List<WatchEvent> events = new ArrayList<>();
                 byte[] reply = reads.serve(head, connection, events);
@@ -496,7 +502,7 @@ public final class Node {
             Session session = write.session();
             PendingRequest request = session.queue.pollFirst();
             Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
-            ClientConnection connection = connections.get(request.connectionId);
+            ClientConnection connection = dequeued(request);
             if (connection != null) {
                 send(connection, Frames.reply(
                         new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(write.txn(), result)),
@@ -517,6 +523,7 @@ public final class Node {
             }
             drain(session);
         } else if (waiter instanceof InFlight.ExpireSession expire) {
+            effects.add(new Output.SessionExpired(expire.session().sessionId, expire.session().timeoutMs));
             endSession(expire.session(), "session expired");
         }
     }
@@ -575,8 +582,20 @@ public final class Node {
         Session session = sessions.get(connection.sessionId);
         if (session != null && session.connectionId == connection.connectionId) {
             session.connectionId = Session.NO_CONNECTION;
+            int before = session.queue.size();
             session.queue.removeIf(request -> !request.proposed());
+            outstanding -= before - session.queue.size();
         }
+    }
+
+    /** Counts a request as no longer outstanding; returns its connection if that is still open. */
+    private ClientConnection dequeued(PendingRequest request) {
+        outstanding--;
+        ClientConnection connection = connections.get(request.connectionId);
+        if (connection != null) {
+            connection.outstanding--;
+        }
+        return connection;
     }
 
     private long newSessionId() {

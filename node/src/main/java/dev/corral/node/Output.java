@@ -19,4 +19,7 @@ public sealed interface Output {
      * is already durable in the log; the log may start a new segment so older ones can be purged.
      */
     record Snapshot(dev.corral.tree.TreeSnapshot snapshot) implements Output {}
+
+    /** A session's timeout passed without a request or ping from it; an operator event, for the log. */
+    record SessionExpired(long sessionId, int timeoutMs) implements Output {}
 }

@@ -453,4 +453,35 @@ class NodeRequestTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void outstandingRequestsAreThoseQueuedUntilAnsweredOrDroppedWithTheirConnection() {
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withDurableLog(true));
+        FrameClient writer = shell.connect(4000);
+        FrameClient idle = shell.connect(4000);
+        shell.holdLog = true;
+
+        writer.send(OpCode.CREATE, new CreateRequest("/a", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
+        writer.send(OpCode.CREATE, new CreateRequest("/b", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
+        writer.send(OpCode.GET_DATA, new GetDataRequest("/a", false)::write);
+        idle.send(OpCode.EXISTS, new ExistsRequest("/", false)::write);
+
+        assertThat(shell.node.outstandingRequests()).as("two writes in flight and a read behind them").isEqualTo(3);
+        assertThat(shell.node.hasOutstandingRequests(writer.connectionId)).isTrue();
+        assertThat(shell.node.hasOutstandingRequests(idle.connectionId)).as("its read was answered at once").isFalse();
+        shell.syncLog();
+        assertThat(shell.node.outstandingRequests()).isZero();
+        assertThat(shell.node.hasOutstandingRequests(writer.connectionId)).isFalse();
+        assertThat(writer.drain()).hasSize(3);
+
+        writer.send(OpCode.CREATE, new CreateRequest("/c", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
+        writer.send(OpCode.GET_DATA, new GetDataRequest("/c", false)::write);
+        writer.send(OpCode.DELETE, new DeleteRequest("/c", -1)::write);
+        writer.closeConnection();
+        assertThat(shell.node.outstandingRequests()).as("the proposed write stays, what waited behind it goes").isEqualTo(1);
+        assertThat(shell.node.hasOutstandingRequests(writer.connectionId)).isFalse();
+        shell.syncLog();
+        assertThat(shell.node.outstandingRequests()).isZero();
+        assertThat(shell.node.tree().node("/c")).as("the write was proposed before the connection went").isNotNull();
+    }
 }

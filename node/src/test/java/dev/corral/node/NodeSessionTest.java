@@ -241,7 +241,22 @@ class NodeSessionTest {
 
         assertThat(shell.node.sessionTable().contains(client.sessionId)).as("expired at tick %d", shell.tickCount()).isFalse();
         assertThat(client.isClosed()).isTrue();
+        assertThat(shell.outputs).as("the expiry is reported once, for the operator's log")
+                .filteredOn(Output.SessionExpired.class::isInstance)
+                .containsExactly(new Output.SessionExpired(client.sessionId, row.timeoutMs()));
         assertThat(shell.wallMs - touchedAtMs).as("time between the last touch and the expiry").isGreaterThanOrEqualTo(row.timeoutMs());
+    }
+
+    @Test
+    void aSessionClosedByItsClientIsNotReportedAsExpired() {
+        SimShell shell = SimShell.standalone();
+        FrameClient client = shell.connect(2000);
+
+        client.closeSession();
+        shell.ticks(10);
+
+        assertThat(shell.node.sessionTable().contains(client.sessionId)).isFalse();
+        assertThat(shell.outputs).noneMatch(Output.SessionExpired.class::isInstance);
     }
 
     @Test

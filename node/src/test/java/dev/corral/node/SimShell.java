@@ -21,6 +21,13 @@ final class SimShell {
     private long nextConnectionId = 1;
     private long tickCount;
     long wallMs;
+    /**
+     * With a durable-log config: whether appended txns wait for {@link #syncLog} (true) or are reported
+     * durable as soon as they are appended, as by an instant disk (false).
+     */
+    boolean holdLog;
+    private long appendedZxid;
+    private long syncedZxid;
 
     SimShell(NodeConfig config) {
         this.config = config;
@@ -86,6 +93,14 @@ final class SimShell {
         }
     }
 
+    /** Reports every txn appended so far as durable. */
+    void syncLog() {
+        if (appendedZxid > syncedZxid) {
+            syncedZxid = appendedZxid;
+            deliver(node.onLogSynced(syncedZxid, wallMs));
+        }
+    }
+
     private void deliver(List<Output> produced) {
         outputs.addAll(produced);
         for (Output output : produced) {
@@ -93,7 +108,12 @@ final class SimShell {
                 clients.get(send.connectionId()).received(send.frame());
             } else if (output instanceof Output.Close close) {
                 clients.get(close.connectionId()).closedByNode();
+            } else if (output instanceof Output.Append append) {
+                appendedZxid = append.entry().zxid();
             }
+        }
+        if (!holdLog) {
+            syncLog();
         }
     }
 }

@@ -73,6 +73,10 @@ public final class CorralServer implements AutoCloseable {
     private volatile boolean serving;
     public static final String LOG_DIR = "corral-wal";
     public static final String SNAPSHOT_DIR = "corral-snap";
+    /** A log segment is closed for a new one past this size (and after each snapshot). */
+    private static final long SEGMENT_BYTES = 64L << 20;
+    // Channels whose reads are paused because too many requests are outstanding; node loop only.
+    private final Set<Channel> paused = new LinkedHashSet<>();
 
     public CorralServer(ServerConfig config) {
         this(config, error -> Runtime.getRuntime().halt(70));
@@ -168,7 +172,7 @@ public final class CorralServer implements AutoCloseable {
                 LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
             }
         }
-        TxnLog log = TxnLog.open(logDir, new TxnLog.Options(64L << 20, 64L << 20, config.forceSync()));
+        TxnLog log = TxnLog.open(logDir, new TxnLog.Options(SEGMENT_BYTES, config.preAllocBytes(), config.forceSync()));
         if (log.firstZxid() > snapshotZxid + 1) {
             throw new StorageException("the log in " + logDir + " starts at zxid 0x" + Long.toHexString(log.firstZxid())
                     + " but the newest usable snapshot ends at 0x" + Long.toHexString(snapshotZxid)
@@ -292,6 +296,22 @@ public final class CorralServer implements AutoCloseable {
             return;
         }
         carryOut(outputs);
+        if (!paused.isEmpty() && node.outstandingRequests() <= config.globalOutstandingLimit()) {
+            paused.forEach(channel -> channel.config().setAutoRead(true));
+            paused.clear();
+        }
+    }
+
+    /**
+     * ZooKeeper's globalOutstandingLimit: above it, a connection that has requests outstanding is not read
+     * from until the count is back at or under the limit, so a burst queues in the clients, not in our heap.
+     */
+    private void throttle(long connectionId, Channel channel) {
+        if (node.outstandingRequests() > config.globalOutstandingLimit() && node.hasOutstandingRequests(connectionId)
+                && paused.add(channel)) {
+            channel.config().setAutoRead(false);
+            metrics.readPauses.incrementAndGet();
+        }
     }
 
     /** Runs on the node loop: sends frames, closes connections, then flushes each channel once. */
@@ -318,7 +338,11 @@ public final class CorralServer implements AutoCloseable {
                     LOG.info("Closing connection {} from {}: {}", close.connectionId(), channel.remoteAddress(), close.reason());
                     channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                     written.remove(channel);
+                    paused.remove(channel);
                 }
+            } else if (output instanceof Output.SessionExpired expired) {
+                LOG.debug("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
+                        expired.timeoutMs());
             }
         }
         for (Channel channel : written) {
@@ -362,7 +386,11 @@ public final class CorralServer implements AutoCloseable {
             if (message instanceof byte[] frame) {
                 metrics.bytesReceived.addAndGet(frame.length + 4L);
                 framesReceived.incrementAndGet();
-                nodeLoop.execute(() -> onNode(() -> node.onFrame(id, frame, System.currentTimeMillis())));
+                Channel channel = ctx.channel();
+                nodeLoop.execute(() -> {
+                    onNode(() -> node.onFrame(id, frame, System.currentTimeMillis()));
+                    throttle(id, channel);
+                });
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
                 nodeLoop.execute(() -> {
                     String answer = fourLetterAnswer(command.word());
@@ -379,7 +407,11 @@ public final class CorralServer implements AutoCloseable {
             long id = connectionId;
             if (id != 0) {
                 channels.remove(id);
-                nodeLoop.execute(() -> onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis())));
+                Channel channel = ctx.channel();
+                nodeLoop.execute(() -> {
+                    paused.remove(channel);
+                    onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
+                });
             }
         }
 

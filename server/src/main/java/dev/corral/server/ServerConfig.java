@@ -37,6 +37,8 @@ public record ServerConfig(
         Set<String> fourLetterWords,
         boolean reconfigEnabled,
         boolean forceSync,
+        long preAllocBytes,
+        int globalOutstandingLimit,
         int snapCount,
         int snapRetainCount,
         int purgeIntervalHours,
@@ -55,19 +57,19 @@ public record ServerConfig(
     public ServerConfig withHttp(HttpEndpoint newAdmin, HttpEndpoint newMetrics) {
         return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, newAdmin,
-                newMetrics, exportJvmInfo, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit, snapCount,
+                snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo, serverId, warnings);
     }
 
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
-            "autopurge.purgeInterval", "admin.enableServer", "admin.serverAddress", "admin.serverPort",
-            "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
+            "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "admin.enableServer", "admin.serverAddress",
+            "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
+            "metricsProvider.exportJvmInfo");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
-    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "preAllocSize",
-            "globalOutstandingLimit", "electionAlg", "quorumListenOnAllIPs");
+    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -85,8 +87,8 @@ public record ServerConfig(
     public ServerConfig listeningOn(int port, Path dir) {
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, snapCount, snapRetainCount, purgeIntervalHours, null, null,
-                exportJvmInfo, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit, snapCount,
+                snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo, serverId, warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -160,6 +162,9 @@ public record ServerConfig(
         String whitelist = r.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
         boolean reconfig = r.bool("reconfigEnabled", "zookeeper.reconfigEnabled", false);
         boolean forceSync = r.bool("forceSync", "zookeeper.forceSync", true);
+        // ZooKeeper's units and defaults: the log grows by 64 MiB at a time; reads pause above 1000 requests in flight.
+        int preAllocKb = r.intInRange("preAllocSize", "zookeeper.preAllocSize", 65_536, 1, Integer.MAX_VALUE / 1024);
+        int outstandingLimit = r.intInRange("globalOutstandingLimit", "zookeeper.globalOutstandingLimit", 1000, 1, Integer.MAX_VALUE);
         int snapCount = r.intInRange("snapCount", "zookeeper.snapCount", 100_000, 2, Integer.MAX_VALUE);
         int retain = r.intInRange("autopurge.snapRetainCount", null, 3, 1, Integer.MAX_VALUE);
         if (retain < 3) {
@@ -185,7 +190,8 @@ public record ServerConfig(
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
-                reconfig, forceSync, snapCount, retain, purgeHours, admin, metrics, exportJvmInfo, 0, List.copyOf(warnings));
+                reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, snapCount, retain, purgeHours, admin, metrics,
+                exportJvmInfo, 0, List.copyOf(warnings));
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */

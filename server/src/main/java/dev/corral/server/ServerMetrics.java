@@ -16,6 +16,7 @@ final class ServerMetrics {
     final AtomicLong snapshotTotalMillis = new AtomicLong();
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
+    final AtomicLong readPauses = new AtomicLong();
 
     void fsync(long micros, int txns) {
         fsyncCount.incrementAndGet();
@@ -41,5 +42,7 @@ final class ServerMetrics {
         text.sample("snapshot_time_seconds_count", snapshotCount.get());
         text.counter("client_bytes_received_total", "Bytes received on the client port", bytesReceived.get());
         text.counter("client_bytes_sent_total", "Bytes sent on the client port", bytesSent.get());
+        text.counter("client_read_pauses_total", "Times a connection stopped being read because more requests than"
+                + " globalOutstandingLimit were outstanding", readPauses.get());
     }
 }

@@ -26,6 +26,9 @@ class ServerConfigTest {
                 new Broken("clientPort=70000", "line 2: key clientPort: expected an integer in [1, 65535], got '70000'"),
                 new Broken("maxClientCnxns=-1", "line 2: key maxClientCnxns: expected an integer in [0, 2147483647], got '-1'"),
                 // Booleans take true/false (and yes/no), nothing else.
+                new Broken("preAllocSize=64M", "line 2: key preAllocSize: expected an integer, got '64M'"),
+                new Broken("globalOutstandingLimit=0",
+                        "line 2: key globalOutstandingLimit: expected an integer in [1, 2147483647], got '0'"),
                 new Broken("extendedTypesEnabled=maybe", "line 2: key extendedTypesEnabled: expected true or false, got 'maybe'"),
                 // Session bounds must be ordered.
                 new Broken("minSessionTimeout=50000", "minSessionTimeout 50000 must not be larger than maxSessionTimeout 40000"),
@@ -110,13 +113,15 @@ class ServerConfigTest {
         Path file = dir.resolve("zoo.cfg");
         // The standalone example of ZooKeeper's Getting Started guide, plus keys of its admin guide.
         Files.writeString(file, "tickTime=2000\ndataDir=/var/lib/zookeeper\nclientPort=2181\n"
-                + "initLimit=5\nsyncLimit=2\nglobalOutstandingLimit=1000\nmysteryKey=1\n");
+                + "initLimit=5\nsyncLimit=2\nglobalOutstandingLimit=500\nmysteryKey=1\npreAllocSize=1024\n");
         ServerConfig config = ServerConfig.load(file);
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/zookeeper"));
         assertThat(config.dataLogDir()).isEqualTo(Path.of("/var/lib/zookeeper"));
+        assertThat(config.globalOutstandingLimit()).isEqualTo(500);
+        assertThat(config.preAllocBytes()).as("preAllocSize is in KiB").isEqualTo(1024 * 1024);
         assertThat(config.warnings()).anyMatch(w -> w.contains("line 4: key initLimit"))
-                .anyMatch(w -> w.contains("line 6: key globalOutstandingLimit"))
-                .anyMatch(w -> w.contains("line 7: key mysteryKey: unknown key"));
+                .anyMatch(w -> w.contains("line 7: key mysteryKey: unknown key"))
+                .noneMatch(w -> w.contains("globalOutstandingLimit") || w.contains("preAllocSize"));
     }
 
     @Test
@@ -128,6 +133,8 @@ class ServerConfigTest {
         system.setProperty("jute.maxbuffer", "4096");
         system.setProperty("zookeeper.DigestAuthenticationProvider.superDigest", "super:abc=");
         system.setProperty("zookeeper.4lw.commands.whitelist", "*");
+        system.setProperty("zookeeper.preAllocSize", "2048");
+        system.setProperty("zookeeper.globalOutstandingLimit", "50");
         ServerConfig config = ServerConfig.parse(new Properties(), "test", java.util.Map.of(), system);
         assertThat(config.extendedTypesEnabled()).isTrue();
         assertThat(config.containerCheckIntervalMs()).isEqualTo(100);
@@ -135,6 +142,8 @@ class ServerConfigTest {
         assertThat(config.maxBufferBytes()).isEqualTo(4096);
         assertThat(config.superDigest()).isEqualTo("super:abc=");
         assertThat(config.fourLetterWords()).isEqualTo(FourLetterWords.ALL);
+        assertThat(config.preAllocBytes()).isEqualTo(2048L * 1024);
+        assertThat(config.globalOutstandingLimit()).isEqualTo(50);
     }
 
     @Test
@@ -145,5 +154,7 @@ class ServerConfigTest {
         assertThat(config.extendedTypesEnabled()).isFalse();
         assertThat(config.containerCheckIntervalMs()).isEqualTo(60_000);
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(config.preAllocBytes()).isEqualTo(64L << 20);
+        assertThat(config.globalOutstandingLimit()).isEqualTo(1000);
     }
 }

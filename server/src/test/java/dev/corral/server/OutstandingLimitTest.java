@@ -1,0 +1,84 @@
+package dev.corral.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * globalOutstandingLimit: a burst of pipelined writes larger than the limit pauses the reading of the
+ * connection that sent it (counted in {@code client_read_pauses_total}), and every request is still
+ * answered, in order; a burst within the limit never pauses anything.
+ */
+class OutstandingLimitTest {
+    private static final int BURST = 500;
+    private static final Pattern PAUSES = Pattern.compile("(?m)^client_read_pauses_total (\\S+)$");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "limit {0}")
+    @CsvSource({"2, true", "1000, false"})
+    void aBurstAboveTheLimitPausesReadsAndIsStillAnsweredInOrder(int limit, boolean pauses) throws Exception {
+        Properties cfg = new Properties();
+        cfg.setProperty("globalOutstandingLimit", Integer.toString(limit));
+        ServerConfig.HttpEndpoint loopback = new ServerConfig.HttpEndpoint("127.0.0.1", 0);
+        ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, dir)
+                .withHttp(null, loopback);
+        assertThat(config.globalOutstandingLimit()).isEqualTo(limit);
+        try (CorralServer server = new CorralServer(config, e -> { })) {
+            server.start();
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, event -> {
+                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connected.complete(null);
+                }
+            });
+            connected.get(10, TimeUnit.SECONDS);
+            List<String> answered = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                CompletableFuture<Integer> result = new CompletableFuture<>();
+                results.add(result);
+                zk.create(String.format("/n%04d", i), new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> {
+                            answered.add(path);
+                            result.complete(rc);
+                        }, null);
+            }
+            for (CompletableFuture<Integer> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(KeeperException.Code.OK.intValue());
+            }
+            assertThat(answered).as("answered in the order sent").isSorted().hasSize(BURST);
+            assertThat(zk.getChildren("/", false)).filteredOn(name -> name.startsWith("n")).hasSize(BURST);
+            zk.close();
+
+            HttpResponse<String> scrape = AdminHttpTest.get(server.metricsPort(), "/metrics");
+            Matcher matcher = PAUSES.matcher(scrape.body());
+            assertThat(matcher.find()).as(scrape.body()).isTrue();
+            double count = Double.parseDouble(matcher.group(1));
+            if (pauses) {
+                assertThat(count).as("reads paused at least once").isPositive();
+            } else {
+                assertThat(count).as("a burst within the limit").isZero();
+            }
+        }
+    }
+}
