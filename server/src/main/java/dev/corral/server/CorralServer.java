@@ -10,6 +10,7 @@ import dev.corral.storage.TxnLog;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -26,6 +27,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -314,17 +317,18 @@ public final class CorralServer implements AutoCloseable {
         }
     }
 
-    /** Runs on the node loop: sends frames, closes connections, then flushes each channel once. */
+    /**
+     * Runs on the node loop: sends frames and closes connections, in order per connection. The frames for
+     * one channel go out as one buffer in one task on the channel's I/O loop, written and flushed once,
+     * rather than a task per frame; a close goes after the frames queued before it.
+     */
     private void carryOut(List<Output> outputs) {
-        Set<Channel> written = new LinkedHashSet<>();
+        Map<Channel, List<byte[]>> batches = new LinkedHashMap<>();
         for (Output output : outputs) {
             if (output instanceof Output.Send send) {
                 Channel channel = channels.get(send.connectionId());
                 if (channel != null) {
-                    metrics.bytesSent.addAndGet(send.frame().length);
-                    channel.write(Unpooled.wrappedBuffer(send.frame()));
-                    framesSent.incrementAndGet();
-                    written.add(channel);
+                    batches.computeIfAbsent(channel, c -> new ArrayList<>(2)).add(send.frame());
                 }
             } else if (output instanceof Output.Append append) {
                 diskWorker.append(append.entry());
@@ -336,8 +340,8 @@ public final class CorralServer implements AutoCloseable {
                 Channel channel = channels.get(close.connectionId());
                 if (channel != null) {
                     LOG.info("Closing connection {} from {}: {}", close.connectionId(), channel.remoteAddress(), close.reason());
+                    send(channel, batches.remove(channel));
                     channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-                    written.remove(channel);
                     paused.remove(channel);
                 }
             } else if (output instanceof Output.SessionExpired expired) {
@@ -345,9 +349,22 @@ public final class CorralServer implements AutoCloseable {
                         expired.timeoutMs());
             }
         }
-        for (Channel channel : written) {
-            channel.flush();
+        batches.forEach(this::send);
+    }
+
+    private void send(Channel channel, List<byte[]> frames) {
+        if (frames == null) {
+            return;
         }
+        long bytes = 0;
+        for (byte[] frame : frames) {
+            bytes += frame.length;
+        }
+        metrics.bytesSent.addAndGet(bytes);
+        framesSent.addAndGet(frames.size());
+        ByteBuf buffer = frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
+                : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
+        channel.writeAndFlush(buffer, channel.voidPromise());
     }
 
     private String fourLetterAnswer(String word) {
