@@ -196,7 +196,7 @@ public final class CorralServer implements AutoCloseable {
                 snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), replayed[0], logDir,
                 (System.nanoTime() - start) / 1_000_000, node.sessionTable().size());
         diskWorker = new DiskWorker(log, synced -> nodeLoop.execute(() -> onNode(() -> node.onLogSynced(synced,
-                System.currentTimeMillis()))), onFatal, metrics);
+                System.currentTimeMillis()))), onFatal, metrics, config.fsyncWarningThresholdMs());
         diskWorker.start();
         snapshotWorker = new SnapshotWorker(snapshotDir, metrics);
         if (config.purgeIntervalHours() > 0) {

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 final class DiskWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiskWorker.class);
     static final int QUEUE_MAX = 100_000;
-    private static final long SLOW_FSYNC_MS = 1000;
 
     private final TxnLog log;
     private final LongConsumer onSynced;
@@ -36,9 +35,13 @@ final class DiskWorker implements AutoCloseable {
     private volatile boolean running = true;
 
     private final ServerMetrics metrics;
+    private final long slowFsyncMs;
 
-    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal, ServerMetrics metrics) {
+    /** {@code slowFsyncMs}: an fsync at least this long is logged (ZooKeeper's fsync.warningthresholdms). */
+    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal, ServerMetrics metrics,
+            long slowFsyncMs) {
         this.log = log;
+        this.slowFsyncMs = slowFsyncMs;
         this.metrics = metrics;
         this.onSynced = onSynced;
         this.onFatal = onFatal;
@@ -95,7 +98,7 @@ final class DiskWorker implements AutoCloseable {
                 long tookMicros = (System.nanoTime() - start) / 1_000;
                 long tookMs = tookMicros / 1_000;
                 metrics.fsync(tookMicros, batch.size());
-                if (tookMs >= SLOW_FSYNC_MS) {
+                if (tookMs >= slowFsyncMs) {
                     LOG.warn("fsync of the log took {} ms for {} txns; consider a dedicated log device (dataLogDir)", tookMs, batch.size());
                 }
                 batch.clear();

@@ -39,6 +39,7 @@ public record ServerConfig(
         boolean forceSync,
         long preAllocBytes,
         int globalOutstandingLimit,
+        int fsyncWarningThresholdMs,
         int snapCount,
         int snapRetainCount,
         int purgeIntervalHours,
@@ -57,15 +58,16 @@ public record ServerConfig(
     public ServerConfig withHttp(HttpEndpoint newAdmin, HttpEndpoint newMetrics) {
         return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit, snapCount,
-                snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
+                serverId, warnings);
     }
 
     /** Keys whose values Corral reads. */
     private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
-            "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "admin.enableServer", "admin.serverAddress",
+            "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
@@ -87,8 +89,9 @@ public record ServerConfig(
     public ServerConfig listeningOn(int port, Path dir) {
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
-                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit, snapCount,
-                snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo, serverId, warnings);
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo, serverId,
+                warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -165,6 +168,8 @@ public record ServerConfig(
         // ZooKeeper's units and defaults: the log grows by 64 MiB at a time; reads pause above 1000 requests in flight.
         int preAllocKb = r.intInRange("preAllocSize", "zookeeper.preAllocSize", 65_536, 1, Integer.MAX_VALUE / 1024);
         int outstandingLimit = r.intInRange("globalOutstandingLimit", "zookeeper.globalOutstandingLimit", 1000, 1, Integer.MAX_VALUE);
+        int fsyncWarningMs = r.intInRange("fsync.warningthresholdms", "zookeeper.fsync.warningthresholdms", 1000, 0,
+                Integer.MAX_VALUE);
         int snapCount = r.intInRange("snapCount", "zookeeper.snapCount", 100_000, 2, Integer.MAX_VALUE);
         int retain = r.intInRange("autopurge.snapRetainCount", null, 3, 1, Integer.MAX_VALUE);
         if (retain < 3) {
@@ -190,7 +195,7 @@ public record ServerConfig(
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
-                reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, snapCount, retain, purgeHours, admin, metrics,
+                reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
                 exportJvmInfo, 0, List.copyOf(warnings));
     }
 

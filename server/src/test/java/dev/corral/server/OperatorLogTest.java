@@ -16,6 +16,8 @@ import java.io.DataOutputStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -29,22 +31,43 @@ class OperatorLogTest {
     @TempDir
     Path dir;
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(CorralServer.class);
+    private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(CorralServer.class),
+            (Logger) LoggerFactory.getLogger(DiskWorker.class));
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private Level levelBefore;
+    private final List<Level> levelsBefore = new ArrayList<>();
 
     @BeforeEach
     void capture() {
-        levelBefore = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
         appender.start();
-        logger.addAppender(appender);
+        for (Logger logger : loggers) {
+            levelsBefore.add(logger.getLevel());
+            logger.setLevel(Level.DEBUG);
+            logger.addAppender(appender);
+        }
     }
 
     @AfterEach
     void release() {
-        logger.detachAppender(appender);
-        logger.setLevel(levelBefore);
+        for (int i = 0; i < loggers.size(); i++) {
+            loggers.get(i).detachAppender(appender);
+            loggers.get(i).setLevel(levelsBefore.get(i));
+        }
+    }
+
+    @Test
+    void anFsyncSlowerThanTheWarningThresholdIsLoggedWithItsDuration() throws Exception {
+        Properties cfg = new Properties();
+        // Every fsync takes at least 0 ms; the default of 1000 ms would not be reached on a quiet disk.
+        cfg.setProperty("fsync.warningthresholdms", "0");
+        ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, dir);
+        try (CorralServer server = new CorralServer(config, e -> { })) {
+            server.start();
+            handshake(server.port(), 4000);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(appender.list)
+                    .filteredOn(event -> event.getLevel() == Level.WARN
+                            && event.getFormattedMessage().matches("fsync of the log took \\d+ ms for 1 txns; .*"))
+                    .isNotEmpty());
+        }
     }
 
     @Test
@@ -54,27 +77,31 @@ class OperatorLogTest {
         ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, dir);
         try (CorralServer server = new CorralServer(config, e -> { })) {
             server.start();
-            long sessionId;
             // A client that goes away without closing its session: the session expires after its timeout.
-            try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                JuteOutput request = new JuteOutput();
-                new ConnectRequest(0, 0, 200, 0, new byte[16], false, false).write(request);
-                byte[] body = request.toByteArray();
-                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-                out.writeInt(body.length);
-                out.write(body);
-                out.flush();
-                DataInputStream in = new DataInputStream(socket.getInputStream());
-                byte[] reply = new byte[in.readInt()];
-                in.readFully(reply);
-                sessionId = ConnectResponse.read(new JuteInput(reply)).sessionId();
-            }
+            long sessionId = handshake(server.port(), 200);
             String expected = "Expiring session 0x" + Long.toHexString(sessionId) + ", timeout of 200ms exceeded";
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(appender.list)
                     .filteredOn(event -> event.getFormattedMessage().equals(expected))
                     .singleElement()
                     .extracting(ILoggingEvent::getLevel).isEqualTo(Level.DEBUG));
+        }
+    }
+
+    /** Opens a session with a raw handshake, then drops the connection without closing the session. */
+    private static long handshake(int port, int timeoutMs) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            JuteOutput request = new JuteOutput();
+            new ConnectRequest(0, 0, timeoutMs, 0, new byte[16], false, false).write(request);
+            byte[] body = request.toByteArray();
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(body.length);
+            out.write(body);
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] reply = new byte[in.readInt()];
+            in.readFully(reply);
+            return ConnectResponse.read(new JuteInput(reply)).sessionId();
         }
     }
 }

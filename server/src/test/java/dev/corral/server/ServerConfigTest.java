@@ -135,6 +135,7 @@ class ServerConfigTest {
         system.setProperty("zookeeper.4lw.commands.whitelist", "*");
         system.setProperty("zookeeper.preAllocSize", "2048");
         system.setProperty("zookeeper.globalOutstandingLimit", "50");
+        system.setProperty("zookeeper.fsync.warningthresholdms", "20");
         ServerConfig config = ServerConfig.parse(new Properties(), "test", java.util.Map.of(), system);
         assertThat(config.extendedTypesEnabled()).isTrue();
         assertThat(config.containerCheckIntervalMs()).isEqualTo(100);
@@ -144,6 +145,7 @@ class ServerConfigTest {
         assertThat(config.fourLetterWords()).isEqualTo(FourLetterWords.ALL);
         assertThat(config.preAllocBytes()).isEqualTo(2048L * 1024);
         assertThat(config.globalOutstandingLimit()).isEqualTo(50);
+        assertThat(config.fsyncWarningThresholdMs()).isEqualTo(20);
     }
 
     @Test
@@ -156,5 +158,6 @@ class ServerConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
         assertThat(config.preAllocBytes()).isEqualTo(64L << 20);
         assertThat(config.globalOutstandingLimit()).isEqualTo(1000);
+        assertThat(config.fsyncWarningThresholdMs()).isEqualTo(1000);
     }
 }
