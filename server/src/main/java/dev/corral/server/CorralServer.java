@@ -176,11 +176,8 @@ public final class CorralServer implements AutoCloseable {
             }
         }
         TxnLog log = TxnLog.open(logDir, new TxnLog.Options(SEGMENT_BYTES, config.preAllocBytes(), config.forceSync()));
-        if (log.firstZxid() > snapshotZxid + 1) {
-            throw new StorageException("the log in " + logDir + " starts at zxid 0x" + Long.toHexString(log.firstZxid())
-                    + " but the newest usable snapshot ends at 0x" + Long.toHexString(snapshotZxid)
-                    + "; the txns between are lost, refusing to start");
-        }
+        // A log that starts after the txn following the snapshot is refused by replay, naming the log
+        // directory, the snapshot's zxid and the zxid found; one that ends before the snapshot is refused here.
         if (snapshot.isPresent() && log.lastZxid() < snapshotZxid) {
             throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
                     + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");

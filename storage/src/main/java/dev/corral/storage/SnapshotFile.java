@@ -173,12 +173,12 @@ public final class SnapshotFile {
             }
             long zxid = in.readLong();
             long digest = in.readLong();
-            int sessionCount = count(in, size, 12, file);
+            int sessionCount = count(in, bounded, 12, file, "session");
             Map<Long, Integer> sessions = new HashMap<>();
             for (int i = 0; i < sessionCount; i++) {
                 sessions.put(in.readLong(), in.readInt());
             }
-            int nodeCount = count(in, size, 60, file);
+            int nodeCount = count(in, bounded, 60, file, "node");
             List<String> paths = new ArrayList<>(nodeCount);
             List<Znode> nodes = new ArrayList<>(nodeCount);
             for (int i = 0; i < nodeCount; i++) {
@@ -208,7 +208,7 @@ public final class SnapshotFile {
 
     private static Znode readNode(DataInputStream in, Path file, BoundedInput bounded) throws IOException {
         byte[] data = readBytes(in, BUFFER_MAX, file, true, bounded);
-        int aclCount = count(in, Long.MAX_VALUE, 12, file);
+        int aclCount = count(in, bounded, 12, file, "ACL");
         List<Acl> acl = new ArrayList<>(aclCount);
         for (int i = 0; i < aclCount; i++) {
             int perms = in.readInt();
@@ -234,10 +234,16 @@ public final class SnapshotFile {
                 NodeKind.values()[kind], owner, ttlMs);
     }
 
-    private static int count(DataInputStream in, long fileSize, int minBytesEach, Path file) throws IOException {
+    /**
+     * Reads a count of items each at least {@code minBytesEach} long; a count that what is left of the file
+     * cannot hold is refused before anything is allocated for it, so a corrupt count ends in this
+     * StorageException, never in an OutOfMemoryError.
+     */
+    private static int count(DataInputStream in, BoundedInput bounded, int minBytesEach, Path file, String what) throws IOException {
         int count = in.readInt();
-        if (count < 0 || (long) count * minBytesEach > fileSize) {
-            throw new StorageException("snapshot " + file + " has an impossible count " + count);
+        if (count < 0 || (long) count * minBytesEach > bounded.remaining()) {
+            throw new StorageException("snapshot " + file + " has an impossible " + what + " count " + count + " with "
+                    + bounded.remaining() + " bytes left before its trailer");
         }
         return count;
     }

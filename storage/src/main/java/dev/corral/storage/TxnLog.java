@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * last valid record and logged with file, offset and reason; corruption before the last segment, or a
  * gap in the zxids, is refused with an error, never papered over.
  *
- * <p>Invariants: zxids in the log only grow, by one within an epoch; {@code syncedZxid <= lastZxid}.
+ * <p>Invariants: zxids in the log only grow, by one within an epoch, and a later epoch starts at counter 1
+ * ({@link Zxid#follows}); {@code syncedZxid <= lastZxid}.
  * Not thread-safe: one disk worker owns it.
  */
 public final class TxnLog implements AutoCloseable {
@@ -128,8 +129,15 @@ public final class TxnLog implements AutoCloseable {
         return syncedZxid;
     }
 
-    /** Calls {@code consumer} with every entry after {@code afterZxid}, in order. */
+    /**
+     * Calls {@code consumer} with every entry after {@code afterZxid} (the zxid of the snapshot recovery
+     * loaded, or 0 for none), in order. The first entry handed over must continue {@code afterZxid} by the
+     * same rule as appends ({@link Zxid#follows}); a log that starts later is missing the txns between, and
+     * is refused before any entry is handed over. A log whose entries all lie at or below
+     * {@code afterZxid} hands over nothing.
+     */
     public void replay(long afterZxid, Consumer<TxnEntry> consumer) throws StorageException {
+        boolean[] continued = {false};
         for (int i = 0; i < segments.size(); i++) {
             LogSegment segment = segments.get(i);
             boolean mayHoldLater = i + 1 == segments.size() || Long.compareUnsigned(segments.get(i + 1).firstZxid(), afterZxid) > 0;
@@ -138,9 +146,17 @@ public final class TxnLog implements AutoCloseable {
             }
             scan(segment, record -> {
                 TxnEntry entry = decode(segment, record);
-                if (entry.zxid() > afterZxid) {
-                    consumer.accept(entry);
+                if (entry.zxid() <= afterZxid) {
+                    return;
                 }
+                if (!continued[0] && !Zxid.follows(afterZxid, entry.zxid())) {
+                    throw new StorageException("the log in " + dir + " does not continue from zxid " + Zxid.hex(afterZxid)
+                            + ": expected zxid " + Zxid.hex(afterZxid + 1) + " (or counter 1 of a later epoch) but found "
+                            + Zxid.hex(entry.zxid()) + " in " + segment.path().getFileName()
+                            + "; the txns between are lost (a gap in the log)");
+                }
+                continued[0] = true;
+                consumer.accept(entry);
             });
         }
     }
@@ -185,7 +201,7 @@ public final class TxnLog implements AutoCloseable {
             LogSegment segment = found.get(i);
             boolean last = i + 1 == found.size();
             ScanResult result = scan(segment, record -> { });
-            if (result.count() > 0 && lastZxid != 0 && !follows(lastZxid, segment.firstZxid())) {
+            if (result.count() > 0 && lastZxid != 0 && !Zxid.follows(lastZxid, segment.firstZxid())) {
                 throw new StorageException("log file " + segment.path() + " starts at zxid " + Zxid.hex(segment.firstZxid())
                         + " but the log before it ends at " + Zxid.hex(lastZxid) + ": a gap in the log");
             }
@@ -257,7 +273,7 @@ public final class TxnLog implements AutoCloseable {
                 return new ScanResult(previous, offset, count, "CRC mismatch");
             }
             long zxid = length >= 8 ? buffer.getLong(payloadOffset) : -1;
-            if (count == 0 ? zxid != expected : !follows(previous, zxid)) {
+            if (count == 0 ? zxid != expected : !Zxid.follows(previous, zxid)) {
                 throw new StorageException("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
                         + " after " + Zxid.hex(previous) + ": a gap or reordering in the log");
             }
@@ -284,12 +300,8 @@ public final class TxnLog implements AutoCloseable {
         return null;
     }
 
-    private static boolean follows(long previous, long zxid) {
-        return Zxid.epoch(zxid) == Zxid.epoch(previous) ? zxid == previous + 1 : Zxid.epoch(zxid) > Zxid.epoch(previous);
-    }
-
     private static void checkOrder(long previous, long zxid, String what) throws StorageException {
-        if (previous != 0 && !follows(previous, zxid)) {
+        if (previous != 0 && !Zxid.follows(previous, zxid)) {
             throw new StorageException(what + " of zxid " + Zxid.hex(zxid) + " after " + Zxid.hex(previous) + " would leave a gap");
         }
     }

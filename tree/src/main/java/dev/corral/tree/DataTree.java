@@ -86,7 +86,9 @@ public final class DataTree {
 
     /**
      * Replaces this tree's contents with the nodes of a snapshot, relinking children and rebuilding the
-     * indexes, and checks the digest the snapshot was written with.
+     * indexes, and checks the digest the snapshot was written with. The tree keeps copies of the nodes
+     * with child sets of its own, so it is independent of wherever the nodes came from, another live tree
+     * included.
      */
     public void load(long zxid, List<String> paths, List<Znode> values, long expectedDigest) {
         Invariants.check(paths.size() == values.size(), "%d paths for %d nodes", paths.size(), values.size());
@@ -98,7 +100,7 @@ public final class DataTree {
         approximateDataSize = 0;
         for (int i = 0; i < paths.size(); i++) {
             Znode node = values.get(i);
-            put(paths.get(i), node.withAclInterned(internAcl(node.acl())));
+            put(paths.get(i), node.loadedCopy(internAcl(node.acl())));
             index(paths.get(i), node);
         }
         for (String path : paths) {

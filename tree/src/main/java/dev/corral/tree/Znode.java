@@ -179,10 +179,15 @@ public final class Znode {
                 ephemeralOwner, ttlMs, children);
     }
 
-    /** The same node holding an equal, shared ACL instance (the tree interns ACLs). */
-    Znode withAclInterned(List<Acl> interned) {
+    /**
+     * A copy of this node for a tree loading it from a snapshot: the tree's shared instance of an equal
+     * ACL (the tree interns ACLs) and a fresh, empty child set, which the loading tree fills from the
+     * paths. The child set is never passed on: a snapshot's nodes may be another live tree's, whose child
+     * sets that tree goes on changing.
+     */
+    Znode loadedCopy(List<Acl> interned) {
         return new Znode(data, interned, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, children);
+                ephemeralOwner, ttlMs, new HashSet<>(4));
     }
 
     /** This node after a child was created: the name is added to the shared set. */

@@ -16,6 +16,19 @@ public final class Zxid {
         return zxid & 0xffffffffL;
     }
 
+    /**
+     * Whether {@code zxid} may come right after {@code previous} in a log of txns: the next counter of the
+     * same epoch, or counter 1 of a later epoch (a new leader's first proposal; ZAB never skips a
+     * counter). The one continuity rule of the log: appends, the checks when it is opened and replay after
+     * a snapshot all use it.
+     */
+    public static boolean follows(long previous, long zxid) {
+        if (epoch(zxid) == epoch(previous)) {
+            return zxid == previous + 1;
+        }
+        return Integer.compareUnsigned(epoch(zxid), epoch(previous)) > 0 && counter(zxid) == 1;
+    }
+
     public static String hex(long zxid) {
         return "0x" + Long.toHexString(zxid);
     }
