@@ -36,10 +36,11 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>Rules, as the server applies them on recovery: the first record of a segment has the zxid its
- * name carries and each later one follows its predecessor (the next counter in an epoch, or a later
- * epoch). An invalid record in the last segment ends the log there (a torn tail, which the server
- * truncates on its next start; a reader racing the server's appends may see one too) and is reported
- * as a {@link End#problem()}; in an earlier segment it is corruption, and so is a gap in the zxids.
+ * name carries and each later one follows its predecessor ({@link Zxid#follows}: the next counter in an
+ * epoch, or counter 1 of a later epoch). An invalid record in the last segment ends the log there (a torn
+ * tail, which the server truncates on its next start; a reader racing the server's appends may see one
+ * too) and is reported as a {@link End#problem()}; in an earlier segment it is corruption, and so is a
+ * gap in the zxids.
  */
 final class LogReader {
     private static final int MAGIC = 0x43524C57;
@@ -238,8 +239,8 @@ final class LogReader {
         }
 
         private void checkOrder(long zxid) throws ToolFailure {
-            boolean inOrder = count == 0 && zxid == segment.firstZxid() && (previous == 0 || follows(previous, zxid))
-                    || count > 0 && follows(previous, zxid);
+            boolean inOrder = count == 0 && zxid == segment.firstZxid() && (previous == 0 || Zxid.follows(previous, zxid))
+                    || count > 0 && Zxid.follows(previous, zxid);
             if (!inOrder) {
                 throw new ToolFailure("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
                         + (count == 0 && zxid != segment.firstZxid() ? " but its name says " + Zxid.hex(segment.firstZxid())
@@ -257,10 +258,5 @@ final class LogReader {
             }
             return null;
         }
-    }
-
-    /** Whether {@code zxid} may come right after {@code previous}: the next counter, or a later epoch. */
-    static boolean follows(long previous, long zxid) {
-        return Zxid.epoch(zxid) == Zxid.epoch(previous) ? zxid == previous + 1 : Zxid.epoch(zxid) > Zxid.epoch(previous);
     }
 }
