@@ -45,7 +45,7 @@ final class SnapshotWorker implements AutoCloseable {
             try {
                 Path file = SnapshotFile.write(dir, snapshot);
                 metrics.snapshot((System.nanoTime() - start) / 1_000_000);
-                LOG.info("Wrote snapshot {} ({} znodes, {} sessions) in {} ms", file, snapshot.paths().length,
+                LOG.info("Wrote snapshot {} ({} znodes, {} sessions) in {} ms", file, snapshot.nodeCount(),
                         snapshot.sessions().size(), (System.nanoTime() - start) / 1_000_000);
             } catch (StorageException e) {
                 LOG.error("Snapshot at zxid 0x{} failed; the log still holds every txn: {}", Long.toHexString(snapshot.zxid()),

@@ -115,9 +115,12 @@ public final class SnapshotFile {
             out.writeLong(session.getKey());
             out.writeInt(session.getValue());
         }
-        out.writeInt(snapshot.paths().length);
-        for (int i = 0; i < snapshot.paths().length; i++) {
-            writeNode(out, snapshot.paths()[i], snapshot.nodes()[i]);
+        out.writeInt(snapshot.nodeCount());
+        String[] paths = snapshot.paths();
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i] != null) {
+                writeNode(out, paths[i], snapshot.nodes()[i]);
+            }
         }
     }
 
@@ -242,8 +245,8 @@ public final class SnapshotFile {
     private static int count(DataInputStream in, BoundedInput bounded, int minBytesEach, Path file, String what) throws IOException {
         int count = in.readInt();
         if (count < 0 || (long) count * minBytesEach > bounded.remaining()) {
-            throw new StorageException("snapshot " + file + " has an impossible " + what + " count " + count + " with "
-                    + bounded.remaining() + " bytes left before its trailer");
+            throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible " + what + " count "
+                    + count + " with " + bounded.remaining() + " bytes left before its trailer");
         }
         return count;
     }
@@ -255,7 +258,8 @@ public final class SnapshotFile {
             return null;
         }
         if (length < 0 || length > max || length > bounded.remaining()) {
-            throw new StorageException("snapshot " + file + " has an impossible length " + length);
+            throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible length " + length
+                    + " with " + bounded.remaining() + " bytes left before its trailer");
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);

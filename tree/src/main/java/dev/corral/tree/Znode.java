@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  * the tree with a new one. That is what lets a snapshot copy the tree's node references in one pass on
  * the node loop and write them out on another thread while writes go on. The child-name set is the one
  * mutable part; it is shared by the successive versions of a node and never read by snapshots, which
- * rebuild it from paths.
+ * rebuild it from paths. A node that never had a child has no set (most znodes are leaves, and an empty
+ * HashSet costs 64 bytes); the version that gets the first child creates it.
  *
  * <p>{@code cversion} is stored as ZooKeeper stores it: the number of children ever created. Clients see
  * {@code 2 * cversion - numChildren}, the number of child creations plus deletions
@@ -36,14 +37,14 @@ public final class Znode {
     private final long ephemeralOwner;
     // Invariant: ttlMs > 0 exactly when kind == TTL.
     private final long ttlMs;
-    // Shared by every version of this node; only DataTree changes it.
-    private final Set<String> children;
+    // Shared by every version of this node from its first child on, null before; only DataTree changes it,
+    // on the node loop. Not final because linkChild may create it in place; snapshot writers never read it.
+    private Set<String> children;
 
     /** A node as the tree stores it; used by the tree and by snapshot loading. */
     public Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
             int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
-        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs,
-                new HashSet<>(4));
+        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs, null);
     }
 
     private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
@@ -125,11 +126,11 @@ public final class Znode {
     }
 
     public int numChildren() {
-        return children.size();
+        return children == null ? 0 : children.size();
     }
 
     public Set<String> children() {
-        return Collections.unmodifiableSet(children);
+        return children == null ? Set.of() : Collections.unmodifiableSet(children);
     }
 
     /** The Stat a client sees for this node. */
@@ -181,31 +182,35 @@ public final class Znode {
 
     /**
      * A copy of this node for a tree loading it from a snapshot: the tree's shared instance of an equal
-     * ACL (the tree interns ACLs) and a fresh, empty child set, which the loading tree fills from the
-     * paths. The child set is never passed on: a snapshot's nodes may be another live tree's, whose child
-     * sets that tree goes on changing.
+     * ACL (the tree interns ACLs) and no child set, which the loading tree builds from the paths. The
+     * child set is never passed on: a snapshot's nodes may be another live tree's, whose child sets that
+     * tree goes on changing.
      */
     Znode loadedCopy(List<Acl> interned) {
         return new Znode(data, interned, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, new HashSet<>(4));
+                ephemeralOwner, ttlMs, null);
     }
 
     /** This node after a child was created: the name is added to the shared set. */
     Znode withChildAdded(String name, int newCversion, long zxid) {
-        Invariants.check(children.add(name), "child %s already present", name);
+        Set<String> set = children == null ? new HashSet<>(4) : children;
+        Invariants.check(set.add(name), "child %s already present", name);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, zxid, version, newCversion, aversion, kind,
-                ephemeralOwner, ttlMs, children);
+                ephemeralOwner, ttlMs, set);
     }
 
     /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
     Znode withChildRemoved(String name, long zxid) {
-        Invariants.check(children.remove(name), "child %s missing", name);
+        Invariants.check(children != null && children.remove(name), "child %s missing", name);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, Math.max(pzxid, zxid), version, cversion, aversion, kind,
                 ephemeralOwner, ttlMs, children);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
     void linkChild(String name) {
+        if (children == null) {
+            children = new HashSet<>(4);
+        }
         children.add(name);
     }
 }

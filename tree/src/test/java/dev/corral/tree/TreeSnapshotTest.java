@@ -7,7 +7,6 @@ import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,25 +75,30 @@ class TreeSnapshotTest {
 
     static List<Written> written(TreeSnapshot snapshot) {
         List<Written> written = new ArrayList<>();
-        for (int i = 0; i < snapshot.paths().length; i++) {
-            written.add(Written.of(snapshot.paths()[i], snapshot.nodes()[i]));
-        }
+        snapshot.forEach((path, node) -> written.add(Written.of(path, node)));
         written.sort((x, y) -> x.path().compareTo(y.path()));
         return written;
     }
 
     static long hashSum(TreeSnapshot snapshot) {
-        long sum = 0;
-        for (int i = 0; i < snapshot.paths().length; i++) {
-            sum += snapshot.nodes()[i].hash(snapshot.paths()[i]);
-        }
-        return sum;
+        long[] sum = {0};
+        snapshot.forEach((path, node) -> sum[0] += node.hash(path));
+        return sum[0];
     }
 
     /** Fresh nodes equal to the snapshot's, as a snapshot file reads them back. */
     static List<Znode> copies(TreeSnapshot snapshot) {
-        return Arrays.stream(snapshot.nodes()).map(n -> new Znode(n.data(), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
-                n.pzxid(), n.version(), n.cversion(), n.aversion(), n.kind(), n.ephemeralOwner(), n.ttlMs())).toList();
+        List<Znode> copies = new ArrayList<>();
+        snapshot.forEach((path, n) -> copies.add(new Znode(n.data(), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
+                n.pzxid(), n.version(), n.cversion(), n.aversion(), n.kind(), n.ephemeralOwner(), n.ttlMs())));
+        return copies;
+    }
+
+    /** The snapshot's paths in the order of {@link #copies}, free entries left out. */
+    static List<String> pathsOf(TreeSnapshot snapshot) {
+        List<String> paths = new ArrayList<>();
+        snapshot.forEach((path, node) -> paths.add(path));
+        return paths;
     }
 
     @Test
@@ -127,12 +131,12 @@ class TreeSnapshotTest {
     void loadingASnapshotRebuildsTheTreeItsChildrenAndItsIndexes() {
         TreeSnapshot snapshot = tree.snapshot(sessions);
         DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), List.of(snapshot.paths()), copies(snapshot), snapshot.digest());
+        loaded.load(snapshot.zxid(), pathsOf(snapshot), copies(snapshot), snapshot.digest());
 
         assertThat(loaded.lastProcessedZxid()).isEqualTo(tree.lastProcessedZxid());
         assertThat(loaded.digest()).isEqualTo(tree.digest()).isEqualTo(loaded.recomputeDigest());
         assertThat(loaded.nodeCount()).isEqualTo(tree.nodeCount());
-        for (String path : snapshot.paths()) {
+        for (String path : pathsOf(snapshot)) {
             assertThat(loaded.node(path).stat()).as(path).isEqualTo(tree.node(path).stat());
             assertThat(loaded.node(path).children()).as(path).isEqualTo(tree.node(path).children());
             assertThat(loaded.node(path).acl()).as(path).isEqualTo(tree.node(path).acl());
@@ -147,7 +151,7 @@ class TreeSnapshotTest {
     void loadingReplacesEverythingTheTreeHeldBefore() {
         DataTree empty = new DataTree();
         TreeSnapshot emptyImage = empty.snapshot(new SessionTable());
-        tree.load(emptyImage.zxid(), List.of(emptyImage.paths()), copies(emptyImage), emptyImage.digest());
+        tree.load(emptyImage.zxid(), pathsOf(emptyImage), copies(emptyImage), emptyImage.digest());
 
         assertThat(tree.nodeCount()).isEqualTo(4);
         assertThat(tree.node("/a")).isNull();
@@ -161,7 +165,7 @@ class TreeSnapshotTest {
     void aTxnAtOrBelowTheLoadedZxidIsRefused() {
         TreeSnapshot snapshot = tree.snapshot(sessions);
         DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), List.of(snapshot.paths()), copies(snapshot), snapshot.digest());
+        loaded.load(snapshot.zxid(), pathsOf(snapshot), copies(snapshot), snapshot.digest());
         assertThatThrownBy(() -> loaded.advanceTo(snapshot.zxid())).isInstanceOf(IllegalStateException.class);
         loaded.advanceTo(snapshot.zxid() + 1);
     }
@@ -181,7 +185,7 @@ class TreeSnapshotTest {
         long digest;
 
         Image(TreeSnapshot snapshot) {
-            paths = new ArrayList<>(List.of(snapshot.paths()));
+            paths = new ArrayList<>(pathsOf(snapshot));
             nodes = new ArrayList<>(copies(snapshot));
             digest = snapshot.digest();
         }
@@ -231,9 +235,9 @@ class TreeSnapshotTest {
     void aTreeLoadedFromAnotherTreesLiveSnapshotIsIndependentOfIt() {
         TreeSnapshot snapshot = tree.snapshot(sessions);
         DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), List.of(snapshot.paths()), List.of(snapshot.nodes()), snapshot.digest());
+        loaded.load(snapshot.zxid(), pathsOf(snapshot), List.of(snapshot.nodes()), snapshot.digest());
         Map<String, Set<String>> childrenBefore = new HashMap<>();
-        for (String path : snapshot.paths()) {
+        for (String path : pathsOf(snapshot)) {
             childrenBefore.put(path, Set.copyOf(loaded.node(path).children()));
         }
 
@@ -258,7 +262,7 @@ class TreeSnapshotTest {
         TreeSnapshot snapshot = tree.snapshot(sessions);
         long end = changeAfterSnapshot(tree, snapshot.zxid());
         DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), List.of(snapshot.paths()), List.of(snapshot.nodes()), snapshot.digest());
+        loaded.load(snapshot.zxid(), pathsOf(snapshot), List.of(snapshot.nodes()), snapshot.digest());
         assertThat(loaded.node("/box/item")).as("the snapshot still holds what was deleted after it").isNotNull();
 
         assertThat(changeAfterSnapshot(loaded, snapshot.zxid())).isEqualTo(end);

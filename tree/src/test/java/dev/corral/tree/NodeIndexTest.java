@@ -1,0 +1,117 @@
+package dev.corral.tree;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * NodeIndex against a HashMap as the model: seeded random puts, replacements and removals over a key
+ * space small enough that slots and table entries are reused many times, with keys that collide on
+ * String's hash (built from "Aa" and "BB", which hash alike) so long probe runs form and are deleted
+ * from the middle.
+ */
+class NodeIndexTest {
+    private static final int OPERATIONS = 60_000;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42})
+    void behavesAsAMapThroughGrowthDeletionAndSlotReuse(long seed) {
+        Random random = new Random(seed);
+        List<String> keys = keys(random);
+        NodeIndex index = new NodeIndex();
+        Map<String, Znode> model = new HashMap<>();
+        for (int op = 0; op < OPERATIONS; op++) {
+            String key = keys.get(random.nextInt(keys.size()));
+            // Grow for the first third, then hover around a steady size, then shrink.
+            int phase = 3 * op / OPERATIONS;
+            int removeChance = phase == 0 ? 20 : phase == 1 ? 50 : 80;
+            if (random.nextInt(100) < removeChance) {
+                assertThat(index.remove(key)).as("remove %s (seed %d, op %d)", key, seed, op).isSameAs(model.remove(key));
+            } else {
+                Znode node = znode(op);
+                assertThat(index.put(key, node)).as("put %s (seed %d, op %d)", key, seed, op).isSameAs(model.put(key, node));
+            }
+            assertThat(index.size()).isEqualTo(model.size());
+            String probe = keys.get(random.nextInt(keys.size()));
+            assertThat(index.get(probe)).as("get %s (seed %d, op %d)", probe, seed, op).isSameAs(model.get(probe));
+            assertThat(index.containsKey(probe)).isEqualTo(model.containsKey(probe));
+            if (op % 5_000 == 0) {
+                assertSameContents(index, model);
+            }
+        }
+        assertSameContents(index, model);
+        for (String key : keys) {
+            index.remove(key);
+        }
+        assertThat(index.size()).isZero();
+        assertThat(index.get(keys.get(0))).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} znodes")
+    @ValueSource(ints = {0, 1, 17, 5_000})
+    void anImageKeepsTheStateOfItsMomentWhileTheIndexChanges(int count) {
+        NodeIndex index = new NodeIndex();
+        Map<String, Znode> model = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Znode node = znode(i);
+            index.put("/n" + i, node);
+            model.put("/n" + i, node);
+        }
+        for (int i = 0; i < count; i += 3) {
+            index.remove("/n" + i);
+            model.remove("/n" + i);
+        }
+        NodeIndex.Image image = index.image();
+        index.put("/after", znode(-1));
+        for (int i = 1; i < count; i += 3) {
+            index.put("/n" + i, znode(-2));
+        }
+        index.clear();
+
+        Map<String, Znode> imaged = new HashMap<>();
+        for (int slot = 0; slot < image.paths().length; slot++) {
+            assertThat(image.paths()[slot] == null).as("slot %d: path and node both free or both used", slot)
+                    .isEqualTo(image.nodes()[slot] == null);
+            if (image.paths()[slot] != null) {
+                assertThat(imaged.put(image.paths()[slot], image.nodes()[slot])).as("path in two slots").isNull();
+            }
+        }
+        assertThat(image.size()).isEqualTo(model.size());
+        assertThat(imaged).containsExactlyInAnyOrderEntriesOf(model);
+    }
+
+    private static void assertSameContents(NodeIndex index, Map<String, Znode> model) {
+        Map<String, Znode> seen = new HashMap<>();
+        index.forEach((path, node) -> assertThat(seen.put(path, node)).as("%s visited twice", path).isNull());
+        assertThat(seen).containsExactlyInAnyOrderEntriesOf(model);
+    }
+
+    /** 3,000 keys, a third of them in groups that share one String hash. */
+    private static List<String> keys(Random random) {
+        List<String> keys = new ArrayList<>();
+        for (int group = 0; group < 125; group++) {
+            // Eight strings of "Aa"/"BB" blocks with the same hash, behind a common prefix.
+            for (int bits = 0; bits < 8; bits++) {
+                StringBuilder key = new StringBuilder("/c").append(group).append('/');
+                for (int b = 0; b < 3; b++) {
+                    key.append((bits >> b & 1) == 0 ? "Aa" : "BB");
+                }
+                keys.add(key.toString());
+            }
+        }
+        for (int i = 0; keys.size() < 3_000; i++) {
+            keys.add("/k" + Integer.toString(random.nextInt(1 << 20), 36) + "/" + i);
+        }
+        return keys;
+    }
+
+    private static Znode znode(int version) {
+        return Znode.created(new byte[] {(byte) version}, List.of(), version, 0, NodeKind.PERSISTENT, 0, 0);
+    }
+}
