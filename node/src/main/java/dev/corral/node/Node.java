@@ -420,12 +420,12 @@ public final class Node {
                 answered(connection, head);
             }
         }
-        // Consecutive writes at the front may all be in flight at once; a read behind them waits.
+        // Every write in the queue is proposed at once, past the reads between them, so a session's
+        // writes share log syncs as ZooKeeper's pipeline lets them. A read still waits at its place: it is
+        // served when the write before it is applied, before the write after it is (applyCommitted applies
+        // one txn, then drains), so it sees exactly the writes sent before it.
         for (PendingRequest request : session.queue) {
-            if (!request.write) {
-                break;
-            }
-            if (!request.proposed()) {
+            if (request.write && !request.proposed()) {
                 proposeWrite(session, request);
             }
             if (request.type == OpCode.CLOSE_SESSION) {

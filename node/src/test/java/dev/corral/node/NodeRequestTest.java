@@ -66,6 +66,37 @@ class NodeRequestTest {
     }
 
     @Test
+    void writesAreProposedPastTheReadsBetweenThemAndEachReadStillSeesExactlyTheWritesBeforeIt() {
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withDurableLog(true));
+        FrameClient client = shell.connect(10_000);
+        shell.holdLog = true;
+        int appendsBefore = appends(shell);
+
+        client.send(OpCode.CREATE, new CreateRequest("/a", bytes("v0"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/a", false)::write);
+        client.send(OpCode.SET_DATA, new SetDataRequest("/a", bytes("v1"), 0)::write);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/a", true)::write);
+        client.send(OpCode.SET_DATA, new SetDataRequest("/a", bytes("v2"), 1)::write);
+        client.send(OpCode.EXISTS, new ExistsRequest("/a", false)::write);
+
+        assertThat(appends(shell) - appendsBefore).as("all three writes in the log before the first sync").isEqualTo(3);
+        assertThat(client.hasPending()).as("nothing answered before the log is durable").isFalse();
+        shell.syncLog();
+        List<FrameClient.Reply> frames = client.drain();
+
+        assertThat(frames).extracting(FrameClient.Reply::xid).containsExactly(1, 2, 3, 4, Xid.NOTIFICATION, 5, 6);
+        assertThat(frames.get(1).read(GetDataResponse::read).data()).isEqualTo(bytes("v0"));
+        assertThat(frames.get(3).read(GetDataResponse::read).data()).as("sees the set before it, not the one after")
+                .isEqualTo(bytes("v1"));
+        assertThat(frames.get(6).read(Stat::read).version()).isEqualTo(2);
+        assertThat(frames).extracting(FrameClient.Reply::err).containsOnly(ErrorCode.OK);
+    }
+
+    private static int appends(SimShell shell) {
+        return (int) shell.outputs.stream().filter(Output.Append.class::isInstance).count();
+    }
+
+    @Test
     void notificationOfASessionsOwnWriteArrivesBeforeThatWritesReply() {
         SimShell shell = SimShell.standalone();
         FrameClient client = shell.connect(10_000);
@@ -477,11 +508,13 @@ class NodeRequestTest {
         writer.send(OpCode.CREATE, new CreateRequest("/c", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
         writer.send(OpCode.GET_DATA, new GetDataRequest("/c", false)::write);
         writer.send(OpCode.DELETE, new DeleteRequest("/c", -1)::write);
+        writer.send(OpCode.GET_DATA, new GetDataRequest("/c", false)::write);
         writer.closeConnection();
-        assertThat(shell.node.outstandingRequests()).as("the proposed write stays, what waited behind it goes").isEqualTo(1);
+        assertThat(shell.node.outstandingRequests()).as("the proposed writes stay, the reads waiting between go").isEqualTo(2);
         assertThat(shell.node.hasOutstandingRequests(writer.connectionId)).isFalse();
         shell.syncLog();
         assertThat(shell.node.outstandingRequests()).isZero();
-        assertThat(shell.node.tree().node("/c")).as("the write was proposed before the connection went").isNotNull();
+        assertThat(shell.node.tree().node("/c")).as("both writes were proposed before the connection went").isNull();
+        assertThat(shell.node.tree().lastProcessedZxid()).isEqualTo(shell.node.tree().node("/").pzxid());
     }
 }
