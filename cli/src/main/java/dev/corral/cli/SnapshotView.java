@@ -108,7 +108,7 @@ final class SnapshotView {
         while (!stack.isEmpty()) {
             String path = stack.pop();
             paths.add(path);
-            List<String> children = new ArrayList<>(tree.node(path).children());
+            List<String> children = tree.node(path).childNames();
             children.sort(Comparator.reverseOrder());
             for (String child : children) {
                 stack.push(("/".equals(path) ? "" : path) + "/" + child);

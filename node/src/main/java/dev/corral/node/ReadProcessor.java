@@ -113,7 +113,7 @@ final class ReadProcessor {
                 if (get.watch()) {
                     watches.addChildWatch(get.path(), watcher);
                 }
-                return new GetChildrenResponse(new ArrayList<>(node.children()))::write;
+                return new GetChildrenResponse(node.childNames())::write;
             }
             case OpCode.GET_CHILDREN2 -> {
                 GetChildren2Request get = (GetChildren2Request) request.body;
@@ -121,7 +121,7 @@ final class ReadProcessor {
                 if (get.watch()) {
                     watches.addChildWatch(get.path(), watcher);
                 }
-                return new GetChildren2Response(new ArrayList<>(node.children()), node.stat())::write;
+                return new GetChildren2Response(node.childNames(), node.stat())::write;
             }
             case OpCode.GET_ACL -> {
                 return getAcl((GetACLRequest) request.body, auth)::write;
@@ -204,7 +204,7 @@ final class ReadProcessor {
                     if (get.watch()) {
                         watches.addChildWatch(get.path(), watcher);
                     }
-                    results.add(new OpResult.GetChildrenResult(new ArrayList<>(node.children())));
+                    results.add(new OpResult.GetChildrenResult(node.childNames()));
                 } else {
                     throw new KeeperError(ErrorCode.MARSHALLINGERROR, "write op " + op.type() + " in multiRead");
                 }

@@ -30,7 +30,7 @@ record TreeImage(long zxid, long digest, Map<String, NodeImage> nodes, Map<Long,
         static NodeImage of(Znode node) {
             String data = node.data() == null ? null : HexFormat.of().formatHex(node.data());
             return new NodeImage(data, List.copyOf(node.acl()), node.stat(), node.kind(), node.ttlMs(), node.cversion(),
-                    new TreeSet<>(node.children()));
+                    new TreeSet<>(node.childNames()));
         }
     }
 
@@ -42,7 +42,7 @@ record TreeImage(long zxid, long digest, Map<String, NodeImage> nodes, Map<Long,
             String path = stack.pop();
             Znode node = tree.node(path);
             nodes.put(path, NodeImage.of(node));
-            for (String child : node.children()) {
+            for (String child : node.childNames()) {
                 stack.push(Paths.child(path, child));
             }
         }

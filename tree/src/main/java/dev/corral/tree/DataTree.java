@@ -47,7 +47,7 @@ public final class DataTree {
 
     private void addBuiltIn(String path, List<Acl> acl) {
         put(path, Znode.created(new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
-        nodes.get(Paths.parent(path)).linkChild(Paths.name(path));
+        nodes.get(Paths.parent(path)).linkChild(path);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class DataTree {
             if (!Paths.ROOT.equals(path)) {
                 Znode parent = nodes.get(Paths.parent(path));
                 Invariants.check(parent != null, "snapshot node %s without its parent", path);
-                parent.linkChild(Paths.name(path));
+                parent.linkChild(path);
             }
         }
         Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
@@ -148,15 +148,12 @@ public final class DataTree {
         if (start == null) {
             return 0;
         }
-        int count = 0;
         List<String> stack = new ArrayList<>();
         stack.add(path);
+        int count = -1;
         while (!stack.isEmpty()) {
-            String current = stack.remove(stack.size() - 1);
-            for (String name : nodes.get(current).children()) {
-                count++;
-                stack.add(Paths.child(current, name));
-            }
+            count++;
+            nodes.get(stack.remove(stack.size() - 1)).forEachChildPath(stack::add);
         }
         return count;
     }
@@ -179,7 +176,7 @@ public final class DataTree {
         Invariants.check(parent != null, "create %s without parent", path);
         Invariants.check(!nodes.containsKey(path), "create %s over an existing node", path);
         Znode node = Znode.created(data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
-        put(parentPath, parent.withChildAdded(Paths.name(path), parentCversion, zxid));
+        put(parentPath, parent.withChildAdded(path, parentCversion, zxid));
         put(path, node);
         index(path, node);
         return node;
@@ -193,7 +190,7 @@ public final class DataTree {
         digest -= removed.hash(path);
         approximateDataSize -= size(path, removed);
         String parentPath = Paths.parent(path);
-        put(parentPath, nodes.get(parentPath).withChildRemoved(Paths.name(path), zxid));
+        put(parentPath, nodes.get(parentPath).withChildRemoved(path, zxid));
         switch (node.kind()) {
             case EPHEMERAL -> {
                 Set<String> owned = ephemeralsBySession.get(node.ephemeralOwner());

@@ -3,10 +3,9 @@ package dev.corral.tree;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Stat;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -14,8 +13,9 @@ import java.util.zip.CRC32C;
  * the tree with a new one. That is what lets a snapshot copy the tree's node references in one pass on
  * the node loop and write them out on another thread while writes go on. The child-name set is the one
  * mutable part; it is shared by the successive versions of a node and never read by snapshots, which
- * rebuild it from paths. A node that never had a child has no set (most znodes are leaves, and an empty
- * HashSet costs 64 bytes); the version that gets the first child creates it.
+ * rebuild it from paths. It holds the children's full paths, the same String instances the tree's index
+ * keys them by ({@link ChildSet}); a node that never had a child has no set (most znodes are leaves), the
+ * version that gets the first child creates it.
  *
  * <p>{@code cversion} is stored as ZooKeeper stores it: the number of children ever created. Clients see
  * {@code 2 * cversion - numChildren}, the number of child creations plus deletions
@@ -39,7 +39,7 @@ public final class Znode {
     private final long ttlMs;
     // Shared by every version of this node from its first child on, null before; only DataTree changes it,
     // on the node loop. Not final because linkChild may create it in place; snapshot writers never read it.
-    private Set<String> children;
+    private ChildSet children;
 
     /** A node as the tree stores it; used by the tree and by snapshot loading. */
     public Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
@@ -48,7 +48,7 @@ public final class Znode {
     }
 
     private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
-            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, Set<String> children) {
+            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children) {
         Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
         Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
         this.data = data;
@@ -129,8 +129,16 @@ public final class Znode {
         return children == null ? 0 : children.size();
     }
 
-    public Set<String> children() {
-        return children == null ? Set.of() : Collections.unmodifiableSet(children);
+    /** The children's names, in no particular order, in a fresh list. */
+    public List<String> childNames() {
+        return children == null ? new ArrayList<>(0) : children.names();
+    }
+
+    /** Calls {@code action} with the full path of every child. */
+    public void forEachChildPath(Consumer<String> action) {
+        if (children != null) {
+            children.forEachPath(action);
+        }
     }
 
     /** The Stat a client sees for this node. */
@@ -191,26 +199,26 @@ public final class Znode {
                 ephemeralOwner, ttlMs, null);
     }
 
-    /** This node after a child was created: the name is added to the shared set. */
-    Znode withChildAdded(String name, int newCversion, long zxid) {
-        Set<String> set = children == null ? new HashSet<>(4) : children;
-        Invariants.check(set.add(name), "child %s already present", name);
+    /** This node after the child at {@code childPath} was created: it is added to the shared set. */
+    Znode withChildAdded(String childPath, int newCversion, long zxid) {
+        ChildSet set = children == null ? new ChildSet() : children;
+        Invariants.check(set.add(childPath), "child %s already present", childPath);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, zxid, version, newCversion, aversion, kind,
                 ephemeralOwner, ttlMs, set);
     }
 
     /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
-    Znode withChildRemoved(String name, long zxid) {
-        Invariants.check(children != null && children.remove(name), "child %s missing", name);
+    Znode withChildRemoved(String childPath, long zxid) {
+        Invariants.check(children != null && children.remove(childPath), "child %s missing", childPath);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, Math.max(pzxid, zxid), version, cversion, aversion, kind,
                 ephemeralOwner, ttlMs, children);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
-    void linkChild(String name) {
+    void linkChild(String childPath) {
         if (children == null) {
-            children = new HashSet<>(4);
+            children = new ChildSet();
         }
-        children.add(name);
+        children.add(childPath);
     }
 }
