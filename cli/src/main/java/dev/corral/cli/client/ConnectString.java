@@ -5,28 +5,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses a connect string as ZooKeeper's client takes it ({@code ConnectStringParser}):
- * "host:port[,host:port...]", the port 2181 when left out, IPv6 hosts in brackets ("[::1]:2181").
- * A chroot suffix ("host:2181/app") is refused with a message saying so, since this client does not
- * rewrite paths.
+ * A connect string as ZooKeeper's client takes it ({@code ConnectStringParser}):
+ * "host:port[,host:port...][/chroot]", the port 2181 when left out, IPv6 hosts in brackets
+ * ("[::1]:2181"). Everything from the first '/' is the chroot, checked as a znode path with ZooKeeper's
+ * messages; a chroot of "/" is none.
+ *
+ * <p>Invariant: {@code servers} is not empty.
  */
-public final class ConnectString {
+public record ConnectString(List<InetSocketAddress> servers, Chroot chroot) {
     public static final int DEFAULT_PORT = 2181;
 
-    private ConnectString() {}
+    public ConnectString {
+        servers = List.copyOf(servers);
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("a connect string needs a server");
+        }
+    }
 
-    /** The servers in the order given, unresolved, so that each is looked up only when tried. */
-    public static List<InetSocketAddress> parse(String connectString) {
+    /** The servers in the order given, unresolved so that each is looked up only when tried, and the chroot. */
+    public static ConnectString parse(String connectString) {
         if (connectString == null || connectString.isBlank()) {
             throw new IllegalArgumentException("empty connect string");
         }
+        String serverPart = connectString;
+        Chroot chroot = Chroot.NONE;
         int slash = connectString.indexOf('/');
         if (slash >= 0) {
-            throw new IllegalArgumentException("a chroot (" + connectString.substring(slash) + " in " + connectString
-                    + ") is not supported by this client");
+            String path = connectString.substring(slash);
+            if (!path.equals("/")) {
+                ZnodePaths.validate(path);
+                chroot = new Chroot(path);
+            }
+            serverPart = connectString.substring(0, slash);
         }
         List<InetSocketAddress> servers = new ArrayList<>();
-        for (String entry : connectString.split(",")) {
+        for (String entry : serverPart.split(",")) {
             String server = entry.trim();
             if (server.isEmpty()) {
                 continue;
@@ -50,7 +63,7 @@ public final class ConnectString {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server in connect string " + connectString);
         }
-        return servers;
+        return new ConnectString(servers, chroot);
     }
 
     private static int port(String text, String connectString) {

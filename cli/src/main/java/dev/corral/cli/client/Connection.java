@@ -1,6 +1,5 @@
 package dev.corral.cli.client;
 
-import dev.corral.cli.client.CorralClient.State;
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
@@ -31,44 +30,75 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
- * One TCP connection carrying one session of ZooKeeper's client protocol: the handshake, the framing,
- * the threads, and the matching of replies to requests. {@link CorralClient} puts ZooKeeper's
- * operations on top.
+ * One TCP connection carrying a session of ZooKeeper's client protocol: the handshake, the framing, the
+ * threads, and the matching of replies to requests. {@link Session} keeps the session across
+ * connections; {@link CorralClient} puts ZooKeeper's operations on top.
  *
- * <p>The caller's thread writes a request (4-byte length, RequestHeader, body; ZooKeeper 3.9:
- * {@code ClientCnxn}) and waits for its reply; a reader thread reads every frame and completes the
- * request it answers. xids count from 1; the server answers a session's requests in the order it
- * received them, so each reply must carry the xid at the head of the outstanding queue, and any other
- * xid is a protocol error that drops the connection. Three xids are not requests: -1 is a watch
- * notification, handed to the listener; -2 answers a ping, sent every third of the session timeout so
- * that the session stays alive while the shell is idle; -4 answers an auth packet, which the server may
- * answer ahead of requests still in its pipeline, so auth packets wait in a queue of their own.
+ * <p>The handshake sends a ConnectRequest (a session id of 0 for a new session, or the id, password and
+ * last zxid seen of the session to resume) and reads the ConnectResponse; a negotiated timeout of 0 is
+ * the server saying the session expired ({@link SessionExpiredException}). The connection is then primed
+ * ({@link #prime}: auth packets and SetWatches, before any request, as ZooKeeper 3.9's
+ * {@code ClientCnxn.SendThread#primeConnection} queues them) and started.
  *
- * <p>A lost connection fails every outstanding request with ConnectionLoss and tells the listener
- * (state Disconnected). A request with no reply within the session timeout is taken as a lost connection
- * too, since a later reply could no longer be matched safely.
+ * <p>The caller's thread writes a request (4-byte length, RequestHeader, body) and waits for its reply;
+ * a reader thread reads every frame and completes the request it answers. The server answers a session's
+ * requests in the order it received them, so each reply must carry the xid at the head of the outstanding
+ * queue, and any other xid is a protocol error that drops the connection. Four xids are not requests: -1
+ * is a watch notification; -2 answers a ping, sent every third of the session timeout so that the session
+ * stays alive while the shell is idle; -4 answers an auth packet, which the server may answer ahead of
+ * requests still in its pipeline, so auth packets wait in a queue of their own; -8 answers SetWatches.
  *
- * <p>Invariants: xids in {@code outstanding} increase from head to tail; once {@code state} leaves
- * CONNECTED, under {@code sendLock}, nothing is added to {@code outstanding} or {@code outstandingAuth}.
+ * <p>The connection ends on a socket error, the server closing it, two thirds of the session timeout
+ * without a frame (ZooKeeper's read timeout), or a request without a reply within the session timeout,
+ * since a later reply could no longer be matched safely. Then every outstanding request fails with
+ * ConnectionLoss and {@link Events#onEnd} is told, once.
+ *
+ * <p>Invariants: xids in {@code outstanding} increase from head to tail; once {@code open} is false,
+ * under {@code sendLock}, nothing is added to {@code outstanding} or {@code outstandingAuth}.
  */
 final class Connection {
     /** Requests awaiting a reply; a caller past this bound is refused rather than queued without end. */
     static final int OUTSTANDING_MAX = 1000;
-    private static final int AUTH_OUTSTANDING_MAX = 16;
+    static final int AUTH_OUTSTANDING_MAX = 64;
     /** ZooKeeper's client refuses frames of jute.maxbuffer bytes or more (default 0xfffff). */
     private static final int FRAME_BYTES_MAX = Integer.getInteger("jute.maxbuffer", 0xfffff);
     /** How long close waits for the server to acknowledge the end of the session. */
     private static final long CLOSE_WAIT_MS_MAX = 2_000;
-    private static final int PASSWORD_BYTES = 16;
+    static final int PASSWORD_BYTES = 16;
 
-    /** A request awaiting its reply: what to read from the reply body, and who waits for it. */
-    private record Outstanding<T>(int xid, String path, Function<JuteInput, T> body, CompletableFuture<T> result) {
+    /** What a connection tells the {@link Session} that owns it, on its reader thread. */
+    interface Events {
+        /** A watch notification, with the zxid of its ReplyHeader; paths are the server's. */
+        void onNotification(WatcherEvent event, long zxid);
+
+        /** The connection ended; its outstanding requests have failed. {@code authFailed}: the server refused an auth packet. */
+        void onEnd(Connection connection, Throwable cause, boolean authFailed);
+    }
+
+    /** The server answered the handshake with a zero timeout: the session is gone. */
+    static final class SessionExpiredException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SessionExpiredException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A request awaiting its reply: what to read from the reply body, who waits for it, and what to do on
+     * the reader thread as the reply arrives, before anyone else hears of it (watch bookkeeping), given the
+     * reply's error code.
+     */
+    private record Outstanding<T>(int xid, String path, Function<JuteInput, T> body, CompletableFuture<T> result,
+            IntConsumer onReply) {
         void complete(JuteInput in) {
             result.complete(body.apply(in));
         }
@@ -82,36 +112,40 @@ final class Connection {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final long sessionId;
-    private final int sessionTimeoutMs;
-    private final Consumer<WatchedEvent> listener;
+    private final ConnectResponse session;
+    private final Events events;
     private final Object sendLock = new Object();
     private final BlockingQueue<Outstanding<?>> outstanding = new ArrayBlockingQueue<>(OUTSTANDING_MAX);
     private final BlockingQueue<Outstanding<?>> outstandingAuth = new ArrayBlockingQueue<>(AUTH_OUTSTANDING_MAX);
-    private final ScheduledExecutorService pinger;
+    private final ScheduledExecutorService timer;
     private final Thread reader;
     // Guarded by sendLock. Invariant: 1 <= nextXid; it wraps from Integer.MAX_VALUE back to 1.
     private int nextXid = 1;
-    // Written under sendLock; volatile so the prompt can read it without the lock.
-    private volatile State state = State.CONNECTED;
-    // Guarded by sendLock: close() has begun, so the end of the connection is no loss.
+    // Guarded by sendLock: false once the connection ended or close() began.
+    private boolean open = true;
+    // Guarded by sendLock: close() has begun.
     private boolean closing;
     // Set by the reader thread when the server refused an auth packet (it then drops the connection).
     private volatile boolean authFailed;
+    // The zxid of the last reply to a request (not of notifications or pings, as in ZooKeeper's client).
+    private volatile long lastZxidSeen;
+    // System.nanoTime() of the last frame read, the handshake's included.
+    private volatile long lastHeardNanos;
 
-    private Connection(String server, Socket socket, ConnectResponse session, Consumer<WatchedEvent> listener)
+    private Connection(String server, Socket socket, ConnectResponse session, long lastZxidSeen, Events events)
             throws IOException {
         this.server = server;
         this.socket = socket;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.out = new BufferedOutputStream(socket.getOutputStream());
-        this.sessionId = session.sessionId();
-        this.sessionTimeoutMs = session.timeOut();
-        this.listener = listener;
+        this.session = session;
+        this.events = events;
+        this.lastZxidSeen = lastZxidSeen;
+        this.lastHeardNanos = System.nanoTime();
         // ZooKeeper's client reads with a timeout of two thirds of the session timeout and pings when idle
         // for half of that; pings every third keep replies coming well within the read timeout.
-        socket.setSoTimeout(Math.max(1, sessionTimeoutMs * 2 / 3));
-        this.pinger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        socket.setSoTimeout(Math.max(1, session.timeOut() * 2 / 3));
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "corral-client-ping-" + server);
             thread.setDaemon(true);
             return thread;
@@ -120,8 +154,11 @@ final class Connection {
         this.reader.setDaemon(true);
     }
 
-    /** Opens a session on {@code address}, asking for {@code sessionTimeoutMs}. */
-    static Connection open(InetSocketAddress address, int sessionTimeoutMs, Consumer<WatchedEvent> listener)
+    /**
+     * Connects to {@code address} and sends {@code request}; waits at most {@code connectTimeoutMs} for
+     * the TCP connection and as long again for the ConnectResponse. The connection is not started.
+     */
+    static Connection open(InetSocketAddress address, ConnectRequest request, int connectTimeoutMs, Events events)
             throws IOException {
         String name = address.getHostString() + ":" + address.getPort();
         Socket socket = new Socket();
@@ -130,12 +167,11 @@ final class Connection {
             if (resolved.isUnresolved()) {
                 throw new UnknownHostException("unknown host " + address.getHostString());
             }
-            socket.connect(resolved, sessionTimeoutMs);
+            socket.connect(resolved, connectTimeoutMs);
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(sessionTimeoutMs);
+            socket.setSoTimeout(connectTimeoutMs);
             OutputStream out = socket.getOutputStream();
-            out.write(Frames.frame(o -> new ConnectRequest(0, 0, sessionTimeoutMs, 0, new byte[PASSWORD_BYTES], false, true)
-                    .write(o)));
+            out.write(Frames.frame(request::write));
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             ConnectResponse session;
@@ -145,22 +181,55 @@ final class Connection {
                 throw new IOException("malformed ConnectResponse from " + name + ": " + e.getMessage(), e);
             }
             if (session.timeOut() <= 0) {
-                throw new IOException(name + " refused the session (negotiated timeout " + session.timeOut() + ")");
+                throw new SessionExpiredException(request.sessionId() == 0
+                        ? name + " refused the session (negotiated timeout " + session.timeOut() + ")"
+                        : "session 0x" + Long.toHexString(request.sessionId()) + " has expired (" + name + ")");
             }
-            Connection connection = new Connection(name, socket, session, listener);
-            connection.start();
-            return connection;
+            return new Connection(name, socket, session, request.lastZxidSeen(), events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
         }
     }
 
-    private void start() {
+    /**
+     * Sends the auth packets and SetWatches requests a resumed session needs before any request. Their
+     * replies are read once started: a refused auth ends the connection as AuthFailed, SetWatches replies
+     * carry nothing. Fails if the writes do not finish within {@code timeoutMs}, since the reader that
+     * would notice a dead server has not started yet.
+     */
+    void prime(List<AuthPacket> auths, List<WatchRegistry.Batch> setWatches, int timeoutMs) throws IOException {
+        ScheduledFuture<?> guard = timer.schedule(() -> closeQuietly(socket), timeoutMs, TimeUnit.MILLISECONDS);
+        try {
+            synchronized (sendLock) {
+                for (AuthPacket auth : auths) {
+                    if (!outstandingAuth.offer(new Outstanding<>(Xid.AUTH_PACKET, null, body -> null, new CompletableFuture<>(),
+                            err -> { }))) {
+                        throw new IOException("more than " + AUTH_OUTSTANDING_MAX + " auth packets to send to " + server);
+                    }
+                    out.write(Frames.frame(o -> {
+                        new RequestHeader(Xid.AUTH_PACKET, OpCode.AUTH).write(o);
+                        auth.write(o);
+                    }));
+                }
+                for (WatchRegistry.Batch batch : setWatches) {
+                    out.write(Frames.frame(o -> {
+                        new RequestHeader(Xid.SET_WATCHES, batch.opCode()).write(o);
+                        batch.write(o);
+                    }));
+                }
+                out.flush();
+            }
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
+    /** Starts the reader and the pings; from now on {@link Events} may be called. */
+    void start() {
         reader.start();
-        long pingMs = Math.max(1, sessionTimeoutMs / 3);
-        pinger.scheduleAtFixedRate(this::ping, pingMs, pingMs, TimeUnit.MILLISECONDS);
-        notify(WatchedEvent.ofState(WatchedEvent.SYNC_CONNECTED));
+        long pingMs = Math.max(1, session.timeOut() / 3);
+        timer.scheduleAtFixedRate(this::ping, pingMs, pingMs, TimeUnit.MILLISECONDS);
     }
 
     /** "host:port" of the server. */
@@ -169,57 +238,61 @@ final class Connection {
     }
 
     long sessionId() {
-        return sessionId;
+        return session.sessionId();
+    }
+
+    byte[] password() {
+        return session.passwd().clone();
     }
 
     /** The session timeout the server granted. */
     int sessionTimeoutMs() {
-        return sessionTimeoutMs;
+        return session.timeOut();
     }
 
-    State state() {
-        return state;
+    long lastZxidSeen() {
+        return lastZxidSeen;
     }
 
-    boolean isConnected() {
-        return state == State.CONNECTED;
+    long lastHeardNanos() {
+        return lastHeardNanos;
     }
 
     /**
      * Sends an AuthPacket and waits for the server's answer. A refused one fails with AuthFailed, and the
      * server then drops the connection, as ZooKeeper's does.
      */
-    void addAuth(String scheme, byte[] auth) throws KeeperException, InterruptedException {
+    void addAuth(AuthPacket auth) throws KeeperException, InterruptedException {
         CompletableFuture<Void> result = new CompletableFuture<>();
         synchronized (sendLock) {
-            if (state != State.CONNECTED || closing) {
+            if (!open) {
                 throw new KeeperException(ErrorCode.CONNECTIONLOSS, null);
             }
-            if (!outstandingAuth.offer(new Outstanding<>(Xid.AUTH_PACKET, null, body -> null, result))) {
+            if (!outstandingAuth.offer(new Outstanding<>(Xid.AUTH_PACKET, null, body -> null, result, err -> { }))) {
                 throw new IllegalStateException("more than " + AUTH_OUTSTANDING_MAX + " auth packets await a reply");
             }
             write(Frames.frame(o -> {
                 new RequestHeader(Xid.AUTH_PACKET, OpCode.AUTH).write(o);
-                new AuthPacket(0, scheme, auth).write(o);
+                auth.write(o);
             }));
         }
-        await(result, null, sessionTimeoutMs);
+        await(result, null, session.timeOut());
     }
 
     /**
      * Ends the session: sends closeSession, waits briefly for its reply, then closes the connection and
-     * stops the threads. The listener gets state Closed. Safe to call more than once.
+     * stops the threads. Safe to call more than once, and on a connection that was never started.
      */
     void close() {
-        boolean wasConnected;
+        boolean wasOpen;
         synchronized (sendLock) {
-            wasConnected = state == State.CONNECTED && !closing;
+            wasOpen = open && !closing && reader.isAlive();
             closing = true;
         }
-        if (wasConnected) {
+        if (wasOpen) {
             try {
-                CompletableFuture<Void> reply = send(OpCode.CLOSE_SESSION, null, o -> { }, body -> null, true);
-                await(reply, null, Math.min(sessionTimeoutMs, CLOSE_WAIT_MS_MAX));
+                CompletableFuture<Void> reply = send(OpCode.CLOSE_SESSION, null, o -> { }, body -> null, null, true);
+                await(reply, null, Math.min(session.timeOut(), CLOSE_WAIT_MS_MAX));
             } catch (KeeperException | RuntimeException e) {
                 // The server ends the session at its timeout anyway.
             } catch (InterruptedException e) {
@@ -227,8 +300,8 @@ final class Connection {
             }
         }
         closeQuietly(socket);
-        pinger.shutdownNow();
-        if (Thread.currentThread() != reader) {
+        timer.shutdownNow();
+        if (Thread.currentThread() != reader && reader.isAlive()) {
             try {
                 reader.join(CLOSE_WAIT_MS_MAX);
             } catch (InterruptedException e) {
@@ -239,23 +312,26 @@ final class Connection {
 
     // ---- sending
 
-    /** Sends a request and waits for its reply, read by {@code reply} from the reply body. */
-    <T> T call(int type, String path, Consumer<JuteOutput> body, Function<JuteInput, T> reply)
+    /**
+     * Sends a request and waits for its reply, read by {@code reply} from the reply body. {@code onReply},
+     * if not null, runs on the reader thread with the reply's error code before the caller wakes.
+     */
+    <T> T call(int type, String path, Consumer<JuteOutput> body, Function<JuteInput, T> reply, IntConsumer onReply)
             throws KeeperException, InterruptedException {
-        return await(send(type, path, body, reply, false), path, sessionTimeoutMs);
+        return await(send(type, path, body, reply, onReply, false), path, session.timeOut());
     }
 
     private <T> CompletableFuture<T> send(int type, String path, Consumer<JuteOutput> body, Function<JuteInput, T> reply,
-            boolean evenIfClosing) {
+            IntConsumer onReply, boolean evenIfClosing) {
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (sendLock) {
-            if (state != State.CONNECTED || closing && !evenIfClosing) {
+            if (!open || closing && !evenIfClosing) {
                 result.completeExceptionally(new KeeperException(ErrorCode.CONNECTIONLOSS, path));
                 return result;
             }
             int xid = nextXid;
             nextXid = xid == Integer.MAX_VALUE ? 1 : xid + 1;
-            if (!outstanding.offer(new Outstanding<>(xid, path, reply, result))) {
+            if (!outstanding.offer(new Outstanding<>(xid, path, reply, result, onReply == null ? err -> { } : onReply))) {
                 result.completeExceptionally(new IllegalStateException(
                         "more than " + OUTSTANDING_MAX + " requests await a reply from " + server));
                 return result;
@@ -281,7 +357,7 @@ final class Connection {
 
     private void ping() {
         synchronized (sendLock) {
-            if (state == State.CONNECTED) {
+            if (open) {
                 write(Frames.frame(o -> new RequestHeader(Xid.PING, OpCode.PING).write(o)));
             }
         }
@@ -313,7 +389,9 @@ final class Connection {
         Throwable cause = null;
         try {
             while (true) {
-                onFrame(readFrame(in));
+                byte[] frame = readFrame(in);
+                lastHeardNanos = System.nanoTime();
+                onFrame(frame);
             }
         } catch (IOException | MalformedRecordException e) {
             cause = e;
@@ -326,10 +404,7 @@ final class Connection {
         JuteInput body = new JuteInput(frame);
         ReplyHeader header = ReplyHeader.read(body);
         switch (header.xid()) {
-            case Xid.NOTIFICATION -> {
-                WatcherEvent event = WatcherEvent.read(body);
-                notify(new WatchedEvent(event.type(), event.state(), event.path(), header.zxid()));
-            }
+            case Xid.NOTIFICATION -> events.onNotification(WatcherEvent.read(body), header.zxid());
             case Xid.PING, Xid.SET_WATCHES -> { }
             case Xid.AUTH_PACKET -> onAuthReply(header);
             default -> onReply(header, body);
@@ -358,45 +433,43 @@ final class Connection {
             }
             throw new IOException("reply xid " + header.xid() + " from " + server + " out of order (" + expected + ")");
         }
+        if (header.zxid() > 0) {
+            lastZxidSeen = header.zxid();
+        }
         if (header.err() != ErrorCode.OK) {
+            request.onReply().accept(header.err());
             request.fail(new KeeperException(header.err(), request.path()));
             return;
         }
+        Object value;
         try {
-            request.complete(body);
+            value = request.body().apply(body);
         } catch (MalformedRecordException e) {
             request.fail(new KeeperException(ErrorCode.MARSHALLINGERROR, request.path(), e));
             throw e;
         }
+        request.onReply().accept(ErrorCode.OK);
+        complete(request, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Outstanding<T> request, Object value) {
+        request.result().complete((T) value);
     }
 
     private void onConnectionEnd(Throwable cause) {
         List<Outstanding<?>> failed = new ArrayList<>();
-        State ended;
         synchronized (sendLock) {
-            ended = closing ? State.CLOSED : authFailed ? State.AUTH_FAILED : State.NOT_CONNECTED;
-            state = ended;
+            open = false;
             outstanding.drainTo(failed);
             outstandingAuth.drainTo(failed);
         }
         closeQuietly(socket);
-        pinger.shutdownNow();
+        timer.shutdownNow();
         for (Outstanding<?> request : failed) {
             request.fail(new KeeperException(ErrorCode.CONNECTIONLOSS, request.path(), cause));
         }
-        notify(WatchedEvent.ofState(switch (ended) {
-            case CLOSED -> WatchedEvent.CLOSED;
-            case AUTH_FAILED -> WatchedEvent.AUTH_FAILED;
-            default -> WatchedEvent.DISCONNECTED;
-        }));
-    }
-
-    private void notify(WatchedEvent event) {
-        try {
-            listener.accept(event);
-        } catch (RuntimeException e) {
-            // A listener's failure must not stop the reader, which every request depends on.
-        }
+        events.onEnd(this, cause, authFailed);
     }
 
     /** Reads one length-prefixed frame, refusing lengths ZooKeeper's client refuses. */
@@ -415,7 +488,7 @@ final class Connection {
         return frame;
     }
 
-    private static void closeQuietly(Socket socket) {
+    static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

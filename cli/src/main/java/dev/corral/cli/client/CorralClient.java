@@ -2,7 +2,7 @@ package dev.corral.cli.client;
 
 import dev.corral.wire.Acl;
 import dev.corral.wire.AddWatchRequest;
-import dev.corral.wire.AuthPacket;
+import dev.corral.wire.CheckVersionRequest;
 import dev.corral.wire.ClientInfo;
 import dev.corral.wire.Create2Response;
 import dev.corral.wire.CreateRequest;
@@ -16,6 +16,7 @@ import dev.corral.wire.GetAllChildrenNumberRequest;
 import dev.corral.wire.GetAllChildrenNumberResponse;
 import dev.corral.wire.GetChildren2Request;
 import dev.corral.wire.GetChildren2Response;
+import dev.corral.wire.GetChildrenRequest;
 import dev.corral.wire.GetDataRequest;
 import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.GetEphemeralsRequest;
@@ -34,13 +35,15 @@ import dev.corral.wire.SyncRequest;
 import dev.corral.wire.SyncResponse;
 import dev.corral.wire.WhoAmIResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * A small blocking client of ZooKeeper's client protocol, for the shell: ZooKeeper 3.9's synchronous
- * operations over one {@link Connection}. It is Corral's own because Apache ZooKeeper's client must not
+ * operations over one {@link Session}. It is Corral's own because Apache ZooKeeper's client must not
  * be on the server's runtime classpath (DESIGN.md), and the shell ships there.
  *
  * <p>Every operation blocks until its reply, at most the session timeout, and fails with a
@@ -48,60 +51,101 @@ import java.util.function.Consumer;
  * Paths are checked before they are sent, with ZooKeeper's client-side messages ({@link ZnodePaths}).
  * Watch notifications and changes of state go to the listener given to {@link #connect}.
  *
- * <p>It does not reconnect: after a lost connection the client stays {@link State#NOT_CONNECTED} and its
- * operations fail with ConnectionLoss; the shell's {@code connect} makes a new one.
+ * <p>A connect string may end in a chroot ("host:2181/app", {@link Chroot}): every path is then sent with
+ * the chroot in front and comes back without it, in replies (create's path, sync's, multi's results,
+ * getEphemerals'), in notifications, and in the watches set again after a reconnect. As in ZooKeeper,
+ * {@link #getConfig} reads /zookeeper/config whatever the chroot, and deleting "/" is refused by the
+ * server rather than deleting the chroot. Unlike ZooKeeper 3.9, whose getEphemerals ignores the chroot and
+ * whose multi returns created paths with it, both are relative to the chroot here, as every other path.
+ *
+ * <p>A lost connection is resumed on the same or another server of the connect string with the same
+ * session, auth and watches ({@link Session}); the client gives up only when the session has expired.
  */
 public final class CorralClient implements AutoCloseable {
-    /** What the shell's prompt shows, named as ZooKeeper's {@code ZooKeeper.States}. */
-    public enum State { CONNECTED, NOT_CONNECTED, AUTH_FAILED, CLOSED }
+    /**
+     * What the shell's prompt shows, named as ZooKeeper's {@code ZooKeeper.States}: CONNECTING while a
+     * lost connection is being resumed, CLOSED once the session was closed or expired, AUTH_FAILED once
+     * the server refused an auth packet. CLOSED and AUTH_FAILED are final.
+     */
+    public enum State { CONNECTING, CONNECTED, AUTH_FAILED, CLOSED }
 
-    private final Connection connection;
+    /** AddWatchMode codes. */
+    private static final int PERSISTENT = 0;
+    private static final int PERSISTENT_RECURSIVE = 1;
+    /** ZooKeeper's config znode, read by getConfig without the chroot (ZooDefs.CONFIG_NODE). */
+    private static final String CONFIG_NODE = "/zookeeper/config";
 
-    private CorralClient(Connection connection) {
-        this.connection = connection;
+    private final Session session;
+    private final Chroot chroot;
+
+    private CorralClient(Session session, Chroot chroot) {
+        this.session = session;
+        this.chroot = chroot;
     }
 
     /**
-     * Opens a session on the first server of {@code connectString} ("host:port[,host:port...]"; the
-     * port defaults to 2181) that accepts one, asking for {@code sessionTimeoutMs}. {@code listener}
-     * gets watch notifications and changes of state on the reader thread, so it must not block.
+     * Opens a session on the first server of {@code connectString} ("host:port[,host:port...][/chroot]";
+     * the port defaults to 2181) that accepts one, asking for {@code sessionTimeoutMs}. {@code listener}
+     * gets watch notifications and changes of state, one at a time and in order, on the client's threads,
+     * so it must not block nor make requests.
      */
     public static CorralClient connect(String connectString, int sessionTimeoutMs, Consumer<WatchedEvent> listener)
             throws IOException {
         if (sessionTimeoutMs <= 0) {
             throw new IllegalArgumentException("session timeout must be positive, not " + sessionTimeoutMs + " ms");
         }
-        IOException failure = null;
-        for (InetSocketAddress address : ConnectString.parse(connectString)) {
-            try {
-                return new CorralClient(Connection.open(address, sessionTimeoutMs, listener));
-            } catch (IOException e) {
-                failure = e;
-            }
+        ConnectString parsed = ConnectString.parse(connectString);
+        Chroot chroot = parsed.chroot();
+        Consumer<WatchedEvent> relative = event -> listener.accept(event.path() == null ? event
+                : new WatchedEvent(event.type(), event.state(), chroot.strip(event.path()), event.zxid()));
+        try {
+            return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, relative), chroot);
+        } catch (IOException e) {
+            throw new IOException("cannot connect to " + connectString + ": " + e.getMessage(), e);
         }
-        throw new IOException("cannot connect to " + connectString + ": " + failure.getMessage(), failure);
     }
 
-    /** "host:port" of the server this client is connected to. */
+    /** "host:port" of the server this client is connected to, or was last. */
     public String server() {
-        return connection.server();
+        return session.server();
+    }
+
+    /** The chroot of the connect string, {@link Chroot#NONE} if it had none. */
+    public Chroot chroot() {
+        return chroot;
     }
 
     public long sessionId() {
-        return connection.sessionId();
+        return session.sessionId();
+    }
+
+    /** The session's password, which with its id lets another connection take the session over (as ZooKeeper's getSessionPasswd). */
+    public byte[] sessionPassword() {
+        return session.password();
     }
 
     /** The session timeout the server granted. */
     public int sessionTimeoutMs() {
-        return connection.sessionTimeoutMs();
+        return session.sessionTimeoutMs();
     }
 
     public State state() {
-        return connection.state();
+        return session.state();
     }
 
     public boolean isConnected() {
-        return connection.isConnected();
+        return state() == State.CONNECTED;
+    }
+
+    /** Connected or reconnecting: not CLOSED nor AUTH_FAILED (ZooKeeper's {@code States#isAlive}). */
+    public boolean isAlive() {
+        State state = state();
+        return state == State.CONNECTED || state == State.CONNECTING;
+    }
+
+    /** True once the session expired, on a server's word or after four thirds of its timeout without one. */
+    public boolean isExpired() {
+        return session.expired();
     }
 
     // ---- requests (ZooKeeper 3.9: the synchronous methods of org.apache.zookeeper.ZooKeeper)
@@ -113,26 +157,35 @@ public final class CorralClient implements AutoCloseable {
      */
     public Create2Response create(String path, byte[] data, List<Acl> acl, int flags, long ttlMs)
             throws KeeperException, InterruptedException {
-        ZnodePaths.validate(path, flags == 2 || flags == 3 || flags == 6);
+        ZnodePaths.validate(path, isSequential(flags));
+        String serverPath = chroot.prepend(path);
+        Create2Response created;
         if (flags == 5 || flags == 6) {
-            CreateTTLRequest request = new CreateTTLRequest(path, data, acl, flags, ttlMs);
-            return connection.call(OpCode.CREATE_TTL, path, request::write, Create2Response::read);
+            CreateTTLRequest request = new CreateTTLRequest(serverPath, data, acl, flags, ttlMs);
+            created = session.call(OpCode.CREATE_TTL, path, request::write, Create2Response::read, null);
+        } else {
+            CreateRequest request = new CreateRequest(serverPath, data, acl, flags);
+            int type = flags == 4 ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
+            created = session.call(type, path, request::write, Create2Response::read, null);
         }
-        CreateRequest request = new CreateRequest(path, data, acl, flags);
-        int type = flags == 4 ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
-        return connection.call(type, path, request::write, Create2Response::read);
+        return new Create2Response(chroot.strip(created.path()), created.stat());
     }
 
+    /** Deletes a znode. "/" is sent as it is, whatever the chroot, so that the server refuses it as ZooKeeper's client arranges. */
     public void delete(String path, int version) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        connection.call(OpCode.DELETE, path, new DeleteRequest(path, version)::write, body -> null);
+        String serverPath = path.equals("/") ? path : chroot.prepend(path);
+        session.call(OpCode.DELETE, path, new DeleteRequest(serverPath, version)::write, body -> null, null);
     }
 
     /** The znode's Stat, or null if it does not exist (an exist watch is left then, if asked). */
     public Stat exists(String path, boolean watch) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
+        String serverPath = chroot.prepend(path);
+        IntConsumer onReply = watch ? watchOn(serverPath, err -> err == ErrorCode.OK ? WatchRegistry.Kind.DATA
+                : err == ErrorCode.NONODE ? WatchRegistry.Kind.EXIST : null) : null;
         try {
-            return connection.call(OpCode.EXISTS, path, new ExistsRequest(path, watch)::write, Stat::read);
+            return session.call(OpCode.EXISTS, path, new ExistsRequest(serverPath, watch)::write, Stat::read, onReply);
         } catch (KeeperException e) {
             if (e.code() == ErrorCode.NONODE) {
                 return null;
@@ -143,52 +196,76 @@ public final class CorralClient implements AutoCloseable {
 
     public GetDataResponse getData(String path, boolean watch) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.GET_DATA, path, new GetDataRequest(path, watch)::write, GetDataResponse::read);
+        String serverPath = chroot.prepend(path);
+        return session.call(OpCode.GET_DATA, path, new GetDataRequest(serverPath, watch)::write, GetDataResponse::read,
+                watch ? watchOn(serverPath, WatchRegistry.Kind.DATA) : null);
+    }
+
+    /**
+     * The data of /zookeeper/config, the ensemble's dynamic config, whatever the chroot (ZooKeeper's
+     * getConfig), with a data watch on it if asked.
+     */
+    public GetDataResponse getConfig(boolean watch) throws KeeperException, InterruptedException {
+        return session.call(OpCode.GET_DATA, CONFIG_NODE, new GetDataRequest(CONFIG_NODE, watch)::write, GetDataResponse::read,
+                watch ? watchOn(CONFIG_NODE, WatchRegistry.Kind.DATA) : null);
     }
 
     public Stat setData(String path, byte[] data, int version) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.SET_DATA, path, new SetDataRequest(path, data, version)::write, SetDataResponse::read).stat();
+        SetDataRequest request = new SetDataRequest(chroot.prepend(path), data, version);
+        return session.call(OpCode.SET_DATA, path, request::write, SetDataResponse::read, null).stat();
     }
 
     /** The children's names, unsorted as the server sends them, and the znode's Stat. */
     public GetChildren2Response getChildren(String path, boolean watch) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.GET_CHILDREN2, path, new GetChildren2Request(path, watch)::write, GetChildren2Response::read);
+        String serverPath = chroot.prepend(path);
+        return session.call(OpCode.GET_CHILDREN2, path, new GetChildren2Request(serverPath, watch)::write,
+                GetChildren2Response::read, watch ? watchOn(serverPath, WatchRegistry.Kind.CHILD) : null);
     }
 
     public GetACLResponse getAcl(String path) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.GET_ACL, path, new GetACLRequest(path)::write, GetACLResponse::read);
+        return session.call(OpCode.GET_ACL, path, new GetACLRequest(chroot.prepend(path))::write, GetACLResponse::read, null);
     }
 
     public Stat setAcl(String path, List<Acl> acl, int aclVersion) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.SET_ACL, path, new SetACLRequest(path, acl, aclVersion)::write, SetACLResponse::read).stat();
+        SetACLRequest request = new SetACLRequest(chroot.prepend(path), acl, aclVersion);
+        return session.call(OpCode.SET_ACL, path, request::write, SetACLResponse::read, null).stat();
     }
 
+    /** Waits until the server has every write the leader committed before it; returns the path, without the chroot. */
     public String sync(String path) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.SYNC, path, new SyncRequest(path)::write, SyncResponse::read).path();
+        SyncRequest request = new SyncRequest(chroot.prepend(path));
+        return chroot.strip(session.call(OpCode.SYNC, path, request::write, SyncResponse::read, null).path());
     }
 
     public int getAllChildrenNumber(String path) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return connection.call(OpCode.GET_ALL_CHILDREN_NUMBER, path, new GetAllChildrenNumberRequest(path)::write,
-                GetAllChildrenNumberResponse::read).totalNumber();
+        GetAllChildrenNumberRequest request = new GetAllChildrenNumberRequest(chroot.prepend(path));
+        return session.call(OpCode.GET_ALL_CHILDREN_NUMBER, path, request::write, GetAllChildrenNumberResponse::read, null)
+                .totalNumber();
     }
 
-    /** This session's ephemerals whose path starts with {@code prefixPath}. */
+    /** This session's ephemerals whose path starts with {@code prefixPath}, without the chroot. */
     public List<String> getEphemerals(String prefixPath) throws KeeperException, InterruptedException {
         ZnodePaths.validate(prefixPath);
-        return connection.call(OpCode.GET_EPHEMERALS, prefixPath, new GetEphemeralsRequest(prefixPath)::write,
-                GetEphemeralsResponse::read).ephemerals();
+        GetEphemeralsRequest request = new GetEphemeralsRequest(chroot.prepend(prefixPath));
+        List<String> ephemerals = session.call(OpCode.GET_EPHEMERALS, prefixPath, request::write,
+                GetEphemeralsResponse::read, null).ephemerals();
+        return ephemerals.stream().map(chroot::strip).toList();
     }
 
     /** Adds a persistent watch: mode 0 persistent, 1 persistent recursive (ZooKeeper's AddWatchMode). */
     public void addWatch(String path, int mode) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        connection.call(OpCode.ADD_WATCH, path, new AddWatchRequest(path, mode)::write, body -> null);
+        String serverPath = chroot.prepend(path);
+        WatchRegistry.Kind kind = mode == PERSISTENT ? WatchRegistry.Kind.PERSISTENT
+                : mode == PERSISTENT_RECURSIVE ? WatchRegistry.Kind.PERSISTENT_RECURSIVE : null;
+        session.call(OpCode.ADD_WATCH, path, new AddWatchRequest(serverPath, mode)::write, body -> null,
+                kind == null ? null : watchOn(serverPath, kind));
     }
 
     /**
@@ -197,43 +274,116 @@ public final class CorralClient implements AutoCloseable {
      */
     public void removeWatches(String path, int type) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        connection.call(OpCode.REMOVE_WATCHES, path, new RemoveWatchesRequest(path, type)::write, body -> null);
+        String serverPath = chroot.prepend(path);
+        session.call(OpCode.REMOVE_WATCHES, path, new RemoveWatchesRequest(serverPath, type)::write, body -> null, err -> {
+            if (err == ErrorCode.OK || err == ErrorCode.NOWATCHER) {
+                session.watches().onRemoved(serverPath, type);
+            }
+        });
     }
 
     public List<ClientInfo> whoAmI() throws KeeperException, InterruptedException {
-        return connection.call(OpCode.WHO_AM_I, null, body -> { }, WhoAmIResponse::read).clientInfo();
+        return session.call(OpCode.WHO_AM_I, null, body -> { }, WhoAmIResponse::read, null).clientInfo();
     }
 
     /**
      * Runs write ops atomically. Throws the error of the op that failed, with that op's path; ZooKeeper
-     * marks the ops after it RuntimeInconsistency, which is not the cause and is skipped.
+     * marks the ops after it RuntimeInconsistency, which is not the cause and is skipped. Paths of the ops
+     * and of the created znodes in the results are relative to the chroot.
      */
     public List<OpResult> multi(List<MultiRequest.Op> ops) throws KeeperException, InterruptedException {
-        List<OpResult> results = connection.call(OpCode.MULTI, null, new MultiRequest(ops)::write, MultiResponse::read).results();
+        List<MultiRequest.Op> serverOps = new ArrayList<>(ops.size());
+        for (MultiRequest.Op op : ops) {
+            serverOps.add(withChroot(op));
+        }
+        List<OpResult> results = session.call(OpCode.MULTI, null, new MultiRequest(serverOps)::write, MultiResponse::read, null)
+                .results();
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof OpResult.ErrorResult error
                     && error.err() != ErrorCode.OK && error.err() != ErrorCode.RUNTIMEINCONSISTENCY) {
                 throw new KeeperException(error.err(), i < ops.size() ? pathOf(ops.get(i)) : null);
             }
         }
-        return results;
+        return results.stream().map(this::withoutChroot).toList();
     }
 
     /**
-     * Sends an AuthPacket and waits for the server's answer. A refused one fails with AuthFailed, and the
-     * server then drops the connection, as ZooKeeper's does.
+     * Sends an AuthPacket and waits for the server's answer; the client sends it again on every new
+     * connection. A refused one fails with AuthFailed, and the server then drops the connection, which
+     * ends the session as AUTH_FAILED, as ZooKeeper's does.
      */
     public void addAuth(String scheme, byte[] auth) throws KeeperException, InterruptedException {
-        connection.addAuth(scheme, auth);
+        session.addAuth(scheme, auth);
     }
 
     /**
      * Ends the session: sends closeSession, waits briefly for its reply, then closes the connection and
-     * stops its threads. The listener gets state Closed. Safe to call more than once.
+     * stops its threads; while reconnecting, stops trying. The listener gets state Closed, and later
+     * requests fail with SessionExpired, as ZooKeeper's do. Safe to call more than once.
      */
     @Override
     public void close() {
-        connection.close();
+        session.close();
+    }
+
+    /** Records, once the server accepts the request, the watch it leaves on {@code serverPath}. */
+    private IntConsumer watchOn(String serverPath, WatchRegistry.Kind kind) {
+        return watchOn(serverPath, err -> err == ErrorCode.OK ? kind : null);
+    }
+
+    private IntConsumer watchOn(String serverPath, IntFunction<WatchRegistry.Kind> kindFor) {
+        WatchRegistry watches = session.watches();
+        watches.checkRoom(serverPath);
+        return err -> {
+            WatchRegistry.Kind kind = kindFor.apply(err);
+            if (kind != null) {
+                watches.add(kind, serverPath);
+            }
+        };
+    }
+
+    private static boolean isSequential(int flags) {
+        return flags == 2 || flags == 3 || flags == 6;
+    }
+
+    /** The op as the server must get it: validated as ZooKeeper's {@code Op#validate} does, with the chroot in front. */
+    private MultiRequest.Op withChroot(MultiRequest.Op op) {
+        Object request = op.request();
+        Object rewritten;
+        if (request instanceof CreateRequest create) {
+            ZnodePaths.validate(create.path(), isSequential(create.flags()));
+            rewritten = new CreateRequest(chroot.prepend(create.path()), create.data(), create.acl(), create.flags());
+        } else if (request instanceof CreateTTLRequest create) {
+            ZnodePaths.validate(create.path(), isSequential(create.flags()));
+            rewritten = new CreateTTLRequest(chroot.prepend(create.path()), create.data(), create.acl(), create.flags(), create.ttl());
+        } else if (request instanceof DeleteRequest delete) {
+            ZnodePaths.validate(delete.path());
+            rewritten = new DeleteRequest(chroot.prepend(delete.path()), delete.version());
+        } else if (request instanceof SetDataRequest set) {
+            ZnodePaths.validate(set.path());
+            rewritten = new SetDataRequest(chroot.prepend(set.path()), set.data(), set.version());
+        } else if (request instanceof CheckVersionRequest check) {
+            ZnodePaths.validate(check.path());
+            rewritten = new CheckVersionRequest(chroot.prepend(check.path()), check.version());
+        } else if (request instanceof GetChildrenRequest get) {
+            ZnodePaths.validate(get.path());
+            rewritten = new GetChildrenRequest(chroot.prepend(get.path()), get.watch());
+        } else if (request instanceof GetDataRequest get) {
+            ZnodePaths.validate(get.path());
+            rewritten = new GetDataRequest(chroot.prepend(get.path()), get.watch());
+        } else {
+            throw new IllegalArgumentException("op type " + op.type() + " has no path to check");
+        }
+        return new MultiRequest.Op(op.type(), rewritten);
+    }
+
+    private OpResult withoutChroot(OpResult result) {
+        if (result instanceof OpResult.CreateResult created) {
+            return new OpResult.CreateResult(chroot.strip(created.path()));
+        } else if (result instanceof OpResult.Create2Result created) {
+            return new OpResult.Create2Result(chroot.strip(created.path()), created.stat());
+        }
+        return result;
     }
 
     private static String pathOf(MultiRequest.Op op) {
@@ -242,8 +392,12 @@ public final class CorralClient implements AutoCloseable {
             return delete.path();
         } else if (request instanceof CreateRequest create) {
             return create.path();
+        } else if (request instanceof CreateTTLRequest create) {
+            return create.path();
         } else if (request instanceof SetDataRequest set) {
             return set.path();
+        } else if (request instanceof CheckVersionRequest check) {
+            return check.path();
         }
         return null;
     }

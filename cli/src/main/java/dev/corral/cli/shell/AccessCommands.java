@@ -4,6 +4,7 @@ import dev.corral.cli.client.CorralClient;
 import dev.corral.cli.client.KeeperException;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ClientInfo;
+import dev.corral.wire.ErrorCode;
 import dev.corral.wire.GetACLResponse;
 import dev.corral.wire.Stat;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ final class AccessCommands {
             try {
                 zk.setAcl(each, acl, version);
             } catch (KeeperException e) {
-                if (!zk.isConnected()) {
+                if (e.code() == ErrorCode.CONNECTIONLOSS || !zk.isAlive()) {
+                    // The session is being resumed or has ended: the rest of the walk would fail alike.
                     throw e;
                 }
                 shell.err().println(e.getMessage());

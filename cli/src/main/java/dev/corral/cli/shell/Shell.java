@@ -184,6 +184,9 @@ final class Shell implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             // A path the client refused before sending, with ZooKeeper's wording (MalformedPathException).
             err.println(e.getMessage());
+        } catch (IllegalStateException e) {
+            // One of the client's bounds: requests awaiting replies, watches or identities kept.
+            err.println(e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             err.println(e.getMessage());
         } catch (InterruptedException e) {
@@ -228,13 +231,27 @@ final class Shell implements AutoCloseable {
         return err;
     }
 
-    /** The live session, or "Not connected" (zkCli's words) if there is none. */
+    /**
+     * The session, connected or reconnecting (a request then waits for the next attempt, as in zkCli), or
+     * "Not connected" (zkCli's words) if there is none or it ended, with why when it expired or its auth
+     * was refused, since only {@code connect} helps then.
+     */
     CorralClient client() throws ShellException {
         CorralClient current = client;
-        if (current == null || !current.isConnected()) {
+        if (current == null) {
             throw new ShellException("Not connected");
         }
-        return current;
+        if (current.isAlive()) {
+            return current;
+        }
+        if (current.isExpired()) {
+            throw new ShellException("Not connected: session 0x" + Long.toHexString(current.sessionId())
+                    + " expired; connect starts a new one");
+        }
+        if (current.state() == CorralClient.State.AUTH_FAILED) {
+            throw new ShellException("Not connected: the server refused an auth packet and closed the session");
+        }
+        throw new ShellException("Not connected");
     }
 
     /** The session for tab completion: null unless connected. */
@@ -256,7 +273,10 @@ final class Shell implements AutoCloseable {
         return lastExit;
     }
 
-    /** zkCli's prompt: "[zk: host:port(CONNECTED) 3] ", here with "corral". */
+    /**
+     * zkCli's prompt: "[zk: host:port/chroot(CONNECTED) 3] ", here with "corral"; the state is CONNECTING
+     * while a lost connection is being resumed, CLOSED once the session was closed or expired.
+     */
     String prompt() {
         CorralClient current = client;
         String state = current == null ? "NOT_CONNECTED" : current.state().name();

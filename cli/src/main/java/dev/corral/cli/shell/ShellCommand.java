@@ -30,17 +30,17 @@ import picocli.CommandLine.Spec;
             "printwatches, version, quit; and tree [path], export path file.json, import file.json [path],",
             "watch [-R] [-n count] path. Type help in the shell for their options.", "",
             "Examples:", "  corral shell -server 127.0.0.1:2181", "  corral shell -server 127.0.0.1:2181 ls -R /app",
-            "  corral shell -server 127.0.0.1:2181 export /app app.json"})
+            "  corral shell -server 127.0.0.1:2181 export /app app.json", "  corral shell -server zk1:2181,zk2:2181/app ls /    (paths under the chroot /app)"})
 public final class ShellCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-server", paramLabel = "host:port[,host:port]", defaultValue = "localhost:2181",
+    @Option(names = "-server", paramLabel = "host:port[,host:port][/chroot]", defaultValue = "localhost:2181",
             description = "server(s) to connect to (default: ${DEFAULT-VALUE})")
     String server;
 
     @Option(names = "-timeout", paramLabel = "ms", defaultValue = "30000",
-            description = "session timeout to ask for, also the connect and request timeout (default: ${DEFAULT-VALUE})")
+            description = "session timeout to ask for; also the request timeout and, divided among the servers, the connect timeout (default: ${DEFAULT-VALUE})")
     int timeoutMs;
 
     @Option(names = "--history-file", paramLabel = "FILE", description = "interactive history file (default: ~/.corral_history)")

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Watches: zkCli's addWatch and removewatches (ZooKeeper 3.9: {@code cli/AddWatchCommand},
  * {@code cli/RemoveWatchesCommand}), and Corral's {@code watch}, which leaves a persistent watch and
  * prints each event as it comes, one line each ("NodeDataChanged /app/a zxid=0x1f"), until Enter or
- * Ctrl-C at the terminal, until {@code -n} events, or until the connection is lost (exit 1); it then
- * removes its watch.
+ * Ctrl-C at the terminal, until {@code -n} events, or until the session ends (exit 1); it then removes
+ * its watch. Across a lost connection it goes on, since the client sets the watch again on reconnecting.
  */
 final class WatchCommands {
     /** AddWatchMode codes. */
@@ -102,6 +102,19 @@ final class WatchCommands {
         }
     }
 
+    /**
+     * A lost connection does not stop the watch: the client resumes the session and sets the watch again,
+     * so this says so on stderr and goes on. An ended session (Expired, Closed, AuthFailed) stops it.
+     */
+    private void onStateChange(WatchedEvent event, String path) throws ShellException {
+        switch (event.state()) {
+            case WatchedEvent.DISCONNECTED -> shell.err().println("Connection lost; still watching " + path + " once reconnected");
+            case WatchedEvent.SYNC_CONNECTED -> shell.err().println("Reconnected; watching " + path);
+            default -> throw new ShellException("Stopped watching " + path + ": the session ended (" + event.stateName() + ")");
+        }
+        shell.err().flush();
+    }
+
     private void printEvents(BlockingQueue<WatchedEvent> events, int count, String path, PrintWriter out)
             throws ShellException, IOException {
         int printed = 0;
@@ -114,9 +127,7 @@ final class WatchCommands {
                 return;
             }
             if (event != null && event.type() == WatchedEvent.NONE) {
-                if (event.state() != WatchedEvent.SYNC_CONNECTED) {
-                    throw new ShellException("Stopped watching " + path + ": the connection ended (" + event.stateName() + ")");
-                }
+                onStateChange(event, path);
             } else if (event != null) {
                 out.println(event.typeName() + " " + event.path() + " zxid=0x" + Long.toHexString(event.zxid()));
                 out.flush();

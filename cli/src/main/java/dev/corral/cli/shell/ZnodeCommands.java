@@ -33,7 +33,6 @@ final class ZnodeCommands {
     private static final long TTL_MS_MAX = 0xFFFFFFFFFFL;
     /** Keeps each deleteall multi well under the server's 1 MiB request limit (jute.maxbuffer). */
     private static final int DELETE_BATCH_BYTES_MAX = 512 * 1024;
-    private static final String CONFIG_NODE = "/zookeeper/config";
 
     private final Shell shell;
 
@@ -184,9 +183,9 @@ final class ZnodeCommands {
         }
     }
 
-    /** The ensemble's dynamic config, the data of /zookeeper/config (ZooKeeper's getConfig). */
+    /** The ensemble's dynamic config, the data of /zookeeper/config whatever the chroot (ZooKeeper's getConfig). */
     void config(Args args) throws ShellException, KeeperException, InterruptedException {
-        GetDataResponse got = shell.client().getData(CONFIG_NODE, args.has('w'));
+        GetDataResponse got = shell.client().getConfig(args.has('w'));
         String config = got.data() == null ? "null" : new String(got.data(), StandardCharsets.UTF_8);
         shell.out().println(args.has('c') ? clientConfig(config) : config);
         if (args.has('s')) {

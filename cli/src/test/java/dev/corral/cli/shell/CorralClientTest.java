@@ -8,12 +8,25 @@ import dev.corral.cli.client.CorralClient;
 import dev.corral.cli.client.KeeperException;
 import dev.corral.cli.client.WatchedEvent;
 import dev.corral.wire.Acl;
+import dev.corral.wire.AuthPacket;
+import dev.corral.wire.CheckVersionRequest;
+import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
+import dev.corral.wire.CreateRequest;
+import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
 import dev.corral.wire.Frames;
+import dev.corral.wire.GetChildren2Response;
+import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.JuteInput;
+import dev.corral.wire.MultiRequest;
+import dev.corral.wire.OpCode;
+import dev.corral.wire.OpResult;
 import dev.corral.wire.ReplyHeader;
 import dev.corral.wire.RequestHeader;
+import dev.corral.wire.SetWatches2;
+import dev.corral.wire.Stat;
+import dev.corral.wire.WatcherEvent;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -102,8 +115,10 @@ class CorralClientTest {
             assertThatThrownBy(() -> zk.addAuth("nosuch", new byte[0])).isInstanceOf(KeeperException.class);
             await().atMost(BOUND).until(() -> zk.state() == CorralClient.State.AUTH_FAILED);
             assertThat(events).extracting(WatchedEvent::stateName).containsExactly("SyncConnected", "AuthFailed");
+            // ZooKeeper's ClientCnxn#conLossPacket: a request after a refused auth fails with AuthFailed.
             assertThatThrownBy(() -> zk.exists("/", false)).isInstanceOfSatisfying(KeeperException.class,
-                    e -> assertThat(e.codeName()).isEqualTo("ConnectionLoss"));
+                    e -> assertThat(e.codeName()).isEqualTo("AuthFailed"));
+            assertThat(zk.isAlive()).as("a refused auth ends the session for good, as in ZooKeeper").isFalse();
         }
     }
 
@@ -137,7 +152,7 @@ class CorralClientTest {
     }
 
     @Test
-    void closeEndsTheSessionTellsTheListenerAndLaterRequestsFailWithConnectionLoss() throws Exception {
+    void closeEndsTheSessionTellsTheListenerAndLaterRequestsFailWithSessionExpired() throws Exception {
         List<WatchedEvent> events = new CopyOnWriteArrayList<>();
         CorralClient zk = CorralClient.connect(fixture.connectString(), ShellFixture.SESSION_TIMEOUT_MS, events::add);
         String path = "/closing-" + Long.toHexString(zk.sessionId());
@@ -145,12 +160,90 @@ class CorralClientTest {
         zk.close();
         assertThat(zk.state()).isEqualTo(CorralClient.State.CLOSED);
         assertThat(events).extracting(WatchedEvent::stateName).containsExactly("SyncConnected", "Closed");
+        // ZooKeeper's ClientCnxn#conLossPacket: the state is CLOSED, so the code is SessionExpired.
         assertThatThrownBy(() -> zk.exists("/", false)).isInstanceOfSatisfying(KeeperException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONNECTIONLOSS));
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.SESSIONEXPIRED));
         try (CorralClient other = fixture.client()) {
             assertThat(other.exists(path, false)).as("closeSession removed the ephemeral at once").isNull();
         }
         zk.close();
+    }
+
+    /** A client with the chroot /app, and /app made for it. */
+    private static CorralClient chrooted(List<WatchedEvent> events) throws Exception {
+        fixture.wipe();
+        try (CorralClient root = fixture.client()) {
+            root.create("/app", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+        }
+        return CorralClient.connect(fixture.connectString() + "/app", ShellFixture.SESSION_TIMEOUT_MS, events::add);
+    }
+
+    @Test
+    void underAChrootRequestsGoBelowItAndRepliesAndErrorsUseTheCallersPaths() throws Exception {
+        try (CorralClient zk = chrooted(new CopyOnWriteArrayList<>()); CorralClient root = fixture.client()) {
+            assertThat(zk.chroot().path()).isEqualTo("/app");
+            assertThat(zk.create("/a", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0, 0).path()).isEqualTo("/a");
+            assertThat(root.getData("/app/a", false).data()).isEqualTo(bytes("x"));
+            String sequential = zk.create("/s-", null, Acl.OPEN_ACL_UNSAFE, 2, 0).path();
+            assertThat(sequential).matches("/s-\\d{10}");
+            assertThat(zk.create("/e", null, Acl.OPEN_ACL_UNSAFE, 1, 0).path()).isEqualTo("/e");
+            assertThat(zk.getChildren("/", false).children()).containsExactlyInAnyOrder("a", "e", sequential.substring(1));
+            assertThat(zk.exists("/", false).numChildren()).as("/ is the chroot").isEqualTo(3);
+            zk.setData("/a", bytes("y"), -1);
+            assertThat(zk.getData("/a", false).data()).isEqualTo(bytes("y"));
+            assertThat(zk.getAllChildrenNumber("/")).isEqualTo(3);
+            assertThat(zk.sync("/a")).isEqualTo("/a");
+            assertThat(zk.getEphemerals("/")).containsExactly("/e");
+            assertThat(zk.getConfig(false).stat()).as("/zookeeper/config, not /app/zookeeper/config").isNotNull();
+            assertThatThrownBy(() -> zk.getData("/missing", false)).hasMessage("KeeperErrorCode = NoNode for /missing");
+            zk.delete("/a", -1);
+            assertThat(root.exists("/app/a", false)).isNull();
+        }
+    }
+
+    @Test
+    void underAChrootMultiOpsGoBelowItAndTheirResultsAndErrorsUseTheCallersPaths() throws Exception {
+        try (CorralClient zk = chrooted(new CopyOnWriteArrayList<>()); CorralClient root = fixture.client()) {
+            zk.create("/old", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            List<OpResult> results = zk.multi(List.of(
+                    new MultiRequest.Op(OpCode.CREATE, new CreateRequest("/made", null, Acl.OPEN_ACL_UNSAFE, 0)),
+                    new MultiRequest.Op(OpCode.CREATE2, new CreateRequest("/made2", null, Acl.OPEN_ACL_UNSAFE, 0)),
+                    new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest("/old", 0)),
+                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/old", -1))));
+            assertThat(results.get(0)).isEqualTo(new OpResult.CreateResult("/made"));
+            assertThat(results.get(1)).isInstanceOfSatisfying(OpResult.Create2Result.class,
+                    created -> assertThat(created.path()).isEqualTo("/made2"));
+            assertThat(results.subList(2, 4)).containsExactly(new OpResult.CheckResult(), new OpResult.DeleteResult());
+            assertThat(root.getChildren("/app", false).children()).containsExactlyInAnyOrder("made", "made2");
+            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/made", -1)),
+                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/nope", -1)))))
+                    .hasMessage("KeeperErrorCode = NoNode for /nope");
+            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("nope", -1)))))
+                    .as("op paths are checked before they are sent, as ZooKeeper's Op#validate does")
+                    .hasMessage("Path must start with / character");
+        }
+    }
+
+    @Test
+    void underAChrootNotificationsComeWithTheCallersPathsAndTheChrootItselfIsSlash() throws Exception {
+        List<WatchedEvent> events = new CopyOnWriteArrayList<>();
+        try (CorralClient zk = chrooted(events); CorralClient root = fixture.client()) {
+            zk.create("/w", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            zk.create("/r", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            zk.getData("/w", true);
+            zk.getChildren("/", true);
+            assertThat(zk.exists("/later", true)).isNull();
+            zk.addWatch("/r", 1);
+            root.setData("/app/w", bytes("1"), -1);
+            root.create("/app/later", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            root.create("/app/r/deep", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            await().atMost(BOUND).until(() -> events.size() == 5);
+            assertThat(events.subList(1, 5)).extracting(event -> event.typeName() + " " + event.path()).containsExactlyInAnyOrder(
+                    "NodeDataChanged /w", "NodeChildrenChanged /", "NodeCreated /later", "NodeCreated /r/deep");
+            zk.removeWatches("/r", 5);
+            assertThatThrownBy(() -> zk.removeWatches("/r", 5)).as("the recursive watch on /app/r is gone")
+                    .hasMessage("KeeperErrorCode = No such watcher for /r");
+        }
     }
 
     @Test
@@ -161,9 +254,9 @@ class CorralClientTest {
             server.readRequest();
             server.closeConnection();
             request.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            await().atMost(BOUND).until(() -> events.size() == 2);
+            await().atMost(BOUND).until(() -> events.size() >= 2);
             assertThat(events.get(1).stateName()).isEqualTo("Disconnected");
-            assertThat(zk.state()).isEqualTo(CorralClient.State.NOT_CONNECTED);
+            assertThat(zk.isConnected()).isFalse();
         }
     }
 
@@ -175,7 +268,7 @@ class CorralClientTest {
             assertThat(header.xid()).as("xids start at 1").isEqualTo(1);
             server.reply(new ReplyHeader(header.xid() + 1, 0, 0));
             request.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            await().atMost(BOUND).until(() -> zk.state() == CorralClient.State.NOT_CONNECTED);
+            await().atMost(BOUND).until(() -> !zk.isConnected());
         }
     }
 
@@ -185,8 +278,69 @@ class CorralClientTest {
             long started = System.nanoTime();
             expectConnectionLoss(zk);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(BOUND);
-            assertThat(zk.isConnected()).isFalse();
+            await().atMost(BOUND).until(() -> !zk.isConnected());
         }
+    }
+
+    /**
+     * What a resumed session sends, read off the wire: the ConnectRequest carries the session's id,
+     * password and the zxid of the last reply; then, before any request, the auth packets sent before and
+     * one SetWatches2 with every watch held, relative to that zxid (ZooKeeper 3.9:
+     * ClientCnxn.SendThread#primeConnection). A watch that fired before the loss is not in it.
+     */
+    @Test
+    void aResumedSessionSendsItsIdAuthAndWatchesAsZooKeepersClientDoes() throws Exception {
+        List<WatchedEvent> events = new CopyOnWriteArrayList<>();
+        try (FakeServer server = new FakeServer(); CorralClient zk = server.connect(events)) {
+            CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
+                try {
+                    zk.addAuth("digest", "u:p".getBytes(StandardCharsets.UTF_8));
+                    zk.getData("/d", true);
+                    zk.getData("/fired", true);
+                    assertThat(zk.exists("/e", true)).isNull();
+                    zk.getChildren("/c", true);
+                    zk.addWatch("/p", 0);
+                    zk.addWatch("/r", 1);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            RequestHeader auth = server.readRequest();
+            assertThat(auth.xid()).isEqualTo(-4);
+            server.reply(new ReplyHeader(-4, 0, 0));
+            server.reply(server.readRequest(), 0x51, 0, o -> new GetDataResponse(new byte[0], Stat.EMPTY).write(o));
+            server.reply(server.readRequest(), 0x52, 0, o -> new GetDataResponse(new byte[0], Stat.EMPTY).write(o));
+            server.notify(0x53, new WatcherEvent(WatchedEvent.NODE_DATA_CHANGED, WatchedEvent.SYNC_CONNECTED, "/fired"));
+            server.reply(server.readRequest(), 0x54, ErrorCode.NONODE, null);
+            server.reply(server.readRequest(), 0x55, 0, o -> new GetChildren2Response(List.of(), Stat.EMPTY).write(o));
+            server.reply(server.readRequest(), 0x56, 0, null);
+            server.reply(server.readRequest(), 0x57, 0, null);
+            requests.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            server.closeConnection();
+            ConnectRequest resume = server.acceptResume(0x1234);
+            assertThat(resume.sessionId()).isEqualTo(0x1234);
+            assertThat(resume.passwd()).isEqualTo(FakeServer.PASSWORD);
+            assertThat(resume.lastZxidSeen()).as("the zxid of the last reply, not of the notification").isEqualTo(0x57);
+            assertThat(resume.timeOut()).isEqualTo(FakeServer.TIMEOUT_MS);
+            JuteInput first = server.readFrameAfterPings();
+            assertThat(RequestHeader.read(first)).isEqualTo(new RequestHeader(-4, OpCode.AUTH));
+            AuthPacket again = AuthPacket.read(first);
+            assertThat(again.scheme()).isEqualTo("digest");
+            assertThat(again.auth()).isEqualTo("u:p".getBytes(StandardCharsets.UTF_8));
+            JuteInput second = server.readFrameAfterPings();
+            assertThat(RequestHeader.read(second)).isEqualTo(new RequestHeader(-8, OpCode.SET_WATCHES2));
+            assertThat(SetWatches2.read(second)).isEqualTo(new SetWatches2(0x57, List.of("/d"), List.of("/e"), List.of("/c"),
+                    List.of("/p"), List.of("/r")));
+            await().atMost(BOUND).until(zk::isConnected);
+            assertThat(events).extracting(event -> event.typeName() + " " + event.stateName()).containsExactly(
+                    "None SyncConnected", "NodeDataChanged SyncConnected", "None Disconnected", "None SyncConnected");
+            assertThat(zk.sessionId()).isEqualTo(0x1234);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void expectConnectionLoss(CorralClient zk) {
@@ -198,7 +352,8 @@ class CorralClientTest {
 
     /** A server that completes the handshake, then does only what a test tells it to. */
     private static final class FakeServer implements AutoCloseable {
-        private static final int TIMEOUT_MS = 600;
+        static final int TIMEOUT_MS = 600;
+        static final byte[] PASSWORD = "sixteen-byte-pwd".getBytes(StandardCharsets.UTF_8);
         private final ServerSocket listener = new ServerSocket(0);
         private Socket connection;
         private DataInputStream in;
@@ -213,7 +368,7 @@ class CorralClientTest {
                     in = new DataInputStream(connection.getInputStream());
                     out = connection.getOutputStream();
                     readFrame();
-                    out.write(Frames.frame(o -> new ConnectResponse(0, TIMEOUT_MS, 0x1234, new byte[16], false).write(o, true)));
+                    out.write(Frames.frame(o -> new ConnectResponse(0, TIMEOUT_MS, 0x1234, PASSWORD, false).write(o, true)));
                     out.flush();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -237,6 +392,40 @@ class CorralClientTest {
         void reply(ReplyHeader header) throws IOException {
             out.write(Frames.reply(header, null));
             out.flush();
+        }
+
+        /** Answers {@code request} with {@code zxid} and {@code err}, and {@code body} if not null. */
+        void reply(RequestHeader request, long zxid, int err, java.util.function.Consumer<dev.corral.wire.JuteOutput> body)
+                throws IOException {
+            out.write(Frames.reply(new ReplyHeader(request.xid(), zxid, err), body));
+            out.flush();
+        }
+
+        void notify(long zxid, WatcherEvent event) throws IOException {
+            out.write(Frames.notification(zxid, event));
+            out.flush();
+        }
+
+        /** Accepts the client's next connection, reads its ConnectRequest and grants {@code sessionId}. */
+        ConnectRequest acceptResume(long sessionId) throws IOException {
+            listener.setSoTimeout((int) BOUND.toMillis());
+            connection = listener.accept();
+            in = new DataInputStream(connection.getInputStream());
+            out = connection.getOutputStream();
+            ConnectRequest request = ConnectRequest.read(new JuteInput(readFrame()));
+            out.write(Frames.frame(o -> new ConnectResponse(0, TIMEOUT_MS, sessionId, PASSWORD, false).write(o, true)));
+            out.flush();
+            return request;
+        }
+
+        /** The next frame other than a ping, positioned at its RequestHeader. */
+        JuteInput readFrameAfterPings() throws IOException {
+            while (true) {
+                byte[] frame = readFrame();
+                if (RequestHeader.read(new JuteInput(frame)).xid() != -2) {
+                    return new JuteInput(frame);
+                }
+            }
         }
 
         void closeConnection() throws IOException {

@@ -186,9 +186,14 @@ class ShellCommandTest {
             fixture.ok(Words.split(line).toArray(String[]::new));
         }
         ShellFixture.Run run = fixture.shell(Words.split(c.command()).toArray(String[]::new));
-        assertThat(run.exit()).as(run.toString()).isEqualTo(c.exit());
-        assertThat(run.out()).as(run.toString()).matches(Pattern.compile(c.out(), Pattern.DOTALL));
-        assertThat(run.err()).as(run.toString()).matches(Pattern.compile(c.err(), Pattern.DOTALL));
+        assertRan(run, c.exit(), c.out(), c.err());
+    }
+
+    /** {@code out} and {@code err} are regular expressions the whole of stdout and stderr must match. */
+    private static void assertRan(ShellFixture.Run run, int exit, String out, String err) {
+        assertThat(run.exit()).as(run.toString()).isEqualTo(exit);
+        assertThat(run.out()).as(run.toString()).matches(Pattern.compile(out, Pattern.DOTALL));
+        assertThat(run.err()).as(run.toString()).matches(Pattern.compile(err, Pattern.DOTALL));
     }
 
     @Test
@@ -199,11 +204,75 @@ class ShellCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /**
+     * A command run with "-server host:port/app" after {@code setup} run without a chroot; then, if
+     * {@code check} is not null, that command run without a chroot must print {@code checkOut}, to show
+     * where the command's effect landed.
+     */
+    record Rooted(String name, List<String> setup, String command, int exit, String out, String err, String check,
+            String checkOut) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Rooted> rootedCases() {
+        List<String> app = List.of("create /app");
+        return Stream.of(
+                // Paths sent are under the chroot; paths printed are relative to it.
+                new Rooted("create makes the znode under the chroot", app, "create /x hi", 0, "Created /x\n", "",
+                        "get /app/x", "hi\n"),
+                new Rooted("create -s prints the sequential path without the chroot", List.of("create /app", "create /app/q"),
+                        "create -s /q/item-", 0, "Created /q/item-0000000000\n", "", "ls /app/q", lit("[item-0000000000]\n")),
+                new Rooted("ls / lists the chroot's children", List.of("create /app", "create /app/b", "create /app/a", "create /other"),
+                        "ls /", 0, lit("[a, b]\n"), "", null, null),
+                new Rooted("ls -R / walks the chroot with paths relative to it",
+                        List.of("create /app", "create /app/a", "create /app/a/b"), "ls -R /", 0, "/\n/a\n/a/b\n", "", null, null),
+                new Rooted("get reads the znode under the chroot", List.of("create /app", "create /app/a data", "create /a other"),
+                        "get /a", 0, "data\n", "", null, null),
+                new Rooted("set writes the znode under the chroot", List.of("create /app", "create /app/a old"), "set /a new", 0, "", "",
+                        "get /app/a", "new\n"),
+                new Rooted("stat / is the chroot's stat", List.of("create /app", "create /app/a", "create /app/b"), "stat /", 0,
+                        "(?s).*numChildren = 2\n", "", null, null),
+                new Rooted("sync of a path under the chroot", List.of("create /app", "create /app/a"), "sync /a", 0, "Sync is OK\n", "",
+                        null, null),
+                new Rooted("deleteall deletes the subtree under the chroot in multis",
+                        List.of("create /app", "create /app/d", "create /app/d/e", "create /d"), "deleteall /d", 0, "", "",
+                        "ls /", lit("[app, d, zookeeper]\n")),
+                new Rooted("delete / is refused rather than deleting the chroot", app, "delete /", 1, "", ".+\n", "ls /",
+                        lit("[app, zookeeper]\n")),
+                new Rooted("getAllChildrenNumber counts under the chroot", List.of("create /app", "create /app/a", "create /app/a/b"),
+                        "getAllChildrenNumber /", 0, "2\n", "", null, null),
+                new Rooted("config reads /zookeeper/config whatever the chroot", app, "config", 0, "(?s).*\n", "", null, null),
+                // Errors name the path as typed.
+                new Rooted("a missing znode is named as typed", app, "get /nope", 1, "", "Node does not exist: /nope\n", null, null),
+                new Rooted("a chroot that does not exist leaves / missing", List.of(), "ls /", 1, "", "Node does not exist: /\n",
+                        null, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rootedCases")
+    void underAChrootTheShellSeesTheChrootAsTheRoot(Rooted c) throws Exception {
+        fixture.wipe();
+        for (String line : c.setup()) {
+            fixture.ok(Words.split(line).toArray(String[]::new));
+        }
+        List<String> args = new ArrayList<>(List.of("-server", fixture.connectString() + "/app", "-timeout",
+                String.valueOf(ShellFixture.SESSION_TIMEOUT_MS)));
+        args.addAll(Words.split(c.command()));
+        assertRan(ShellFixture.run(args.toArray(String[]::new)), c.exit(), c.out(), c.err());
+        if (c.check() != null) {
+            ShellFixture.Run check = fixture.shell(Words.split(c.check()).toArray(String[]::new));
+            assertThat(check.out()).as(check.toString()).matches(Pattern.compile(c.checkOut(), Pattern.DOTALL));
+        }
+    }
+
     @Test
-    void aConnectStringWithAChrootIsRefusedRatherThanIgnored() {
-        ShellFixture.Run run = ShellFixture.run("-server", fixture.connectString() + "/app", "ls", "/");
-        assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("chroot (/app").contains("not supported");
+    void aChrootThatIsNotAPathIsRefusedWithZooKeepersMessage() {
+        ShellFixture.Run run = ShellFixture.run("-server", fixture.connectString() + "/app/", "ls", "/");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("Path must not end with / character\n");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.corral.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.cli.client.Chroot;
 import dev.corral.cli.client.ConnectString;
 import dev.corral.cli.client.ZnodePaths;
 import java.net.InetSocketAddress;
@@ -74,17 +75,27 @@ class ShellSyntaxTest {
         assertThat(args.operands()).isEqualTo(parse.operands());
     }
 
-    record Connect(String connectString, List<String> servers, String error) {}
+    record Connect(String connectString, List<String> servers, String chroot, String error) {}
 
     static Stream<Connect> connectStrings() {
         return Stream.of(
-                new Connect("127.0.0.1:2181", List.of("127.0.0.1:2181"), null),
-                new Connect("zk1:2181,zk2:2182, zk3", List.of("zk1:2181", "zk2:2182", "zk3:2181"), null),
-                new Connect("[::1]:2181", List.of("::1:2181"), null),
-                new Connect("[::1]", List.of("::1:2181"), null),
-                new Connect("zk1:2181/app", null, "a chroot (/app in zk1:2181/app) is not supported by this client"),
-                new Connect("zk1:http", null, "bad port 'http' in connect string zk1:http"),
-                new Connect(" , ", null, "no server in connect string  , "));
+                // Servers: the port 2181 when left out, IPv6 hosts in brackets.
+                new Connect("127.0.0.1:2181", List.of("127.0.0.1:2181"), "", null),
+                new Connect("zk1:2181,zk2:2182, zk3", List.of("zk1:2181", "zk2:2182", "zk3:2181"), "", null),
+                new Connect("[::1]:2181", List.of("::1:2181"), "", null),
+                new Connect("[::1]", List.of("::1:2181"), "", null),
+                new Connect("zk1:http", null, null, "bad port 'http' in connect string zk1:http"),
+                new Connect(" , ", null, null, "no server in connect string  , "),
+                // A chroot: everything from the first '/', for all the servers; "/" is none.
+                new Connect("zk1:2181/app", List.of("zk1:2181"), "/app", null),
+                new Connect("zk1:2181,zk2:2182/app/one", List.of("zk1:2181", "zk2:2182"), "/app/one", null),
+                new Connect("zk1/app", List.of("zk1:2181"), "/app", null),
+                new Connect("[::1]:2181/app", List.of("::1:2181"), "/app", null),
+                new Connect("zk1:2181/", List.of("zk1:2181"), "", null),
+                // A chroot is checked as a path, with ZooKeeper's messages (ConnectStringParser: PathUtils.validatePath).
+                new Connect("zk1:2181/app/", null, null, "Path must not end with / character"),
+                new Connect("zk1:2181/a//b", null, null, "Invalid path string \"/a//b\" caused by empty node name specified @3"),
+                new Connect("zk1:2181/a/./b", null, null, "Invalid path string \"/a/./b\" caused by relative paths not allowed @3"));
     }
 
     @ParameterizedTest
@@ -94,8 +105,45 @@ class ShellSyntaxTest {
             assertThatThrownBy(() -> ConnectString.parse(connect.connectString())).hasMessage(connect.error());
             return;
         }
-        assertThat(ConnectString.parse(connect.connectString())).extracting(ShellSyntaxTest::hostPort)
-                .isEqualTo(connect.servers());
+        ConnectString parsed = ConnectString.parse(connect.connectString());
+        assertThat(parsed.servers()).extracting(ShellSyntaxTest::hostPort).isEqualTo(connect.servers());
+        assertThat(parsed.chroot().toString()).isEqualTo(connect.chroot());
+    }
+
+    record Rooted(String chroot, String clientPath, String serverPath) {}
+
+    static Stream<Rooted> chrootedPaths() {
+        return Stream.of(
+                // Sent: "/" is the chroot itself, anything else goes under it (ZooKeeper#prependChroot).
+                new Rooted("/app", "/", "/app"),
+                new Rooted("/app", "/a", "/app/a"),
+                new Rooted("/app/one", "/a/b", "/app/one/a/b"),
+                new Rooted("", "/a", "/a"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("chrootedPaths")
+    void aChrootIsPrependedToWhatIsSentAndStrippedFromWhatComesBack(Rooted rooted) {
+        Chroot chroot = rooted.chroot().isEmpty() ? Chroot.NONE : new Chroot(rooted.chroot());
+        assertThat(chroot.prepend(rooted.clientPath())).isEqualTo(rooted.serverPath());
+        assertThat(chroot.strip(rooted.serverPath())).isEqualTo(rooted.clientPath());
+    }
+
+    record Outside(String chroot, String serverPath) {}
+
+    static Stream<Outside> pathsOutsideTheChroot() {
+        return Stream.of(
+                // The config znode, which getConfig reads whatever the chroot.
+                new Outside("/app", "/zookeeper/config"),
+                // A sibling whose name starts with the chroot's: ZooKeeper would make it "ple".
+                new Outside("/app", "/apple"),
+                new Outside("/app", "/"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("pathsOutsideTheChroot")
+    void aPathOutsideTheChrootComesBackAsItIs(Outside outside) {
+        assertThat(new Chroot(outside.chroot()).strip(outside.serverPath())).isEqualTo(outside.serverPath());
     }
 
     private static String hostPort(InetSocketAddress address) {

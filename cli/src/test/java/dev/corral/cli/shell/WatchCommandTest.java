@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Watches seen from the shell: {@code watch} prints events as they come and ends on its count, on the
- * stop key or on a lost connection, removing its watch; between commands the interactive shell prints
+ * stop key or when the session ends, removing its watch; between commands the interactive shell prints
  * one-shot watch events as zkCli's "WATCHER::" lines, unless {@code printwatches off}.
  */
 class WatchCommandTest {
@@ -84,7 +84,7 @@ class WatchCommandTest {
     }
 
     @Test
-    void watchEndsWithExitOneWhenTheConnectionEnds() throws Exception {
+    void watchEndsWithExitOneWhenTheSessionEnds() throws Exception {
         fixture.ok("create", "/w");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -99,7 +99,7 @@ class WatchCommandTest {
             await().atMost(BOUND).untilTrue(watching);
             session.close();
             assertThat(watch.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(1);
-            assertThat(err.toString()).isEqualTo("Stopped watching /w: the connection ended (Closed)\n");
+            assertThat(err.toString()).isEqualTo("Stopped watching /w: the session ended (Closed)\n");
         }
     }
 

@@ -18,12 +18,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tab completion: the first word from the command names, a word starting with '/' from the children
- * the server lists, nothing else; paths are offered whole and without a trailing space.
+ * the server lists, nothing else; paths are offered whole and without a trailing space, and under a
+ * chroot as the user types them, relative to it.
  */
 class ZnodeCompleterTest {
     @RegisterExtension
     static final ShellFixture fixture = new ShellFixture();
     private static CorralClient client;
+    /** Connected with the chroot /comp. */
+    private static CorralClient chrooted;
 
     @BeforeAll
     static void createTree() throws Exception {
@@ -31,15 +34,21 @@ class ZnodeCompleterTest {
         for (String path : List.of("/comp", "/comp/alpha", "/comp/alps", "/comp/beta", "/comp/beta/inner", "/other")) {
             client.create(path, null, Acl.OPEN_ACL_UNSAFE, 0, 0);
         }
+        chrooted = CorralClient.connect(fixture.connectString() + "/comp", ShellFixture.SESSION_TIMEOUT_MS, event -> { });
     }
 
     @AfterAll
     static void closeClient() {
         client.close();
+        chrooted.close();
     }
 
     /** A line typed up to its end, and the candidates tab offers. */
-    record Case(String name, String line, boolean connected, List<String> candidates) {
+    record Case(String name, String line, boolean connected, boolean underComp, List<String> candidates) {
+        Case(String name, String line, boolean connected, List<String> candidates) {
+            this(name, line, connected, false, candidates);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -61,13 +70,18 @@ class ZnodeCompleterTest {
                 new Case("a prefix of children", "get -s /comp/al", true, List.of("/comp/alpha", "/comp/alps")),
                 new Case("one level deeper", "stat /comp/beta/", true, List.of("/comp/beta/inner")),
                 new Case("a parent that does not exist", "ls /nope/x", true, List.of()),
-                new Case("not connected", "ls /co", false, List.of()));
+                new Case("not connected", "ls /co", false, List.of()),
+                // Under the chroot /comp, paths as the user types them.
+                new Case("the chroot's children at /", "ls /", true, true, List.of("/alpha", "/alps", "/beta")),
+                new Case("a prefix under the chroot", "ls /al", true, true, List.of("/alpha", "/alps")),
+                new Case("one level deeper under the chroot", "stat /beta/", true, true, List.of("/beta/inner")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void tabOffersCommandsFirstThenPathsFromTheServer(Case c) {
-        ZnodeCompleter completer = new ZnodeCompleter(() -> c.connected() ? client : null,
+        CorralClient session = c.underComp() ? chrooted : client;
+        ZnodeCompleter completer = new ZnodeCompleter(() -> c.connected() ? session : null,
                 () -> new Shell(null, null, 1000).commandNames());
         ParsedLine line = new DefaultParser().parse(c.line(), c.line().length());
         List<Candidate> candidates = new ArrayList<>();
