@@ -46,14 +46,44 @@ final class ServerProcess implements AutoCloseable {
     private final Path directory;
     private final Path logFile;
     private final int port;
-    private final Process process;
+    private final List<String> command;
+    private Process process;
 
-    private ServerProcess(String name, Path directory, int port, Process process) {
+    private ServerProcess(String name, Path directory, int port, List<String> command) throws IOException {
         this.name = name;
         this.directory = directory;
         this.logFile = directory.resolve("server.log");
         this.port = port;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.process = startProcess();
+    }
+
+    private Process startProcess() throws IOException {
+        return new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+    }
+
+    /**
+     * Kills the process with SIGKILL, as a crash would end it, and waits for it to be gone. The kernel keeps
+     * what the process wrote; losing unsynced pages, as a power cut would, is beyond what a test can do here.
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("server " + name + " still alive " + STOP_BOUND + " after SIGKILL");
+        }
+    }
+
+    /** Starts the server again on the same port, configuration and data directory, after {@link #kill}. */
+    void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("server " + name + " is still running");
+        }
+        process = startProcess();
+        awaitReady();
     }
 
     /**
@@ -124,12 +154,7 @@ final class ServerProcess implements AutoCloseable {
                 command.add(configFile.toString());
             }
         }
-        Process process = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("server.log").toFile())
-                .start();
-        return new ServerProcess(name, directory, port, process);
+        return new ServerProcess(name, directory, port, command);
     }
 
     private static String zooCfg(ServerSpec spec, Path dataDirectory, int port) {
