@@ -33,22 +33,28 @@ public final class Znode {
     private final int cversion;
     private final int aversion;
     private final NodeKind kind;
-    // Invariant: ephemeralOwner != 0 exactly when kind == EPHEMERAL.
-    private final long ephemeralOwner;
-    // Invariant: ttlMs > 0 exactly when kind == TTL.
-    private final long ttlMs;
+    // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise: no node has both, so
+    // one field holds either (8 bytes per znode, the room the CRC cache below takes).
+    private final long ownerOrTtl;
     // Shared by every version of this node from its first child on, null before; only DataTree changes it,
     // on the node loop. Not final because linkChild may create it in place; snapshot writers never read it.
     private ChildSet children;
+    // CRC32C of the path and data once computed, 0 until then (a CRC that is 0 is merely recomputed). A
+    // node is only ever hashed at its own path, and versions that keep the data inherit it, so a child
+    // create or an ACL change costs no CRC of the data again. Only the node loop (or the thread loading a
+    // snapshot) hashes.
+    private int pathDataCrc;
 
     /** A node as the tree stores it; used by the tree and by snapshot loading. */
     public Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
             int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
-        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs, null);
+        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs, null,
+                0);
     }
 
     private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
-            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children) {
+            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children,
+            int pathDataCrc) {
         Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
         Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
         this.data = data;
@@ -62,9 +68,9 @@ public final class Znode {
         this.cversion = cversion;
         this.aversion = aversion;
         this.kind = kind;
-        this.ephemeralOwner = ephemeralOwner;
-        this.ttlMs = ttlMs;
+        this.ownerOrTtl = kind == NodeKind.TTL ? ttlMs : ephemeralOwner;
         this.children = children;
+        this.pathDataCrc = pathDataCrc;
     }
 
     static Znode created(byte[] data, List<Acl> acl, long zxid, long time, NodeKind kind, long ephemeralOwner, long ttlMs) {
@@ -118,11 +124,11 @@ public final class Znode {
     }
 
     public long ephemeralOwner() {
-        return ephemeralOwner;
+        return kind == NodeKind.EPHEMERAL ? ownerOrTtl : 0;
     }
 
     public long ttlMs() {
-        return ttlMs;
+        return kind == NodeKind.TTL ? ownerOrTtl : 0;
     }
 
     public int numChildren() {
@@ -145,7 +151,7 @@ public final class Znode {
     public Stat stat() {
         int numChildren = numChildren();
         return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - numChildren, aversion,
-                ephemeralOwner, data == null ? 0 : data.length, numChildren, pzxid);
+                ephemeralOwner(), data == null ? 0 : data.length, numChildren, pzxid);
     }
 
     /**
@@ -153,10 +159,13 @@ public final class Znode {
      * from the paths). The tree's digest is the sum of these over all nodes.
      */
     public long hash(String path) {
-        CRC32C crc = new CRC32C();
-        crc.update(path.getBytes(StandardCharsets.UTF_8));
-        if (data != null) {
-            crc.update(data);
+        if (pathDataCrc == 0) {
+            CRC32C crc = new CRC32C();
+            crc.update(path.getBytes(StandardCharsets.UTF_8));
+            if (data != null) {
+                crc.update(data);
+            }
+            pathDataCrc = (int) crc.getValue();
         }
         long fields = czxid * 31 + mzxid;
         fields = fields * 31 + pzxid;
@@ -165,8 +174,8 @@ public final class Znode {
         fields = fields * 31 + version;
         fields = fields * 31 + cversion;
         fields = fields * 31 + aversion;
-        fields = fields * 31 + ephemeralOwner;
-        fields = fields * 31 + ttlMs;
+        fields = fields * 31 + ephemeralOwner();
+        fields = fields * 31 + ttlMs();
         fields = fields * 31 + kind.ordinal();
         for (Acl entry : acl) {
             // String#hashCode is specified, so the digest is the same on every JVM that reads the snapshot.
@@ -175,17 +184,17 @@ public final class Znode {
             fields = fields * 31 + entry.id().id().hashCode();
         }
         fields = fields * 31 + (data == null ? -1 : 0);
-        return (crc.getValue() << 32) ^ fields;
+        return ((pathDataCrc & 0xffffffffL) << 32) ^ fields;
     }
 
     Znode withData(byte[] newData, int newVersion, long zxid, long time) {
         return new Znode(newData, acl, czxid, ctime, zxid, time, pzxid, newVersion, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, children);
+                ephemeralOwner(), ttlMs(), children, 0);
     }
 
     Znode withAcl(List<Acl> newAcl, int newAversion) {
         return new Znode(data, newAcl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, newAversion, kind,
-                ephemeralOwner, ttlMs, children);
+                ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
     /**
@@ -196,7 +205,7 @@ public final class Znode {
      */
     Znode loadedCopy(List<Acl> interned) {
         return new Znode(data, interned, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, null);
+                ephemeralOwner(), ttlMs(), null, 0);
     }
 
     /** This node after the child at {@code childPath} was created: it is added to the shared set. */
@@ -204,14 +213,14 @@ public final class Znode {
         ChildSet set = children == null ? new ChildSet() : children;
         Invariants.check(set.add(childPath), "child %s already present", childPath);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, zxid, version, newCversion, aversion, kind,
-                ephemeralOwner, ttlMs, set);
+                ephemeralOwner(), ttlMs(), set, pathDataCrc);
     }
 
     /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
     Znode withChildRemoved(String childPath, long zxid) {
         Invariants.check(children != null && children.remove(childPath), "child %s missing", childPath);
         return new Znode(data, acl, czxid, ctime, mzxid, mtime, Math.max(pzxid, zxid), version, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, children);
+                ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
