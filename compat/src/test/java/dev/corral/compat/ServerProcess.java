@@ -55,11 +55,11 @@ final class ServerProcess implements AutoCloseable {
         this.logFile = directory.resolve("server.log");
         this.port = port;
         this.command = List.copyOf(command);
-        this.process = startProcess();
+        this.process = startProcess(command);
     }
 
-    private Process startProcess() throws IOException {
-        return new ProcessBuilder(command)
+    private Process startProcess(List<String> commandLine) throws IOException {
+        return new ProcessBuilder(commandLine)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -79,11 +79,36 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server again on the same port, configuration and data directory, after {@link #kill}. */
     void restart() throws IOException {
+        restart(0);
+    }
+
+    /**
+     * As {@link #restart()}, with the size of any file the server writes limited to {@code fileSizeLimitKb}
+     * (the shell's {@code ulimit -f}; 0 for none): a write past it fails with EFBIG, "File too large", as a
+     * write to a full disk fails with ENOSPC, without needing a small file system.
+     */
+    void restart(long fileSizeLimitKb) throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("server " + name + " is still running");
         }
-        process = startProcess();
+        List<String> commandLine = command;
+        if (fileSizeLimitKb > 0) {
+            commandLine = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
+            commandLine.addAll(command);
+        }
+        process = startProcess(commandLine);
         awaitReady();
+    }
+
+    /** Waits at most {@code bound} for the process to end by itself; its exit status, or empty if it still runs. */
+    java.util.OptionalInt awaitExit(Duration bound) throws InterruptedException {
+        return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    }
+
+    /** The data directory named in zoo.cfg. */
+    Path dataDirectory() {
+        return directory.resolve("data");
     }
 
     /**
