@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
@@ -43,13 +41,7 @@ class AdminHttpTest {
         ServerConfig.HttpEndpoint loopback = new ServerConfig.HttpEndpoint("127.0.0.1", 0);
         server = new CorralServer(ServerConfig.defaults().listeningOn(0, dir).withHttp(loopback, loopback), e -> { });
         server.start();
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, event -> {
-            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        connected.get(10, TimeUnit.SECONDS);
+        zk = Connected.zk(server.port());
         zk.create("/admin-e", new byte[] {1, 2, 3}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         zk.getData("/admin-e", true, null);
     }

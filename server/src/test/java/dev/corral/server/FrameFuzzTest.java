@@ -66,8 +66,7 @@ class FrameFuzzTest {
         ServerConfig config = ServerConfig.defaults().listeningOn(0, dir);
         try (CorralServer server = new CorralServer(config, fatal::add)) {
             server.start();
-            String connect = "127.0.0.1:" + server.port();
-            ZooKeeper owner = connected(connect);
+            ZooKeeper owner = Connected.zk(server.port());
             owner.addAuthInfo("digest", "owner:secret".getBytes(StandardCharsets.UTF_8));
             var guarded = new ArrayList<>(List.of(
                     new org.apache.zookeeper.data.ACL(ZooDefs.Perms.ALL,
@@ -101,17 +100,6 @@ class FrameFuzzTest {
             assertThat(owner.exists("/after-fuzz", false)).isNotNull();
             owner.close();
         }
-    }
-
-    private static ZooKeeper connected(String connect) throws Exception {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper(connect, 10_000, event -> {
-            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                ready.complete(null);
-            }
-        });
-        ready.get(10, TimeUnit.SECONDS);
-        return zk;
     }
 
     /** One connection's fuzz: a handshake (usually valid), then valid, mutated and random frames. */

@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +44,7 @@ class OutstandingLimitTest {
         assertThat(config.globalOutstandingLimit()).isEqualTo(limit);
         try (CorralServer server = new CorralServer(config, e -> { })) {
             server.start();
-            CompletableFuture<Void> connected = new CompletableFuture<>();
-            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, event -> {
-                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                    connected.complete(null);
-                }
-            });
-            connected.get(10, TimeUnit.SECONDS);
+            ZooKeeper zk = Connected.zk(server.port());
             List<String> answered = new CopyOnWriteArrayList<>();
             List<CompletableFuture<Integer>> results = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {

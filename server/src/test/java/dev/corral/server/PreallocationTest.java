@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -29,13 +26,7 @@ class PreallocationTest {
         ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, dir);
         try (CorralServer server = new CorralServer(config, e -> { })) {
             server.start();
-            CompletableFuture<Void> connected = new CompletableFuture<>();
-            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, event -> {
-                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                    connected.complete(null);
-                }
-            });
-            connected.get(10, TimeUnit.SECONDS);
+            ZooKeeper zk = Connected.zk(server.port());
             zk.create("/a", new byte[10], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.close();
         }
