@@ -5,13 +5,10 @@ import dev.corral.tree.TreeSnapshot;
 import dev.corral.tree.Znode;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -157,43 +153,39 @@ public final class SnapshotFile {
 
     /** Reads and checks a snapshot file; any defect is a StorageException naming the file and the cause. */
     public static Loaded read(Path file) throws StorageException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new StorageException("cannot read snapshot " + file + ": " + e, e);
-        }
-        if (size < 28) {
-            throw new StorageException("snapshot " + file + " is " + size + " bytes, shorter than its header and trailer");
-        }
-        CRC32C crc = new CRC32C();
-        try (InputStream raw = Files.newInputStream(file)) {
-            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
-            BoundedInput bounded = new BoundedInput(buffered, size - 4);
-            DataInputStream in = new DataInputStream(new CheckedInputStream(bounded, crc));
+        return read(file, SnapshotInput.CHUNK_BYTES);
+    }
+
+    /** {@link #read(Path)} with a reader buffer of at most {@code chunkBytes}, so tests can make values straddle refills. */
+    static Loaded read(Path file, int chunkBytes) throws StorageException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 28) {
+                throw new StorageException("snapshot " + file + " is " + size + " bytes, shorter than its header and trailer");
+            }
+            SnapshotInput in = new SnapshotInput(channel, size - 4, chunkBytes);
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {
                 throw new StorageException("snapshot " + file + " has a bad magic or version");
             }
             long zxid = in.readLong();
             long digest = in.readLong();
-            int sessionCount = count(in, bounded, 12, file, "session");
+            int sessionCount = count(in, 12, file, "session");
             Map<Long, Integer> sessions = new HashMap<>();
             for (int i = 0; i < sessionCount; i++) {
                 sessions.put(in.readLong(), in.readInt());
             }
-            int nodeCount = count(in, bounded, 60, file, "node");
+            int nodeCount = count(in, 60, file, "node");
             List<String> paths = new ArrayList<>(nodeCount);
             List<Znode> nodes = new ArrayList<>(nodeCount);
+            Map<List<Acl>, List<Acl>> acls = new HashMap<>();
             for (int i = 0; i < nodeCount; i++) {
-                paths.add(new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8));
-                nodes.add(readNode(in, file, bounded));
+                paths.add(readString(in, file));
+                nodes.add(readNode(in, file, acls));
             }
-            int expected = (int) crc.getValue();
-            if (bounded.remaining() != 0) {
-                throw new StorageException("snapshot " + file + " has " + bounded.remaining() + " unread bytes before its trailer");
+            if (in.remaining() != 0) {
+                throw new StorageException("snapshot " + file + " has " + in.remaining() + " unread bytes before its trailer");
             }
-            int stored = new DataInputStream(buffered).readInt();
-            if (stored != expected) {
+            if (in.readTrailer() != in.crc()) {
                 throw new StorageException("snapshot " + file + " fails its CRC check");
             }
             return new Loaded(file, zxid, digest, sessions, paths, nodes);
@@ -209,14 +201,20 @@ public final class SnapshotFile {
         }
     }
 
-    private static Znode readNode(DataInputStream in, Path file, BoundedInput bounded) throws IOException {
-        byte[] data = readBytes(in, BUFFER_MAX, file, true, bounded);
-        int aclCount = count(in, bounded, 12, file, "ACL");
+    /**
+     * Reads one node. Its ACL list is shared with every earlier node of the same ACL through {@code acls}, as
+     * the tree shares them once loaded: most nodes of a large tree have one of a few ACLs, and keeping a
+     * copy per node until the load would hold several objects per znode that the garbage collector copies
+     * again at every pause while the file is read.
+     */
+    private static Znode readNode(SnapshotInput in, Path file, Map<List<Acl>, List<Acl>> acls) throws IOException {
+        byte[] data = readBytes(in, BUFFER_MAX, file, true);
+        int aclCount = count(in, 12, file, "ACL");
         List<Acl> acl = new ArrayList<>(aclCount);
         for (int i = 0; i < aclCount; i++) {
             int perms = in.readInt();
-            String scheme = new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8);
-            String id = new String(readBytes(in, STRING_MAX, file, false, bounded), StandardCharsets.UTF_8);
+            String scheme = readString(in, file);
+            String id = readString(in, file);
             acl.add(new Acl(perms, new Id(scheme, id)));
         }
         long czxid = in.readLong();
@@ -233,8 +231,9 @@ public final class SnapshotFile {
         }
         long owner = in.readLong();
         long ttlMs = in.readLong();
-        return new Znode(data, List.copyOf(acl), czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion,
-                NodeKind.values()[kind], owner, ttlMs);
+        List<Acl> shared = acls.computeIfAbsent(List.copyOf(acl), key -> key);
+        return new Znode(data, shared, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, NodeKind.values()[kind], owner,
+                ttlMs);
     }
 
     /**
@@ -242,65 +241,41 @@ public final class SnapshotFile {
      * cannot hold is refused before anything is allocated for it, so a corrupt count ends in this
      * StorageException, never in an OutOfMemoryError.
      */
-    private static int count(DataInputStream in, BoundedInput bounded, int minBytesEach, Path file, String what) throws IOException {
+    private static int count(SnapshotInput in, int minBytesEach, Path file, String what) throws IOException {
         int count = in.readInt();
-        if (count < 0 || (long) count * minBytesEach > bounded.remaining()) {
+        if (count < 0 || (long) count * minBytesEach > in.remaining()) {
             throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible " + what + " count "
-                    + count + " with " + bounded.remaining() + " bytes left before its trailer");
+                    + count + " with " + in.remaining() + " bytes left before its trailer");
         }
         return count;
     }
 
     /** Reads a length-prefixed byte string; a length beyond what the file still holds is refused before any allocation. */
-    private static byte[] readBytes(DataInputStream in, int max, Path file, boolean nullable, BoundedInput bounded) throws IOException {
-        int length = in.readInt();
-        if (length == -1 && nullable) {
+    private static byte[] readBytes(SnapshotInput in, int max, Path file, boolean nullable) throws IOException {
+        int length = readLength(in, max, file, nullable);
+        if (length == -1) {
             return null;
-        }
-        if (length < 0 || length > max || length > bounded.remaining()) {
-            throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible length " + length
-                    + " with " + bounded.remaining() + " bytes left before its trailer");
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return bytes;
     }
 
-    /** Stops reading at the trailer, so the CRC covers exactly the bytes before it. */
-    private static final class BoundedInput extends java.io.FilterInputStream {
-        private long remaining;
+    /** Reads a length-prefixed UTF-8 string (a path, a scheme, an id), checked as {@link #readBytes} checks a byte string. */
+    private static String readString(SnapshotInput in, Path file) throws IOException {
+        return in.readUtf8(readLength(in, STRING_MAX, file, false));
+    }
 
-        BoundedInput(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
+    /** Reads a length and refuses it, before anything is allocated for it, if it is negative, over {@code max}, or past the trailer. */
+    private static int readLength(SnapshotInput in, int max, Path file, boolean nullable) throws IOException {
+        int length = in.readInt();
+        if (length == -1 && nullable) {
+            return -1;
         }
-
-        long remaining() {
-            return remaining;
+        if (length < 0 || length > max || length > in.remaining()) {
+            throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible length " + length
+                    + " with " + in.remaining() + " bytes left before its trailer");
         }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int value = super.read();
-            if (value >= 0) {
-                remaining--;
-            }
-            return value;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int read = super.read(buffer, offset, (int) Math.min(length, remaining));
-            if (read > 0) {
-                remaining -= read;
-            }
-            return read;
-        }
+        return length;
     }
 }
