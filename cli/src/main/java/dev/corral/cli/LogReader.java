@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.storage.TxnLog;
 import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
@@ -50,8 +51,6 @@ final class LogReader {
     private static final int MAX_PAYLOAD = 64 * 1024 * 1024;
     /** How far past the end marker a torn write is looked for; the server checks the same window. */
     private static final int TAIL_CHECK_BYTES = 1 << 20;
-    private static final String PREFIX = "log.";
-    private static final String SUFFIX = ".wal";
 
     private LogReader() {}
 
@@ -101,18 +100,7 @@ final class LogReader {
 
     /** The first zxid a segment file's name carries, or -1 if it is not a segment's name. */
     static long firstZxidOf(String fileName) {
-        if (!fileName.startsWith(PREFIX) || !fileName.endsWith(SUFFIX)) {
-            return -1;
-        }
-        String hex = fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length());
-        if (hex.length() != 16) {
-            return -1;
-        }
-        try {
-            return Long.parseUnsignedLong(hex, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return TxnLog.firstZxidOfSegment(fileName);
     }
 
     /**

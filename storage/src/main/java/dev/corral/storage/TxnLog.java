@@ -71,6 +71,11 @@ public final class TxnLog implements AutoCloseable {
         return log;
     }
 
+    /** The first zxid a log segment's file name carries ("log.<16 hex digits>.wal"), or -1 if it is not one. */
+    public static long firstZxidOfSegment(String fileName) {
+        return LogSegment.parseFirstZxid(fileName);
+    }
+
     public long lastZxid() {
         return lastZxid;
     }
