@@ -1,0 +1,90 @@
+package dev.corral.sim;
+
+import dev.corral.tree.Zxid;
+import dev.corral.zab.LogEntry;
+import dev.corral.zab.Peer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The invariants the simulator checks after every event, from ZooKeeper's TLA+ specification
+ * (zookeeper-specifications, ZkV3_7_0.tla: Leadership, PrefixConsistency, Integrity, Agreement,
+ * TotalOrder, PrimaryOrder) and the ZAB bugs they catch (reference/replication.md, section 3):
+ * <ul>
+ *   <li>at most one established leader per epoch;
+ *   <li>every server delivers the same txn at a zxid, in one total order without gaps, and reaches the
+ *       same state there (prefix consistency, agreement, total order; ZOOKEEPER-1154, -4925);
+ *   <li>a state that a snapshot restores is one the canonical history passed through (ZOOKEEPER-962);
+ *   <li>no state machine is ahead of its own durable log (ZOOKEEPER-2845);
+ *   <li>no acknowledged write is lost (checked at the end of the run, on every server).
+ * </ul>
+ */
+final class SafetyChecker {
+    private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
+    private final Map<Long, LogEntry> canonical = new HashMap<>();
+    private final Map<Long, Long> canonicalHash = new HashMap<>();
+
+    /** After a server delivered {@code entry} and its state became {@code after}. */
+    void onDeliver(SimServer server, LogEntry entry, HashChainState before, HashChainState after) {
+        LogEntry known = canonical.putIfAbsent(entry.zxid(), entry);
+        if (known != null && !Arrays.equals(known.txn(), entry.txn())) {
+            throw new SimFailure("agreement: server " + server.id + " delivered another txn at " + Zxid.hex(entry.zxid()));
+        }
+        if (before.zxid() != 0 || before.applied() != 0) {
+            LogEntry previous = canonical.get(before.zxid());
+            if (previous == null && canonicalHash.get(before.zxid()) == null) {
+                throw new SimFailure("total order: server " + server.id + " delivered " + Zxid.hex(entry.zxid()) + " after "
+                        + Zxid.hex(before.zxid()) + ", which no server delivered");
+            }
+        }
+        if (!Zxid.follows(before.zxid(), entry.zxid())) {
+            throw new SimFailure("total order: server " + server.id + " delivered " + Zxid.hex(entry.zxid()) + " right after "
+                    + Zxid.hex(before.zxid()) + " (a hole)");
+        }
+        Long hash = canonicalHash.putIfAbsent(entry.zxid(), after.hash());
+        if (hash != null && hash != after.hash()) {
+            throw new SimFailure("prefix consistency: server " + server.id + " reached another state at " + Zxid.hex(entry.zxid()));
+        }
+    }
+
+    /** After a server's state machine was replaced by a snapshot's state. */
+    void onRestore(SimServer server, HashChainState restored) {
+        if (restored.zxid() == 0) {
+            return;
+        }
+        Long hash = canonicalHash.get(restored.zxid());
+        if (hash == null || hash != restored.hash()) {
+            throw new SimFailure("integrity: server " + server.id + " restored a state at " + Zxid.hex(restored.zxid())
+                    + " that the committed history never reached");
+        }
+    }
+
+    /** After every event, for every live server. */
+    void check(SimServer server) {
+        Peer peer = server.peer;
+        long epoch = peer.leadingEpoch();
+        if (epoch >= 0) {
+            Long leader = leaderOfEpoch.putIfAbsent(epoch, server.id);
+            if (leader != null && leader != server.id) {
+                throw new SimFailure("leadership: servers " + leader + " and " + server.id + " both established epoch " + epoch);
+            }
+        }
+        if (server.state.zxid() != peer.lastDelivered()) {
+            throw new SimFailure("server " + server.id + " state at " + Zxid.hex(server.state.zxid()) + " but the peer delivered "
+                    + Zxid.hex(peer.lastDelivered()));
+        }
+        if (server.state.zxid() > server.disk.lastZxid() && server.disk.snapshot().zxid() < server.state.zxid()) {
+            throw new SimFailure("durability: server " + server.id + " applied " + Zxid.hex(server.state.zxid())
+                    + " but its durable log ends at " + Zxid.hex(server.disk.lastZxid()));
+        }
+        if (peer.lastDelivered() > peer.commitZxid()) {
+            throw new SimFailure("server " + server.id + " delivered beyond its commit point");
+        }
+    }
+
+    /** The txn committed at {@code zxid}, as delivered by the servers, or null if none delivered it yet. */
+    LogEntry committed(long zxid) {
+        return canonical.get(zxid);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.corral.sim;
+
+import dev.corral.zab.Peer;
+import dev.corral.zab.PeerConfig;
+import dev.corral.zab.Snapshot;
+import java.util.Set;
+
+/**
+ * One simulated server: a real {@link Peer} over a {@link SimDisk}, with the state machine it delivers
+ * to. A crash loses the Peer and the state machine; a restart rebuilds both from the disk alone, as a
+ * real process would.
+ */
+final class SimServer {
+    final long id;
+    final SimDisk disk = new SimDisk();
+    private final Set<Long> voters;
+    private final Set<Long> observers;
+    private int incarnation;
+    Peer peer;
+    HashChainState state;
+    boolean alive;
+    boolean syncScheduled;
+
+    SimServer(long id, Set<Long> voters, Set<Long> observers) {
+        this.id = id;
+        this.voters = voters;
+        this.observers = observers;
+    }
+
+    void start() {
+        incarnation++;
+        state = (HashChainState) disk.snapshot().image();
+        PeerConfig config = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50);
+        peer = new Peer(config, disk.recover(), () -> new Snapshot(state.zxid(), state));
+        alive = true;
+        syncScheduled = false;
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
+    void crash(java.util.Random random) {
+        alive = false;
+        peer = null;
+        state = null;
+        disk.crash(random);
+        syncScheduled = false;
+    }
+}

@@ -1,0 +1,364 @@
+package dev.corral.sim;
+
+import dev.corral.tree.Zxid;
+import dev.corral.zab.LogEntry;
+import dev.corral.zab.Message;
+import dev.corral.zab.Output;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One seeded run of a whole ensemble of real {@link dev.corral.zab.Peer}s on a simulated network, disk
+ * and clock, in one thread: a safety phase under faults (crashes with lost unsynced writes, restarts,
+ * partitions one way and both ways, clogged links, lost, delayed, duplicated and reordered messages)
+ * with every invariant of {@link SafetyChecker} checked after every event, then a liveness phase in which
+ * every server is up and every link healed, and the ensemble must elect a leader, bring every server to
+ * serving, commit a new write everywhere and hold every acknowledged write, within a bounded number of
+ * ticks. The same seed replays the same run exactly (TigerBeetle's VOPR, FoundationDB's simulation).
+ */
+public final class Simulation {
+    private record Event(long time, long order, Runnable action) {}
+
+    private static final int TRACE_LINES = 400;
+
+    private final long seed;
+    private final SimOptions options;
+    private final Random random;
+    private final SimNetwork network;
+    private final SafetyChecker checker = new SafetyChecker();
+    private final Map<Long, SimServer> servers = new HashMap<>();
+    private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.time != b.time
+            ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    private final Map<Long, Long> acknowledged = new HashMap<>();
+    private final Set<Long> proposedBy = new LinkedHashSet<>();
+    private long order;
+    private long now;
+    private boolean faulty = true;
+    private long nextWrite = 1;
+    private final boolean fullTrace;
+    private final List<String> fullTraceLines = new ArrayList<>();
+
+    public Simulation(long seed, SimOptions options, boolean fullTrace) {
+        this.seed = seed;
+        this.options = options;
+        this.random = new Random(seed);
+        this.network = new SimNetwork(random, options);
+        this.fullTrace = fullTrace;
+        Set<Long> voters = new TreeSet<>();
+        Set<Long> observers = new TreeSet<>();
+        for (long id = 1; id <= options.voters(); id++) {
+            voters.add(id);
+        }
+        for (long id = options.voters() + 1; id <= options.voters() + options.observers(); id++) {
+            observers.add(id);
+        }
+        for (long id : voters) {
+            servers.put(id, new SimServer(id, voters, observers));
+        }
+        for (long id : observers) {
+            servers.put(id, new SimServer(id, voters, observers));
+        }
+    }
+
+    /** Runs the seed; throws {@link SimFailure} naming the broken invariant, with the trace's tail. */
+    public SimResult run() {
+        try {
+            for (SimServer server : servers.values()) {
+                start(server);
+            }
+            long safetyEnd = (long) options.safetyTicks() * SimOptions.UNITS_PER_TICK;
+            schedule(SimOptions.UNITS_PER_TICK, this::tickAll);
+            runUntil(safetyEnd);
+            beginLiveness();
+            long deadline = safetyEnd + (long) options.livenessTicks() * SimOptions.UNITS_PER_TICK;
+            long probe = -1;
+            long probedAt = 0;
+            while (now < deadline) {
+                runUntil(Math.min(deadline, now + SimOptions.UNITS_PER_TICK));
+                // A probe proposed by a leader that lost its quorum may never commit: try again.
+                if (probe < 0 || (!acknowledged.containsKey(probe) && now - probedAt > 30L * SimOptions.UNITS_PER_TICK)) {
+                    probe = maybeProbeWrite();
+                    probedAt = now;
+                } else if (converged(probe)) {
+                    checkAcknowledged();
+                    return new SimResult(seed, acknowledged.size(), (now - safetyEnd) / SimOptions.UNITS_PER_TICK);
+                }
+            }
+            throw new SimFailure("liveness: no convergence " + options.livenessTicks() + " ticks after healing; "
+                    + describeServers());
+        } catch (SimFailure | IllegalStateException e) {
+            throw new SimFailure("seed " + seed + " failed at time " + now + ": " + e.getMessage() + "\nreplay: " + replayCommand()
+                    + "\n--- last " + trace.size() + " events ---\n" + String.join("\n", trace), e);
+        }
+    }
+
+    public List<String> fullTrace() {
+        return fullTraceLines;
+    }
+
+    private String replayCommand() {
+        return "bin/corral sim --seed " + seed + " --servers " + options.voters() + " --observers " + options.observers() + " --trace";
+    }
+
+    private void runUntil(long end) {
+        while (!events.isEmpty() && events.peek().time <= end) {
+            Event event = events.poll();
+            now = event.time;
+            event.action.run();
+            for (SimServer server : servers.values()) {
+                if (server.alive) {
+                    checker.check(server);
+                }
+            }
+        }
+        now = Math.max(now, end);
+    }
+
+    private void tickAll() {
+        List<SimServer> live = new ArrayList<>();
+        for (SimServer server : servers.values()) {
+            if (server.alive) {
+                live.add(server);
+            }
+        }
+        java.util.Collections.shuffle(live, random);
+        for (SimServer server : live) {
+            server.peer.tick();
+            carryOut(server);
+        }
+        if (faulty) {
+            maybeFault();
+        }
+        if (faulty) {
+            maybeWrite();
+        }
+        schedule(SimOptions.UNITS_PER_TICK, this::tickAll);
+    }
+
+    private void maybeWrite() {
+        if (random.nextInt(1000) >= options.writesPerMille() * SimOptions.UNITS_PER_TICK / 10) {
+            return;
+        }
+        for (SimServer server : servers.values()) {
+            if (server.alive && server.peer.canPropose()) {
+                propose(server);
+                return;
+            }
+        }
+    }
+
+    private long propose(SimServer leader) {
+        long zxid = leader.peer.nextZxid();
+        long write = nextWrite++;
+        byte[] txn = ByteBuffer.allocate(16).putLong(write).putLong(leader.id).array();
+        record("propose write " + write + " at " + Zxid.hex(zxid) + " on " + leader.id);
+        proposedBy.add(write);
+        leader.peer.propose(new LogEntry(zxid, txn));
+        carryOut(leader);
+        return write;
+    }
+
+    private void carryOut(SimServer server) {
+        for (Output output : server.peer.drainOutputs()) {
+            if (output instanceof Output.Persist persist) {
+                server.disk.write(persist);
+                if (!server.syncScheduled) {
+                    server.syncScheduled = true;
+                    int incarnation = server.incarnation();
+                    schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
+                }
+            } else if (output instanceof Output.Send send) {
+                for (SimNetwork.Delivery delivery : network.send(now, server.id, send.to(), send.message(), faulty)) {
+                    scheduleAt(delivery.time(), () -> deliver(delivery));
+                }
+            } else if (output instanceof Output.Deliver deliver) {
+                HashChainState before = server.state;
+                server.state = before.apply(deliver.entry());
+                checker.onDeliver(server, deliver.entry(), before, server.state);
+                if (server.peer.state() == dev.corral.zab.ServerState.LEADING) {
+                    long write = ByteBuffer.wrap(deliver.entry().txn()).getLong();
+                    if (proposedBy.remove(write)) {
+                        acknowledged.put(write, deliver.entry().zxid());
+                    }
+                }
+            } else if (output instanceof Output.Restore restore) {
+                server.state = (HashChainState) restore.snapshot().image();
+                checker.onRestore(server, server.state);
+                record(server.id + " restored " + Zxid.hex(server.state.zxid()));
+            } else if (output instanceof Output.RoleChanged role) {
+                record(server.id + " -> " + server.peer.describeRole());
+            }
+        }
+    }
+
+    private void sync(SimServer server, int incarnation) {
+        if (!server.alive || server.incarnation() != incarnation) {
+            return;
+        }
+        server.syncScheduled = false;
+        long seq = server.disk.sync();
+        server.peer.onPersisted(seq);
+        carryOut(server);
+    }
+
+    private void deliver(SimNetwork.Delivery delivery) {
+        SimServer to = servers.get(delivery.to());
+        if (!to.alive || !network.arrives(delivery)) {
+            return;
+        }
+        if (fullTrace || !(delivery.message() instanceof Message.Ping)) {
+            record(delivery.from() + "->" + delivery.to() + " " + Message.describe(delivery.message()));
+        }
+        to.peer.step(delivery.from(), delivery.message());
+        carryOut(to);
+    }
+
+    private void maybeFault() {
+        if (random.nextInt(1000) >= options.faultPerMille()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(new TreeSet<>(servers.keySet()));
+        long target = ids.get(random.nextInt(ids.size()));
+        SimServer server = servers.get(target);
+        int kind = random.nextInt(100);
+        if (kind < 25) {
+            if (server.alive) {
+                record("crash " + target);
+                server.crash(random);
+            } else {
+                record("restart " + target);
+                start(server);
+            }
+        } else if (kind < 40) {
+            record("isolate " + target);
+            for (long other : ids) {
+                if (other != target) {
+                    network.cut(target, other);
+                    network.cut(other, target);
+                }
+            }
+        } else if (kind < 55 && ids.size() > 1) {
+            java.util.Collections.shuffle(ids, random);
+            int half = 1 + random.nextInt(ids.size() - 1);
+            record("partition " + ids.subList(0, half) + " | " + ids.subList(half, ids.size()));
+            for (long a : ids.subList(0, half)) {
+                for (long b : ids.subList(half, ids.size())) {
+                    network.cut(a, b);
+                    network.cut(b, a);
+                }
+            }
+        } else if (kind < 65) {
+            long other = ids.get(random.nextInt(ids.size()));
+            if (other != target) {
+                record("cut one way " + target + " -> " + other);
+                network.cut(target, other);
+            }
+        } else if (kind < 80) {
+            // Swizzle clogging: clog a random half of the links for a while; they unclog at different times.
+            for (long a : ids) {
+                for (long b : ids) {
+                    if (a != b && random.nextBoolean()) {
+                        network.clog(a, b, now + (long) (1 + random.nextInt(30)) * SimOptions.UNITS_PER_TICK);
+                    }
+                }
+            }
+            record("clog a random half of the links");
+        } else {
+            record("heal all links");
+            network.healAll();
+        }
+    }
+
+    private void beginLiveness() {
+        faulty = false;
+        network.healAll();
+        record("liveness: every link healed, every server up");
+        for (SimServer server : servers.values()) {
+            if (!server.alive) {
+                start(server);
+            }
+        }
+    }
+
+    private long maybeProbeWrite() {
+        for (SimServer server : servers.values()) {
+            if (server.alive && server.peer.canPropose()) {
+                return propose(server);
+            }
+        }
+        return -1;
+    }
+
+    private boolean converged(long probe) {
+        if (!acknowledged.containsKey(probe)) {
+            return false;
+        }
+        long zxid = java.util.Collections.max(acknowledged.values());
+        for (SimServer server : servers.values()) {
+            if (!server.peer.serving() || server.peer.lastDelivered() < zxid) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every write the leader acknowledged is delivered by every server, with its content. */
+    private void checkAcknowledged() {
+        for (Map.Entry<Long, Long> ack : acknowledged.entrySet()) {
+            LogEntry entry = checker.committed(ack.getValue());
+            if (entry == null || ByteBuffer.wrap(entry.txn()).getLong() != ack.getKey()) {
+                throw new SimFailure("acknowledged write " + ack.getKey() + " at " + Zxid.hex(ack.getValue()) + " lost");
+            }
+            for (SimServer server : servers.values()) {
+                if (server.peer.lastDelivered() < ack.getValue()) {
+                    throw new SimFailure("acknowledged write " + ack.getKey() + " not delivered on server " + server.id);
+                }
+            }
+        }
+    }
+
+    private void start(SimServer server) {
+        server.start();
+        record("start " + server.id + " from disk: accepted=" + server.disk.acceptedEpoch() + " current=" + server.disk.currentEpoch()
+                + " last=" + Zxid.hex(server.disk.lastZxid()));
+        carryOut(server);
+    }
+
+    private String describeServers() {
+        StringBuilder text = new StringBuilder();
+        for (long id : new TreeSet<>(servers.keySet())) {
+            SimServer server = servers.get(id);
+            text.append("\n  ").append(id).append(": ").append(server.alive ? server.peer.describeRole() : "down");
+        }
+        return text.toString();
+    }
+
+    private void schedule(long delay, Runnable action) {
+        scheduleAt(now + delay, action);
+    }
+
+    private void scheduleAt(long time, Runnable action) {
+        events.add(new Event(time, order++, action));
+    }
+
+    private void record(String line) {
+        String stamped = String.format("%6d.%d %s", now / SimOptions.UNITS_PER_TICK, now % SimOptions.UNITS_PER_TICK, line);
+        if (fullTrace) {
+            fullTraceLines.add(stamped);
+        }
+        trace.addLast(stamped);
+        if (trace.size() > TRACE_LINES) {
+            trace.removeFirst();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.corral.zab;
+
+import java.util.List;
+
+/**
+ * What a server recovered from its data directory at start: the epoch files, the zxid of the snapshot
+ * its state machine was restored from, and the txns logged after it (committed or not: only a leader can
+ * tell). The state machine holds the snapshot's state and none of {@code log}: the {@link Peer} delivers
+ * those txns once it learns they are committed.
+ *
+ * @param acceptedEpoch ZooKeeper's acceptedEpoch file: the last epoch this server agreed to follow
+ * @param currentEpoch ZooKeeper's currentEpoch file: the last epoch this server synchronized with
+ * @param snapshotZxid the zxid of the state the state machine holds (0 for an empty tree)
+ * @param log the txns after {@code snapshotZxid}, each following the one before by {@code Zxid.follows}
+ */
+public record DurableState(long acceptedEpoch, long currentEpoch, long snapshotZxid, List<LogEntry> log) {
+    public DurableState {
+        log = List.copyOf(log);
+    }
+
+    public static DurableState empty() {
+        return new DurableState(0, 0, 0, List.of());
+    }
+}

@@ -1,0 +1,381 @@
+package dev.corral.zab;
+
+import dev.corral.tree.Invariants;
+import dev.corral.tree.Zxid;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The LEADING role (ZooKeeper 3.9, Leader#lead and LearnerHandler#run; Zab phases 1-3).
+ *
+ * <p>Phases: <b>discovery</b> collects learner infos from a quorum of voters, proposes an epoch above
+ * every accepted epoch among them and makes it durable before telling anyone (ZOOKEEPER-1282);
+ * <b>synchronization</b> starts once a quorum acked that epoch, none of them ahead of us: each learner
+ * gets a DIFF, TRUNC or SNAP plan from its last zxid, then NEWLEADER, and acks it once what it received
+ * and its current epoch are durable; the epoch is <b>established</b> when a quorum including us did:
+ * our whole log is committed, learners get UPTODATE, and proposals are taken. Learners that come later
+ * go through the same steps against the established epoch.
+ *
+ * <p>Commit rule: a zxid commits when it is durable in our own log and acked by enough followers to make
+ * a quorum with us; commits are cumulative and in zxid order. Observers never count; they get committed
+ * txns as INFORMs.
+ */
+final class LeaderRole implements Role {
+    private enum Phase { DISCOVERY, EPOCH_PENDING, ACKEPOCH, SYNC, ESTABLISHED }
+
+    private enum Stage { INFO, SYNCED, ACTIVE }
+
+    /** What the leader knows of one connected learner. */
+    private static final class Handler {
+        final long serverId;
+        final long connection;
+        final boolean observer;
+        Stage stage = Stage.INFO;
+        boolean ackedEpoch;
+        long lastHeard;
+        long syncedTo;
+        // Invariant: acked <= the leader's last logged zxid; only for ACTIVE followers.
+        long acked;
+
+        Handler(long serverId, long connection, boolean observer, long now) {
+            this.serverId = serverId;
+            this.connection = connection;
+            this.observer = observer;
+            this.lastHeard = now;
+        }
+    }
+
+    private final Peer peer;
+    private final PeerConfig config;
+    private final Map<Long, Handler> learners = new HashMap<>();
+    private final Set<Long> epochVoters = new HashSet<>();
+    private final Set<Long> epochAckers = new HashSet<>();
+    private final Set<Long> newLeaderAckers = new HashSet<>();
+    /** The last zxid each learner reported in its ACKEPOCH, for its synchronization plan. */
+    private final Map<Long, Long> summaries = new HashMap<>();
+    private final long startedAt;
+    private Phase phase = Phase.DISCOVERY;
+    private long maxAcceptedEpoch;
+    private long epoch = -1;
+    private long epochSeq;
+    private long currentEpochSeq;
+    private long initialHistoryEnd;
+    private long lastProposed;
+
+    LeaderRole(Peer peer) {
+        this.peer = peer;
+        this.config = peer.config();
+        this.startedAt = peer.now();
+    }
+
+    void start() {
+        epochVoters.add(config.serverId());
+        maxAcceptedEpoch = peer.acceptedEpoch();
+        maybeProposeEpoch();
+    }
+
+    boolean established() {
+        return phase == Phase.ESTABLISHED;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    long nextZxid() {
+        return lastProposed + 1;
+    }
+
+    void propose(LogEntry entry) {
+        Invariants.check(entry.zxid() == lastProposed + 1, "proposal %s, expected %s", entry, Zxid.hex(lastProposed + 1));
+        lastProposed = entry.zxid();
+        peer.appendLog(entry);
+        for (Handler h : learners.values()) {
+            if (!h.observer && h.stage != Stage.INFO) {
+                peer.send(h.serverId, new Message.Proposal(h.connection, entry));
+            }
+        }
+        if (Zxid.counter(lastProposed) == 0xffffffffL) {
+            // The counter is used up: a new epoch needs a new election (ZooKeeper: "zxid lower 32 bits have
+            // rolled over, forcing re-election").
+            peer.becomeLooking();
+        }
+    }
+
+    @Override
+    public void tick() {
+        long now = peer.now();
+        if (phase != Phase.ESTABLISHED && now - startedAt > config.initLimitTicks()) {
+            peer.becomeLooking();
+            return;
+        }
+        learners.values().removeIf(h -> now - h.lastHeard > (h.stage == Stage.ACTIVE ? config.syncLimitTicks() : config.initLimitTicks()));
+        if (phase == Phase.ESTABLISHED) {
+            int live = 1;
+            for (Handler h : learners.values()) {
+                if (!h.observer && h.stage == Stage.ACTIVE && config.isVoter(h.serverId)) {
+                    live++;
+                }
+            }
+            if (live < config.quorumSize()) {
+                peer.becomeLooking();
+                return;
+            }
+        }
+        if (now % Math.max(1, config.syncLimitTicks() / 3) == 0) {
+            for (Handler h : learners.values()) {
+                peer.send(h.serverId, new Message.Ping(h.connection));
+            }
+        }
+    }
+
+    @Override
+    public void onLearnerMessage(long from, Message.Learner message) {
+        if (message instanceof Message.LearnerInfo info) {
+            onLearnerInfo(from, info);
+            return;
+        }
+        Handler h = learners.get(from);
+        if (h == null || h.connection != message.connection()) {
+            return; // a message of a connection that ended
+        }
+        h.lastHeard = peer.now();
+        if (message instanceof Message.AckEpoch ack) {
+            onAckEpoch(h, ack);
+        } else if (message instanceof Message.AckNewLeader ack) {
+            onAckNewLeader(h, ack);
+        } else if (message instanceof Message.Ack ack) {
+            onAck(h, ack);
+        }
+    }
+
+    @Override
+    public void onDurable() {
+        if (phase == Phase.EPOCH_PENDING && peer.durableSeq() >= epochSeq) {
+            phase = Phase.ACKEPOCH;
+            epochAckers.add(config.serverId());
+            for (Handler h : learners.values()) {
+                peer.send(h.serverId, new Message.LeaderInfo(h.connection, epoch));
+            }
+            maybeStartSync();
+        }
+        if (phase == Phase.SYNC && peer.durableSeq() >= currentEpochSeq && newLeaderAckers.add(config.serverId())) {
+            maybeEstablish();
+        }
+        if (phase == Phase.ESTABLISHED) {
+            maybeCommit();
+        }
+    }
+
+    private void onLearnerInfo(long from, Message.LearnerInfo info) {
+        boolean observer = info.observer() || !config.isVoter(from);
+        Handler h = new Handler(from, info.connection(), observer, peer.now());
+        Handler previous = learners.put(from, h);
+        if (previous != null && previous.connection == info.connection()) {
+            learners.put(from, previous); // the same connection said it again
+            previous.lastHeard = peer.now();
+            return;
+        }
+        if (phase == Phase.DISCOVERY) {
+            if (!observer) {
+                epochVoters.add(from);
+                maxAcceptedEpoch = Math.max(maxAcceptedEpoch, info.acceptedEpoch());
+            }
+            maybeProposeEpoch();
+        } else if (!observer && info.acceptedEpoch() > epoch) {
+            // It promised a later epoch, so it can never follow ours (ZooKeeper leaves it out for as long as
+            // we lead). Step down: the next election proposes an epoch above its promise, as a Raft leader
+            // steps down on a higher term.
+            peer.becomeLooking();
+        } else if (phase != Phase.EPOCH_PENDING) {
+            peer.send(from, new Message.LeaderInfo(h.connection, epoch));
+        }
+    }
+
+    private void maybeProposeEpoch() {
+        if (phase == Phase.DISCOVERY && epochVoters.size() >= config.quorumSize()) {
+            epoch = maxAcceptedEpoch + 1;
+            Invariants.check(epoch <= 0xffffffffL, "epoch %d past 32 bits", epoch);
+            phase = Phase.EPOCH_PENDING;
+            epochSeq = peer.writeAcceptedEpoch(epoch);
+            peer.knowEpoch(epoch);
+        }
+    }
+
+    private void onAckEpoch(Handler h, Message.AckEpoch ack) {
+        if (phase == Phase.DISCOVERY || phase == Phase.EPOCH_PENDING || h.ackedEpoch || ack.epoch() != epoch) {
+            return;
+        }
+        h.ackedEpoch = true;
+        summaries.put(h.serverId, ack.lastZxid());
+        if (phase == Phase.ACKEPOCH) {
+            if (!h.observer && isAhead(ack)) {
+                // A follower that knows more than we do must not be synchronized to our history
+                // (ZooKeeper: "Follower is ahead of the leader").
+                peer.becomeLooking();
+                return;
+            }
+            if (!h.observer) {
+                epochAckers.add(h.serverId);
+            }
+            maybeStartSync();
+        } else {
+            synchronize(h, ack.lastZxid());
+        }
+    }
+
+    private boolean isAhead(Message.AckEpoch ack) {
+        if (ack.currentEpoch() != peer.durableCurrentEpoch()) {
+            return ack.currentEpoch() > peer.durableCurrentEpoch();
+        }
+        return ack.lastZxid() > peer.durableLastZxid();
+    }
+
+    private void maybeStartSync() {
+        if (phase != Phase.ACKEPOCH || epochAckers.size() < config.quorumSize()) {
+            return;
+        }
+        phase = Phase.SYNC;
+        initialHistoryEnd = peer.log().lastZxid();
+        lastProposed = Zxid.of((int) epoch, 0);
+        currentEpochSeq = peer.writeCurrentEpoch(epoch);
+        for (Handler h : learners.values()) {
+            if (h.ackedEpoch && h.stage == Stage.INFO) {
+                Long lastZxid = summaries.get(h.serverId);
+                if (lastZxid != null) {
+                    synchronize(h, lastZxid);
+                }
+            }
+        }
+    }
+
+    /**
+     * Brings a learner whose log ends at {@code learnerZxid} to our history (LearnerHandler#syncFollower):
+     * DIFF when its last zxid is in our log; TRUNC when it holds txns of an epoch we also have past the
+     * point where ours end (txns of one epoch come from one leader, so both logs agree up to there);
+     * otherwise SNAP. Followers get every txn we logged, observers only committed ones. NEWLEADER closes it.
+     */
+    private void synchronize(Handler h, long learnerZxid) {
+        PeerLog log = peer.log();
+        long limit = h.observer ? peer.commitZxid() : log.lastZxid();
+        long from;
+        if (learnerZxid <= limit && learnerZxid >= log.baseZxid() && log.contains(learnerZxid)) {
+            peer.send(h.serverId, new Message.Diff(h.connection));
+            from = learnerZxid;
+        } else {
+            long truncateTo = learnerZxid > log.baseZxid() ? log.lastOfEpochBelow(Zxid.epoch(learnerZxid), learnerZxid) : -1;
+            if (truncateTo >= 0 && truncateTo <= limit) {
+                peer.send(h.serverId, new Message.Trunc(h.connection, truncateTo));
+                from = truncateTo;
+            } else {
+                Snapshot snapshot = peer.snapshotOfState();
+                peer.send(h.serverId, new Message.Snap(h.connection, snapshot));
+                from = snapshot.zxid();
+            }
+        }
+        for (LogEntry entry : log.between(from, limit)) {
+            peer.send(h.serverId, new Message.Proposal(h.connection, entry));
+        }
+        peer.send(h.serverId, new Message.NewLeader(h.connection, epoch));
+        h.stage = Stage.SYNCED;
+        h.syncedTo = limit;
+    }
+
+    private void onAckNewLeader(Handler h, Message.AckNewLeader ack) {
+        if (h.stage != Stage.SYNCED || ack.epoch() != epoch) {
+            return;
+        }
+        h.stage = Stage.ACTIVE;
+        h.acked = h.syncedTo;
+        if (!h.observer) {
+            newLeaderAckers.add(h.serverId);
+        }
+        if (phase == Phase.SYNC) {
+            maybeEstablish();
+        } else if (phase == Phase.ESTABLISHED) {
+            peer.send(h.serverId, new Message.UpToDate(h.connection, h.observer ? h.syncedTo : peer.commitZxid()));
+            maybeCommit();
+        }
+    }
+
+    private void maybeEstablish() {
+        if (phase != Phase.SYNC || newLeaderAckers.size() < config.quorumSize() || !newLeaderAckers.contains(config.serverId())) {
+            return;
+        }
+        phase = Phase.ESTABLISHED;
+        commitTo(initialHistoryEnd);
+        for (Handler h : learners.values()) {
+            if (h.stage == Stage.ACTIVE) {
+                peer.send(h.serverId, new Message.UpToDate(h.connection, h.observer ? h.syncedTo : peer.commitZxid()));
+            }
+        }
+        peer.setServing(true);
+        maybeCommit();
+    }
+
+    private void onAck(Handler h, Message.Ack ack) {
+        if (h.observer || h.stage != Stage.ACTIVE) {
+            return;
+        }
+        Invariants.check(ack.zxid() <= peer.log().lastZxid(), "server %d acked %s beyond our log's end %s", h.serverId,
+                Zxid.hex(ack.zxid()), Zxid.hex(peer.log().lastZxid()));
+        h.acked = Math.max(h.acked, ack.zxid());
+        maybeCommit();
+    }
+
+    /** Commits up to the highest zxid durable here and acked by enough followers to make a quorum with us. */
+    private void maybeCommit() {
+        if (phase != Phase.ESTABLISHED) {
+            return;
+        }
+        List<Long> acks = new ArrayList<>();
+        for (Handler h : learners.values()) {
+            if (!h.observer && h.stage == Stage.ACTIVE && config.isVoter(h.serverId)) {
+                acks.add(h.acked);
+            }
+        }
+        int needed = config.quorumSize() - 1;
+        if (acks.size() < needed) {
+            return;
+        }
+        acks.sort(java.util.Comparator.reverseOrder());
+        long candidate = peer.durableLastZxid();
+        if (needed > 0) {
+            candidate = Math.min(candidate, acks.get(needed - 1));
+        }
+        if (candidate > peer.commitZxid()) {
+            commitTo(candidate);
+        }
+    }
+
+    private void commitTo(long zxid) {
+        long previous = peer.commitZxid();
+        if (zxid <= previous) {
+            return;
+        }
+        List<LogEntry> informed = null;
+        for (Handler h : learners.values()) {
+            if (h.stage == Stage.INFO) {
+                continue;
+            }
+            if (!h.observer) {
+                peer.send(h.serverId, new Message.Commit(h.connection, zxid));
+            } else {
+                if (informed == null) {
+                    informed = peer.log().between(Math.max(previous, peer.log().baseZxid()), zxid);
+                }
+                for (LogEntry entry : informed) {
+                    if (entry.zxid() > h.syncedTo) {
+                        peer.send(h.serverId, new Message.Inform(h.connection, entry));
+                    }
+                }
+                h.syncedTo = Math.max(h.syncedTo, zxid);
+            }
+        }
+        peer.commit(zxid);
+    }
+}

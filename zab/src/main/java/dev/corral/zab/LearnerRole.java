@@ -1,0 +1,152 @@
+package dev.corral.zab;
+
+import dev.corral.tree.Invariants;
+import dev.corral.tree.Zxid;
+
+/**
+ * The FOLLOWING and OBSERVING roles (ZooKeeper 3.9, Learner, Follower and Observer): connect to the
+ * elected leader, agree on its epoch, take its synchronization, then log its proposals and apply its
+ * commits.
+ *
+ * <p>Stages: CONNECTING (our info sent, again every few ticks until the leader answers), EPOCH (its epoch
+ * is being made durable as our accepted epoch, then ACKEPOCH), SYNCING (DIFF, TRUNC or SNAP and the txns
+ * that follow), NEWLEADER (the current epoch is being made durable behind those txns, ZOOKEEPER-4643;
+ * then the ACK of NEWLEADER), UPTODATE (waiting for the leader to establish the epoch), BROADCAST
+ * (serving). A follower acks a proposal only once it is durable; an observer never acks.
+ */
+final class LearnerRole implements Role {
+    private enum Stage { CONNECTING, EPOCH, SYNCING, NEWLEADER, UPTODATE, BROADCAST }
+
+    private final Peer peer;
+    private final PeerConfig config;
+    private final long leader;
+    private final boolean observer;
+    private final long connection;
+    private Stage stage = Stage.CONNECTING;
+    private long epoch = -1;
+    private long waitSeq;
+    private long lastHeard;
+    private long ackSent;
+
+    LearnerRole(Peer peer, long leader, boolean observer) {
+        this.peer = peer;
+        this.config = peer.config();
+        this.leader = leader;
+        this.observer = observer;
+        this.connection = peer.newConnection();
+    }
+
+    void start() {
+        lastHeard = peer.now();
+        sendInfo();
+    }
+
+    @Override
+    public void tick() {
+        long silent = peer.now() - lastHeard;
+        if (silent > (stage == Stage.BROADCAST ? config.syncLimitTicks() : config.initLimitTicks())) {
+            peer.becomeLooking();
+            return;
+        }
+        if (stage == Stage.CONNECTING && silent > 0 && silent % config.resendTicks() == 0) {
+            sendInfo(); // the leader may not have been leading yet when the first one came
+        }
+    }
+
+    @Override
+    public void onLearnerMessage(long from, Message.Learner message) {
+        if (from != leader || message.connection() != connection) {
+            return;
+        }
+        lastHeard = peer.now();
+        if (message instanceof Message.LeaderInfo info) {
+            onLeaderInfo(info);
+        } else if (message instanceof Message.Diff) {
+            expect(Stage.SYNCING, message);
+        } else if (message instanceof Message.Trunc trunc) {
+            expect(Stage.SYNCING, message);
+            peer.truncateLog(trunc.zxid());
+        } else if (message instanceof Message.Snap snap) {
+            expect(Stage.SYNCING, message);
+            peer.installSnapshot(snap.snapshot());
+        } else if (message instanceof Message.Proposal proposal) {
+            Invariants.check(stage.compareTo(Stage.SYNCING) >= 0, "PROPOSAL %s before synchronization", proposal.entry());
+            peer.appendLog(proposal.entry());
+        } else if (message instanceof Message.NewLeader newLeader) {
+            expect(Stage.SYNCING, message);
+            Invariants.check(newLeader.epoch() == epoch, "NEWLEADER of epoch %d after LEADERINFO %d", newLeader.epoch(), epoch);
+            stage = Stage.NEWLEADER;
+            waitSeq = peer.writeCurrentEpoch(epoch);
+        } else if (message instanceof Message.UpToDate upToDate) {
+            expect(Stage.UPTODATE, message);
+            stage = Stage.BROADCAST;
+            peer.commit(upToDate.zxid());
+            peer.setServing(true);
+        } else if (message instanceof Message.Commit commit) {
+            // A COMMIT may come between NEWLEADER and UPTODATE (ZOOKEEPER-4394): it only moves the commit point.
+            Invariants.check(stage.compareTo(Stage.SYNCING) >= 0 && !observer, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
+            peer.commit(commit.zxid());
+        } else if (message instanceof Message.Inform inform) {
+            Invariants.check(observer && stage.compareTo(Stage.SYNCING) >= 0, "INFORM %s in stage %s", inform.entry(), stage);
+            peer.appendLog(inform.entry());
+            peer.commit(inform.entry().zxid());
+        } else if (message instanceof Message.Ping) {
+            peer.send(leader, new Message.Ping(connection));
+        }
+    }
+
+    @Override
+    public void onDurable() {
+        if (stage == Stage.EPOCH && peer.durableSeq() >= waitSeq) {
+            sendAckEpoch();
+        }
+        if (stage == Stage.NEWLEADER && peer.durableSeq() >= waitSeq) {
+            stage = Stage.UPTODATE;
+            ackSent = peer.durableLastZxid();
+            peer.send(leader, new Message.AckNewLeader(connection, epoch));
+        }
+        if (!observer && (stage == Stage.UPTODATE || stage == Stage.BROADCAST) && peer.durableLastZxid() > ackSent) {
+            ackSent = peer.durableLastZxid();
+            peer.send(leader, new Message.Ack(connection, ackSent));
+        }
+    }
+
+    private void onLeaderInfo(Message.LeaderInfo info) {
+        if (stage != Stage.CONNECTING) {
+            if (info.newEpoch() != epoch) {
+                // The leader stepped down and leads again on this connection's info: start over.
+                peer.becomeLooking();
+            }
+            return;
+        }
+        if (info.newEpoch() < peer.acceptedEpoch()) {
+            // ZooKeeper: "Leaders epoch is less than accepted epoch": this leader cannot be ours.
+            peer.becomeLooking();
+            return;
+        }
+        epoch = info.newEpoch();
+        peer.knowEpoch(epoch);
+        if (epoch > peer.acceptedEpoch()) {
+            stage = Stage.EPOCH;
+            waitSeq = peer.writeAcceptedEpoch(epoch);
+        } else {
+            stage = Stage.EPOCH;
+            waitSeq = 0;
+            onDurable();
+        }
+    }
+
+    private void sendAckEpoch() {
+        Invariants.check(peer.allDurable(), "ACKEPOCH with persist outputs pending");
+        stage = Stage.SYNCING;
+        peer.send(leader, new Message.AckEpoch(connection, epoch, peer.durableCurrentEpoch(), peer.durableLastZxid()));
+    }
+
+    private void sendInfo() {
+        peer.send(leader, new Message.LearnerInfo(connection, peer.acceptedEpoch(), observer));
+    }
+
+    private void expect(Stage expected, Message message) {
+        Invariants.check(stage == expected, "%s in stage %s, expected %s", Message.describe(message), stage, expected);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.corral.zab;
+
+import dev.corral.tree.Zxid;
+
+/**
+ * The messages servers exchange, with ZooKeeper's names: election notifications, and the learner
+ * protocol between the leader and each follower or observer (ZooKeeper 3.9, quorum/Leader.java packet
+ * types; Zab paper phases 1-3: discovery, synchronization, broadcast).
+ *
+ * <p>Every learner message carries the {@code connection} it belongs to: a number the learner picks
+ * anew each time it connects to a leader. It stands for a TCP connection: messages of an older
+ * connection are ignored, so a message delayed past a reconnect cannot be taken for a current one.
+ * Within one connection messages arrive in order or the connection is dropped, as on TCP.
+ */
+public sealed interface Message {
+    /** Election round traffic: sent by every server, in any state, to every voter (and answered). */
+    record Notification(ServerState state, Vote vote) implements Message {}
+
+    /** The learner protocol, one connection between the leader and one learner. */
+    sealed interface Learner extends Message {
+        long connection();
+    }
+
+    /** Learner to leader: the first message (ZooKeeper FOLLOWERINFO or OBSERVERINFO). */
+    record LearnerInfo(long connection, long acceptedEpoch, boolean observer) implements Learner {}
+
+    /** Leader to learner: the epoch it proposes (ZooKeeper LEADERINFO). */
+    record LeaderInfo(long connection, long newEpoch) implements Learner {}
+
+    /**
+     * Learner to leader: it accepted {@code epoch}; its durable current epoch and last logged zxid
+     * (ZooKeeper ACKEPOCH).
+     */
+    record AckEpoch(long connection, long epoch, long currentEpoch, long lastZxid) implements Learner {}
+
+    /** Leader to learner: the learner's log matches; the proposals that follow extend it (ZooKeeper DIFF). */
+    record Diff(long connection) implements Learner {}
+
+    /** Leader to learner: cut the log after {@code zxid}, then the proposals that follow extend it (TRUNC). */
+    record Trunc(long connection, long zxid) implements Learner {}
+
+    /** Leader to learner: replace the state with this image; the proposals that follow extend it (SNAP). */
+    record Snap(long connection, Snapshot snapshot) implements Learner {}
+
+    /** Leader to learner: a txn to log, during synchronization or broadcast (PROPOSAL). */
+    record Proposal(long connection, LogEntry entry) implements Learner {}
+
+    /** Leader to learner: synchronization is complete up to the epoch's start (NEWLEADER). */
+    record NewLeader(long connection, long epoch) implements Learner {}
+
+    /** Learner to leader: what NEWLEADER asked is durable, current epoch included (ACK of NEWLEADER). */
+    record AckNewLeader(long connection, long epoch) implements Learner {}
+
+    /** Leader to learner: the epoch is established; serve clients, everything up to {@code zxid} is committed (UPTODATE). */
+    record UpToDate(long connection, long zxid) implements Learner {}
+
+    /** Follower to leader: every txn up to {@code zxid} is durable in its log (ACK). */
+    record Ack(long connection, long zxid) implements Learner {}
+
+    /** Leader to follower: every txn up to {@code zxid} is committed (COMMIT). */
+    record Commit(long connection, long zxid) implements Learner {}
+
+    /** Leader to observer: a committed txn (INFORM). */
+    record Inform(long connection, LogEntry entry) implements Learner {}
+
+    /** Both ways: liveness (PING). */
+    record Ping(long connection) implements Learner {}
+
+    /** A short form for traces. */
+    static String describe(Message message) {
+        if (message instanceof Notification n) {
+            return "vote " + n.state() + " " + n.vote();
+        } else if (message instanceof LearnerInfo m) {
+            return (m.observer() ? "OBSERVERINFO" : "FOLLOWERINFO") + " acceptedEpoch=" + m.acceptedEpoch();
+        } else if (message instanceof LeaderInfo m) {
+            return "LEADERINFO " + m.newEpoch();
+        } else if (message instanceof AckEpoch m) {
+            return "ACKEPOCH " + m.epoch() + " current=" + m.currentEpoch() + " " + Zxid.hex(m.lastZxid());
+        } else if (message instanceof Trunc m) {
+            return "TRUNC " + Zxid.hex(m.zxid());
+        } else if (message instanceof Snap m) {
+            return "SNAP " + Zxid.hex(m.snapshot().zxid());
+        } else if (message instanceof Proposal m) {
+            return "PROPOSAL " + Zxid.hex(m.entry().zxid());
+        } else if (message instanceof NewLeader m) {
+            return "NEWLEADER " + m.epoch();
+        } else if (message instanceof AckNewLeader m) {
+            return "ACK(NEWLEADER) " + m.epoch();
+        } else if (message instanceof UpToDate m) {
+            return "UPTODATE " + Zxid.hex(m.zxid());
+        } else if (message instanceof Ack m) {
+            return "ACK " + Zxid.hex(m.zxid());
+        } else if (message instanceof Commit m) {
+            return "COMMIT " + Zxid.hex(m.zxid());
+        } else if (message instanceof Inform m) {
+            return "INFORM " + Zxid.hex(m.entry().zxid());
+        }
+        return message instanceof Diff ? "DIFF" : "PING";
+    }
+}

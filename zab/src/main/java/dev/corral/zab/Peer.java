@@ -1,0 +1,386 @@
+package dev.corral.zab;
+
+import dev.corral.tree.Invariants;
+import dev.corral.tree.Zxid;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One server's share of the consensus core: fast leader election and ZAB's discovery, synchronization
+ * and broadcast (Zab paper; ZooKeeper 3.9's FastLeaderElection, Leader, LearnerHandler, Learner), as a
+ * deterministic state machine. It owns no thread, socket, file or clock: the host calls {@link #tick},
+ * {@link #step} with a message from another server, {@link #propose} on the leader, and
+ * {@link #onPersisted} when persist outputs are durable, and after each call carries out
+ * {@link #drainOutputs()} in order.
+ *
+ * <p>This class owns the roles and changes them; the transition table:
+ * <pre>
+ *   start                                  -> LOOKING
+ *   LOOKING   a quorum agrees on us        -> LEADING
+ *   LOOKING   a quorum agrees on another   -> FOLLOWING (voter) / OBSERVING (observer)
+ *   LEADING   no quorum within initLimit, a quorum silent for syncLimit, a follower ahead at
+ *             discovery, the zxid counter used up                              -> LOOKING
+ *   FOLLOWING / OBSERVING  the leader silent for initLimit (before UPTODATE) or syncLimit,
+ *             a LEADERINFO below our accepted epoch                            -> LOOKING
+ * </pre>
+ *
+ * <p>Durability: every change to the log, the epoch files or the snapshot is a numbered
+ * {@link Output.Persist}; the state it leads to counts only once the host reports it durable. What
+ * depends on durable state waits for that report: votes (ZOOKEEPER-3642), ACKEPOCH, the ACK of NEWLEADER
+ * (ZOOKEEPER-3911/4646/4785), ACKs of proposals, and a leader's own share of a quorum. The state machine
+ * is never ahead of the local log: a txn is delivered once it is committed and durable here.
+ *
+ * <p>Invariants: {@code acceptedEpoch >= currentEpoch}; {@code lastDelivered <= commitZxid};
+ * delivered txns are never truncated; appends follow by {@code Zxid.follows}.
+ */
+public final class Peer {
+    private final PeerConfig config;
+    private final StateSource stateSource;
+    private final PeerLog log;
+    private final ArrayDeque<Output.Persist> pending = new ArrayDeque<>();
+    private List<Output> outputs = new ArrayList<>();
+    private Role role;
+    private ServerState state = ServerState.LOOKING;
+    private long leader = -1;
+    private boolean serving;
+    private long now;
+    private long electionRound;
+    private Vote currentVote;
+    private long connections;
+
+    private long acceptedEpoch;
+    private long currentEpoch;
+    private long durableAcceptedEpoch;
+    // Invariant: durableCurrentEpoch <= durableAcceptedEpoch.
+    private long durableCurrentEpoch;
+    private long lastSeq;
+    private long durableSeq;
+    private long durableLastZxid;
+    // Invariant: lastDelivered <= commitZxid.
+    private long commitZxid;
+    // While a SNAP is being made durable, the state machine still holds what it had before it.
+    private Snapshot pendingRestore;
+    private long deliveredBeforeRestore;
+
+    public Peer(PeerConfig config, DurableState recovered, StateSource stateSource) {
+        Invariants.check(recovered.acceptedEpoch() >= recovered.currentEpoch(), "acceptedEpoch %d below currentEpoch %d",
+                recovered.acceptedEpoch(), recovered.currentEpoch());
+        this.config = config;
+        this.stateSource = stateSource;
+        this.log = new PeerLog(recovered.snapshotZxid(), recovered.log());
+        this.acceptedEpoch = recovered.acceptedEpoch();
+        this.durableAcceptedEpoch = acceptedEpoch;
+        this.currentEpoch = recovered.currentEpoch();
+        this.durableCurrentEpoch = currentEpoch;
+        this.durableLastZxid = log.lastZxid();
+        this.commitZxid = recovered.snapshotZxid();
+        this.currentVote = ownVote();
+        this.role = new Election(this);
+    }
+
+    // ---- Events from the host ----
+
+    /** One peer tick. */
+    public void tick() {
+        now++;
+        role.tick();
+    }
+
+    /** A message from server {@code from}. */
+    public void step(long from, Message message) {
+        if (from == config.serverId() || (!config.isVoter(from) && !config.observers().contains(from))) {
+            return;
+        }
+        if (message instanceof Message.Notification notification) {
+            if (role instanceof Election election) {
+                election.onNotification(from, notification);
+            } else if (notification.state() == ServerState.LOOKING) {
+                // A server still electing learns whom we follow or lead (FastLeaderElection answers so).
+                send(from, new Message.Notification(state, currentVote));
+            }
+        } else {
+            role.onLearnerMessage(from, (Message.Learner) message);
+        }
+    }
+
+    /** Every persist output numbered up to {@code seq} is durable. */
+    public void onPersisted(long seq) {
+        Invariants.check(seq <= lastSeq, "persisted %d beyond the last persist output %d", seq, lastSeq);
+        while (!pending.isEmpty() && pending.peekFirst().seq() <= seq) {
+            Output.Persist done = pending.pollFirst();
+            durableSeq = done.seq();
+            if (done instanceof Output.Append append) {
+                durableLastZxid = append.entry().zxid();
+            } else if (done instanceof Output.Truncate truncate) {
+                durableLastZxid = truncate.zxid();
+            } else if (done instanceof Output.WriteAcceptedEpoch accepted) {
+                durableAcceptedEpoch = accepted.epoch();
+            } else if (done instanceof Output.WriteCurrentEpoch current) {
+                durableCurrentEpoch = current.epoch();
+            } else if (done instanceof Output.InstallSnapshot install) {
+                durableLastZxid = install.snapshot().zxid();
+                if (pendingRestore == install.snapshot()) {
+                    emit(new Output.Restore(install.snapshot()));
+                    pendingRestore = null;
+                }
+            }
+        }
+        role.onDurable();
+        maybeDeliver();
+    }
+
+    /** Whether this server is an established leader that can take a proposal now. */
+    public boolean canPropose() {
+        return role instanceof LeaderRole leading && leading.established();
+    }
+
+    /** The zxid the next proposal must carry; only when {@link #canPropose()}. */
+    public long nextZxid() {
+        Invariants.check(canPropose(), "nextZxid asked of a server that cannot propose");
+        return ((LeaderRole) role).nextZxid();
+    }
+
+    /** Proposes a txn whose zxid is {@link #nextZxid()}; only when {@link #canPropose()}. */
+    public void propose(LogEntry entry) {
+        Invariants.check(canPropose(), "proposal %s on a server that cannot propose", entry);
+        ((LeaderRole) role).propose(entry);
+    }
+
+    /** The outputs of the calls since the last drain, in order. */
+    public List<Output> drainOutputs() {
+        List<Output> drained = outputs;
+        outputs = new ArrayList<>();
+        return drained;
+    }
+
+    // ---- What the host and the checkers may read ----
+
+    public long serverId() {
+        return config.serverId();
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    /** The leader this server follows or is, or -1 while looking. */
+    public long leader() {
+        return leader;
+    }
+
+    public boolean serving() {
+        return serving;
+    }
+
+    public long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    public long currentEpoch() {
+        return currentEpoch;
+    }
+
+    public long commitZxid() {
+        return commitZxid;
+    }
+
+    /** The zxid of the state the state machine holds: what was delivered, or restored. */
+    public long lastDelivered() {
+        return pendingRestore != null ? deliveredBeforeRestore : log.lastDelivered();
+    }
+
+    public long lastLoggedZxid() {
+        return log.lastZxid();
+    }
+
+    public long durableLastZxid() {
+        return durableLastZxid;
+    }
+
+    /** The epoch this server leads, once it proposed one; -1 otherwise. */
+    public long leadingEpoch() {
+        return role instanceof LeaderRole leading && leading.established() ? leading.epoch() : -1;
+    }
+
+    public String describeRole() {
+        return state + (leader >= 0 ? " leader=" + leader : "") + (serving ? " serving" : "") + " accepted=" + acceptedEpoch
+                + " current=" + currentEpoch + " last=" + Zxid.hex(log.lastZxid()) + " durable=" + Zxid.hex(durableLastZxid)
+                + " commit=" + Zxid.hex(commitZxid) + " delivered=" + Zxid.hex(log.lastDelivered());
+    }
+
+    // ---- For the roles ----
+
+    PeerConfig config() {
+        return config;
+    }
+
+    PeerLog log() {
+        return log;
+    }
+
+    long now() {
+        return now;
+    }
+
+    long durableSeq() {
+        return durableSeq;
+    }
+
+    long durableCurrentEpoch() {
+        return durableCurrentEpoch;
+    }
+
+    long durableAcceptedEpoch() {
+        return durableAcceptedEpoch;
+    }
+
+    boolean allDurable() {
+        return pending.isEmpty();
+    }
+
+    long nextElectionRound() {
+        return ++electionRound;
+    }
+
+    long electionRound() {
+        return electionRound;
+    }
+
+    void adoptElectionRound(long round) {
+        electionRound = Math.max(electionRound, round);
+    }
+
+    /** This server as a candidate: its durable state, in the current round. */
+    Vote ownVote() {
+        return new Vote(config.serverId(), durableLastZxid, electionRound, durableCurrentEpoch);
+    }
+
+    /** A connection number no earlier connection of this server used, in this run or an earlier one. */
+    long newConnection() {
+        return (config.incarnation() << 24) | (++connections & 0xffffffL);
+    }
+
+    Snapshot snapshotOfState() {
+        Snapshot snapshot = stateSource.snapshot();
+        Invariants.check(snapshot.zxid() == log.lastDelivered(), "state image at %s but delivered %s", Zxid.hex(snapshot.zxid()),
+                Zxid.hex(log.lastDelivered()));
+        return snapshot;
+    }
+
+    void send(long to, Message message) {
+        emit(new Output.Send(to, message));
+    }
+
+    long appendLog(LogEntry entry) {
+        log.append(entry);
+        return persist(seq -> new Output.Append(seq, entry));
+    }
+
+    long truncateLog(long zxid) {
+        log.truncate(zxid);
+        return persist(seq -> new Output.Truncate(seq, zxid));
+    }
+
+    long installSnapshot(Snapshot snapshot) {
+        if (pendingRestore == null) {
+            deliveredBeforeRestore = log.lastDelivered();
+        }
+        log.reset(snapshot.zxid());
+        pendingRestore = snapshot;
+        // A snapshot holds only what its leader delivered, so all of it is committed.
+        commitZxid = Math.max(commitZxid, snapshot.zxid());
+        return persist(seq -> new Output.InstallSnapshot(seq, snapshot));
+    }
+
+    long writeAcceptedEpoch(long epoch) {
+        Invariants.check(epoch >= acceptedEpoch, "acceptedEpoch %d lowered to %d", acceptedEpoch, epoch);
+        acceptedEpoch = epoch;
+        return persist(seq -> new Output.WriteAcceptedEpoch(seq, epoch));
+    }
+
+    long writeCurrentEpoch(long epoch) {
+        Invariants.check(epoch <= acceptedEpoch && epoch >= currentEpoch, "currentEpoch %d with accepted %d, current %d", epoch,
+                acceptedEpoch, currentEpoch);
+        currentEpoch = epoch;
+        return persist(seq -> new Output.WriteCurrentEpoch(seq, epoch));
+    }
+
+    /** Everything up to {@code zxid} is committed; delivers what is also durable here. */
+    void commit(long zxid) {
+        Invariants.check(zxid <= log.lastZxid() || pendingRestore != null, "commit %s beyond the log's end %s", Zxid.hex(zxid),
+                Zxid.hex(log.lastZxid()));
+        if (zxid > commitZxid) {
+            commitZxid = zxid;
+            maybeDeliver();
+        }
+    }
+
+    void becomeLooking() {
+        role = new Election(this);
+        setRole(ServerState.LOOKING, -1, false);
+    }
+
+    void becomeLeader(Vote vote) {
+        currentVote = vote;
+        role = new LeaderRole(this);
+        setRole(ServerState.LEADING, config.serverId(), false);
+        ((LeaderRole) role).start();
+    }
+
+    void becomeLearner(Vote vote) {
+        currentVote = vote;
+        boolean observer = config.isObserver();
+        role = new LearnerRole(this, vote.leader(), observer);
+        setRole(observer ? ServerState.OBSERVING : ServerState.FOLLOWING, vote.leader(), false);
+        ((LearnerRole) role).start();
+    }
+
+    /**
+     * Once the epoch of our leader is known, we tell servers that are still looking that epoch: every
+     * member of one established ensemble then reports the same (leader, epoch), whatever round each
+     * decided in, and a looking server joins on a quorum of them.
+     */
+    void knowEpoch(long epoch) {
+        currentVote = new Vote(currentVote.leader(), currentVote.zxid(), currentVote.electionEpoch(), epoch);
+    }
+
+    void setServing(boolean nowServing) {
+        setRole(state, leader, nowServing);
+    }
+
+    private void setRole(ServerState newState, long newLeader, boolean nowServing) {
+        if (newState != state || newLeader != leader || nowServing != serving) {
+            state = newState;
+            leader = newLeader;
+            serving = nowServing;
+            emit(new Output.RoleChanged(state, leader, currentEpoch, serving));
+        }
+    }
+
+    private long persist(java.util.function.LongFunction<Output.Persist> make) {
+        Output.Persist output = make.apply(++lastSeq);
+        pending.addLast(output);
+        emit(output);
+        return output.seq();
+    }
+
+    private void maybeDeliver() {
+        if (pendingRestore != null) {
+            return;
+        }
+        long upTo = Math.min(commitZxid, durableLastZxid);
+        for (LogEntry entry = log.deliverable(upTo); entry != null; entry = log.deliverable(upTo)) {
+            log.delivered(entry);
+            emit(new Output.Deliver(entry));
+        }
+        log.trim(config.committedLogMax());
+    }
+
+    private void emit(Output output) {
+        if (outputs.size() >= 10_000_000) {
+            throw new IllegalStateException("more than 10,000,000 outputs without a drain");
+        }
+        outputs.add(output);
+    }
+}

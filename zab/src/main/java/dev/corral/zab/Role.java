@@ -1,0 +1,12 @@
+package dev.corral.zab;
+
+/** What a {@link Peer} does in one {@link ServerState}: election, leading, or learning from a leader. */
+interface Role {
+    void tick();
+
+    /** A learner-protocol message from {@code from}. */
+    void onLearnerMessage(long from, Message.Learner message);
+
+    /** More of the persist outputs became durable ({@link Peer#durableSeq()} moved). */
+    void onDurable();
+}
