@@ -24,6 +24,10 @@ final class SafetyChecker {
     private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
     private final Map<Long, LogEntry> canonical = new HashMap<>();
     private final Map<Long, Long> canonicalHash = new HashMap<>();
+    // The committed history as one sequence: the zxid delivered right after each zxid. Every server's
+    // deliveries must walk this one chain; a server that delivers another successor has a history that
+    // forks from the others' (a committed txn truncated away, a lost acknowledged write).
+    private final Map<Long, Long> successor = new HashMap<>();
 
     /** After a server delivered {@code entry} and its state became {@code after}. */
     void onDeliver(SimServer server, LogEntry entry, HashChainState before, HashChainState after) {
@@ -41,6 +45,11 @@ final class SafetyChecker {
         if (!Zxid.follows(before.zxid(), entry.zxid())) {
             throw new SimFailure("total order: server " + server.id + " delivered " + Zxid.hex(entry.zxid()) + " right after "
                     + Zxid.hex(before.zxid()) + " (a hole)");
+        }
+        Long next = successor.putIfAbsent(before.zxid(), entry.zxid());
+        if (next != null && next != entry.zxid()) {
+            throw new SimFailure("prefix consistency: server " + server.id + " delivered " + Zxid.hex(entry.zxid()) + " after "
+                    + Zxid.hex(before.zxid()) + ", where the committed history has " + Zxid.hex(next));
         }
         Long hash = canonicalHash.putIfAbsent(entry.zxid(), after.hash());
         if (hash != null && hash != after.hash()) {

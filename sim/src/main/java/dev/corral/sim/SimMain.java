@@ -18,6 +18,7 @@ public final class SimMain {
         int voters = 3;
         int observers = 0;
         boolean trace = false;
+        dev.corral.zab.PlantedBug plant = dev.corral.zab.PlantedBug.NONE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Long.parseLong(args[++i]);
@@ -29,6 +30,7 @@ public final class SimMain {
                 case "--servers" -> voters = Integer.parseInt(args[++i]);
                 case "--observers" -> observers = Integer.parseInt(args[++i]);
                 case "--trace" -> trace = true;
+                case "--plant" -> plant = dev.corral.zab.PlantedBug.valueOf(args[++i]);
                 default -> {
                     out.println("unknown option " + args[i]
                             + "; usage: sim [--seeds N [--first S] | --seed S] [--servers 3|5] [--observers K] [--trace]");
@@ -40,7 +42,8 @@ public final class SimMain {
         long failed = 0;
         long start = System.nanoTime();
         for (long seed = first; seed < first + seeds; seed++) {
-            Simulation simulation = new Simulation(seed, SimOptions.defaults(voters, observers), trace && seeds == 1);
+            Simulation simulation = new Simulation(seed, SimOptions.defaults(voters, observers).withPlantedBug(plant),
+                    trace && seeds == 1);
             try {
                 simulation.run();
                 passed++;

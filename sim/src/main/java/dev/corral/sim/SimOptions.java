@@ -14,6 +14,7 @@ package dev.corral.sim;
  * @param maxDelayUnits the longest delay of a message under faults
  * @param maxSyncUnits the longest time a disk takes to sync
  * @param writesPerMille chance per unit that a client asks the leader for a write
+ * @param plantedBug a deliberate bug in every server, to test the checkers; NONE for real runs
  */
 public record SimOptions(
         int voters,
@@ -25,15 +26,30 @@ public record SimOptions(
         int duplicatePerMille,
         int maxDelayUnits,
         int maxSyncUnits,
-        int writesPerMille) {
+        int writesPerMille,
+        dev.corral.zab.PlantedBug plantedBug) {
     public static final int UNITS_PER_TICK = 10;
 
     public static SimOptions defaults(int voters, int observers) {
-        return new SimOptions(voters, observers, 400, 400, 60, 20, 20, 40, 30, 100);
+        return new SimOptions(voters, observers, 400, 400, 60, 20, 20, 40, 30, 100, dev.corral.zab.PlantedBug.NONE);
     }
 
-    public SimOptions withServers(int newVoters, int newObservers) {
-        return new SimOptions(newVoters, newObservers, safetyTicks, livenessTicks, faultPerMille, lossPerMille, duplicatePerMille,
-                maxDelayUnits, maxSyncUnits, writesPerMille);
+    /**
+     * The knobs of one seed drawn from it, as FoundationDB randomizes its knobs: some seeds have fast disks
+     * and reliable links, others slow disks, frequent crashes or lossy links, so that every timing
+     * relation between syncs, messages and faults gets explored.
+     */
+    public SimOptions randomizedBy(java.util.Random random) {
+        int[] faults = {20, 60, 150};
+        int[] losses = {0, 20, 100};
+        int[] delays = {5, 40, 120};
+        int[] syncs = {3, 30, 150};
+        return new SimOptions(voters, observers, safetyTicks, livenessTicks, faults[random.nextInt(3)], losses[random.nextInt(3)],
+                duplicatePerMille, delays[random.nextInt(3)], syncs[random.nextInt(3)], writesPerMille, plantedBug);
+    }
+
+    public SimOptions withPlantedBug(dev.corral.zab.PlantedBug bug) {
+        return new SimOptions(voters, observers, safetyTicks, livenessTicks, faultPerMille, lossPerMille, duplicatePerMille,
+                maxDelayUnits, maxSyncUnits, writesPerMille, bug);
     }
 }

@@ -21,8 +21,11 @@ final class SimServer {
     boolean alive;
     boolean syncScheduled;
 
-    SimServer(long id, Set<Long> voters, Set<Long> observers) {
+    private final dev.corral.zab.PlantedBug plantedBug;
+
+    SimServer(long id, Set<Long> voters, Set<Long> observers, dev.corral.zab.PlantedBug plantedBug) {
         this.id = id;
+        this.plantedBug = plantedBug;
         this.voters = voters;
         this.observers = observers;
     }
@@ -30,7 +33,7 @@ final class SimServer {
     void start() {
         incarnation++;
         state = (HashChainState) disk.snapshot().image();
-        PeerConfig config = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50);
+        PeerConfig config = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50, plantedBug);
         peer = new Peer(config, disk.recover(), () -> new Snapshot(state.zxid(), state));
         alive = true;
         syncScheduled = false;

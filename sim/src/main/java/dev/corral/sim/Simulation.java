@@ -50,8 +50,9 @@ public final class Simulation {
 
     public Simulation(long seed, SimOptions options, boolean fullTrace) {
         this.seed = seed;
-        this.options = options;
         this.random = new Random(seed);
+        options = options.randomizedBy(random);
+        this.options = options;
         this.network = new SimNetwork(random, options);
         this.fullTrace = fullTrace;
         Set<Long> voters = new TreeSet<>();
@@ -63,10 +64,10 @@ public final class Simulation {
             observers.add(id);
         }
         for (long id : voters) {
-            servers.put(id, new SimServer(id, voters, observers));
+            servers.put(id, new SimServer(id, voters, observers, options.plantedBug()));
         }
         for (long id : observers) {
-            servers.put(id, new SimServer(id, voters, observers));
+            servers.put(id, new SimServer(id, voters, observers, options.plantedBug()));
         }
     }
 

@@ -229,6 +229,9 @@ final class LeaderRole implements Role {
     }
 
     private boolean isAhead(Message.AckEpoch ack) {
+        if (config.plantedBug() == PlantedBug.VOTE_UNSYNCED_ZXID) {
+            return false; // the discovery check alone stops this planted bug, so the plant removes it too
+        }
         if (ack.currentEpoch() != peer.durableCurrentEpoch()) {
             return ack.currentEpoch() > peer.durableCurrentEpoch();
         }
@@ -257,11 +260,14 @@ final class LeaderRole implements Role {
      * Brings a learner whose log ends at {@code learnerZxid} to our history (LearnerHandler#syncFollower):
      * DIFF when its last zxid is in our log; TRUNC when it holds txns of an epoch we also have past the
      * point where ours end (txns of one epoch come from one leader, so both logs agree up to there);
-     * otherwise SNAP. Followers get every txn we logged, observers only committed ones. NEWLEADER closes it.
+     * otherwise SNAP. Followers and observers alike get every txn we logged, committed or not, as
+     * ZooKeeper's startForwarding sends outstanding proposals to both: synchronizing an observer only up
+     * to our commit point could truncate txns it already applied from the previous leader. NEWLEADER
+     * closes it.
      */
     private void synchronize(Handler h, long learnerZxid) {
         PeerLog log = peer.log();
-        long limit = h.observer ? peer.commitZxid() : log.lastZxid();
+        long limit = log.lastZxid();
         long from;
         if (learnerZxid <= limit && learnerZxid >= log.baseZxid() && log.contains(learnerZxid)) {
             peer.send(h.serverId, new Message.Diff(h.connection));
@@ -269,7 +275,11 @@ final class LeaderRole implements Role {
         } else {
             long truncateTo = learnerZxid > log.baseZxid() ? log.lastOfEpochBelow(Zxid.epoch(learnerZxid), learnerZxid) : -1;
             if (truncateTo >= 0 && truncateTo <= limit) {
-                peer.send(h.serverId, new Message.Trunc(h.connection, truncateTo));
+                long cut = truncateTo;
+                if (config.plantedBug() == PlantedBug.TRUNC_BELOW_COMMITTED && truncateTo > log.baseZxid()) {
+                    cut = Math.max(log.baseZxid(), truncateTo - 1);
+                }
+                peer.send(h.serverId, new Message.Trunc(h.connection, cut));
                 from = truncateTo;
             } else {
                 Snapshot snapshot = peer.snapshotOfState();
@@ -297,7 +307,7 @@ final class LeaderRole implements Role {
         if (phase == Phase.SYNC) {
             maybeEstablish();
         } else if (phase == Phase.ESTABLISHED) {
-            peer.send(h.serverId, new Message.UpToDate(h.connection, h.observer ? h.syncedTo : peer.commitZxid()));
+            peer.send(h.serverId, new Message.UpToDate(h.connection, peer.commitZxid()));
             maybeCommit();
         }
     }
@@ -310,7 +320,7 @@ final class LeaderRole implements Role {
         commitTo(initialHistoryEnd);
         for (Handler h : learners.values()) {
             if (h.stage == Stage.ACTIVE) {
-                peer.send(h.serverId, new Message.UpToDate(h.connection, h.observer ? h.syncedTo : peer.commitZxid()));
+                peer.send(h.serverId, new Message.UpToDate(h.connection, peer.commitZxid()));
             }
         }
         peer.setServing(true);
@@ -338,7 +348,7 @@ final class LeaderRole implements Role {
                 acks.add(h.acked);
             }
         }
-        int needed = config.quorumSize() - 1;
+        int needed = config.plantedBug() == PlantedBug.COMMIT_WITHOUT_QUORUM ? 0 : config.quorumSize() - 1;
         if (acks.size() < needed) {
             return;
         }
@@ -362,9 +372,14 @@ final class LeaderRole implements Role {
             if (h.stage == Stage.INFO) {
                 continue;
             }
-            if (!h.observer) {
+            if (!h.observer || zxid <= h.syncedTo) {
                 peer.send(h.serverId, new Message.Commit(h.connection, zxid));
             } else {
+                // An observer holds what its synchronization sent; what was proposed after that reaches
+                // it committed, as INFORMs.
+                if (previous < h.syncedTo) {
+                    peer.send(h.serverId, new Message.Commit(h.connection, h.syncedTo));
+                }
                 if (informed == null) {
                     informed = peer.log().between(Math.max(previous, peer.log().baseZxid()), zxid);
                 }
@@ -373,7 +388,7 @@ final class LeaderRole implements Role {
                         peer.send(h.serverId, new Message.Inform(h.connection, entry));
                     }
                 }
-                h.syncedTo = Math.max(h.syncedTo, zxid);
+                h.syncedTo = zxid;
             }
         }
         peer.commit(zxid);

@@ -72,6 +72,10 @@ final class LearnerRole implements Role {
         } else if (message instanceof Message.Proposal proposal) {
             Invariants.check(stage.compareTo(Stage.SYNCING) >= 0, "PROPOSAL %s before synchronization", proposal.entry());
             peer.appendLog(proposal.entry());
+            if (config.plantedBug() == PlantedBug.ACK_BEFORE_FSYNC && !observer && stage.compareTo(Stage.UPTODATE) >= 0) {
+                ackSent = proposal.entry().zxid();
+                peer.send(leader, new Message.Ack(connection, ackSent));
+            }
         } else if (message instanceof Message.NewLeader newLeader) {
             expect(Stage.SYNCING, message);
             Invariants.check(newLeader.epoch() == epoch, "NEWLEADER of epoch %d after LEADERINFO %d", newLeader.epoch(), epoch);
@@ -84,7 +88,7 @@ final class LearnerRole implements Role {
             peer.setServing(true);
         } else if (message instanceof Message.Commit commit) {
             // A COMMIT may come between NEWLEADER and UPTODATE (ZOOKEEPER-4394): it only moves the commit point.
-            Invariants.check(stage.compareTo(Stage.SYNCING) >= 0 && !observer, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
+            Invariants.check(stage.compareTo(Stage.SYNCING) >= 0, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
             peer.commit(commit.zxid());
         } else if (message instanceof Message.Inform inform) {
             Invariants.check(observer && stage.compareTo(Stage.SYNCING) >= 0, "INFORM %s in stage %s", inform.entry(), stage);

@@ -253,7 +253,10 @@ public final class Peer {
 
     /** This server as a candidate: its durable state, in the current round. */
     Vote ownVote() {
-        return new Vote(config.serverId(), durableLastZxid, electionRound, durableCurrentEpoch);
+        boolean lies = config.plantedBug() == PlantedBug.VOTE_UNSYNCED_ZXID
+                && config.serverId() == java.util.Collections.max(config.voters());
+        long advertised = lies ? durableLastZxid + 1 : durableLastZxid;
+        return new Vote(config.serverId(), advertised, electionRound, durableCurrentEpoch);
     }
 
     /** A connection number no earlier connection of this server used, in this run or an earlier one. */

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param syncLimitTicks how long a leader and a learner may go without hearing from each other (syncLimit)
  * @param committedLogMax how many committed txns the leader keeps in memory to synchronize a learner with
  *     a DIFF; a learner further behind gets a SNAP (ZooKeeper's committedLog, 500)
+ * @param plantedBug a deliberate bug, for the simulator's tests of its own checkers; NONE otherwise
  */
 public record PeerConfig(
         long serverId,
@@ -31,7 +32,8 @@ public record PeerConfig(
         int finalizeTicks,
         int initLimitTicks,
         int syncLimitTicks,
-        int committedLogMax) {
+        int committedLogMax,
+        PlantedBug plantedBug) {
 
     public PeerConfig {
         voters = Set.copyOf(new TreeSet<>(voters));
@@ -54,7 +56,7 @@ public record PeerConfig(
 
     /** Defaults for a 20 ms peer tick: resend after 2 ticks, finalize 5, initLimit 100, syncLimit 25. */
     public static PeerConfig of(long serverId, Set<Long> voters, Set<Long> observers, long incarnation) {
-        return new PeerConfig(serverId, voters, observers, incarnation, 2, 5, 100, 25, 500);
+        return new PeerConfig(serverId, voters, observers, incarnation, 2, 5, 100, 25, 500, PlantedBug.NONE);
     }
 
     public boolean isVoter(long id) {
