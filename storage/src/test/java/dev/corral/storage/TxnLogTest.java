@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.tree.NodeKind;
 import dev.corral.tree.Txn;
+import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
 import dev.corral.wire.Acl;
@@ -79,6 +80,21 @@ class TxnLogTest {
             assertThat(files.count()).as("segments rolled by size").isGreaterThan(3);
         }
         assertThat(readAll(SMALL)).isEqualTo(written);
+    }
+
+    @Test
+    void eachRecordPayloadIsExactlyTheTxnCodecsEncoding() throws IOException {
+        List<TxnEntry> written = write(8, ONE_SEGMENT);
+        Path segment = onlySegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        List<Long> starts = recordStarts(segment);
+
+        for (int i = 0; i < written.size(); i++) {
+            int payload = (int) (long) starts.get(i) + LogRecords.RECORD_OVERHEAD;
+            int length = (int) (starts.get(i + 1) - payload);
+            assertThat(Arrays.copyOfRange(bytes, payload, payload + length)).as("record %d", i)
+                    .isEqualTo(TxnCodec.encode(written.get(i)));
+        }
     }
 
     @Test
