@@ -29,10 +29,10 @@ import java.util.zip.CRC32C;
  * <pre>
  *   file     = "log." hex16(firstZxid) ".wal"
  *   segment  = header record* padding
- *   header   = magic:int("CRLW") version:int(1) firstZxid:long         ; 16 bytes
+ *   header   = magic:int("CRLW") version:int(2) firstZxid:long         ; 16 bytes
  *   record   = length:int crc:int payload{length}                     ; length in [1, 64 MiB]
  *   crc      = CRC32C of payload
- *   payload  = a txn entry as dev.corral.tree.TxnCodec writes it
+ *   payload  = a txn entry as dev.corral.tree.TxnCodec writes it (zxid at TxnCodec.ZXID_OFFSET)
  *   padding  = zero bytes to the end of the preallocated file          ; length 0 marks the end
  * </pre>
  *
@@ -45,7 +45,7 @@ import java.util.zip.CRC32C;
  */
 final class LogReader {
     private static final int MAGIC = 0x43524C57;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int HEADER_BYTES = 16;
     private static final int RECORD_OVERHEAD = 8;
     private static final int MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -168,9 +168,13 @@ final class LogReader {
                 problem = "file shorter than its header";
                 return true;
             }
-            if (buffer.getInt(0) != MAGIC || buffer.getInt(4) != VERSION) {
-                problem = "bad magic or version in header";
+            if (buffer.getInt(0) != MAGIC) {
+                problem = "bad magic in header";
                 return true;
+            }
+            if (buffer.getInt(4) != VERSION) {
+                throw new ToolFailure("log file " + segment.path() + " is in log format version " + buffer.getInt(4)
+                        + " but this tool reads version " + VERSION + " only (ZooKeeper's txn encoding)");
             }
             offset = HEADER_BYTES;
             while (offset + RECORD_OVERHEAD <= limit) {
@@ -190,9 +194,9 @@ final class LogReader {
                     problem = "CRC mismatch";
                     return true;
                 }
-                // The payload starts with the zxid (TxnCodec's entry grammar); records before fromZxid are
-                // checked but not decoded.
-                long zxid = length >= Long.BYTES ? buffer.getLong(payloadOffset) : -1;
+                // The zxid lies at a fixed offset of the payload (TxnCodec's entry grammar); records before
+                // fromZxid are checked but not decoded.
+                long zxid = length >= TxnCodec.ZXID_OFFSET + Long.BYTES ? buffer.getLong(payloadOffset + TxnCodec.ZXID_OFFSET) : -1;
                 checkOrder(zxid);
                 if (zxid >= fromZxid) {
                     byte[] payload = new byte[length];

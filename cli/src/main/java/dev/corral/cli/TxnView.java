@@ -76,8 +76,8 @@ final class TxnView {
                 case OpCode.CREATE_TTL -> "createTTL";
                 default -> "create";
             };
-        } else if (txn instanceof Txn.Delete) {
-            return "delete";
+        } else if (txn instanceof Txn.Delete delete) {
+            return delete.type() == OpCode.DELETE_CONTAINER ? "deleteContainer" : "delete";
         } else if (txn instanceof Txn.SetData) {
             return "setData";
         } else if (txn instanceof Txn.SetAcl) {

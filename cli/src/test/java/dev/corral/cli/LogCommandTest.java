@@ -53,7 +53,7 @@ class LogCommandTest {
         assertThat(lines.get(0)).isEqualTo(TxnView.HEADER);
         assertThat(lines.get(1)).isEqualTo(
                 "0x1                 2023-11-14T22:13:21.000Z  0x1000000abcd0001        0  createSession          -       "
-                        + "44  timeoutMs=30000");
+                        + "36  timeoutMs=30000");
         assertThat(lines.get(2)).startsWith("0x2                 2023-11-14T22:13:22.000Z  0x1000000abcd0001        1  create")
                 .contains("  5  ").endsWith("/app kind=persistent acl=world:anyone:cdrwa");
         assertThat(lines.get(3)).contains(" create2 ").contains("/app/lock kind=ephemeral ephemeralOwner=0x1000000abcd0001");
@@ -168,6 +168,21 @@ class LogCommandTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().trim()).isEqualTo("corral log: log file " + first + " is corrupt at offset 16 (CRC mismatch)"
                 + " and later log files exist");
+    }
+
+    @Test
+    void aLogOfTheOldFormatVersionFailsNamingTheFileAndVersion() throws IOException {
+        Path last = segments().get(segments().size() - 1);
+        try (RandomAccessFile file = new RandomAccessFile(last.toFile(), "rw")) {
+            file.seek(4);
+            file.writeInt(1);
+        }
+
+        Cli.Run run = Cli.run("log", "--data-log-dir", dataDir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().trim()).isEqualTo("corral log: log file " + last + " is in log format version 1 but this tool"
+                + " reads version 2 only (ZooKeeper's txn encoding)");
     }
 
     @Test

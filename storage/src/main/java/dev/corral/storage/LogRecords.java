@@ -8,10 +8,11 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *   segment  = header record* padding
- *   header   = magic:int("CRLW") version:int(1) firstZxid:long         ; 16 bytes
+ *   header   = magic:int("CRLW") version:int(2) firstZxid:long         ; 16 bytes
  *   record   = length:int crc:int payload{length}                     ; length in [1, MAX_PAYLOAD]
  *   crc      = CRC32C of payload
- *   payload  = a txn entry as {@code dev.corral.tree.TxnCodec} writes it
+ *   payload  = a txn entry as {@code dev.corral.tree.TxnCodec} writes it: ZooKeeper's TxnHeader and
+ *              txn record, with the zxid at byte {@code TxnCodec.ZXID_OFFSET}
  *   padding  = zero bytes to the end of the preallocated file          ; length 0 marks the end
  * </pre>
  *
@@ -20,7 +21,11 @@ import java.util.zip.CRC32C;
  */
 final class LogRecords {
     static final int MAGIC = 0x43524C57;
-    static final int VERSION = 1;
+    /**
+     * Version 2: payloads in ZooKeeper's txn encoding. Version 1 held Corral's own encoding, which this
+     * code no longer reads: a log of that version is refused by name, never truncated as a torn file.
+     */
+    static final int VERSION = 2;
     static final int HEADER_BYTES = 16;
     static final int RECORD_OVERHEAD = 8;
     static final int MAX_PAYLOAD = 64 * 1024 * 1024;

@@ -258,8 +258,14 @@ public final class TxnLog implements AutoCloseable {
         if (limit < LogRecords.HEADER_BYTES) {
             return new ScanResult(0, 0, 0, "file shorter than its header");
         }
-        if (buffer.getInt(0) != LogRecords.MAGIC || buffer.getInt(4) != LogRecords.VERSION) {
-            return new ScanResult(0, 0, 0, "bad magic or version in header");
+        if (buffer.getInt(0) != LogRecords.MAGIC) {
+            return new ScanResult(0, 0, 0, "bad magic in header");
+        }
+        if (buffer.getInt(4) != LogRecords.VERSION) {
+            // A whole header of another version is no torn write: repairing it would delete the log.
+            throw new StorageException("log file " + segment.path() + " is in log format version " + buffer.getInt(4)
+                    + " but this Corral reads version " + LogRecords.VERSION + " only (ZooKeeper's txn encoding); "
+                    + "version 1 logs were written before Corral took that encoding and cannot be read by it");
         }
         long expected = segment.firstZxid();
         long previous = expected - 1;
@@ -277,7 +283,7 @@ public final class TxnLog implements AutoCloseable {
             if (LogRecords.crc(buffer, payloadOffset, length) != buffer.getInt(offset + 4)) {
                 return new ScanResult(previous, offset, count, "CRC mismatch");
             }
-            long zxid = length >= 8 ? buffer.getLong(payloadOffset) : -1;
+            long zxid = length >= TxnCodec.ZXID_OFFSET + Long.BYTES ? buffer.getLong(payloadOffset + TxnCodec.ZXID_OFFSET) : -1;
             if (count == 0 ? zxid != expected : !Zxid.follows(previous, zxid)) {
                 throw new StorageException("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
                         + " after " + Zxid.hex(previous) + ": a gap or reordering in the log");

@@ -62,7 +62,8 @@ final class AppliedState {
     /** The txn that creates {@code path}, with the parent's cversion as the preparer would fix it. */
     Txn.Create createTxn(String path, byte[] data, List<Acl> acl, NodeKind kind, long owner, long ttlMs) {
         Znode parent = tree.node(Paths.parent(path));
-        return new Txn.Create(OpCode.CREATE2, path, data, acl, kind, owner, ttlMs, parent.cversion() + 1);
+        return new Txn.Create(Txn.Create.typeFor(kind, OpCode.CREATE2), path, data, acl, kind, owner, ttlMs,
+                parent.cversion() + 1);
     }
 
     void create(String path, byte[] data, List<Acl> acl, NodeKind kind, long owner, long ttlMs) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.tree.NodeKind;
 import dev.corral.tree.Txn;
+import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
 import dev.corral.wire.Acl;
@@ -37,7 +38,7 @@ class TxnLogTest {
                     NodeKind.PERSISTENT, 0, 0, (int) zxid);
             case 1 -> new Txn.SetData("/n" + zxid, new byte[(int) (zxid % 7)], (int) zxid);
             case 2 -> new Txn.Multi(List.of(new Txn.Delete("/a" + zxid), new Txn.Check("/b", 3)));
-            default -> new Txn.CloseSession(zxid * 31, List.of("/e1", "/e2"));
+            default -> new Txn.CloseSession(zxid * 17, List.of("/e1", "/e2"));
         };
         return new TxnEntry(zxid, 1_700_000_000_000L + zxid, zxid * 17, (int) zxid, txn);
     }
@@ -79,6 +80,21 @@ class TxnLogTest {
             assertThat(files.count()).as("segments rolled by size").isGreaterThan(3);
         }
         assertThat(readAll(SMALL)).isEqualTo(written);
+    }
+
+    @Test
+    void eachRecordPayloadIsExactlyTheTxnCodecsEncoding() throws IOException {
+        List<TxnEntry> written = write(8, ONE_SEGMENT);
+        Path segment = onlySegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        List<Long> starts = recordStarts(segment);
+
+        for (int i = 0; i < written.size(); i++) {
+            int payload = (int) (long) starts.get(i) + LogRecords.RECORD_OVERHEAD;
+            int length = (int) (starts.get(i + 1) - payload);
+            assertThat(Arrays.copyOfRange(bytes, payload, payload + length)).as("record %d", i)
+                    .isEqualTo(TxnCodec.encode(written.get(i)));
+        }
     }
 
     @Test
@@ -440,6 +456,25 @@ class TxnLogTest {
         flipBit(last, 1);
         assertThat(readAll(SMALL)).isEqualTo(written.subList(0, (int) firstOfLast - 1));
         assertThat(last).doesNotExist();
+    }
+
+    @Test
+    void aSegmentOfTheOldFormatVersionIsRefusedByNameAndKept() throws IOException {
+        write(5, ONE_SEGMENT);
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.findFirst().orElseThrow();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(segment.toFile(), "rw")) {
+            raf.seek(4);
+            raf.writeInt(1);
+        }
+        byte[] before = Files.readAllBytes(segment);
+
+        assertThatThrownBy(() -> TxnLog.open(dir, ONE_SEGMENT)).isInstanceOf(StorageException.class)
+                .hasMessageContaining(segment.toString()).hasMessageContaining("version 1")
+                .hasMessageContaining("reads version " + LogRecords.VERSION);
+        assertThat(Files.readAllBytes(segment)).as("the old log is left as it was").isEqualTo(before);
     }
 
     /** Offsets where each record starts, plus the end of the last one, read from the length fields. */

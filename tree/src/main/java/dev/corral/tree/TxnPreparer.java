@@ -152,7 +152,8 @@ public final class TxnPreparer {
         int newCversion = parentCversion + 1;
         scratch.put(parentPath, Optional.of(parent.withChildAdded(newCversion)));
         scratch.put(createdPath, Optional.of(new NodeState(0, 0, 0, 0, kind, owner, storedAcl)));
-        return new Txn.Create(type, createdPath, data, storedAcl, kind, owner, kind == NodeKind.TTL ? ttl : 0, newCversion);
+        return new Txn.Create(Txn.Create.typeFor(kind, type), createdPath, data, storedAcl, kind, owner,
+                kind == NodeKind.TTL ? ttl : 0, newCversion);
     }
 
     private Txn delete(DeleteRequest request, List<Id> auth) throws KeeperError {
@@ -170,7 +171,7 @@ public final class TxnPreparer {
         if (node.numChildren() > 0) {
             throw new KeeperError(ErrorCode.NOTEMPTY, "node has children: " + path);
         }
-        return deleteNode(path, parentPath, parent);
+        return deleteNode(OpCode.DELETE, path, parentPath, parent);
     }
 
     /** The server's own delete of an empty container or expired TTL node ({@code OpCode.deleteContainer}). */
@@ -184,13 +185,13 @@ public final class TxnPreparer {
         if (node.kind() != NodeKind.CONTAINER && node.kind() != NodeKind.TTL) {
             throw new KeeperError(ErrorCode.BADVERSION, "not a container or TTL node: " + path);
         }
-        return deleteNode(path, parentPath, existing(parentPath));
+        return deleteNode(OpCode.DELETE_CONTAINER, path, parentPath, existing(parentPath));
     }
 
-    private Txn deleteNode(String path, String parentPath, NodeState parent) {
+    private Txn deleteNode(int type, String path, String parentPath, NodeState parent) {
         scratch.put(parentPath, Optional.of(parent.withChildRemoved()));
         scratch.put(path, Optional.empty());
-        return new Txn.Delete(path);
+        return new Txn.Delete(type, path);
     }
 
     private Txn setData(SetDataRequest request, List<Id> auth) throws KeeperError {
@@ -219,8 +220,7 @@ public final class TxnPreparer {
         Paths.validate(path);
         NodeState node = existing(path);
         Acls.check(node.acl(), Acl.READ, auth, path);
-        checkVersion(node.version(), request.version(), path);
-        return new Txn.Check(path, request.version());
+        return new Txn.Check(path, checkVersion(node.version(), request.version(), path));
     }
 
     private static int checkVersion(int current, int expected, String path) throws KeeperError {

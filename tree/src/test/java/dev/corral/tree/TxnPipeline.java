@@ -34,10 +34,15 @@ final class TxnPipeline {
     final WatchTable watches = new WatchTable();
     /** Every watch event applied txns have produced, in order; tests clear it as they please. */
     final List<WatchEvent> events = new ArrayList<>();
+    /** Every txn applied so far with what applying it produced, in zxid order: the log of this leader. */
+    final List<Applied> log = new ArrayList<>();
     private final TxnPreparer preparer;
     private final TxnApplier applier;
     private final ArrayDeque<TxnEntry> prepared = new ArrayDeque<>();
     private long lastZxid;
+
+    /** A txn as the pipeline applied it, and its result. */
+    record Applied(TxnEntry entry, TxnResult result) {}
 
     TxnPipeline() {
         this(true);
@@ -87,7 +92,9 @@ final class TxnPipeline {
         List<TxnResult> results = new ArrayList<>();
         while (!prepared.isEmpty()) {
             TxnEntry entry = prepared.removeFirst();
-            results.add(applier.apply(entry, events));
+            TxnResult result = applier.apply(entry, events);
+            log.add(new Applied(entry, result));
+            results.add(result);
             preparer.retire(entry.zxid());
         }
         return results;

@@ -29,6 +29,13 @@ class ByteArrayFieldsTest {
                 new Case("GetDataResponse", b -> new GetDataResponse(b, Stat.EMPTY), false),
                 new Case("SetDataRequest", b -> new SetDataRequest("/a", b, 1), false),
                 new Case("GetDataResult", b -> new OpResult.GetDataResult(b, Stat.EMPTY), false),
+                new Case("CreateTxn", b -> new CreateTxn("/a", b, List.of(), false, 1), false),
+                new Case("CreateContainerTxn", b -> new CreateContainerTxn("/a", b, List.of(), 1), false),
+                new Case("CreateTTLTxn", b -> new CreateTTLTxn("/a", b, List.of(), 1, 5), false),
+                new Case("SetDataTxn", b -> new SetDataTxn("/a", b, 1), false),
+                // Txn records and packets between servers: they carry znode data, never a credential.
+                new Case("MultiTxn.Op", b -> new MultiTxn.Op(OpCode.SET_DATA, b), false),
+                new Case("QuorumPacket", b -> new QuorumPacket(QuorumPacketType.PROPOSAL, 1, b, List.of()), false),
                 // Passwords, credentials and SASL tokens: printed as a length.
                 new Case("ConnectRequest", b -> new ConnectRequest(0, 0, 1, 2, b, false, true), true),
                 new Case("ConnectResponse", b -> new ConnectResponse(0, 1, 2, b, false), true),

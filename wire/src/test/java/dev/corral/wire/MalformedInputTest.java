@@ -104,6 +104,35 @@ class MalformedInputTest {
                     new DeleteRequest("/a", -1).write(out);
                 }), MultiRequest::read, "int of 4 bytes"),
 
+                // Txn records and quorum packets, which servers read from each other and from disk.
+                new Case("multi txn count 30 million", bytes(out -> {
+                    out.writeInt(30_000_000);
+                    new MultiTxn.Op(OpCode.DELETE, new byte[6]).write(out);
+                }), MultiTxn::read, "vector count 30000000 with 14 bytes left"),
+                new Case("multi txn op data length MAX_VALUE", bytes(out -> {
+                    out.writeInt(1);
+                    out.writeInt(OpCode.DELETE);
+                    out.writeInt(Integer.MAX_VALUE);
+                }), MultiTxn::read, "buffer of 2147483647 bytes"),
+                new Case("closeSession paths count -3", bytes(out -> out.writeInt(-3)), CloseSessionTxn::read,
+                        "vector count -3"),
+                new Case("quorum packet data length -5", bytes(out -> {
+                    out.writeInt(QuorumPacketType.PROPOSAL);
+                    out.writeLong(1);
+                    out.writeInt(-5);
+                }), QuorumPacket::read, "negative buffer length -5"),
+                new Case("quorum packet data length 1 GiB", bytes(out -> {
+                    out.writeInt(QuorumPacketType.PROPOSAL);
+                    out.writeLong(1);
+                    out.writeInt(1 << 30);
+                }), QuorumPacket::read, "buffer of 1073741824 bytes"),
+                new Case("quorum packet authinfo count MAX_VALUE", bytes(out -> {
+                    out.writeInt(QuorumPacketType.REQUEST);
+                    out.writeLong(1);
+                    out.writeBuffer(null);
+                    out.writeInt(Integer.MAX_VALUE);
+                }), QuorumPacket::read, "vector count 2147483647"),
+
                 // Multi replies ZooKeeper's MultiResponse refuses: only create2 stands for the create variants.
                 new Case("result type createContainer", multi(new MultiHeader(OpCode.CREATE_CONTAINER, false, 0),
                         out -> new Create2Response("/c", Stat.EMPTY).write(out)), MultiResponse::read,

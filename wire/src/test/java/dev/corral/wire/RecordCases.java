@@ -63,6 +63,11 @@ final class RecordCases {
     private RecordCases() {}
 
     static List<Case> all() {
+        return java.util.stream.Stream.concat(clientRecords().stream(), TxnRecordCases.all().stream()).toList();
+    }
+
+    /** The records of the client protocol. */
+    private static List<Case> clientRecords() {
         return List.of(
                 // Headers and the shared data records.
                 of("RequestHeader", new RequestHeader(7, OpCode.CREATE), RequestHeader::write, RequestHeader::read,
