@@ -47,6 +47,16 @@ final class LogRecords {
         return header;
     }
 
+    /**
+     * The zxid of a record, read from its payload without decoding the txn, or -1 if the payload is too
+     * short to hold one. It relies on where {@code TxnCodec} puts the zxid in an entry (its first field);
+     * {@code LogScannerTest} pins this against {@code TxnCodec.encode}, so a change of the txn encoding
+     * fails there first and this is the one place to follow it.
+     */
+    static long zxidOf(ByteBuffer buffer, int payloadOffset, int length) {
+        return length >= Long.BYTES ? buffer.getLong(payloadOffset) : -1;
+    }
+
     /** Writes one record (length, crc, payload) into {@code out}, which must have room for it. */
     static void put(ByteBuffer out, byte[] payload) {
         out.putInt(payload.length).putInt(crc(payload, 0, payload.length)).put(payload);

@@ -3,7 +3,6 @@ package dev.corral.storage;
 import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
-import dev.corral.wire.MalformedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class TxnLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxnLog.class);
     private static final int ZERO_CHUNK = 1 << 20;
-    private static final int TAIL_CHECK_BYTES = 1 << 20;
 
     /** Sizes of a segment and of its preallocation, and whether sync really forces to disk. */
     public record Options(long segmentBytes, long preallocBytes, boolean forceSync) {
@@ -142,28 +140,10 @@ public final class TxnLog implements AutoCloseable {
      * {@code afterZxid} hands over nothing.
      */
     public void replay(long afterZxid, Consumer<TxnEntry> consumer) throws StorageException {
-        boolean[] continued = {false};
-        for (int i = 0; i < segments.size(); i++) {
-            LogSegment segment = segments.get(i);
-            boolean mayHoldLater = i + 1 == segments.size() || Long.compareUnsigned(segments.get(i + 1).firstZxid(), afterZxid) > 0;
-            if (!mayHoldLater) {
-                continue;
-            }
-            scan(segment, record -> {
-                TxnEntry entry = decode(segment, record);
-                if (entry.zxid() <= afterZxid) {
-                    return;
-                }
-                if (!continued[0] && !Zxid.follows(afterZxid, entry.zxid())) {
-                    throw new StorageException("the log in " + dir + " does not continue from zxid " + Zxid.hex(afterZxid)
-                            + ": expected zxid " + Zxid.hex(afterZxid + 1) + " (or counter 1 of a later epoch) but found "
-                            + Zxid.hex(entry.zxid()) + " in " + segment.path().getFileName()
-                            + "; the txns between are lost (a gap in the log)");
-                }
-                continued[0] = true;
-                consumer.accept(entry);
-            });
-        }
+        LogScanner.readContinuing(dir, segments, afterZxid, Long.MAX_VALUE, false, record -> {
+            consumer.accept(record.entry());
+            return true;
+        });
     }
 
     @Override
@@ -205,120 +185,33 @@ public final class TxnLog implements AutoCloseable {
         for (int i = 0; i < found.size(); i++) {
             LogSegment segment = found.get(i);
             boolean last = i + 1 == found.size();
-            ScanResult result = scan(segment, record -> { });
-            if (result.count() > 0 && lastZxid != 0 && !Zxid.follows(lastZxid, segment.firstZxid())) {
-                throw new StorageException("log file " + segment.path() + " starts at zxid " + Zxid.hex(segment.firstZxid())
-                        + " but the log before it ends at " + Zxid.hex(lastZxid) + ": a gap in the log");
-            }
-            if (result.problem() != null) {
+            SegmentScan scan = new SegmentScan(segment);
+            scan.run(lastZxid, (file, payloadOffset, length, offset, zxid) -> true);
+            if (scan.problem != null) {
                 if (!last) {
-                    throw new StorageException("log file " + segment.path() + " is corrupt at offset " + result.validEnd() + " ("
-                            + result.problem() + ") and later log files exist; refusing to start");
+                    throw new StorageException("log file " + segment.path() + " is corrupt at offset " + scan.offset + " ("
+                            + scan.problem + ") and later log files exist; refusing to start");
                 }
-                if (result.validEnd() < LogRecords.HEADER_BYTES) {
-                    LOG.warn("Removing log file {}: {} (no record in it is readable)", segment.path(), result.problem());
+                if (scan.offset < LogRecords.HEADER_BYTES) {
+                    LOG.warn("Removing log file {}: {} (no record in it is readable)", segment.path(), scan.problem);
                     delete(segment.path());
                     continue;
                 }
-                LOG.warn("Truncating log file {} at offset {}: {}", segment.path(), result.validEnd(), result.problem());
-                truncate(segment.path(), result.validEnd());
+                LOG.warn("Truncating log file {} at offset {}: {}", segment.path(), scan.offset, scan.problem);
+                truncate(segment.path(), scan.offset);
             }
             segments.add(segment);
-            if (result.count() > 0) {
-                lastZxid = result.lastZxid();
-            }
+            lastZxid = scan.lastZxid;
             if (last) {
-                openForAppend(segment, result.validEnd());
+                openForAppend(segment, scan.offset);
             }
         }
         syncedZxid = lastZxid;
     }
 
-    private record ScanResult(long lastZxid, long validEnd, int count, String problem) {}
-
-    /** A valid record found by a scan: the mapped file, and where its payload lies in it. */
-    private record RawRecord(ByteBuffer file, int payloadOffset, int length, long offset) {}
-
-    /**
-     * Walks the valid records of a segment; stops at the end marker or at the first invalid record. The
-     * file is memory-mapped, so the zero-filled preallocated tail is not read beyond a bounded window.
-     */
-    private ScanResult scan(LogSegment segment, RecordConsumer consumer) throws StorageException {
-        ByteBuffer buffer;
-        try (FileChannel file = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
-            long size = file.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new StorageException("log file " + segment.path() + " is larger than 2 GiB");
-            }
-            buffer = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (IOException e) {
-            throw new StorageException("cannot read log file " + segment.path() + ": " + e, e);
-        }
-        int limit = buffer.limit();
-        if (limit < LogRecords.HEADER_BYTES) {
-            return new ScanResult(0, 0, 0, "file shorter than its header");
-        }
-        if (buffer.getInt(0) != LogRecords.MAGIC || buffer.getInt(4) != LogRecords.VERSION) {
-            return new ScanResult(0, 0, 0, "bad magic or version in header");
-        }
-        long expected = segment.firstZxid();
-        long previous = expected - 1;
-        int offset = LogRecords.HEADER_BYTES;
-        int count = 0;
-        while (offset + LogRecords.RECORD_OVERHEAD <= limit) {
-            int length = buffer.getInt(offset);
-            if (length == 0) {
-                return new ScanResult(previous, offset, count, trailingProblem(buffer, offset));
-            }
-            if (length < 0 || length > LogRecords.MAX_PAYLOAD || offset + LogRecords.RECORD_OVERHEAD + length > limit) {
-                return new ScanResult(previous, offset, count, "record length " + length + " runs past the end of the file");
-            }
-            int payloadOffset = offset + LogRecords.RECORD_OVERHEAD;
-            if (LogRecords.crc(buffer, payloadOffset, length) != buffer.getInt(offset + 4)) {
-                return new ScanResult(previous, offset, count, "CRC mismatch");
-            }
-            long zxid = length >= 8 ? buffer.getLong(payloadOffset) : -1;
-            if (count == 0 ? zxid != expected : !Zxid.follows(previous, zxid)) {
-                throw new StorageException("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
-                        + " after " + Zxid.hex(previous) + ": a gap or reordering in the log");
-            }
-            consumer.accept(new RawRecord(buffer, payloadOffset, length, offset));
-            previous = zxid;
-            count++;
-            offset = payloadOffset + length;
-        }
-        String tail = trailingProblem(buffer, offset);
-        return new ScanResult(previous, offset, count, tail == null ? null : "partial record header at the end");
-    }
-
-    /**
-     * After the end marker only zeros may follow; anything else is a torn write beyond it. A torn write
-     * lands right after the last record, so a window past the marker is checked, not the whole tail.
-     */
-    private static String trailingProblem(ByteBuffer buffer, int from) {
-        int end = (int) Math.min(buffer.limit(), (long) from + TAIL_CHECK_BYTES);
-        for (int i = from; i < end; i++) {
-            if (buffer.get(i) != 0) {
-                return "non-zero bytes after the end of the records, from offset " + i;
-            }
-        }
-        return null;
-    }
-
     private static void checkOrder(long previous, long zxid, String what) throws StorageException {
         if (previous != 0 && !Zxid.follows(previous, zxid)) {
             throw new StorageException(what + " of zxid " + Zxid.hex(zxid) + " after " + Zxid.hex(previous) + " would leave a gap");
-        }
-    }
-
-    private TxnEntry decode(LogSegment segment, RawRecord record) {
-        byte[] payload = new byte[record.length()];
-        record.file().get(record.payloadOffset(), payload);
-        try {
-            return TxnCodec.decode(payload);
-        } catch (MalformedRecordException e) {
-            throw new IllegalStateException("log file " + segment.path() + " offset " + record.offset()
-                    + ": record passed its CRC but does not decode: " + e.getMessage(), e);
         }
     }
 
@@ -419,10 +312,5 @@ public final class TxnLog implements AutoCloseable {
         } finally {
             channel = null;
         }
-    }
-
-    @FunctionalInterface
-    private interface RecordConsumer {
-        void accept(RawRecord record) throws StorageException;
     }
 }
