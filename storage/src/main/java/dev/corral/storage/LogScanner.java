@@ -90,17 +90,23 @@ public final class LogScanner {
         if (Long.compareUnsigned(untilZxid, afterZxid) < 0) {
             throw new IllegalArgumentException("a read from after " + Zxid.hex(afterZxid) + " up to " + Zxid.hex(untilZxid) + " goes backwards");
         }
-        return readContinuing(dir, TxnLog.segmentsIn(dir), afterZxid, untilZxid, true, visitor);
+        return readContinuing(dir, TxnLog.segmentsIn(dir), LogSegment.baseIn(dir), afterZxid, untilZxid, true, visitor);
     }
 
     /**
-     * {@link #readCommitted} over segments already listed (replay passes the log's own list). When
-     * {@code mustHoldAfter}, {@code afterZxid} must be a zxid of this log's history, not just one the first
-     * txn may follow (see {@link Walk#hand}).
+     * {@link #readCommitted} over segments already listed (replay passes the log's own list) of a log that
+     * continues from {@code baseZxid} (0 if it has no base). When {@code mustHoldAfter}, {@code afterZxid}
+     * must be a zxid of this log's history, not just one the first txn may follow (see {@link Walk#hand}).
      */
-    static long readContinuing(Path dir, List<LogSegment> segments, long afterZxid, long untilZxid, boolean mustHoldAfter,
-            Visitor visitor) throws StorageException {
+    static long readContinuing(Path dir, List<LogSegment> segments, long baseZxid, long afterZxid, long untilZxid,
+            boolean mustHoldAfter, Visitor visitor) throws StorageException {
+        if (Long.compareUnsigned(afterZxid, baseZxid) < 0) {
+            throw new StorageException("the log in " + dir + " continues from zxid " + Zxid.hex(baseZxid) + " (a snapshot installed"
+                    + " or a truncate left it so) and holds nothing before it, so it cannot continue zxid " + Zxid.hex(afterZxid)
+                    + "; the txns between are lost (a gap in the log)");
+        }
         Walk walk = new Walk(afterZxid, untilZxid, dir, mustHoldAfter);
+        walk.afterSeen = afterZxid == baseZxid && baseZxid != 0;
         End end = walk.run(segments, visitor);
         boolean reached = end.lastZxid() == untilZxid || untilZxid == Long.MAX_VALUE && end.problem() == null;
         if (!reached && !walk.stopped) {

@@ -1,6 +1,7 @@
 package dev.corral.storage;
 
 import dev.corral.tree.TxnCodec;
+import dev.corral.tree.Invariants;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
 import java.io.IOException;
@@ -50,6 +51,8 @@ public final class TxnLog implements AutoCloseable {
     private long capacity;
     private long lastZxid;
     private long syncedZxid;
+    // Invariant: the log holds no txn at or below baseZxid; 0 if it has no base (LogSegment's markers).
+    private long baseZxid;
     private boolean rollRequested;
 
     private TxnLog(Path dir, Options options) {
@@ -140,7 +143,7 @@ public final class TxnLog implements AutoCloseable {
      * {@code afterZxid} hands over nothing.
      */
     public void replay(long afterZxid, Consumer<TxnEntry> consumer) throws StorageException {
-        LogScanner.readContinuing(dir, segments, afterZxid, Long.MAX_VALUE, false, record -> {
+        LogScanner.readContinuing(dir, segments, baseZxid, afterZxid, Long.MAX_VALUE, false, record -> {
             consumer.accept(record.entry());
             return true;
         });
@@ -175,12 +178,73 @@ public final class TxnLog implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Removes every txn after {@code zxid}, durably, so that the log ends at {@code zxid} and the next
+     * append must follow it (ZAB's TRUNC; ZooKeeper's {@code FileTxnLog#truncate}). Queued entries are
+     * written first. {@code zxid} must be in the log's history (a txn in it, the zxid right before its
+     * first txn in the same epoch, its base, or 0), not after its end, and not below
+     * {@code lastCommittedZxid}: a TRUNC never cuts a committed txn (ZOOKEEPER-1154, -1156).
+     *
+     * <p>The truncate is all or nothing across a crash: a marker file ({@code log.<zxid>.truncate}) is made
+     * durable first, and opening the log finishes a truncate it finds marked ({@link LogTruncation}).
+     */
+    public void truncateAfter(long zxid, long lastCommittedZxid) throws StorageException {
+        truncateAfter(zxid, lastCommittedZxid, CrashPoint.NONE);
+    }
+
+    /** {@link #truncateAfter(long, long)} with a seam for simulated crashes between its steps. */
+    void truncateAfter(long zxid, long lastCommittedZxid, CrashPoint crash) throws StorageException {
+        if (Long.compareUnsigned(zxid, lastCommittedZxid) < 0) {
+            throw new StorageException("refusing to truncate the log in " + dir + " after zxid " + Zxid.hex(zxid) + ": txns up to "
+                    + Zxid.hex(lastCommittedZxid) + " are committed, and a truncate must never remove a committed txn");
+        }
+        sync();
+        if (Long.compareUnsigned(zxid, lastZxid) > 0) {
+            throw new StorageException("cannot truncate the log in " + dir + " after zxid " + Zxid.hex(zxid) + ": it ends before, at "
+                    + Zxid.hex(lastZxid));
+        }
+        if (zxid == lastZxid) {
+            return;
+        }
+        LogTruncation.checkHeld(dir, segments, baseZxid, zxid);
+        closeChannel();
+        Path marker = dir.resolve(LogSegment.markerName(zxid, LogSegment.TRUNCATE));
+        crash.before("create", marker);
+        DurableFiles.createMarker(marker);
+        LogTruncation.cutAfter(dir, zxid, crash);
+        crash.before("delete", marker);
+        DurableFiles.delete(marker);
+        DurableFiles.forceDirectory(dir);
+        segments.clear();
+        recover();
+        Invariants.check(lastZxid == zxid, "the log in " + dir + " ends at " + Zxid.hex(lastZxid) + " after a truncate after "
+                + Zxid.hex(zxid));
+    }
+
     /** Starts a new segment at the next append, so that older segments can be purged after a snapshot. */
     public void rollAtNextAppend() {
         rollRequested = true;
     }
 
     private void recover() throws StorageException {
+        List<Long> installs = LogSegment.markersIn(dir, LogSegment.INSTALL);
+        if (!installs.isEmpty()) {
+            throw new StorageException("the log in " + dir + " has an unfinished snapshot install ("
+                    + LogSegment.markerName(installs.get(0), LogSegment.INSTALL) + "); SnapshotInstall.recover must finish it first");
+        }
+        List<Long> truncates = LogSegment.markersIn(dir, LogSegment.TRUNCATE);
+        for (long zxid : truncates) {
+            LOG.warn("Finishing the truncate of the log in {} after zxid {} that a crash interrupted", dir, Zxid.hex(zxid));
+            LogTruncation.cutAfter(dir, zxid, CrashPoint.NONE);
+        }
+        for (long zxid : truncates) {
+            DurableFiles.delete(dir.resolve(LogSegment.markerName(zxid, LogSegment.TRUNCATE)));
+        }
+        if (!truncates.isEmpty()) {
+            DurableFiles.forceDirectory(dir);
+        }
+        baseZxid = LogSegment.baseIn(dir);
+        lastZxid = 0;
         List<LogSegment> found = segmentsIn(dir);
         for (int i = 0; i < found.size(); i++) {
             LogSegment segment = found.get(i);
@@ -205,6 +269,9 @@ public final class TxnLog implements AutoCloseable {
             if (last) {
                 openForAppend(segment, scan.offset);
             }
+        }
+        if (lastZxid == 0) {
+            lastZxid = baseZxid;
         }
         syncedZxid = lastZxid;
     }
