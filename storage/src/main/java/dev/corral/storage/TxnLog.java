@@ -77,6 +77,14 @@ public final class TxnLog implements AutoCloseable {
         return LogSegment.parseFirstZxid(fileName);
     }
 
+    Path dir() {
+        return dir;
+    }
+
+    Options options() {
+        return options;
+    }
+
     public long lastZxid() {
         return lastZxid;
     }

@@ -26,7 +26,7 @@ final class Crashes {
 
     /**
      * Records each step in {@code steps} and crashes before the {@code at}-th (from 0). Before shortening a
-     * file ("shorten to N") or publishing a written one ("rename"), it first cuts the file at {@code cutAt}
+     * file ("shorten to N") or after writing one ("written"), it first cuts the file at {@code cutAt}
      * of the way between N and its length (or of its length), as a crash in the middle of the write would.
      */
     static CrashPoint crashAt(int at, double cutAt, List<String> steps) {
@@ -37,7 +37,7 @@ final class Crashes {
             }
             if (step.startsWith("shorten to ")) {
                 cut(file, Long.parseLong(step.substring("shorten to ".length())), cutAt);
-            } else if (step.equals("rename") && cutAt < 1) {
+            } else if (step.equals("written") && cutAt < 1) {
                 cut(file, 0, cutAt);
             }
             throw new Crash(step);
