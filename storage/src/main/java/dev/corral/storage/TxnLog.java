@@ -1,7 +1,7 @@
 package dev.corral.storage;
 
-import dev.corral.tree.TxnCodec;
 import dev.corral.tree.Invariants;
+import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
 import java.io.IOException;
@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening the log checks every record. A torn or corrupt tail of the last segment is truncated at the
  * last valid record and logged with file, offset and reason; corruption before the last segment, or a
- * gap in the zxids, is refused with an error, never papered over.
+ * gap in the zxids, is refused with an error, never papered over. Opening also finishes a
+ * {@link #truncateAfter truncate} a crash interrupted, and refuses a log with an unfinished
+ * {@link SnapshotInstall snapshot install}; the marker files involved are listed in {@link LogSegment}.
+ * Reading is {@link LogScanner}'s, through the one parser of the format, {@link SegmentScan}.
  *
  * <p>Invariants: zxids in the log only grow, by one within an epoch, and a later epoch starts at counter 1
- * ({@link Zxid#follows}); {@code syncedZxid <= lastZxid}.
+ * ({@link Zxid#follows}); {@code syncedZxid <= lastZxid}; a log with a base (emptied by a truncate, or
+ * by a snapshot install) holds only txns after it, and its {@code lastZxid} is the base while it holds none.
  * Not thread-safe: one disk worker owns it.
  */
 public final class TxnLog implements AutoCloseable {
@@ -85,11 +89,12 @@ public final class TxnLog implements AutoCloseable {
         return options;
     }
 
+    /** The zxid of the last txn appended, or the log's base if it holds none, or 0. */
     public long lastZxid() {
         return lastZxid;
     }
 
-    /** The zxid the oldest segment starts at, or 0 for an empty log. */
+    /** The zxid the oldest segment starts at, or 0 for a log without segments (see {@link #lastZxid()} for its base). */
     public long firstZxid() {
         return segments.isEmpty() ? 0 : segments.get(0).firstZxid();
     }
