@@ -277,6 +277,13 @@ public final class TxnLog implements AutoCloseable {
                 LOG.warn("Truncating log file {} at offset {}: {}", segment.path(), scan.offset, scan.problem);
                 truncate(segment.path(), scan.offset);
             }
+            if (last && scan.count == 0) {
+                // A roll a crash interrupted: the name promises a first zxid the next append need not have (a
+                // new leader's first txn of a new epoch), so the next append rolls a segment named for itself.
+                LOG.info("Removing log file {}: it holds no record", segment.path());
+                delete(segment.path());
+                continue;
+            }
             segments.add(segment);
             lastZxid = scan.lastZxid;
             if (last) {
