@@ -59,6 +59,8 @@ public final class SnapshotInstall {
             throw new StorageException("refusing to install a snapshot at zxid " + Zxid.hex(zxid) + " in " + snapshotDir + ": txns up to "
                     + Zxid.hex(lastCommittedZxid) + " are committed here, and the snapshot does not hold them");
         }
+        LOG.info("Installing snapshot {} in {} in place of the log in {}, which ended at {}", Zxid.hex(zxid), snapshotDir, logDir,
+                Zxid.hex(log.lastZxid()));
         TxnLog.Options options = log.options();
         log.close();
         try {

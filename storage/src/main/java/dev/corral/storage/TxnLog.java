@@ -220,6 +220,7 @@ public final class TxnLog implements AutoCloseable {
             return;
         }
         LogTruncation.checkHeld(dir, segments, baseZxid, zxid);
+        LOG.warn("Truncating the log in {} after zxid {}; it ended at {}", dir, Zxid.hex(zxid), Zxid.hex(lastZxid));
         closeChannel();
         Path marker = dir.resolve(LogSegment.markerName(zxid, LogSegment.TRUNCATE));
         crash.before("create", marker);

@@ -132,6 +132,39 @@ class SnapshotInstallTest {
         return next;
     }
 
+    /** After an install the log's history starts at the snapshot: a TRUNC may cut back to it, never below. */
+    @Test
+    void aTruncateAfterAnInstallCutsBackToTheSnapshotAndNoFurther() throws IOException {
+        try (TxnLog log = SnapshotInstall.install(TxnLog.open(logDir, SMALL), snapshotDir, leadersSnapshot(), 40)) {
+            for (long zxid = NEW_ZXID + 1; zxid <= NEW_ZXID + 3; zxid++) {
+                log.append(TxnLogTest.entry(zxid));
+            }
+            log.truncateAfter(NEW_ZXID + 1, NEW_ZXID);
+            assertThat(log.lastZxid()).isEqualTo(NEW_ZXID + 1);
+            log.truncateAfter(NEW_ZXID, NEW_ZXID);
+            assertThat(log.lastZxid()).isEqualTo(NEW_ZXID);
+            assertThat(names(logDir)).containsExactly(LogSegment.markerName(NEW_ZXID, LogSegment.BASE));
+            assertThatThrownBy(() -> log.truncateAfter(NEW_ZXID - 1, 0)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("continues from a snapshot at 0x32");
+        }
+        assertThat(recover()).isEqualTo(leader.image());
+    }
+
+    /** A snapshot of the same zxid already there (the same state, or one a bug wrote) is replaced by the leader's. */
+    @Test
+    void anInstallReplacesASnapshotOfTheSameZxid() throws IOException {
+        AppliedState other = new AppliedState();
+        RecoveryTest.Workload workload = new RecoveryTest.Workload(other, new Random(3));
+        while (other.zxid() < NEW_ZXID) {
+            workload.step();
+        }
+        SnapshotFile.write(snapshotDir, other.tree.snapshot(other.sessions));
+
+        SnapshotInstall.install(TxnLog.open(logDir, SMALL), snapshotDir, leadersSnapshot(), 40).close();
+
+        assertThat(recover()).isEqualTo(leader.image());
+    }
+
     @Test
     void aSnapshotOlderThanTheCommittedZxidIsRefusedAndChangesNothing() throws IOException {
         List<String> logBefore = names(logDir);
