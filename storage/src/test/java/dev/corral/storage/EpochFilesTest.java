@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
+import org.apache.zookeeper.server.quorum.QuorumPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,32 @@ class EpochFilesTest {
         assertThat(Files.readString(dir.resolve("currentEpoch"))).isEqualTo("4294967296");
         assertThat(dir.resolve("currentEpoch.tmp")).doesNotExist();
         assertThat(EpochFiles.read(dir, EpochFiles.ACCEPTED_EPOCH)).hasValue(7);
+    }
+
+    /**
+     * Byte for byte with ZooKeeper 3.9.5's own code: a {@code QuorumPeer} keeps its epoch files in its
+     * snapshot directory ({@code <dir>/version-2}); what it writes we read, and what we write it reads.
+     */
+    @Test
+    void zooKeepersQuorumPeerReadsWhatWeWriteAndWritesWhatWeRead() throws Exception {
+        QuorumPeer peer = new QuorumPeer();
+        peer.setTxnFactory(new FileTxnSnapLog(dir.toFile(), dir.toFile()));
+        Path snapDir = dir.resolve("version-2");
+
+        peer.setAcceptedEpoch(0x7fff_fffeL);
+        peer.setCurrentEpoch(12);
+        assertThat(EpochFiles.read(snapDir, EpochFiles.ACCEPTED_EPOCH)).hasValue(0x7fff_fffeL);
+        assertThat(EpochFiles.read(snapDir, EpochFiles.CURRENT_EPOCH)).hasValue(12);
+        byte[] theirs = Files.readAllBytes(snapDir.resolve("currentEpoch"));
+
+        EpochFiles.writeCurrentEpoch(snapDir, 12);
+        assertThat(Files.readAllBytes(snapDir.resolve("currentEpoch"))).isEqualTo(theirs);
+        EpochFiles.writeAcceptedEpoch(snapDir, 13);
+        EpochFiles.writeCurrentEpoch(snapDir, 13);
+        QuorumPeer restarted = new QuorumPeer();
+        restarted.setTxnFactory(new FileTxnSnapLog(dir.toFile(), dir.toFile()));
+        assertThat(restarted.getAcceptedEpoch()).isEqualTo(13);
+        assertThat(restarted.getCurrentEpoch()).isEqualTo(13);
     }
 
     /** ZooKeeper reads the first line, so a file another tool wrote with a newline reads the same. */
