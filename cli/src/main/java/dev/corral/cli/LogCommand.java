@@ -1,6 +1,10 @@
 package dev.corral.cli;
 
 import dev.corral.server.ConfigException;
+import dev.corral.storage.LogScanner;
+import dev.corral.storage.StorageException;
+import dev.corral.storage.TxnLog;
+import dev.corral.tree.TxnEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -14,8 +18,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code corral log}: lists the txns of the write-ahead log, as ZooKeeper's LogFormatter and
- * {@code zkTxnLogToolkit.sh} do. It reads the segment files without changing them (see
- * {@link LogReader}), so it is safe beside a running server.
+ * {@code zkTxnLogToolkit.sh} do. It reads the segment files through storage's read-only
+ * {@link LogScanner}, which never changes them, so it is safe beside a running server.
  */
 @Command(name = "log", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List the transactions in the write-ahead log (as ZooKeeper's LogFormatter).",
@@ -50,27 +54,31 @@ final class LogCommand extends ToolCommand {
         if (limit != null && limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
-        List<LogReader.Segment> segments;
+        List<Path> segments;
         String where;
         if (file != null) {
             if (!Files.isRegularFile(file)) {
                 throw new ToolFailure("log file " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
             }
-            segments = List.of(LogReader.segmentOf(file));
+            if (TxnLog.firstZxidOfSegment(file.getFileName().toString()) < 0) {
+                throw new ToolFailure("log file " + file + " is not named like a log segment (log.<16 hex digits>.wal)");
+            }
+            segments = List.of(file);
             where = file.toString();
         } else {
             Path logDir = dataLogDir != null ? DataDirs.of(dataLogDir, null).logDir() : DataDirs.fromConfig(config).logDir();
             DataDirs.requireDirectory(logDir, "log directory");
-            segments = LogReader.segmentsIn(logDir);
+            segments = LogScanner.segmentsIn(logDir);
             where = logDir.toString();
         }
         Listing listing = new Listing(out(), json, limit == null ? Long.MAX_VALUE : limit);
         if (!json) {
             out().println(TxnView.HEADER);
         }
-        LogReader.End end;
+        LogScanner.End end;
         try {
-            end = LogReader.read(segments, fromZxid, listing::print);
+            // --from is inclusive; the scanner reads after a zxid, and zxid 0 is never logged.
+            end = LogScanner.read(segments, Math.max(0, fromZxid - 1), listing::print);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
@@ -117,20 +125,21 @@ final class LogCommand extends ToolCommand {
             this.limit = limit;
         }
 
-        boolean print(LogReader.Record record) {
+        boolean print(LogScanner.Record record) throws StorageException {
+            TxnEntry entry = record.entry();
             if (count == 0) {
-                firstZxid = record.entry().zxid();
+                firstZxid = entry.zxid();
             }
-            lastZxid = record.entry().zxid();
+            lastZxid = entry.zxid();
             count++;
             if (json) {
                 try {
-                    Json.writeLine(out, TxnView.json(record.entry(), record.requestBytes()));
+                    Json.writeLine(out, TxnView.json(entry, record.payload().length));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             } else {
-                out.println(TxnView.text(record.entry(), record.requestBytes()));
+                out.println(TxnView.text(entry, record.payload().length));
             }
             boolean pipeClosed = count % PIPE_CHECK_EVERY == 0 && out.checkError();
             return count < limit && !pipeClosed;

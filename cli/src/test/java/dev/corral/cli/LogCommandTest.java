@@ -181,8 +181,9 @@ class LogCommandTest {
         Cli.Run run = Cli.run("log", "--data-log-dir", dataDir.toString());
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err().trim()).isEqualTo("corral log: log file " + last + " is in log format version 1 but this tool"
-                + " reads version 2 only (ZooKeeper's txn encoding)");
+        assertThat(run.err().trim()).isEqualTo("corral log: log file " + last + " is in log format version 1 but this Corral"
+                + " reads version 2 only (ZooKeeper's txn encoding); version 1 logs were written before Corral took that"
+                + " encoding and cannot be read by it");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.storage.TxnLog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -239,7 +240,7 @@ class PurgeCommandTest {
 
     private List<Long> segmentZxids() throws IOException {
         try (Stream<Path> files = Files.list(dataDir.resolve("corral-wal"))) {
-            return files.map(f -> LogReader.firstZxidOf(f.getFileName().toString())).filter(z -> z >= 0).sorted().toList();
+            return files.map(f -> TxnLog.firstZxidOfSegment(f.getFileName().toString())).filter(z -> z >= 0).sorted().toList();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.corral.storage;
 
+import dev.corral.tree.TxnCodec;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -50,6 +51,17 @@ final class LogRecords {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
         header.putInt(MAGIC).putInt(VERSION).putLong(firstZxid).flip();
         return header;
+    }
+
+    /**
+     * The zxid of a record, read from its payload without decoding the txn, or -1 if the payload is too
+     * short to hold one. It relies on where {@code TxnCodec} puts the zxid in an entry
+     * ({@code TxnCodec.ZXID_OFFSET}, inside ZooKeeper's TxnHeader); {@code LogScannerTest} pins this
+     * against {@code TxnCodec.encode}, so a change of the txn encoding fails there first and this is the
+     * one place to follow it.
+     */
+    static long zxidOf(ByteBuffer buffer, int payloadOffset, int length) {
+        return length >= TxnCodec.ZXID_OFFSET + Long.BYTES ? buffer.getLong(payloadOffset + TxnCodec.ZXID_OFFSET) : -1;
     }
 
     /** Writes one record (length, crc, payload) into {@code out}, which must have room for it. */

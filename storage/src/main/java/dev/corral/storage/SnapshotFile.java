@@ -14,7 +14,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,27 +77,34 @@ public final class SnapshotFile {
         Path temporary = dir.resolve(fileName(snapshot.zxid()) + ".tmp");
         try {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                CRC32C crc = new CRC32C();
-                OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
-                writeBody(out, snapshot);
-                out.flush();
-                int value = (int) crc.getValue();
-                DataOutputStream trailer = new DataOutputStream(new BufferedOutputStream(raw, 8));
-                trailer.writeInt(value);
-                trailer.flush();
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                directory.force(true);
-            }
         } catch (IOException e) {
             throw new StorageException("cannot write snapshot " + file + ": " + e, e);
         }
+        writeUnnamed(temporary, snapshot);
+        DurableFiles.rename(temporary, file);
         return file;
+    }
+
+    /**
+     * Writes {@code snapshot} to {@code temporary}, a name recovery does not load, and fsyncs it; the caller
+     * gives it its snapshot name by a rename when the snapshot may take effect.
+     */
+    static void writeUnnamed(Path temporary, TreeSnapshot snapshot) throws StorageException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            CRC32C crc = new CRC32C();
+            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+            writeBody(out, snapshot);
+            out.flush();
+            int value = (int) crc.getValue();
+            DataOutputStream trailer = new DataOutputStream(new BufferedOutputStream(raw, 8));
+            trailer.writeInt(value);
+            trailer.flush();
+            channel.force(true);
+        } catch (IOException e) {
+            throw new StorageException("cannot write snapshot " + temporary + ": " + e, e);
+        }
     }
 
     private static void writeBody(DataOutputStream out, TreeSnapshot snapshot) throws IOException {

@@ -1,9 +1,9 @@
 package dev.corral.storage;
 
+import dev.corral.tree.Invariants;
 import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.Zxid;
-import dev.corral.wire.MalformedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,16 +25,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening the log checks every record. A torn or corrupt tail of the last segment is truncated at the
  * last valid record and logged with file, offset and reason; corruption before the last segment, or a
- * gap in the zxids, is refused with an error, never papered over.
+ * gap in the zxids, is refused with an error, never papered over. Opening also finishes a
+ * {@link #truncateAfter truncate} a crash interrupted, and refuses a log with an unfinished
+ * {@link SnapshotInstall snapshot install}; the marker files involved are listed in {@link LogSegment}.
+ * Reading is {@link LogScanner}'s, through the one parser of the format, {@link SegmentScan}.
  *
  * <p>Invariants: zxids in the log only grow, by one within an epoch, and a later epoch starts at counter 1
- * ({@link Zxid#follows}); {@code syncedZxid <= lastZxid}.
+ * ({@link Zxid#follows}); {@code syncedZxid <= lastZxid}; a log with a base (emptied by a truncate, or
+ * by a snapshot install) holds only txns after it, and its {@code lastZxid} is the base while it holds none.
  * Not thread-safe: one disk worker owns it.
  */
 public final class TxnLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TxnLog.class);
     private static final int ZERO_CHUNK = 1 << 20;
-    private static final int TAIL_CHECK_BYTES = 1 << 20;
 
     /** Sizes of a segment and of its preallocation, and whether sync really forces to disk. */
     public record Options(long segmentBytes, long preallocBytes, boolean forceSync) {
@@ -52,6 +55,8 @@ public final class TxnLog implements AutoCloseable {
     private long capacity;
     private long lastZxid;
     private long syncedZxid;
+    // Invariant: the log holds no txn at or below baseZxid; 0 if it has no base (LogSegment's markers).
+    private long baseZxid;
     private boolean rollRequested;
 
     private TxnLog(Path dir, Options options) {
@@ -76,11 +81,20 @@ public final class TxnLog implements AutoCloseable {
         return LogSegment.parseFirstZxid(fileName);
     }
 
+    Path dir() {
+        return dir;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    /** The zxid of the last txn appended, or the log's base if it holds none, or 0. */
     public long lastZxid() {
         return lastZxid;
     }
 
-    /** The zxid the oldest segment starts at, or 0 for an empty log. */
+    /** The zxid the oldest segment starts at, or 0 for a log without segments (see {@link #lastZxid()} for its base). */
     public long firstZxid() {
         return segments.isEmpty() ? 0 : segments.get(0).firstZxid();
     }
@@ -142,28 +156,10 @@ public final class TxnLog implements AutoCloseable {
      * {@code afterZxid} hands over nothing.
      */
     public void replay(long afterZxid, Consumer<TxnEntry> consumer) throws StorageException {
-        boolean[] continued = {false};
-        for (int i = 0; i < segments.size(); i++) {
-            LogSegment segment = segments.get(i);
-            boolean mayHoldLater = i + 1 == segments.size() || Long.compareUnsigned(segments.get(i + 1).firstZxid(), afterZxid) > 0;
-            if (!mayHoldLater) {
-                continue;
-            }
-            scan(segment, record -> {
-                TxnEntry entry = decode(segment, record);
-                if (entry.zxid() <= afterZxid) {
-                    return;
-                }
-                if (!continued[0] && !Zxid.follows(afterZxid, entry.zxid())) {
-                    throw new StorageException("the log in " + dir + " does not continue from zxid " + Zxid.hex(afterZxid)
-                            + ": expected zxid " + Zxid.hex(afterZxid + 1) + " (or counter 1 of a later epoch) but found "
-                            + Zxid.hex(entry.zxid()) + " in " + segment.path().getFileName()
-                            + "; the txns between are lost (a gap in the log)");
-                }
-                continued[0] = true;
-                consumer.accept(entry);
-            });
-        }
+        LogScanner.readContinuing(dir, segments, baseZxid, afterZxid, Long.MAX_VALUE, false, record -> {
+            consumer.accept(record.entry());
+            return true;
+        });
     }
 
     @Override
@@ -195,136 +191,115 @@ public final class TxnLog implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Removes every txn after {@code zxid}, durably, so that the log ends at {@code zxid} and the next
+     * append must follow it (ZAB's TRUNC; ZooKeeper's {@code FileTxnLog#truncate}). Queued entries are
+     * written first. {@code zxid} must be in the log's history (a txn in it, the zxid right before its
+     * first txn in the same epoch, its base, or 0), not after its end, and not below
+     * {@code lastCommittedZxid}: a TRUNC never cuts a committed txn (ZOOKEEPER-1154, -1156).
+     *
+     * <p>The truncate is all or nothing across a crash: a marker file ({@code log.<zxid>.truncate}) is made
+     * durable first, and opening the log finishes a truncate it finds marked ({@link LogTruncation}).
+     */
+    public void truncateAfter(long zxid, long lastCommittedZxid) throws StorageException {
+        truncateAfter(zxid, lastCommittedZxid, CrashPoint.NONE);
+    }
+
+    /** {@link #truncateAfter(long, long)} with a seam for simulated crashes between its steps. */
+    void truncateAfter(long zxid, long lastCommittedZxid, CrashPoint crash) throws StorageException {
+        if (Long.compareUnsigned(zxid, lastCommittedZxid) < 0) {
+            throw new StorageException("refusing to truncate the log in " + dir + " after zxid " + Zxid.hex(zxid) + ": txns up to "
+                    + Zxid.hex(lastCommittedZxid) + " are committed, and a truncate must never remove a committed txn");
+        }
+        sync();
+        if (Long.compareUnsigned(zxid, lastZxid) > 0) {
+            throw new StorageException("cannot truncate the log in " + dir + " after zxid " + Zxid.hex(zxid) + ": it ends before, at "
+                    + Zxid.hex(lastZxid));
+        }
+        if (zxid == lastZxid) {
+            return;
+        }
+        LogTruncation.checkHeld(dir, segments, baseZxid, zxid);
+        LOG.warn("Truncating the log in {} after zxid {}; it ended at {}", dir, Zxid.hex(zxid), Zxid.hex(lastZxid));
+        closeChannel();
+        Path marker = dir.resolve(LogSegment.markerName(zxid, LogSegment.TRUNCATE));
+        crash.before("create", marker);
+        DurableFiles.createMarker(marker);
+        LogTruncation.cutAfter(dir, zxid, crash);
+        crash.before("delete", marker);
+        DurableFiles.delete(marker);
+        DurableFiles.forceDirectory(dir);
+        segments.clear();
+        recover();
+        Invariants.check(lastZxid == zxid, "the log in " + dir + " ends at " + Zxid.hex(lastZxid) + " after a truncate after "
+                + Zxid.hex(zxid));
+    }
+
     /** Starts a new segment at the next append, so that older segments can be purged after a snapshot. */
     public void rollAtNextAppend() {
         rollRequested = true;
     }
 
     private void recover() throws StorageException {
+        List<Long> installs = LogSegment.markersIn(dir, LogSegment.INSTALL);
+        if (!installs.isEmpty()) {
+            throw new StorageException("the log in " + dir + " has an unfinished snapshot install ("
+                    + LogSegment.markerName(installs.get(0), LogSegment.INSTALL) + "); SnapshotInstall.recover must finish it first");
+        }
+        List<Long> truncates = LogSegment.markersIn(dir, LogSegment.TRUNCATE);
+        for (long zxid : truncates) {
+            LOG.warn("Finishing the truncate of the log in {} after zxid {} that a crash interrupted", dir, Zxid.hex(zxid));
+            LogTruncation.cutAfter(dir, zxid, CrashPoint.NONE);
+        }
+        for (long zxid : truncates) {
+            DurableFiles.delete(dir.resolve(LogSegment.markerName(zxid, LogSegment.TRUNCATE)));
+        }
+        if (!truncates.isEmpty()) {
+            DurableFiles.forceDirectory(dir);
+        }
+        baseZxid = LogSegment.baseIn(dir);
+        lastZxid = 0;
         List<LogSegment> found = segmentsIn(dir);
         for (int i = 0; i < found.size(); i++) {
             LogSegment segment = found.get(i);
             boolean last = i + 1 == found.size();
-            ScanResult result = scan(segment, record -> { });
-            if (result.count() > 0 && lastZxid != 0 && !Zxid.follows(lastZxid, segment.firstZxid())) {
-                throw new StorageException("log file " + segment.path() + " starts at zxid " + Zxid.hex(segment.firstZxid())
-                        + " but the log before it ends at " + Zxid.hex(lastZxid) + ": a gap in the log");
-            }
-            if (result.problem() != null) {
+            SegmentScan scan = new SegmentScan(segment);
+            scan.run(lastZxid, (file, payloadOffset, length, offset, zxid) -> true);
+            if (scan.problem != null) {
                 if (!last) {
-                    throw new StorageException("log file " + segment.path() + " is corrupt at offset " + result.validEnd() + " ("
-                            + result.problem() + ") and later log files exist; refusing to start");
+                    throw new StorageException("log file " + segment.path() + " is corrupt at offset " + scan.offset + " ("
+                            + scan.problem + ") and later log files exist; refusing to start");
                 }
-                if (result.validEnd() < LogRecords.HEADER_BYTES) {
-                    LOG.warn("Removing log file {}: {} (no record in it is readable)", segment.path(), result.problem());
+                if (scan.offset < LogRecords.HEADER_BYTES) {
+                    LOG.warn("Removing log file {}: {} (no record in it is readable)", segment.path(), scan.problem);
                     delete(segment.path());
                     continue;
                 }
-                LOG.warn("Truncating log file {} at offset {}: {}", segment.path(), result.validEnd(), result.problem());
-                truncate(segment.path(), result.validEnd());
+                LOG.warn("Truncating log file {} at offset {}: {}", segment.path(), scan.offset, scan.problem);
+                truncate(segment.path(), scan.offset);
+            }
+            if (last && scan.count == 0) {
+                // A roll a crash interrupted: the name promises a first zxid the next append need not have (a
+                // new leader's first txn of a new epoch), so the next append rolls a segment named for itself.
+                LOG.info("Removing log file {}: it holds no record", segment.path());
+                delete(segment.path());
+                continue;
             }
             segments.add(segment);
-            if (result.count() > 0) {
-                lastZxid = result.lastZxid();
-            }
+            lastZxid = scan.lastZxid;
             if (last) {
-                openForAppend(segment, result.validEnd());
+                openForAppend(segment, scan.offset);
             }
+        }
+        if (lastZxid == 0) {
+            lastZxid = baseZxid;
         }
         syncedZxid = lastZxid;
-    }
-
-    private record ScanResult(long lastZxid, long validEnd, int count, String problem) {}
-
-    /** A valid record found by a scan: the mapped file, and where its payload lies in it. */
-    private record RawRecord(ByteBuffer file, int payloadOffset, int length, long offset) {}
-
-    /**
-     * Walks the valid records of a segment; stops at the end marker or at the first invalid record. The
-     * file is memory-mapped, so the zero-filled preallocated tail is not read beyond a bounded window.
-     */
-    private ScanResult scan(LogSegment segment, RecordConsumer consumer) throws StorageException {
-        ByteBuffer buffer;
-        try (FileChannel file = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
-            long size = file.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new StorageException("log file " + segment.path() + " is larger than 2 GiB");
-            }
-            buffer = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (IOException e) {
-            throw new StorageException("cannot read log file " + segment.path() + ": " + e, e);
-        }
-        int limit = buffer.limit();
-        if (limit < LogRecords.HEADER_BYTES) {
-            return new ScanResult(0, 0, 0, "file shorter than its header");
-        }
-        if (buffer.getInt(0) != LogRecords.MAGIC) {
-            return new ScanResult(0, 0, 0, "bad magic in header");
-        }
-        if (buffer.getInt(4) != LogRecords.VERSION) {
-            // A whole header of another version is no torn write: repairing it would delete the log.
-            throw new StorageException("log file " + segment.path() + " is in log format version " + buffer.getInt(4)
-                    + " but this Corral reads version " + LogRecords.VERSION + " only (ZooKeeper's txn encoding); "
-                    + "version 1 logs were written before Corral took that encoding and cannot be read by it");
-        }
-        long expected = segment.firstZxid();
-        long previous = expected - 1;
-        int offset = LogRecords.HEADER_BYTES;
-        int count = 0;
-        while (offset + LogRecords.RECORD_OVERHEAD <= limit) {
-            int length = buffer.getInt(offset);
-            if (length == 0) {
-                return new ScanResult(previous, offset, count, trailingProblem(buffer, offset));
-            }
-            if (length < 0 || length > LogRecords.MAX_PAYLOAD || offset + LogRecords.RECORD_OVERHEAD + length > limit) {
-                return new ScanResult(previous, offset, count, "record length " + length + " runs past the end of the file");
-            }
-            int payloadOffset = offset + LogRecords.RECORD_OVERHEAD;
-            if (LogRecords.crc(buffer, payloadOffset, length) != buffer.getInt(offset + 4)) {
-                return new ScanResult(previous, offset, count, "CRC mismatch");
-            }
-            long zxid = length >= TxnCodec.ZXID_OFFSET + Long.BYTES ? buffer.getLong(payloadOffset + TxnCodec.ZXID_OFFSET) : -1;
-            if (count == 0 ? zxid != expected : !Zxid.follows(previous, zxid)) {
-                throw new StorageException("log file " + segment.path() + " has zxid " + Zxid.hex(zxid) + " at offset " + offset
-                        + " after " + Zxid.hex(previous) + ": a gap or reordering in the log");
-            }
-            consumer.accept(new RawRecord(buffer, payloadOffset, length, offset));
-            previous = zxid;
-            count++;
-            offset = payloadOffset + length;
-        }
-        String tail = trailingProblem(buffer, offset);
-        return new ScanResult(previous, offset, count, tail == null ? null : "partial record header at the end");
-    }
-
-    /**
-     * After the end marker only zeros may follow; anything else is a torn write beyond it. A torn write
-     * lands right after the last record, so a window past the marker is checked, not the whole tail.
-     */
-    private static String trailingProblem(ByteBuffer buffer, int from) {
-        int end = (int) Math.min(buffer.limit(), (long) from + TAIL_CHECK_BYTES);
-        for (int i = from; i < end; i++) {
-            if (buffer.get(i) != 0) {
-                return "non-zero bytes after the end of the records, from offset " + i;
-            }
-        }
-        return null;
     }
 
     private static void checkOrder(long previous, long zxid, String what) throws StorageException {
         if (previous != 0 && !Zxid.follows(previous, zxid)) {
             throw new StorageException(what + " of zxid " + Zxid.hex(zxid) + " after " + Zxid.hex(previous) + " would leave a gap");
-        }
-    }
-
-    private TxnEntry decode(LogSegment segment, RawRecord record) {
-        byte[] payload = new byte[record.length()];
-        record.file().get(record.payloadOffset(), payload);
-        try {
-            return TxnCodec.decode(payload);
-        } catch (MalformedRecordException e) {
-            throw new IllegalStateException("log file " + segment.path() + " offset " + record.offset()
-                    + ": record passed its CRC but does not decode: " + e.getMessage(), e);
         }
     }
 
@@ -425,10 +400,5 @@ public final class TxnLog implements AutoCloseable {
         } finally {
             channel = null;
         }
-    }
-
-    @FunctionalInterface
-    private interface RecordConsumer {
-        void accept(RawRecord record) throws StorageException;
     }
 }

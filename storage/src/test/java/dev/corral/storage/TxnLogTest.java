@@ -201,7 +201,7 @@ class TxnLogTest {
     /**
      * A file cut short at any offset, as a file system may leave it after a crash (no zeros after the
      * cut, unlike a torn write into the preallocated tail): the records wholly before the cut are kept,
-     * a cut inside the segment header leaves no segment, and the log takes appends again at once.
+     * a cut that leaves no whole record leaves no segment, and the log takes appends again at once.
      */
     @Test
     void aSegmentCutShortAnywhereKeepsTheRecordsWhollyBeforeTheCut() throws IOException {
@@ -216,7 +216,7 @@ class TxnLogTest {
                 whole++;
             }
             assertThat(readAll(ONE_SEGMENT)).as("cut at %d", cut).isEqualTo(written.subList(0, whole));
-            assertThat(segment.toFile().exists()).as("segment kept after a cut at %d", cut).isEqualTo(cut >= LogRecords.HEADER_BYTES);
+            assertThat(segment.toFile().exists()).as("segment kept after a cut at %d", cut).isEqualTo(whole > 0);
             Files.deleteIfExists(segment);
         }
         // A cut in the middle of the last record: the log goes on from the record before it.
@@ -271,6 +271,27 @@ class TxnLogTest {
         }
         assertThat(readAll(ONE_SEGMENT)).containsExactly(entry(1));
         assertThat(onlySegment()).isEqualTo(segment);
+    }
+
+    /**
+     * A crash right after a roll leaves a segment named for the zxid that was to come next, holding only its
+     * header. Under ZAB the next append after a restart may be another zxid (a new leader's first txn of a
+     * new epoch), which must not land in a file whose name promises a different first zxid.
+     */
+    @Test
+    void anEmptySegmentLeftByARollTakesNoAppendOfAnotherZxid() throws IOException {
+        write(5, ONE_SEGMENT);
+        Path empty = dir.resolve(LogSegment.fileName(6));
+        byte[] header = new byte[LogRecords.HEADER_BYTES + 4096];
+        LogRecords.header(6).get(header, 0, LogRecords.HEADER_BYTES);
+        Files.write(empty, header);
+
+        try (TxnLog log = TxnLog.open(dir, ONE_SEGMENT)) {
+            assertThat(log.lastZxid()).isEqualTo(5);
+            log.append(entry(Zxid.of(2, 1)));
+        }
+
+        assertThat(readAll(ONE_SEGMENT)).extracting(TxnEntry::zxid).containsExactly(1L, 2L, 3L, 4L, 5L, Zxid.of(2, 1));
     }
 
     /** Whether one zxid may be appended right after another: the log's one continuity rule. */
