@@ -179,6 +179,9 @@ public final class Simulation {
                     schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
                 }
             } else if (output instanceof Output.Send send) {
+                if (fullTrace && send.message() instanceof Message.Learner && !(send.message() instanceof Message.Ping)) {
+                    record("  send " + server.id + "->" + send.to() + " " + Message.describe(send.message()));
+                }
                 for (SimNetwork.Delivery delivery : network.send(now, server.id, send.to(), send.message(), faulty)) {
                     scheduleAt(delivery.time(), () -> deliver(delivery));
                 }

@@ -259,9 +259,13 @@ public final class Peer {
         return new Vote(config.serverId(), advertised, electionRound, durableCurrentEpoch);
     }
 
-    /** A connection number no earlier connection of this server used, in this run or an earlier one. */
+    /**
+     * A connection number no other connection used: not one of this server's in this run or an earlier
+     * one (the incarnation), nor one of another server's (its id), since both ends of a connection know
+     * it by this number.
+     */
     long newConnection() {
-        return (config.incarnation() << 24) | (++connections & 0xffffffL);
+        return (config.incarnation() << 32) | ((config.serverId() & 0xff) << 24) | (++connections & 0xffffffL);
     }
 
     Snapshot snapshotOfState() {

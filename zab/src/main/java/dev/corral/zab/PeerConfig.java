@@ -11,8 +11,9 @@ import java.util.TreeSet;
  * @param serverId this server's myid
  * @param voters the participants (ZooKeeper {@code server.N=...:participant}); quorums are majorities of them
  * @param observers members that learn committed txns and never vote
- * @param incarnation a number that differs on each start of this server (the host's boot time or
- *     restart count): it keeps connection numbers of an earlier run from being taken for this run's
+ * @param incarnation a number that grows with each start of this server, below 2^31 (the host's boot
+ *     time in seconds, or a restart count): it keeps connection numbers of an earlier run from being taken
+ *     for this run's
  * @param resendTicks how long an election waits for an answer before it sends its vote again (doubled
  *     each time, up to eight times this)
  * @param finalizeTicks how long an election that a quorum agrees on waits for the voters that have not
@@ -48,6 +49,9 @@ public record PeerConfig(
             if (voters.contains(observer)) {
                 throw new IllegalArgumentException("server " + observer + " is both a voter and an observer");
             }
+        }
+        if (incarnation < 0 || incarnation >= 1L << 31) {
+            throw new IllegalArgumentException("incarnation must be in [0, 2^31), was " + incarnation);
         }
         if (resendTicks < 1 || finalizeTicks < 0 || initLimitTicks < 1 || syncLimitTicks < 1 || committedLogMax < 0) {
             throw new IllegalArgumentException("peer timers must be positive");
