@@ -94,6 +94,11 @@ public final class TxnPreparer {
             return new Txn.Multi(txns);
         }
         scratch.clear();
+        if (failure == ErrorCode.MARSHALLINGERROR) {
+            // ZooKeeper's multi loop catches only KeeperException: what else an op throws fails the whole
+            // multi with MARSHALLINGERROR in the reply header (PrepRequestProcessor#pRequestHelper).
+            return new Txn.Error(ErrorCode.MARSHALLINGERROR);
+        }
         List<Txn> errors = new ArrayList<>();
         for (int i = 0; i < multi.ops().size(); i++) {
             int code = i < failedAt ? ErrorCode.OK : i == failedAt ? failure : ErrorCode.RUNTIMEINCONSISTENCY;
@@ -130,7 +135,8 @@ public final class TxnPreparer {
         if (mode.isTtl() ? ttl <= 0 || ttl > TTL_MAX_MS : ttl >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "ttl " + ttl + " is not valid for mode " + mode + ": " + path);
         }
-        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
+        requirePath(path);
+        if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "invalid path '" + path + "'");
         }
         List<Acl> storedAcl = Acls.fixup(acl, auth, path);
@@ -159,7 +165,8 @@ public final class TxnPreparer {
         String path = request.path();
         // Only these are BADARGUMENTS for a delete (ZooKeeper's getParentPathAndValidate); any other
         // malformed path names no node, so it is NOAUTH or NONODE below.
-        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0 || DataTree.isSpecialPath(path)) {
+        requirePath(path);
+        if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0 || DataTree.isSpecialPath(path)) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "cannot delete '" + path + "'");
         }
         String parentPath = Paths.parent(path);
@@ -221,6 +228,17 @@ public final class TxnPreparer {
         Acls.check(node.acl(), Acl.READ, auth, path);
         checkVersion(node.version(), request.version(), path);
         return new Txn.Check(path, request.version());
+    }
+
+    /**
+     * A null path in a create or delete: ZooKeeper's PrepRequestProcessor takes its lastIndexOf, and the
+     * NullPointerException becomes MARSHALLINGERROR (after the checks that come before it, so a create
+     * with bad flags and a null path is still BADARGUMENTS). A multi holding such an op fails as a whole.
+     */
+    private static void requirePath(String path) throws KeeperError {
+        if (path == null) {
+            throw new KeeperError(ErrorCode.MARSHALLINGERROR, "null path");
+        }
     }
 
     private static int checkVersion(int current, int expected, String path) throws KeeperError {
