@@ -174,4 +174,41 @@ class NodeHostileInputTest {
             assertThat(shell.node.tree().lastProcessedZxid()).as("a read takes no zxid").isEqualTo(zxidBefore);
         }
     }
+
+    /**
+     * ZooKeeper reads nothing more from a connection until its new session is established
+     * ({@code ZooKeeperServer#processConnectRequest} disables receiving), so the ConnectResponse is always
+     * the first frame back. The official client sends its auth packets right behind its ConnectRequest and
+     * reads the first frame as the ConnectResponse. Found by NodeFuzzTest: with the log slower than the
+     * client, Corral answered the auth packet first.
+     */
+    @org.junit.jupiter.api.Test
+    void framesSentBeforeTheSessionIsEstablishedAreAnsweredAfterTheConnectResponse() {
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withDurableLog(true));
+        shell.holdLog = true;
+        FrameClient client = shell.open();
+        client.sendRaw(frame(out -> new dev.corral.wire.ConnectRequest(0, 0, 10_000, 0, new byte[16], false, true).write(out)));
+        client.sendWithXid(dev.corral.wire.Xid.AUTH_PACKET, OpCode.AUTH,
+                new dev.corral.wire.AuthPacket(0, "digest", "u:p".getBytes(java.nio.charset.StandardCharsets.UTF_8))::write);
+        client.send(OpCode.EXISTS, new ExistsRequest("/", false)::write);
+        client.send(999, null);
+
+        assertThat(client.hasPending()).as("nothing is answered before the session exists").isFalse();
+        assertThat(shell.node.outstandingRequests()).as("held frames count as outstanding").isEqualTo(3);
+        shell.syncLog();
+
+        assertThat(client.nextConnectResponse().timeOut()).as("the ConnectResponse comes first").isPositive();
+        assertThat(client.drain()).extracting(FrameClient.Reply::xid, FrameClient.Reply::err).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(dev.corral.wire.Xid.AUTH_PACKET, ErrorCode.OK),
+                org.assertj.core.groups.Tuple.tuple(1, ErrorCode.OK),
+                org.assertj.core.groups.Tuple.tuple(2, ErrorCode.UNIMPLEMENTED));
+        assertThat(client.isClosed()).as("closed after the unknown opcode, as before").isTrue();
+        assertThat(shell.node.outstandingRequests()).isZero();
+    }
+
+    private static byte[] frame(Consumer<JuteOutput> writer) {
+        JuteOutput out = new JuteOutput();
+        writer.accept(out);
+        return out.toByteArray();
+    }
 }
