@@ -135,6 +135,9 @@ public final class TxnPreparer {
         if (mode.isTtl() ? ttl <= 0 || ttl > TTL_MAX_MS : ttl >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "ttl " + ttl + " is not valid for mode " + mode + ": " + path);
         }
+        if (!allowedWith(type, mode)) {
+            throw new KeeperError(ErrorCode.BADARGUMENTS, "mode " + mode + " is not allowed with opcode " + type + ": " + path);
+        }
         requirePath(path);
         if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "invalid path '" + path + "'");
@@ -159,6 +162,21 @@ public final class TxnPreparer {
         scratch.put(parentPath, Optional.of(parent.withChildAdded(newCversion)));
         scratch.put(createdPath, Optional.of(new NodeState(0, 0, 0, 0, kind, owner, storedAcl)));
         return new Txn.Create(type, createdPath, data, storedAcl, kind, owner, kind == NodeKind.TTL ? ttl : 0, newCversion);
+    }
+
+    /**
+     * Whether a create opcode may carry a mode: createContainer only the container mode, createTTL only
+     * the TTL modes, create and create2 the others (a TTL mode there already failed the ttl check). Every
+     * client sends each mode with its opcode. ZooKeeper 3.9.5 does not check this, and has no answer to
+     * copy: a createTTL of a persistent mode with ttl -1 passes its checks and kills the server when it is
+     * applied, and a createContainer of any mode makes a container.
+     */
+    private static boolean allowedWith(int type, CreateMode mode) {
+        return switch (type) {
+            case OpCode.CREATE_CONTAINER -> mode.isContainer();
+            case OpCode.CREATE_TTL -> mode.isTtl();
+            default -> !mode.isContainer();
+        };
     }
 
     private Txn delete(DeleteRequest request, List<Id> auth) throws KeeperError {
