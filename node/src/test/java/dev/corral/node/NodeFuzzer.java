@@ -80,8 +80,13 @@ final class NodeFuzzer {
     }
 
     NodeFuzzer(long seed) {
+        this(seed, new RequestGrammar(new Random(seed * 31 + 7), "/", 8));
+    }
+
+    /** A fuzzer whose requests come from {@code grammar} (e.g. one opcode only, more hostile). */
+    NodeFuzzer(long seed, RequestGrammar grammar) {
         this.random = new Random(seed);
-        this.grammar = new RequestGrammar(new Random(seed * 31 + 7), "/", 8);
+        this.grammar = grammar;
         boolean durable = random.nextInt(4) > 0;
         this.config = new NodeConfig(0, TICK_MS, 2 * TICK_MS, 20 * TICK_MS, true, 3 * TICK_MS, 10_000,
                 "super:D/InIHSb7yEEbrWz8b9l71RjZJU=", random.nextBoolean(), BOOT_WALL_MS, durable, 400);

@@ -50,6 +50,8 @@ public final class RequestGrammar {
     private final int hostilePercent;
     private int lastOpcode;
     private boolean zooKeeperKillers = true;
+    // Invariant: null, or the one opcode every request gets.
+    private Integer onlyOpcode;
 
     /**
      * @param root the znode under which valid paths are made ("/" for the whole tree)
@@ -69,6 +71,12 @@ public final class RequestGrammar {
      */
     public RequestGrammar withoutZooKeeperKillers() {
         zooKeeperKillers = false;
+        return this;
+    }
+
+    /** Makes every {@link #request} one of {@code opcode}, with its fields as hostile as ever. */
+    public RequestGrammar withOpcode(int opcode) {
+        onlyOpcode = opcode;
         return this;
     }
 
@@ -105,7 +113,7 @@ public final class RequestGrammar {
 
     /** One request frame: a header and the body of its opcode, hostile in some fields or as a whole. */
     public byte[] request(int xid) {
-        int opcode = opcode();
+        int opcode = onlyOpcode != null ? onlyOpcode : opcode();
         lastOpcode = opcode;
         JuteOutput out = new JuteOutput();
         out.writeInt(xid(xid, opcode));
