@@ -177,6 +177,32 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * The official client sends its auth packets (and setWatches) right behind its ConnectRequest, and reads
+     * the first frame back as the ConnectResponse. ZooKeeper reads nothing more from the connection until
+     * the session is established, so the answers come after it; Corral once answered the auth packet while
+     * the session's creation was still being written to its log.
+     */
+    @Test
+    void framesSentRightBehindTheConnectRequestAreAnsweredAfterTheConnectResponse() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (RawClient raw = RawClient.open(server.port())) {
+                raw.sendConnectRequest(0, 0, new byte[16], 4_000);
+                raw.send(RawClient.AUTH_XID, RawClient.AUTH, new Jute.Writer().writeInt(0).writeString("digest")
+                        .writeBuffer("u:p".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toByteArray());
+                raw.send(1, EXISTS, new Jute.Writer().writeString("/").writeBoolean(false).toByteArray());
+
+                RawClient.ConnectResponse response = raw.readConnectResponse();
+
+                assertThat(response.valid()).as("the first frame is a ConnectResponse (attempt %d): %s", attempt, response).isTrue();
+                assertThat(response.password()).hasSize(16);
+                assertThat(raw.readReply().xid()).isEqualTo(RawClient.AUTH_XID);
+                assertThat(raw.readReply().xid()).isEqualTo(1);
+                raw.closeSession();
+            }
+        }
+    }
+
     @Test
     void aWatchOnANullPathLeavesEveryWatchReportAnswering() throws Exception {
         try (RawClient raw = server.raw()) {
