@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Requests whose records decode but carry what no client library sends (null paths in every place a path
- * goes, null vectors, modes and watcher types outside their enums), each with the error code ZooKeeper
+ * Requests that carry what no client library sends (null paths in every place a path goes, null vectors,
+ * modes and watcher types outside their enums, lengths and counts that lie), each with the error code ZooKeeper
  * 3.9.5 answers; run with {@code -Dcompat.target=zookeeper} it pins that code. After each, the connection
  * still serves, and the four-letter words that list watches still answer: a watch on a null path once made
  * Corral's {@code wchp} throw on its event loop, leaving a process that answered nothing.
@@ -154,7 +154,20 @@ class HostileInputTest {
                         op(RawClient.CREATE, w -> w.writeString(null).writeBuffer(new byte[0]).writeOpenAcl().writeInt(0))),
                         MARSHALLINGERROR),
                 of("multi with a null delete path", RawClient.MULTI,
-                        multi(op(RawClient.DELETE, w -> w.writeString(null).writeInt(-1))), MARSHALLINGERROR));
+                        multi(op(RawClient.DELETE, w -> w.writeString(null).writeInt(-1))), MARSHALLINGERROR),
+
+                // Lengths and counts that lie: jute's "Unreasonable length" or an EOF while decoding, which
+                // ZooKeeper answers MARSHALLINGERROR for reads and writes alike (a write's error takes a zxid).
+                of("getData path length -2", RawClient.GET_DATA, w -> w.writeInt(-2).writeBoolean(false), MARSHALLINGERROR),
+                of("getData path length a million with 2 bytes", RawClient.GET_DATA,
+                        w -> w.writeInt(1_000_000).writeBytes(new byte[] {'/', 'a'}), MARSHALLINGERROR),
+                of("create data length -7", RawClient.CREATE, w -> w.writeString("/hostile-d").writeInt(-7), MARSHALLINGERROR),
+                of("create ACL count 50 million", RawClient.CREATE,
+                        w -> w.writeString("/hostile-a").writeBuffer(null).writeInt(50_000_000).writeOpenAcl(), MARSHALLINGERROR),
+                of("setWatches dataWatches count 1000 with one path", RawClient.SET_WATCHES,
+                        w -> w.writeLong(0).writeInt(1_000).writeString("/"), MARSHALLINGERROR),
+                of("setData without its version", RawClient.SET_DATA, w -> w.writeString("/").writeBuffer(new byte[1]),
+                        MARSHALLINGERROR));
     }
 
     @ParameterizedTest(name = "{0}")
