@@ -97,6 +97,10 @@ final class CompatServer implements BeforeAllCallback, BeforeEachCallback, After
         return process.connectString();
     }
 
+    ServerProcess process() {
+        return process;
+    }
+
     Clients clients() {
         return clients;
     }

@@ -131,6 +131,12 @@ final class RawClient implements AutoCloseable {
     /** Sends a ConnectRequest (with the trailing readOnly byte, as 3.9 clients do) and reads the response. */
     ConnectResponse handshake(long lastZxidSeen, long sessionId, byte[] password, int sessionTimeoutMs)
             throws IOException {
+        sendConnectRequest(lastZxidSeen, sessionId, password, sessionTimeoutMs);
+        return readConnectResponse();
+    }
+
+    /** Sends a ConnectRequest without waiting for its response, as the official client does. */
+    void sendConnectRequest(long lastZxidSeen, long sessionId, byte[] password, int sessionTimeoutMs) throws IOException {
         writeFrame(new Jute.Writer()
                 .writeInt(0)
                 .writeLong(lastZxidSeen)
@@ -139,6 +145,10 @@ final class RawClient implements AutoCloseable {
                 .writeBuffer(password)
                 .writeBoolean(false)
                 .toByteArray());
+    }
+
+    /** Reads the next frame as a ConnectResponse. */
+    ConnectResponse readConnectResponse() throws IOException {
         Jute.Reader reader = new Jute.Reader(readFrame());
         session = new ConnectResponse(reader.readInt(), reader.readInt(), reader.readLong(), reader.readBuffer());
         return session;

@@ -138,6 +138,15 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server JVM's process id, e.g. to sample its heap with jstat. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String connectString() {
         return "127.0.0.1:" + port;
     }

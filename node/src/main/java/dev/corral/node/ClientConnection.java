@@ -16,8 +16,11 @@ final class ClientConnection {
     long sessionId;
     boolean connectReceived;
     boolean readOnlyPresent;
-    // Requests from this connection in its session's queue.
+    // Requests from this connection in its session's queue, plus its held frames.
     int outstanding;
+    // Frames that came after the ConnectRequest of a new session, before the session was established;
+    // they are read once it is, as ZooKeeper reads nothing more from the connection until then.
+    final java.util.ArrayDeque<byte[]> heldFrames = new java.util.ArrayDeque<>();
     // What cons shows of a connection (ZooKeeper's ServerCnxn stats); the times are event-clock ms.
     final long openedMs;
     long framesReceived;

@@ -202,19 +202,50 @@ public final class Node {
         if (connection != null) {
             connection.framesReceived++;
             framesReceived++;
-            try {
-                JuteInput in = new JuteInput(frame);
-                if (!connection.connectReceived) {
-                    onConnect(connection, ConnectRequest.read(in));
-                } else {
-                    onRequest(connection, in);
-                }
-            } catch (MalformedRecordException e) {
-                closeConnection(connection, "malformed request: " + e.getMessage());
+            if (awaitsSession(connection)) {
+                connection.heldFrames.addLast(frame);
+                outstanding++;
+                connection.outstanding++;
+            } else {
+                read(connection, frame);
             }
             applyCommitted();
         }
         return effects.drain();
+    }
+
+    /**
+     * Whether the connection's new session is not established yet. ZooKeeper reads nothing more from
+     * such a connection ({@code ZooKeeperServer#processConnectRequest} disables receiving until
+     * {@code finishSessionInit}), so its ConnectResponse is the first frame back, before the answer to an
+     * auth packet the client sent right behind its ConnectRequest.
+     */
+    private boolean awaitsSession(ClientConnection connection) {
+        Session session = connection.connectReceived ? sessions.get(connection.sessionId) : null;
+        return session != null && !session.established && session.connectionId == connection.connectionId;
+    }
+
+    private void read(ClientConnection connection, byte[] frame) {
+        try {
+            JuteInput in = new JuteInput(frame);
+            if (!connection.connectReceived) {
+                onConnect(connection, ConnectRequest.read(in));
+            } else {
+                onRequest(connection, in);
+            }
+        } catch (MalformedRecordException e) {
+            closeConnection(connection, "malformed request: " + e.getMessage());
+        }
+    }
+
+    /** Reads, in order, the frames held while the connection's session was being created. */
+    private void readHeldFrames(ClientConnection connection) {
+        while (!connection.heldFrames.isEmpty() && connections.get(connection.connectionId) == connection) {
+            byte[] frame = connection.heldFrames.removeFirst();
+            outstanding--;
+            connection.outstanding--;
+            read(connection, frame);
+        }
     }
 
     public List<Output> onConnectionClosed(long connectionId, long wallMs) {
@@ -522,6 +553,9 @@ public final class Node {
                 sendConnectResponse(session, connection);
             }
             drain(session);
+            if (connection != null) {
+                readHeldFrames(connection);
+            }
         } else if (waiter instanceof InFlight.ExpireSession expire) {
             effects.add(new Output.SessionExpired(expire.session().sessionId, expire.session().timeoutMs));
             endSession(expire.session(), "session expired");
@@ -578,6 +612,9 @@ public final class Node {
     /** Drops what belonged to a connection; its session lives on until it expires or is closed. */
     private void forget(ClientConnection connection) {
         connections.remove(connection.connectionId);
+        outstanding -= connection.heldFrames.size();
+        connection.outstanding -= connection.heldFrames.size();
+        connection.heldFrames.clear();
         watches.removeWatcher(connection.connectionId);
         Session session = sessions.get(connection.sessionId);
         if (session != null && session.connectionId == connection.connectionId) {

@@ -147,7 +147,11 @@ final class ReadProcessor {
             case OpCode.ADD_WATCH -> {
                 AddWatchRequest add = (AddWatchRequest) request.body;
                 checkNoNul(add.path());
-                watches.addPersistentWatch(add.path(), watcher, add.mode() == 1);
+                // ZooKeeper answers OK to a null path and keeps a watch no event can fire; Corral answers
+                // alike and keeps nothing, so every watched path is a string (wchp, wchc).
+                if (add.path() != null) {
+                    watches.addPersistentWatch(add.path(), watcher, add.mode() == Requests.ADD_WATCH_PERSISTENT_RECURSIVE);
+                }
                 return new ErrorResponse(ErrorCode.OK)::write;
             }
             case OpCode.CHECK_WATCHES -> {

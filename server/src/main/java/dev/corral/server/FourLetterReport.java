@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The text of each four-letter word, in ZooKeeper 3.9's layout so that monitoring agents that parse it
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
  * the Node's own counters; figures Corral does not have are left out rather than invented.
  */
 final class FourLetterReport {
+    private static final Logger LOG = LoggerFactory.getLogger(FourLetterReport.class);
     private final ServerConfig config;
     private final Node node;
     private final LongFunction<String> addressOf;
@@ -34,8 +38,21 @@ final class FourLetterReport {
         this.startedMs = startedMs;
     }
 
-    /** The answer to a whitelisted {@code word}. */
+    /**
+     * The answer to a whitelisted {@code word}. It runs on the node loop outside the guard that stops the
+     * server on a state machine error, so it must not throw: a report that fails (a bug here, not in the
+     * state) answers with the failure and is logged, and the loop goes on serving.
+     */
     String answer(String word) {
+        try {
+            return answerOrThrow(word);
+        } catch (RuntimeException e) {
+            LOG.error("Four-letter word {} failed", word, e);
+            return word + " failed: " + e + "\n";
+        }
+    }
+
+    private String answerOrThrow(String word) {
         return switch (word) {
             case "ruok" -> "imok";
             case "isro" -> "rw";
@@ -225,7 +242,10 @@ final class FourLetterReport {
         Map<Long, Long> sessionOf = new TreeMap<>();
         node.connectionViews().forEach(c -> sessionOf.put(c.connectionId(), c.sessionId()));
         StringBuilder out = new StringBuilder();
-        new TreeMap<>(node.watches().watchersByPath()).forEach((path, watchers) -> {
+        // Sorted with room for any key, so that no watched path can make the report throw.
+        Map<String, Set<Long>> byPath = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+        byPath.putAll(node.watches().watchersByPath());
+        byPath.forEach((path, watchers) -> {
             out.append(path).append('\n');
             watchers.forEach(w -> out.append("\t0x").append(Long.toHexString(sessionOf.getOrDefault(w, 0L))).append('\n'));
         });

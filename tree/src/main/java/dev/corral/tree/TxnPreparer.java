@@ -94,6 +94,11 @@ public final class TxnPreparer {
             return new Txn.Multi(txns);
         }
         scratch.clear();
+        if (failure == ErrorCode.MARSHALLINGERROR) {
+            // ZooKeeper's multi loop catches only KeeperException: what else an op throws fails the whole
+            // multi with MARSHALLINGERROR in the reply header (PrepRequestProcessor#pRequestHelper).
+            return new Txn.Error(ErrorCode.MARSHALLINGERROR);
+        }
         List<Txn> errors = new ArrayList<>();
         for (int i = 0; i < multi.ops().size(); i++) {
             int code = i < failedAt ? ErrorCode.OK : i == failedAt ? failure : ErrorCode.RUNTIMEINCONSISTENCY;
@@ -130,7 +135,11 @@ public final class TxnPreparer {
         if (mode.isTtl() ? ttl <= 0 || ttl > TTL_MAX_MS : ttl >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "ttl " + ttl + " is not valid for mode " + mode + ": " + path);
         }
-        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
+        if (!allowedWith(type, mode)) {
+            throw new KeeperError(ErrorCode.BADARGUMENTS, "mode " + mode + " is not allowed with opcode " + type + ": " + path);
+        }
+        requirePath(path);
+        if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "invalid path '" + path + "'");
         }
         List<Acl> storedAcl = Acls.fixup(acl, auth, path);
@@ -156,11 +165,27 @@ public final class TxnPreparer {
                 kind == NodeKind.TTL ? ttl : 0, newCversion);
     }
 
+    /**
+     * Whether a create opcode may carry a mode: createContainer only the container mode, createTTL only
+     * the TTL modes, create and create2 the others (a TTL mode there already failed the ttl check). Every
+     * client sends each mode with its opcode. ZooKeeper 3.9.5 does not check this, and has no answer to
+     * copy: a createTTL of a persistent mode with ttl -1 passes its checks and kills the server when it is
+     * applied, and a createContainer of any mode makes a container.
+     */
+    private static boolean allowedWith(int type, CreateMode mode) {
+        return switch (type) {
+            case OpCode.CREATE_CONTAINER -> mode.isContainer();
+            case OpCode.CREATE_TTL -> mode.isTtl();
+            default -> !mode.isContainer();
+        };
+    }
+
     private Txn delete(DeleteRequest request, List<Id> auth) throws KeeperError {
         String path = request.path();
         // Only these are BADARGUMENTS for a delete (ZooKeeper's getParentPathAndValidate); any other
         // malformed path names no node, so it is NOAUTH or NONODE below.
-        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0 || DataTree.isSpecialPath(path)) {
+        requirePath(path);
+        if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0 || DataTree.isSpecialPath(path)) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "cannot delete '" + path + "'");
         }
         String parentPath = Paths.parent(path);
@@ -221,6 +246,17 @@ public final class TxnPreparer {
         NodeState node = existing(path);
         Acls.check(node.acl(), Acl.READ, auth, path);
         return new Txn.Check(path, checkVersion(node.version(), request.version(), path));
+    }
+
+    /**
+     * A null path in a create or delete: ZooKeeper's PrepRequestProcessor takes its lastIndexOf, and the
+     * NullPointerException becomes MARSHALLINGERROR (after the checks that come before it, so a create
+     * with bad flags and a null path is still BADARGUMENTS). A multi holding such an op fails as a whole.
+     */
+    private static void requirePath(String path) throws KeeperError {
+        if (path == null) {
+            throw new KeeperError(ErrorCode.MARSHALLINGERROR, "null path");
+        }
     }
 
     private static int checkVersion(int current, int expected, String path) throws KeeperError {

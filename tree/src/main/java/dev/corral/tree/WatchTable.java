@@ -184,6 +184,9 @@ public final class WatchTable {
         private static final int RECURSIVE = 1 << Mode.PERSISTENT_RECURSIVE.ordinal();
 
         void add(String path, long watcherId, Mode mode) {
+            // Requests are checked where they are decoded, so no client can get a null path here; the
+            // reports that list watched paths (wchp, wchc) rely on it.
+            Invariants.check(path != null, "null path watched by %d", watcherId);
             Map<Long, Integer> watchers = byPath.computeIfAbsent(path, k -> new LinkedHashMap<>());
             int previous = watchers.getOrDefault(watcherId, 0);
             int modes = previous | bit(mode);

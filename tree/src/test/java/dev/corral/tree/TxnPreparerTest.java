@@ -97,6 +97,14 @@ class TxnPreparerTest {
                 row("createTTL: the largest encodable ttl", NOTHING, createTtl, ttlRequest("/a", CreateMode.PERSISTENT_WITH_TTL, ttlMax), ok),
                 row("createTTL: a ttl on a persistent mode", NOTHING, createTtl, ttlRequest("/a", CreateMode.PERSISTENT, 100), badArguments),
                 row("createTTL: a ttl on an ephemeral mode", NOTHING, createTtl, ttlRequest("/a", CreateMode.EPHEMERAL, 100), badArguments),
+                // Flags the opcode does not allow. ZooKeeper 3.9.5 has no answer to copy: a createTTL of a
+                // persistent mode with ttl -1 passes its checks and kills the server when applied, and a
+                // createContainer of any mode makes a container. Clients send each mode with its opcode.
+                row("createTTL: a persistent mode with ttl -1", NOTHING, createTtl, ttlRequest("/a", CreateMode.PERSISTENT, -1), badArguments),
+                row("createTTL: an ephemeral mode with ttl -1", NOTHING, createTtl, ttlRequest("/a", CreateMode.EPHEMERAL, -1), badArguments),
+                row("createContainer: a persistent mode", NOTHING, OpCode.CREATE_CONTAINER, createRequest("/a", CreateMode.PERSISTENT),
+                        badArguments),
+                row("create2: the container mode", NOTHING, create, createRequest("/a", CreateMode.CONTAINER), badArguments),
                 row("create: a TTL mode without a ttl", NOTHING, create, createRequest("/a", CreateMode.PERSISTENT_WITH_TTL), badArguments),
                 new Case("createTTL: extended types disabled", NOTHING, false, createTtl,
                         ttlRequest("/a", CreateMode.PERSISTENT_WITH_TTL, 100), IP_ONLY, ErrorCode.UNIMPLEMENTED),
