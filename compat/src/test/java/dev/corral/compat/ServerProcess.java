@@ -88,16 +88,41 @@ final class ServerProcess implements AutoCloseable {
      * write to a full disk fails with ENOSPC, without needing a small file system.
      */
     void restart(long fileSizeLimitKb) throws IOException {
+        restartUnderUlimit(fileSizeLimitKb > 0 ? "-f " + fileSizeLimitKb : null);
+    }
+
+    /**
+     * As {@link #restart()}, under the shell's {@code ulimit} with {@code limit} (for example {@code "-n 300"},
+     * at most 300 open files; null for none). The server is the same process as the shell ({@code exec}).
+     */
+    void restartUnderUlimit(String limit) throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("server " + name + " is still running");
         }
         List<String> commandLine = command;
-        if (fileSizeLimitKb > 0) {
-            commandLine = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
+        if (limit != null) {
+            commandLine = new ArrayList<>(List.of("bash", "-c", "ulimit " + limit + " && exec \"$@\"", "bash"));
             commandLine.addAll(command);
         }
         process = startProcess(commandLine);
         awaitReady();
+    }
+
+    /** The server's resident set size now, from /proc (Linux), in bytes. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS line in /proc/" + process.pid() + "/status");
+    }
+
+    /** How many files (sockets included) the server has open now, from /proc (Linux). */
+    long openFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return fds.count();
+        }
     }
 
     /** Waits at most {@code bound} for the process to end by itself; its exit status, or empty if it still runs. */
@@ -244,6 +269,11 @@ final class ServerProcess implements AutoCloseable {
     private String failureMessage(String what) {
         return Target.current() + " server " + name + " on port " + port + " " + what
                 + "\n--- last lines of " + logFile + " ---\n" + logTail();
+    }
+
+    /** Everything the server logged so far. */
+    String log() throws IOException {
+        return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
     }
 
     String logTail() {

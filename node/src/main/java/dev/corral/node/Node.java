@@ -148,6 +148,12 @@ public final class Node {
         return connection != null && connection.outstanding > 0;
     }
 
+    /** Requests of the connection received and not yet answered (the shell bounds them per connection). */
+    public int outstandingRequests(long connectionId) {
+        ClientConnection connection = connections.get(connectionId);
+        return connection == null ? 0 : connection.outstanding;
+    }
+
     /** ZooKeeper's srst: server latency and packet counts start again. */
     public void resetStats() {
         latency.reset();
