@@ -92,7 +92,7 @@ public final class Node {
         this.config = config;
         this.preparer = new TxnPreparer(tree, config.extendedTypesEnabled());
         this.applier = new TxnApplier(tree, sessionTable, watches);
-        this.reads = new ReadProcessor(tree, watches);
+        this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
         this.replication = config.durableLog() ? new LoggedReplication(effects) : new SoloReplication();
         this.tracker = new SessionTracker(config.tickMs());
         this.reaper = new ContainerReaper(config);

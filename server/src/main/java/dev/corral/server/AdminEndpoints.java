@@ -207,6 +207,12 @@ final class AdminEndpoints {
             }
         });
         text.gauge("quorum_role", "1 for this server's role", 1, "role", "standalone");
+        int sessionWatchesMax = 0;
+        for (ConnectionView c : node.connectionViews()) {
+            sessionWatchesMax = Math.max(sessionWatchesMax, node.watches().countOf(c.connectionId()));
+        }
+        text.gauge("session_watches_max", "Most watches held by one session (session.watchesMax bounds it when set)",
+                sessionWatchesMax);
         text.header("requests_total", "counter", "Requests answered, by operation");
         Map<Integer, LatencyStats> byOp = node.latencyByOpcode();
         byOp.forEach((opcode, stats) -> text.sample("requests_total", stats.count(), "op", OpNames.of(opcode)));

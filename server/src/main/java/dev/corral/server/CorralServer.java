@@ -100,7 +100,7 @@ public final class CorralServer implements AutoCloseable {
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
-                config.snapCount()));
+                config.snapCount(), config.connectionLimits().watchesPerSessionMax()));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis());
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving, metrics);
     }

@@ -95,7 +95,7 @@ public record ServerConfig(
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
-            "connection.outgoingBytesMax", "connection.requestsMax", "admin.enableStateChangingCommands");
+            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
     private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs");
 
@@ -229,7 +229,7 @@ public record ServerConfig(
                 outgoingHigh,
                 r.intInRange("connection.outgoingBytesMax", null, Math.max(64 << 20, outgoingHigh), outgoingHigh, Integer.MAX_VALUE),
                 r.intInRange("connection.requestsMax", null, 1000, 1, Integer.MAX_VALUE),
-                0);
+                r.intInRange("session.watchesMax", null, 0, 0, Integer.MAX_VALUE));
         // Off unless asked for: a command that changes the server's state must not be one request of any web page away.
         boolean stateChanging = r.bool("admin.enableStateChangingCommands", null, false);
         if (!forceSync) {

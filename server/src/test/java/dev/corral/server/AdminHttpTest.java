@@ -57,6 +57,14 @@ class AdminHttpTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of one unlabelled sample of the server's Prometheus scrape. */
+    static double metric(CorralServer server, String name) throws Exception {
+        String body = get(server.metricsPort(), "/metrics").body();
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(body);
+        assertThat(matcher.find()).as("%s in %s", name, body).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
     static JsonNode command(String name) throws Exception {
         HttpResponse<String> response = get(server.adminPort(), "/commands/" + name);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
