@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * ({@code server/admin/Commands.java}: the same names and aliases under /commands/, JSON with
  * "command" and "error" fields); Corral adds /health/live, /health/ready (serving, not merely up) and a
  * log_level command that changes a logger's level without a restart. Every answer that reads the Node
- * is computed on the node loop.
+ * is computed on the node loop. Commands that change state (log_level, stat_reset,
+ * connection_stat_reset) are off unless {@code admin.enableStateChangingCommands=true}, and then served
+ * by POST only: ZooKeeper 3.9 serves its reset commands by GET to anyone, which any web page can do.
  */
 final class AdminEndpoints {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -50,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Netty's I/O threads decode frames and hand them to the node loop; only the node loop
  * touches the Node. The per-IP connection count is checked on accept, before the Node hears of the
  * connection, as ZooKeeper's {@code maxClientCnxns} check is.
+ *
+ * <p>Bounds on what one client can hold (issue 9), all applied here, outside the Node: the time to send
+ * a first frame ({@code zookeeper.nio.sessionlessCnxnTimeout}); requests in flight, over all sessions
+ * (globalOutstandingLimit) and per connection (connection.requestsMax), and reply bytes queued
+ * (connection.outgoingBytesHigh), each of which stops the reading of a connection through its
+ * {@link ReadGate}; and a hard bound on queued reply bytes (connection.outgoingBytesMax) that closes it.
+ * Failed accepts back off in {@link AcceptBackoff}.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
@@ -333,14 +340,19 @@ public final class CorralServer implements AutoCloseable {
         return client.framesQueued().get() + node.outstandingRequests(client.connectionId());
     }
 
+    /**
+     * Stops reading the connection until its requests in flight are back within connection.requestsMax.
+     * Called from the I/O loop and the node loop; the node loop then watches the connection, checking at
+     * once since its requests may all have been answered by the time it gets there.
+     */
     private void pauseForRequests(ClientChannel client) {
         if (client.gate().pause(ReadGate.Reason.CONNECTION_REQUESTS)) {
             metrics.requestsPauses.incrementAndGet();
+            nodeLoop.execute(() -> {
+                requestsPaused.add(client);
+                maybeResumeRequests();
+            });
         }
-        nodeLoop.execute(() -> {
-            requestsPaused.add(client);
-            maybeResumeRequests();
-        });
     }
 
     private void maybeResumeRequests() {
