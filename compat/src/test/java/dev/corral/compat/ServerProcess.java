@@ -167,13 +167,26 @@ final class ServerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /**
+     * Launches a server whose zoo.cfg lacks {@code omittedKey} (one of the keys every test's zoo.cfg has,
+     * such as dataDir), without waiting for it to answer: for a configuration the server must refuse
+     * ({@link #awaitExit}). The caller closes it.
+     */
+    static ServerProcess startWithout(ServerSpec spec, String name, String omittedKey) throws IOException {
+        return launch(spec, name, omittedKey);
+    }
+
     private static ServerProcess launch(ServerSpec spec, String name) throws IOException {
+        return launch(spec, name, null);
+    }
+
+    private static ServerProcess launch(ServerSpec spec, String name, String omittedKey) throws IOException {
         Target target = Target.current();
         Path directory = Files.createTempDirectory("corral-compat-");
         Path dataDirectory = Files.createDirectories(directory.resolve("data"));
         int port = freeLoopbackPort();
         Path configFile = directory.resolve("zoo.cfg");
-        Files.writeString(configFile, zooCfg(spec, dataDirectory, port), StandardCharsets.UTF_8);
+        Files.writeString(configFile, zooCfg(spec, dataDirectory, port, omittedKey), StandardCharsets.UTF_8);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -207,7 +220,7 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, directory, port, command);
     }
 
-    private static String zooCfg(ServerSpec spec, Path dataDirectory, int port) {
+    private static String zooCfg(ServerSpec spec, Path dataDirectory, int port, String omittedKey) {
         Map<String, String> config = new TreeMap<>();
         config.put("tickTime", Integer.toString(spec.tickMs()));
         config.put("dataDir", dataDirectory.toString());
@@ -217,6 +230,9 @@ final class ServerProcess implements AutoCloseable {
         config.put("admin.enableServer", "false");
         config.put("4lw.commands.whitelist", "*");
         config.putAll(spec.config());
+        if (omittedKey != null) {
+            config.remove(omittedKey);
+        }
         StringBuilder text = new StringBuilder();
         config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
