@@ -88,16 +88,41 @@ final class ServerProcess implements AutoCloseable {
      * write to a full disk fails with ENOSPC, without needing a small file system.
      */
     void restart(long fileSizeLimitKb) throws IOException {
+        restartUnderUlimit(fileSizeLimitKb > 0 ? "-f " + fileSizeLimitKb : null);
+    }
+
+    /**
+     * As {@link #restart()}, under the shell's {@code ulimit} with {@code limit} (for example {@code "-n 300"},
+     * at most 300 open files; null for none). The server is the same process as the shell ({@code exec}).
+     */
+    void restartUnderUlimit(String limit) throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("server " + name + " is still running");
         }
         List<String> commandLine = command;
-        if (fileSizeLimitKb > 0) {
-            commandLine = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
+        if (limit != null) {
+            commandLine = new ArrayList<>(List.of("bash", "-c", "ulimit " + limit + " && exec \"$@\"", "bash"));
             commandLine.addAll(command);
         }
         process = startProcess(commandLine);
         awaitReady();
+    }
+
+    /** The server's resident set size now, from /proc (Linux), in bytes. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS line in /proc/" + process.pid() + "/status");
+    }
+
+    /** How many files (sockets included) the server has open now, from /proc (Linux). */
+    long openFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return fds.count();
+        }
     }
 
     /** Waits at most {@code bound} for the process to end by itself; its exit status, or empty if it still runs. */
@@ -151,13 +176,26 @@ final class ServerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /**
+     * Launches a server whose zoo.cfg lacks {@code omittedKey} (one of the keys every test's zoo.cfg has,
+     * such as dataDir), without waiting for it to answer: for a configuration the server must refuse
+     * ({@link #awaitExit}). The caller closes it.
+     */
+    static ServerProcess startWithout(ServerSpec spec, String name, String omittedKey) throws IOException {
+        return launch(spec, name, omittedKey);
+    }
+
     private static ServerProcess launch(ServerSpec spec, String name) throws IOException {
+        return launch(spec, name, null);
+    }
+
+    private static ServerProcess launch(ServerSpec spec, String name, String omittedKey) throws IOException {
         Target target = Target.current();
         Path directory = Files.createTempDirectory("corral-compat-");
         Path dataDirectory = Files.createDirectories(directory.resolve("data"));
         int port = freeLoopbackPort();
         Path configFile = directory.resolve("zoo.cfg");
-        Files.writeString(configFile, zooCfg(spec, dataDirectory, port), StandardCharsets.UTF_8);
+        Files.writeString(configFile, zooCfg(spec, dataDirectory, port, omittedKey), StandardCharsets.UTF_8);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -191,7 +229,7 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, directory, port, command);
     }
 
-    private static String zooCfg(ServerSpec spec, Path dataDirectory, int port) {
+    private static String zooCfg(ServerSpec spec, Path dataDirectory, int port, String omittedKey) {
         Map<String, String> config = new TreeMap<>();
         config.put("tickTime", Integer.toString(spec.tickMs()));
         config.put("dataDir", dataDirectory.toString());
@@ -201,6 +239,9 @@ final class ServerProcess implements AutoCloseable {
         config.put("admin.enableServer", "false");
         config.put("4lw.commands.whitelist", "*");
         config.putAll(spec.config());
+        if (omittedKey != null) {
+            config.remove(omittedKey);
+        }
         StringBuilder text = new StringBuilder();
         config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
@@ -253,6 +294,11 @@ final class ServerProcess implements AutoCloseable {
     private String failureMessage(String what) {
         return Target.current() + " server " + name + " on port " + port + " " + what
                 + "\n--- last lines of " + logFile + " ---\n" + logTail();
+    }
+
+    /** Everything the server logged so far. */
+    String log() throws IOException {
+        return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
     }
 
     String logTail() {

@@ -92,7 +92,7 @@ public final class Node {
         this.config = config;
         this.preparer = new TxnPreparer(tree, config.extendedTypesEnabled());
         this.applier = new TxnApplier(tree, sessionTable, watches);
-        this.reads = new ReadProcessor(tree, watches);
+        this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
         this.replication = config.durableLog() ? new LoggedReplication(effects) : new SoloReplication();
         this.tracker = new SessionTracker(config.tickMs());
         this.reaper = new ContainerReaper(config);
@@ -146,6 +146,12 @@ public final class Node {
     public boolean hasOutstandingRequests(long connectionId) {
         ClientConnection connection = connections.get(connectionId);
         return connection != null && connection.outstanding > 0;
+    }
+
+    /** Requests of the connection received and not yet answered (the shell bounds them per connection). */
+    public int outstandingRequests(long connectionId) {
+        ClientConnection connection = connections.get(connectionId);
+        return connection == null ? 0 : connection.outstanding;
     }
 
     /** ZooKeeper's srst: server latency and packet counts start again. */

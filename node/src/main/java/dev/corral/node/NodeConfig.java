@@ -20,6 +20,8 @@ package dev.corral.node;
  *     ({@link Output.Append} and {@code Node#onLogSynced}); false commits at once, in memory only
  * @param snapCount about how many txns between snapshots (ZooKeeper's {@code snapCount}: a snapshot is
  *     due after snapCount/2 plus a random share of snapCount/2 txns); 0 for none
+ * @param watchesPerSessionMax at most this many watches per session (Corral's {@code session.watchesMax};
+ *     ZooKeeper 3.9 has no such bound); 0 for none
  */
 public record NodeConfig(
         long serverId,
@@ -33,7 +35,8 @@ public record NodeConfig(
         boolean reconfigEnabled,
         long bootWallMs,
         boolean durableLog,
-        int snapCount) {
+        int snapCount,
+        int watchesPerSessionMax) {
 
     public NodeConfig {
         if (tickMs <= 0) {
@@ -45,35 +48,38 @@ public record NodeConfig(
         if (serverId < 0 || serverId > 255) {
             throw new IllegalArgumentException("server id must be in [0, 255], was " + serverId);
         }
+        if (watchesPerSessionMax < 0) {
+            throw new IllegalArgumentException("watchesPerSessionMax must be 0 (no bound) or positive, was " + watchesPerSessionMax);
+        }
     }
 
     /** ZooKeeper's defaults for a standalone server with the given tick. */
     public static NodeConfig standalone(int tickMs, long bootWallMs) {
-        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false, 0);
+        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false, 0, 0);
     }
 
     public NodeConfig withExtendedTypes(boolean enabled) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, enabled, containerCheckIntervalMs,
-                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount);
+                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
     }
 
     public NodeConfig withContainerChecks(long intervalMs, int maxPerMinute) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled, intervalMs,
-                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount);
+                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
     }
 
     public NodeConfig withSuperDigest(String digest) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog, snapCount);
+                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
     }
 
     public NodeConfig withSnapCount(int count) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, count);
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, count, watchesPerSessionMax);
     }
 
     public NodeConfig withDurableLog(boolean durable) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable, snapCount);
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable, snapCount, watchesPerSessionMax);
     }
 }

@@ -54,10 +54,13 @@ import java.util.function.Consumer;
 final class ReadProcessor {
     private final DataTree tree;
     private final WatchTable watches;
+    // 0: no bound; else no request may leave a session with more watches than this.
+    private final int watchesPerSessionMax;
 
-    ReadProcessor(DataTree tree, WatchTable watches) {
+    ReadProcessor(DataTree tree, WatchTable watches, int watchesPerSessionMax) {
         this.tree = tree;
         this.watches = watches;
+        this.watchesPerSessionMax = watchesPerSessionMax;
     }
 
     /** The reply frame for {@code request}; notifications it fires (setWatches) go to {@code events} first. */
@@ -80,6 +83,7 @@ final class ReadProcessor {
         if (request.body == Requests.UNDECODABLE) {
             throw new KeeperError(ErrorCode.MARSHALLINGERROR, "request " + request.type + " does not decode");
         }
+        checkWatchBound(request.body, watcher);
         switch (request.type) {
             case OpCode.PING, OpCode.SET_WATCHES, OpCode.SET_WATCHES2 -> {
                 if (request.body instanceof SetWatches w) {
@@ -176,6 +180,53 @@ final class ReadProcessor {
             }
             default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED, "not a read: " + request.type);
         }
+    }
+
+    /**
+     * Corral's session.watchesMax: a request that could leave the session holding more watches than the
+     * bound is refused whole with QUOTAEXCEEDED, before it reads or sets anything, so a client learns
+     * that its watch is not set instead of waiting for an event that will never come. Counted as
+     * {@link WatchTable#countOf} counts, before knowing whether a watch is already there.
+     */
+    private void checkWatchBound(Object body, long watcher) throws KeeperError {
+        if (watchesPerSessionMax == 0) {
+            return;
+        }
+        long asked = watchesAskedFor(body);
+        if (asked > 0 && watches.countOf(watcher) + asked > watchesPerSessionMax) {
+            throw new KeeperError(ErrorCode.QUOTAEXCEEDED, "session.watchesMax=" + watchesPerSessionMax + " watches per session");
+        }
+    }
+
+    /** How many watches a request asks for, counted as WatchTable#countOf counts (persistent: both tables). */
+    private static long watchesAskedFor(Object body) {
+        if (body instanceof ExistsRequest r) {
+            return r.watch() ? 1 : 0;
+        } else if (body instanceof GetDataRequest r) {
+            return r.watch() ? 1 : 0;
+        } else if (body instanceof GetChildrenRequest r) {
+            return r.watch() ? 1 : 0;
+        } else if (body instanceof GetChildren2Request r) {
+            return r.watch() ? 1 : 0;
+        } else if (body instanceof AddWatchRequest r) {
+            return r.mode() == 1 ? 1 : 2;
+        } else if (body instanceof SetWatches w) {
+            return size(w.dataWatches()) + size(w.existWatches()) + size(w.childWatches());
+        } else if (body instanceof SetWatches2 w) {
+            return size(w.dataWatches()) + size(w.existWatches()) + size(w.childWatches())
+                    + 2L * size(w.persistentWatches()) + size(w.persistentRecursiveWatches());
+        } else if (body instanceof MultiRequest multi && multi.ops() != null) {
+            long asked = 0;
+            for (MultiRequest.Op op : multi.ops()) {
+                asked += op == null ? 0 : watchesAskedFor(op.request());
+            }
+            return asked;
+        }
+        return 0;
+    }
+
+    private static long size(List<String> paths) {
+        return paths == null ? 0 : paths.size();
     }
 
     private GetDataResponse getData(GetDataRequest get, long watcher, List<Id> auth) throws KeeperError {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.corral.node.ConnectionView;
 import dev.corral.node.LatencyStats;
 import dev.corral.node.Node;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -24,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * ({@code server/admin/Commands.java}: the same names and aliases under /commands/, JSON with
  * "command" and "error" fields); Corral adds /health/live, /health/ready (serving, not merely up) and a
  * log_level command that changes a logger's level without a restart. Every answer that reads the Node
- * is computed on the node loop.
+ * is computed on the node loop. Commands that change state (log_level, stat_reset,
+ * connection_stat_reset) are off unless {@code admin.enableStateChangingCommands=true}, and then served
+ * by POST only: ZooKeeper 3.9 serves its reset commands by GET to anyone, which any web page can do.
  */
 final class AdminEndpoints {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -41,7 +42,12 @@ final class AdminEndpoints {
         <T> T call(Callable<T> work);
     }
 
-    private record Command(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {}
+    /**
+     * An admin command; one that {@code changesState} is served only by POST, without an Origin header, and
+     * only when zoo.cfg has {@code admin.enableStateChangingCommands=true}.
+     */
+    private record Command(String name, List<String> aliases, boolean changesState,
+            Function<Map<String, List<String>>, Map<String, Object>> run) {}
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
             ServerMetrics metrics) {
@@ -102,27 +108,55 @@ final class AdminEndpoints {
             return map("datadir_size", Long.parseLong(lines[0].split(": ")[1]), "logdir_size", Long.parseLong(lines[1].split(": ")[1]));
         });
         add("is_read_only", List.of("isro"), q -> map("read_only", false));
-        add("stat_reset", List.of("srst"), q -> {
+        addStateChanging("stat_reset", List.of("srst"), q -> {
             node.resetStats();
             return new LinkedHashMap<>();
         });
-        add("connection_stat_reset", List.of("crst"), q -> {
+        addStateChanging("connection_stat_reset", List.of("crst"), q -> {
             node.resetConnectionStats();
             return new LinkedHashMap<>();
         });
         add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
                 "digest", Long.toUnsignedString(node.tree().digest())))));
-        add("log_level", List.of(), this::logLevel);
+        addStateChanging("log_level", List.of(), this::logLevel);
     }
 
     private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        Command command = new Command(name, aliases, run);
-        commands.put(name, command);
-        aliases.forEach(alias -> commands.put(alias, command));
+        put(new Command(name, aliases, false, run));
+    }
+
+    private void addStateChanging(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
+        put(new Command(name, aliases, true, run));
+    }
+
+    private void put(Command command) {
+        commands.put(command.name(), command);
+        command.aliases().forEach(alias -> commands.put(alias, command));
+    }
+
+    /**
+     * Why a state-changing command is refused, or null if it may run. Off by default; a GET is refused so
+     * that a link or an image on a web page cannot run it, and a request with an Origin header (which
+     * browsers add to every cross-site POST, forms included) so that a page's form cannot either.
+     */
+    private HttpServer.Response refusal(Command command, HttpServer.Request request) {
+        if (!config.adminStateChangingCommandsEnabled()) {
+            return HttpServer.Response.json(403, write(map("command", command.name(), "error", "the command " + command.name()
+                    + " changes the server's state and is off; set admin.enableStateChangingCommands=true in zoo.cfg to allow it")));
+        }
+        if (!request.method().equals("POST")) {
+            return HttpServer.Response.json(405, write(map("command", command.name(), "error", "the command " + command.name()
+                    + " changes the server's state and is served by POST only")));
+        }
+        if (request.origin() != null) {
+            return HttpServer.Response.json(403, write(map("command", command.name(), "error", "the command " + command.name()
+                    + " is not served to a request from a web page (Origin " + request.origin() + ")")));
+        }
+        return null;
     }
 
     /** The admin server's routes. */
-    HttpServer.Response admin(QueryStringDecoder request) {
+    HttpServer.Response admin(HttpServer.Request request) {
         String path = request.path();
         if (path.equals("/health/live")) {
             return HttpServer.Response.json(200, write(map("status", "live")));
@@ -144,7 +178,14 @@ final class AdminEndpoints {
         if (command == null) {
             return HttpServer.Response.json(404, write(map("command", name, "error", "Unknown command: " + name)));
         }
-        Map<String, Object> result = loop.call(() -> command.run().apply(request.parameters()));
+        if (command.changesState()) {
+            HttpServer.Response refused = refusal(command, request);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        Map<String, List<String>> parameters = request.uri().parameters();
+        Map<String, Object> result = loop.call(() -> command.run().apply(parameters));
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
         result.putIfAbsent("error", null);
         result.put("command", command.name());
@@ -152,7 +193,7 @@ final class AdminEndpoints {
     }
 
     /** The Prometheus scrape. */
-    HttpServer.Response scrape(QueryStringDecoder request) {
+    HttpServer.Response scrape(HttpServer.Request request) {
         if (!request.path().equals("/metrics")) {
             return new HttpServer.Response(404, "text/plain", "only /metrics is served here\n");
         }
@@ -168,6 +209,12 @@ final class AdminEndpoints {
             }
         });
         text.gauge("quorum_role", "1 for this server's role", 1, "role", "standalone");
+        int sessionWatchesMax = 0;
+        for (ConnectionView c : node.connectionViews()) {
+            sessionWatchesMax = Math.max(sessionWatchesMax, node.watches().countOf(c.connectionId()));
+        }
+        text.gauge("session_watches_max", "Most watches held by one session (session.watchesMax bounds it when set)",
+                sessionWatchesMax);
         text.header("requests_total", "counter", "Requests answered, by operation");
         Map<Integer, LatencyStats> byOp = node.latencyByOpcode();
         byOp.forEach((opcode, stats) -> text.sample("requests_total", stats.count(), "op", OpNames.of(opcode)));
@@ -228,10 +275,20 @@ final class AdminEndpoints {
         return list;
     }
 
+    /**
+     * Reads or sets the level of a logger that exists. An unknown name is refused rather than created, since
+     * logback keeps every logger it creates for the life of the process (a request per name would grow the
+     * heap without bound).
+     */
     private Map<String, Object> logLevel(Map<String, List<String>> query) {
         String loggerName = first(query, "logger", org.slf4j.Logger.ROOT_LOGGER_NAME);
         String level = first(query, "level", null);
-        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(loggerName);
+        var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        var logger = context.exists(loggerName);
+        if (logger == null) {
+            return map("logger", loggerName, "error", "no logger named " + loggerName
+                    + "; name a class or package of the server (or ROOT)");
+        }
         if (level != null) {
             Level parsed = Level.toLevel(level, null);
             if (parsed == null) {

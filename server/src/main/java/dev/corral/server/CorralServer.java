@@ -18,12 +18,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Netty's I/O threads decode frames and hand them to the node loop; only the node loop
  * touches the Node. The per-IP connection count is checked on accept, before the Node hears of the
  * connection, as ZooKeeper's {@code maxClientCnxns} check is.
+ *
+ * <p>Bounds on what one client can hold (issue 9), all applied here, outside the Node: the time to send
+ * a first frame ({@code zookeeper.nio.sessionlessCnxnTimeout}); requests in flight, over all sessions
+ * (globalOutstandingLimit) and per connection (connection.requestsMax), and reply bytes queued
+ * (connection.outgoingBytesHigh), each of which stops the reading of a connection through its
+ * {@link ReadGate}; and a hard bound on queued reply bytes (connection.outgoingBytesMax) that closes it.
+ * Failed accepts back off in {@link AcceptBackoff}.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
@@ -58,7 +67,7 @@ public final class CorralServer implements AutoCloseable {
     private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-node"));
     private final NioEventLoopGroup acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-accept"));
     private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("corral-io"));
-    private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<Long, ClientChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final AtomicLong framesReceived = new AtomicLong();
@@ -78,8 +87,10 @@ public final class CorralServer implements AutoCloseable {
     public static final String SNAPSHOT_DIR = "corral-snap";
     /** A log segment is closed for a new one past this size (and after each snapshot). */
     private static final long SEGMENT_BYTES = 64L << 20;
-    // Channels whose reads are paused because too many requests are outstanding; node loop only.
-    private final Set<Channel> paused = new LinkedHashSet<>();
+    // Channels whose reads are paused because too many requests are outstanding over all sessions; node loop only.
+    private final Set<ClientChannel> paused = new LinkedHashSet<>();
+    // Channels whose reads are paused because too many of their own requests are in flight; node loop only.
+    private final Set<ClientChannel> requestsPaused = new LinkedHashSet<>();
 
     public CorralServer(ServerConfig config) {
         this(config, error -> Runtime.getRuntime().halt(70));
@@ -96,7 +107,7 @@ public final class CorralServer implements AutoCloseable {
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
-                config.snapCount()));
+                config.snapCount(), config.connectionLimits().watchesPerSessionMax()));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis());
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving, metrics);
     }
@@ -146,8 +157,8 @@ public final class CorralServer implements AutoCloseable {
 
     /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */
     private String addressOf(long connectionId) {
-        Channel channel = channels.get(connectionId);
-        return channel == null ? "/unknown" : String.valueOf(channel.remoteAddress());
+        ClientChannel client = channels.get(connectionId);
+        return client == null ? "/unknown" : String.valueOf(client.channel().remoteAddress());
     }
 
     /**
@@ -223,7 +234,12 @@ public final class CorralServer implements AutoCloseable {
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoff(metrics.acceptFailures))
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
+                // read again once the queue has drained under half of the mark.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -261,8 +277,8 @@ public final class CorralServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        for (Channel channel : channels.values()) {
-            channel.close();
+        for (ClientChannel client : channels.values()) {
+            client.channel().close();
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -297,20 +313,58 @@ public final class CorralServer implements AutoCloseable {
         }
         carryOut(outputs);
         if (!paused.isEmpty() && node.outstandingRequests() <= config.globalOutstandingLimit()) {
-            paused.forEach(channel -> channel.config().setAutoRead(true));
+            paused.forEach(client -> client.gate().resume(ReadGate.Reason.GLOBAL_OUTSTANDING));
             paused.clear();
         }
+        maybeResumeRequests();
     }
 
     /**
      * ZooKeeper's globalOutstandingLimit: above it, a connection that has requests outstanding is not read
      * from until the count is back at or under the limit, so a burst queues in the clients, not in our heap.
+     * Corral's connection.requestsMax does the same for one connection's own requests in flight.
      */
-    private void throttle(long connectionId, Channel channel) {
-        if (node.outstandingRequests() > config.globalOutstandingLimit() && node.hasOutstandingRequests(connectionId)
-                && paused.add(channel)) {
-            channel.config().setAutoRead(false);
+    private void throttle(ClientChannel client) {
+        if (node.outstandingRequests() > config.globalOutstandingLimit() && node.hasOutstandingRequests(client.connectionId())
+                && paused.add(client)) {
+            client.gate().pause(ReadGate.Reason.GLOBAL_OUTSTANDING);
             metrics.readPauses.incrementAndGet();
+        }
+        if (requestsInFlight(client) > config.connectionLimits().requestsMax()) {
+            pauseForRequests(client);
+        }
+    }
+
+    /** Requests of the connection decoded and not yet answered: those queued for the Node and those it holds. */
+    private int requestsInFlight(ClientChannel client) {
+        return client.framesQueued().get() + node.outstandingRequests(client.connectionId());
+    }
+
+    /**
+     * Stops reading the connection until its requests in flight are back within connection.requestsMax.
+     * Called from the I/O loop and the node loop; the node loop then watches the connection, checking at
+     * once since its requests may all have been answered by the time it gets there.
+     */
+    private void pauseForRequests(ClientChannel client) {
+        if (client.gate().pause(ReadGate.Reason.CONNECTION_REQUESTS)) {
+            metrics.requestsPauses.incrementAndGet();
+            nodeLoop.execute(() -> {
+                requestsPaused.add(client);
+                maybeResumeRequests();
+            });
+        }
+    }
+
+    private void maybeResumeRequests() {
+        if (requestsPaused.isEmpty()) {
+            return;
+        }
+        for (var it = requestsPaused.iterator(); it.hasNext();) {
+            ClientChannel client = it.next();
+            if (requestsInFlight(client) <= config.connectionLimits().requestsMax()) {
+                client.gate().resume(ReadGate.Reason.CONNECTION_REQUESTS);
+                it.remove();
+            }
         }
     }
 
@@ -320,12 +374,12 @@ public final class CorralServer implements AutoCloseable {
      * rather than a task per frame; a close goes after the frames queued before it.
      */
     private void carryOut(List<Output> outputs) {
-        Map<Channel, List<byte[]>> batches = new LinkedHashMap<>();
+        Map<ClientChannel, List<byte[]>> batches = new LinkedHashMap<>();
         for (Output output : outputs) {
             if (output instanceof Output.Send send) {
-                Channel channel = channels.get(send.connectionId());
-                if (channel != null) {
-                    batches.computeIfAbsent(channel, c -> new ArrayList<>(2)).add(send.frame());
+                ClientChannel client = channels.get(send.connectionId());
+                if (client != null) {
+                    batches.computeIfAbsent(client, c -> new ArrayList<>(2)).add(send.frame());
                 }
             } else if (output instanceof Output.Append append) {
                 diskWorker.append(append.entry());
@@ -334,12 +388,14 @@ public final class CorralServer implements AutoCloseable {
                     diskWorker.rollAtNextAppend();
                 }
             } else if (output instanceof Output.Close close) {
-                Channel channel = channels.get(close.connectionId());
-                if (channel != null) {
-                    LOG.info("Closing connection {} from {}: {}", close.connectionId(), channel.remoteAddress(), close.reason());
-                    send(channel, batches.remove(channel));
-                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-                    paused.remove(channel);
+                ClientChannel client = channels.get(close.connectionId());
+                if (client != null) {
+                    LOG.info("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(),
+                            close.reason());
+                    send(client, batches.remove(client));
+                    client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    paused.remove(client);
+                    requestsPaused.remove(client);
                 }
             } else if (output instanceof Output.SessionExpired expired) {
                 LOG.debug("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
@@ -349,7 +405,13 @@ public final class CorralServer implements AutoCloseable {
         batches.forEach(this::send);
     }
 
-    private void send(Channel channel, List<byte[]> frames) {
+    /**
+     * Hands a connection's frames to Netty. A connection whose queued reply bytes would pass
+     * connection.outgoingBytesMax is closed instead: its client is not reading, and its reads have been
+     * stopped since the queue passed connection.outgoingBytesHigh, so only replies to requests read before
+     * that can have brought it here.
+     */
+    private void send(ClientChannel client, List<byte[]> frames) {
         if (frames == null) {
             return;
         }
@@ -357,11 +419,25 @@ public final class CorralServer implements AutoCloseable {
         for (byte[] frame : frames) {
             bytes += frame.length;
         }
+        long queued = client.outgoingBytes().addAndGet(bytes);
+        if (queued > config.connectionLimits().outgoingBytesMax()) {
+            client.outgoingBytes().addAndGet(-bytes);
+            // Out of the map first, so the rest of this batch and later replies are dropped, and logged once.
+            if (channels.remove(client.connectionId(), client)) {
+                LOG.warn("Closing connection {} from {}: {} reply bytes are queued and not read by the client, more than"
+                        + " connection.outgoingBytesMax={}", client.connectionId(), client.channel().remoteAddress(),
+                        queued, config.connectionLimits().outgoingBytesMax());
+                metrics.outgoingBytesCloses.incrementAndGet();
+                client.channel().close();
+            }
+            return;
+        }
         metrics.bytesSent.addAndGet(bytes);
         framesSent.addAndGet(frames.size());
         ByteBuf buffer = frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
                 : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
-        channel.writeAndFlush(buffer, channel.voidPromise());
+        long written = bytes;
+        client.channel().writeAndFlush(buffer).addListener(done -> client.outgoingBytes().addAndGet(-written));
     }
 
     private String fourLetterAnswer(String word) {
@@ -371,10 +447,16 @@ public final class CorralServer implements AutoCloseable {
         return report.answer(word);
     }
 
-    /** One per client channel: hands its events to the node loop. */
+    /**
+     * One per client channel: hands its events to the node loop, and applies the bounds that need no
+     * Node: the time to send a first frame, and reading only while the replies are being read.
+     */
     private final class ClientHandler extends ChannelInboundHandlerAdapter {
         private long connectionId;
         private String remoteIp;
+        private ClientChannel client;
+        // Closes the connection unless a whole first frame arrives in time; null once one has.
+        private ScheduledFuture<?> handshakeTimer;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -387,8 +469,36 @@ public final class CorralServer implements AutoCloseable {
             }
             long id = nextConnectionId.getAndIncrement();
             connectionId = id;
-            channels.put(id, ctx.channel());
+            client = new ClientChannel(id, ctx.channel());
+            channels.put(id, client);
+            int timeoutMs = config.connectionLimits().handshakeTimeoutMs();
+            handshakeTimer = ctx.executor().schedule(() -> {
+                // Debug, as ZooKeeper logs these closes: a client opening many connections must not flood the log.
+                LOG.debug("Closing connection {} from {}: no connect request within {} ms (zookeeper.nio.sessionlessCnxnTimeout)",
+                        id, ctx.channel().remoteAddress(), timeoutMs);
+                metrics.handshakeTimeouts.incrementAndGet();
+                ctx.close();
+            }, timeoutMs, TimeUnit.MILLISECONDS);
             nodeLoop.execute(() -> onNode(() -> node.onConnectionOpened(id, remoteIp, System.currentTimeMillis())));
+        }
+
+        private void handshakeReceived() {
+            if (handshakeTimer != null) {
+                handshakeTimer.cancel(false);
+                handshakeTimer = null;
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (client != null) {
+                if (ctx.channel().isWritable()) {
+                    client.gate().resume(ReadGate.Reason.OUTGOING_BYTES);
+                } else if (client.gate().pause(ReadGate.Reason.OUTGOING_BYTES)) {
+                    metrics.outgoingPauses.incrementAndGet();
+                }
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
@@ -397,13 +507,18 @@ public final class CorralServer implements AutoCloseable {
             if (id == 0) {
                 return;
             }
+            handshakeReceived();
             if (message instanceof byte[] frame) {
                 metrics.bytesReceived.addAndGet(frame.length + 4L);
                 framesReceived.incrementAndGet();
-                Channel channel = ctx.channel();
+                ClientChannel sender = client;
+                if (sender.framesQueued().incrementAndGet() > config.connectionLimits().requestsMax()) {
+                    pauseForRequests(sender);
+                }
                 nodeLoop.execute(() -> {
                     onNode(() -> node.onFrame(id, frame, System.currentTimeMillis()));
-                    throttle(id, channel);
+                    sender.framesQueued().decrementAndGet();
+                    throttle(sender);
                 });
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
                 nodeLoop.execute(() -> {
@@ -415,15 +530,17 @@ public final class CorralServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            handshakeReceived();
             if (remoteIp != null) {
                 connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
             }
             long id = connectionId;
             if (id != 0) {
                 channels.remove(id);
-                Channel channel = ctx.channel();
+                ClientChannel closed = client;
                 nodeLoop.execute(() -> {
-                    paused.remove(channel);
+                    paused.remove(closed);
+                    requestsPaused.remove(closed);
                     onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
                 });
             }

@@ -26,10 +26,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * A small HTTP server for the admin commands and the Prometheus scrape: GET requests only, each
- * answered by a function of the decoded path and query. Bodies are bounded to 64 KiB.
+ * A small HTTP server for the admin commands and the Prometheus scrape: GET and POST requests, each
+ * answered by a function of the method, the decoded path and query, and the Origin header. Bodies are
+ * bounded to 64 KiB.
  */
 final class HttpServer implements AutoCloseable {
+    /**
+     * An HTTP request as the handlers see it.
+     *
+     * @param origin the Origin header, which browsers send with a request a web page makes; null without one
+     */
+    record Request(String method, QueryStringDecoder uri, String origin) {
+        String path() {
+            return uri.path();
+        }
+    }
+
     /** An HTTP answer: status, content type and body. */
     record Response(int status, String contentType, String body) {
         static Response json(int status, String body) {
@@ -45,7 +57,7 @@ final class HttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<QueryStringDecoder, Response> handler)
+    static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<Request, Response> handler)
             throws IOException {
         NioEventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name));
         try {
@@ -76,9 +88,9 @@ final class HttpServer implements AutoCloseable {
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Function<QueryStringDecoder, Response> handler;
+        private final Function<Request, Response> handler;
 
-        Handler(Function<QueryStringDecoder, Response> handler) {
+        Handler(Function<Request, Response> handler) {
             this.handler = handler;
         }
 
@@ -89,7 +101,8 @@ final class HttpServer implements AutoCloseable {
                 response = Response.json(405, "{\"error\":\"only GET and POST are served\"}");
             } else {
                 try {
-                    response = handler.apply(new QueryStringDecoder(request.uri()));
+                    response = handler.apply(new Request(request.method().name(), new QueryStringDecoder(request.uri()),
+                            request.headers().get(HttpHeaderNames.ORIGIN)));
                 } catch (RuntimeException e) {
                     response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
                 }

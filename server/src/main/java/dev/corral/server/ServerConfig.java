@@ -46,6 +46,8 @@ public record ServerConfig(
         HttpEndpoint admin,
         HttpEndpoint metrics,
         boolean exportJvmInfo,
+        ConnectionLimits connectionLimits,
+        boolean adminStateChangingCommandsEnabled,
         long serverId,
         List<String> warnings) {
 
@@ -54,13 +56,36 @@ public record ServerConfig(
     /** Where an HTTP server listens (port 0 picks a free one). */
     public record HttpEndpoint(String address, int port) {}
 
+    /**
+     * What one client connection may hold of the server, so that no client can grow its memory or keep a
+     * socket without limit.
+     *
+     * @param handshakeTimeoutMs a connection that has not sent its whole connect request (or a four-letter
+     *     word) this long after it was accepted is closed; ZooKeeper 3.9's {@code zookeeper.nio.sessionlessCnxnTimeout}
+     * @param outgoingBytesHigh above this many reply bytes queued for a connection it is not read from, until
+     *     the queue is back under half of it
+     * @param outgoingBytesMax a connection with more reply bytes queued than this is closed
+     * @param requestsMax above this many requests of one connection received and not yet answered, it is
+     *     not read from until they are back at or under it
+     * @param watchesPerSessionMax a request that would set more watches on one session is refused; 0: no bound
+     */
+    public record ConnectionLimits(int handshakeTimeoutMs, int outgoingBytesHigh, long outgoingBytesMax, int requestsMax,
+            int watchesPerSessionMax) {
+        public ConnectionLimits {
+            if (outgoingBytesMax < outgoingBytesHigh) {
+                throw new IllegalArgumentException("outgoingBytesMax " + outgoingBytesMax + " is below outgoingBytesHigh "
+                        + outgoingBytesHigh);
+            }
+        }
+    }
+
     /** This config with the admin and metrics HTTP servers on the given endpoints (null: off). */
     public ServerConfig withHttp(HttpEndpoint newAdmin, HttpEndpoint newMetrics) {
         return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                serverId, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -69,7 +94,8 @@ public record ServerConfig(
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
-            "metricsProvider.exportJvmInfo");
+            "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
+            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands");
     /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
     private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs");
 
@@ -90,8 +116,8 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dir, dir, clientPortAddress, port, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
-                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo, serverId,
-                warnings);
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
     }
 
     public static ServerConfig load(Path file) throws ConfigException {
@@ -118,6 +144,11 @@ public record ServerConfig(
                 properties.setProperty(key, one.getProperty(key).trim());
                 lineOf.put(key, i + 1);
             }
+        }
+        // ZooKeeper 3.9 (QuorumPeerConfig#parseProperties) refuses a zoo.cfg without dataDir rather than pick a
+        // directory the operator did not name; the ./data default is only for `corral server` without a file.
+        if (properties.getProperty("dataDir") == null) {
+            throw new ConfigException("Error processing " + file + ": dataDir is not set");
         }
         return parse(properties, file.toString(), lineOf, System.getProperties());
     }
@@ -190,13 +221,24 @@ public record ServerConfig(
             warnings.add(r.where("metricsProvider.className") + ": only the Prometheus provider is supported; metrics are off");
         }
         boolean exportJvmInfo = r.bool("metricsProvider.exportJvmInfo", null, true);
+        // ZooKeeper 3.9's NIOServerCnxnFactory closes a connection without a session after
+        // zookeeper.nio.sessionlessCnxnTimeout (10 s), not a multiple of tickTime; the other bounds are Corral's.
+        int outgoingHigh = r.intInRange("connection.outgoingBytesHigh", null, 4 << 20, 1, Integer.MAX_VALUE);
+        ConnectionLimits limits = new ConnectionLimits(
+                r.intInRange("nio.sessionlessCnxnTimeout", "zookeeper.nio.sessionlessCnxnTimeout", 10_000, 1, Integer.MAX_VALUE),
+                outgoingHigh,
+                r.intInRange("connection.outgoingBytesMax", null, Math.max(64 << 20, outgoingHigh), outgoingHigh, Integer.MAX_VALUE),
+                r.intInRange("connection.requestsMax", null, 1000, 1, Integer.MAX_VALUE),
+                r.intInRange("session.watchesMax", null, 0, 0, Integer.MAX_VALUE));
+        // Off unless asked for: a command that changes the server's state must not be one request of any web page away.
+        boolean stateChanging = r.bool("admin.enableStateChangingCommands", null, false);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, 0, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, 0, List.copyOf(warnings));
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */

@@ -17,6 +17,11 @@ final class ServerMetrics {
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong readPauses = new AtomicLong();
+    final AtomicLong requestsPauses = new AtomicLong();
+    final AtomicLong outgoingPauses = new AtomicLong();
+    final AtomicLong outgoingBytesCloses = new AtomicLong();
+    final AtomicLong handshakeTimeouts = new AtomicLong();
+    final AtomicLong acceptFailures = new AtomicLong();
 
     void fsync(long micros, int txns) {
         fsyncCount.incrementAndGet();
@@ -44,5 +49,15 @@ final class ServerMetrics {
         text.counter("client_bytes_sent_total", "Bytes sent on the client port", bytesSent.get());
         text.counter("client_read_pauses_total", "Times a connection stopped being read because more requests than"
                 + " globalOutstandingLimit were outstanding", readPauses.get());
+        text.counter("client_request_pauses_total", "Times a connection stopped being read because more of its own requests"
+                + " than connection.requestsMax were in flight", requestsPauses.get());
+        text.counter("client_outgoing_pauses_total", "Times a connection stopped being read because more reply bytes than"
+                + " connection.outgoingBytesHigh were queued for it", outgoingPauses.get());
+        text.counter("client_outgoing_closes_total", "Connections closed because more reply bytes than"
+                + " connection.outgoingBytesMax were queued for them", outgoingBytesCloses.get());
+        text.counter("client_handshake_timeouts_total", "Connections closed because no connect request came within"
+                + " zookeeper.nio.sessionlessCnxnTimeout", handshakeTimeouts.get());
+        text.counter("client_accept_failures_total", "Failed accepts on the client port (EMFILE: out of file descriptors)",
+                acceptFailures.get());
     }
 }

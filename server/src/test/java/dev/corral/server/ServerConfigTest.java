@@ -79,6 +79,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void zooCfgWithoutDataDirIsRefusedAsZooKeeperRefusesIt() throws Exception {
+        Path file = dir.resolve("zoo.cfg");
+        Files.writeString(file, "tickTime=2000\nclientPort=2181\n");
+        // ZooKeeper 3.9.5: "Error processing <file>" caused by "dataDir is not set" (QuorumPeerConfig).
+        assertThatThrownBy(() -> ServerConfig.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage("Error processing " + file + ": dataDir is not set");
+        // Without a zoo.cfg (`corral server` alone) the newcomer's default stays.
+        assertThat(ServerConfig.defaults().dataDir()).isEqualTo(Path.of("data"));
+    }
+
+    @Test
     void oneServerLineWithStandaloneEnabledRunsStandalone() throws Exception {
         Path file = dir.resolve("zoo.cfg");
         Files.writeString(file, "dataDir=" + dir + "\nserver.1=127.0.0.1:2888:3888;2181\n");

@@ -84,6 +84,15 @@ public final class WatchTable {
         return children.count();
     }
 
+    /**
+     * How many watches {@code watcherId} holds: its paths in the data table plus its paths in the child
+     * table (a persistent watch is in both), whatever the modes on each. Constant time, for a bound
+     * checked on every request that sets a watch.
+     */
+    public int countOf(long watcherId) {
+        return data.byWatcher.getOrDefault(watcherId, Set.of()).size() + children.byWatcher.getOrDefault(watcherId, Set.of()).size();
+    }
+
     /** Paths watched by {@code watcherId} in either table (for the wchc/wchp views). */
     public Set<String> pathsOf(long watcherId) {
         Set<String> paths = new LinkedHashSet<>(data.byWatcher.getOrDefault(watcherId, Set.of()));
