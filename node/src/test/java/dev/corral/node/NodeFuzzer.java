@@ -89,7 +89,8 @@ final class NodeFuzzer {
         this.grammar = grammar;
         boolean durable = random.nextInt(4) > 0;
         this.config = new NodeConfig(0, TICK_MS, 2 * TICK_MS, 20 * TICK_MS, true, 3 * TICK_MS, 10_000,
-                "super:D/InIHSb7yEEbrWz8b9l71RjZJU=", random.nextBoolean(), BOOT_WALL_MS, durable, 400);
+                "super:D/InIHSb7yEEbrWz8b9l71RjZJU=", random.nextBoolean(), BOOT_WALL_MS, durable, 400,
+                random.nextInt(3) == 0 ? 20 : 0);
         this.node = new Node(config);
         this.replica = new Node(config);
     }
