@@ -73,7 +73,11 @@ class OutgoingBytesTest {
         try (CorralServer server = start(1L << 20); Socket socket = handshake(server.port())) {
             ZooKeeper bystander = bystanderWithData(server);
             // Sent in one write, so read by the server before it can stop reading: 10 MB of replies, 1 MiB allowed.
+            // Nothing is read until the server has closed the connection, so a fast reader cannot drain the queue
+            // below the bound on a loaded machine.
             sendGetData(socket, REQUESTS_PAST_MAX);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> AdminHttpTest.metric(server, "client_outgoing_closes_total") == 1);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             int replies = 0;
             try {
