@@ -25,11 +25,12 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code corral} command: {@code corral server [--config zoo.cfg]}, and the storage tools
  * {@code purge}, {@code log} and {@code snapshot} (ZooKeeper's zkCleanup.sh, LogFormatter and
- * SnapshotFormatter). Without a subcommand it prints its usage and exits with status 2.
+ * SnapshotFormatter), and {@code sim}, the seeded ensemble simulator. Without a subcommand it prints its usage and exits with status 2.
  */
 @Command(name = "corral", mixinStandardHelpOptions = true, version = CorralServer.VERSION,
         description = "Corral: a coordination service that speaks ZooKeeper's client protocol.",
-        subcommands = {Corral.Server.class, ShellCommand.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class})
+        subcommands = {Corral.Server.class, ShellCommand.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class,
+            SimCommand.class})
 public final class Corral implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Corral.class);
 
@@ -51,7 +52,7 @@ public final class Corral implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: server, shell, purge, log or snapshot");
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, shell, purge, log, snapshot or sim");
     }
 
     /** Starts a standalone server and serves until the process is stopped. */

@@ -73,6 +73,8 @@ public final class Simulation {
 
     /** Runs the seed; throws {@link SimFailure} naming the broken invariant, with the trace's tail. */
     public SimResult run() {
+        // The shape and knobs go first into the trace, so a replay shows what the seed drew.
+        record("seed " + seed + ": " + options);
         try {
             for (SimServer server : servers.values()) {
                 start(server);

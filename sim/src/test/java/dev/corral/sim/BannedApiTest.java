@@ -1,4 +1,4 @@
-package dev.corral.node;
+package dev.corral.sim;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,14 +39,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The deterministic core ({@code wire}, {@code tree}, {@code zab}, {@code node}) uses no thread, lock,
- * executor, socket, file, clock or unseeded randomness (DESIGN.md), so that the simulator can run it and
- * replay any run from its seed. Production classes are imported from the built classes and jars on this
+ * The deterministic core ({@code wire}, {@code tree}, {@code zab}, {@code node}) and the simulator that
+ * runs it ({@code sim}) use no thread, lock, executor, socket, file, clock or unseeded randomness
+ * (DESIGN.md), so that the simulator can run the core and replay any run from its seed. Production classes are imported from the built classes and jars on this
  * module's test classpath; each rule is also shown to catch a class that breaks it, so no rule can pass
  * by matching nothing. {@code synchronized} is not visible to ArchUnit and is not checked here.
  */
 class BannedApiTest {
-    private static final String[] CORE = {"dev.corral.wire..", "dev.corral.tree..", "dev.corral.zab..", "dev.corral.node.."};
+    private static final String[] CORE = {"dev.corral.wire..", "dev.corral.tree..", "dev.corral.zab..", "dev.corral.node..",
+        "dev.corral.sim.."};
 
     private static JavaClasses production;
     private static JavaClasses offender;
@@ -56,7 +57,7 @@ class BannedApiTest {
     static void importClasses() {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.corral.wire", "dev.corral.tree", "dev.corral.zab", "dev.corral.node");
+                .importPackages("dev.corral.wire", "dev.corral.tree", "dev.corral.zab", "dev.corral.node", "dev.corral.sim");
         offender = new ClassFileImporter().importClasses(Offender.class);
         seeded = new ClassFileImporter().importClasses(SeededRandomUser.class);
     }
@@ -132,7 +133,7 @@ class BannedApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev.corral.wire", "dev.corral.tree", "dev.corral.node"})
+    @ValueSource(strings = {"dev.corral.wire", "dev.corral.tree", "dev.corral.zab", "dev.corral.node", "dev.corral.sim"})
     void eachCoreModuleIsActuallyImported(String packageName) {
         long count = production.stream().filter(c -> c.getPackageName().equals(packageName)).count();
 
@@ -141,14 +142,16 @@ class BannedApiTest {
 
     @Test
     void importedClassesAreProductionClassesOnly() {
-        assertThat(production.contain(Node.class)).isTrue();
+        assertThat(production.contain(dev.corral.node.Node.class)).isTrue();
+        assertThat(production.contain(dev.corral.zab.Peer.class)).isTrue();
+        assertThat(production.contain(Simulation.class)).isTrue();
         assertThat(production.contain(dev.corral.tree.DataTree.class)).isTrue();
         assertThat(production.contain(dev.corral.wire.ConnectRequest.class)).isTrue();
         assertThat(production.stream().map(JavaClass::getSimpleName)).doesNotContain(
-                BannedApiTest.class.getSimpleName(), Offender.class.getSimpleName(), SimShell.class.getSimpleName());
+                BannedApiTest.class.getSimpleName(), Offender.class.getSimpleName(), SimulationTest.class.getSimpleName());
     }
 
-    /** Breaks every rule; it lives in dev.corral.node so the rules apply to it. Never run. */
+    /** Breaks every rule; it lives in dev.corral.sim so the rules apply to it. Never run. */
     @SuppressWarnings("unused")
     static final class Offender {
         Object everything() throws IOException, InterruptedException {
