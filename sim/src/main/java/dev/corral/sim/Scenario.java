@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *   stabilize                 sync every disk not held and deliver every queued message, until quiet
  *   elect                     tick and stabilize until a leader is established and every live server serves
  *   write S [N]               server S proposes N writes (it must be an established leader)
- *   crash S [keep-unsynced]   S stops; what its disk did not sync is lost (or kept)
+ *   crash S [keep-unsynced | keep N]   S stops; what its disk did not sync is lost (or kept, or its first N)
  *   restart S                 S starts again from its disk
  *   wipe S                    S loses its whole data directory (it must be down)
  *   partition A B | C D       links between the two groups are cut both ways
@@ -50,7 +50,6 @@ public final class Scenario {
     private final Set<Long> cut = new HashSet<>();
     private final Set<Long> heldDisks = new HashSet<>();
     private final SafetyChecker checker = new SafetyChecker();
-    private final Random random = new Random(0);
     private List<String> out = new ArrayList<>();
     private long nextWrite = 1;
 
@@ -65,7 +64,8 @@ public final class Scenario {
                 case "stabilize" -> stabilize();
                 case "elect" -> elect();
                 case "write" -> write(id(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 1);
-                case "crash" -> crash(id(words[1]), words.length > 2 && words[2].equals("keep-unsynced"));
+                case "crash" -> crash(id(words[1]), words.length < 3 ? 0 : words[2].equals("keep-unsynced") ? Integer.MAX_VALUE
+                        : Integer.parseInt(words[3]));
                 case "restart" -> restart(id(words[1]));
                 case "wipe" -> wipe(id(words[1]));
                 case "partition" -> partition(command.substring(command.indexOf(' ') + 1));
@@ -178,15 +178,12 @@ public final class Scenario {
         }
     }
 
-    private void crash(long id, boolean keepUnsynced) {
+    private void crash(long id, int keep) {
         SimServer server = servers.get(id);
-        if (keepUnsynced) {
-            server.disk.sync();
-        }
         server.crash(new Random(0) {
             @Override
             public int nextInt(int bound) {
-                return 0; // keep no unsynced write
+                return Math.min(keep, bound - 1); // how many of the unsynced writes reached the disk anyway
             }
         });
         removeQueuedFrom(id);
