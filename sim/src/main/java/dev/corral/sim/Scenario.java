@@ -29,7 +29,8 @@ import java.util.TreeSet;
  *   write S [N]               server S proposes N writes (it must be an established leader)
  *   crash S [keep-unsynced | keep N]   S stops; what its disk did not sync is lost (or kept, or its first N)
  *   restart S                 S starts again from its disk
- *   wipe S                    S loses its whole data directory (it must be down)
+ *   wipe S                    S loses its whole data directory (it must be down); it restarts flagged as
+ *                             rejoining, as an operator starts a server whose disk was replaced
  *   partition A B | C D       links between the two groups are cut both ways
  *   isolate S                 every link of S is cut
  *   cut A -> B                the link from A to B is cut
@@ -206,6 +207,7 @@ public final class Scenario {
             return;
         }
         server.disk.wipe();
+        server.diskReplaced = true;
     }
 
     private void partition(String groups) {

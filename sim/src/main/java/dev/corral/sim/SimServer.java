@@ -20,6 +20,8 @@ final class SimServer {
     HashChainState state;
     boolean alive;
     boolean syncScheduled;
+    /** The operator's flag after this server's disk was replaced (PeerConfig#rejoining). */
+    boolean diskReplaced;
 
     private final dev.corral.zab.PlantedBug plantedBug;
 
@@ -33,7 +35,7 @@ final class SimServer {
     void start() {
         incarnation++;
         state = (HashChainState) disk.snapshot().image();
-        PeerConfig config = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50, plantedBug);
+        PeerConfig config = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50, plantedBug, diskReplaced);
         peer = new Peer(config, disk.recover(), () -> new Snapshot(state.zxid(), state));
         alive = true;
         syncScheduled = false;

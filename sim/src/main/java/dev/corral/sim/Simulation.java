@@ -45,6 +45,9 @@ public final class Simulation {
     private long now;
     private boolean faulty = true;
     private long nextWrite = 1;
+    // At most one server loses its disk per run: with more, the servers that kept theirs may be too few
+    // to elect, and an ensemble that refuses to elect then is right to.
+    private int wipesLeft;
     private final boolean fullTrace;
     private final List<String> fullTraceLines = new ArrayList<>();
 
@@ -55,6 +58,8 @@ public final class Simulation {
         this.options = options;
         this.network = new SimNetwork(random, options);
         this.fullTrace = fullTrace;
+        // A lone server that lost its disk has nobody to learn from: that shape needs three voters or more.
+        this.wipesLeft = options.voters() >= 3 ? 1 : 0;
         Set<Long> voters = new TreeSet<>();
         Set<Long> observers = new TreeSet<>();
         for (long id = 1; id <= options.voters(); id++) {
@@ -241,9 +246,24 @@ public final class Simulation {
             if (server.alive) {
                 record("crash " + target);
                 server.crash(random);
+                if (wipesLeft > 0 && random.nextInt(4) == 0) {
+                    // The shape of a replaced disk: the server comes back with an empty data directory.
+                    wipesLeft--;
+                    record("wipe the data directory of " + target);
+                    server.disk.wipe();
+                    server.diskReplaced = true;
+                }
             } else {
                 record("restart " + target);
                 start(server);
+            }
+        } else if (kind < 30) {
+            // A power failure: every server stops at once, each losing what its disk had not synced.
+            record("power failure: every server crashes");
+            for (long id : ids) {
+                if (servers.get(id).alive) {
+                    servers.get(id).crash(random);
+                }
             }
         } else if (kind < 40) {
             record("isolate " + target);

@@ -13,7 +13,9 @@ import java.util.Map;
  * which serves liveness only, since safety comes from every vote quorum meeting every commit quorum.
  * A server also joins an ensemble already running when a quorum of voters says, outside the election,
  * that they follow a leader that says it leads ({@code outOfElection}, FastLeaderElection#checkLeader).
- * Observers never propose a candidate; they only learn the leader that way.
+ * Observers never propose a candidate; they only learn the leader that way. Neither does a server that
+ * lost its disk ({@link Peer#rejoining()}): with it went acks that a commit quorum counted on, so it
+ * abstains until it has been synchronized once.
  *
  * <p>An election starts only once everything this server asked to persist is durable, so the vote it
  * sends advertises exactly its durable log and epoch (ZOOKEEPER-3642, -4643).
@@ -66,6 +68,14 @@ final class Election implements Role {
         }
         Vote theirs = notification.vote();
         boolean fromVoter = config.isVoter(from);
+        if (peer.rejoining()) {
+            // Abstain: back no candidate, count in no quorum; join only a leader a quorum already follows.
+            vote = abstention();
+            received.clear();
+            if (notification.state() == ServerState.LOOKING) {
+                return;
+            }
+        }
         if (notification.state() == ServerState.LOOKING) {
             if (!fromVoter || config.isObserver()) {
                 if (!config.isObserver()) {
@@ -100,7 +110,7 @@ final class Election implements Role {
             return;
         }
         outOfElection.put(from, notification);
-        if (theirs.electionEpoch() == peer.electionRound()) {
+        if (theirs.electionEpoch() == peer.electionRound() && !peer.rejoining()) {
             received.put(from, theirs);
             if (agrees(received, theirs, false) && leaderConfirmed(theirs)) {
                 decide(theirs);
@@ -121,8 +131,8 @@ final class Election implements Role {
         }
         started = true;
         peer.nextElectionRound();
-        vote = peer.ownVote();
-        if (config.isVoter(config.serverId())) {
+        vote = peer.rejoining() ? abstention() : peer.ownVote();
+        if (config.isVoter(config.serverId()) && !peer.rejoining()) {
             received.put(config.serverId(), vote);
         }
         resendInterval = config.resendTicks();
@@ -132,7 +142,7 @@ final class Election implements Role {
 
     /** Ends the round if a quorum backs our candidate and nobody else can still change it in time. */
     private void maybeDecide() {
-        if (!started || config.isObserver() || !agrees(received, vote, true)) {
+        if (!started || config.isObserver() || peer.rejoining() || !agrees(received, vote, true)) {
             agreedAt = -1;
             return;
         }
@@ -177,6 +187,14 @@ final class Election implements Role {
         }
         Message.Notification fromLeader = outOfElection.get(candidate.leader());
         return fromLeader != null && fromLeader.state() == ServerState.LEADING;
+    }
+
+    /**
+     * The vote of a rejoining blank server: no candidate (leader -1, which no vote agrees with), round 0,
+     * so that every voter answers it with where it stands and none restarts its own round for it.
+     */
+    private Vote abstention() {
+        return new Vote(-1, 0, 0, 0);
     }
 
     private Vote inRound(Vote candidate) {

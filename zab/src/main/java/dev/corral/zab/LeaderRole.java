@@ -353,7 +353,7 @@ final class LeaderRole implements Role {
             return;
         }
         acks.sort(java.util.Comparator.reverseOrder());
-        long candidate = peer.durableLastZxid();
+        long candidate = config.plantedBug() == PlantedBug.ACK_BEFORE_FSYNC ? peer.log().lastZxid() : peer.durableLastZxid();
         if (needed > 0) {
             candidate = Math.min(candidate, acks.get(needed - 1));
         }

@@ -123,14 +123,17 @@ final class LearnerRole implements Role {
             }
             return;
         }
-        if (info.newEpoch() < peer.acceptedEpoch()) {
+        if (info.newEpoch() < peer.acceptedEpoch() && !observer) {
             // ZooKeeper: "Leaders epoch is less than accepted epoch": this leader cannot be ours.
             peer.becomeLooking();
             return;
         }
         epoch = info.newEpoch();
         peer.knowEpoch(epoch);
-        if (epoch > peer.acceptedEpoch()) {
+        if (epoch < peer.acceptedEpoch()) {
+            stage = Stage.EPOCH;
+            waitSeq = peer.followEpochAsNonVoter(epoch);
+        } else if (epoch > peer.acceptedEpoch()) {
             stage = Stage.EPOCH;
             waitSeq = peer.writeAcceptedEpoch(epoch);
         } else {

@@ -19,6 +19,8 @@ import java.util.List;
  *   start                                  -> LOOKING
  *   LOOKING   a quorum agrees on us        -> LEADING
  *   LOOKING   a quorum agrees on another   -> FOLLOWING (voter) / OBSERVING (observer)
+ *   LOOKING   rejoining after a lost disk, a quorum follows a leader that leads
+ *                                          -> OBSERVING (a non-voting learner) until synchronized
  *   LEADING   no quorum within initLimit, a quorum silent for syncLimit, a follower ahead at
  *             discovery, the zxid counter used up                              -> LOOKING
  *   FOLLOWING / OBSERVING  the leader silent for initLimit (before UPTODATE) or syncLimit,
@@ -239,6 +241,24 @@ public final class Peer {
         return pending.isEmpty();
     }
 
+    /**
+     * Whether this server holds no history at all: no current epoch and no txn. A blank server has never
+     * acked anything, or has lost its data directory and with it every ack it gave.
+     */
+    boolean blank() {
+        return durableCurrentEpoch == 0 && durableLastZxid == 0 && log.baseZxid() == 0;
+    }
+
+    /**
+     * A server whose operator says it lost its data directory ({@link PeerConfig#rejoining()}) and that is
+     * still blank: the acks it gave are gone, so it counts in no quorum (no vote, no ack) until it has been
+     * synchronized once, and joins an established leader as a non-voting learner until then. ZooKeeper
+     * has no such rule: a server whose disk was replaced can help elect a leader that lacks committed txns.
+     */
+    boolean rejoining() {
+        return config.rejoining() && blank() && config.plantedBug() != PlantedBug.IGNORE_LOST_DISK;
+    }
+
     long nextElectionRound() {
         return ++electionRound;
     }
@@ -306,6 +326,24 @@ public final class Peer {
         return persist(seq -> new Output.WriteAcceptedEpoch(seq, epoch));
     }
 
+    /**
+     * A learner that counts in no quorum (an observer, or a server rejoining after a lost disk) follows
+     * whatever epoch the established leader has, even one below an epoch it accepted from a leader that
+     * never established: its promises are ones no quorum relies on. Lowers the current epoch first, so
+     * that on disk acceptedEpoch >= currentEpoch holds after every write.
+     */
+    long followEpochAsNonVoter(long epoch) {
+        if (epoch >= acceptedEpoch) {
+            return writeAcceptedEpoch(epoch);
+        }
+        if (currentEpoch > epoch) {
+            currentEpoch = epoch;
+            persist(seq -> new Output.WriteCurrentEpoch(seq, epoch));
+        }
+        acceptedEpoch = epoch;
+        return persist(seq -> new Output.WriteAcceptedEpoch(seq, epoch));
+    }
+
     long writeCurrentEpoch(long epoch) {
         Invariants.check(epoch <= acceptedEpoch && epoch >= currentEpoch, "currentEpoch %d with accepted %d, current %d", epoch,
                 acceptedEpoch, currentEpoch);
@@ -337,7 +375,7 @@ public final class Peer {
 
     void becomeLearner(Vote vote) {
         currentVote = vote;
-        boolean observer = config.isObserver();
+        boolean observer = config.isObserver() || rejoining();
         role = new LearnerRole(this, vote.leader(), observer);
         setRole(observer ? ServerState.OBSERVING : ServerState.FOLLOWING, vote.leader(), false);
         ((LearnerRole) role).start();

@@ -23,6 +23,10 @@ import java.util.TreeSet;
  * @param committedLogMax how many committed txns the leader keeps in memory to synchronize a learner with
  *     a DIFF; a learner further behind gets a SNAP (ZooKeeper's committedLog, 500)
  * @param plantedBug a deliberate bug, for the simulator's tests of its own checkers; NONE otherwise
+ * @param rejoining the operator's statement that this server's data directory was lost or replaced
+ *     (as etcd's {@code --initial-cluster-state=existing}): while it is blank it may have forgotten acks a
+ *     commit counted on, so it counts in no quorum until synchronized once ({@link Peer#rejoining()}). A
+ *     blank server of a new ensemble has acked nothing and votes as usual.
  */
 public record PeerConfig(
         long serverId,
@@ -34,7 +38,8 @@ public record PeerConfig(
         int initLimitTicks,
         int syncLimitTicks,
         int committedLogMax,
-        PlantedBug plantedBug) {
+        PlantedBug plantedBug,
+        boolean rejoining) {
 
     public PeerConfig {
         voters = Set.copyOf(new TreeSet<>(voters));
@@ -60,7 +65,7 @@ public record PeerConfig(
 
     /** Defaults for a 20 ms peer tick: resend after 2 ticks, finalize 5, initLimit 100, syncLimit 25. */
     public static PeerConfig of(long serverId, Set<Long> voters, Set<Long> observers, long incarnation) {
-        return new PeerConfig(serverId, voters, observers, incarnation, 2, 5, 100, 25, 500, PlantedBug.NONE);
+        return new PeerConfig(serverId, voters, observers, incarnation, 2, 5, 100, 25, 500, PlantedBug.NONE, false);
     }
 
     public boolean isVoter(long id) {

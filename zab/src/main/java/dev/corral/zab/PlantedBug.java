@@ -7,7 +7,10 @@ package dev.corral.zab;
  */
 public enum PlantedBug {
     NONE,
-    /** A follower acks a proposal as soon as it is written, before it is durable. */
+    /**
+     * A follower acks a proposal as soon as it is written, before it is durable, and the leader counts its
+     * own share the same way.
+     */
     ACK_BEFORE_FSYNC,
     /** The leader commits a proposal once it is in its own log, without waiting for a quorum. */
     COMMIT_WITHOUT_QUORUM,
@@ -19,5 +22,10 @@ public enum PlantedBug {
      */
     VOTE_UNSYNCED_ZXID,
     /** The leader truncates a learner to the committed zxid it knows minus one txn (ZOOKEEPER-1154). */
-    TRUNC_BELOW_COMMITTED
+    TRUNC_BELOW_COMMITTED,
+    /**
+     * A server whose disk was replaced votes and acks at once, as ZooKeeper's does, instead of counting in
+     * no quorum until it has been synchronized.
+     */
+    IGNORE_LOST_DISK
 }
