@@ -1,0 +1,217 @@
+package dev.corral.sim.check;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The search for a linearization of one part of a history: Wing and Gong's depth-first search over the
+ * history's call and return entries, with Lowe's cache of (linearized operations, state) configurations
+ * (Lowe, "Testing for linearizability", 2017; the same design as Porcupine's {@code checkSingle}).
+ *
+ * <p>The entries are a doubly linked list in time order. The search walks it from the head: at a call
+ * entry it tries to linearize that operation next (the model must accept its output in the current
+ * state, its client's earlier completed operation must already be linearized, and the resulting
+ * configuration must be new); if so it lifts the call and its return out of the list and starts again
+ * from the head. At a return entry, the operation that returned there was not linearized in time, so the
+ * search undoes its last choice. The history is linearizable when the list empties.
+ *
+ * <p>An operation with an unknown outcome returns at {@link Long#MAX_VALUE}, after every other entry, so
+ * it may be linearized anywhere after its call, or last of all, which is the same as never taking
+ * effect. A {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its
+ * client's order bounds it from below.
+ *
+ * <p>Bounded: at most {@code stepBudget} model steps, and the cache holds at most one configuration per step.
+ */
+final class WglSearch<S, I, O> {
+
+    /** One call or return entry; {@code match} links a call to its return and back. */
+    private static final class Entry {
+        final int op;
+        final boolean call;
+        final long time;
+        Entry match;
+        Entry prev;
+        Entry next;
+
+        Entry(int op, boolean call, long time) {
+            this.op = op;
+            this.call = call;
+            this.time = time;
+        }
+    }
+
+    private record Configuration(BitSet linearized, Object state) {}
+
+    private final Model<S, I, O> model;
+    private final List<Operation<I, O>> ops;
+    private final long stepBudget;
+    // Invariant: predecessor[i] is -1 or a completed operation of i's client called before i.
+    private final int[] predecessor;
+    private final Entry head = new Entry(-1, false, Long.MIN_VALUE);
+
+    private long steps;
+    private int bestDepth = -1;
+    private List<Operation<I, O>> bestPrefix = List.of();
+    private List<Operation<I, O>> bestUnplaced = List.of();
+
+    WglSearch(Model<S, I, O> model, List<Operation<I, O>> ops, long stepBudget) {
+        this.model = model;
+        this.ops = ops;
+        this.stepBudget = stepBudget;
+        this.predecessor = predecessors(ops);
+        link();
+    }
+
+    /** The latest completed operation of the same client called before each operation, or -1. */
+    private static <I, O> int[] predecessors(List<Operation<I, O>> ops) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.<Integer>comparingLong(i -> ops.get(i).clientId())
+                .thenComparingLong(i -> ops.get(i).callTime()).thenComparingInt(i -> i));
+        int[] predecessor = new int[ops.size()];
+        long client = 0;
+        int lastCompleted = -1;
+        for (int k = 0; k < order.size(); k++) {
+            int i = order.get(k);
+            if (k == 0 || ops.get(i).clientId() != client) {
+                client = ops.get(i).clientId();
+                lastCompleted = -1;
+            }
+            predecessor[i] = lastCompleted;
+            if (ops.get(i).isCompleted()) {
+                lastCompleted = i;
+            }
+        }
+        return predecessor;
+    }
+
+    /** Builds the entry list: by time, a call before a return at the same time (they overlap), then by operation. */
+    private void link() {
+        List<Entry> entries = new ArrayList<>(2 * ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            Operation<I, O> op = ops.get(i);
+            Entry call = new Entry(i, true, model.sequentialOnly(op.input()) ? Long.MIN_VALUE : op.callTime());
+            Entry ret = new Entry(i, false, op.returnTime());
+            call.match = ret;
+            ret.match = call;
+            entries.add(call);
+            entries.add(ret);
+        }
+        entries.sort(Comparator.<Entry>comparingLong(e -> e.time).thenComparing(e -> !e.call).thenComparingInt(e -> e.op));
+        Entry last = head;
+        for (Entry entry : entries) {
+            last.next = entry;
+            entry.prev = last;
+            last = entry;
+        }
+    }
+
+    CheckResult.Verdict run() {
+        BitSet linearized = new BitSet(ops.size());
+        Set<Configuration> cache = new HashSet<>();
+        List<Entry> stackEntries = new ArrayList<>();
+        List<S> stackStates = new ArrayList<>();
+        S state = model.init();
+        Entry entry = head.next;
+        while (head.next != null) {
+            if (entry.call) {
+                int op = entry.op;
+                if (predecessor[op] < 0 || linearized.get(predecessor[op])) {
+                    if (++steps > stepBudget) {
+                        return CheckResult.Verdict.UNKNOWN;
+                    }
+                    Operation<I, O> operation = ops.get(op);
+                    StepResult<S> result = model.step(state, operation.input(), operation.output());
+                    if (result.legal()) {
+                        linearized.set(op);
+                        if (cache.add(new Configuration((BitSet) linearized.clone(), result.state()))) {
+                            stackEntries.add(entry);
+                            stackStates.add(state);
+                            state = result.state();
+                            lift(entry);
+                            entry = head.next;
+                            continue;
+                        }
+                        linearized.clear(op);
+                    }
+                }
+                entry = entry.next;
+            } else {
+                // The operation that returned here must have been linearized by now: undo the last choice.
+                maybeRecordDeepest(entry, stackEntries);
+                if (stackEntries.isEmpty()) {
+                    return CheckResult.Verdict.NOT_LINEARIZABLE;
+                }
+                Entry undone = stackEntries.remove(stackEntries.size() - 1);
+                state = stackStates.remove(stackStates.size() - 1);
+                linearized.clear(undone.op);
+                unlift(undone);
+                entry = undone.next;
+            }
+        }
+        return CheckResult.Verdict.LINEARIZABLE;
+    }
+
+    private void maybeRecordDeepest(Entry returned, List<Entry> stackEntries) {
+        if (stackEntries.size() <= bestDepth) {
+            return;
+        }
+        bestDepth = stackEntries.size();
+        List<Operation<I, O>> prefix = new ArrayList<>(bestDepth);
+        for (Entry linearizedEntry : stackEntries) {
+            prefix.add(ops.get(linearizedEntry.op));
+        }
+        List<Operation<I, O>> unplaced = new ArrayList<>();
+        unplaced.add(ops.get(returned.op));
+        for (Entry candidate = head.next; candidate != returned; candidate = candidate.next) {
+            if (candidate.call && candidate.op != returned.op) {
+                unplaced.add(ops.get(candidate.op));
+            }
+        }
+        bestPrefix = prefix;
+        bestUnplaced = unplaced;
+    }
+
+    /** Takes a call entry and its return out of the list (dancing links: {@link #unlift} undoes it). */
+    private static void lift(Entry call) {
+        unlink(call);
+        unlink(call.match);
+    }
+
+    private static void unlink(Entry entry) {
+        entry.prev.next = entry.next;
+        if (entry.next != null) {
+            entry.next.prev = entry.prev;
+        }
+    }
+
+    private static void unlift(Entry call) {
+        relink(call.match);
+        relink(call);
+    }
+
+    private static void relink(Entry entry) {
+        entry.prev.next = entry;
+        if (entry.next != null) {
+            entry.next.prev = entry;
+        }
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    List<Operation<I, O>> longestPrefix() {
+        return bestPrefix;
+    }
+
+    List<Operation<I, O>> unplaced() {
+        return bestUnplaced;
+    }
+}
