@@ -38,7 +38,7 @@ public final class LinearizabilityChecker {
     public <S, I, O> CheckResult<I, O> check(Model<S, I, O> model, List<Operation<I, O>> history) {
         List<Operation<I, O>> kept = new ArrayList<>(history.size());
         for (Operation<I, O> op : history) {
-            if (op.isCompleted() || !model.readOnly(op.input())) {
+            if (op.isCompleted() || !model.readOnly(op.input(), null)) {
                 kept.add(op);
             }
         }

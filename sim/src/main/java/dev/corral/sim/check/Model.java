@@ -35,10 +35,15 @@ public interface Model<S, I, O> {
     }
 
     /**
-     * Operations that change nothing, whatever their outcome: an unknown one of them is dropped from the
-     * history before the search, as it could be placed last anyway.
+     * Whether an operation with this outcome ({@code output == null}: unknown) leaves the state as it was
+     * wherever it is linearized: a read, or a write that failed. The checker drops such an operation when
+     * its outcome is unknown (it may as well be placed last), and linearizes a completed one as soon as it is
+     * legal, without trying other places for it: that loses no linearization, since it changes no state and
+     * an earlier point only frees the operations that must follow it. The default, false, is always safe.
+     * Must not be true for an operation that changes the state in some states and not in others (a write of
+     * a register's current value).
      */
-    default boolean readOnly(I input) {
+    default boolean readOnly(I input, O output) {
         return false;
     }
 

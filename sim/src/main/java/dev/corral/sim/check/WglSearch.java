@@ -19,6 +19,10 @@ import java.util.Set;
  * from the head. At a return entry, the operation that returned there was not linearized in time, so the
  * search undoes its last choice. The history is linearizable when the list empties.
  *
+ * <p>Read-only operations (reads, failed writes: {@link Model#readOnly}) are linearized as soon as they are
+ * legal, with no alternative tried, which removes the branching that many concurrent or stale reads would
+ * cause; {@link Model#readOnly} says why that loses nothing.
+ *
  * <p>An operation with an unknown outcome returns at {@link Long#MAX_VALUE}, after every other entry, so
  * it may be linearized anywhere after its call, or last of all, which is the same as never taking
  * effect. A {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its
@@ -46,13 +50,23 @@ final class WglSearch<S, I, O> {
 
     private record Configuration(BitSet linearized, Object state) {}
 
+    /** A linearized operation, the state before it, and whether it was forced (no alternative to try). */
+    private record Frame<S>(Entry call, S stateBefore, boolean forced) {}
+
     private final Model<S, I, O> model;
     private final List<Operation<I, O>> ops;
     private final long stepBudget;
     // Invariant: predecessor[i] is -1 or a completed operation of i's client called before i.
     private final int[] predecessor;
+    // readOnly[i]: i completed and changes no state (Model#readOnly), so it is linearized as soon as it is legal.
+    private final boolean[] readOnly;
     private final Entry head = new Entry(-1, false, Long.MIN_VALUE);
 
+    private final BitSet linearized;
+    private final Set<Configuration> cache = new HashSet<>();
+    // Invariant: the operations of stack's frames, in order, are the linearized set, and state follows them.
+    private final List<Frame<S>> stack = new ArrayList<>();
+    private S state;
     private long steps;
     private int bestDepth = -1;
     private List<Operation<I, O>> bestPrefix = List.of();
@@ -63,6 +77,12 @@ final class WglSearch<S, I, O> {
         this.ops = ops;
         this.stepBudget = stepBudget;
         this.predecessor = predecessors(ops);
+        this.readOnly = new boolean[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            readOnly[i] = ops.get(i).isCompleted() && model.readOnly(ops.get(i).input(), ops.get(i).output());
+        }
+        this.linearized = new BitSet(ops.size());
+        this.state = model.init();
         link();
     }
 
@@ -113,59 +133,127 @@ final class WglSearch<S, I, O> {
     }
 
     CheckResult.Verdict run() {
-        BitSet linearized = new BitSet(ops.size());
-        Set<Configuration> cache = new HashSet<>();
-        List<Entry> stackEntries = new ArrayList<>();
-        List<S> stackStates = new ArrayList<>();
-        S state = model.init();
         Entry entry = head.next;
+        boolean newConfiguration = true;
         while (head.next != null) {
+            if (newConfiguration) {
+                newConfiguration = false;
+                Forced forced = linearizeReadOnly();
+                if (forced == Forced.OUT_OF_BUDGET) {
+                    return CheckResult.Verdict.UNKNOWN;
+                }
+                if (forced == Forced.SEEN) {
+                    if ((entry = backtrack()) == null) {
+                        return CheckResult.Verdict.NOT_LINEARIZABLE;
+                    }
+                    continue;
+                }
+                entry = head.next;
+                if (entry == null) {
+                    break;
+                }
+            }
             if (entry.call) {
-                int op = entry.op;
-                if (predecessor[op] < 0 || linearized.get(predecessor[op])) {
+                // A read-only operation eligible here was found illegal by linearizeReadOnly.
+                if (!readOnly[entry.op] && eligible(entry.op)) {
                     if (++steps > stepBudget) {
                         return CheckResult.Verdict.UNKNOWN;
                     }
-                    Operation<I, O> operation = ops.get(op);
+                    Operation<I, O> operation = ops.get(entry.op);
                     StepResult<S> result = model.step(state, operation.input(), operation.output());
-                    if (result.legal()) {
-                        linearized.set(op);
-                        if (cache.add(new Configuration((BitSet) linearized.clone(), result.state()))) {
-                            stackEntries.add(entry);
-                            stackStates.add(state);
-                            state = result.state();
-                            lift(entry);
-                            entry = head.next;
-                            continue;
-                        }
-                        linearized.clear(op);
+                    if (result.legal() && remember(entry.op, result.state())) {
+                        push(entry, result.state(), false);
+                        newConfiguration = true;
+                        continue;
                     }
                 }
                 entry = entry.next;
             } else {
                 // The operation that returned here must have been linearized by now: undo the last choice.
-                maybeRecordDeepest(entry, stackEntries);
-                if (stackEntries.isEmpty()) {
+                maybeRecordDeepest(entry);
+                if ((entry = backtrack()) == null) {
                     return CheckResult.Verdict.NOT_LINEARIZABLE;
                 }
-                Entry undone = stackEntries.remove(stackEntries.size() - 1);
-                state = stackStates.remove(stackStates.size() - 1);
-                linearized.clear(undone.op);
-                unlift(undone);
-                entry = undone.next;
             }
         }
         return CheckResult.Verdict.LINEARIZABLE;
     }
 
-    private void maybeRecordDeepest(Entry returned, List<Entry> stackEntries) {
-        if (stackEntries.size() <= bestDepth) {
+    private enum Forced { DONE, SEEN, OUT_OF_BUDGET }
+
+    /**
+     * Linearizes, without a choice to come back to, every read-only operation that is legal now (see
+     * {@link Model#readOnly}), until none is. SEEN when that reaches a configuration already explored.
+     */
+    private Forced linearizeReadOnly() {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (Entry entry = head.next; entry != null && entry.call; entry = entry.next) {
+                if (!readOnly[entry.op] || !eligible(entry.op)) {
+                    continue;
+                }
+                if (++steps > stepBudget) {
+                    return Forced.OUT_OF_BUDGET;
+                }
+                Operation<I, O> operation = ops.get(entry.op);
+                StepResult<S> result = model.step(state, operation.input(), operation.output());
+                if (result.legal()) {
+                    if (!remember(entry.op, result.state())) {
+                        return Forced.SEEN;
+                    }
+                    push(entry, result.state(), true);
+                    progress = true;
+                }
+            }
+        }
+        return Forced.DONE;
+    }
+
+    /** Whether the operation's client has linearized its earlier completed operation (FIFO client order). */
+    private boolean eligible(int op) {
+        return predecessor[op] < 0 || linearized.get(predecessor[op]);
+    }
+
+    /** Adds op to the linearized set with the state after it, unless that configuration was seen before. */
+    private boolean remember(int op, S next) {
+        linearized.set(op);
+        if (cache.contains(new Configuration(linearized, next))) {
+            linearized.clear(op);
+            return false;
+        }
+        cache.add(new Configuration((BitSet) linearized.clone(), next));
+        return true;
+    }
+
+    private void push(Entry call, S next, boolean forced) {
+        stack.add(new Frame<>(call, state, forced));
+        state = next;
+        lift(call);
+    }
+
+    /** Undoes choices back to the last one not forced; the entry to try next, or null when none is left. */
+    private Entry backtrack() {
+        while (!stack.isEmpty()) {
+            Frame<S> frame = stack.remove(stack.size() - 1);
+            linearized.clear(frame.call().op);
+            state = frame.stateBefore();
+            unlift(frame.call());
+            if (!frame.forced()) {
+                return frame.call().next;
+            }
+        }
+        return null;
+    }
+
+    private void maybeRecordDeepest(Entry returned) {
+        if (stack.size() <= bestDepth) {
             return;
         }
-        bestDepth = stackEntries.size();
+        bestDepth = stack.size();
         List<Operation<I, O>> prefix = new ArrayList<>(bestDepth);
-        for (Entry linearizedEntry : stackEntries) {
-            prefix.add(ops.get(linearizedEntry.op));
+        for (Frame<S> frame : stack) {
+            prefix.add(ops.get(frame.call().op));
         }
         List<Operation<I, O>> unplaced = new ArrayList<>();
         unplaced.add(ops.get(returned.op));

@@ -75,9 +75,11 @@ public final class ZkModel implements Model<ZkState, ZkOp, ZkResult> {
         return reads == Reads.SEQUENTIAL && input instanceof ZkOp.GetData;
     }
 
+    /** Reads, syncs and checks change nothing; neither does a write that failed. */
     @Override
-    public boolean readOnly(ZkOp input) {
-        return input instanceof ZkOp.GetData || input instanceof ZkOp.Sync || input instanceof ZkOp.Check;
+    public boolean readOnly(ZkOp input, ZkResult output) {
+        return input instanceof ZkOp.GetData || input instanceof ZkOp.Sync || input instanceof ZkOp.Check
+                || output instanceof ZkResult.Error || output instanceof ZkResult.MultiFailed;
     }
 
     /** What ZooKeeper does with {@code op} in {@code state}: the next state and the answer. */
