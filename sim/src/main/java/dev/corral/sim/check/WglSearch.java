@@ -23,9 +23,9 @@ import java.util.Set;
  * legal, with no alternative tried, which removes the branching that many concurrent or stale reads would
  * cause; {@link Model#readOnly} says why that loses nothing.
  *
- * <p>An operation with an unknown outcome returns at {@link Long#MAX_VALUE}, after every other entry, so
- * it may be linearized anywhere after its call, or last of all, which is the same as never taking
- * effect. A {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its
+ * <p>An operation with an unknown outcome returns at its deadline ({@link Long#MAX_VALUE}, after every
+ * other entry, when it has none): it may be linearized anywhere before, and if the search reaches its
+ * return entry without it, it did not take effect and leaves the list with the state unchanged. A {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its
  * client's order bounds it from below.
  *
  * <p>Bounded: at most {@code stepBudget} model steps, and the cache holds at most one configuration per step.
@@ -168,6 +168,15 @@ final class WglSearch<S, I, O> {
                     }
                 }
                 entry = entry.next;
+            } else if (!ops.get(entry.op).isCompleted()) {
+                // An unknown operation not linearized by its deadline did not take effect: that is no choice,
+                // since the branches in which it did were tried from the configurations before this one.
+                if (remember(entry.op, state)) {
+                    push(entry.match, state, true);
+                    newConfiguration = true;
+                } else if ((entry = backtrack()) == null) {
+                    return CheckResult.Verdict.NOT_LINEARIZABLE;
+                }
             } else {
                 // The operation that returned here must have been linearized by now: undo the last choice.
                 maybeRecordDeepest(entry);

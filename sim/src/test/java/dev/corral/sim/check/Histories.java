@@ -14,6 +14,10 @@ final class Histories {
         return Operation.unknown(client, input, call);
     }
 
+    static Operation<ZkOp, ZkResult> lost(long client, long call, long deadline, ZkOp input) {
+        return Operation.unknown(client, input, call, deadline);
+    }
+
     @SafeVarargs
     static List<Operation<ZkOp, ZkResult>> history(Operation<ZkOp, ZkResult>... ops) {
         return List.of(ops);

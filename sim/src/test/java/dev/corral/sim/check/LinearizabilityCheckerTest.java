@@ -102,6 +102,13 @@ class LinearizabilityCheckerTest {
                 good("an unknown sequential create used up a number", LINEARIZABLE_READS, history(
                         lost(1, 1, createSequential("/s/n-", "x")),
                         op(2, 5, 6, createSequential("/s/n-", "y"), created("/s/n-0000000001")))),
+                good("an unknown write that took effect by its deadline", LINEARIZABLE_READS, history(
+                        lost(1, 1, 5, set("/s", "x")),
+                        op(2, 6, 7, get("/s"), data("x", 1)))),
+                good("an unknown write that never took effect, with a deadline", LINEARIZABLE_READS, history(
+                        lost(1, 1, 5, set("/s", "x")),
+                        op(2, 6, 7, get("/s"), data("", 0)),
+                        op(2, 8, 9, set("/s", "y"), dataSet(1)))),
                 good("an unknown read is dropped", LINEARIZABLE_READS, history(
                         lost(1, 1, get("/s/zzz")),
                         op(2, 5, 6, get("/s"), data("", 0)))),
@@ -155,6 +162,10 @@ class LinearizabilityCheckerTest {
                         lost(1, 1, set("/s", "x")),
                         op(2, 5, 6, get("/s"), data("x", 1)),
                         op(2, 7, 8, get("/s"), data("", 0)))),
+                bad("an unknown write that took effect after its deadline", LINEARIZABLE_READS, history(
+                        lost(1, 1, 5, set("/s", "x")),
+                        op(2, 6, 7, get("/s"), data("", 0)),
+                        op(2, 8, 9, get("/s"), data("x", 1)))),
                 bad("half a multi seen", LINEARIZABLE_READS, history(
                         op(1, 1, 4, multi(create("/s/a", "x"), create("/s/b", "y")), multiDone(created("/s/a"), created("/s/b"))),
                         op(2, 5, 6, get("/s/a"), data("x", 0)),

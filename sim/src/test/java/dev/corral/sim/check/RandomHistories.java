@@ -17,7 +17,16 @@ import java.util.Random;
  */
 final class RandomHistories {
 
-    record Shape(int clients, int opsPerClient, int keys, boolean sequentialCreates, double lostRate, ZkModel.Reads reads) {}
+    /**
+     * {@code deadlineSlack}: when at least 0, a lost operation gets a deadline that many steps at most after
+     * it took effect (or after its client gave up, when it never does); when negative, no deadline.
+     */
+    record Shape(int clients, int opsPerClient, int keys, boolean sequentialCreates, double lostRate, ZkModel.Reads reads,
+            int deadlineSlack) {
+        Shape(int clients, int opsPerClient, int keys, boolean sequentialCreates, double lostRate, ZkModel.Reads reads) {
+            this(clients, opsPerClient, keys, sequentialCreates, lostRate, reads, -1);
+        }
+    }
 
     /** A recorded history, and for each path the states it went through with the operation that made each. */
     record Recorded(List<Operation<ZkOp, ZkResult>> history, Map<String, List<Version>> timelines) {}
@@ -32,6 +41,7 @@ final class RandomHistories {
         final long callTime;
         ZkResult output;
         boolean applied;
+        long lastPossibleEffect;
         long returnTime = Long.MAX_VALUE;
 
         Pending(long clientId, ZkOp op, long callTime) {
@@ -116,6 +126,7 @@ final class RandomHistories {
                     zombies.add(p);
                 }
                 p.output = null;
+                p.lastPossibleEffect = time;
                 pending[c] = null;
                 clientIds[c] = nextClientId++;
                 seen[c] = states.size() - 1;
@@ -135,8 +146,14 @@ final class RandomHistories {
         }
         List<Operation<ZkOp, ZkResult>> history = new ArrayList<>();
         for (Pending p : all) {
-            history.add(p.returnTime == Long.MAX_VALUE ? Operation.unknown(p.clientId, p.op, p.callTime)
-                    : Operation.completed(p.clientId, p.op, p.callTime, p.output, p.returnTime));
+            if (p.returnTime != Long.MAX_VALUE) {
+                history.add(Operation.completed(p.clientId, p.op, p.callTime, p.output, p.returnTime));
+            } else if (shape.deadlineSlack() < 0) {
+                history.add(Operation.unknown(p.clientId, p.op, p.callTime));
+            } else {
+                long deadline = p.lastPossibleEffect + random.nextInt(shape.deadlineSlack() + 1);
+                history.add(Operation.unknown(p.clientId, p.op, p.callTime, deadline));
+            }
         }
         return new Recorded(history, timelines);
     }
@@ -147,6 +164,7 @@ final class RandomHistories {
         ZkModel.Applied applied = model.apply(before, p.op);
         p.output = applied.result();
         p.applied = true;
+        p.lastPossibleEffect = time;
         if (!applied.state().equals(before)) {
             states.add(applied.state());
             for (Map.Entry<String, List<Version>> timeline : timelines.entrySet()) {

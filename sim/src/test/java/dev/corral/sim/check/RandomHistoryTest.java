@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RandomHistoryTest {
     private static final int SEEDS = 300;
+    private static final long STALE_BUDGET = 200_000;
 
     record Case(String name, RandomHistories.Shape shape) {
         @Override
@@ -29,6 +30,8 @@ class RandomHistoryTest {
                         new RandomHistories.Shape(4, 25, 3, false, 0.0, ZkModel.Reads.LINEARIZABLE)),
                 new Case("4 clients, 3 keys, lost operations",
                         new RandomHistories.Shape(4, 25, 3, false, 0.1, ZkModel.Reads.LINEARIZABLE)),
+                new Case("6 clients, 3 keys, lost operations with deadlines",
+                        new RandomHistories.Shape(6, 25, 3, false, 0.15, ZkModel.Reads.LINEARIZABLE, 20)),
                 new Case("6 clients, 2 keys, sequential creates and lost operations",
                         new RandomHistories.Shape(6, 15, 2, true, 0.05, ZkModel.Reads.LINEARIZABLE)),
                 new Case("5 clients, 3 keys, sequentially consistent reads and lost operations",
@@ -65,8 +68,10 @@ class RandomHistoryTest {
             mutated++;
 
             CheckResult<ZkOp, ZkResult> result = new LinearizabilityChecker().check(model, stale.get());
+            CheckResult<ZkOp, ZkResult> whole = new LinearizabilityChecker().check(unpartitioned(model), stale.get());
 
             assertThat(result.verdict()).as("seed " + seed).isEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
+            assertThat(whole.verdict()).as("seed " + seed + " unpartitioned").isEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
         }
         assertThat(mutated).as("histories with a read that could be made stale").isGreaterThan(SEEDS / 2);
     }
@@ -77,12 +82,20 @@ class RandomHistoryTest {
      */
     @Test
     void printsTheCheckerSpeed() {
+        // Once to warm the JIT up, so that the lines after it measure the checker, not the compiler.
+        measure("warm-up", new RandomHistories.Shape(10, 200, 5, false, 0.02, ZkModel.Reads.LINEARIZABLE), 5);
         measure("10 clients x 200 ops, 5 keys, linearizable reads, 2% lost",
-                new RandomHistories.Shape(10, 200, 5, false, 0.02, ZkModel.Reads.LINEARIZABLE), 5);
+                new RandomHistories.Shape(10, 200, 5, false, 0.02, ZkModel.Reads.LINEARIZABLE), 20);
         measure("10 clients x 200 ops, 5 keys, sequential reads, 2% lost",
                 new RandomHistories.Shape(10, 200, 5, false, 0.02, ZkModel.Reads.SEQUENTIAL), 5);
         measure("10 clients x 200 ops, 5 keys and sequential creates (one part), 2% lost",
                 new RandomHistories.Shape(10, 200, 5, true, 0.02, ZkModel.Reads.LINEARIZABLE), 5);
+        measure("10 clients x 200 ops, 5 keys, linearizable reads, 10% lost",
+                new RandomHistories.Shape(10, 200, 5, false, 0.1, ZkModel.Reads.LINEARIZABLE), 5);
+        measure("10 clients x 200 ops, 5 keys, linearizable reads, 2% lost with deadlines 0-50 steps after",
+                new RandomHistories.Shape(10, 200, 5, false, 0.02, ZkModel.Reads.LINEARIZABLE, 50), 5);
+        measure("10 clients x 200 ops, 5 keys, linearizable reads, 10% lost with deadlines 0-50 steps after",
+                new RandomHistories.Shape(10, 200, 5, false, 0.1, ZkModel.Reads.LINEARIZABLE, 50), 5);
         measure("5 clients x 40 ops, 3 keys, 2% lost (a small seed)",
                 new RandomHistories.Shape(5, 40, 3, false, 0.02, ZkModel.Reads.LINEARIZABLE), 200);
     }
@@ -91,17 +104,35 @@ class RandomHistoryTest {
         ZkModel model = RandomHistories.model(shape.reads());
         long steps = 0;
         long checkNanos = 0;
+        long maxNanos = 0;
+        long staleNanos = 0;
+        int staleChecked = 0;
         int[] verdicts = new int[CheckResult.Verdict.values().length];
+        int[] staleVerdicts = new int[CheckResult.Verdict.values().length];
         for (long seed = 0; seed < histories; seed++) {
-            List<Operation<ZkOp, ZkResult>> history = RandomHistories.generate(seed, shape).history();
+            RandomHistories.Recorded recorded = RandomHistories.generate(seed, shape);
             long start = System.nanoTime();
-            CheckResult<ZkOp, ZkResult> result = new LinearizabilityChecker().check(model, history);
-            checkNanos += System.nanoTime() - start;
+            CheckResult<ZkOp, ZkResult> result = new LinearizabilityChecker().check(model, recorded.history());
+            long nanos = System.nanoTime() - start;
+            checkNanos += nanos;
+            maxNanos = Math.max(maxNanos, nanos);
             steps += result.steps();
             verdicts[result.verdict().ordinal()]++;
+            // The same history with a stale read: a failing search, which must explore every branch, so
+            // it is given a smaller budget here to keep this test short.
+            Optional<List<Operation<ZkOp, ZkResult>>> stale = RandomHistories.withStaleRead(recorded,
+                    shape.reads() == ZkModel.Reads.SEQUENTIAL, new Random(seed));
+            if (stale.isPresent()) {
+                start = System.nanoTime();
+                staleVerdicts[new LinearizabilityChecker(STALE_BUDGET).check(model, stale.get()).verdict().ordinal()]++;
+                staleNanos += System.nanoTime() - start;
+                staleChecked++;
+            }
         }
-        System.out.printf("checker speed: %s: %d histories, %.2f ms each, %d steps each, verdicts %s%n", name, histories,
-                checkNanos / 1e6 / histories, steps / histories, java.util.Arrays.toString(verdicts));
+        System.out.printf("checker speed: %s: %d histories, %.2f ms each (max %.2f), %d steps each, verdicts %s;"
+                + " with a stale read (budget %d steps a part): %.2f ms each, verdicts %s%n", name, histories,
+                checkNanos / 1e6 / histories, maxNanos / 1e6, steps / histories, java.util.Arrays.toString(verdicts),
+                STALE_BUDGET, staleNanos / 1e6 / Math.max(1, staleChecked), java.util.Arrays.toString(staleVerdicts));
     }
 
     /** The same model without its partition, so that the whole history is one search. */
