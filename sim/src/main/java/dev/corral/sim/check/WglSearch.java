@@ -25,8 +25,9 @@ import java.util.Set;
  *
  * <p>An operation with an unknown outcome returns at its deadline ({@link Long#MAX_VALUE}, after every
  * other entry, when it has none): it may be linearized anywhere before, and if the search reaches its
- * return entry without it, it did not take effect and leaves the list with the state unchanged. A {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its
- * client's order bounds it from below.
+ * return entry without it, it did not take effect and leaves the list with the state unchanged. A
+ * {@link Model#sequentialOnly} operation is called at {@link Long#MIN_VALUE}, so only its client's order
+ * bounds it from below.
  *
  * <p>Bounded: at most {@code stepBudget} model steps, and the cache holds at most one configuration per step.
  */
