@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * Decides whether a history of client operations is linearizable with respect to a sequential
- * {@link Model}: whether every operation can be given a point between its call and its return (any point
- * after its call for an operation with an unknown outcome, or none at all) such that the model, run in the
- * order of those points, answers what each client saw. With a model's {@link Model#sequentialOnly}
- * operations, those are checked for sequential consistency within their client instead.
+ * {@link Model}: whether every operation can be given a point between its call and its return (for an
+ * operation with an unknown outcome: between its call and its deadline, or none at all), each client's
+ * operations in the order it called them, such that the model, run in the order of those points, answers
+ * what each client saw. A model's {@link Model#sequentialOnly} operations are checked for sequential
+ * consistency within their client instead.
  *
  * <p>The history is first split by {@link Model#partition} and each part searched on its own by
  * {@link WglSearch}; unknown read-only operations are dropped first. The search is exponential in the
@@ -23,7 +24,7 @@ public final class LinearizabilityChecker {
     /**
      * Measured on this project's shared 2-core machine, on a failing history of 2,000 operations in one
      * part that runs out of it: 0.8 to 2.5 s and ~120 MB of heap, or 3 to 9 s and ~430 MB when the states
-     * hold a few hundred sequential znodes (ZkState copies its map on every write). Searches that end
+     * hold about a hundred sequential znodes (ZkState copies its map on every write). Searches that end
      * (almost every linearizable history) take far fewer steps.
      */
     public static final long DEFAULT_STEP_BUDGET_PER_PART = 500_000;
