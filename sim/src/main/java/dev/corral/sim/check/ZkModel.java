@@ -34,7 +34,9 @@ import java.util.Set;
  * of the parent of each when that parent is created or deleted in the history (its existence decides the
  * outcome), and of every ancestor that has sequential children (its counter names them, so the path may be
  * one of them or lie under one). A sync, which touches no znode but
- * orders its session's later reads, is put in every part that holds an operation of its session.
+ * orders its session's later reads, is put in every part that holds an operation of its session. Per
+ * znode, sequentially consistent reads are checked per znode only; {@link #unpartitioned} checks them
+ * across znodes too.
  */
 public final class ZkModel implements Model<ZkState, ZkOp, ZkResult> {
 
@@ -48,10 +50,25 @@ public final class ZkModel implements Model<ZkState, ZkOp, ZkResult> {
 
     private final ZkState initial;
     private final Reads reads;
+    private final boolean partitioned;
 
     public ZkModel(ZkState initial, Reads reads) {
+        this(initial, reads, true);
+    }
+
+    private ZkModel(ZkState initial, Reads reads, boolean partitioned) {
         this.initial = initial;
         this.reads = reads;
+        this.partitioned = partitioned;
+    }
+
+    /**
+     * The same model checking a history as one part: slower, but with {@link Reads#SEQUENTIAL} it also
+     * catches a session that sees a new value of one znode and then an old value of another, which
+     * checking each znode apart cannot (sequential consistency is not compositional).
+     */
+    public ZkModel unpartitioned() {
+        return new ZkModel(initial, reads, false);
     }
 
     /** A model that starts with the root and these empty znodes (the parents the clients work under). */
@@ -167,6 +184,9 @@ public final class ZkModel implements Model<ZkState, ZkOp, ZkResult> {
 
     @Override
     public List<List<Operation<ZkOp, ZkResult>>> partition(List<Operation<ZkOp, ZkResult>> history) {
+        if (!partitioned) {
+            return List.of(history);
+        }
         // Znodes created or deleted in the history, whose existence decides their children's creates (and
         // theirs decides a delete: NOTEMPTY), and parents with sequential children, whose counter names
         // them, so any path under such a parent, at any depth, may be or lie under one of those children.

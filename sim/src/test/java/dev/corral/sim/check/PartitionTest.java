@@ -105,6 +105,22 @@ class PartitionTest {
         assertThat(result.unplaced()).containsExactly(history.get(2));
     }
 
+    @Test
+    void sessionOrderAcrossZnodesIsCheckedOnlyUnpartitioned() {
+        // Session 2 sees b's new value, then a's old one, though a was written before b: sequentially
+        // consistent for each znode alone, not for the session as a whole.
+        ZkModel model = ZkModel.withEmptyNodes(ZkModel.Reads.SEQUENTIAL, "/s", "/s/a", "/s/b");
+        List<Operation<ZkOp, ZkResult>> history = history(
+                op(1, 1, 2, set("/s/a", "x"), dataSet(1)),
+                op(1, 3, 4, set("/s/b", "y"), dataSet(1)),
+                op(2, 5, 6, get("/s/b"), data("y", 1)),
+                op(2, 7, 8, get("/s/a"), data("", 0)));
+
+        assertThat(new LinearizabilityChecker().check(model, history).verdict()).isEqualTo(CheckResult.Verdict.LINEARIZABLE);
+        assertThat(new LinearizabilityChecker().check(model.unpartitioned(), history).verdict())
+                .isEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
+    }
+
     private static ZkResult error(ZkResult.Code code) {
         return Histories.error(code);
     }
