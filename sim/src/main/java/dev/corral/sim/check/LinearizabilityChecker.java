@@ -22,10 +22,10 @@ import java.util.List;
  */
 public final class LinearizabilityChecker {
     /**
-     * Measured on this project's shared 2-core machine, on a failing history of 2,000 operations in one
-     * part that runs out of it: 0.8 to 2.5 s and ~120 MB of heap, or 3 to 9 s and ~430 MB when the states
-     * hold about a hundred sequential znodes (ZkState copies its map on every write). Searches that end
-     * (almost every linearizable history) take far fewer steps.
+     * Measured on this project's shared 2-core machine (load 4 to 6), on failing histories of 2,000
+     * operations in one part that run out of it: 0.6 to 1.6 s and ~90 to 120 MB of heap, about a hundred
+     * sequential znodes in the states or not. Searches that end (almost every linearizable history) take
+     * far fewer steps.
      */
     public static final long DEFAULT_STEP_BUDGET_PER_PART = 500_000;
 

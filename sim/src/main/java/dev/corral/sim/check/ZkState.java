@@ -1,7 +1,6 @@
 package dev.corral.sim.check;
 
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -10,7 +9,8 @@ import java.util.TreeMap;
  * of children ever created under it (the counter a sequential create appends: ZooKeeper 3.9's
  * PrepRequestProcessor takes the parent's stored cversion, which only child creates increase).
  *
- * <p>Invariants: the root "/" exists; every other znode's parent exists.
+ * <p>Invariants: the root "/" exists; every other znode's parent exists. States share structure
+ * ({@link ZnodeMap}), as the checker keeps many of them.
  */
 public final class ZkState {
 
@@ -22,20 +22,20 @@ public final class ZkState {
 
     private static final Znode EMPTY = new Znode("", 0, 0);
 
-    private final NavigableMap<String, Znode> nodes;
-    private final int hash;
+    private final ZnodeMap nodes;
 
-    private ZkState(NavigableMap<String, Znode> nodes) {
+    private ZkState(ZnodeMap nodes) {
         this.nodes = nodes;
-        this.hash = nodes.hashCode();
     }
 
     /** A state with these znodes; the root is added when missing, and every parent must be listed. */
     public static ZkState of(Map<String, Znode> znodes) {
-        NavigableMap<String, Znode> nodes = new TreeMap<>(znodes);
-        nodes.putIfAbsent("/", EMPTY);
-        for (String path : nodes.keySet()) {
-            if (!path.equals("/") && !nodes.containsKey(parent(path))) {
+        ZnodeMap nodes = ZnodeMap.EMPTY.with("/", EMPTY);
+        for (Map.Entry<String, Znode> znode : znodes.entrySet()) {
+            nodes = nodes.with(znode.getKey(), znode.getValue());
+        }
+        for (String path : znodes.keySet()) {
+            if (!path.equals("/") && nodes.get(parent(path)) == null) {
                 throw new IllegalArgumentException("znode " + path + " has no parent in the initial state");
             }
         }
@@ -75,25 +75,21 @@ public final class ZkState {
     }
 
     ZkState with(String path, Znode znode) {
-        NavigableMap<String, Znode> next = new TreeMap<>(nodes);
-        next.put(path, znode);
-        return new ZkState(next);
+        return new ZkState(nodes.with(path, znode));
     }
 
     ZkState without(String path) {
-        NavigableMap<String, Znode> next = new TreeMap<>(nodes);
-        next.remove(path);
-        return new ZkState(next);
+        return new ZkState(nodes.without(path));
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ZkState state && state.hash == hash && state.nodes.equals(nodes);
+        return other instanceof ZkState state && state.nodes.equals(nodes);
     }
 
     @Override
     public int hashCode() {
-        return hash;
+        return nodes.hashCode();
     }
 
     @Override
