@@ -91,8 +91,30 @@ public final class Simulation {
             long deadline = safetyEnd + (long) options.livenessTicks() * SimOptions.UNITS_PER_TICK;
             long probe = -1;
             long probedAt = 0;
+            long quietSince = -1;
+            boolean quietChecked = false;
             while (now < deadline) {
                 runUntil(Math.min(deadline, now + SimOptions.UNITS_PER_TICK));
+                if (!quietChecked) {
+                    // Before any new write: once a leader serves with every server, what it already
+                    // proposed must commit on its own; a new write's cumulative ACK would hide an ACK
+                    // that was never sent.
+                    SimServer leader = servingLeaderOfAll();
+                    if (leader == null) {
+                        quietSince = -1;
+                        continue;
+                    }
+                    if (quietSince < 0) {
+                        quietSince = now;
+                    }
+                    if (leader.peer.commitZxid() == leader.peer.lastLoggedZxid()) {
+                        quietChecked = true;
+                    } else if (now - quietSince > 60L * SimOptions.UNITS_PER_TICK) {
+                        throw new SimFailure("liveness: leader " + leader.id + " serves with every server but its proposals up to "
+                                + Zxid.hex(leader.peer.lastLoggedZxid()) + " stay uncommitted without new writes;" + describeServers());
+                    }
+                    continue;
+                }
                 // A probe proposed by a leader that lost its quorum may never commit: try again.
                 if (probe < 0 || (!acknowledged.containsKey(probe) && now - probedAt > 30L * SimOptions.UNITS_PER_TICK)) {
                     probe = maybeProbeWrite();
@@ -314,6 +336,20 @@ public final class Simulation {
                 start(server);
             }
         }
+    }
+
+    /** The established leader, if every server is up and serving; null otherwise. */
+    private SimServer servingLeaderOfAll() {
+        SimServer leader = null;
+        for (SimServer server : servers.values()) {
+            if (!server.alive || !server.peer.serving()) {
+                return null;
+            }
+            if (server.peer.canPropose()) {
+                leader = server;
+            }
+        }
+        return leader;
     }
 
     private long maybeProbeWrite() {
