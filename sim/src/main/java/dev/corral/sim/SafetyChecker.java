@@ -17,6 +17,8 @@ import java.util.Map;
  *       same state there (prefix consistency, agreement, total order; ZOOKEEPER-1154, -4925);
  *   <li>a state that a snapshot restores is one the canonical history passed through (ZOOKEEPER-962);
  *   <li>no state machine is ahead of its own durable log (ZOOKEEPER-2845);
+ *   <li>a txn is first delivered only once a quorum of voters' disks hold it (the definition of commit,
+ *       checked on the disks, not in a server's own count);
  *   <li>no acknowledged write is lost (checked at the end of the run, on every server).
  * </ul>
  */
@@ -29,8 +31,20 @@ final class SafetyChecker {
     // forks from the others' (a committed txn truncated away, a lost acknowledged write).
     private final Map<Long, Long> successor = new HashMap<>();
 
+    private java.util.Collection<SimServer> voters = java.util.List.of();
+    private int quorum;
+
+    /** The voters whose disks the commit check counts, and how many make a quorum. */
+    void watchVoters(java.util.Collection<SimServer> voterServers, int quorumSize) {
+        this.voters = voterServers;
+        this.quorum = quorumSize;
+    }
+
     /** After a server delivered {@code entry} and its state became {@code after}. */
     void onDeliver(SimServer server, LogEntry entry, HashChainState before, HashChainState after) {
+        if (!canonical.containsKey(entry.zxid())) {
+            checkDurableOnAQuorum(server, entry);
+        }
         LogEntry known = canonical.putIfAbsent(entry.zxid(), entry);
         if (known != null && !Arrays.equals(known.txn(), entry.txn())) {
             throw new SimFailure("agreement: server " + server.id + " delivered another txn at " + Zxid.hex(entry.zxid()));
@@ -54,6 +68,27 @@ final class SafetyChecker {
         Long hash = canonicalHash.putIfAbsent(entry.zxid(), after.hash());
         if (hash != null && hash != after.hash()) {
             throw new SimFailure("prefix consistency: server " + server.id + " reached another state at " + Zxid.hex(entry.zxid()));
+        }
+    }
+
+    /**
+     * The definition of a commit, checked on the disks rather than in any server's bookkeeping: when a
+     * txn is first delivered anywhere, a quorum of voters hold it durably (in their log, or in a snapshot
+     * at or past it).
+     */
+    private void checkDurableOnAQuorum(SimServer server, LogEntry entry) {
+        if (voters.isEmpty()) {
+            return;
+        }
+        int holding = 0;
+        for (SimServer voter : voters) {
+            if (voter.disk.heldDurably(entry)) {
+                holding++;
+            }
+        }
+        if (holding < quorum) {
+            throw new SimFailure("commit: server " + server.id + " delivered " + Zxid.hex(entry.zxid()) + " first, but only "
+                    + holding + " voters hold it durably, below a quorum of " + quorum);
         }
     }
 

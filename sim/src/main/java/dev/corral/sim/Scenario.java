@@ -99,6 +99,11 @@ public final class Scenario {
         for (long id = 1; id <= voters + observers; id++) {
             servers.put(id, new SimServer(id, voterIds, observerIds, dev.corral.zab.PlantedBug.NONE));
         }
+        List<SimServer> voterServers = new ArrayList<>();
+        for (long id : voterIds) {
+            voterServers.add(servers.get(id));
+        }
+        checker.watchVoters(voterServers, voters / 2 + 1);
         for (SimServer server : servers.values()) {
             server.start();
             carryOut(server);

@@ -24,6 +24,9 @@ final class SimDisk {
     private final List<LogEntry> log = new ArrayList<>();
     private final List<Output.Persist> unsynced = new ArrayList<>();
     private long writtenSeq;
+    // What earlier wipes destroyed, for the commit check only; the server never sees it again.
+    private final java.util.Map<Long, LogEntry> lost = new java.util.HashMap<>();
+    private long lostSnapshotZxid;
 
     /** Writes a persist output; it is durable only after a {@link #sync()} that follows. */
     void write(Output.Persist output) {
@@ -55,8 +58,15 @@ final class SimDisk {
         writtenSeq = 0;
     }
 
-    /** The whole data directory is lost (a replaced disk). */
+    /**
+     * The whole data directory is lost (a replaced disk). What it durably held is remembered for the
+     * checkers only ({@link #heldDurably}): an ack it gave before the loss was true when given.
+     */
     void wipe() {
+        for (LogEntry entry : log) {
+            lost.put(entry.zxid(), entry);
+        }
+        lostSnapshotZxid = Math.max(lostSnapshotZxid, snapshot.zxid());
         acceptedEpoch = 0;
         currentEpoch = 0;
         snapshot = new Snapshot(0, HashChainState.EMPTY);
@@ -84,6 +94,16 @@ final class SimDisk {
     /** The last zxid durable here: the log's end, or the snapshot's. */
     long lastZxid() {
         return log.isEmpty() ? snapshot.zxid() : log.get(log.size() - 1).zxid();
+    }
+
+    /** Whether this disk durably holds {@code entry}, or held it before a wipe: its log, or a snapshot past it. */
+    boolean heldDurably(LogEntry entry) {
+        LogEntry held = entry(entry.zxid());
+        if (held == null) {
+            held = lost.get(entry.zxid());
+        }
+        return (held != null && java.util.Arrays.equals(held.txn(), entry.txn()))
+                || snapshot.zxid() >= entry.zxid() || lostSnapshotZxid >= entry.zxid();
     }
 
     /** The durable txn at {@code zxid}, or null. */

@@ -74,6 +74,11 @@ public final class Simulation {
         for (long id : observers) {
             servers.put(id, new SimServer(id, voters, observers, options.plantedBug()));
         }
+        List<SimServer> voterServers = new ArrayList<>();
+        for (long id : voters) {
+            voterServers.add(servers.get(id));
+        }
+        checker.watchVoters(voterServers, voters.size() / 2 + 1);
     }
 
     /** Runs the seed; throws {@link SimFailure} naming the broken invariant, with the trace's tail. */

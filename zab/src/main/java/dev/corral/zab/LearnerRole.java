@@ -26,7 +26,10 @@ final class LearnerRole implements Role {
     private long epoch = -1;
     private long waitSeq;
     private long lastHeard;
+    // Invariant: every txn at or below ackSent is acked, or covered by the ACK of NEWLEADER.
     private long ackSent;
+    // The end of our log when NEWLEADER came: what its ACK covers (the leader credits no more).
+    private long newLeaderZxid;
 
     LearnerRole(Peer peer, long leader, boolean observer) {
         this.peer = peer;
@@ -80,6 +83,7 @@ final class LearnerRole implements Role {
             expect(Stage.SYNCING, message);
             Invariants.check(newLeader.epoch() == epoch, "NEWLEADER of epoch %d after LEADERINFO %d", newLeader.epoch(), epoch);
             stage = Stage.NEWLEADER;
+            newLeaderZxid = peer.log().lastZxid();
             waitSeq = peer.writeCurrentEpoch(epoch);
         } else if (message instanceof Message.UpToDate upToDate) {
             expect(Stage.UPTODATE, message);
@@ -106,7 +110,8 @@ final class LearnerRole implements Role {
         }
         if (stage == Stage.NEWLEADER && peer.durableSeq() >= waitSeq) {
             stage = Stage.UPTODATE;
-            ackSent = peer.durableLastZxid();
+            // The proposals that followed NEWLEADER and reached the disk with it still need their own ACK.
+            ackSent = newLeaderZxid;
             peer.send(leader, new Message.AckNewLeader(connection, epoch));
         }
         if (!observer && (stage == Stage.UPTODATE || stage == Stage.BROADCAST) && peer.durableLastZxid() > ackSent) {
@@ -130,14 +135,12 @@ final class LearnerRole implements Role {
         }
         epoch = info.newEpoch();
         peer.knowEpoch(epoch);
+        stage = Stage.EPOCH;
         if (epoch < peer.acceptedEpoch()) {
-            stage = Stage.EPOCH;
             waitSeq = peer.followEpochAsNonVoter(epoch);
         } else if (epoch > peer.acceptedEpoch()) {
-            stage = Stage.EPOCH;
             waitSeq = peer.writeAcceptedEpoch(epoch);
         } else {
-            stage = Stage.EPOCH;
             waitSeq = 0;
             onDurable();
         }

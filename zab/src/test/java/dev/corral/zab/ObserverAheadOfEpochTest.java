@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Review finding L2 (a known liveness bug, so this test runs only with {@code -Dreview.knownBugs=true}; it
- * fails until the fix). An observer can hold an acceptedEpoch above the epoch of the leader a quorum of
+ * Review finding L2, fixed (Peer#followEpochAsNonVoter); it failed before the fix. An observer can hold an acceptedEpoch above the epoch of the leader a quorum of
  * voters later establishes: it accepted the LEADERINFO of a leader whose epoch no voter accepted (that
  * leader's own acceptedEpoch counted in its proposal, and it then failed before any voter accepted). The
  * leader leaves observers out of discovery and, unlike for a voter (LeaderRole#onLearnerInfo), does not step
- * down for an observer's higher acceptedEpoch; the observer refuses every LEADERINFO below its acceptedEpoch
- * (LearnerRole#onLeaderInfo) and goes back to LOOKING, and each election brings it back to the same leader.
- * It never serves for as long as that leader leads.
+ * down for an observer's higher acceptedEpoch; the observer used to refuse every LEADERINFO below its
+ * acceptedEpoch (LearnerRole#onLeaderInfo), go back to LOOKING and be brought back to the same leader by
+ * each election. Now a learner that counts in no quorum follows the established leader's epoch.
  */
-@EnabledIfSystemProperty(named = "review.knownBugs", matches = "true")
 class ObserverAheadOfEpochTest {
     private final PeerHarness ensemble = new PeerHarness();
 
