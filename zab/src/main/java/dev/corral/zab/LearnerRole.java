@@ -27,6 +27,8 @@ final class LearnerRole implements Role {
     private long waitSeq;
     private long lastHeard;
     private long ackSent;
+    // The LEADERINFO's epoch was already our accepted epoch: we promised it before, maybe to another leader.
+    private boolean reAck;
 
     LearnerRole(Peer peer, long leader, boolean observer) {
         this.peer = peer;
@@ -136,6 +138,7 @@ final class LearnerRole implements Role {
         } else {
             stage = Stage.EPOCH;
             waitSeq = 0;
+            reAck = true;
             onDurable();
         }
     }
@@ -143,7 +146,10 @@ final class LearnerRole implements Role {
     private void sendAckEpoch() {
         Invariants.check(peer.allDurable(), "ACKEPOCH with persist outputs pending");
         stage = Stage.SYNCING;
-        peer.send(leader, new Message.AckEpoch(connection, epoch, peer.durableCurrentEpoch(), peer.durableLastZxid()));
+        // An epoch accepted before is acked with current epoch -1, which a leader does not count (ZooKeeper
+        // Learner#registerWithLeader): our promise of this epoch may already count for another leader.
+        long current = reAck ? -1 : peer.durableCurrentEpoch();
+        peer.send(leader, new Message.AckEpoch(connection, epoch, current, peer.durableLastZxid()));
     }
 
     private void sendInfo() {
