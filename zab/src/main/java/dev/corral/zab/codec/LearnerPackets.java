@@ -44,10 +44,10 @@ import dev.corral.zab.Message;
  *       the id from the caller and writes configuration version 0 (Corral has no dynamic reconfiguration;
  *       a ZooKeeper leader refuses only a version above its own). {@link #learnerInfo} reads them back.
  *   <li>AckEpoch's {@code epoch} (which LEADERINFO it answers) is implicit in ZooKeeper: decoding takes it
- *       from the caller, who sent that LEADERINFO on this connection. ZooKeeper's learner writes -1 instead
- *       of its current epoch when it had already accepted the epoch, and its leader then counts it as no
- *       epoch ack (Learner#registerWithLeader, Leader#waitForEpochAck); the value is carried through as
- *       is, so a -1 decodes to {@code currentEpoch == -1}.
+ *       from the caller, who sent that LEADERINFO on this connection. A learner that had already accepted
+ *       the epoch writes -1 instead of its current epoch, and a leader in discovery counts that as no epoch
+ *       ack (ZooKeeper's Learner#registerWithLeader and Leader#waitForEpochAck; our LearnerRole and
+ *       LeaderRole do the same): -1 is carried through as {@code currentEpoch == -1}.
  *   <li>DIFF's zxid is the leader's last committed zxid in ZooKeeper, which its learner only logs; our
  *       Diff has no zxid, so we write 0 and decoding drops the value.
  *   <li>UPTODATE's zxid is -1 in ZooKeeper and ignored by its learner; ours carries the commit point.
@@ -83,8 +83,9 @@ public final class LearnerPackets {
         } else if (message instanceof Message.LeaderInfo m) {
             return packet(QuorumPacketType.LEADERINFO, epochZxid(m.newEpoch(), "newEpoch"), intBytes(LearnerInfo.PROTOCOL_VERSION));
         } else if (message instanceof Message.AckEpoch m) {
-            if (m.currentEpoch() < -1 || m.currentEpoch() > EPOCH_MAX) {
-                throw new IllegalArgumentException("ACKEPOCH currentEpoch " + m.currentEpoch() + " does not fit ZooKeeper's int");
+            // ZooKeeper reads this int signed (StateSummary's current epoch): above 2^31-1 it would read negative.
+            if (m.currentEpoch() < -1 || m.currentEpoch() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("ACKEPOCH currentEpoch " + m.currentEpoch() + " does not fit ZooKeeper's signed int");
             }
             return packet(QuorumPacketType.ACKEPOCH, m.lastZxid(), intBytes((int) m.currentEpoch()));
         } else if (message instanceof Message.Diff) {
@@ -147,7 +148,10 @@ public final class LearnerPackets {
                     throw malformed(packet, "ACKEPOCH on a connection that sent no LEADERINFO");
                 }
                 int current = intOf(packet);
-                return new Message.AckEpoch(connection, epoch, current == -1 ? -1 : current & EPOCH_MAX, zxid);
+                if (current < -1) {
+                    throw malformed(packet, "current epoch " + current);
+                }
+                return new Message.AckEpoch(connection, epoch, current, zxid);
             }
             case QuorumPacketType.DIFF -> {
                 noData(packet);

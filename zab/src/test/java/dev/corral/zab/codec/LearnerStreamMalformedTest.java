@@ -94,6 +94,7 @@ class LearnerStreamMalformedTest {
                 bad("NEWLEADER with a counter", raw(o -> packet(o, 10, 0x600000005L, null)), "counter 5"),
                 new Bad("ACKEPOCH on a connection without LEADERINFO", raw(o -> packet(o, 18, ZXID, intBytes(5))), -1, "no LEADERINFO"),
                 new Bad("ACKEPOCH without data", raw(o -> packet(o, 18, ZXID, null)), 6, "null bytes, not one int"),
+                new Bad("ACKEPOCH of current epoch -2", raw(o -> packet(o, 18, ZXID, intBytes(-2))), 6, "current epoch -2"),
                 bad("PROPOSAL without data", raw(o -> packet(o, 2, ZXID, null)), "txn of null bytes"),
                 bad("PROPOSAL shorter than a TxnHeader", raw(o -> packet(o, 2, ZXID, new byte[31])), "txn of 31 bytes"),
                 bad("PROPOSAL whose TxnHeader has another zxid", raw(o -> packet(o, 2, ZXID + 1, txn)), "its TxnHeader has zxid 0x500000007"),
@@ -135,6 +136,8 @@ class LearnerStreamMalformedTest {
                         "not a 32-bit epoch"),
                 new Refused("ACKEPOCH of current epoch -2", normal, new Message.AckEpoch(CONNECTION, 6, -2, ZXID),
                         IllegalArgumentException.class, "does not fit"),
+                new Refused("ACKEPOCH of current epoch 2^31", normal, new Message.AckEpoch(CONNECTION, 6, 1L << 31, ZXID),
+                        IllegalArgumentException.class, "does not fit ZooKeeper's signed int"),
                 // A txn's header must agree with its entry, as on decode.
                 new Refused("PROPOSAL whose TxnHeader has another zxid", normal, new Message.Proposal(CONNECTION, new LogEntry(ZXID + 1, txn)),
                         MalformedRecordException.class, "its TxnHeader has zxid 0x500000007"),
