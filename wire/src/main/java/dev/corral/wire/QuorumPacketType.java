@@ -6,7 +6,7 @@ package dev.corral.wire;
  * Listed in the order the protocol uses them: discovery, synchronization, broadcast, sessions.
  */
 public final class QuorumPacketType {
-    /** Learner to leader: zxid = the learner's last logged zxid, data = {@link LearnerInfo}. */
+    /** Learner to leader: zxid = (accepted epoch) &lt;&lt; 32, data = {@link LearnerInfo} (Learner#registerWithLeader). */
     public static final int FOLLOWERINFO = 11;
     /** As FOLLOWERINFO, from an observer. */
     public static final int OBSERVERINFO = 16;
@@ -15,7 +15,10 @@ public final class QuorumPacketType {
     /** Learner to leader: zxid = last logged zxid, data = int current epoch (-1 if the new epoch is not newer). */
     public static final int ACKEPOCH = 18;
 
-    /** Leader to learner: the learner's log is kept; the txns it lacks follow as PROPOSAL and COMMIT. */
+    /**
+     * Leader to learner: the learner's log is kept; the txns it lacks follow as PROPOSAL and COMMIT. zxid = the
+     * leader's last committed zxid, which the learner only logs.
+     */
     public static final int DIFF = 13;
     /** Leader to learner: truncate the log after zxid; the txns after it follow as in DIFF. */
     public static final int TRUNC = 14;
@@ -23,7 +26,7 @@ public final class QuorumPacketType {
     public static final int SNAP = 15;
     /** Leader to learner: zxid = (new epoch) &lt;&lt; 32, data = the ensemble configuration. */
     public static final int NEWLEADER = 10;
-    /** Leader to learner: synchronization is over; start serving. */
+    /** Leader to learner: synchronization is over; start serving. zxid = -1 from ZooKeeper, the commit point from Corral. */
     public static final int UPTODATE = 12;
 
     /** Learner to leader: a forwarded client request. */

@@ -213,6 +213,12 @@ final class LeaderRole implements Role {
         h.ackedEpoch = true;
         summaries.put(h.serverId, ack.lastZxid());
         if (phase == Phase.ACKEPOCH) {
+            if (ack.currentEpoch() == -1) {
+                // It had accepted this epoch before, maybe from another leader that proposed the same epoch:
+                // counting it again could let two leaders establish one epoch (Leader#waitForEpochAck skips
+                // it too). It is synchronized with the others once a quorum acked.
+                return;
+            }
             if (!h.observer && isAhead(ack)) {
                 // A follower that knows more than we do must not be synchronized to our history
                 // (ZooKeeper: "Follower is ahead of the leader").

@@ -30,6 +30,8 @@ final class LearnerRole implements Role {
     private long ackSent;
     // The end of our log when NEWLEADER came: what its ACK covers (the leader credits no more).
     private long newLeaderZxid;
+    // The LEADERINFO's epoch was already our accepted epoch: we promised it before, maybe to another leader.
+    private boolean reAck;
 
     LearnerRole(Peer peer, long leader, boolean observer) {
         this.peer = peer;
@@ -142,6 +144,7 @@ final class LearnerRole implements Role {
             waitSeq = peer.writeAcceptedEpoch(epoch);
         } else {
             waitSeq = 0;
+            reAck = true;
             onDurable();
         }
     }
@@ -149,7 +152,10 @@ final class LearnerRole implements Role {
     private void sendAckEpoch() {
         Invariants.check(peer.allDurable(), "ACKEPOCH with persist outputs pending");
         stage = Stage.SYNCING;
-        peer.send(leader, new Message.AckEpoch(connection, epoch, peer.durableCurrentEpoch(), peer.durableLastZxid()));
+        // An epoch accepted before is acked with current epoch -1, which a leader does not count (ZooKeeper
+        // Learner#registerWithLeader): our promise of this epoch may already count for another leader.
+        long current = reAck ? -1 : peer.durableCurrentEpoch();
+        peer.send(leader, new Message.AckEpoch(connection, epoch, current, peer.durableLastZxid()));
     }
 
     private void sendInfo() {

@@ -29,7 +29,8 @@ public sealed interface Message {
 
     /**
      * Learner to leader: it accepted {@code epoch}; its durable current epoch and last logged zxid
-     * (ZooKeeper ACKEPOCH).
+     * (ZooKeeper ACKEPOCH). {@code currentEpoch} is -1 when {@code epoch} was already its accepted epoch:
+     * then it is no new promise, and a leader in discovery does not count it (ZooKeeper's -1).
      */
     record AckEpoch(long connection, long epoch, long currentEpoch, long lastZxid) implements Learner {}
 
