@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -70,10 +69,7 @@ public final class Node {
     // Invariant: lastProposedZxid >= tree.lastProcessedZxid().
     private long lastProposedZxid;
     private long nowMs;
-    // Seeded, so a simulated run replays exactly; it only spreads snapshots of different servers apart.
-    private final Random snapshotJitter;
-    private long txnsSinceSnapshot;
-    private long txnsBeforeSnapshot;
+    private final SnapshotSchedule snapshots;
 
     public Node(NodeConfig config) {
         this(config, config.durableLog() ? LoggedReplication::new : effects -> new SoloReplication());
@@ -89,8 +85,7 @@ public final class Node {
         this.sessions = new Sessions(config);
         this.reaper = new ContainerReaper(config);
         this.nowMs = config.bootWallMs();
-        this.snapshotJitter = new Random(config.serverId() * 31 + config.bootWallMs());
-        this.txnsBeforeSnapshot = nextSnapshotThreshold();
+        this.snapshots = new SnapshotSchedule(config);
     }
 
     public DataTree tree() {
@@ -450,29 +445,18 @@ public final class Node {
             List<WatchEvent> events = new ArrayList<>();
             TxnResult result = applier.apply(entry, events);
             preparer.retire(entry.zxid());
+            // A txn another server proposed moves the zxid this one proposes after (a no-op when every txn
+            // is this server's own), which keeps lastProposedZxid >= tree.lastProcessedZxid().
             lastProposedZxid = Math.max(lastProposedZxid, entry.zxid());
             notify(events);
             Waiter waiter = waiters.onCommitted(entry);
             if (waiter != null) {
                 onApplied(waiter, result);
             }
-            maybeSnapshot();
+            if (snapshots.onApplied()) {
+                effects.snapshot(tree.snapshot(sessionTable));
+            }
         }
-    }
-
-    /** Asks for a snapshot once enough txns were applied since the last one (ZooKeeper's randomized rule). */
-    private void maybeSnapshot() {
-        if (config.snapCount() <= 0 || ++txnsSinceSnapshot <= txnsBeforeSnapshot) {
-            return;
-        }
-        effects.snapshot(tree.snapshot(sessionTable));
-        txnsSinceSnapshot = 0;
-        txnsBeforeSnapshot = nextSnapshotThreshold();
-    }
-
-    private long nextSnapshotThreshold() {
-        int half = Math.max(1, config.snapCount() / 2);
-        return half + snapshotJitter.nextInt(half);
     }
 
     private void onApplied(Waiter waiter, TxnResult result) {
