@@ -16,26 +16,18 @@ final class ClientConnection {
     long sessionId;
     boolean connectReceived;
     boolean readOnlyPresent;
-    // Requests from this connection in its session's queue, plus its held frames.
+    // Invariant: the requests from this connection in its session's queue, plus its held frames (see
+    // Node#checkOutstanding). Only counted while the connection is open.
     int outstanding;
     // Frames that came after the ConnectRequest of a new session, before the session was established;
     // they are read once it is, as ZooKeeper reads nothing more from the connection until then.
     final java.util.ArrayDeque<byte[]> heldFrames = new java.util.ArrayDeque<>();
-    // What cons shows of a connection (ZooKeeper's ServerCnxn stats); the times are event-clock ms.
-    final long openedMs;
-    long framesReceived;
-    long framesSent;
-    int lastOpcode = -1;
-    int lastCxid;
-    long lastZxid;
-    long lastResponseMs;
-    long lastLatencyMs;
-    final LatencyStats latency = new LatencyStats();
+    final ConnectionStats stats;
 
     ClientConnection(long connectionId, String remoteAddress, long openedMs) {
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
-        this.openedMs = openedMs;
+        this.stats = new ConnectionStats(openedMs);
         authIds.add(new Id("ip", remoteAddress));
     }
 }

@@ -30,24 +30,23 @@ import dev.corral.wire.WatcherEvent;
 import dev.corral.wire.Xid;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.function.Function;
 
 /**
  * One Corral server's state machine: the tree, the sessions, the watches and the request pipeline of
- * DESIGN.md (admission, preparer, replication, applier, replies). It is single-threaded and owns no
- * thread, socket, file or clock: the shell feeds it events (a connection opened, a frame arrived, a
- * connection closed, a tick) with the wall time, and carries out the {@link Output}s each event returns.
+ * DESIGN.md (admission, drain, propose, apply, reply). It is single-threaded and owns no thread,
+ * socket, file or clock: the shell feeds it events (a connection opened, a frame arrived, a connection
+ * closed, the log synced, a tick) with the wall time, and carries out the {@link Output}s each event
+ * returns. Session bookkeeping lives in {@link Sessions}, the counters of the four-letter words in
+ * {@link NodeStats}, and what waits for a txn in {@link Waiters}.
  *
  * <p>Invariants: txns are proposed and applied in increasing zxid order; a session's replies leave in
  * the order of its requests, after the notifications of every txn applied before them.
  */
 public final class Node {
-    private static final long PASSWORD_SECRET = 0xB3415C00L;
-
     private final NodeConfig config;
     private final DataTree tree = new DataTree();
     private final SessionTable sessionTable = new SessionTable();
@@ -56,51 +55,37 @@ public final class Node {
     private final TxnApplier applier;
     private final ReadProcessor reads;
     private final Replication replication;
-    private final SessionTracker tracker;
+    private final Sessions sessions;
     private final ContainerReaper reaper;
     private final Map<Long, ClientConnection> connections = new HashMap<>();
-    private final Map<Long, Session> sessions = new HashMap<>();
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final Waiters waiters = new Waiters();
     private final Effects effects = new Effects();
-    // Invariant: the number of requests in all sessions' queues, and the sum of the connections' counts.
+    private final NodeStats stats = new NodeStats();
+    // Requests received and not answered: the requests in held sessions' queues plus the frames held by
+    // open connections. It is not the sum of the open connections' counts: a closed connection's
+    // proposed writes stay in their session's queue until applied (see checkOutstanding).
+    // Invariant: outstanding >= 0.
     private int outstanding;
-    private long nextSessionId;
     // Invariant: lastProposedZxid >= tree.lastProcessedZxid().
     private long lastProposedZxid;
     private long nowMs;
-    // Seeded, so a simulated run replays exactly; it only spreads snapshots of different servers apart.
-    private final Random snapshotJitter;
-    private long txnsSinceSnapshot;
-    private long txnsBeforeSnapshot;
-    private long framesReceived;
-    private long framesSent;
-    private final LatencyStats latency = new LatencyStats();
-    private final Map<Integer, LatencyStats> latencyByOpcode = new java.util.TreeMap<>();
-
-    /** What waits for a proposed txn to be applied. */
-    private sealed interface InFlight {
-        record ClientWrite(Session session, PendingRequest request, Txn txn) implements InFlight {}
-
-        record CreateSession(Session session) implements InFlight {}
-
-        record ExpireSession(Session session) implements InFlight {}
-
-        record ServerOwn() implements InFlight {}
-    }
+    private final SnapshotSchedule snapshots;
 
     public Node(NodeConfig config) {
+        this(config, config.durableLog() ? LoggedReplication::new : effects -> new SoloReplication());
+    }
+
+    /** A Node whose txns go through the given replication, which may also commit txns of other servers. */
+    Node(NodeConfig config, Function<Effects, Replication> replication) {
         this.config = config;
         this.preparer = new TxnPreparer(tree, config.extendedTypesEnabled());
         this.applier = new TxnApplier(tree, sessionTable, watches);
         this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
-        this.replication = config.durableLog() ? new LoggedReplication(effects) : new SoloReplication();
-        this.tracker = new SessionTracker(config.tickMs());
+        this.replication = replication.apply(effects);
+        this.sessions = new Sessions(config);
         this.reaper = new ContainerReaper(config);
         this.nowMs = config.bootWallMs();
-        this.snapshotJitter = new Random(config.serverId() * 31 + config.bootWallMs());
-        this.txnsBeforeSnapshot = nextSnapshotThreshold();
-        long sessionIdBase = (config.bootWallMs() << 24) >>> 8;
-        this.nextSessionId = sessionIdBase | (config.serverId() << 56);
+        this.snapshots = new SnapshotSchedule(config);
     }
 
     public DataTree tree() {
@@ -121,20 +106,20 @@ public final class Node {
 
     /** Latency of answered requests since the last {@link #resetStats()}. */
     public LatencyStats latency() {
-        return latency;
+        return stats.latency();
     }
 
     /** Latency of answered requests per opcode since start (never reset: Prometheus counters only grow). */
     public Map<Integer, LatencyStats> latencyByOpcode() {
-        return java.util.Collections.unmodifiableMap(latencyByOpcode);
+        return stats.latencyByOpcode();
     }
 
     public long framesReceived() {
-        return framesReceived;
+        return stats.framesReceived();
     }
 
     public long framesSent() {
-        return framesSent;
+        return stats.framesSent();
     }
 
     /** Requests received and not yet answered, over all sessions. */
@@ -156,42 +141,17 @@ public final class Node {
 
     /** ZooKeeper's srst: server latency and packet counts start again. */
     public void resetStats() {
-        latency.reset();
-        framesReceived = 0;
-        framesSent = 0;
+        stats.reset();
     }
 
     /** ZooKeeper's crst: every connection's counters start again. */
     public void resetConnectionStats() {
-        for (ClientConnection connection : connections.values()) {
-            connection.latency.reset();
-            connection.framesReceived = 0;
-            connection.framesSent = 0;
-            connection.lastOpcode = -1;
-            connection.lastCxid = 0;
-            connection.lastZxid = 0;
-            connection.lastResponseMs = 0;
-            connection.lastLatencyMs = 0;
-        }
+        NodeStats.resetConnections(connections.values());
     }
 
     /** What cons shows of each open connection, in connection order. */
     public List<ConnectionView> connectionViews() {
-        List<ConnectionView> views = new ArrayList<>();
-        for (ClientConnection c : connections.values()) {
-            Session session = sessions.get(c.sessionId);
-            int queued = 0;
-            if (session != null) {
-                for (PendingRequest request : session.queue) {
-                    queued += request.connectionId == c.connectionId ? 1 : 0;
-                }
-            }
-            views.add(new ConnectionView(c.connectionId, c.remoteAddress, queued, c.framesReceived, c.framesSent, c.sessionId,
-                    c.lastOpcode, c.openedMs, session == null ? 0 : session.timeoutMs, c.lastCxid, c.lastZxid, c.lastResponseMs,
-                    c.lastLatencyMs, c.latency.minMs(), c.latency.avgMs(), c.latency.maxMs()));
-        }
-        views.sort(java.util.Comparator.comparingLong(ConnectionView::connectionId));
-        return views;
+        return NodeStats.views(connections.values(), sessions);
     }
 
     public List<Output> onConnectionOpened(long connectionId, String remoteAddress, long wallMs) {
@@ -206,9 +166,8 @@ public final class Node {
         nowMs = wallMs;
         ClientConnection connection = connections.get(connectionId);
         if (connection != null) {
-            connection.framesReceived++;
-            framesReceived++;
-            if (awaitsSession(connection)) {
+            stats.frameReceived(connection);
+            if (sessions.awaitsCreation(connection)) {
                 connection.heldFrames.addLast(frame);
                 outstanding++;
                 connection.outstanding++;
@@ -218,17 +177,6 @@ public final class Node {
             applyCommitted();
         }
         return effects.drain();
-    }
-
-    /**
-     * Whether the connection's new session is not established yet. ZooKeeper reads nothing more from
-     * such a connection ({@code ZooKeeperServer#processConnectRequest} disables receiving until
-     * {@code finishSessionInit}), so its ConnectResponse is the first frame back, before the answer to an
-     * auth packet the client sent right behind its ConnectRequest.
-     */
-    private boolean awaitsSession(ClientConnection connection) {
-        Session session = connection.connectReceived ? sessions.get(connection.sessionId) : null;
-        return session != null && !session.established && session.connectionId == connection.connectionId;
     }
 
     private void read(ClientConnection connection, byte[] frame) {
@@ -294,12 +242,7 @@ public final class Node {
      */
     public void finishRecovery(long wallMs) {
         nowMs = wallMs;
-        sessionTable.all().forEach((sessionId, timeoutMs) -> {
-            Session session = new Session(sessionId, password(sessionId), timeoutMs);
-            session.established = true;
-            sessions.put(sessionId, session);
-            tracker.touch(sessionId, timeoutMs);
-        });
+        sessions.recover(sessionTable);
     }
 
     /** The log is durable up to {@code zxid}: the txns up to it commit, apply and reply. */
@@ -313,17 +256,15 @@ public final class Node {
     /** One tick of the tick clock: sessions expire, containers and TTL nodes are reaped. */
     public List<Output> onTick(long wallMs) {
         nowMs = wallMs;
-        for (long sessionId : tracker.tick()) {
-            Session session = sessions.get(sessionId);
-            if (session != null && !session.closing) {
-                session.closing = true;
-                long zxid = nextZxid();
-                propose(zxid, sessionId, 0, preparer.prepareCloseSession(sessionId, zxid), new InFlight.ExpireSession(session));
-            }
-        }
-        for (String path : reaper.candidates(tracker.currentTick(), tree, wallMs)) {
+        for (Session session : sessions.tick()) {
+            session.closing = true;
             long zxid = nextZxid();
-            propose(zxid, 0, 0, preparer.prepare(OpCode.DELETE_CONTAINER, path, 0, List.of(), zxid), new InFlight.ServerOwn());
+            propose(new Waiter.ExpireSession(session, zxid), preparer.prepareCloseSession(session.sessionId, zxid));
+        }
+        for (String path : reaper.candidates(sessions.currentTick(), tree, wallMs)) {
+            long zxid = nextZxid();
+            propose(new Waiter.ServerOwn(zxid),
+                    preparer.prepare(OpCode.DELETE_CONTAINER, path, Waiter.ServerOwn.SESSION_ID, List.of(), zxid));
         }
         applyCommitted();
         return effects.drain();
@@ -337,36 +278,26 @@ public final class Node {
                     + Zxid.hex(tree.lastProcessedZxid()));
             return;
         }
-        int timeoutMs = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), request.timeOut()));
+        int timeoutMs = sessions.grantedTimeoutMs(request.timeOut());
         if (request.sessionId() == 0) {
-            long sessionId = newSessionId();
-            Session session = new Session(sessionId, password(sessionId), timeoutMs);
-            sessions.put(sessionId, session);
-            attach(session, connection);
-            tracker.touch(sessionId, timeoutMs);
-            propose(nextZxid(), sessionId, 0, new Txn.CreateSession(sessionId, timeoutMs), new InFlight.CreateSession(session));
+            Session session = sessions.create(connection, timeoutMs);
+            propose(new Waiter.CreateSession(session, nextZxid()), new Txn.CreateSession(session.sessionId, timeoutMs));
             return;
         }
-        Session session = sessions.get(request.sessionId());
-        if (session == null || session.closing || !session.established || !Arrays.equals(session.password, request.passwd())) {
+        Session session = sessions.resumable(request);
+        if (session == null) {
             send(connection, Frames.frame(out ->
                     new ConnectResponse(0, 0, 0, new byte[16], false).write(out, connection.readOnlyPresent)));
             closeConnection(connection, "invalid session 0x" + Long.toHexString(request.sessionId()) + ", probably expired");
             return;
         }
+        // Before the session moves, so that forgetting the previous connection drops its unproposed requests.
         ClientConnection previous = connections.get(session.connectionId);
         if (previous != null && previous != connection) {
             closeConnection(previous, "session 0x" + Long.toHexString(session.sessionId) + " moved to another connection");
         }
-        session.timeoutMs = timeoutMs;
-        attach(session, connection);
-        tracker.touch(session.sessionId, timeoutMs);
+        sessions.resume(session, connection, timeoutMs);
         sendConnectResponse(session, connection);
-    }
-
-    private void attach(Session session, ClientConnection connection) {
-        session.connectionId = connection.connectionId;
-        connection.sessionId = session.sessionId;
     }
 
     private void sendConnectResponse(Session session, ClientConnection connection) {
@@ -382,9 +313,7 @@ public final class Node {
             closeConnection(connection, "request on a connection without a live session");
             return;
         }
-        if (!session.closing) {
-            tracker.touch(session.sessionId, session.timeoutMs);
-        }
+        sessions.touch(session);
         if (header.type() == OpCode.AUTH) {
             onAuth(connection, header, AuthPacket.read(in));
             return;
@@ -476,7 +405,7 @@ public final class Node {
         Txn txn;
         if (request.type == OpCode.CLOSE_SESSION) {
             session.closing = true;
-            tracker.remove(session.sessionId);
+            sessions.stopTracking(session);
             txn = preparer.prepareCloseSession(session.sessionId, zxid);
         } else if (request.body == Requests.UNDECODABLE) {
             txn = new Txn.Error(ErrorCode.MARSHALLINGERROR);
@@ -490,7 +419,7 @@ public final class Node {
             txn = preparer.prepare(request.type, request.body, session.sessionId, auth, zxid);
         }
         request.zxid = zxid;
-        propose(zxid, session.sessionId, request.xid, txn, new InFlight.ClientWrite(session, request, txn));
+        propose(new Waiter.ClientWrite(session, request, txn), txn);
     }
 
     private long nextZxid() {
@@ -498,44 +427,40 @@ public final class Node {
         return lastProposedZxid + 1;
     }
 
-    private void propose(long zxid, long sessionId, int cxid, Txn txn, InFlight waiter) {
+    /** Proposes a txn this server prepared; its header carries the waiter's (sessionId, cxid), by which it is found. */
+    private void propose(Waiter waiter, Txn txn) {
+        long zxid = waiter.zxid();
         Invariants.check(zxid == lastProposedZxid + 1, "zxid %x proposed after %x", zxid, lastProposedZxid);
         lastProposedZxid = zxid;
-        inFlight.put(zxid, waiter);
-        replication.propose(new TxnEntry(zxid, nowMs, sessionId, cxid, txn));
+        waiters.add(waiter);
+        replication.propose(new TxnEntry(zxid, nowMs, waiter.sessionId(), waiter.cxid(), txn));
     }
 
-    /** Applies every committed txn, then sends its notifications and its reply. */
+    /**
+     * Applies every committed txn, then sends its notifications and the reply of whatever waits for it
+     * here. A txn nobody here waits for (another server's) is applied without a reply.
+     */
     private void applyCommitted() {
         for (TxnEntry entry = replication.pollCommitted(); entry != null; entry = replication.pollCommitted()) {
             List<WatchEvent> events = new ArrayList<>();
             TxnResult result = applier.apply(entry, events);
             preparer.retire(entry.zxid());
+            // A txn another server proposed moves the zxid this one proposes after (a no-op when every txn
+            // is this server's own), which keeps lastProposedZxid >= tree.lastProcessedZxid().
+            lastProposedZxid = Math.max(lastProposedZxid, entry.zxid());
             notify(events);
-            InFlight waiter = inFlight.remove(entry.zxid());
-            Invariants.check(waiter != null, "nothing waits for txn %x", entry.zxid());
-            onApplied(waiter, result);
-            maybeSnapshot();
+            Waiter waiter = waiters.onCommitted(entry);
+            if (waiter != null) {
+                onApplied(waiter, result);
+            }
+            if (snapshots.onApplied()) {
+                effects.snapshot(tree.snapshot(sessionTable));
+            }
         }
     }
 
-    /** Asks for a snapshot once enough txns were applied since the last one (ZooKeeper's randomized rule). */
-    private void maybeSnapshot() {
-        if (config.snapCount() <= 0 || ++txnsSinceSnapshot <= txnsBeforeSnapshot) {
-            return;
-        }
-        effects.snapshot(tree.snapshot(sessionTable));
-        txnsSinceSnapshot = 0;
-        txnsBeforeSnapshot = nextSnapshotThreshold();
-    }
-
-    private long nextSnapshotThreshold() {
-        int half = Math.max(1, config.snapCount() / 2);
-        return half + snapshotJitter.nextInt(half);
-    }
-
-    private void onApplied(InFlight waiter, TxnResult result) {
-        if (waiter instanceof InFlight.ClientWrite write) {
+    private void onApplied(Waiter waiter, TxnResult result) {
+        if (waiter instanceof Waiter.ClientWrite write) {
             Session session = write.session();
             PendingRequest request = session.queue.pollFirst();
             Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
@@ -551,7 +476,7 @@ public final class Node {
             } else {
                 drain(session);
             }
-        } else if (waiter instanceof InFlight.CreateSession create) {
+        } else if (waiter instanceof Waiter.CreateSession create) {
             Session session = create.session();
             session.established = true;
             ClientConnection connection = connections.get(session.connectionId);
@@ -562,15 +487,18 @@ public final class Node {
             if (connection != null) {
                 readHeldFrames(connection);
             }
-        } else if (waiter instanceof InFlight.ExpireSession expire) {
+        } else if (waiter instanceof Waiter.ExpireSession expire) {
             effects.add(new Output.SessionExpired(expire.session().sessionId, expire.session().timeoutMs));
             endSession(expire.session(), "session expired");
         }
     }
 
     private void endSession(Session session, String reason) {
-        sessions.remove(session.sessionId);
-        tracker.remove(session.sessionId);
+        // Nothing can wait behind a closeSession (the session takes no request once it is proposed) nor
+        // behind an expiry once the writes before it are applied, so no request is dropped uncounted.
+        Invariants.check(session.queue.isEmpty(), "session %x ends with %d requests queued", session.sessionId,
+                session.queue.size());
+        sessions.remove(session);
         ClientConnection connection = connections.get(session.connectionId);
         if (connection != null) {
             closeConnection(connection, reason);
@@ -588,22 +516,12 @@ public final class Node {
     }
 
     private void send(ClientConnection connection, byte[] frame) {
-        connection.framesSent++;
-        framesSent++;
+        stats.frameSent(connection);
         effects.send(connection.connectionId, frame);
     }
 
-    /** Records a reply's latency for the connection and the server (srvr, cons, mntr). */
     private void answered(ClientConnection connection, PendingRequest request) {
-        long latency = nowMs - request.receivedMs;
-        latency().record(latency);
-        latencyByOpcode.computeIfAbsent(request.type, type -> new LatencyStats()).record(latency);
-        connection.latency.record(latency);
-        connection.lastLatencyMs = latency;
-        connection.lastResponseMs = nowMs;
-        connection.lastOpcode = request.type;
-        connection.lastCxid = request.xid;
-        connection.lastZxid = tree.lastProcessedZxid();
+        stats.answered(connection, request, nowMs, tree.lastProcessedZxid());
     }
 
     private void reply(ClientConnection connection, int xid, int err) {
@@ -631,28 +549,44 @@ public final class Node {
         }
     }
 
+    /**
+     * Checks the whole request accounting, at a cost linear in the queued requests, so tests call it
+     * after each event rather than the Node itself: {@code outstanding} is the number of requests in
+     * held sessions' queues plus the frames held by open connections; an open connection's count is its
+     * own requests in its session's queue plus its held frames; a request from a closed connection is a
+     * proposed write (it stays queued until applied, so the open connections' counts add up to less
+     * than {@code outstanding}).
+     */
+    void checkOutstanding() {
+        int queued = 0;
+        Map<Long, Integer> byConnection = new HashMap<>();
+        for (Session session : sessions.all()) {
+            queued += session.queue.size();
+            for (PendingRequest request : session.queue) {
+                byConnection.merge(request.connectionId, 1, Integer::sum);
+                Invariants.check(connections.containsKey(request.connectionId) || (request.write && request.proposed()),
+                        "request %d of closed connection %d in session %x is not a proposed write", request.xid,
+                        request.connectionId, session.sessionId);
+            }
+        }
+        int held = 0;
+        for (ClientConnection connection : connections.values()) {
+            held += connection.heldFrames.size();
+            int own = byConnection.getOrDefault(connection.connectionId, 0) + connection.heldFrames.size();
+            Invariants.check(connection.outstanding == own, "connection %d counts %d outstanding requests, holds %d",
+                    connection.connectionId, connection.outstanding, own);
+        }
+        Invariants.check(outstanding == queued + held, "outstanding %d, but %d queued and %d held", outstanding, queued, held);
+    }
+
     /** Counts a request as no longer outstanding; returns its connection if that is still open. */
     private ClientConnection dequeued(PendingRequest request) {
         outstanding--;
+        Invariants.check(outstanding >= 0, "more requests answered than received");
         ClientConnection connection = connections.get(request.connectionId);
         if (connection != null) {
             connection.outstanding--;
         }
         return connection;
-    }
-
-    private long newSessionId() {
-        long sessionId = nextSessionId++;
-        while (sessionId == Long.MIN_VALUE || sessionId == 0 || sessions.containsKey(sessionId)) {
-            sessionId = nextSessionId++;
-        }
-        return sessionId;
-    }
-
-    /** ZooKeeper's password for a session: 16 bytes from a generator seeded by the session id. */
-    private static byte[] password(long sessionId) {
-        byte[] password = new byte[16];
-        new Random(sessionId ^ PASSWORD_SECRET).nextBytes(password);
-        return password;
     }
 }

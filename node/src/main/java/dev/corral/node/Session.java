@@ -7,8 +7,12 @@ import java.util.ArrayDeque;
  * order. Requests leave the queue strictly in order, which is what gives a client FIFO order for its
  * replies and makes each read see the session's earlier writes.
  *
- * <p>Invariants: the head of {@code queue} is the oldest unanswered request; a write is proposed only
- * when every request before it is a write that has been proposed.
+ * <p>Invariants: the head of {@code queue} is the oldest unanswered request, and requests are answered
+ * only at the head. Writes are proposed in queue order as soon as the session is established, past the
+ * reads between them (so every write before a proposed write is proposed too), and no request is
+ * queued behind a closeSession. A read is served only at the head, so it sees exactly the session's
+ * writes before it. Requests whose connection is closed are all proposed writes: closing a connection
+ * drops its session's requests that are not.
  */
 final class Session {
     static final long NO_CONNECTION = -1;

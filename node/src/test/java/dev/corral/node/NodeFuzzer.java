@@ -245,6 +245,7 @@ final class NodeFuzzer {
         DataTree tree = node.tree();
         check(tree.digest() == tree.recomputeDigest(), "tree digest %x but nodes hash to %x", tree.digest(), tree.recomputeDigest());
         check(node.outstandingRequests() >= 0, "outstanding requests %d", node.outstandingRequests());
+        node.checkOutstanding();
         check(node.connectionCount() == open.size(), "node has %d connections, the shell %d", node.connectionCount(), open.size());
         if (config.durableLog() && syncedZxid == appendedZxid) {
             check(replica.tree().digest() == tree.digest(), "replica replaying the log has digest %x, the node %x",

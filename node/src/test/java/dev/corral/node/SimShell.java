@@ -30,8 +30,13 @@ final class SimShell {
     private long syncedZxid;
 
     SimShell(NodeConfig config) {
+        this(config, new Node(config));
+    }
+
+    /** A shell around a Node built by the test, e.g. with a replication of the test's own. */
+    SimShell(NodeConfig config, Node node) {
         this.config = config;
-        this.node = new Node(config);
+        this.node = node;
         this.wallMs = config.bootWallMs();
     }
 
@@ -99,6 +104,11 @@ final class SimShell {
             syncedZxid = appendedZxid;
             deliver(node.onLogSynced(syncedZxid, wallMs));
         }
+    }
+
+    /** Lets the Node apply what its replication committed outside an event (txns of another server). */
+    void applyCommitted() {
+        deliver(node.onLogSynced(syncedZxid, wallMs));
     }
 
     private void deliver(List<Output> produced) {
