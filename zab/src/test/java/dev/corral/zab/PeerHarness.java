@@ -19,6 +19,8 @@ final class PeerHarness {
     private final Map<Long, Peer> peers = new HashMap<>();
     private final Map<Long, List<LogEntry>> delivered = new HashMap<>();
     private final ArrayDeque<Sent> network = new ArrayDeque<>();
+    /** What happened, for a failing test to print. */
+    final List<String> trace = new ArrayList<>();
 
     /** Adds server {@code id} of {@code voters} and {@code observers}, started from {@code recovered}. */
     void add(long id, Set<Long> voters, Set<Long> observers, DurableState recovered) {
@@ -31,16 +33,19 @@ final class PeerHarness {
         return peers.get(id);
     }
 
+    /** What server {@code id} delivered, in order; an entry whose txn is null is a restore to that zxid. */
     List<LogEntry> delivered(long id) {
         return delivered.get(id);
     }
 
     void lead(long id) {
+        trace.add("force " + id + " to lead");
         peers.get(id).becomeLeader(new Vote(id, 0, 1, 0));
         carryOut(id);
     }
 
     void follow(long id, long leader) {
+        trace.add("force " + id + " to follow " + leader);
         peers.get(id).becomeLearner(new Vote(leader, 0, 1, 0));
         carryOut(id);
     }
@@ -64,6 +69,43 @@ final class PeerHarness {
             peers.get(to).step(from, sent.message());
             carryOut(to);
         }
+    }
+
+    /** Delivers the first message queued from {@code from} to {@code to}, if any (links keep their order). */
+    void deliverOne(long from, long to) {
+        Sent first = null;
+        for (Sent sent : network) {
+            if (sent.from() == from && sent.to() == to) {
+                first = sent;
+                break;
+            }
+        }
+        if (first != null) {
+            network.remove(first);
+            if (!(first.message() instanceof Message.Notification)) {
+                trace.add(from + "->" + to + " " + Message.describe(first.message()));
+            }
+            peers.get(to).step(from, first.message());
+            carryOut(to);
+        }
+    }
+
+    /** The links with messages waiting, as {from, to} pairs, oldest message first. */
+    List<long[]> busyLinks() {
+        List<long[]> links = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (Sent sent : network) {
+            if (seen.add(sent.from() * 1_000_003L + sent.to())) {
+                links.add(new long[] {sent.from(), sent.to()});
+            }
+        }
+        return links;
+    }
+
+    /** One peer tick of server {@code id}. */
+    void tick(long id) {
+        peers.get(id).tick();
+        carryOut(id);
     }
 
     /** Delivers both ways between {@code a} and {@code b} until nothing is left between them. */
@@ -91,6 +133,13 @@ final class PeerHarness {
                     network.addLast(new Sent(id, send.to(), send.message()));
                 } else if (output instanceof Output.Deliver deliver) {
                     delivered.get(id).add(deliver.entry());
+                    trace.add(id + " delivers " + deliver.entry());
+                } else if (output instanceof Output.Restore restore) {
+                    // A restore is recorded as an entry without txn: the state jumps to the snapshot's zxid.
+                    delivered.get(id).add(new LogEntry(restore.snapshot().zxid(), null));
+                    trace.add(id + " restores " + dev.corral.tree.Zxid.hex(restore.snapshot().zxid()));
+                } else if (output instanceof Output.RoleChanged) {
+                    trace.add(id + " is " + peer.describeRole());
                 }
             }
             if (lastSeq > 0) {
