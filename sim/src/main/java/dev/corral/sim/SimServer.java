@@ -20,6 +20,10 @@ final class SimServer {
     HashChainState state;
     boolean alive;
     boolean syncScheduled;
+    /** Until when the process is paused (a long GC pause, SIGSTOP): it neither ticks nor reads nor syncs. */
+    long pausedUntil;
+    /** -1 for a clock that runs a third slow, +1 for a third fast, 0 for a true one. */
+    int clockSkew;
     /** The operator's flag after this server's disk was replaced (PeerConfig#rejoining). */
     boolean diskReplaced;
 
@@ -51,5 +55,6 @@ final class SimServer {
         state = null;
         disk.crash(random);
         syncScheduled = false;
+        pausedUntil = 0;
     }
 }

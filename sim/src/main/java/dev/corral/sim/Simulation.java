@@ -48,6 +48,7 @@ public final class Simulation {
     // At most one server loses its disk per run: with more, the servers that kept theirs may be too few
     // to elect, and an ensemble that refuses to elect then is right to.
     private int wipesLeft;
+    private long ticks;
     private final boolean fullTrace;
     private final List<String> fullTraceLines = new ArrayList<>();
 
@@ -58,6 +59,11 @@ public final class Simulation {
         this.options = options;
         this.network = new SimNetwork(random, options);
         this.fullTrace = fullTrace;
+        for (SimServer server : servers.values()) {
+            // Clocks: most run true, some slow or fast by a third (drawn per seed, so replays keep them).
+            int draw = random.nextInt(6);
+            server.clockSkew = draw == 0 ? -1 : draw == 1 ? 1 : 0;
+        }
         // A lone server that lost its disk has nobody to learn from: that shape needs three voters or more.
         this.wipesLeft = options.voters() >= 3 ? 1 : 0;
         Set<Long> voters = new TreeSet<>();
@@ -167,14 +173,20 @@ public final class Simulation {
             }
         }
         java.util.Collections.shuffle(live, random);
+        ticks++;
         for (SimServer server : live) {
-            server.peer.tick();
-            carryOut(server);
+            if (now < server.pausedUntil) {
+                continue; // a paused process (a long GC, SIGSTOP) does nothing, its clock included
+            }
+            // A skewed clock: a slow one loses every third tick, a fast one gains one every third tick.
+            int count = server.clockSkew == 0 || ticks % 3 != 0 ? 1 : 1 + server.clockSkew;
+            for (int i = 0; i < count && server.alive; i++) {
+                server.peer.tick();
+                carryOut(server);
+            }
         }
         if (faulty) {
             maybeFault();
-        }
-        if (faulty) {
             maybeWrite();
         }
         schedule(SimOptions.UNITS_PER_TICK, this::tickAll);
@@ -243,6 +255,10 @@ public final class Simulation {
         if (!server.alive || server.incarnation() != incarnation) {
             return;
         }
+        if (now < server.pausedUntil) {
+            scheduleAt(server.pausedUntil, () -> sync(server, incarnation));
+            return;
+        }
         server.syncScheduled = false;
         long seq = server.disk.sync();
         server.peer.onPersisted(seq);
@@ -252,6 +268,11 @@ public final class Simulation {
     private void deliver(SimNetwork.Delivery delivery) {
         SimServer to = servers.get(delivery.to());
         if (!to.alive || !network.arrives(delivery)) {
+            return;
+        }
+        if (now < to.pausedUntil) {
+            // It waits in the socket buffer until the process runs again, still in order.
+            scheduleAt(to.pausedUntil, () -> deliver(delivery));
             return;
         }
         if (fullTrace || !(delivery.message() instanceof Message.Ping)) {
@@ -288,8 +309,17 @@ public final class Simulation {
             // A power failure: every server stops at once, each losing what its disk had not synced.
             record("power failure: every server crashes");
             for (long id : ids) {
-                if (servers.get(id).alive) {
-                    servers.get(id).crash(random);
+                SimServer down = servers.get(id);
+                if (down.alive) {
+                    down.crash(random);
+                    // Power comes back: each server starts again after its own delay.
+                    int incarnation = down.incarnation();
+                    schedule((long) (1 + random.nextInt(20)) * SimOptions.UNITS_PER_TICK, () -> {
+                        if (!down.alive && down.incarnation() == incarnation && faulty) {
+                            record("restart " + down.id + " after the power failure");
+                            start(down);
+                        }
+                    });
                 }
             }
         } else if (kind < 40) {
@@ -326,6 +356,10 @@ public final class Simulation {
                 }
             }
             record("clog a random half of the links");
+        } else if (kind < 85) {
+            long ticksPaused = 1 + random.nextInt(40);
+            record("pause " + target + " for " + ticksPaused + " ticks");
+            server.pausedUntil = Math.max(server.pausedUntil, now + ticksPaused * SimOptions.UNITS_PER_TICK);
         } else {
             record("heal all links");
             network.healAll();
@@ -335,6 +369,8 @@ public final class Simulation {
     private void beginLiveness() {
         faulty = false;
         network.healAll();
+        // A paused server stays paused until its pause ends (at most 40 ticks): what waits for it is
+        // queued at that time, in order, and must not be overtaken.
         record("liveness: every link healed, every server up");
         for (SimServer server : servers.values()) {
             if (!server.alive) {
