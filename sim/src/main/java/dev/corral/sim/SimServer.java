@@ -22,6 +22,9 @@ final class SimServer {
     boolean syncScheduled;
     /** Until when the process is paused (a long GC pause, SIGSTOP): it neither ticks nor reads nor syncs. */
     long pausedUntil;
+    /** Messages that arrived while the process was paused, in arrival order; read when it runs again. */
+    final java.util.ArrayDeque<SimNetwork.Delivery> held = new java.util.ArrayDeque<>();
+    boolean resumeScheduled;
     /** -1 for a clock that runs a third slow, +1 for a third fast, 0 for a true one. */
     int clockSkew;
     /** The operator's flag after this server's disk was replaced (PeerConfig#rejoining). */
@@ -56,5 +59,7 @@ final class SimServer {
         disk.crash(random);
         syncScheduled = false;
         pausedUntil = 0;
+        held.clear();
+        resumeScheduled = false;
     }
 }

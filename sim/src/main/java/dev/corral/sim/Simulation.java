@@ -270,11 +270,40 @@ public final class Simulation {
         if (!to.alive || !network.arrives(delivery)) {
             return;
         }
-        if (now < to.pausedUntil) {
-            // It waits in the socket buffer until the process runs again, still in order.
-            scheduleAt(to.pausedUntil, () -> deliver(delivery));
+        if (now < to.pausedUntil || !to.held.isEmpty()) {
+            // It waits in the socket buffer until the process runs again; what arrives meanwhile queues
+            // behind it, so nothing overtakes a held message.
+            to.held.addLast(delivery);
+            if (!to.resumeScheduled) {
+                to.resumeScheduled = true;
+                int incarnation = to.incarnation();
+                scheduleAt(Math.max(now, to.pausedUntil), () -> resume(to, incarnation));
+            }
             return;
         }
+        step(to, delivery);
+    }
+
+    /** A paused server runs again: it reads what waited for it, in arrival order. */
+    private void resume(SimServer server, int incarnation) {
+        if (!server.alive || server.incarnation() != incarnation) {
+            return;
+        }
+        if (now < server.pausedUntil) {
+            scheduleAt(server.pausedUntil, () -> resume(server, incarnation));
+            return;
+        }
+        server.resumeScheduled = false;
+        while (!server.held.isEmpty() && server.alive && now >= server.pausedUntil) {
+            step(server, server.held.pollFirst());
+        }
+        if (!server.held.isEmpty() && server.alive) {
+            server.resumeScheduled = true;
+            scheduleAt(server.pausedUntil, () -> resume(server, incarnation));
+        }
+    }
+
+    private void step(SimServer to, SimNetwork.Delivery delivery) {
         if (fullTrace || !(delivery.message() instanceof Message.Ping)) {
             record(delivery.from() + "->" + delivery.to() + " " + Message.describe(delivery.message()));
         }
