@@ -192,7 +192,7 @@ public final class Scenario {
                 return Math.min(keep, bound - 1); // how many of the unsynced writes reached the disk anyway
             }
         });
-        removeQueuedFrom(id);
+        removeQueuedTo(id);
         out.add("crash " + id + ": disk keeps accepted=" + server.disk.acceptedEpoch() + " current=" + server.disk.currentEpoch()
                 + " last=" + Zxid.hex(server.disk.lastZxid()));
     }
@@ -285,9 +285,13 @@ public final class Scenario {
         }
     }
 
-    private void removeQueuedFrom(long id) {
-        order.removeIf(q -> q.from() == id || q.to() == id);
-        links.forEach((link, queue) -> queue.removeIf(q -> q.from() == id || q.to() == id));
+    /**
+     * A crash loses what was on its way to the server (its sockets are gone), but not what it had already
+     * sent: those messages may still arrive after it restarts, as on a real network.
+     */
+    private void removeQueuedTo(long id) {
+        order.removeIf(q -> q.to() == id);
+        links.forEach((link, queue) -> queue.removeIf(q -> q.to() == id));
     }
 
     private static long id(String word) {
