@@ -21,6 +21,8 @@ final class ElectionFrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= 4) {
             int length = in.getInt(in.readerIndex());
             if (length <= 0 || length > FRAME_BYTES_MAX) {
+                // Discard the rest, or decoding it again when the channel closes would throw a second time.
+                in.skipBytes(in.readableBytes());
                 throw new CorruptedFrameException("election frame of length " + length + ", not in 1.." + FRAME_BYTES_MAX
                         + " (from " + context.channel().remoteAddress() + ")");
             }

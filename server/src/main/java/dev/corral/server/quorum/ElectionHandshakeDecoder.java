@@ -15,6 +15,16 @@ import java.util.List;
 final class ElectionHandshakeDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
+        try {
+            decodeHandshake(context, in, out);
+        } catch (RuntimeException e) {
+            // Discard the rest, or decoding it again when the channel closes would throw a second time.
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodeHandshake(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 8) {
             return;
         }

@@ -245,6 +245,12 @@ public final class ElectionTransport implements AutoCloseable {
             scheduleRetry(link);
             return;
         }
+        if (link.active != null) {
+            // The peer connected to us while this connect was in flight; a handshake now would only make
+            // it drop that connection and open another.
+            closeQuietly(channel);
+            return;
+        }
         ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(handshake));
         if (DuplicateConnectionRule.initiatorKeeps(config.myId(), link.serverId)) {
             becomeActive(link, channel);
