@@ -142,6 +142,9 @@ public final class ElectionTransport implements AutoCloseable {
             throw new IllegalArgumentException("server " + serverId + " is not an election peer of server " + config.myId());
         }
         byte[] bytes = NotificationCodec.encode(notification);
+        if (loop.isShuttingDown()) {
+            return; // closed: like a send to a crashed server, the vote is lost
+        }
         loop.execute(() -> {
             if (closed) {
                 return;

@@ -211,6 +211,16 @@ class ElectionTransportTest {
     }
 
     @Test
+    void sendAfterCloseIsDroppedQuietly() throws IOException {
+        Server one = servers(2).get(0);
+        one.start();
+        one.transport.close();
+        one.transport.send(2, vote(1, 2, 3));
+        one.transport.send(1, vote(1, 2, 3));
+        assertTrue(one.received.isEmpty());
+    }
+
+    @Test
     void peerThatStartsLaterIsConnectedToWithBackoff() throws IOException {
         List<Server> pair = servers(2);
         pair.get(0).start();
