@@ -17,6 +17,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -74,6 +76,8 @@ public final class ElectionTransport implements AutoCloseable {
     private final Bootstrap connector;
     private final Map<Long, PeerLink> links = new HashMap<>();
     private final Channel serverChannel;
+    /** Every connection open now, handshaking and refused ones included, so that close() reaches them all. */
+    private final ChannelGroup channels;
     private final byte[] handshake;
     private boolean closed;
     // Counters written on the loop, read by anyone.
@@ -85,6 +89,7 @@ public final class ElectionTransport implements AutoCloseable {
         this.receiver = receiver;
         this.ownGroup = ownGroup;
         this.loop = group.next();
+        this.channels = new DefaultChannelGroup("election-" + config.myId(), loop);
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(id, address, config.sendQueueMax())));
         ChannelHandler handler = new Handler();
         this.connector = new Bootstrap().group(loop).channel(NioSocketChannel.class)
@@ -93,6 +98,7 @@ public final class ElectionTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channels.add(channel);
                         channel.pipeline().addLast("frames", new ElectionFrameDecoder()).addLast("transport", handler);
                     }
                 });
@@ -102,6 +108,7 @@ public final class ElectionTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channels.add(channel);
                         channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder()).addLast("transport", handler);
                         channel.eventLoop().schedule(() -> closeIfNoHandshake(channel),
                                 config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -187,6 +194,11 @@ public final class ElectionTransport implements AutoCloseable {
         return malformedNotifications;
     }
 
+    /** Connections open now, of any state (the listening socket not counted). */
+    int openConnections() {
+        return onLoop(channels::size);
+    }
+
     /** The connection to {@code serverId} as "local -> remote", or null: lets tests see both ends agree. */
     String connectionEnds(long serverId) {
         return onLoop(() -> {
@@ -207,6 +219,7 @@ public final class ElectionTransport implements AutoCloseable {
                     link.active = null;
                     link.connecting = null;
                 }
+                channels.close();
                 return serverChannel.close();
             }).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -220,6 +220,25 @@ class ElectionTransportTest {
         assertTrue(one.received.isEmpty());
     }
 
+    /** With the caller's event loops (which stay up), close must still end every connection, half-open ones too. */
+    @Test
+    void closeOnASharedGroupEndsEveryConnectionIncludingOnesStillHandshaking() throws IOException {
+        servers(2);
+        io.netty.channel.nio.NioEventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        try {
+            ElectionTransportConfig config = ElectionTransportConfig.of(1, addresses.get(1L), Map.of())
+                    .withHandshakeTimeout(BOUND.multipliedBy(2));
+            ElectionTransport transport = ElectionTransport.start(config, (from, notification) -> {}, group);
+            Socket raw = rawConnect(servers.get(0));
+            raw.getOutputStream().write(new byte[] {-1, -1});
+            within().until(() -> transport.openConnections() == 1);
+            transport.close();
+            assertClosedByPeer(raw);
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     @Test
     void peerThatStartsLaterIsConnectedToWithBackoff() throws IOException {
         List<Server> pair = servers(2);
