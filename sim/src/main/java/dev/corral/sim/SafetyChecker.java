@@ -12,10 +12,15 @@ import java.util.Map;
  * (zookeeper-specifications, ZkV3_7_0.tla: Leadership, PrefixConsistency, Integrity, Agreement,
  * TotalOrder, PrimaryOrder) and the ZAB bugs they catch (reference/replication.md, section 3):
  * <ul>
- *   <li>at most one established leader per epoch;
+ *   <li>at most one established leader per epoch (Leadership1/2);
  *   <li>every server delivers the same txn at a zxid, in one total order without gaps, and reaches the
- *       same state there (prefix consistency, agreement, total order; ZOOKEEPER-1154, -4925);
- *   <li>a state that a snapshot restores is one the canonical history passed through (ZOOKEEPER-962);
+ *       same state there (PrefixConsistency, Agreement, TotalOrder; ZOOKEEPER-1154, -4925). Since every
+ *       server's deliveries must walk one chain of zxids, and a txn of epoch e is proposed only by the one
+ *       leader of e, after the initial history e was established with, this also covers Local and Global
+ *       PrimaryOrder and PrimaryIntegrity: a later epoch's txns never come before an earlier epoch's
+ *       committed ones, and a leader's txns arrive in the order it proposed them;
+ *   <li>a state that a snapshot restores is one the canonical history passed through (Integrity;
+ *       ZOOKEEPER-962);
  *   <li>no state machine is ahead of its own durable log (ZOOKEEPER-2845);
  *   <li>a txn is first delivered only once a quorum of voters' disks hold it (the definition of commit,
  *       checked on the disks, not in a server's own count);
