@@ -249,12 +249,9 @@ public final class Scenario {
                 links.computeIfAbsent(link(server.id, send.to()), k -> new ArrayDeque<>()).addLast(queued);
                 order.addLast(queued);
             } else if (output instanceof Output.Deliver deliver) {
-                HashChainState before = server.state;
-                server.state = before.apply(deliver.entry());
-                checker.onDeliver(server, deliver.entry(), before, server.state);
+                server.deliver(deliver.entry(), checker);
             } else if (output instanceof Output.Restore restore) {
-                server.state = (HashChainState) restore.snapshot().image();
-                checker.onRestore(server, server.state);
+                server.restore(restore.snapshot(), checker);
                 out.add(server.id + " restored a snapshot at " + Zxid.hex(server.state.zxid()));
             } else if (output instanceof Output.RoleChanged) {
                 out.add(server.id + " is " + server.peer.describeRole());

@@ -85,25 +85,9 @@ final class SimNetwork {
         clogUntil.merge(link(from, to), until, Math::max);
     }
 
-    void heal(long from, long to) {
-        cut.remove(link(from, to));
-    }
-
     void healAll() {
         cut.clear();
         clogUntil.clear();
-    }
-
-    boolean isCut(long from, long to) {
-        return cut.contains(link(from, to));
-    }
-
-    String describeCuts() {
-        StringBuilder text = new StringBuilder();
-        for (long link : new java.util.TreeSet<>(cut)) {
-            text.append(' ').append(link >>> 16).append("->").append(link & 0xffff);
-        }
-        return text.length() == 0 ? " none" : text.toString();
     }
 
     private long delay(boolean faulty) {

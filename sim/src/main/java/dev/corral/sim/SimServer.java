@@ -1,5 +1,6 @@
 package dev.corral.sim;
 
+import dev.corral.zab.LogEntry;
 import dev.corral.zab.Peer;
 import dev.corral.zab.PeerConfig;
 import dev.corral.zab.Snapshot;
@@ -46,6 +47,19 @@ final class SimServer {
         peer = new Peer(config, disk.recover(), () -> new Snapshot(state.zxid(), state));
         alive = true;
         syncScheduled = false;
+    }
+
+    /** Applies a committed txn to the state machine and has the checker look at the step. */
+    void deliver(LogEntry entry, SafetyChecker checker) {
+        HashChainState before = state;
+        state = before.apply(entry);
+        checker.onDeliver(this, entry, before, state);
+    }
+
+    /** Replaces the state machine's state with a snapshot's, checked against the committed history. */
+    void restore(Snapshot snapshot, SafetyChecker checker) {
+        state = (HashChainState) snapshot.image();
+        checker.onRestore(this, state);
     }
 
     int incarnation() {

@@ -232,9 +232,7 @@ public final class Simulation {
                     scheduleAt(delivery.time(), () -> deliver(delivery));
                 }
             } else if (output instanceof Output.Deliver deliver) {
-                HashChainState before = server.state;
-                server.state = before.apply(deliver.entry());
-                checker.onDeliver(server, deliver.entry(), before, server.state);
+                server.deliver(deliver.entry(), checker);
                 if (server.peer.state() == dev.corral.zab.ServerState.LEADING) {
                     long write = ByteBuffer.wrap(deliver.entry().txn()).getLong();
                     if (proposedBy.remove(write)) {
@@ -242,8 +240,7 @@ public final class Simulation {
                     }
                 }
             } else if (output instanceof Output.Restore restore) {
-                server.state = (HashChainState) restore.snapshot().image();
-                checker.onRestore(server, server.state);
+                server.restore(restore.snapshot(), checker);
                 record(server.id + " restored " + Zxid.hex(server.state.zxid()));
             } else if (output instanceof Output.RoleChanged role) {
                 record(server.id + " -> " + server.peer.describeRole());

@@ -128,6 +128,8 @@ public final class Peer {
                 }
             }
         }
+        Invariants.check(durableCurrentEpoch <= durableAcceptedEpoch, "durable currentEpoch %d above acceptedEpoch %d",
+                durableCurrentEpoch, durableAcceptedEpoch);
         role.onDurable();
         maybeDeliver();
     }
@@ -231,10 +233,6 @@ public final class Peer {
 
     long durableCurrentEpoch() {
         return durableCurrentEpoch;
-    }
-
-    long durableAcceptedEpoch() {
-        return durableAcceptedEpoch;
     }
 
     boolean allDurable() {
