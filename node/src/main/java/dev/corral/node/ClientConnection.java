@@ -15,6 +15,9 @@ final class ClientConnection {
     // 0 until a session is attached.
     long sessionId;
     boolean connectReceived;
+    // On a learner, while the leader revalidates the session this connection resumes: the timeout the
+    // client was granted; 0 otherwise. Frames are held meanwhile, as while a new session is created.
+    int resumingTimeoutMs;
     boolean readOnlyPresent;
     // Invariant: the requests from this connection in its session's queue, plus its held frames (see
     // Node#checkOutstanding). Only counted while the connection is open.

@@ -19,10 +19,6 @@ final class Effects {
         add(new Output.Close(connectionId, reason));
     }
 
-    void append(dev.corral.tree.TxnEntry entry) {
-        add(new Output.Append(entry));
-    }
-
     void snapshot(dev.corral.tree.TreeSnapshot snapshot) {
         add(new Output.Snapshot(snapshot));
     }

@@ -16,8 +16,9 @@ package dev.corral.node;
  * @param superDigest "super:base64digest" whose digest auth grants every permission, or null
  * @param reconfigEnabled ZooKeeper's {@code reconfigEnabled}
  * @param bootWallMs the wall time at start, from which session ids are derived as ZooKeeper derives them
- * @param durableLog whether txns are committed only after the shell reports them durable in the log
- *     ({@link Output.Append} and {@code Node#onLogSynced}); false commits at once, in memory only
+ * @param durableLog whether the shell makes the Peer's changes durable ({@link Output.Persist}, reported
+ *     with {@code Node#onPersisted}) before anything that depends on them happens; false counts them
+ *     durable at once, in memory only
  * @param snapCount about how many txns between snapshots (ZooKeeper's {@code snapCount}: a snapshot is
  *     due after snapCount/2 plus a random share of snapCount/2 txns); 0 for none
  * @param watchesPerSessionMax at most this many watches per session (Corral's {@code session.watchesMax};

@@ -1,5 +1,8 @@
 package dev.corral.node;
 
+import dev.corral.zab.Message;
+import dev.corral.zab.ServerState;
+
 /** An effect the shell must carry out for the Node, in the order given. */
 public sealed interface Output {
     /** Write {@code frame} (length prefix included) to the connection. */
@@ -9,10 +12,14 @@ public sealed interface Output {
     record Close(long connectionId, String reason) implements Output {}
 
     /**
-     * Append the txn to the write-ahead log and report {@code Node#onLogSynced} once it is durable.
-     * Appends come in zxid order.
+     * Make a change to the log, the epoch files or the snapshot durable, in the order given, and report
+     * {@code Node#onPersisted} with the highest {@code seq} that is durable. Only a Node whose config has
+     * a durable log asks for these; an in-memory Node counts them durable at once.
      */
-    record Append(dev.corral.tree.TxnEntry entry) implements Output {}
+    record Persist(dev.corral.zab.Output.Persist change) implements Output {}
+
+    /** Send a quorum message to another server of the ensemble. */
+    record PeerSend(long serverId, Message message) implements Output {}
 
     /**
      * Write this image of the state to a snapshot file, off the node loop. Its zxid is applied, so it
@@ -22,4 +29,10 @@ public sealed interface Output {
 
     /** A session's timeout passed without a request or ping from it; an operator event, for the log. */
     record SessionExpired(long sessionId, int timeoutMs) implements Output {}
+
+    /**
+     * This server's role in the ensemble changed (for the log, {@code srvr} and the health check): it
+     * serves clients only while {@code serving}, i.e. as an established leader or a synchronized learner.
+     */
+    record RoleChanged(ServerState state, long leader, long epoch, boolean serving) implements Output {}
 }

@@ -16,6 +16,8 @@ import java.util.ArrayDeque;
  */
 final class Session {
     static final long NO_CONNECTION = -1;
+    /** The owner of a session the leader learned of from a log or snapshot: the first server to use it takes it. */
+    static final long UNKNOWN_OWNER = -1;
 
     final long sessionId;
     final byte[] password;
@@ -25,6 +27,9 @@ final class Session {
     boolean established;
     // True once a closeSession txn for it is proposed; it takes no further requests.
     boolean closing;
+    // On the leader: the server whose clients may use the session now (ZooKeeper's session owner); a
+    // request through any other server gets SESSIONMOVED. Other servers do not keep it.
+    long owner = UNKNOWN_OWNER;
     final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
 
     Session(long sessionId, byte[] password, int timeoutMs) {

@@ -133,17 +133,37 @@ final class Sessions {
     }
 
     /**
-     * Holds every session of the recovered table again, established and tracked from now with its
-     * timeout, so a client that reconnects in time keeps it and the others expire, as after a ZooKeeper
-     * restart.
+     * Tracks every session of the table from now with its whole timeout, holding those not held yet, as
+     * a new ZooKeeper leader does: a client that reconnects in time keeps its session, the others expire.
      */
     void recover(SessionTable sessionTable) {
         sessionTable.all().forEach((sessionId, timeoutMs) -> {
-            Session session = new Session(sessionId, password(sessionId), timeoutMs);
+            Session session = adopt(sessionId, timeoutMs);
+            if (!session.closing) {
+                tracker.touch(sessionId, session.timeoutMs);
+            }
+        });
+    }
+
+    /** Holds a session another server created (or one recovered from the log), established; returns it. */
+    Session adopt(long sessionId, int timeoutMs) {
+        Session session = byId.get(sessionId);
+        if (session == null) {
+            session = new Session(sessionId, password(sessionId), timeoutMs);
             session.established = true;
             byId.put(sessionId, session);
             tracker.touch(sessionId, timeoutMs);
-        });
+        }
+        return session;
+    }
+
+    /** Holds exactly the sessions of the table, as a snapshot restored them; none has a connection. */
+    void replaceAll(SessionTable sessionTable) {
+        for (Session session : byId.values()) {
+            tracker.remove(session.sessionId);
+        }
+        byId.clear();
+        sessionTable.all().forEach(this::adopt);
     }
 
     private long newSessionId() {

@@ -40,8 +40,11 @@ sealed interface Waiter {
         return entry.sessionId() == sessionId && entry.cxid() == SERVER_CXID && kind.isInstance(entry.txn());
     }
 
-    /** A client's write or closeSession; its reply goes out when the txn is applied. */
-    record ClientWrite(Session session, PendingRequest request, Txn txn) implements Waiter {
+    /**
+     * A client's write or closeSession; its reply goes out when the txn is applied, made from the txn the
+     * leader prepared for it (here or, for a write forwarded by a learner, on the leader).
+     */
+    record ClientWrite(Session session, PendingRequest request) implements Waiter {
         @Override
         public long sessionId() {
             return session.sessionId;

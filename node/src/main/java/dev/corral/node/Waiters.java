@@ -61,6 +61,16 @@ final class Waiters {
         return waiter;
     }
 
+    /**
+     * Forgets every waiter, when this server stops serving: what they wait for may never be committed, and
+     * if it is, it is applied as another server's txn, without a reply.
+     */
+    void clear() {
+        bySession.clear();
+        proposedHere.clear();
+        size = 0;
+    }
+
     /** The number of waiters registered. */
     int size() {
         return size;

@@ -49,7 +49,10 @@ final class NodeFuzzer {
     private final RequestGrammar grammar;
     private final NodeConfig config;
     private final Node node;
-    private final Node replica;
+    // A replica of the state rebuilt from the appended txns' bytes alone, as recovery rebuilds it.
+    private final DataTree replica = new DataTree();
+    private final dev.corral.tree.TxnApplier replicaApplier =
+            new dev.corral.tree.TxnApplier(replica, new dev.corral.tree.SessionTable(), new dev.corral.tree.WatchTable());
     private final Map<Long, Connection> open = new LinkedHashMap<>();
     private final Set<Long> closed = new HashSet<>();
     private final List<long[]> sessions = new ArrayList<>();
@@ -57,7 +60,8 @@ final class NodeFuzzer {
     private long nextConnectionId = 1;
     private long wallMs = BOOT_WALL_MS;
     private long appendedZxid;
-    private long syncedZxid;
+    private long askedSeq;
+    private long persistedSeq;
     private boolean holdLog;
     /** Frames delivered to the Node (connect requests included); the run's size. */
     long frames;
@@ -92,7 +96,9 @@ final class NodeFuzzer {
                 "super:D/InIHSb7yEEbrWz8b9l71RjZJU=", random.nextBoolean(), BOOT_WALL_MS, durable, 400,
                 random.nextInt(3) == 0 ? 20 : 0);
         this.node = new Node(config);
-        this.replica = new Node(config);
+        deliver(node.start(Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), wallMs));
+        maybeSync();
+        check(node.serving(), "the Node does not serve after its start: %s", node.describeRole());
     }
 
     /** Runs until {@code framesMax} frames were delivered, then winds down and checks that nothing is left. */
@@ -177,9 +183,9 @@ final class NodeFuzzer {
     }
 
     private void maybeSync() {
-        if (!holdLog && appendedZxid > syncedZxid) {
-            syncedZxid = appendedZxid;
-            deliver(node.onLogSynced(syncedZxid, wallMs));
+        while (!holdLog && askedSeq > persistedSeq) {
+            persistedSeq = askedSeq;
+            deliver(node.onPersisted(persistedSeq, wallMs));
         }
     }
 
@@ -192,10 +198,15 @@ final class NodeFuzzer {
                 check(open.containsKey(close.connectionId()), "close of connection %d that is not open", close.connectionId());
                 open.remove(close.connectionId());
                 closed.add(close.connectionId());
-            } else if (output instanceof Output.Append append) {
-                check(append.entry().zxid() > appendedZxid, "append of %x after %x", append.entry().zxid(), appendedZxid);
-                appendedZxid = append.entry().zxid();
-                replica.replay(append.entry());
+            } else if (output instanceof Output.Persist persist) {
+                askedSeq = persist.change().seq();
+                if (persist.change() instanceof dev.corral.zab.Output.Append append) {
+                    dev.corral.tree.TxnEntry entry = dev.corral.tree.TxnCodec.decode(append.entry().txn());
+                    check(entry.zxid() == append.entry().zxid() && entry.zxid() > appendedZxid, "append of %x (bytes say %x) after %x",
+                            append.entry().zxid(), entry.zxid(), appendedZxid);
+                    appendedZxid = entry.zxid();
+                    replicaApplier.apply(entry, new ArrayList<>());
+                }
             } else if (output instanceof Output.Snapshot snapshot) {
                 TreeSnapshot image = snapshot.snapshot();
                 List<String> paths = new ArrayList<>();
@@ -247,9 +258,9 @@ final class NodeFuzzer {
         check(node.outstandingRequests() >= 0, "outstanding requests %d", node.outstandingRequests());
         node.checkOutstanding();
         check(node.connectionCount() == open.size(), "node has %d connections, the shell %d", node.connectionCount(), open.size());
-        if (config.durableLog() && syncedZxid == appendedZxid) {
-            check(replica.tree().digest() == tree.digest(), "replica replaying the log has digest %x, the node %x",
-                    replica.tree().digest(), tree.digest());
+        if (config.durableLog() && persistedSeq == askedSeq) {
+            check(replica.digest() == tree.digest(), "replica replaying the log has digest %x, the node %x",
+                    replica.digest(), tree.digest());
         }
         // What the four-letter words and metrics read: sorted views must hold only strings and live ids.
         new TreeMap<>(node.watches().watchersByPath()).forEach((path, watchers) -> watchers.forEach(watcher ->

@@ -93,7 +93,9 @@ class NodeRequestTest {
     }
 
     private static int appends(SimShell shell) {
-        return (int) shell.outputs.stream().filter(Output.Append.class::isInstance).count();
+        return (int) shell.outputs.stream()
+                .filter(output -> output instanceof Output.Persist persist && persist.change() instanceof dev.corral.zab.Output.Append)
+                .count();
     }
 
     @Test

@@ -26,18 +26,42 @@ final class SimShell {
      * durable as soon as they are appended, as by an instant disk (false).
      */
     boolean holdLog;
-    private long appendedZxid;
-    private long syncedZxid;
+    private long askedSeq;
+    private long persistedSeq;
 
+    // Where quorum messages go, and what runs after each event (an ensemble routes messages then); none alone.
+    private final java.util.function.Consumer<Output.PeerSend> router;
+    Runnable afterEvent = () -> { };
+
+    /** A standalone server: its Node with a one-voter Peer, started until it serves. */
     SimShell(NodeConfig config) {
-        this(config, new Node(config));
+        this(config, Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), send -> {
+            throw new IllegalStateException("a standalone server sent " + send);
+        });
+        if (!node.serving()) {
+            throw new IllegalStateException("a standalone Node did not serve after its start: " + node.describeRole());
+        }
     }
 
-    /** A shell around a Node built by the test, e.g. with a replication of the test's own. */
-    SimShell(NodeConfig config, Node node) {
+    /** A member of an ensemble: its Peer, and where its quorum messages go. */
+    SimShell(NodeConfig config, java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
+            java.util.function.Consumer<Output.PeerSend> router) {
         this.config = config;
-        this.node = node;
+        this.router = router;
+        this.node = new Node(config);
         this.wallMs = config.bootWallMs();
+        deliver(node.start(peer, wallMs));
+        syncLog();
+    }
+
+    /** One tick of the Peer's short clock. */
+    void peerTick() {
+        deliver(node.onPeerTick(wallMs));
+    }
+
+    /** A quorum message from another server. */
+    void peerMessage(long from, dev.corral.zab.Message message) {
+        deliver(node.onPeerMessage(from, message, wallMs));
     }
 
     static SimShell standalone() {
@@ -98,17 +122,12 @@ final class SimShell {
         }
     }
 
-    /** Reports every txn appended so far as durable. */
+    /** Reports every change asked for so far as durable (the log's txns, the epoch files). */
     void syncLog() {
-        if (appendedZxid > syncedZxid) {
-            syncedZxid = appendedZxid;
-            deliver(node.onLogSynced(syncedZxid, wallMs));
+        while (askedSeq > persistedSeq) {
+            persistedSeq = askedSeq;
+            deliver(node.onPersisted(persistedSeq, wallMs));
         }
-    }
-
-    /** Lets the Node apply what its replication committed outside an event (txns of another server). */
-    void applyCommitted() {
-        deliver(node.onLogSynced(syncedZxid, wallMs));
     }
 
     private void deliver(List<Output> produced) {
@@ -118,12 +137,15 @@ final class SimShell {
                 clients.get(send.connectionId()).received(send.frame());
             } else if (output instanceof Output.Close close) {
                 clients.get(close.connectionId()).closedByNode();
-            } else if (output instanceof Output.Append append) {
-                appendedZxid = append.entry().zxid();
+            } else if (output instanceof Output.Persist persist) {
+                askedSeq = persist.change().seq();
+            } else if (output instanceof Output.PeerSend send) {
+                router.accept(send);
             }
         }
         if (!holdLog) {
             syncLog();
         }
+        afterEvent.run();
     }
 }

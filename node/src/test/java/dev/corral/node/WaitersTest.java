@@ -144,9 +144,9 @@ class WaitersTest {
         switch (register.kind()) {
             case WRITE, CLOSE -> {
                 int type = register.kind() == Kind.CLOSE ? OpCode.CLOSE_SESSION : OpCode.SET_DATA;
-                PendingRequest request = new PendingRequest(1, register.cxid(), type, null, true, 0);
+                PendingRequest request = new PendingRequest(1, register.cxid(), type, null, true, 0, new byte[0], 0);
                 request.zxid = register.zxid();
-                return new Waiter.ClientWrite(session, request, null);
+                return new Waiter.ClientWrite(session, request);
             }
             case CREATE_SESSION -> {
                 return new Waiter.CreateSession(session, register.zxid());

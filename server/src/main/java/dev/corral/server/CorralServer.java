@@ -7,6 +7,10 @@ import dev.corral.storage.SnapshotFile;
 import dev.corral.storage.Snapshots;
 import dev.corral.storage.StorageException;
 import dev.corral.storage.TxnLog;
+import dev.corral.storage.EpochFiles;
+import dev.corral.tree.Zxid;
+import dev.corral.zab.DurableState;
+import dev.corral.zab.LogEntry;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.netty.bootstrap.ServerBootstrap;
@@ -60,6 +64,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
+    /** The consensus core's own tick: elections and leader liveness in tens of milliseconds, not tickTime. */
+    static final long PEER_TICK_MS = 20;
+    /** How long a start may take to elect, write its epoch and apply its log before it gives up. */
+    private static final long SERVING_WAIT_S = 600;
     public static final String VERSION = "3.9.5-corral-0.1.0";
 
     private final ServerConfig config;
@@ -76,6 +84,8 @@ public final class CorralServer implements AutoCloseable {
     private Channel serverChannel;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
+    // Completed on the node loop the first time the Node serves; start() binds the client port after it.
+    private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
     private SnapshotWorker snapshotWorker;
     private final FourLetterReport report;
     private final ServerMetrics metrics = new ServerMetrics();
@@ -102,7 +112,10 @@ public final class CorralServer implements AutoCloseable {
      */
     public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
-        this.onFatal = onFatal;
+        this.onFatal = error -> {
+            firstServing.completeExceptionally(error);
+            onFatal.accept(error);
+        };
 
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
@@ -193,23 +206,50 @@ public final class CorralServer implements AutoCloseable {
             throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
                     + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");
         }
-        long[] replayed = {0};
-        log.replay(snapshotZxid, entry -> {
-            node.replay(entry);
-            replayed[0]++;
-        });
-        node.finishRecovery(System.currentTimeMillis());
-        LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms; {} sessions to be revalidated",
-                node.tree().nodeCount(), Long.toHexString(node.tree().lastProcessedZxid()),
-                snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), replayed[0], logDir,
-                (System.nanoTime() - start) / 1_000_000, node.sessionTable().size());
-        diskWorker = new DiskWorker(log, synced -> nodeLoop.execute(() -> onNode(() -> node.onLogSynced(synced,
+        // The txns after the snapshot go to the consensus core, which hands them to the tree once it knows
+        // them committed: a standalone server's own log is all committed, an ensemble member's may end in
+        // txns its next leader truncates.
+        List<LogEntry> logged = new ArrayList<>();
+        log.read(snapshotZxid, record -> logged.add(new LogEntry(record.zxid(), record.payload())));
+        EpochFiles.Epochs epochs = EpochFiles.load(snapshotDir, Math.max(snapshotZxid, log.lastZxid()));
+        DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged);
+        diskWorker = new DiskWorker(log, snapshotDir, snapshotDir, seq -> nodeLoop.execute(() -> onNode(() -> node.onPersisted(seq,
                 System.currentTimeMillis()))), onFatal, metrics, config.fsyncWarningThresholdMs());
         diskWorker.start();
         snapshotWorker = new SnapshotWorker(snapshotDir, metrics);
+        long incarnation = (System.currentTimeMillis() / 1000) & 0x7fffffffL;
+        callOnNodeLoop(() -> {
+            carryOut(node.start(Node.soloPeer(config.serverId(), durable, incarnation), System.currentTimeMillis()));
+            return null;
+        });
+        nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onPeerTick(System.currentTimeMillis())), PEER_TICK_MS, PEER_TICK_MS,
+                TimeUnit.MILLISECONDS);
+        awaitServing(start);
+        LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms, epoch {}; {} sessions to be revalidated",
+                node.tree().nodeCount(), Long.toHexString(node.tree().lastProcessedZxid()),
+                snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), logged.size(), logDir,
+                (System.nanoTime() - start) / 1_000_000, Zxid.epoch(node.tree().lastProcessedZxid()), node.sessionTable().size());
         if (config.purgeIntervalHours() > 0) {
             nodeLoop.scheduleAtFixedRate(() -> purge(snapshotDir, logDir), config.purgeIntervalHours(), config.purgeIntervalHours(),
                     TimeUnit.HOURS);
+        }
+    }
+
+    /**
+     * Waits until the consensus core serves: for a standalone server, once it has elected itself, made
+     * its new epoch durable and applied its log. Bounded, so a disk that never answers stops the start.
+     */
+    private void awaitServing(long startNanos) throws IOException {
+        long leftNanos = startNanos + TimeUnit.SECONDS.toNanos(SERVING_WAIT_S) - System.nanoTime();
+        try {
+            firstServing.get(Math.max(0, leftNanos), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the server did not start serving within " + SERVING_WAIT_S + " s: " + callOnNodeLoop(node::describeRole));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the server stopped while starting: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting");
         }
     }
 
@@ -381,8 +421,16 @@ public final class CorralServer implements AutoCloseable {
                 if (client != null) {
                     batches.computeIfAbsent(client, c -> new ArrayList<>(2)).add(send.frame());
                 }
-            } else if (output instanceof Output.Append append) {
-                diskWorker.append(append.entry());
+            } else if (output instanceof Output.Persist persist) {
+                diskWorker.persist(persist.change(), node.tree().lastProcessedZxid());
+            } else if (output instanceof Output.RoleChanged changed) {
+                if (changed.serving()) {
+                    firstServing.complete(null);
+                }
+                LOG.info("Now {}{} in epoch {}; {}", changed.state(), changed.leader() >= 0 ? " (leader " + changed.leader() + ")" : "",
+                        changed.epoch(), changed.serving() ? "serving clients" : "not serving clients");
+            } else if (output instanceof Output.PeerSend send) {
+                LOG.warn("Dropping a message to server {}: this server runs standalone", send.serverId());
             } else if (output instanceof Output.Snapshot snapshot) {
                 if (snapshotWorker.submit(snapshot.snapshot())) {
                     diskWorker.rollAtNextAppend();

@@ -1,8 +1,12 @@
 package dev.corral.server;
 
+import dev.corral.storage.EpochFiles;
+import dev.corral.storage.SnapshotInstall;
 import dev.corral.storage.StorageException;
 import dev.corral.storage.TxnLog;
-import dev.corral.tree.TxnEntry;
+import dev.corral.tree.TreeSnapshot;
+import dev.corral.zab.Output;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,19 +17,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that writes the log. It takes every entry queued since its last fsync, appends them
- * all, covers them with one fsync (group commit), and only then reports the synced zxid, so the Node
- * acknowledges nothing that is not durable. A failed write or fsync is fatal: the server stops rather
- * than acknowledge a write it could not make durable, as ZooKeeper's SyncRequestProcessor does.
+ * The one thread that writes the data directory for the consensus core: log appends, truncations, the
+ * epoch files and snapshots received from a leader, in the order the Peer asked for them. It takes every
+ * change queued since its last fsync, appends the txns among them, covers them with one fsync (group
+ * commit), and only then reports the highest change number done, so the Node acknowledges nothing that
+ * is not durable. An epoch file or a snapshot install is written only after the txns queued before it are
+ * synced: a currentEpoch on disk never promises txns the log lacks (ZOOKEEPER-4643). A failed write or
+ * fsync is fatal: the server stops rather than acknowledge a write it could not make durable, as
+ * ZooKeeper's SyncRequestProcessor does.
  *
- * <p>Bounded: at most {@link #QUEUE_MAX} entries wait; the node loop blocks beyond that, which pushes
+ * <p>Bounded: at most {@link #QUEUE_MAX} changes wait; the node loop blocks beyond that, which pushes
  * back on clients instead of growing memory without limit.
  */
 final class DiskWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiskWorker.class);
     static final int QUEUE_MAX = 100_000;
 
-    private final TxnLog log;
+    /** A change with the highest zxid known committed when it was asked for (a truncate or install never goes below it). */
+    private record Change(Output.Persist persist, long committedZxid) {}
+
+    private TxnLog log;
+    private final Path epochDir;
+    private final Path snapshotDir;
     private final LongConsumer onSynced;
     private final java.util.function.Consumer<RuntimeException> onFatal;
     /** Queued in order with the entries: the next entry starts a new log segment. */
@@ -37,10 +50,16 @@ final class DiskWorker implements AutoCloseable {
     private final ServerMetrics metrics;
     private final long slowFsyncMs;
 
-    /** {@code slowFsyncMs}: an fsync at least this long is logged (ZooKeeper's fsync.warningthresholdms). */
-    DiskWorker(TxnLog log, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal, ServerMetrics metrics,
-            long slowFsyncMs) {
+    /**
+     * {@code onSynced} gets the highest persist number that is durable; {@code slowFsyncMs}: an fsync at
+     * least this long is logged (ZooKeeper's fsync.warningthresholdms). Epoch files go to {@code epochDir},
+     * snapshots from a leader to {@code snapshotDir}.
+     */
+    DiskWorker(TxnLog log, Path epochDir, Path snapshotDir, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal,
+            ServerMetrics metrics, long slowFsyncMs) {
         this.log = log;
+        this.epochDir = epochDir;
+        this.snapshotDir = snapshotDir;
         this.slowFsyncMs = slowFsyncMs;
         this.metrics = metrics;
         this.onSynced = onSynced;
@@ -53,9 +72,9 @@ final class DiskWorker implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues an entry for the log; called on the node loop, in zxid order. */
-    void append(TxnEntry entry) {
-        put(entry);
+    /** Queues a change; called on the node loop, in the Peer's order. */
+    void persist(Output.Persist persist, long committedZxid) {
+        put(new Change(persist, committedZxid));
     }
 
     /** Makes the next queued entry start a new segment, as at a snapshot, so older ones can be purged. */
@@ -72,14 +91,32 @@ final class DiskWorker implements AutoCloseable {
         }
     }
 
-    private void write(List<Object> items) throws StorageException {
+    /** Carries out the changes in order; returns the highest persist number among them, or 0. */
+    private long write(List<Object> items) throws StorageException {
+        long seq = 0;
         for (Object item : items) {
             if (item == ROLL) {
                 log.rollAtNextAppend();
-            } else {
-                log.append((TxnEntry) item);
+                continue;
             }
+            Change change = (Change) item;
+            Output.Persist persist = change.persist();
+            if (persist instanceof Output.Append append) {
+                log.append(append.entry().zxid(), append.entry().txn());
+            } else if (persist instanceof Output.Truncate truncate) {
+                log.truncateAfter(truncate.zxid(), change.committedZxid());
+            } else if (persist instanceof Output.WriteAcceptedEpoch accepted) {
+                log.sync();
+                EpochFiles.writeAcceptedEpoch(epochDir, accepted.epoch());
+            } else if (persist instanceof Output.WriteCurrentEpoch current) {
+                log.sync();
+                EpochFiles.writeCurrentEpoch(epochDir, current.epoch());
+            } else if (persist instanceof Output.InstallSnapshot install) {
+                log = SnapshotInstall.install(log, snapshotDir, (TreeSnapshot) install.snapshot().image(), change.committedZxid());
+            }
+            seq = persist.seq();
         }
+        return seq;
     }
 
     private void run() {
@@ -92,9 +129,9 @@ final class DiskWorker implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch);
-                write(batch);
+                long seq = write(batch);
                 long start = System.nanoTime();
-                long synced = log.sync();
+                log.sync();
                 long tookMicros = (System.nanoTime() - start) / 1_000;
                 long tookMs = tookMicros / 1_000;
                 metrics.fsync(tookMicros, batch.size());
@@ -102,7 +139,9 @@ final class DiskWorker implements AutoCloseable {
                     LOG.warn("fsync of the log took {} ms for {} txns; consider a dedicated log device (dataLogDir)", tookMs, batch.size());
                 }
                 batch.clear();
-                onSynced.accept(synced);
+                if (seq > 0) {
+                    onSynced.accept(seq);
+                }
             } catch (StorageException e) {
                 LOG.error("Cannot make the log durable; stopping so no write is acknowledged without it: {}", e.getMessage());
                 running = false;

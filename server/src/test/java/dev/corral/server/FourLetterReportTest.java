@@ -38,7 +38,7 @@ class FourLetterReportTest {
     @ValueSource(strings = {"ruok", "isro", "srvr", "stat", "cons", "conf", "envi", "mntr", "dump", "wchs", "wchc", "wchp",
             "dirs", "hash", "gtmk", "srst", "crst"})
     void everyWordAnswersAfterWatchesWereAskedForOnNullPaths(String word) {
-        Node node = new Node(NodeConfig.standalone(1000, WALL_MS));
+        Node node = Node.startedAlone(NodeConfig.standalone(1000, WALL_MS));
         FourLetterReport report = new FourLetterReport(ServerConfig.defaults().listeningOn(0, dir), node,
                 id -> "/127.0.0.1:" + id, WALL_MS);
         node.onConnectionOpened(1, "127.0.0.1", WALL_MS);

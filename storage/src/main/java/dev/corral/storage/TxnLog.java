@@ -105,19 +105,26 @@ public final class TxnLog implements AutoCloseable {
 
     /** Queues an entry; it is durable only after the next {@link #sync()}. */
     public void append(TxnEntry entry) throws StorageException {
-        checkOrder(lastZxid, entry.zxid(), "append");
-        byte[] payload = TxnCodec.encode(entry);
+        append(entry.zxid(), TxnCodec.encode(entry));
+    }
+
+    /**
+     * Queues a txn already encoded as the log stores it ({@link TxnCodec}: ZooKeeper's TxnHeader and txn
+     * record), e.g. as the leader proposed it; it is durable only after the next {@link #sync()}.
+     */
+    public void append(long zxid, byte[] payload) throws StorageException {
+        checkOrder(lastZxid, zxid, "append");
         if (payload.length > LogRecords.MAX_PAYLOAD) {
-            throw new StorageException("txn " + Zxid.hex(entry.zxid()) + " of " + payload.length + " bytes is larger than a log record may be");
+            throw new StorageException("txn " + Zxid.hex(zxid) + " of " + payload.length + " bytes is larger than a log record may be");
         }
         boolean full = writePosition + pendingBytes() + payload.length + LogRecords.RECORD_OVERHEAD > options.segmentBytes();
         boolean holdsRecords = writePosition + pendingBytes() > LogRecords.HEADER_BYTES;
         if (channel == null || (full || rollRequested) && holdsRecords) {
-            roll(entry.zxid());
+            roll(zxid);
         }
         rollRequested = false;
         pending.add(payload);
-        lastZxid = entry.zxid();
+        lastZxid = zxid;
     }
 
     /** Writes every queued entry and forces them to disk with one fsync; returns the synced zxid. */
@@ -158,6 +165,14 @@ public final class TxnLog implements AutoCloseable {
     public void replay(long afterZxid, Consumer<TxnEntry> consumer) throws StorageException {
         LogScanner.readContinuing(dir, segments, baseZxid, afterZxid, Long.MAX_VALUE, false, record -> {
             consumer.accept(record.entry());
+            return true;
+        });
+    }
+
+    /** {@link #replay} without decoding: each txn's zxid and the bytes the log stores for it. */
+    public void read(long afterZxid, Consumer<LogScanner.Record> consumer) throws StorageException {
+        LogScanner.readContinuing(dir, segments, baseZxid, afterZxid, Long.MAX_VALUE, false, record -> {
+            consumer.accept(record);
             return true;
         });
     }

@@ -57,6 +57,12 @@ final class PendingChanges {
         return order.isEmpty();
     }
 
+    /** Forgets every pending change: the txns they belong to will not be applied by this preparer's tree. */
+    void clear() {
+        byPath.clear();
+        order.clear();
+    }
+
     /** The ephemerals {@code sessionId} will own once every pending txn is applied, sorted. */
     List<String> ephemerals(long sessionId) {
         List<String> result = new ArrayList<>();

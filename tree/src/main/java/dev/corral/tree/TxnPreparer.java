@@ -77,6 +77,14 @@ public final class TxnPreparer {
         pending.retire(appliedZxid);
     }
 
+    /**
+     * Forgets the changes of every txn prepared and not yet applied, when this server stops leading: those
+     * txns may never be committed, and if they are, they reach the tree as any other server's txns do.
+     */
+    public void discardPending() {
+        pending.clear();
+    }
+
     private Txn prepareMulti(MultiRequest multi, long sessionId, List<Id> auth) {
         List<Txn> txns = new ArrayList<>();
         int failedAt = -1;

@@ -55,6 +55,11 @@ final class LeaderRole implements Role {
     private final Set<Long> epochVoters = new HashSet<>();
     private final Set<Long> epochAckers = new HashSet<>();
     private final Set<Long> newLeaderAckers = new HashSet<>();
+    /** A learner's sync waiting for the proposals before it to commit. */
+    private record PendingSync(long upTo, long learner, long connection) {}
+
+    // In the order asked; upTo never decreases along the queue.
+    private final java.util.ArrayDeque<PendingSync> pendingSyncs = new java.util.ArrayDeque<>();
     /** The last zxid each learner reported in its ACKEPOCH, for its synchronization plan. */
     private final Map<Long, Long> summaries = new HashMap<>();
     private final long startedAt;
@@ -144,7 +149,13 @@ final class LeaderRole implements Role {
             return; // a message of a connection that ended
         }
         h.lastHeard = peer.now();
-        if (message instanceof Message.AckEpoch ack) {
+        if (message instanceof Message.Request || message instanceof Message.Revalidate
+                || message instanceof Message.Ping ping && !ping.touches().isEmpty()) {
+            // Client traffic of a learner that serves goes to the host; one not synchronized has no clients.
+            if (h.stage == Stage.ACTIVE && phase == Phase.ESTABLISHED) {
+                peer.forwarded(from, message);
+            }
+        } else if (message instanceof Message.AckEpoch ack) {
             onAckEpoch(h, ack);
         } else if (message instanceof Message.AckNewLeader ack) {
             onAckNewLeader(h, ack);
@@ -368,6 +379,27 @@ final class LeaderRole implements Role {
         }
     }
 
+    /** Sends a message made for the learner's connection, if it is an active learner. */
+    void answer(long learner, java.util.function.LongFunction<Message.Learner> make) {
+        Handler h = learners.get(learner);
+        if (h != null && h.stage == Stage.ACTIVE) {
+            peer.send(learner, make.apply(h.connection));
+        }
+    }
+
+    /** Answers a learner's sync now if everything proposed is committed, else once it is. */
+    void answerSync(long learner) {
+        Handler h = learners.get(learner);
+        if (h == null || h.stage != Stage.ACTIVE) {
+            return; // its connection is gone, and the learner drops its pending syncs with it
+        }
+        if (lastProposed <= peer.commitZxid()) {
+            peer.send(learner, new Message.Sync(h.connection));
+        } else {
+            pendingSyncs.addLast(new PendingSync(lastProposed, learner, h.connection));
+        }
+    }
+
     private void commitTo(long zxid) {
         long previous = peer.commitZxid();
         if (zxid <= previous) {
@@ -398,5 +430,12 @@ final class LeaderRole implements Role {
             }
         }
         peer.commit(zxid);
+        while (!pendingSyncs.isEmpty() && pendingSyncs.peekFirst().upTo() <= zxid) {
+            PendingSync sync = pendingSyncs.pollFirst();
+            Handler h = learners.get(sync.learner());
+            if (h != null && h.connection == sync.connection()) {
+                peer.send(sync.learner(), new Message.Sync(sync.connection()));
+            }
+        }
     }
 }

@@ -101,8 +101,22 @@ final class LearnerRole implements Role {
             peer.appendLog(inform.entry());
             peer.commit(inform.entry().zxid());
         } else if (message instanceof Message.Ping) {
-            peer.send(leader, new Message.Ping(connection));
+            peer.send(leader, new Message.Ping(connection, stage == Stage.BROADCAST ? peer.drainTouches() : java.util.Map.of()));
+        } else if (message instanceof Message.Sync) {
+            Invariants.check(stage == Stage.BROADCAST, "SYNC in stage %s", stage);
+            peer.syncAnswered();
+        } else if (message instanceof Message.RevalidateReply) {
+            peer.forwarded(leader, message);
         }
+    }
+
+    /** Sends a message made for this connection to the leader, if synchronized and serving; false otherwise. */
+    boolean forward(java.util.function.LongFunction<Message.Learner> make) {
+        if (stage != Stage.BROADCAST) {
+            return false;
+        }
+        peer.send(leader, make.apply(connection));
+        return true;
     }
 
     @Override

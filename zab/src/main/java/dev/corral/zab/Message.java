@@ -1,6 +1,8 @@
 package dev.corral.zab;
 
 import dev.corral.tree.Zxid;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The messages servers exchange, with ZooKeeper's names: election notifications, and the learner
@@ -64,8 +66,47 @@ public sealed interface Message {
     /** Leader to observer: a committed txn (INFORM). */
     record Inform(long connection, LogEntry entry) implements Learner {}
 
-    /** Both ways: liveness (PING). */
-    record Ping(long connection) implements Learner {}
+    /**
+     * Both ways: liveness (PING). From a learner it carries the sessions its clients kept alive since its
+     * last ping, with their timeouts (ZooKeeper's LearnerSessionTracker snapshot); the leader's is empty.
+     */
+    record Ping(long connection, Map<Long, Integer> touches) implements Learner {
+        public Ping {
+            touches = Map.copyOf(touches);
+        }
+
+        public Ping(long connection) {
+            this(connection, Map.of());
+        }
+    }
+
+    /**
+     * Learner to leader: a client request the leader must order (ZooKeeper REQUEST): a write, a session's
+     * creation or close, or a sync, with the session, the client's xid, the opcode, the request record
+     * as the client sent it, and the identities the session authenticated as.
+     */
+    record Request(long connection, long sessionId, int cxid, int type, byte[] body, List<dev.corral.wire.Id> authInfo)
+            implements Learner {
+        public Request {
+            authInfo = List.copyOf(authInfo);
+        }
+    }
+
+    /** Learner to leader: a client resumes this session here; is it still alive? (ZooKeeper REVALIDATE) */
+    record Revalidate(long connection, long sessionId, int timeoutMs) implements Learner {}
+
+    /**
+     * Leader to learner: the answer to a {@link Revalidate} (ZooKeeper REVALIDATE); a valid session is
+     * owned by that learner from now on, and a request for it through any other server gets SESSIONMOVED.
+     */
+    record RevalidateReply(long connection, long sessionId, boolean valid) implements Learner {}
+
+    /**
+     * Leader to learner: the oldest sync the learner forwarded is answered (ZooKeeper SYNC): every txn
+     * proposed before the leader received it is committed, and the learner answers its client once it
+     * applied them all.
+     */
+    record Sync(long connection) implements Learner {}
 
     /** A short form for traces. */
     static String describe(Message message) {
@@ -95,6 +136,16 @@ public sealed interface Message {
             return "COMMIT " + Zxid.hex(m.zxid());
         } else if (message instanceof Inform m) {
             return "INFORM " + Zxid.hex(m.entry().zxid());
+        } else if (message instanceof Request m) {
+            return "REQUEST session=0x" + Long.toHexString(m.sessionId()) + " cxid=" + m.cxid() + " type=" + m.type();
+        } else if (message instanceof Revalidate m) {
+            return "REVALIDATE 0x" + Long.toHexString(m.sessionId());
+        } else if (message instanceof RevalidateReply m) {
+            return "REVALIDATE 0x" + Long.toHexString(m.sessionId()) + (m.valid() ? " valid" : " invalid");
+        } else if (message instanceof Sync) {
+            return "SYNC";
+        } else if (message instanceof Ping m && !m.touches().isEmpty()) {
+            return "PING touches=" + m.touches().size();
         }
         return message instanceof Diff ? "DIFF" : "PING";
     }

@@ -33,6 +33,19 @@ public sealed interface Output {
     /** Send a message to a server. */
     record Send(long to, Message message) implements Output {}
 
+    /**
+     * A message for the host above the core: on the leader, a learner's {@link Message.Request},
+     * {@link Message.Revalidate} or session touches ({@link Message.Ping}); on a learner, the leader's
+     * {@link Message.RevalidateReply}. {@code from} is the server that sent it.
+     */
+    record Forwarded(long from, Message.Learner message) implements Output {}
+
+    /**
+     * On a learner: the oldest sync it forwarded is done; every txn the leader had proposed when it
+     * answered is applied here (ZooKeeper's pending sync, answered in order).
+     */
+    record SyncDone() implements Output {}
+
     /** Apply a committed txn to the state machine; txns come in zxid order, each once. */
     record Deliver(LogEntry entry) implements Output {}
 

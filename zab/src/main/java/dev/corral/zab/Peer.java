@@ -64,6 +64,10 @@ public final class Peer {
     // While a SNAP is being made durable, the state machine still holds what it had before it.
     private Snapshot pendingRestore;
     private long deliveredBeforeRestore;
+    // On a learner: for each sync the leader answered, in order, the commit point it must apply first.
+    private final ArrayDeque<Long> syncTargets = new ArrayDeque<>();
+    // On a learner: the sessions its clients kept alive since its last ping, which the ping carries.
+    private java.util.function.Supplier<java.util.Map<Long, Integer>> touches = java.util.Map::of;
 
     public Peer(PeerConfig config, DurableState recovered, StateSource stateSource) {
         Invariants.check(recovered.acceptedEpoch() >= recovered.currentEpoch(), "acceptedEpoch %d below currentEpoch %d",
@@ -149,6 +153,45 @@ public final class Peer {
     public void propose(LogEntry entry) {
         Invariants.check(canPropose(), "proposal %s on a server that cannot propose", entry);
         ((LeaderRole) role).propose(entry);
+    }
+
+    // ---- Forwarding: a learner's clients, ordered by the leader ----
+
+    /**
+     * On a learner that serves: sends a client's request to the leader to be ordered (a write, a session's
+     * creation or close, a sync). Returns false, sending nothing, when this server is not a serving
+     * learner; the host then treats the request as lost with the connection.
+     */
+    public boolean forwardRequest(long sessionId, int cxid, int type, byte[] body, List<dev.corral.wire.Id> authInfo) {
+        return role instanceof LearnerRole learning
+                && learning.forward(connection -> new Message.Request(connection, sessionId, cxid, type, body, authInfo));
+    }
+
+    /** On a learner that serves: asks the leader whether a session a client resumes here is alive. */
+    public boolean revalidate(long sessionId, int timeoutMs) {
+        return role instanceof LearnerRole learning && learning.forward(connection -> new Message.Revalidate(connection, sessionId, timeoutMs));
+    }
+
+    /** Where a learner's pings find the sessions its clients kept alive since the last one (drained on each ping). */
+    public void setTouchSource(java.util.function.Supplier<java.util.Map<Long, Integer>> source) {
+        this.touches = source;
+    }
+
+    /** On the leader: answers a learner's {@link Message.Revalidate}. */
+    public void answerRevalidate(long learner, long sessionId, boolean valid) {
+        if (role instanceof LeaderRole leading) {
+            leading.answer(learner, connection -> new Message.RevalidateReply(connection, sessionId, valid));
+        }
+    }
+
+    /**
+     * On the leader: answers a sync a learner forwarded, once every txn proposed so far is committed
+     * (ZooKeeper's Leader#processSync); answers go out in the order asked.
+     */
+    public void answerSync(long learner) {
+        if (role instanceof LeaderRole leading) {
+            leading.answerSync(learner);
+        }
     }
 
     /** The outputs of the calls since the last drain, in order. */
@@ -286,6 +329,21 @@ public final class Peer {
         return (config.incarnation() << 32) | ((config.serverId() & 0xff) << 24) | (++connections & 0xffffffL);
     }
 
+    java.util.Map<Long, Integer> drainTouches() {
+        return touches.get();
+    }
+
+    /** Hands a forwarded message to the host. */
+    void forwarded(long from, Message.Learner message) {
+        emit(new Output.Forwarded(from, message));
+    }
+
+    /** The leader answered a sync: it is done once everything committed now is applied here. */
+    void syncAnswered() {
+        syncTargets.addLast(commitZxid);
+        maybeDeliver();
+    }
+
     Snapshot snapshotOfState() {
         Snapshot snapshot = stateSource.snapshot();
         Invariants.check(snapshot.zxid() == log.lastDelivered(), "state image at %s but delivered %s", Zxid.hex(snapshot.zxid()),
@@ -360,11 +418,13 @@ public final class Peer {
     }
 
     void becomeLooking() {
+        syncTargets.clear();
         role = new Election(this);
         setRole(ServerState.LOOKING, -1, false);
     }
 
     void becomeLeader(Vote vote) {
+        syncTargets.clear();
         currentVote = vote;
         role = new LeaderRole(this);
         setRole(ServerState.LEADING, config.serverId(), false);
@@ -372,6 +432,7 @@ public final class Peer {
     }
 
     void becomeLearner(Vote vote) {
+        syncTargets.clear();
         currentVote = vote;
         boolean observer = config.isObserver() || rejoining();
         role = new LearnerRole(this, vote.leader(), observer);
@@ -416,6 +477,10 @@ public final class Peer {
         for (LogEntry entry = log.deliverable(upTo); entry != null; entry = log.deliverable(upTo)) {
             log.delivered(entry);
             emit(new Output.Deliver(entry));
+        }
+        while (!syncTargets.isEmpty() && syncTargets.peekFirst() <= log.lastDelivered()) {
+            syncTargets.pollFirst();
+            emit(new Output.SyncDone());
         }
         log.trim(config.committedLogMax());
     }

@@ -33,9 +33,14 @@ import dev.corral.zab.Message;
  *   Commit         COMMIT(4)       zxid                          none
  *   Inform         INFORM(8)       entry zxid                    entry txn
  *   UpToDate       UPTODATE(12)    zxid                          none
- *   Ping           PING(5)         0                             none
+ *   Ping           PING(5)         0                             leader: none; learner: (long sessionId, int timeout)*
+ *   Request        REQUEST(1)      -1                            long sessionId, int cxid, int type, request record
+ *   Revalidate     REVALIDATE(6)   -1                            long sessionId, int timeout
+ *   RevalidateReply REVALIDATE(6)  -1                            long sessionId, boolean valid
+ *   Sync           SYNC(7)         0                             none
  * </pre>
- * authinfo is always a null vector: ZooKeeper fills it only in REQUEST.
+ * authinfo is a null vector except in REQUEST, which carries the session's identities (as ZooKeeper's
+ * Learner#request does). The two REVALIDATEs are told apart by their data: 12 bytes one way, 9 the other.
  *
  * <p>What the two sides cannot carry alike, and what this class does about it:
  * <ul>
@@ -53,14 +58,13 @@ import dev.corral.zab.Message;
  *   <li>UPTODATE's zxid is -1 in ZooKeeper and ignored by its learner; ours carries the commit point.
  *   <li>NEWLEADER's data is the ensemble configuration text in ZooKeeper (QuorumVerifier); we write none,
  *       which its learner accepts (it parses data only when longer than one byte), and decoding drops it.
- *   <li>PING's zxid is the leader's last proposed zxid, echoed by the learner, and a learner's PING data
- *       holds its session touches (long sessionId, int timeout)*; ours carries neither yet (forwarding
- *       comes with the TCP ensemble), so we write 0 and none, and decoding checks and drops touches.
+ *   <li>PING's zxid is the leader's last proposed zxid in ZooKeeper, echoed by the learner; ours is 0,
+ *       and decoding drops it. A learner's PING data holds its session touches, as in ZooKeeper.
  *   <li>ZooKeeper's learner sends one more ACK of the NEWLEADER zxid after UPTODATE; it decodes as an
  *       AckNewLeader, which our leader ignores once the learner is active.
  * </ul>
- * Packets Corral has no message for yet (REQUEST, REVALIDATE, SYNC, COMMITANDACTIVATE, INFORMANDACTIVATE)
- * and unknown types are refused with {@link MalformedRecordException}.
+ * Packets Corral has no message for (COMMITANDACTIVATE, INFORMANDACTIVATE: dynamic reconfiguration) and
+ * unknown types are refused with {@link MalformedRecordException}.
  */
 public final class LearnerPackets {
     /** The configuration version Corral announces: 0, ZooKeeper's for a configuration never reconfigured. */
@@ -112,8 +116,36 @@ public final class LearnerPackets {
             return packet(QuorumPacketType.INFORM, m.entry().zxid(), txnOf(m.entry().zxid(), m.entry().txn(), "INFORM"));
         } else if (message instanceof Message.UpToDate m) {
             return packet(QuorumPacketType.UPTODATE, m.zxid(), null);
-        } else if (message instanceof Message.Ping) {
-            return packet(QuorumPacketType.PING, 0, null);
+        } else if (message instanceof Message.Ping m) {
+            if (m.touches().isEmpty()) {
+                return packet(QuorumPacketType.PING, 0, null);
+            }
+            JuteOutput data = new JuteOutput(12 * m.touches().size());
+            new java.util.TreeMap<>(m.touches()).forEach((sessionId, timeout) -> {
+                data.writeLong(sessionId);
+                data.writeInt(timeout);
+            });
+            return packet(QuorumPacketType.PING, 0, data.toByteArray());
+        } else if (message instanceof Message.Request m) {
+            JuteOutput data = new JuteOutput(16 + m.body().length);
+            data.writeLong(m.sessionId());
+            data.writeInt(m.cxid());
+            data.writeInt(m.type());
+            data.writeRaw(m.body(), 0, m.body().length);
+            // No identities travel as a null vector, as ZooKeeper sends a createSession (its authInfo is null).
+            return new QuorumPacket(QuorumPacketType.REQUEST, -1, data.toByteArray(), m.authInfo().isEmpty() ? null : m.authInfo());
+        } else if (message instanceof Message.Revalidate m) {
+            JuteOutput data = new JuteOutput(12);
+            data.writeLong(m.sessionId());
+            data.writeInt(m.timeoutMs());
+            return packet(QuorumPacketType.REVALIDATE, -1, data.toByteArray());
+        } else if (message instanceof Message.RevalidateReply m) {
+            JuteOutput data = new JuteOutput(9);
+            data.writeLong(m.sessionId());
+            data.writeBool(m.valid());
+            return packet(QuorumPacketType.REVALIDATE, -1, data.toByteArray());
+        } else if (message instanceof Message.Sync) {
+            return packet(QuorumPacketType.SYNC, 0, null);
         }
         throw new IllegalArgumentException("no packet for " + message);
     }
@@ -126,7 +158,7 @@ public final class LearnerPackets {
      * @throws MalformedRecordException if the packet is not one a Corral or ZooKeeper 3.9.5 server sends
      */
     public static Message.Learner fromPacket(QuorumPacket packet, long connection, long epoch) {
-        if (packet.authinfo() != null && !packet.authinfo().isEmpty()) {
+        if (packet.authinfo() != null && !packet.authinfo().isEmpty() && packet.type() != QuorumPacketType.REQUEST) {
             throw malformed(packet, "authinfo outside REQUEST");
         }
         long zxid = packet.zxid();
@@ -186,7 +218,38 @@ public final class LearnerPackets {
                 if (data != null && data.length % 12 != 0) {
                     throw malformed(packet, "session touches of " + data.length + " bytes, not a multiple of 12");
                 }
-                return new Message.Ping(connection);
+                java.util.Map<Long, Integer> touches = new java.util.HashMap<>();
+                JuteInput in = new JuteInput(data == null ? new byte[0] : data);
+                while (in.remaining() > 0) {
+                    touches.put(in.readLong(), in.readInt());
+                }
+                return new Message.Ping(connection, touches);
+            }
+            case QuorumPacketType.REQUEST -> {
+                if (data == null || data.length < 16) {
+                    throw malformed(packet, "REQUEST of " + length(data) + " bytes, shorter than its 16-byte header");
+                }
+                JuteInput in = new JuteInput(data);
+                long sessionId = in.readLong();
+                int cxid = in.readInt();
+                int type = in.readInt();
+                byte[] body = java.util.Arrays.copyOfRange(data, 16, data.length);
+                return new Message.Request(connection, sessionId, cxid, type, body,
+                        packet.authinfo() == null ? java.util.List.of() : packet.authinfo());
+            }
+            case QuorumPacketType.REVALIDATE -> {
+                int length = data == null ? 0 : data.length;
+                if (length != 12 && length != 9) {
+                    throw malformed(packet, "REVALIDATE of " + length + " bytes, neither a question (12) nor an answer (9)");
+                }
+                JuteInput in = new JuteInput(data);
+                long sessionId = in.readLong();
+                return length == 12 ? new Message.Revalidate(connection, sessionId, in.readInt())
+                        : new Message.RevalidateReply(connection, sessionId, in.readBool());
+            }
+            case QuorumPacketType.SYNC -> {
+                noData(packet);
+                return new Message.Sync(connection);
             }
             case QuorumPacketType.SNAP -> throw malformed(packet, "SNAP without its image: decode it with LearnerStream");
             default -> {

@@ -97,7 +97,35 @@ final class LearnerCases {
                 row("ACK", new Message.Ack(CONNECTION, zxid), packet(3, zxid, null), -1),
                 row("COMMIT", new Message.Commit(CONNECTION, zxid), packet(4, zxid, null), -1),
                 row("INFORM", new Message.Inform(CONNECTION, new LogEntry(zxid, txn)), packet(8, zxid, txn), -1),
-                row("PING", new Message.Ping(CONNECTION), packet(5, 0, null), -1));
+                row("PING", new Message.Ping(CONNECTION), packet(5, 0, null), -1),
+                // Forwarding: a learner's clients (Learner#request, #validateSession, #ping; Leader#sendSync).
+                row("learner PING with two session touches", new Message.Ping(CONNECTION, java.util.Map.of(0x100000001L, 30000, 0x300000002L, 4000)),
+                        packet(5, 0, ByteBuffer.allocate(24).putLong(0x100000001L).putInt(30000).putLong(0x300000002L).putInt(4000).array()), -1),
+                new Case("REQUEST of a setData with the session's identities",
+                        new Message.Request(CONNECTION, 0x300000002L, 7, 5, SET_DATA_BODY,
+                                List.of(new dev.corral.wire.Id("ip", "127.0.0.1"), new dev.corral.wire.Id("digest", "u:x"))),
+                        new QuorumPacket(1, -1, requestData(0x300000002L, 7, 5, SET_DATA_BODY),
+                                List.of(new org.apache.zookeeper.data.Id("ip", "127.0.0.1"), new org.apache.zookeeper.data.Id("digest", "u:x"))),
+                        null, -1),
+                row("REQUEST of a createSession (the timeout is the body)", new Message.Request(CONNECTION, 0x300000003L, 0, -10,
+                        ByteBuffer.allocate(4).putInt(30000).array(), List.of()),
+                        new QuorumPacket(1, -1, requestData(0x300000003L, 0, -10, ByteBuffer.allocate(4).putInt(30000).array()), null), -1),
+                row("REVALIDATE from a learner", new Message.Revalidate(CONNECTION, 0x100000001L, 30000),
+                        packet(6, -1, ByteBuffer.allocate(12).putLong(0x100000001L).putInt(30000).array()), -1),
+                row("REVALIDATE answered valid", new Message.RevalidateReply(CONNECTION, 0x100000001L, true),
+                        packet(6, -1, ByteBuffer.allocate(9).putLong(0x100000001L).put((byte) 1).array()), -1),
+                row("REVALIDATE answered invalid", new Message.RevalidateReply(CONNECTION, 0x100000001L, false),
+                        packet(6, -1, ByteBuffer.allocate(9).putLong(0x100000001L).put((byte) 0).array()), -1),
+                row("SYNC", new Message.Sync(CONNECTION), packet(7, 0, null), -1));
+    }
+
+    /** A setData request record, as a client sends it and a learner forwards it. */
+    static final byte[] SET_DATA_BODY = archive(out -> out.writeRecord(
+            new org.apache.zookeeper.proto.SetDataRequest("/a", "v".getBytes(StandardCharsets.UTF_8), 3), "request"));
+
+    /** REQUEST data as ZooKeeper's Learner#request writes it with a DataOutputStream. */
+    static byte[] requestData(long sessionId, int cxid, int type, byte[] body) {
+        return ByteBuffer.allocate(16 + body.length).putLong(sessionId).putInt(cxid).putInt(type).put(body).array();
     }
 
     static Case row(String name, Message.Learner message, QuorumPacket zooKeepers, long epoch) {

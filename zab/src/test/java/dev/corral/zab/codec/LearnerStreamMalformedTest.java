@@ -77,9 +77,10 @@ class LearnerStreamMalformedTest {
                 // Packet types.
                 bad("unknown type 99", raw(o -> packet(o, 99, ZXID, null)), "unknown packet type 99"),
                 bad("unknown type 0", raw(o -> packet(o, 0, ZXID, null)), "unknown packet type 0"),
-                bad("REQUEST", raw(o -> packet(o, 1, 0, new byte[16])), "REQUEST has no Corral message yet"),
-                bad("REVALIDATE", raw(o -> packet(o, 6, 0, new byte[12])), "REVALIDATE has no Corral message yet"),
-                bad("SYNC", raw(o -> packet(o, 7, 0, null)), "SYNC has no Corral message yet"),
+                bad("REQUEST shorter than its header", raw(o -> packet(o, 1, -1, new byte[15])), "shorter than its 16-byte header"),
+                bad("REVALIDATE of 10 bytes", raw(o -> packet(o, 6, -1, new byte[10])), "neither a question (12) nor an answer (9)"),
+                bad("SYNC with data", raw(o -> packet(o, 7, 0, new byte[1])), "where none belong"),
+                bad("COMMITANDACTIVATE", raw(o -> packet(o, 9, ZXID, null)), "has no Corral message yet"),
                 bad("COMMITANDACTIVATE", raw(o -> packet(o, 9, ZXID, new byte[8])), "COMMITANDACTIVATE has no Corral message yet"),
                 bad("INFORMANDACTIVATE", raw(o -> packet(o, 19, ZXID, new byte[8])), "INFORMANDACTIVATE has no Corral message yet"),
                 // Fields of each type.

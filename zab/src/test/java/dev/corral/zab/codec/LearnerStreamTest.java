@@ -120,7 +120,7 @@ class LearnerStreamTest {
                 // Learner#ping: the answer echoes it and carries (long session, int timeout)* touches.
                 new ZooKeeperOnly("learner PING with two touches", LearnerCases.packet(5, zxid,
                         java.nio.ByteBuffer.allocate(24).putLong(0x100000001L).putInt(30000).putLong(0x100000002L).putInt(4000).array()),
-                        new Message.Ping(connection)),
+                        new Message.Ping(connection, java.util.Map.of(0x100000001L, 30000, 0x100000002L, 4000))),
                 new ZooKeeperOnly("learner PING with no touches", LearnerCases.packet(5, zxid, new byte[0]), new Message.Ping(connection)),
                 // Learner#syncWithLeader: the ACK after UPTODATE repeats the NEWLEADER zxid.
                 new ZooKeeperOnly("ACK after UPTODATE", LearnerCases.packet(3, ZxidUtils.makeZxid(6, 0), null),

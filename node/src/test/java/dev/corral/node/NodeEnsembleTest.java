@@ -1,0 +1,279 @@
+package dev.corral.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.tree.CreateMode;
+import dev.corral.tree.WatchEvent;
+import dev.corral.wire.Acl;
+import dev.corral.wire.ConnectRequest;
+import dev.corral.wire.ConnectResponse;
+import dev.corral.wire.CreateRequest;
+import dev.corral.wire.ErrorCode;
+import dev.corral.wire.GetDataRequest;
+import dev.corral.wire.GetDataResponse;
+import dev.corral.wire.OpCode;
+import dev.corral.wire.SetDataRequest;
+import dev.corral.wire.SyncRequest;
+import dev.corral.wire.WatcherEvent;
+import dev.corral.zab.ServerState;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Node as leader, follower and observer, in an {@link EnsembleShell} of in-memory servers: the leader
+ * alone prepares txns and gives them zxids, a learner forwards its clients' writes, session creations
+ * and closes and syncs (ZooKeeper's REQUEST) and applies what the leader commits, replying to its own
+ * clients only; txns of other servers' clients are applied without a reply; sessions are revalidated
+ * when they move and owned by one server at a time; the leader expires sessions from its learners'
+ * pings. Each test checks that every server ends with the same tree.
+ */
+class NodeEnsembleTest {
+    private static final int TIMEOUT_MS = 10_000;
+
+    private static EnsembleShell elected(int voters, int observers) {
+        EnsembleShell ensemble = new EnsembleShell(voters, observers);
+        assertThat(ensemble.stabilize(200)).as("every server serves: %s", ensemble.describe()).isTrue();
+        return ensemble;
+    }
+
+    private static void assertSameTrees(EnsembleShell ensemble) {
+        SimShell leader = ensemble.server(ensemble.leader());
+        ensemble.servers.forEach((id, shell) -> {
+            assertThat(shell.node.tree().lastProcessedZxid()).as("last zxid on server %d", id).isEqualTo(leader.node.tree().lastProcessedZxid());
+            assertThat(shell.node.tree().digest()).as("digest on server %d", id).isEqualTo(leader.node.tree().digest());
+            assertThat(shell.node.sessionTable().all()).as("sessions on server %d", id).isEqualTo(leader.node.sessionTable().all());
+            shell.node.checkOutstanding();
+        });
+    }
+
+    @Test
+    void threeVotersElectOneLeaderWhoseZxidsCarryTheNewEpoch() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long leaders = ensemble.servers.values().stream().filter(s -> s.node.serverState() == ServerState.LEADING).count();
+        assertThat(leaders).isEqualTo(1);
+
+        FrameClient client = ensemble.server(leader).connect(TIMEOUT_MS);
+        FrameClient.Reply created = client.create("/a", CreateMode.PERSISTENT);
+
+        assertThat(created.err()).isEqualTo(ErrorCode.OK);
+        assertThat(created.zxid() >>> 32).as("epoch of the first txn").isEqualTo(1);
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void aFollowersClientGetsItsSessionAndItsRepliesInOrderThroughTheLeader() {
+        EnsembleShell ensemble = elected(3, 0);
+        SimShell follower = ensemble.server(ensemble.follower());
+
+        FrameClient client = follower.open();
+        ConnectResponse response = client.connect(TIMEOUT_MS);
+        int first = client.send(OpCode.CREATE, new CreateRequest("/x", bytes("a"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/x", false)::write);
+        client.send(OpCode.SET_DATA, new SetDataRequest("/x", bytes("b"), 0)::write);
+        client.send(OpCode.SYNC, new SyncRequest("/x")::write);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/x", false)::write);
+        List<FrameClient.Reply> replies = client.drain();
+
+        assertThat(response.sessionId() >>> 56).as("the follower's id in the session id's top byte").isEqualTo(follower.config.serverId());
+        assertThat(replies).extracting(FrameClient.Reply::xid).containsExactly(first, first + 1, first + 2, first + 3, first + 4);
+        assertThat(replies).extracting(FrameClient.Reply::err).containsOnly(ErrorCode.OK);
+        assertThat(replies.get(1).read(GetDataResponse::read).data()).isEqualTo(bytes("a"));
+        assertThat(replies.get(4).read(GetDataResponse::read).data()).isEqualTo(bytes("b"));
+        assertSameTrees(ensemble);
+
+        client.closeSession();
+        assertThat(client.isClosed()).isTrue();
+        assertThat(ensemble.server(ensemble.leader()).node.sessionTable().all()).isEmpty();
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void anObserversClientWritesThroughTheLeaderAndReadsLocally() {
+        EnsembleShell ensemble = elected(3, 1);
+        SimShell observer = ensemble.server(4);
+        assertThat(observer.node.serverState()).isEqualTo(ServerState.OBSERVING);
+
+        FrameClient client = observer.connect(TIMEOUT_MS);
+        assertThat(client.create("/o", CreateMode.EPHEMERAL).err()).isEqualTo(ErrorCode.OK);
+        assertThat(client.getData("/o", false).err()).isEqualTo(ErrorCode.OK);
+        assertSameTrees(ensemble);
+    }
+
+    /**
+     * {@code setup} prepares the tree and the local client's watches; {@code elsewhere} makes txns
+     * through other servers; {@code events} are what the local client (on a follower) must be notified
+     * of, and nothing else.
+     */
+    record Case(String name, BiConsumer<EnsembleShell, FrameClient> setup, BiConsumer<EnsembleShell, FrameClient> elsewhere,
+            List<WatcherEvent> events) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> otherServersTxns() {
+        return Stream.of(
+                new Case("a create by a client of the leader fires the exists watch on a follower",
+                        (e, local) -> local.exists("/x", true),
+                        (e, local) -> e.server(e.leader()).connect(TIMEOUT_MS).create("/x", CreateMode.PERSISTENT),
+                        List.of(event(WatchEvent.NODE_CREATED, "/x"))),
+                new Case("a setData by a client of another follower fires the data watch",
+                        (e, local) -> {
+                            local.create("/x", CreateMode.PERSISTENT);
+                            local.getData("/x", true);
+                        },
+                        (e, local) -> e.server(otherFollower(e)).connect(TIMEOUT_MS).setData("/x", "v", 0),
+                        List.of(event(WatchEvent.NODE_DATA_CHANGED, "/x"))),
+                new Case("a session opened and closed through another server is applied here without a reply",
+                        (e, local) -> { },
+                        (e, local) -> e.server(otherFollower(e)).connect(TIMEOUT_MS).closeSession(),
+                        List.of()),
+                new Case("the leader reaps an empty container that a client here created",
+                        (e, local) -> {
+                            local.createContainer("/c");
+                            local.create("/c/k", CreateMode.PERSISTENT);
+                            local.delete("/c/k");
+                            local.exists("/c", true);
+                        },
+                        (e, local) -> {
+                            for (int tick = 0; tick < 6; tick++) {
+                                tickAll(e, local);
+                            }
+                        },
+                        List.of(event(WatchEvent.NODE_DELETED, "/c"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherServersTxns")
+    void txnsOfOtherServersClientsAreAppliedWithoutRepliesAndLocalRequestsStillGetExactlyTheirs(Case row) {
+        EnsembleShell ensemble = elected(3, 0);
+        FrameClient local = ensemble.server(ensemble.follower()).connect(TIMEOUT_MS);
+        row.setup().accept(ensemble, local);
+        local.takeNotifications();
+
+        row.elsewhere().accept(ensemble, local);
+        long elsewhereZxid = ensemble.server(ensemble.follower()).node.tree().lastProcessedZxid();
+
+        assertSameTrees(ensemble);
+        // takeNotifications fails on any frame that is not a notification: nothing here is answered.
+        assertThat(local.takeNotifications()).containsExactlyElementsOf(row.events());
+        int first = local.send(OpCode.CREATE, new CreateRequest("/after", bytes("a"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        local.send(OpCode.SET_DATA, new SetDataRequest("/after", bytes("b"), 0)::write);
+        local.send(OpCode.GET_DATA, new GetDataRequest("/after", false)::write);
+        List<FrameClient.Reply> replies = local.drain();
+        assertThat(replies).extracting(FrameClient.Reply::xid).containsExactly(first, first + 1, first + 2);
+        assertThat(replies).extracting(FrameClient.Reply::err).containsOnly(ErrorCode.OK);
+        assertThat(replies).extracting(FrameClient.Reply::zxid).allSatisfy(zxid -> assertThat(zxid).isGreaterThan(elsewhereZxid));
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void theLeaderExpiresASilentFollowersSessionAndKeepsOneWhoseClientPings() {
+        EnsembleShell ensemble = elected(3, 0);
+        SimShell follower = ensemble.server(ensemble.follower());
+        FrameClient silent = follower.connect(4000);
+        FrameClient pinging = follower.connect(4000);
+        silent.create("/silent", CreateMode.EPHEMERAL);
+        pinging.create("/pinging", CreateMode.EPHEMERAL);
+        pinging.getData("/silent", true);
+
+        for (int tick = 0; tick < 8; tick++) {
+            tickAll(ensemble, pinging);
+        }
+
+        assertThat(silent.isClosed()).as("the follower closed the expired session's connection").isTrue();
+        assertThat(pinging.isClosed()).isFalse();
+        assertThat(pinging.takeNotifications()).containsExactly(event(WatchEvent.NODE_DELETED, "/silent"));
+        assertThat(pinging.exists("/pinging", false).err()).isEqualTo(ErrorCode.OK);
+        assertThat(ensemble.server(ensemble.leader()).node.sessionTable().all()).containsOnlyKeys(pinging.sessionId);
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void aSessionResumedOnAnotherServerIsRevalidatedAndItsOldConnectionGetsSessionMoved() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
+        FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
+        original.create("/owned", CreateMode.EPHEMERAL);
+
+        FrameClient moved = ensemble.server(followers[1]).open();
+        ConnectResponse resumed = moved.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId, original.password, false, true));
+        moved.sessionId = resumed.sessionId();
+
+        assertThat(resumed.sessionId()).as("the session resumed on the other follower").isEqualTo(original.sessionId);
+        assertThat(moved.setData("/owned", "through the new server", -1).err()).isEqualTo(ErrorCode.OK);
+        assertThat(original.setData("/owned", "through the old server", -1).err()).as("a write through the old server")
+                .isEqualTo(ErrorCode.SESSIONMOVED);
+        assertThat(moved.getData("/owned", false).read(GetDataResponse::read).data()).isEqualTo(bytes("through the new server"));
+
+        FrameClient unknown = ensemble.server(followers[1]).open();
+        ConnectResponse refused = unknown.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId + 1, original.password, false, true));
+        assertThat(refused.sessionId()).as("an unknown session is refused with session id 0").isZero();
+        assertThat(unknown.isClosed()).isTrue();
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void whenTheLeaderIsCutOffTheOthersElectAnotherAndASessionResumesWithItsEphemeral() {
+        EnsembleShell ensemble = elected(3, 0);
+        long oldLeader = ensemble.leader();
+        long follower = ensemble.follower();
+        FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
+        client.create("/e", CreateMode.EPHEMERAL);
+
+        ensemble.cut(oldLeader);
+        assertThat(ensemble.stabilize(400)).as("the two others elect: %s", ensemble.describe()).isTrue();
+
+        long newLeader = ensemble.leader();
+        assertThat(newLeader).isNotEqualTo(oldLeader);
+        assertThat(client.isClosed()).as("a server that left its quorum closed its clients' connections").isTrue();
+        FrameClient again = ensemble.server(newLeader == follower ? otherThan(ensemble, oldLeader, follower) : follower).open();
+        ConnectResponse resumed = again.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, client.sessionId, client.password, false, true));
+        again.sessionId = resumed.sessionId();
+        assertThat(resumed.sessionId()).isEqualTo(client.sessionId);
+        assertThat(again.exists("/e", false).err()).isEqualTo(ErrorCode.OK);
+        FrameClient.Reply write = again.create("/after-failover", CreateMode.PERSISTENT);
+        assertThat(write.err()).isEqualTo(ErrorCode.OK);
+        assertThat(write.zxid() >>> 32).as("a new epoch").isEqualTo(2);
+
+        ensemble.heal(oldLeader);
+        assertThat(ensemble.stabilize(400)).as("the old leader rejoins: %s", ensemble.describe()).isTrue();
+        assertSameTrees(ensemble);
+    }
+
+    /** One session tick on every server, with the peer ticks of that second between, and a ping from {@code keepAlive}. */
+    private static void tickAll(EnsembleShell ensemble, FrameClient keepAlive) {
+        for (int peerTick = 0; peerTick < 50; peerTick++) {
+            if (peerTick % 10 == 0 && !keepAlive.isClosed()) {
+                keepAlive.ping();
+            }
+            ensemble.peerTick();
+        }
+        ensemble.servers.values().forEach(SimShell::tick);
+        ensemble.route();
+    }
+
+    private static long otherFollower(EnsembleShell ensemble) {
+        return otherThan(ensemble, ensemble.leader(), ensemble.follower());
+    }
+
+    private static long otherThan(EnsembleShell ensemble, long a, long b) {
+        return ensemble.servers.keySet().stream().filter(id -> id != a && id != b).findFirst().orElseThrow();
+    }
+
+    private static WatcherEvent event(int type, String path) {
+        return new WatcherEvent(type, WatchEvent.SYNC_CONNECTED, path);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
