@@ -38,6 +38,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--observers", paramLabel = "K", description = "observers in the ensemble (default 0)")
     int observers;
 
+    @Option(names = "--clients", paramLabel = "C", description = "whole servers (Node over Peer) with C simulated clients speaking"
+            + " the client protocol, a linearizability check at the end; 0 (default): the Peers replicate a hash chain")
+    int clients;
+
     @Option(names = "--trace", description = "with --seed: print the whole trace of the run")
     boolean trace;
 
@@ -47,8 +51,8 @@ final class SimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (voters < 1 || observers < 0 || voters + observers > 255) {
-            out.println("corral sim: --servers must be at least 1 and servers plus observers at most 255");
+        if (voters < 1 || observers < 0 || voters + observers > 255 || clients < 0 || clients > 1000) {
+            out.println("corral sim: --servers must be at least 1, servers plus observers at most 255, --clients 0 to 1000");
             return 2;
         }
         long from = seed != null ? seed : first;
@@ -57,7 +61,8 @@ final class SimCommand implements Callable<Integer> {
         long failed = 0;
         long start = System.nanoTime();
         for (long s = from; s < from + count; s++) {
-            Simulation simulation = new Simulation(s, SimOptions.defaults(voters, observers).withPlantedBug(plant), trace && count == 1);
+            Simulation simulation = new Simulation(s, SimOptions.defaults(voters, observers).withPlantedBug(plant).withClients(clients),
+                    trace && count == 1);
             try {
                 simulation.run();
                 passed++;

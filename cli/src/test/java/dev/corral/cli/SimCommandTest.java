@@ -30,6 +30,14 @@ class SimCommandTest {
         assertThat(withoutTiming(first.out())).isEqualTo(withoutTiming(second.out())).contains("seed 42: SimOptions[voters=5");
     }
 
+    @Test
+    void wholeServersWithClientsPassAndTheirReplayNamesTheClients() {
+        Cli.Run run = Cli.run("sim", "--seeds", "2", "--servers", "3", "--clients", "3");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().strip().lines().reduce((a, b) -> b).orElse("")).isEqualTo("2 passed, 0 failed");
+    }
+
     private static String withoutTiming(String out) {
         return out.replaceAll("\\d+ seeds in \\d+ ms \\(\\d+ seeds/minute\\)", "");
     }

@@ -89,6 +89,7 @@ public final class Node {
     private final Map<Long, List<ClientConnection>> revalidating = new HashMap<>();
     // On a learner: sessions its clients kept alive since its last ping to the leader, with their timeouts.
     private Map<Long, Integer> touchedSinceLastPing = new HashMap<>();
+    private java.util.function.Consumer<dev.corral.zab.Output> observer = output -> { };
     private final Sessions sessions;
     private final ContainerReaper reaper;
     private final Map<Long, ClientConnection> connections = new HashMap<>();
@@ -160,6 +161,19 @@ public final class Node {
     /** The server's state in the ensemble (LOOKING before start). */
     public ServerState serverState() {
         return peer == null ? ServerState.LOOKING : peer.state();
+    }
+
+    /** The consensus core, for checkers that read its state (the simulator's); nothing else calls into it. */
+    public Peer peer() {
+        return peer;
+    }
+
+    /**
+     * Has {@code observer} see every output of the Peer after the Node carried it out (a delivered txn
+     * is in the tree then), so that a simulator can check each step against the committed history.
+     */
+    public void observe(java.util.function.Consumer<dev.corral.zab.Output> observer) {
+        this.observer = observer;
     }
 
     /** The Peer's state in one line, for logs and tests. */
@@ -497,7 +511,13 @@ public final class Node {
         int bodyOffset = in.position();
         Object body = Requests.decode(header.type(), in);
         if (session.closing) {
-            reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
+            // Behind a closeSession or an expiry that is still waiting for its txn (or for the writes before
+            // it), an answer now would overtake theirs: the request is dropped, and the connection closes
+            // when the session ends, as ZooKeeper's does after the closeSession. Found by the simulator
+            // (a SESSIONEXPIRED overtook the reply to a closeSession waiting for its fsync).
+            if (session.queue.isEmpty()) {
+                reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
+            }
             return;
         }
         // A learner forwards a sync to the leader and answers it in its place in the queue once the leader
@@ -657,6 +677,7 @@ public final class Node {
             }
             for (dev.corral.zab.Output output : produced) {
                 carryOut(output);
+                observer.accept(output);
             }
         }
     }
@@ -800,7 +821,13 @@ public final class Node {
     /** Replaces the whole state with a snapshot the leader sent; no client is served meanwhile. */
     private void restoreImage(dev.corral.tree.TreeSnapshot image) {
         Invariants.check(connections.isEmpty() && waiters.size() == 0, "state replaced while serving");
-        tree.load(image.zxid(), List.of(image.paths()), List.of(image.nodes()), image.digest());
+        List<String> paths = new ArrayList<>(image.nodeCount());
+        List<dev.corral.tree.Znode> nodes = new ArrayList<>(image.nodeCount());
+        image.forEach((path, node) -> {
+            paths.add(path);
+            nodes.add(node);
+        });
+        tree.load(image.zxid(), paths, nodes, image.digest());
         sessionTable.load(image.sessions());
         sessions.replaceAll(sessionTable);
         preparer.discardPending();

@@ -66,6 +66,23 @@ class NodeRequestTest {
     }
 
     @Test
+    void aRequestBehindACloseSessionWaitingForItsFsyncIsNotAnsweredBeforeTheClose() {
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withDurableLog(true));
+        FrameClient client = shell.connect(10_000);
+        shell.holdLog = true;
+
+        int close = client.send(OpCode.CLOSE_SESSION, null);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/", false)::write);
+        assertThat(client.hasPending()).as("nothing answered before the close is durable").isFalse();
+        shell.syncLog();
+
+        assertThat(client.drain()).extracting(FrameClient.Reply::xid).as("only the close is answered, then the connection closes")
+                .containsExactly(close);
+        assertThat(client.isClosed()).isTrue();
+        shell.node.checkOutstanding();
+    }
+
+    @Test
     void writesAreProposedPastTheReadsBetweenThemAndEachReadStillSeesExactlyTheWritesBeforeIt() {
         SimShell shell = new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withDurableLog(true));
         FrameClient client = shell.connect(10_000);

@@ -123,9 +123,41 @@ final class SafetyChecker {
             throw new SimFailure("server " + server.id + " state at " + Zxid.hex(server.state.zxid()) + " but the peer delivered "
                     + Zxid.hex(peer.lastDelivered()));
         }
+        if (server.node != null && server.node.tree().lastProcessedZxid() != server.state.zxid()) {
+            throw new SimFailure("server " + server.id + " tree at " + Zxid.hex(server.node.tree().lastProcessedZxid())
+                    + " but the peer delivered " + Zxid.hex(server.state.zxid()));
+        }
         if (server.state.zxid() > server.disk.lastZxid() && server.disk.snapshot().zxid() < server.state.zxid()) {
             throw new SimFailure("durability: server " + server.id + " applied " + Zxid.hex(server.state.zxid())
                     + " but its durable log ends at " + Zxid.hex(server.disk.lastZxid()));
+        }
+    }
+
+    // Whole servers: the tree digest the first server to reach each zxid had there.
+    private final Map<Long, Long> digestAt = new HashMap<>();
+
+    /**
+     * The shadow hash-chain state of the committed history at {@code zxid}, for a whole server that
+     * restarts from or installs a snapshot there; a zxid the history never reached fails (Integrity).
+     */
+    HashChainState stateAt(SimServer server, long zxid) {
+        if (zxid == 0) {
+            return HashChainState.EMPTY;
+        }
+        Long hash = canonicalHash.get(zxid);
+        if (hash == null) {
+            throw new SimFailure("integrity: server " + server.id + " holds a snapshot at " + Zxid.hex(zxid)
+                    + " that the committed history never reached");
+        }
+        return new HashChainState(zxid, hash, 1);
+    }
+
+    /** A whole server's tree is at {@code zxid} with {@code digest}: every server's tree is the same there. */
+    void onTree(SimServer server, long zxid, long digest) {
+        Long first = digestAt.putIfAbsent(zxid, digest);
+        if (first != null && first != digest) {
+            throw new SimFailure("trees: server " + server.id + " has digest " + Long.toHexString(digest) + " at " + Zxid.hex(zxid)
+                    + ", another server had " + Long.toHexString(first));
         }
     }
 

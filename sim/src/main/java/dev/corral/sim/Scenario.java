@@ -77,6 +77,7 @@ public final class Scenario {
                 case "release-disk" -> heldDisks.remove(id(words[1]));
                 case "drop" -> dropQueued(id(words[1]), id(words[3]));
                 case "status" -> status();
+                case "sync" -> sync(id(words[1]));
                 default -> out.add("unknown command: " + words[0]);
             }
         } catch (SimFailure | IllegalStateException e) {
@@ -240,8 +241,25 @@ public final class Scenario {
         }
     }
 
+    /** A learner forwards a client's sync to its leader (ZooKeeper REQUEST of type sync). */
+    private void sync(long learner) {
+        SimServer server = servers.get(learner);
+        boolean sent = server.peer.forwardRequest(SYNC_SESSION, nextSyncCxid++, dev.corral.wire.OpCode.SYNC, new byte[0], List.of());
+        out.add(learner + (sent ? " forwards a sync" : " cannot forward a sync: it does not serve"));
+        carryOut(server);
+    }
+
     private void carryOut(SimServer server) {
-        for (Output output : server.peer.drainOutputs()) {
+        for (List<Output> outputs = server.peer.drainOutputs(); !outputs.isEmpty(); outputs = server.peer.drainOutputs()) {
+            carryOut(server, outputs);
+        }
+        if (server.alive) {
+            checker.check(server);
+        }
+    }
+
+    private void carryOut(SimServer server, List<Output> outputs) {
+        for (Output output : outputs) {
             if (output instanceof Output.Persist persist) {
                 server.disk.write(persist);
             } else if (output instanceof Output.Send send) {
@@ -255,10 +273,13 @@ public final class Scenario {
                 out.add(server.id + " restored a snapshot at " + Zxid.hex(server.state.zxid()));
             } else if (output instanceof Output.RoleChanged) {
                 out.add(server.id + " is " + server.peer.describeRole());
+            } else if (output instanceof Output.Forwarded forwarded && forwarded.message() instanceof Message.Request request
+                    && request.type() == dev.corral.wire.OpCode.SYNC) {
+                // The host of a leader answers a forwarded sync through its Peer, as the Node does.
+                server.peer.answerSync(forwarded.from());
+            } else if (output instanceof Output.SyncDone) {
+                out.add(server.id + " answers its sync, having applied up to " + Zxid.hex(server.state.zxid()));
             }
-        }
-        if (server.alive) {
-            checker.check(server);
         }
     }
 
@@ -290,6 +311,9 @@ public final class Scenario {
         order.removeIf(q -> q.to() == id);
         links.forEach((link, queue) -> queue.removeIf(q -> q.to() == id));
     }
+
+    private static final long SYNC_SESSION = 0x100000001L;
+    private int nextSyncCxid = 1;
 
     private static long id(String word) {
         return Long.parseLong(word);

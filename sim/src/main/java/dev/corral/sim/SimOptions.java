@@ -15,6 +15,9 @@ package dev.corral.sim;
  * @param maxSyncUnits the longest time a disk takes to sync
  * @param writesPerMille chance per unit that a client asks the leader for a write
  * @param plantedBug a deliberate bug in every server, to test the checkers; NONE for real runs
+ * @param clients 0 to replicate a hash chain with the Peers alone; otherwise every server is a whole
+ *     {@link dev.corral.node.Node} (tree, sessions, watches) over its Peer, and this many simulated
+ *     clients speak the client protocol to them
  */
 public record SimOptions(
         int voters,
@@ -27,11 +30,12 @@ public record SimOptions(
         int maxDelayUnits,
         int maxSyncUnits,
         int writesPerMille,
-        dev.corral.zab.PlantedBug plantedBug) {
+        dev.corral.zab.PlantedBug plantedBug,
+        int clients) {
     public static final int UNITS_PER_TICK = 10;
 
     public static SimOptions defaults(int voters, int observers) {
-        return new SimOptions(voters, observers, 400, 400, 60, 20, 20, 40, 30, 100, dev.corral.zab.PlantedBug.NONE);
+        return new SimOptions(voters, observers, 400, 400, 60, 20, 20, 40, 30, 100, dev.corral.zab.PlantedBug.NONE, 0);
     }
 
     /**
@@ -45,11 +49,17 @@ public record SimOptions(
         int[] delays = {5, 40, 120};
         int[] syncs = {3, 30, 150};
         return new SimOptions(voters, observers, safetyTicks, livenessTicks, faults[random.nextInt(3)], losses[random.nextInt(3)],
-                duplicatePerMille, delays[random.nextInt(3)], syncs[random.nextInt(3)], writesPerMille, plantedBug);
+                duplicatePerMille, delays[random.nextInt(3)], syncs[random.nextInt(3)], writesPerMille, plantedBug, clients);
     }
 
     public SimOptions withPlantedBug(dev.corral.zab.PlantedBug bug) {
         return new SimOptions(voters, observers, safetyTicks, livenessTicks, faultPerMille, lossPerMille, duplicatePerMille,
-                maxDelayUnits, maxSyncUnits, writesPerMille, bug);
+                maxDelayUnits, maxSyncUnits, writesPerMille, bug, clients);
+    }
+
+    /** Whole Nodes with {@code count} clients (at least 1) instead of the Peers' hash chain. */
+    public SimOptions withClients(int count) {
+        return new SimOptions(voters, observers, safetyTicks, livenessTicks, faultPerMille, lossPerMille, duplicatePerMille,
+                maxDelayUnits, maxSyncUnits, writesPerMille, plantedBug, count);
     }
 }

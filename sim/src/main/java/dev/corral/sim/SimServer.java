@@ -4,7 +4,13 @@ import dev.corral.zab.LogEntry;
 import dev.corral.zab.Peer;
 import dev.corral.zab.PeerConfig;
 import dev.corral.zab.Snapshot;
+import dev.corral.node.Node;
+import dev.corral.node.NodeConfig;
+import dev.corral.tree.TreeSnapshot;
+import dev.corral.zab.DurableState;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One simulated server: a real {@link Peer} over a {@link SimDisk}, with the state machine it delivers
@@ -40,6 +46,40 @@ final class SimServer {
         this.observers = observers;
     }
 
+    /** The session tick of a simulated Node: ten peer ticks of 20 ms. */
+    static final int SESSION_TICK_MS = 200;
+    Node node;
+
+    /**
+     * Starts a whole server: a Node restored from the disk's snapshot, over a Peer recovered from the disk;
+     * {@code observer} sees every Peer output after the Node carried it out. Returns the Node's first outputs.
+     */
+    List<dev.corral.node.Output> startNode(Consumer<dev.corral.zab.Output> observer, long wallMs, java.util.function.LongFunction<HashChainState> shadowAt) {
+        incarnation++;
+        NodeConfig config = new NodeConfig(id, SESSION_TICK_MS, 2 * SESSION_TICK_MS, 20 * SESSION_TICK_MS, false, 60_000, 10_000, null,
+                false, wallMs, true, 0, 0);
+        node = new Node(config);
+        Snapshot snapshot = disk.snapshot();
+        if (snapshot.image() instanceof TreeSnapshot tree) {
+            List<String> paths = new java.util.ArrayList<>();
+            List<dev.corral.tree.Znode> nodes = new java.util.ArrayList<>();
+            tree.forEach((path, znode) -> {
+                paths.add(path);
+                nodes.add(znode);
+            });
+            node.restore(tree.zxid(), paths, nodes, tree.sessions(), tree.digest());
+        }
+        state = shadowAt.apply(snapshot.zxid());
+        PeerConfig peerConfig = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50, plantedBug, diskReplaced);
+        node.observe(observer);
+        DurableState recovered = disk.recover();
+        List<dev.corral.node.Output> outputs = node.start(source -> new Peer(peerConfig, recovered, source), wallMs);
+        peer = node.peer();
+        alive = true;
+        syncScheduled = false;
+        return outputs;
+    }
+
     void start() {
         incarnation++;
         state = (HashChainState) disk.snapshot().image();
@@ -69,6 +109,7 @@ final class SimServer {
     void crash(java.util.Random random) {
         alive = false;
         peer = null;
+        node = null;
         state = null;
         disk.crash(random);
         syncScheduled = false;

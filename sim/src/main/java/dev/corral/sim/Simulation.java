@@ -15,6 +15,13 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.corral.sim.check.CheckResult;
+import dev.corral.sim.check.HistoryRecorder;
+import dev.corral.sim.check.LinearizabilityChecker;
+import dev.corral.sim.check.ZkModel;
+import dev.corral.sim.check.ZkOp;
+import dev.corral.sim.check.ZkResult;
+import dev.corral.sim.check.ZkState;
 
 /**
  * One seeded run of a whole ensemble of real {@link dev.corral.zab.Peer}s on a simulated network, disk
@@ -51,6 +58,17 @@ public final class Simulation {
     private long ticks;
     private final boolean fullTrace;
     private final List<String> fullTraceLines = new ArrayList<>();
+    // Whole servers (SimOptions#clients > 0): Nodes, their clients and the history those clients saw.
+    private static final long BOOT_WALL_MS = 1_700_000_000_000L;
+    private static final int PEER_TICKS_PER_SESSION_TICK = 10;
+    private final boolean whole;
+    private final List<SimClient> clients = new ArrayList<>();
+    private final Map<Long, SimClient> clientOfConnection = new HashMap<>();
+    private final HistoryRecorder<ZkOp, ZkResult> history = new HistoryRecorder<>();
+    private long nextConnectionId = 1;
+    // During liveness, once a client write was acknowledged, clients only ping, so the servers converge.
+    private boolean quiesced;
+    private long acknowledgedBeforeLiveness = -1;
 
     public Simulation(long seed, SimOptions options, boolean fullTrace) {
         this.seed = seed;
@@ -85,6 +103,10 @@ public final class Simulation {
             voterServers.add(servers.get(id));
         }
         checker.watchVoters(voterServers, voters.size() / 2 + 1);
+        this.whole = options.clients() > 0;
+        for (long id = 1; id <= options.clients(); id++) {
+            clients.add(new SimClient(id, new Random(random.nextLong()), history));
+        }
     }
 
     /** Runs the seed; throws {@link SimFailure} naming the broken invariant, with the trace's tail. */
@@ -106,6 +128,13 @@ public final class Simulation {
             boolean quietChecked = false;
             while (now < deadline) {
                 runUntil(Math.min(deadline, now + SimOptions.UNITS_PER_TICK));
+                if (whole) {
+                    if (wholeConverged()) {
+                        checkWholeServers();
+                        return new SimResult(seed, acknowledgedCount(), (now - safetyEnd) / SimOptions.UNITS_PER_TICK);
+                    }
+                    continue;
+                }
                 if (!quietChecked) {
                     // Before any new write: once a leader serves with every server, what it already
                     // proposed must commit on its own; a new write's cumulative ACK would hide an ACK
@@ -137,7 +166,7 @@ public final class Simulation {
             }
             throw new SimFailure("liveness: no convergence " + options.livenessTicks() + " ticks after healing; "
                     + describeServers());
-        } catch (SimFailure | IllegalStateException e) {
+        } catch (RuntimeException e) {
             throw new SimFailure("seed " + seed + " failed at time " + now + ": " + e.getMessage() + "\nreplay: " + replayCommand()
                     + "\n--- last " + trace.size() + " events ---\n" + String.join("\n", trace), e);
         }
@@ -148,7 +177,8 @@ public final class Simulation {
     }
 
     private String replayCommand() {
-        return "bin/corral sim --seed " + seed + " --servers " + options.voters() + " --observers " + options.observers() + " --trace";
+        return "bin/corral sim --seed " + seed + " --servers " + options.voters() + " --observers " + options.observers()
+                + (whole ? " --clients " + options.clients() : "") + " --trace";
     }
 
     private void runUntil(long end) {
@@ -181,9 +211,19 @@ public final class Simulation {
             // A skewed clock: a slow one loses every third tick, a fast one gains one every third tick.
             int count = server.clockSkew == 0 || ticks % 3 != 0 ? 1 : 1 + server.clockSkew;
             for (int i = 0; i < count && server.alive; i++) {
-                server.peer.tick();
-                carryOut(server);
+                if (whole) {
+                    carryOutNode(server, server.node.onPeerTick(wallMs()));
+                } else {
+                    server.peer.tick();
+                    carryOut(server);
+                }
             }
+            if (whole && server.alive && ticks % PEER_TICKS_PER_SESSION_TICK == 0) {
+                carryOutNode(server, server.node.onTick(wallMs()));
+            }
+        }
+        if (whole) {
+            clientsAct();
         }
         if (faulty) {
             maybeFault();
@@ -193,7 +233,7 @@ public final class Simulation {
     }
 
     private void maybeWrite() {
-        if (random.nextInt(1000) >= options.writesPerMille() * SimOptions.UNITS_PER_TICK / 10) {
+        if (whole || random.nextInt(1000) >= options.writesPerMille() * SimOptions.UNITS_PER_TICK / 10) {
             return;
         }
         for (SimServer server : servers.values()) {
@@ -258,6 +298,10 @@ public final class Simulation {
         }
         server.syncScheduled = false;
         long seq = server.disk.sync();
+        if (whole) {
+            carryOutNode(server, server.node.onPersisted(seq, wallMs()));
+            return;
+        }
         server.peer.onPersisted(seq);
         carryOut(server);
     }
@@ -304,6 +348,10 @@ public final class Simulation {
         if (fullTrace || !(delivery.message() instanceof Message.Ping)) {
             record(delivery.from() + "->" + delivery.to() + " " + Message.describe(delivery.message()));
         }
+        if (whole) {
+            carryOutNode(to, to.node.onPeerMessage(delivery.from(), delivery.message(), wallMs()));
+            return;
+        }
         to.peer.step(delivery.from(), delivery.message());
         carryOut(to);
     }
@@ -319,7 +367,7 @@ public final class Simulation {
         if (kind < 25) {
             if (server.alive) {
                 record("crash " + target);
-                server.crash(random);
+                crash(server);
                 if (wipesLeft > 0 && random.nextInt(4) == 0) {
                     // The shape of a replaced disk: the server comes back with an empty data directory.
                     wipesLeft--;
@@ -337,7 +385,7 @@ public final class Simulation {
             for (long id : ids) {
                 SimServer down = servers.get(id);
                 if (down.alive) {
-                    down.crash(random);
+                    crash(down);
                     // Power comes back: each server starts again after its own delay.
                     int incarnation = down.incarnation();
                     schedule((long) (1 + random.nextInt(20)) * SimOptions.UNITS_PER_TICK, () -> {
@@ -456,11 +504,241 @@ public final class Simulation {
         }
     }
 
+    private void crash(SimServer server) {
+        server.crash(random);
+        for (SimClient client : clients) {
+            if (client.server == server.id) {
+                client.disconnected();
+            }
+        }
+    }
+
     private void start(SimServer server) {
+        if (whole) {
+            List<dev.corral.node.Output> outputs = server.startNode(output -> observed(server, output), wallMs(),
+                    zxid -> checker.stateAt(server, zxid));
+            record("start " + server.id + " from disk: accepted=" + server.disk.acceptedEpoch() + " current="
+                    + server.disk.currentEpoch() + " last=" + Zxid.hex(server.disk.lastZxid()) + " snapshot="
+                    + Zxid.hex(server.disk.snapshot().zxid()));
+            carryOutNode(server, outputs);
+            return;
+        }
         server.start();
         record("start " + server.id + " from disk: accepted=" + server.disk.acceptedEpoch() + " current=" + server.disk.currentEpoch()
                 + " last=" + Zxid.hex(server.disk.lastZxid()));
         carryOut(server);
+    }
+
+    // ---- Whole servers and their clients ----
+
+    /** The wall clock the Nodes see: a peer tick is 20 ms. */
+    private long wallMs() {
+        return BOOT_WALL_MS + now * 20 / SimOptions.UNITS_PER_TICK;
+    }
+
+    /** What a Node asked for: disk writes, quorum messages, frames to its clients, closed connections. */
+    private void carryOutNode(SimServer server, List<dev.corral.node.Output> outputs) {
+        for (dev.corral.node.Output output : outputs) {
+            if (output instanceof dev.corral.node.Output.Persist persist) {
+                server.disk.write(persist.change());
+                if (!server.syncScheduled) {
+                    server.syncScheduled = true;
+                    int incarnation = server.incarnation();
+                    schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
+                }
+            } else if (output instanceof dev.corral.node.Output.PeerSend send) {
+                if (fullTrace && send.message() instanceof Message.Learner && !(send.message() instanceof Message.Ping)) {
+                    record("  send " + server.id + "->" + send.serverId() + " " + Message.describe(send.message()));
+                }
+                for (SimNetwork.Delivery delivery : network.send(now, server.id, send.serverId(), send.message(), faulty)) {
+                    scheduleAt(delivery.time(), () -> deliver(delivery));
+                }
+            } else if (output instanceof dev.corral.node.Output.Send send) {
+                SimClient client = clientOfConnection.get(send.connectionId());
+                if (client != null && client.connectionId == send.connectionId()) {
+                    if (fullTrace && client.connected()) {
+                        dev.corral.wire.JuteInput in = new dev.corral.wire.JuteInput(send.frame());
+                        in.readInt();
+                        dev.corral.wire.ReplyHeader header = dev.corral.wire.ReplyHeader.read(in);
+                        record("  client " + client.id + " <- " + server.id + " xid " + header.xid() + " err " + header.err() + " zxid "
+                                + Zxid.hex(header.zxid()));
+                    }
+                    client.received(send.frame(), now);
+                }
+            } else if (output instanceof dev.corral.node.Output.Close close) {
+                SimClient client = clientOfConnection.get(close.connectionId());
+                if (client != null && client.connectionId == close.connectionId()) {
+                    if (fullTrace) {
+                        record("  " + server.id + " closes client " + client.id + ": " + close.reason());
+                    }
+                    client.disconnected();
+                }
+            } else if (output instanceof dev.corral.node.Output.RoleChanged) {
+                record(server.id + " -> " + server.node.describeRole());
+            } else if (output instanceof dev.corral.node.Output.SessionExpired expired) {
+                record(server.id + " expires session 0x" + Long.toHexString(expired.sessionId()));
+            }
+        }
+    }
+
+    /** A Peer output the Node carried out: the checker sees each delivered txn and each installed snapshot. */
+    private void observed(SimServer server, Output output) {
+        if (output instanceof Output.Deliver deliver) {
+            HashChainState before = server.state;
+            server.state = before.apply(deliver.entry());
+            checker.onDeliver(server, deliver.entry(), before, server.state);
+            checker.onTree(server, deliver.entry().zxid(), server.node.tree().digest());
+        } else if (output instanceof Output.Restore restore) {
+            dev.corral.tree.TreeSnapshot image = (dev.corral.tree.TreeSnapshot) restore.snapshot().image();
+            server.state = checker.stateAt(server, image.zxid());
+            checker.onRestore(server, server.state);
+            checker.onTree(server, image.zxid(), image.digest());
+            record(server.id + " restored " + Zxid.hex(image.zxid()));
+        }
+    }
+
+    /** Each client, once a tick: connects when it has no connection, sends a request now and then, moves. */
+    private void clientsAct() {
+        for (SimClient client : clients) {
+            if (client.idle()) {
+                if (random.nextInt(5) == 0) {
+                    connect(client);
+                }
+                continue;
+            }
+            SimServer server = servers.get(client.server);
+            if (!client.connected() || now < server.pausedUntil) {
+                continue;
+            }
+            if (faulty && random.nextInt(300) == 0) {
+                record("client " + client.id + " leaves server " + server.id);
+                carryOutNode(server, server.node.onConnectionClosed(client.connectionId, wallMs()));
+                client.disconnected();
+                continue;
+            }
+            if (!client.parentsAsked) {
+                client.parentsAsked = true;
+                send(client, server, client.createParent(SimClient.DIR, now));
+                send(client, server, client.createParent(SimClient.EPHEMERALS, now));
+                continue;
+            }
+            if (random.nextInt(100) < 40) {
+                byte[] request = quiesced ? client.pingRequest() : client.nextRequest(now);
+                if (request != null) {
+                    send(client, server, request);
+                }
+            }
+        }
+    }
+
+    private void connect(SimClient client) {
+        List<SimServer> up = new ArrayList<>();
+        for (long id : new TreeSet<>(servers.keySet())) {
+            SimServer server = servers.get(id);
+            if (server.alive && now >= server.pausedUntil) {
+                up.add(server);
+            }
+        }
+        if (up.isEmpty()) {
+            return;
+        }
+        SimServer server = up.get(random.nextInt(up.size()));
+        long connectionId = nextConnectionId++;
+        clientOfConnection.put(connectionId, client);
+        byte[] request = client.connect(server.id, connectionId, 1000 + random.nextInt(2000));
+        if (fullTrace) {
+            record("client " + client.id + " connects to " + server.id + (client.sessionId != 0 ? " resuming 0x"
+                    + Long.toHexString(client.sessionId) : ""));
+        }
+        carryOutNode(server, server.node.onConnectionOpened(connectionId, "10.0.0." + client.id, wallMs()));
+        send(client, server, request);
+    }
+
+    private void send(SimClient client, SimServer server, byte[] frame) {
+        if (fullTrace && client.connected()) {
+            dev.corral.wire.RequestHeader header = dev.corral.wire.RequestHeader.read(new dev.corral.wire.JuteInput(frame));
+            record("  client " + client.id + " -> " + server.id + " xid " + header.xid() + " op " + header.type());
+        }
+        if (client.server == server.id && server.alive) {
+            carryOutNode(server, server.node.onFrame(client.connectionId, frame, wallMs()));
+        }
+    }
+
+    private int acknowledgedCount() {
+        int count = 0;
+        for (SimClient client : clients) {
+            count += client.acknowledgedZxids.size();
+        }
+        return count;
+    }
+
+    /**
+     * Whether the healed ensemble converged: every server serves; a client write was acknowledged since
+     * the healing (clients then only ping); and every server applied the same last zxid.
+     */
+    private boolean wholeConverged() {
+        if (acknowledgedBeforeLiveness < 0) {
+            acknowledgedBeforeLiveness = acknowledgedCount();
+        }
+        if (!quiesced && acknowledgedCount() > acknowledgedBeforeLiveness) {
+            quiesced = true;
+            record("liveness: a client write was acknowledged; clients only ping now");
+        }
+        if (!quiesced) {
+            return false;
+        }
+        long last = -1;
+        for (SimServer server : servers.values()) {
+            if (!server.alive || !server.node.serving()) {
+                return false;
+            }
+            long zxid = server.node.tree().lastProcessedZxid();
+            if (last >= 0 && zxid != last) {
+                return false;
+            }
+            last = zxid;
+        }
+        return true;
+    }
+
+    /**
+     * The end of a run of whole servers: every acknowledged write is committed and on every server; every
+     * ephemeral belongs to a live session and none to a session its client closed; the history the clients
+     * saw is linearizable (reads sequentially consistent per session).
+     */
+    private void checkWholeServers() {
+        for (SimClient client : clients) {
+            for (long zxid : client.acknowledgedZxids) {
+                if (checker.committed(zxid) == null) {
+                    throw new SimFailure("acknowledged write at " + Zxid.hex(zxid) + " of client " + client.id + " was never committed");
+                }
+                for (SimServer server : servers.values()) {
+                    if (server.node.tree().lastProcessedZxid() < zxid) {
+                        throw new SimFailure("acknowledged write at " + Zxid.hex(zxid) + " missing on server " + server.id);
+                    }
+                }
+            }
+        }
+        for (SimServer server : servers.values()) {
+            for (long owner : server.node.tree().ephemeralsBySession().keySet()) {
+                if (!server.node.sessionTable().contains(owner)) {
+                    throw new SimFailure("ephemerals: server " + server.id + " holds ephemerals of session 0x" + Long.toHexString(owner)
+                            + ", which is gone");
+                }
+                for (SimClient client : clients) {
+                    if (client.closedSessions.contains(owner)) {
+                        throw new SimFailure("ephemerals: server " + server.id + " holds ephemerals of session 0x"
+                                + Long.toHexString(owner) + ", which client " + client.id + " closed");
+                    }
+                }
+            }
+        }
+        CheckResult<ZkOp, ZkResult> verdict = new LinearizabilityChecker().check(new ZkModel(ZkState.withEmptyNodes(),
+                ZkModel.Reads.SEQUENTIAL), history.history());
+        if (verdict.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE) {
+            throw new SimFailure("linearizability: the clients' history is not linearizable: " + verdict.explain());
+        }
+        record("history of " + history.history().size() + " operations: " + verdict.verdict());
     }
 
     private String describeServers() {

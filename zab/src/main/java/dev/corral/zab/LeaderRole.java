@@ -393,14 +393,28 @@ final class LeaderRole implements Role {
         if (h == null || h.stage != Stage.ACTIVE) {
             return; // its connection is gone, and the learner drops its pending syncs with it
         }
-        if (lastProposed <= peer.commitZxid()) {
+        // The last txn proposed: our log's end (lastProposed has counter 0 before the epoch's first proposal).
+        long last = peer.log().lastZxid();
+        if (last <= peer.commitZxid()) {
             peer.send(learner, new Message.Sync(h.connection));
         } else {
-            pendingSyncs.addLast(new PendingSync(lastProposed, learner, h.connection));
+            pendingSyncs.addLast(new PendingSync(last, learner, h.connection));
         }
     }
 
+    /**
+     * Commits up to {@code zxid}. A learner's sync answered at a point below it gets its SYNC right after
+     * the commit of that point and before the rest, as ZooKeeper's per-proposal COMMITs place it: the
+     * learner must answer the sync before it applies (and replies to) writes its session sent after it.
+     */
     private void commitTo(long zxid) {
+        while (!pendingSyncs.isEmpty() && pendingSyncs.peekFirst().upTo() < zxid && pendingSyncs.peekFirst().upTo() > peer.commitZxid()) {
+            commitStep(pendingSyncs.peekFirst().upTo());
+        }
+        commitStep(zxid);
+    }
+
+    private void commitStep(long zxid) {
         long previous = peer.commitZxid();
         if (zxid <= previous) {
             return;

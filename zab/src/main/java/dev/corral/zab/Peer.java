@@ -474,15 +474,22 @@ public final class Peer {
             return;
         }
         long upTo = Math.min(commitZxid, durableLastZxid);
+        answerSyncs();
         for (LogEntry entry = log.deliverable(upTo); entry != null; entry = log.deliverable(upTo)) {
             log.delivered(entry);
             emit(new Output.Deliver(entry));
+            // Each sync right where it is reached, before the txns after it: those may answer requests its
+            // session sent after the sync.
+            answerSyncs();
         }
+        log.trim(config.committedLogMax());
+    }
+
+    private void answerSyncs() {
         while (!syncTargets.isEmpty() && syncTargets.peekFirst() <= log.lastDelivered()) {
             syncTargets.pollFirst();
             emit(new Output.SyncDone());
         }
-        log.trim(config.committedLogMax());
     }
 
     private void emit(Output output) {
