@@ -1,6 +1,7 @@
 package dev.corral.compat;
 
 import dev.corral.testkit.Launch;
+import dev.corral.testkit.Ports;
 import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.ZooCfg;
 import java.io.IOException;
@@ -81,7 +82,7 @@ record ServerSpec(int tickMs, boolean extendedTypes, Map<String, String> config,
      * ({@link ServerProcess#awaitExit}). The caller closes it.
      */
     ServerProcess startWithout(String name, String omittedKey) throws IOException {
-        return ServerProcess.launch(launch(name, dev.corral.testkit.Ports.freeLoopbackPort(), omittedKey));
+        return ServerProcess.launch(launch(name, Ports.freeLoopbackPort(), omittedKey));
     }
 
     private Launch launch(String name, int port, String omittedKey) {
