@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.Poll;
+import dev.corral.testkit.ServerProbe;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * Issue 11, item 6: kill -9 of the leader of a 3-server ensemble under a write load of several official
  * clients spread over the servers, three times, restarting the killed server each time. Afterwards every
  * acknowledged write is on every server and the servers' trees are identical (data, czxid, mzxid, version of
- * every znode of the test's subtree, each read from one server alone after {@code sync}).
+ * every znode of the test's subtree, each read from one server alone after {@code sync}), and each restarted
+ * server caught up by DIFF: the leader's {@code mntr} counts one more {@code zk_diff_count} and no more
+ * {@code zk_snap_count} across the rejoin.
  *
  * <p>Runs against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}); against Corral only with
  * {@code -Dcompat.ensemble=true} until Corral's ensemble mode exists.
@@ -44,6 +47,8 @@ class EnsembleFailoverTest {
     private static final int ACKS_BETWEEN_KILLS = 100;
     private static final int PROBE_ATTEMPTS_MAX = 20;
     private static final String ROOT = "/failover";
+    private static final String DIFF_COUNT = "zk_diff_count";
+    private static final String SNAP_COUNT = "zk_snap_count";
 
     @BeforeEach
     void onlyWhereEnsemblesRun() {
@@ -126,15 +131,21 @@ class EnsembleFailoverTest {
         long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(newLeader).as("round %d: a new leader", round).isNotEqualTo(leader);
         long firstWriteMs = firstWrite.get(PROGRESS_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Long> syncsBefore = syncCounts(ensemble, newLeader);
         long restartedAt = System.nanoTime();
         ensemble.restart(leader);
         int leaderAfterRejoin = ensemble.awaitLeader(ELECTION_BOUND);
         long rejoinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
         assertThat(leaderAfterRejoin).as("round %d: the rejoined server follows the new leader", round).isEqualTo(newLeader);
+        // The rejoined server's log reaches back far enough for the leader to send it the missing transactions.
+        Map<String, Long> syncsAfter = syncCounts(ensemble, newLeader);
+        assertThat(syncsAfter.get(DIFF_COUNT) - syncsBefore.get(DIFF_COUNT)).as("round %d: leader's DIFF syncs during the rejoin", round)
+                .isEqualTo(1);
+        assertThat(syncsAfter.get(SNAP_COUNT)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SNAP_COUNT));
         System.out.printf(Locale.ROOT, "EnsembleFailoverTest %s round %d: killed leader %d; server %d leads with every survivor"
                 + " following %d ms after the kill (srvr polled every 20 ms); first write through survivor %d acknowledged"
                 + " %d ms after the kill;"
-                + " killed server restarted and following after %d ms; modes %s%n", CompatRun.target(), round, leader,
+                + " killed server restarted, synced by DIFF and following after %d ms; modes %s%n", CompatRun.target(), round, leader,
                 newLeader, electedMs, survivor, firstWriteMs, rejoinMs, ensemble.modes());
     }
 
@@ -161,6 +172,21 @@ class EnsembleFailoverTest {
             }
         }
         throw new IllegalStateException("round " + round + ": " + PROBE_ATTEMPTS_MAX + " creates through a survivor lost");
+    }
+
+    /** The leader's counts of learners synced by DIFF and by SNAP, from {@code mntr} (ZooKeeper 3.9 ServerMetrics). */
+    private static Map<String, Long> syncCounts(Ensemble ensemble, int leader) throws java.io.IOException {
+        String mntr = ServerProbe.fourLetterWord(ensemble.member(leader).clientPort(), "mntr");
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (String line : mntr.split("\n")) {
+            String[] keyValue = line.split("\t");
+            if (keyValue.length == 2 && (keyValue[0].equals(DIFF_COUNT) || keyValue[0].equals(SNAP_COUNT))) {
+                counts.put(keyValue[0], Long.parseLong(keyValue[1].trim()));
+            }
+        }
+        assertThat(counts).as("mntr of leader %d names %s and %s:%n%s", leader, DIFF_COUNT, SNAP_COUNT, mntr)
+                .containsKeys(DIFF_COUNT, SNAP_COUNT);
+        return counts;
     }
 
     private static void awaitAcks(Load load, int count, String when) throws InterruptedException {
