@@ -1,5 +1,8 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Directories;
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -104,7 +107,7 @@ final class Compare implements Callable<Integer> {
                     .withCorralCopiedTo(corralCopy);
             return compare(options, profile, specs, pairCount, znodes, reuse, started);
         } finally {
-            ServerProcess.deleteRecursively(corralCopy);
+            Directories.deleteRecursively(corralCopy);
         }
     }
 
@@ -124,7 +127,7 @@ final class Compare implements Callable<Integer> {
             int runNumber = 0;
             for (LoadSpec spec : specs) {
                 for (int rep = 1; rep <= pairCount && !timeUp; rep++) {
-                    for (ServerKind kind : ServerKind.values()) {
+                    for (Target kind : Target.values()) {
                         if (System.nanoTime() > deadline) {
                             timeUp = true;
                             break;
@@ -141,7 +144,7 @@ final class Compare implements Callable<Integer> {
         if (znodes > 0 && !timeUp) {
             try (PrintWriter footprintJson = writer(resultsFolder.resolve("footprint.jsonl"))) {
                 for (int rep = 1; rep <= profile.footprintPairs(); rep++) {
-                    for (ServerKind kind : ServerKind.values()) {
+                    for (Target kind : Target.values()) {
                         Footprint.Result result = Footprint.measure(kind, options, znodes, rep);
                         footprints.add(result);
                         out.println(result.toHuman());
@@ -190,7 +193,7 @@ final class Compare implements Callable<Integer> {
      * Runs once, and once more if the server died: on a shared machine another process may stop it. Both
      * attempts are in the report's problems, so a server that crashes by itself is never hidden.
      */
-    private LoadResult runWithRetry(ServerPool pool, ServerKind kind, LoadSpec spec, int rep, int runNumber) {
+    private LoadResult runWithRetry(ServerPool pool, Target kind, LoadSpec spec, int rep, int runNumber) {
         Attempt first = runOne(pool, kind, spec, rep, runNumber, "");
         if (!first.serverDied()) {
             return first.result();
@@ -199,7 +202,7 @@ final class Compare implements Callable<Integer> {
         return runOne(pool, kind, spec, rep, runNumber, "-retry").result();
     }
 
-    private Attempt runOne(ServerPool pool, ServerKind kind, LoadSpec spec, int rep, int runNumber, String suffix) {
+    private Attempt runOne(ServerPool pool, Target kind, LoadSpec spec, int rep, int runNumber, String suffix) {
         String label = String.format(Locale.ROOT, "%03d-%s-%s-%d%s", runNumber, kind.id(),
                 spec.label().replaceAll("[^A-Za-z0-9=-]+", "_"), rep, suffix);
         String runName = kind.id() + " " + spec.label() + " #" + rep + suffix;
@@ -210,9 +213,9 @@ final class Compare implements Callable<Integer> {
             server = pool.acquire(kind, label);
             ServerProcess measured = server;
             LoadResult result = spec.generator() == LoadSpec.Generator.RAW
-                    ? RawFrameLoad.run(kind.id(), rep, server.port(), spec, root, measured::cpuNanos)
-                    : OfficialClientLoad.run(kind.id(), rep, server.connectString(), spec, root, measured::cpuNanos);
-            if (!server.alive()) {
+                    ? RawFrameLoad.run(kind.id(), rep, server.port(), spec, root, () -> measured.isAlive() ? ProcessStats.cpuNanos(measured.pid()) : -1)
+                    : OfficialClientLoad.run(kind.id(), rep, server.connectString(), spec, root, () -> measured.isAlive() ? ProcessStats.cpuNanos(measured.pid()) : -1);
+            if (!server.isAlive()) {
                 problems.add(new Report.Problem(runName, "the server " + server.exitDescription() + " during the run",
                         Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
                 return new Attempt(result, true);
@@ -225,7 +228,7 @@ final class Compare implements Callable<Integer> {
             }
             return new Attempt(result, false);
         } catch (IOException | RuntimeException e) {
-            boolean died = server == null || !server.alive();
+            boolean died = server == null || !server.isAlive();
             problems.add(new Report.Problem(runName, "the run failed: " + e
                     + (server != null && died ? "; the server " + server.exitDescription() : ""),
                     server == null ? null : Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
@@ -276,7 +279,7 @@ final class Compare implements Callable<Integer> {
     private static final class ServerPool implements AutoCloseable {
         private final ServerOptions options;
         private final boolean reuse;
-        private final Map<ServerKind, ServerProcess> shared = new EnumMap<>(ServerKind.class);
+        private final Map<Target, ServerProcess> shared = new EnumMap<>(Target.class);
         private final Map<ServerProcess, Path> homes = new java.util.HashMap<>();
 
         ServerPool(ServerOptions options, boolean reuse) {
@@ -284,25 +287,25 @@ final class Compare implements Callable<Integer> {
             this.reuse = reuse;
         }
 
-        ServerProcess acquire(ServerKind kind, String label) throws IOException, InterruptedException {
+        ServerProcess acquire(Target kind, String label) throws IOException, InterruptedException {
             ServerProcess existing = shared.get(kind);
             if (existing != null) {
-                if (existing.alive()) {
+                if (existing.isAlive()) {
                     return existing;
                 }
                 shared.remove(kind);
                 stop(existing);
             }
-            Path home = ServerProcess.createHome(kind.id());
+            Path home = ServerOptions.createHome(kind.id());
             try {
-                ServerProcess server = ServerProcess.start(kind, options, home, reuse ? kind.id() + "-shared-" + label : label);
+                ServerProcess server = options.start(kind, home, reuse ? kind.id() + "-shared-" + label : label);
                 homes.put(server, home);
                 if (reuse) {
                     shared.put(kind, server);
                 }
                 return server;
             } catch (IOException | RuntimeException e) {
-                ServerProcess.deleteRecursively(home);
+                Directories.deleteRecursively(home);
                 throw e;
             }
         }
@@ -315,7 +318,7 @@ final class Compare implements Callable<Integer> {
 
         private void stop(ServerProcess server) {
             server.close();
-            ServerProcess.deleteRecursively(homes.remove(server));
+            Directories.deleteRecursively(homes.remove(server));
         }
 
         @Override

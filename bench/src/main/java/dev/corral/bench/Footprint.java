@@ -1,6 +1,10 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Directories;
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.Target;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -77,17 +81,17 @@ final class Footprint {
 
     private Footprint() {}
 
-    static Result measure(ServerKind kind, ServerOptions options, int znodes, int rep) throws InterruptedException {
+    static Result measure(Target kind, ServerOptions options, int znodes, int rep) throws InterruptedException {
         Path home = null;
         try {
-            home = ServerProcess.createHome(kind.id() + "-footprint");
+            home = ServerOptions.createHome(kind.id() + "-footprint");
             long startMillis;
             long heapBaseline;
             long heapLoaded;
             long residentBaseline;
             long residentLoaded;
             Populated populated;
-            try (ServerProcess server = ServerProcess.start(kind, options, home, kind.id() + "-footprint-" + rep)) {
+            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep)) {
                 startMillis = server.startMillis();
                 ZooKeeper zk = Clients.connect(server.connectString());
                 try {
@@ -102,10 +106,10 @@ final class Footprint {
                 heapLoaded = ProcessStats.heapUsedBytes(server.pid());
                 residentLoaded = ProcessStats.residentBytes(server.pid());
             }
-            long dataDirBytes = ServerProcess.sizeOf(home.resolve("data"));
+            long dataDirBytes = sizeOf(home.resolve("data"));
             long restartMillis;
             long recovered;
-            try (ServerProcess server = ServerProcess.start(kind, options, home, kind.id() + "-footprint-" + rep + "-restart")) {
+            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep + "-restart")) {
                 restartMillis = server.startMillis();
                 ZooKeeper zk = Clients.connect(server.connectString());
                 try {
@@ -121,11 +125,22 @@ final class Footprint {
         } catch (IOException | KeeperException | RuntimeException e) {
             return Result.failed(kind.id(), rep, znodes, e.toString());
         } finally {
-            ServerProcess.deleteRecursively(home);
+            Directories.deleteRecursively(home);
         }
     }
 
     private record Populated(double seconds, double longestMs) {}
+
+    /** Size in bytes of the files under {@code directory}. */
+    private static long sizeOf(Path directory) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            long total = 0;
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                total += Files.size(path);
+            }
+            return total;
+        }
+    }
 
     /** Creates PARENT and {@code znodes} children of it, each holding VALUE_BYTES bytes. */
     private static Populated populate(ZooKeeper zk, int znodes) throws IOException, InterruptedException, KeeperException {

@@ -1,26 +1,21 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.ServerProbe;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
 import dev.corral.wire.CreateRequest;
 import dev.corral.wire.GetDataRequest;
-import dev.corral.wire.JuteInput;
 import dev.corral.wire.JuteOutput;
 import dev.corral.wire.OpCode;
 import dev.corral.wire.ReplyHeader;
 import dev.corral.wire.RequestHeader;
 import dev.corral.wire.SetDataRequest;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.function.Consumer;
 
 /**
  * Client-side frames of ZooKeeper's protocol, encoded with Corral's {@code dev.corral.wire} records (which
- * are byte-equal with ZooKeeper's jute classes), for the raw-frame generator and the readiness probe.
+ * are byte-equal with ZooKeeper's jute classes), for the raw-frame generator (the readiness probe is testkit's ServerProbe).
  *
  * <p>Grammar (ZooKeeper 3.9: {@code ClientCnxn}, {@code ClientCnxnSocketNIO}), integers big-endian:
  * <pre>
@@ -77,39 +72,5 @@ final class RawFrames {
         body.accept(out);
         out.patchInt(0, out.size() - LENGTH_BYTES);
         return out.toByteArray();
-    }
-
-    /**
-     * True when a server on 127.0.0.1:{@code port} opens a session and closes it again, each answer within
-     * {@code readTimeoutMs}; false when it refuses, times out or answers nonsense (it is still starting).
-     */
-    static boolean probe(int port, int readTimeoutMs) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), readTimeoutMs);
-            socket.setSoTimeout(readTimeoutMs);
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            out.write(connect(Clients.SESSION_TIMEOUT_MS));
-            ConnectResponse response = ConnectResponse.read(new JuteInput(readFrame(in)));
-            if (response.timeOut() <= 0 || response.sessionId() == 0) {
-                return false;
-            }
-            out.write(closeSession(1));
-            ReplyHeader header = ReplyHeader.read(new JuteInput(readFrame(in)));
-            return header.xid() == 1;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static byte[] readFrame(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > 1 << 20) {
-            throw new IOException("frame length " + length);
-        }
-        byte[] frame = new byte[length];
-        in.readFully(frame);
-        return frame;
     }
 }

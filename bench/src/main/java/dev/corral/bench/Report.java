@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -114,9 +115,9 @@ final class Report {
 
     private static void footprintTable(StringBuilder md, List<Footprint.Result> footprints) {
         List<Footprint.Result> zk = footprints.stream()
-                .filter(f -> f.server().equals(ServerKind.ZOOKEEPER.id()) && f.failure() == null).toList();
+                .filter(f -> f.server().equals(Target.ZOOKEEPER.id()) && f.failure() == null).toList();
         List<Footprint.Result> corral = footprints.stream()
-                .filter(f -> f.server().equals(ServerKind.CORRAL.id()) && f.failure() == null).toList();
+                .filter(f -> f.server().equals(Target.CORRAL.id()) && f.failure() == null).toList();
         int znodes = footprints.get(0).znodes();
         md.append("## Footprint and recovery (").append(count(znodes)).append(" znodes of ").append(Footprint.VALUE_BYTES)
                 .append(" bytes, medians of ").append(Math.max(zk.size(), corral.size())).append(" runs)\n\n");
@@ -152,7 +153,7 @@ final class Report {
                 + " data directory, and zoo.cfg `tickTime=2000`, `forceSync=yes`. ZooKeeper fsyncs its transaction log"
                 + " before acknowledging a write (and snapshots every snapCount = 100,000 transactions).\n");
         List<Footprint.Result> corral = input.footprints().stream()
-                .filter(f -> f.server().equals(ServerKind.CORRAL.id()) && f.failure() == null).toList();
+                .filter(f -> f.server().equals(Target.CORRAL.id()) && f.failure() == null).toList();
         if (corral.isEmpty()) {
             md.append("- Whether Corral's writes are durable was not measured in this run (no footprint run). At the time"
                     + " the suite was written Corral kept its tree in memory only, so fsync settings did not apply to it"

@@ -1,12 +1,17 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Launch;
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.ServerRuntime;
+import dev.corral.testkit.Target;
+import dev.corral.testkit.ZooCfg;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -31,18 +36,17 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
 
     static final String CORRAL_CLASSPATH_PROPERTY = "bench.corral.classpath.file";
     static final String ZOOKEEPER_CLASSPATH_PROPERTY = "bench.zookeeper.classpath.file";
+    private static final Duration STARTUP_BOUND = Duration.ofMinutes(2);
 
     ServerOptions {
+        new ServerRuntime(javaHome, corralClasspath, zookeeperClasspath); // refuses a Corral classpath holding ZooKeeper
         if (flightRecordings && logsDirectory == null) {
             throw new IllegalArgumentException("flight recordings need a logs directory to go to");
         }
         if (!heapMax.matches("[0-9]+[kmgKMG]?")) {
             throw new IllegalArgumentException("heap size '" + heapMax + "' is not an -Xmx value such as 1g or 512m");
         }
-        if (Arrays.stream(corralClasspath.split(java.io.File.pathSeparator)).anyMatch(ServerOptions::isZooKeeperJar)) {
-            throw new IllegalArgumentException("Corral's classpath holds a ZooKeeper jar; it must not: " + corralClasspath);
-        }
-        if (Arrays.stream(zookeeperClasspath.split(java.io.File.pathSeparator)).noneMatch(ServerOptions::isZooKeeperJar)) {
+        if (Arrays.stream(zookeeperClasspath.split(java.io.File.pathSeparator)).noneMatch(ServerRuntime::isZooKeeperJar)) {
             throw new IllegalArgumentException("ZooKeeper's classpath holds no zookeeper jar: " + zookeeperClasspath);
         }
     }
@@ -52,7 +56,7 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
     static ServerOptions fromSystemProperties(String heapMax, Path logsDirectory, boolean flightRecordings)
             throws IOException {
         return new ServerOptions(Path.of(System.getProperty("java.home")), heapMax,
-                readClasspath(CORRAL_CLASSPATH_PROPERTY), readClasspath(ZOOKEEPER_CLASSPATH_PROPERTY), logsDirectory,
+                ServerRuntime.classpathFromFile(CORRAL_CLASSPATH_PROPERTY), ServerRuntime.classpathFromFile(ZOOKEEPER_CLASSPATH_PROPERTY), logsDirectory,
                 flightRecordings);
     }
 
@@ -101,27 +105,49 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
         }
     }
 
-    String classpath(ServerKind kind) {
-        return kind == ServerKind.CORRAL ? corralClasspath : zookeeperClasspath;
+    /** The JDK and both classpaths, as the test kit starts servers with them; also checks Corral's holds no ZooKeeper. */
+    ServerRuntime runtime() {
+        return new ServerRuntime(javaHome.resolve("bin").resolve("java"), corralClasspath, zookeeperClasspath);
     }
 
-    Path java() {
-        return javaHome.resolve("bin").resolve("java");
+    /**
+     * Starts {@code kind} with its data in {@code home}/data and waits until it serves; {@code label} names the
+     * log file, which is kept in the logs directory. A port taken meanwhile is retried with another.
+     */
+    ServerProcess start(Target kind, Path home, String label) throws IOException, InterruptedException {
+        ServerRuntime runtime = runtime();
+        return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, zooCfg(home.resolve("data"), port), label)
+                .withJvmOptions(jvmOptions(label))
+                .withLogsDirectory(logsDirectory)
+                .withStartupBound(STARTUP_BOUND));
     }
 
-    private static boolean isZooKeeperJar(String entry) {
-        return Path.of(entry).getFileName().toString().startsWith("zookeeper-");
-    }
-
-    private static String readClasspath(String property) throws IOException {
-        String file = System.getProperty(property);
-        if (file == null) {
-            throw new IOException("system property " + property + " is not set: run through bench/run.sh or Maven");
+    /**
+     * The same zoo.cfg for both servers: tickTime=2000, forceSync=yes, no admin server, all four-letter words,
+     * no per-address connection limit.
+     */
+    private static ZooCfg zooCfg(Path dataDirectory, int port) {
+        try {
+            Files.createDirectories(dataDirectory);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        String classpath = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-        if (classpath.isEmpty()) {
-            throw new IOException("classpath file " + file + " (" + property + ") is empty");
+        return ZooCfg.standalone(2000, dataDirectory, port)
+                .put("maxClientCnxns", "0")
+                .put("forceSync", "yes");
+    }
+
+    private List<String> jvmOptions(String label) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heapMax));
+        if (flightRecordings) {
+            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + logsDirectory.resolve(label + ".jfr"));
         }
-        return classpath;
+        return options;
+    }
+
+    /** A fresh home directory for one server (its zoo.cfg, data and log). */
+    static Path createHome(String prefix) throws IOException {
+        return Files.createTempDirectory("corral-bench-" + prefix + "-");
     }
 }

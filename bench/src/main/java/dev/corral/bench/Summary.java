@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -51,8 +52,8 @@ record Summary(String spec, String description, Figures zookeeper, Figures corra
         }
         List<Summary> summaries = new ArrayList<>();
         bySpec.forEach((spec, runs) -> summaries.add(new Summary(spec, runs.get(0).description(),
-                Figures.of(runs.stream().filter(run -> run.server().equals(ServerKind.ZOOKEEPER.id())).toList()),
-                Figures.of(runs.stream().filter(run -> run.server().equals(ServerKind.CORRAL.id())).toList()))));
+                Figures.of(runs.stream().filter(run -> run.server().equals(Target.ZOOKEEPER.id())).toList()),
+                Figures.of(runs.stream().filter(run -> run.server().equals(Target.CORRAL.id())).toList()))));
         return summaries;
     }
 

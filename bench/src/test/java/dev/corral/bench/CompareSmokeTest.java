@@ -2,6 +2,7 @@ package dev.corral.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class CompareSmokeTest {
         Path folder = compare.resultsFolder;
         List<String> specs = Profile.named("smoke").specs();
         for (String spec : specs) {
-            for (ServerKind kind : ServerKind.values()) {
+            for (Target kind : Target.values()) {
                 List<LoadResult> runs = compare.results().stream()
                         .filter(run -> run.spec().equals(spec) && run.server().equals(kind.id()))
                         .toList();
@@ -40,10 +41,10 @@ class CompareSmokeTest {
             }
         }
         assertThat(Files.readAllLines(folder.resolve("runs.jsonl"), StandardCharsets.UTF_8))
-                .hasSize(specs.size() * ServerKind.values().length);
+                .hasSize(specs.size() * Target.values().length);
 
         assertThat(compare.footprints()).extracting(Footprint.Result::server)
-                .containsExactly(ServerKind.ZOOKEEPER.id(), ServerKind.CORRAL.id());
+                .containsExactly(Target.ZOOKEEPER.id(), Target.CORRAL.id());
         for (Footprint.Result footprint : compare.footprints()) {
             assertThat(footprint.failure()).as(footprint.toHuman()).isNull();
             assertThat(footprint.heapLoadedBytes()).as(footprint.toHuman()).isPositive();

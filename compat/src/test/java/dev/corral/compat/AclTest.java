@@ -143,7 +143,7 @@ class AclTest {
         ZooKeeper admin = server.superZk();
         ZooKeeper anonymous = server.zk();
         String node = server.newRoot(admin);
-        String aliceDigest = ServerProcess.digest(ALICE);
+        String aliceDigest = ServerSpec.digest(ALICE);
 
         admin.setACL(node, acl(new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE),
                 new ACL(Perms.ALL, new Id("digest", aliceDigest))), -1);
@@ -179,8 +179,8 @@ class AclTest {
         both.create(root + "/n", new byte[0], Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
 
         assertThat(both.getACL(root + "/n", null)).containsExactlyInAnyOrder(
-                new ACL(Perms.ALL, new Id("digest", ServerProcess.digest(ALICE))),
-                new ACL(Perms.ALL, new Id("digest", ServerProcess.digest("bob:pw"))));
+                new ACL(Perms.ALL, new Id("digest", ServerSpec.digest(ALICE))),
+                new ACL(Perms.ALL, new Id("digest", ServerSpec.digest("bob:pw"))));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.corral.compat;
 
+import dev.corral.testkit.TcpProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -13,6 +14,7 @@ import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
+import org.apache.zookeeper.client.HostProvider;
 
 /**
  * Opens official ZooKeeper, Curator and raw clients against one server and closes them all, newest
@@ -52,6 +54,17 @@ final class Clients implements AutoCloseable {
         return zk;
     }
 
+    /**
+     * A connected client that tries servers in {@code hostProvider}'s order, so that a test decides which
+     * ensemble member each client starts on (the default provider shuffles them).
+     */
+    ZooKeeper zk(HostProvider hostProvider, int sessionTimeoutMs) throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(event -> { });
+        ZooKeeper zk = track(new ZooKeeper(connectString, sessionTimeoutMs, latch, false, hostProvider));
+        latch.await(connectString);
+        return zk;
+    }
+
     /** Reattaches to an existing session by id and password, as the client does after a reconnect. */
     ZooKeeper zk(long sessionId, byte[] password, Watcher defaultWatcher) throws IOException {
         return track(new ZooKeeper(connectString, SESSION_TIMEOUT_MS, defaultWatcher, sessionId, password));
@@ -66,7 +79,7 @@ final class Clients implements AutoCloseable {
 
     /** A client authenticated as the super user configured on every server. */
     ZooKeeper superZk() throws IOException, InterruptedException {
-        return zkAs(ServerProcess.SUPER_CREDENTIALS);
+        return zkAs(ServerSpec.SUPER_CREDENTIALS);
     }
 
     ZooKeeperAdmin admin() throws IOException, InterruptedException {

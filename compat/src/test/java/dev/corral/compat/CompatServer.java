@@ -1,5 +1,6 @@
 package dev.corral.compat;
 
+import dev.corral.testkit.ServerProcess;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,17 +48,17 @@ final class CompatServer implements BeforeAllCallback, BeforeEachCallback, After
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
         if (!perTest) {
-            process = ServerProcess.start(spec, context.getRequiredTestClass().getSimpleName());
+            process = spec.start(context.getRequiredTestClass().getSimpleName());
         }
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) throws IOException {
+    public void beforeEach(ExtensionContext context) throws IOException, InterruptedException {
         testName = context.getRequiredTestMethod().getName();
         if (perTest) {
-            process = ServerProcess.start(spec, context.getRequiredTestClass().getSimpleName() + "-" + testName);
+            process = spec.start(context.getRequiredTestClass().getSimpleName() + "-" + testName);
         }
         if (process == null) {
             throw new IllegalStateException("a per-class CompatServer must be registered on a static field");

@@ -3,6 +3,7 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.corral.testkit.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,7 @@ class CorralScriptTest {
 
     @Test
     void binCorralRunsTheToolsOnThePackagedJar() throws Exception {
-        assumeTrue(Target.current() == Target.CORRAL, "the launcher starts Corral");
+        assumeTrue(CompatRun.target() == Target.CORRAL, "the launcher starts Corral");
         Path home = Path.of("").toAbsolutePath().getParent();
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/corral").toString(), "log", "--help").redirectErrorStream(true);
         builder.environment().put("CORRAL_NO_BUILD", "1");

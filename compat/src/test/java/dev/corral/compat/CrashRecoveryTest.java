@@ -3,6 +3,8 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ class CrashRecoveryTest {
     @Test
     void acknowledgedWritesSurviveKillsAndMultisStayWholeAndZxidsGrowAndDeadSessionsExpire() throws Exception {
         ServerSpec spec = new ServerSpec(TICK_MS, false, Map.of(), Map.of("zookeeper.snapCount", "300"));
-        try (ServerProcess server = ServerProcess.start(spec, "crash");
+        try (ServerProcess server = spec.start("crash");
                 Clients clients = new Clients(server.connectString(), server.port());
                 TcpProxy doomedPath = TcpProxy.start(server.port())) {
             ZooKeeper checker = clients.zk(server.connectString(), LOAD_SESSION_MS, event -> { });
@@ -117,7 +119,7 @@ class CrashRecoveryTest {
                 server.restart();
                 awaitConnected(checker);
                 System.out.printf("%s round %d: %d creates and %d of %d multis acknowledged before the kill,"
-                        + " serving again after %d ms%n", Target.current(), round,
+                        + " serving again after %d ms%n", CompatRun.target(), round,
                         ledgers.stream().mapToInt(l -> l.ackedCreates.size()).sum(),
                         ledgers.stream().mapToInt(l -> l.ackedMultis.size()).sum(),
                         ledgers.stream().mapToInt(l -> l.issuedMultis.size()).sum(),

@@ -3,6 +3,8 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,7 +37,7 @@ class DescriptorExhaustionTest {
         ServerSpec spec = new ServerSpec(2_000, false, Map.of("maxClientCnxns", "0"),
                 Map.of("zookeeper.nio.sessionlessCnxnTimeout", "1000"));
         List<Socket> silent = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(spec, "descriptors");
+        try (ServerProcess server = spec.start("descriptors");
                 Clients clients = new Clients(server.connectString(), server.port())) {
             long openAtStart = server.openFiles();
             server.kill();
@@ -62,7 +64,7 @@ class DescriptorExhaustionTest {
                     .pollInSameThread().pollInterval(Duration.ofMillis(500))
                     .until(() -> tryConnect(clients) != null);
             assertThat(bystander.ping().err()).isZero();
-            if (Target.current() == Target.CORRAL) {
+            if (CompatRun.target() == Target.CORRAL) {
                 // Corral logs the run of failed accepts once, and its end once (ZooKeeper logs about every 100 ms).
                 await("the end of the run of failures logged").atMost(RECOVERY_BOUND).pollInSameThread()
                         .pollInterval(Duration.ofMillis(500))

@@ -2,6 +2,8 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.ServerProcess;
+import dev.corral.testkit.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ class DiskFullTest {
         // The log grows 64 KiB at a time and no snapshot is due, so the log is what hits the limit.
         ServerSpec spec = new ServerSpec(200, false, Map.of(),
                 Map.of("zookeeper.preAllocSize", "64", "zookeeper.snapCount", "1000000"));
-        try (ServerProcess server = ServerProcess.start(spec, "disk-full");
+        try (ServerProcess server = spec.start("disk-full");
                 Clients clients = new Clients(server.connectString(), server.port())) {
             clients.zk().create("/full", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             server.kill();
@@ -51,12 +53,12 @@ class DiskFullTest {
                     .isInstanceOf(KeeperException.ConnectionLossException.class);
             OptionalInt exit = server.awaitExit(Duration.ofSeconds(30));
             assertThat(exit).as("the server stopped").isPresent();
-            if (Target.current() == Target.CORRAL) {
+            if (CompatRun.target() == Target.CORRAL) {
                 // ZooKeeper 3.9.5 logs "Severe unrecoverable error" and then exits with status 0, which a
                 // supervisor restarting on failure takes for a clean stop; Corral exits non-zero.
                 assertThat(exit.getAsInt()).as("exit status").isNotZero();
                 assertThat(server.logTail()).contains("Cannot make the log durable")
-                        .contains(server.dataDirectory().toString()).contains("File too large");
+                        .contains(server.home().resolve(ServerSpec.DATA_DIRECTORY).toString()).contains("File too large");
             }
             assertThat(acknowledged).as("writes acknowledged before the limit").hasSizeGreaterThan(10);
 

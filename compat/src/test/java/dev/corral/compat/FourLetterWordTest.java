@@ -2,12 +2,7 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import dev.corral.testkit.ServerProbe;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,22 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (ZooKeeper 3.9: {@code FourLetterCommands}, {@code server/command/*Command.java}).
  */
 class FourLetterWordTest {
-
-    static String send(int port, String word) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                answer.write(buffer, 0, read);
-            }
-            return answer.toString(StandardCharsets.US_ASCII);
-        }
-    }
 
     @Nested
     class Whitelisted {
@@ -86,7 +65,7 @@ class FourLetterWordTest {
             zk.create("/fourletter-watched", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.getData("/fourletter-watched", true, null);
 
-            String answer = send(server.port(), c.word());
+            String answer = ServerProbe.fourLetterWord(server.port(), c.word());
 
             assertThat(answer).contains(c.expectedFragments().toArray(String[]::new));
         }
@@ -96,7 +75,7 @@ class FourLetterWordTest {
             ZooKeeper zk = server.zk();
             zk.create("/mntr-e", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             Map<String, String> metrics = new LinkedHashMap<>();
-            for (String line : send(server.port(), "mntr").split("\n")) {
+            for (String line : ServerProbe.fourLetterWord(server.port(), "mntr").split("\n")) {
                 String[] parts = line.split("\t");
                 assertThat(parts).as("line '%s'", line).hasSize(2);
                 metrics.put(parts[0], parts[1]);
@@ -119,12 +98,12 @@ class FourLetterWordTest {
         @ParameterizedTest
         @org.junit.jupiter.params.provider.ValueSource(strings = {"ruok", "stat", "mntr", "conf", "cons", "wchs", "dump", "envi"})
         void wordsOutsideTheWhitelistAreRefusedByName(String word) throws Exception {
-            assertThat(send(server.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
+            assertThat(ServerProbe.fourLetterWord(server.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
         }
 
         @Test
         void srvrIsWhitelistedByDefault() throws Exception {
-            assertThat(send(server.port(), "srvr")).contains("Mode: standalone\n");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "srvr")).contains("Mode: standalone\n");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.ServerProbe;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -184,9 +185,9 @@ class HostileInputTest {
             }
             assertThat(raw.ping().err()).as("the connection still serves").isZero();
             for (String word : List.of("wchp", "wchc", "wchs")) {
-                assertThat(FourLetterWordTest.send(server.port(), word)).as(word).doesNotContain("Exception");
+                assertThat(ServerProbe.fourLetterWord(server.port(), word)).as(word).doesNotContain("Exception");
             }
-            assertThat(FourLetterWordTest.send(server.port(), "ruok")).isEqualTo("imok");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "ruok")).isEqualTo("imok");
         }
     }
 
@@ -223,9 +224,9 @@ class HostileInputTest {
             raw.call(ADD_WATCH, new Jute.Writer().writeString(null).writeInt(1).toByteArray());
             raw.call(RawClient.GET_DATA, new Jute.Writer().writeString("/").writeBoolean(true).toByteArray());
 
-            assertThat(FourLetterWordTest.send(server.port(), "wchp")).contains("/\n\t0x");
-            assertThat(FourLetterWordTest.send(server.port(), "wchc")).contains("\t/\n");
-            assertThat(FourLetterWordTest.send(server.port(), "wchs")).contains("Total watches:");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "wchp")).contains("/\n\t0x");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "wchc")).contains("\t/\n");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "wchs")).contains("Total watches:");
             try (RawClient fresh = server.raw()) {
                 assertThat(fresh.ping().err()).as("a new session is served").isZero();
             }

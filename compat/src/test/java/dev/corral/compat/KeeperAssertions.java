@@ -51,6 +51,6 @@ final class KeeperAssertions {
 
     /** digest:user:hash with {@code perms}, for credentials "user:password". */
     static List<ACL> digestAcl(int perms, String credentials) {
-        return acl(new ACL(perms, new Id("digest", ServerProcess.digest(credentials))));
+        return acl(new ACL(perms, new Id("digest", ServerSpec.digest(credentials))));
     }
 }

@@ -2,6 +2,7 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class MissingDataDirTest {
 
     @Test
     void aZooCfgWithoutDataDirIsRefusedWithZooKeepersMessage() throws Exception {
-        try (ServerProcess server = ServerProcess.startWithout(ServerSpec.defaults(), "no-datadir", "dataDir")) {
+        try (ServerProcess server = ServerSpec.defaults().startWithout("no-datadir", "dataDir")) {
             OptionalInt exit = server.awaitExit(EXIT_BOUND);
             assertThat(exit).as("the server exits by itself").isPresent();
             assertThat(exit.getAsInt()).as("exit status, ZooKeeper's for an invalid config").isEqualTo(2);

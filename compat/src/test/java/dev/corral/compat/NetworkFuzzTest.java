@@ -2,6 +2,8 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.ServerProbe;
+import dev.corral.testkit.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,14 +56,14 @@ class NetworkFuzzTest {
         // Against ZooKeeper the requests known to kill it are left out unless asked for, so that the compat
         // suite with -Dcompat.target=zookeeper (the oracle run) stays green; Corral always gets them.
         boolean avoidKillers = Boolean.parseBoolean(System.getProperty("fuzz.network.avoidZooKeeperKillers",
-                String.valueOf(Target.current() == Target.ZOOKEEPER)));
+                String.valueOf(CompatRun.target() == Target.ZOOKEEPER)));
         boolean killers = !avoidKillers;
         String replay = "seed " + seed + " (-Dfuzz.seed=" + seed + " -Dfuzz.network.seconds=" + seconds
                 + " -Dfuzz.network.frames=" + framesMax + ")";
 
         String credentials = "owner:secret";
         // An ArrayList: the client's validateACL asks contains(null), which List.of refuses.
-        List<ACL> acl = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", ServerProcess.digest(credentials))),
+        List<ACL> acl = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", ServerSpec.digest(credentials))),
                 new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
         ZooKeeper owner = server.clients().zkAs(credentials);
         owner.create("/bystanders", new byte[0], acl, CreateMode.PERSISTENT);
@@ -107,7 +109,7 @@ class NetworkFuzzTest {
             long bystanderRequests = bystanders.stream().mapToLong(Bystander::requests).sum();
             System.out.printf("NetworkFuzzTest %s %s: %d frames on %d connections in %d ms (%s); bystanders: %d requests, worst"
                     + " latency %d ms; four-letter words: worst %d ms, %d failed; server heap peak %d KiB, RSS peak %d KiB;"
-                    + " server %s%n", Target.current(), replay, framesSent.get(), connections.get(), elapsedMs,
+                    + " server %s%n", CompatRun.target(), replay, framesSent.get(), connections.get(), elapsedMs,
                     killers ? "all requests" : "without the known ZooKeeper killers", bystanderRequests, worstBystanderMs,
                     worstProbeMs.get(), probeFailures.size(), heap.peakHeapKb(), heap.peakRssKb(), alive ? "alive" : "DEAD");
             if (!alive) {
@@ -116,7 +118,7 @@ class NetworkFuzzTest {
             }
 
             assertThat(alive).as("server alive after the fuzz, %s", replay).isTrue();
-            assertThat(FourLetterWordTest.send(server.port(), "ruok")).as(replay).isEqualTo("imok");
+            assertThat(ServerProbe.fourLetterWord(server.port(), "ruok")).as(replay).isEqualTo("imok");
             ZooKeeper fresh = server.zk();
             fresh.create("/after-fuzz", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             assertThat(fresh.exists("/after-fuzz", false)).as(replay).isNotNull();
@@ -134,7 +136,7 @@ class NetworkFuzzTest {
             String word = WORDS.get(i % WORDS.size());
             long start = System.nanoTime();
             try {
-                String answer = FourLetterWordTest.send(server.port(), word);
+                String answer = ServerProbe.fourLetterWord(server.port(), word);
                 if (answer.isEmpty() && !word.equals("wchc") && !word.equals("wchp")) { // those two list no watch as nothing
                     failures.add(word + ": empty answer");
                 }

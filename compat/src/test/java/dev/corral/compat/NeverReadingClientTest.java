@@ -2,6 +2,7 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.ServerProcess;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ class NeverReadingClientTest {
 
     @Test
     void repliesQueuedForAClientThatNeverReadsAreBoundedWhileABystanderIsServed() throws Exception {
-        try (ServerProcess process = ServerProcess.start(ServerSpec.defaults(), "never-reading");
+        try (ServerProcess process = ServerSpec.defaults().start("never-reading");
                 Clients clients = new Clients(process.connectString(), process.port())) {
             hammer(process, clients);
         }
@@ -77,7 +78,7 @@ class NeverReadingClientTest {
                 LockSupport.parkNanos(PACE_NANOS);
             }
             System.out.printf("%s: %d getData of 1 MB sent unread; bystander %d reads, worst %d ms; RSS %d MiB before, %d MiB at most%n",
-                    Target.current(), sent.get(), reads, worstNanos / 1_000_000, rssBefore >> 20, rssMax >> 20);
+                    CompatRun.target(), sent.get(), reads, worstNanos / 1_000_000, rssBefore >> 20, rssMax >> 20);
             assertThat(Duration.ofNanos(worstNanos)).as("the bystander's slowest read").isLessThan(BYSTANDER_LATENCY_MAX);
             assertThat(rssMax - rssBefore).as("growth of the server's resident memory (%d MiB before)", rssBefore >> 20)
                     .isLessThan(RSS_GROWTH_MAX);

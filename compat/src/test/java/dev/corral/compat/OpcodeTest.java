@@ -351,7 +351,7 @@ class OpcodeTest {
     @Test
     void reconfigOnAStandaloneServerWithoutReconfigEnabledIsReconfigDisabled() throws Exception {
         ZooKeeperAdmin admin = server.clients().admin();
-        admin.addAuthInfo("digest", bytes(ServerProcess.SUPER_CREDENTIALS));
+        admin.addAuthInfo("digest", bytes(ServerSpec.SUPER_CREDENTIALS));
 
         assertKeeperError(KeeperException.Code.RECONFIGDISABLED,
                 () -> admin.reconfigure("server.2=127.0.0.1:2888:3888;2182", null, null, -1, new Stat()));

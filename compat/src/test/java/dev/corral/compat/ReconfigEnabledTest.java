@@ -23,7 +23,7 @@ class ReconfigEnabledTest {
     @Test
     void reconfigOnAStandaloneServerWithReconfigEnabledIsUnimplemented() throws Exception {
         ZooKeeperAdmin admin = server.clients().admin();
-        admin.addAuthInfo("digest", bytes(ServerProcess.SUPER_CREDENTIALS));
+        admin.addAuthInfo("digest", bytes(ServerSpec.SUPER_CREDENTIALS));
 
         assertKeeperError(Code.UNIMPLEMENTED,
                 () -> admin.reconfigure("server.2=127.0.0.1:2888:3888;2182", null, null, -1, new Stat()));

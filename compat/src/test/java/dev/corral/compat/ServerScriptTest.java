@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corral.server.CorralServer;
+import dev.corral.testkit.Ports;
+import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class ServerScriptTest {
 
     @BeforeAll
     static void findScript() {
-        assumeTrue(Target.current() == Target.CORRAL, "the service script starts Corral");
+        assumeTrue(CompatRun.target() == Target.CORRAL, "the service script starts Corral");
         assumeTrue(!System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows"), "needs bash");
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         while (dir != null && !Files.isExecutable(dir.resolve("bin/corral-server.sh"))) {
@@ -76,7 +77,7 @@ class ServerScriptTest {
 
     @BeforeEach
     void writeConfig() throws IOException {
-        port = freeLoopbackPort();
+        port = Ports.freeLoopbackPort();
         config = directory.resolve("zoo.cfg");
         pidFile = directory.resolve("data/corral_server.pid");
         Files.writeString(config, zooCfg(port, directory.resolve("data")), StandardCharsets.UTF_8);
@@ -375,13 +376,6 @@ class ServerScriptTest {
                 + "clientPort=" + port + "\n"
                 + "clientPortAddress=127.0.0.1\n"
                 + "4lw.commands.whitelist=*\n";
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private void keepLogs(String testName) throws IOException {

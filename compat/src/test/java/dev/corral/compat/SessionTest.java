@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.testkit.TcpProxy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -7,6 +7,7 @@ import static dev.corral.compat.KeeperAssertions.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.corral.testkit.TcpProxy;
 import java.util.List;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;

@@ -9,6 +9,7 @@ import dev.corral.cli.client.KeeperException;
 import dev.corral.cli.client.WatchedEvent;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
+import dev.corral.testkit.TcpProxy;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
@@ -106,7 +107,7 @@ class ReconnectTest {
             }
         }
         Events events = new Events();
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString() + "/app", TIMEOUT_MS, events::add);
                 CorralClient other = server.client()) {
             zk.getData("/w", true);
@@ -133,7 +134,7 @@ class ReconnectTest {
     @Test
     void aConnectionThatFallsSilentIsGivenUpAfterTheReadTimeoutAndTheSessionResumed() throws Exception {
         Events events = new Events();
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, events::add)) {
             long sessionId = zk.sessionId();
             zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, 1, 0);
@@ -150,7 +151,7 @@ class ReconnectTest {
 
     @Test
     void aRequestWhileCutOffFailsWithConnectionLossAndWorksOnceReconnected() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, event -> { })) {
             proxy.cut();
             await().atMost(BOUND).until(() -> zk.state() == CorralClient.State.CONNECTING);
@@ -164,7 +165,7 @@ class ReconnectTest {
 
     @Test
     void aLostConnectionIsResumedOnTheNextServerOfTheConnectString() throws Exception {
-        try (TcpProxy first = new TcpProxy(server.port()); TcpProxy second = new TcpProxy(server.port());
+        try (TcpProxy first = TcpProxy.start(server.port()); TcpProxy second = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(first.connectString() + "," + second.connectString(), TIMEOUT_MS,
                         event -> { })) {
             assertThat(zk.server()).isEqualTo(first.connectString());
@@ -178,7 +179,7 @@ class ReconnectTest {
 
     @Test
     void authIsSentAgainOnANewConnection() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, event -> { })) {
             zk.addAuth("digest", bytes("user:pass"));
             zk.create("/secret", bytes("s"), List.of(new Acl(Acl.ALL, new Id("digest", ShellFixture.digest("user:pass")))), 0, 0);
@@ -193,7 +194,7 @@ class ReconnectTest {
     @Test
     void aSessionTheServerNoLongerHasEndsAsExpiredAndTheClientStopsTrying() throws Exception {
         Events events = new Events();
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, events::add)) {
             proxy.cut();
             await().atMost(BOUND).until(() -> !zk.isConnected());
@@ -239,7 +240,7 @@ class ReconnectTest {
     @Test
     void closeWhileReconnectingStopsTryingAndTellsTheListener() throws Exception {
         Events events = new Events();
-        try (TcpProxy proxy = new TcpProxy(server.port())) {
+        try (TcpProxy proxy = TcpProxy.start(server.port())) {
             CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, events::add);
             proxy.cut();
             await().atMost(BOUND).until(() -> !zk.isConnected());
@@ -262,7 +263,7 @@ class ReconnectTest {
         List<String> printed = new CopyOnWriteArrayList<>();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 Shell shell = new Shell(new PrintWriter(out, true), new PrintWriter(err, true), TIMEOUT_MS)) {
             shell.printNotificationsTo(printed::add);
             String connectString = proxy.connectString() + "/app";
@@ -303,7 +304,7 @@ class ReconnectTest {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        try (TcpProxy proxy = new TcpProxy(server.port());
+        try (TcpProxy proxy = TcpProxy.start(server.port());
                 Shell shell = new Shell(new PrintWriter(out, true), new PrintWriter(err, true), TIMEOUT_MS);
                 CorralClient other = server.client()) {
             shell.connect(proxy.connectString());

@@ -1,0 +1,47 @@
+package dev.corral.compat;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.corral.testkit.Ensemble;
+import dev.corral.testkit.EnsembleSpec;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Ensembles for compat's tests: the run's target ({@link CompatRun}), three participants on loopback with
+ * the test kit's operator-style zoo.cfg files, logs kept in {@code compat.log.dir}.
+ *
+ * <p>Corral's ensemble mode is not built yet: against Corral the ensemble tests are skipped, visibly, by a
+ * JUnit assumption ({@link #assumeEnsemblesRun}) unless {@code -Dcompat.ensemble=true} asks for them.
+ */
+final class CompatEnsemble {
+    static final String NOT_BUILT_YET = "Corral ensemble mode not built yet; run with -Dcompat.target=zookeeper"
+            + " (or -Dcompat.ensemble=true to try Corral's)";
+
+    private CompatEnsemble() {}
+
+    /**
+     * Skips the calling test unless ensembles of the run's target can run. Call it from {@code @BeforeEach}:
+     * Surefire reports each test skipped with this reason, where an assumption in {@code @BeforeAll} would
+     * make the class vanish from the counts ("Tests run: 0").
+     */
+    static void assumeEnsemblesRun() {
+        assumeTrue(CompatRun.ensemblesRun(), NOT_BUILT_YET);
+    }
+
+    /**
+     * Starts an ensemble named {@code name} of the run's target, as {@code adjust} changes the default spec
+     * (three participants, tickTime=500, initLimit=10, syncLimit=5), and waits until every member serves.
+     */
+    static Ensemble start(String name, UnaryOperator<EnsembleSpec> adjust) throws IOException, InterruptedException {
+        EnsembleSpec spec = EnsembleSpec.of(CompatRun.target(), CompatRun.runtime())
+                .withLabel(CompatRun.target().id() + "-" + name)
+                .withLogsDirectory(CompatRun.logsDirectory())
+                // Four JVMs share two cores with the test: the serial collector keeps each server's GC to one
+                // thread, and C1 alone compiles the start-up (ZooKeeper spends seconds initialising TLS for its
+                // quorum even when unused) with less CPU. Correctness tests; no figure here is a benchmark.
+                .withJvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return Ensemble.start(adjust.apply(spec));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.testkit.Ensemble;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 11, item 6: session move. A session created on one server is resumed on another (same session id
+ * and password, through a second connection), and the first connection then sends a request. ZooKeeper 3.9.5
+ * hands the session to the second server (the leader records it as the session's owner). What the old
+ * connection then sees, observed on ZooKeeper 3.9.5 and pinned below:
+ * <ul>
+ *   <li>a request that goes through the leader's pipeline (any write; on the leader, any request) finds the
+ *       owner changed and the server closes the old connection without a reply: ZooKeeper turns the
+ *       SessionMovedException into a closed connection (ZOOKEEPER-710), which its own
+ *       {@code QuorumTest#testSessionMoved} expects of the official client as ConnectionLoss; no reply ever
+ *       carries SESSIONMOVED (-118);</li>
+ *   <li>a read or a ping on the old connection to a follower is still answered (err 0): the follower serves
+ *       it from its own tree and session table without asking the leader who owns the session.</li>
+ * </ul>
+ *
+ * <p>One ensemble for the class; each case moves a fresh session. Runs against ZooKeeper 3.9.5; against
+ * Corral only with {@code -Dcompat.ensemble=true} until Corral's ensemble mode exists.
+ */
+class EnsembleSessionMoveTest {
+    private static final int SESSION_TIMEOUT_MS = 10_000;
+    private static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
+
+    private static Ensemble ensemble;
+    private static int leader;
+
+    enum Role { FOLLOWER, LEADER }
+
+    /** What the old connection sees: a reply with an error code (and whether the server then closes it), or no reply. */
+    record Outcome(String what) {
+        static final Outcome CLOSED = new Outcome("closed without a reply");
+
+        static Outcome reply(int err, boolean thenClosed) {
+            return new Outcome("reply err=" + err + (thenClosed ? ", then closed" : ""));
+        }
+    }
+
+    /**
+     * @param request  what the old connection sends: a write (goes through the leader) or a read or ping
+     *                 (served by the old server itself)
+     * @param oldRole  the role of the server the session was created on
+     * @param expected what ZooKeeper 3.9.5 does
+     */
+    record Case(String request, Role oldRole, Outcome expected) {
+        @Override
+        public String toString() {
+            return request + " on the old connection to the " + oldRole.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static List<Case> cases() {
+        return List.of(
+                // A write goes through the leader, which knows the session's owner is the new server.
+                new Case("create", Role.FOLLOWER, Outcome.CLOSED),
+                new Case("create", Role.LEADER, Outcome.CLOSED),
+                // A read or a ping is served by a follower itself, which does not check the session's owner ...
+                new Case("exists", Role.FOLLOWER, Outcome.reply(0, false)),
+                new Case("ping", Role.FOLLOWER, Outcome.reply(0, false)),
+                // ... while on the leader every request passes the owner check.
+                new Case("exists", Role.LEADER, Outcome.CLOSED),
+                new Case("ping", Role.LEADER, Outcome.CLOSED));
+    }
+
+    @BeforeAll
+    static void startEnsemble() throws Exception {
+        if (!CompatRun.ensemblesRun()) {
+            return; // each test is then skipped, with the reason, by onlyWhereEnsemblesRun
+        }
+        ensemble = CompatEnsemble.start("session-move", spec -> spec);
+        leader = ensemble.awaitLeader(ELECTION_BOUND);
+    }
+
+    @BeforeEach
+    void onlyWhereEnsemblesRun() {
+        CompatEnsemble.assumeEnsemblesRun();
+    }
+
+    @AfterAll
+    static void stopEnsemble() {
+        if (ensemble != null) {
+            ensemble.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void oldConnectionAfterSessionMoved(Case c) throws Exception {
+        int oldServer = c.oldRole() == Role.LEADER ? leader : ensemble.members().stream()
+                .mapToInt(Ensemble.Member::serverId).filter(id -> id != leader).min().orElseThrow();
+        int newServer = ensemble.members().stream().mapToInt(Ensemble.Member::serverId)
+                .filter(id -> id != oldServer).min().orElseThrow();
+        String path = "/moved-" + c.request() + "-" + c.oldRole().name().toLowerCase(Locale.ROOT);
+        try (RawClient old = RawClient.connect(ensemble.member(oldServer).clientPort(), SESSION_TIMEOUT_MS);
+                RawClient moved = RawClient.open(ensemble.member(newServer).clientPort())) {
+            RawClient.ConnectResponse session = old.session();
+            RawClient.Reply created = old.call(RawClient.CREATE, createBody(path));
+            assertThat(created.err()).as("create %s on server %d before the move", path, oldServer).isZero();
+
+            RawClient.ConnectResponse resumed = moved.handshake(created.zxid(), session.sessionId(), session.password(),
+                    SESSION_TIMEOUT_MS);
+            assertThat(resumed.valid()).as("session resumed on server %d", newServer).isTrue();
+            assertThat(resumed.sessionId()).isEqualTo(session.sessionId());
+            // The new connection's first request is answered: the move has gone through the leader.
+            assertThat(moved.call(RawClient.EXISTS, existsBody(path)).err()).as("exists through the new connection").isZero();
+
+            Outcome outcome = send(old, c.request(), path);
+            System.out.printf(Locale.ROOT, "EnsembleSessionMoveTest %s: session 0x%x created on server %d (%s), resumed on"
+                    + " server %d; %s -> %s%n", CompatRun.target(), session.sessionId(), oldServer,
+                    c.oldRole().name().toLowerCase(Locale.ROOT), newServer, c, outcome.what());
+            assertThat(outcome).as(c.toString()).isEqualTo(c.expected());
+            assertThat(moved.ping().err()).as("the session still serves on the new connection").isZero();
+        }
+    }
+
+    /** Sends the case's request on the old connection; a reply's error code, or CLOSED if the server closes it. */
+    private static Outcome send(RawClient old, String request, String path) throws IOException {
+        try {
+            RawClient.Reply reply = switch (request) {
+                case "create" -> old.call(RawClient.CREATE, createBody(path + "-after"));
+                case "exists" -> old.call(RawClient.EXISTS, existsBody(path));
+                case "ping" -> old.ping();
+                default -> throw new IllegalArgumentException(request);
+            };
+            // An error reply may come before the server closes the connection; a success needs no wait.
+            return Outcome.reply(reply.err(), reply.err() != 0 && old.closedByServerWithin(CLOSE_BOUND));
+        } catch (EOFException | SocketException closed) {
+            return Outcome.CLOSED;
+        }
+    }
+
+    private static byte[] createBody(String path) {
+        return new Jute.Writer().writeString(path).writeBuffer(new byte[0]).writeOpenAcl().writeInt(0).toByteArray();
+    }
+
+    private static byte[] existsBody(String path) {
+        return new Jute.Writer().writeString(path).writeBoolean(false).toByteArray();
+    }
+}
