@@ -165,7 +165,51 @@ public final class SnapshotFile {
     /** {@link #read(Path)} with a reader buffer of at most {@code chunkBytes}, so tests can make values straddle refills. */
     static Loaded read(Path file, int chunkBytes) throws StorageException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
+            return read(channel, channel.size(), file, file, chunkBytes);
+        } catch (IOException e) {
+            if (e instanceof StorageException storage) {
+                throw storage;
+            }
+            throw new StorageException("cannot read snapshot " + file + ": " + e, e);
+        }
+    }
+
+    /**
+     * The bytes of a snapshot file of {@code snapshot}, in memory: what a leader sends a learner in a SNAP,
+     * so that the learner checks it (CRC, then digest) as it checks a file.
+     */
+    public static byte[] encode(TreeSnapshot snapshot) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            CRC32C crc = new CRC32C();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
+            writeBody(out, snapshot);
+            out.flush();
+            new DataOutputStream(bytes).writeInt((int) crc.getValue());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a byte array stream cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A snapshot from the bytes {@link #encode} made, checked as a file is; its {@code file} is null. */
+    public static Loaded decode(byte[] bytes) throws StorageException {
+        String source = "received image of " + bytes.length + " bytes";
+        try {
+            return read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length, null, source,
+                    SnapshotInput.CHUNK_BYTES);
+        } catch (IOException e) {
+            if (e instanceof StorageException storage) {
+                throw storage;
+            }
+            throw new StorageException("cannot read snapshot " + source + ": " + e, e);
+        }
+    }
+
+    /** Reads {@code size} bytes of a snapshot from {@code channel}; {@code file} names it in errors. */
+    private static Loaded read(java.nio.channels.ReadableByteChannel channel, long size, Path path, Object file, int chunkBytes)
+            throws IOException {
+        try {
             if (size < 28) {
                 throw new StorageException("snapshot " + file + " is " + size + " bytes, shorter than its header and trailer");
             }
@@ -194,14 +238,9 @@ public final class SnapshotFile {
             if (in.readTrailer() != in.crc()) {
                 throw new StorageException("snapshot " + file + " fails its CRC check");
             }
-            return new Loaded(file, zxid, digest, sessions, paths, nodes);
+            return new Loaded(path, zxid, digest, sessions, paths, nodes);
         } catch (EOFException e) {
             throw new StorageException("snapshot " + file + " is truncated", e);
-        } catch (IOException e) {
-            if (e instanceof StorageException storage) {
-                throw storage;
-            }
-            throw new StorageException("cannot read snapshot " + file + ": " + e, e);
         } catch (RuntimeException e) {
             throw new StorageException("snapshot " + file + " holds an invalid node: " + e.getMessage(), e);
         }
@@ -213,7 +252,7 @@ public final class SnapshotFile {
      * copy per node until the load would hold several objects per znode that the garbage collector copies
      * again at every pause while the file is read.
      */
-    private static Znode readNode(SnapshotInput in, Path file, Map<List<Acl>, List<Acl>> acls) throws IOException {
+    private static Znode readNode(SnapshotInput in, Object file, Map<List<Acl>, List<Acl>> acls) throws IOException {
         byte[] data = readBytes(in, BUFFER_MAX, file, true);
         int aclCount = count(in, 12, file, "ACL");
         List<Acl> acl = new ArrayList<>(aclCount);
@@ -247,7 +286,7 @@ public final class SnapshotFile {
      * cannot hold is refused before anything is allocated for it, so a corrupt count ends in this
      * StorageException, never in an OutOfMemoryError.
      */
-    private static int count(SnapshotInput in, int minBytesEach, Path file, String what) throws IOException {
+    private static int count(SnapshotInput in, int minBytesEach, Object file, String what) throws IOException {
         int count = in.readInt();
         if (count < 0 || (long) count * minBytesEach > in.remaining()) {
             throw new StorageException("snapshot " + file + " is truncated or corrupt: an impossible " + what + " count "
@@ -257,7 +296,7 @@ public final class SnapshotFile {
     }
 
     /** Reads a length-prefixed byte string; a length beyond what the file still holds is refused before any allocation. */
-    private static byte[] readBytes(SnapshotInput in, int max, Path file, boolean nullable) throws IOException {
+    private static byte[] readBytes(SnapshotInput in, int max, Object file, boolean nullable) throws IOException {
         int length = readLength(in, max, file, nullable);
         if (length == -1) {
             return null;
@@ -268,12 +307,12 @@ public final class SnapshotFile {
     }
 
     /** Reads a length-prefixed UTF-8 string (a path, a scheme, an id), checked as {@link #readBytes} checks a byte string. */
-    private static String readString(SnapshotInput in, Path file) throws IOException {
+    private static String readString(SnapshotInput in, Object file) throws IOException {
         return in.readUtf8(readLength(in, STRING_MAX, file, false));
     }
 
     /** Reads a length and refuses it, before anything is allocated for it, if it is negative, over {@code max}, or past the trailer. */
-    private static int readLength(SnapshotInput in, int max, Path file, boolean nullable) throws IOException {
+    private static int readLength(SnapshotInput in, int max, Object file, boolean nullable) throws IOException {
         int length = in.readInt();
         if (length == -1 && nullable) {
             return -1;

@@ -3,7 +3,7 @@ package dev.corral.storage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -24,7 +24,7 @@ final class SnapshotInput {
     /** The widest value read from the buffer in one piece: a long. */
     private static final int WIDEST = Long.BYTES;
 
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
     private final CRC32C crc = new CRC32C();
     /** Between reads in read mode: the bytes from position to limit are loaded and not yet handed out. */
     private final ByteBuffer buffer;
@@ -36,7 +36,7 @@ final class SnapshotInput {
      * Reads the {@code bodyLength} bytes from the channel's current position with a buffer of at most
      * {@code chunkBytes} (tests pass a few bytes, so that every value straddles a refill somewhere).
      */
-    SnapshotInput(FileChannel channel, long bodyLength, int chunkBytes) {
+    SnapshotInput(ReadableByteChannel channel, long bodyLength, int chunkBytes) {
         if (chunkBytes < WIDEST || bodyLength < 0) {
             throw new IllegalArgumentException("chunk of " + chunkBytes + " bytes for a body of " + bodyLength);
         }
