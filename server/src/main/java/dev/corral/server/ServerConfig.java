@@ -49,6 +49,7 @@ public record ServerConfig(
         ConnectionLimits connectionLimits,
         boolean adminStateChangingCommandsEnabled,
         long serverId,
+        EnsembleConfig ensemble,
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
@@ -85,19 +86,19 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
     }
 
     /** Keys whose values Corral reads. */
-    private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+    private static final Set<String> KNOWN = Set.of("electionAlg", "multiAddress.enabled", "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
             "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands");
-    /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
-    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs");
+    /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
+    private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -117,10 +118,28 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
     }
 
+    /**
+     * Reads a zoo.cfg for a standalone server: an ensemble configuration is refused, because running each
+     * member standalone would split it into independent servers. This is the start path until the server
+     * runs ensembles; {@link #read} takes both.
+     */
     public static ServerConfig load(Path file) throws ConfigException {
+        ServerConfig config = read(file);
+        if (config.ensemble().isDistributed()) {
+            throw new ConfigException(file + ": the server.N lines describe an ensemble of " + config.ensemble().members().size()
+                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
+        }
+        return config;
+    }
+
+    /**
+     * Reads and validates a zoo.cfg, with the myid file of its dataDir, for a standalone server or an
+     * ensemble member ({@link #ensemble()} says which, and holds the ensemble).
+     */
+    public static ServerConfig read(Path file) throws ConfigException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -141,7 +160,15 @@ public record ServerConfig(
                 throw new ConfigException(file + " line " + (i + 1) + ": cannot parse '" + line + "': " + e.getMessage());
             }
             for (String key : one.stringPropertyNames()) {
-                properties.setProperty(key, one.getProperty(key).trim());
+                String value = one.getProperty(key).trim();
+                String earlier = properties.getProperty(key);
+                if (earlier != null && key.startsWith("server.") && !earlier.equals(value)) {
+                    // ZooKeeper (java.util.Properties) silently keeps the last line; two different lines for one
+                    // server are a mistake that would give servers different views of the ensemble, so refuse.
+                    throw new ConfigException(file + " line " + (i + 1) + ": key " + key + ": server " + key.substring(7)
+                            + " is already defined on line " + lineOf.get(key) + " as '" + earlier + "'");
+                }
+                properties.setProperty(key, value);
                 lineOf.put(key, i + 1);
             }
         }
@@ -157,30 +184,70 @@ public record ServerConfig(
             throws ConfigException {
         Reader r = new Reader(cfg, source, lineOf, system);
         List<String> warnings = new ArrayList<>();
-        java.util.Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
-        for (String key : cfg.stringPropertyNames()) {
+        Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
+        Map<Long, String> memberWhere = new java.util.TreeMap<>();
+        List<String> ensembleOnly = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(cfg.stringPropertyNames())) {
             if (key.startsWith("server.")) {
                 EnsembleConfig.Member member = EnsembleConfig.parseMember(key, cfg.getProperty(key), r.where(key));
+                String earlier = memberWhere.put(member.serverId(), r.where(key));
+                if (earlier != null) {
+                    throw new ConfigException(r.where(key) + ": server " + member.serverId() + " is already defined at " + earlier);
+                }
                 members.put(member.serverId(), member);
             } else if (key.startsWith("group.") || key.startsWith("weight.")) {
                 warnings.add(r.where(key) + ": hierarchical quorums are not supported yet");
-            } else if (ACCEPTED.contains(key)) {
-                warnings.add(r.where(key) + ": accepted but not acted on by this version of Corral");
+            } else if (ENSEMBLE_ONLY.contains(key)) {
+                ensembleOnly.add(r.where(key) + ": used only by an ensemble member, not by a standalone server");
             } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
                 warnings.add(r.where(key) + ": unknown key, ignored");
             }
         }
-        EnsembleConfig ensemble = new EnsembleConfig(members, r.bool("standaloneEnabled", null, true));
-        if (ensemble.isDistributed()) {
-            // Running each member standalone would split the ensemble into independent servers, so refuse.
-            throw new ConfigException(source + ": the server.N lines describe an ensemble of " + members.size()
-                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
+        // ZooKeeper 3.9.5 QuorumPeerConfig#parseProperties refuses these in any configuration, standalone too.
+        int electionAlg = r.intInRange("electionAlg", null, 3, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (electionAlg != 3) {
+            throw new ConfigException(r.where("electionAlg") + ": only 3 (fast leader election) is supported, got " + electionAlg);
+        }
+        Boolean peerTypeObserver = null;
+        String peerType = r.string("peerType", null, null);
+        if (peerType != null) {
+            switch (peerType.toLowerCase(java.util.Locale.ROOT)) {
+                case "observer" -> peerTypeObserver = true;
+                case "participant" -> peerTypeObserver = false;
+                default -> throw new ConfigException(r.where("peerType") + ": expected observer or participant, got '" + peerType + "'");
+            }
         }
         int tickMs = r.positiveInt("tickTime", null, 2000);
         Path dataDir = Path.of(r.string("dataDir", null, "data"));
+        long myId = EnsembleConfig.readMyId(dataDir);
+        EnsembleConfig ensemble = EnsembleRules.validate(source, members, memberWhere, new EnsembleRules.Settings(
+                r.bool("standaloneEnabled", null, true), peerTypeObserver, r.where("peerType"),
+                r.intInRange("initLimit", null, 0, 0, Integer.MAX_VALUE), r.where("initLimit"),
+                r.intInRange("syncLimit", null, 0, 0, Integer.MAX_VALUE), r.where("syncLimit"), tickMs,
+                r.bool("quorumListenOnAllIPs", null, false),
+                r.bool("multiAddress.enabled", "zookeeper.multiAddress.enabled", false),
+                myId, dataDir.resolve("myid").toString()), warnings);
+        if (!ensemble.isDistributed()) {
+            warnings.addAll(ensembleOnly);
+        }
         Path dataLogDir = Path.of(r.string("dataLogDir", null, dataDir.toString()));
         int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
         String address = r.string("clientPortAddress", null, "127.0.0.1");
+        EnsembleConfig.Member me = ensemble.members().get(myId);
+        if (me != null && me.clientPort() >= 0) {
+            // QuorumPeerConfig#setupClientPort: this server's line may give its client port; it must agree with
+            // clientPort and a specific clientPortAddress, and then it is the one used.
+            String lineHost = me.clientAddress() == null ? "0.0.0.0" : me.clientAddress();
+            boolean portDiffers = cfg.getProperty("clientPort") != null && clientPort != me.clientPort();
+            boolean hostDiffers = cfg.getProperty("clientPortAddress") != null && !isWildcard(address)
+                    && !address.equalsIgnoreCase(lineHost);
+            if (portDiffers || hostDiffers) {
+                throw new ConfigException(memberWhere.get(myId) + ": client address " + lineHost + ":" + me.clientPort()
+                        + " of this server (id " + myId + ") differs from clientPortAddress:clientPort " + address + ":" + clientPort);
+            }
+            clientPort = me.clientPort();
+            address = me.clientAddress() == null ? address : me.clientAddress();
+        }
         int maxClientCnxns = r.intInRange("maxClientCnxns", null, 60, 0, Integer.MAX_VALUE);
         int minSession = r.intInRange("minSessionTimeout", null, 2 * tickMs, 1, Integer.MAX_VALUE);
         int maxSession = r.intInRange("maxSessionTimeout", null, 20 * tickMs, 1, Integer.MAX_VALUE);
@@ -238,7 +305,11 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, 0, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? myId : 0, ensemble, List.copyOf(warnings));
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */
