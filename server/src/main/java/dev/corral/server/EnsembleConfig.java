@@ -1,6 +1,9 @@
 package dev.corral.server;
 
+import dev.corral.server.quorum.ElectionTransportConfig;
+import dev.corral.server.quorum.LearnerTransportConfig;
 import dev.corral.zab.PeerConfig;
+import dev.corral.zab.codec.SnapshotImageCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -133,6 +136,21 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
         members.values().stream().filter(member -> member.serverId() != myId)
                 .forEach(member -> peers.put(member.serverId(), member.quorumAddress()));
         return Collections.unmodifiableMap(peers);
+    }
+
+    /** The election transport of this member: its election port, every other member's, ZooKeeper's defaults. */
+    public ElectionTransportConfig electionTransportConfig() {
+        return ElectionTransportConfig.of(myId, electionListenAddress(), electionPeers());
+    }
+
+    /**
+     * The learner transport of this member: its quorum port, every other member's, and ZooKeeper's bound on a
+     * quorum packet's data for this {@code juteMaxBuffer} (ServerConfig#maxBufferBytes; the extra size
+     * property zookeeper.jute.maxbuffer.extrasize is not read, so it takes ZooKeeper's default).
+     */
+    public LearnerTransportConfig learnerTransportConfig(SnapshotImageCodec images, int juteMaxBuffer) {
+        return LearnerTransportConfig.of(myId, quorumListenAddress(), quorumPeers(), images)
+                .withDataBytesMax(LearnerTransportConfig.zooKeeperDataBytesMax(juteMaxBuffer, null));
     }
 
     /** initLimit as a duration: how long discovery and synchronization with a leader may take. */

@@ -2,12 +2,23 @@ package dev.corral.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.corral.server.quorum.ElectionTransport;
+import dev.corral.server.quorum.LearnerTransport;
+import dev.corral.zab.Message;
 import dev.corral.zab.PeerConfig;
+import dev.corral.zab.ServerState;
+import dev.corral.zab.Vote;
+import dev.corral.zab.codec.SnapshotImageCodec;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
 import org.junit.jupiter.api.Test;
@@ -193,6 +204,44 @@ class EnsembleConfigTest {
         assertThat(peer.incarnation()).isEqualTo(7);
         // The start path still refuses an ensemble, naming why.
         assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("describe an ensemble of 4 servers");
+    }
+
+    @Test
+    void transportsBuiltFromTheServerLinesFindEachOther() throws Exception {
+        int[] ports = new int[4];
+        for (int i = 0; i < ports.length; i++) {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = probe.getLocalPort();
+            }
+        }
+        // Host names as an operator writes them: resolved when connecting, not when the file is read.
+        String servers = "server.1=localhost:" + ports[0] + ":" + ports[1] + "\nserver.2=localhost:" + ports[2] + ":" + ports[3] + "\n";
+        Path first = Files.createDirectories(dir.resolve("one"));
+        Path second = Files.createDirectories(dir.resolve("two"));
+        Files.writeString(first.resolve("myid"), "1");
+        Files.writeString(second.resolve("myid"), "2");
+        Files.writeString(first.resolve("zoo.cfg"), "dataDir=" + first + "\n" + LIMITS + servers);
+        Files.writeString(second.resolve("zoo.cfg"), "dataDir=" + second + "\n" + LIMITS + servers);
+        ServerConfig one = ServerConfig.read(first.resolve("zoo.cfg"));
+        ServerConfig two = ServerConfig.read(second.resolve("zoo.cfg"));
+        assertThat(one.ensemble().learnerTransportConfig(null, one.maxBufferBytes()).dataBytesMax())
+                .as("jute.maxbuffer plus ZooKeeper's default extra size, itself").isEqualTo(2 * 0xfffff);
+
+        var received = new ConcurrentLinkedQueue<String>();
+        SnapshotImageCodec images = null; // no SNAP is sent here
+        try (var leader = LearnerTransport.start(one.ensemble().learnerTransportConfig(images, one.maxBufferBytes()),
+                        (from, message) -> received.add(from + " " + Message.describe(message)));
+                var learner = LearnerTransport.start(two.ensemble().learnerTransportConfig(images, two.maxBufferBytes()),
+                        (from, message) -> { });
+                var votes1 = ElectionTransport.start(one.ensemble().electionTransportConfig(),
+                        (from, vote) -> received.add(from + " vote"));
+                var votes2 = ElectionTransport.start(two.ensemble().electionTransportConfig(), (from, vote) -> { })) {
+            learner.send(1, new Message.LearnerInfo(0x0000000102000001L, 3, false));
+            votes2.send(1, new Message.Notification(ServerState.LOOKING,
+                    new Vote(2, 0, 1, 0)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.contains("2 FOLLOWERINFO acceptedEpoch=3") && received.contains("2 vote"));
+        }
     }
 
     @Test
