@@ -1,11 +1,7 @@
 package dev.corral.server;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -90,7 +86,7 @@ public record ServerConfig(
     }
 
     /** Keys whose values Corral reads. */
-    private static final Set<String> KNOWN = Set.of("electionAlg", "multiAddress.enabled", "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+    private static final Set<String> KNOWN = Set.of("electionAlg", "multiAddress.enabled", "dynamicConfigFile", "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
@@ -140,49 +136,25 @@ public record ServerConfig(
      * ensemble member ({@link #ensemble()} says which, and holds the ensemble).
      */
     public static ServerConfig read(Path file) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        Properties properties = new Properties();
-        Map<String, Integer> lineOf = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
-                continue;
-            }
-            Properties one = new Properties();
-            try {
-                one.load(new java.io.StringReader(lines.get(i)));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(file + " line " + (i + 1) + ": cannot parse '" + line + "': " + e.getMessage());
-            }
-            for (String key : one.stringPropertyNames()) {
-                String value = one.getProperty(key).trim();
-                String earlier = properties.getProperty(key);
-                if (earlier != null && key.startsWith("server.") && !earlier.equals(value)) {
-                    // ZooKeeper (java.util.Properties) silently keeps the last line; two different lines for one
-                    // server are a mistake that would give servers different views of the ensemble, so refuse.
-                    throw new ConfigException(file + " line " + (i + 1) + ": key " + key + ": server " + key.substring(7)
-                            + " is already defined on line " + lineOf.get(key) + " as '" + earlier + "'");
-                }
-                properties.setProperty(key, value);
-                lineOf.put(key, i + 1);
-            }
-        }
+        ZooCfgFile cfg = ZooCfgFile.read(file);
         // ZooKeeper 3.9 (QuorumPeerConfig#parseProperties) refuses a zoo.cfg without dataDir rather than pick a
         // directory the operator did not name; the ./data default is only for `corral server` without a file.
-        if (properties.getProperty("dataDir") == null) {
+        if (cfg.properties.getProperty("dataDir") == null) {
             throw new ConfigException("Error processing " + file + ": dataDir is not set");
         }
-        return parse(properties, file.toString(), lineOf, System.getProperties());
+        if (cfg.properties.getProperty("dynamicConfigFile") != null) {
+            cfg.addDynamicFile(cfg.locations.get("dynamicConfigFile"));
+        }
+        return parse(cfg.properties, file.toString(), cfg.locations, System.getProperties());
     }
 
-    static ServerConfig parse(Properties cfg, String source, Map<String, Integer> lineOf, Properties system)
+    /**
+     * The configuration of these properties; {@code locations} says for each key which file and line set it
+     * ("zoo.cfg line 7"), and {@code system} stands for the JVM's system properties.
+     */
+    static ServerConfig parse(Properties cfg, String source, Map<String, String> locations, Properties system)
             throws ConfigException {
-        Reader r = new Reader(cfg, source, lineOf, system);
+        Reader r = new Reader(cfg, source, locations, system);
         List<String> warnings = new ArrayList<>();
         Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
         Map<Long, String> memberWhere = new java.util.TreeMap<>();
@@ -231,6 +203,10 @@ public record ServerConfig(
             warnings.addAll(ensembleOnly);
         }
         Path dataLogDir = Path.of(r.string("dataLogDir", null, dataDir.toString()));
+        if (cfg.getProperty("clientPortAddress") != null && cfg.getProperty("clientPort") == null) {
+            // QuorumPeerConfig#parseProperties refuses it rather than guess the port.
+            throw new ConfigException(r.where("clientPortAddress") + ": clientPortAddress is set but clientPort is not");
+        }
         int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
         String address = r.string("clientPortAddress", null, "127.0.0.1");
         EnsembleConfig.Member me = ensemble.members().get(myId);
@@ -313,10 +289,10 @@ public record ServerConfig(
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */
-    private record Reader(Properties cfg, String source, Map<String, Integer> lineOf, Properties system) {
+    private record Reader(Properties cfg, String source, Map<String, String> locations, Properties system) {
         String where(String key) {
-            Integer line = lineOf.get(key);
-            return source + (line == null ? "" : " line " + line) + ": key " + key;
+            String location = locations.get(key);
+            return (location == null ? source : location) + ": key " + key;
         }
 
         String raw(String key, String property) {

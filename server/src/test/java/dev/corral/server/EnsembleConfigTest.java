@@ -43,8 +43,13 @@ class EnsembleConfigTest {
      * @param myid the myid file's content, or null for no file
      * @param corralError what Corral's refusal says (a part of it), or null if Corral accepts
      * @param zooKeeperAccepts whether ZooKeeper 3.9.5 accepts; differs from Corral only where the name says why
+     * @param dynamic the content of zoo.cfg.dynamic.100000000, which cfg names as $DYNAMIC, or null for none
      */
-    record Row(String name, String cfg, String myid, String corralError, boolean zooKeeperAccepts) {
+    record Row(String name, String cfg, String myid, String corralError, boolean zooKeeperAccepts, String dynamic) {
+        Row(String name, String cfg, String myid, String corralError, boolean zooKeeperAccepts) {
+            this(name, cfg, myid, corralError, zooKeeperAccepts, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -120,12 +125,25 @@ class EnsembleConfigTest {
                 new Row("its client port in its line without the specific clientPortAddress", "clientPort=2181\nclientPortAddress=127.0.0.1\n"
                         + LIMITS + THREE.replace("127.0.0.1:2888:3888", "127.0.0.1:2888:3888;2181"), "1", "differs from clientPortAddress", false),
                 new Row("one server line given twice alike", LIMITS + THREE + "server.1=127.0.0.1:2888:3888\n", "1", null, true),
+                // A dynamic configuration file (QuorumPeerConfig#parse), as a reconfig-enabled ZooKeeper leaves it.
+                new Row("the ensemble in a dynamic file", "dynamicConfigFile=$DYNAMIC\n" + LIMITS, "2", null, true, THREE),
+                new Row("server lines in zoo.cfg besides a dynamic file", "dynamicConfigFile=$DYNAMIC\n" + LIMITS
+                        + "server.4=127.0.0.4:2888:3888\n", "2", "the ensemble must be in that file, not in zoo.cfg", false, THREE),
+                new Row("a version inside the dynamic file", "dynamicConfigFile=$DYNAMIC\n" + LIMITS, "2",
+                        "key version: a dynamic configuration file must not hold its version", false, THREE + "version=100000000\n"),
+                new Row("another key in the dynamic file", "dynamicConfigFile=$DYNAMIC\n" + LIMITS, "2",
+                        "key tickTime: a dynamic configuration file holds only server.N lines", false, THREE + "tickTime=2000\n"),
+                new Row("a dynamic file that is not there", "dynamicConfigFile=$DYNAMIC\n" + LIMITS, "2", "cannot read config file", false,
+                        null),
+                // The client address keys (QuorumPeerConfig#parseProperties).
+                new Row("clientPortAddress without clientPort", "clientPortAddress=127.0.0.1\n", null,
+                        "key clientPortAddress: clientPortAddress is set but clientPort is not", false),
                 // Corral's own refusals where ZooKeeper starts and misbehaves later, or silently takes the last line.
                 new Row("two servers with one address: ZooKeeper starts, one of them cannot listen",
                         LIMITS + "server.1=127.0.0.1:2888:3888\nserver.2=127.0.0.1:2888:3889\nserver.3=127.0.0.3:2888:3888\n", "1",
                         "key server.2: 127.0.0.1:2888 is the quorum port of server.1 and also the quorum port of server.2", true),
                 new Row("one server on two different lines: ZooKeeper keeps the last", LIMITS + THREE + "server.2=127.0.0.9:2888:3888\n", "1",
-                        "key server.2: server 2 is already defined on line 5", true),
+                        "key server.2: server 2 is already defined at", true),
                 new Row("one server under two keys: ZooKeeper keeps one of them", LIMITS + THREE + "server.02=127.0.0.9:2888:3888\n", "1",
                         "server 2 is already defined at", true),
                 new Row("a server id above 255: ZooKeeper takes it, session ids cannot", LIMITS + THREE + "server.300=127.0.0.9:2888:3888\n",
@@ -137,8 +155,12 @@ class EnsembleConfigTest {
         if (row.myid() != null) {
             Files.writeString(data.resolve("myid"), row.myid());
         }
+        Path dynamic = dir.resolve("zoo.cfg.dynamic.100000000");
+        if (row.dynamic() != null) {
+            Files.writeString(dynamic, row.dynamic());
+        }
         Path file = dir.resolve("zoo.cfg");
-        Files.writeString(file, "dataDir=" + data.toAbsolutePath() + "\n" + row.cfg());
+        Files.writeString(file, "dataDir=" + data.toAbsolutePath() + "\n" + row.cfg().replace("$DYNAMIC", dynamic.toString()));
         return file;
     }
 
