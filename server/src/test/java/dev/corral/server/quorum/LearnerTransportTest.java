@@ -278,6 +278,24 @@ class LearnerTransportTest {
     }
 
     @Test
+    void aSnapLargerThanTheOutgoingBoundReachesALearnerThatReads() throws Exception {
+        List<LearnerServer> s = servers(2, config -> config.withOutgoingBytesMax(256 * 1024));
+        LearnerServer leader = s.get(0).start();
+        LearnerServer follower = s.get(1).start();
+        follower.transport.send(1, new Message.LearnerInfo(CONNECTION_2, 5, false));
+        long number = leader.awaitFirst(2, Message.LearnerInfo.class).connection();
+        byte[] image = new byte[3 << 20];
+        java.util.Arrays.fill(image, (byte) 7);
+        // The image is bounded by imageBytesMax and sent once per connection, so the outgoing bound does not count it.
+        leader.transport.send(2, new Message.Snap(number, new Snapshot(ZXID - 1, image)));
+        leader.transport.send(2, new Message.Proposal(number, entry(ZXID, 100 * 1024)));
+        follower.awaitInOrder(1, List.of(new Message.Snap(CONNECTION_2, new Snapshot(ZXID - 1, image)),
+                new Message.Proposal(CONNECTION_2, entry(ZXID, 100 * 1024))));
+        assertThat(leader.transport.slowPeerDisconnects()).isZero();
+        assertThat(leader.ended).isEmpty();
+    }
+
+    @Test
     void sendingToAServerThatIsNotAPeerOrBeyondTheBoundsIsRefusedAtOnce() throws Exception {
         List<LearnerServer> s = servers(2, config -> config.withDataBytesMax(DATA_MAX));
         LearnerServer leader = s.get(0).start();
