@@ -37,6 +37,8 @@ final class LearnerConnection {
     byte[] info;
     /** Frame bytes written or queued and not yet taken by the socket, SNAP frames not counted. */
     long pendingBytes;
+    /** Bytes written to the channel since its last flush. */
+    int unflushedBytes;
     /** Whether anything but an info was sent: then a broken channel cannot be replaced by a new one. */
     boolean sentMoreThanInfo;
     /** Whether the other side sent anything: then a broken channel ends the number. */

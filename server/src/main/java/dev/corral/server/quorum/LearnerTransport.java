@@ -73,6 +73,8 @@ public final class LearnerTransport implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LearnerTransport.class);
+    /** Written bytes after which a connection is flushed at once rather than at the end of the loop's turn. */
+    private static final int FLUSH_BYTES = 64 * 1024;
     private static final AttributeKey<LearnerConnection> CONNECTION = AttributeKey.valueOf("corral.learnerConnection");
 
     private final LearnerTransportConfig config;
@@ -91,7 +93,8 @@ public final class LearnerTransport implements AutoCloseable {
     /** This server's connection to its leader, if it is a learner. */
     private LearnerConnection toLeader;
     private long acceptedCount;
-    private final Set<Channel> unflushed = new LinkedHashSet<>();
+    /** Connections written to in this turn of the loop and not flushed yet. */
+    private final Set<LearnerConnection> unflushed = new LinkedHashSet<>();
     private boolean flushScheduled;
     private boolean closed;
     // Counters written on the loop, read by anyone.
@@ -297,7 +300,14 @@ public final class LearnerTransport implements AutoCloseable {
                 }
             });
         }
-        unflushed.add(channel);
+        c.unflushedBytes += frame.length;
+        if (c.unflushedBytes >= FLUSH_BYTES) {
+            // Enough for a full write to the socket: waiting for the end of the turn would only hold memory.
+            c.unflushedBytes = 0;
+            channel.flush();
+            return;
+        }
+        unflushed.add(c);
         if (!flushScheduled) {
             flushScheduled = true;
             loop.execute(this::flushAll); // after the writes already queued on the loop: one flush for all of them
@@ -306,7 +316,12 @@ public final class LearnerTransport implements AutoCloseable {
 
     private void flushAll() {
         flushScheduled = false;
-        unflushed.forEach(Channel::flush);
+        for (LearnerConnection c : unflushed) {
+            if (c.channel != null && c.unflushedBytes > 0) {
+                c.unflushedBytes = 0;
+                c.channel.flush();
+            }
+        }
         unflushed.clear();
     }
 
