@@ -13,15 +13,19 @@ import dev.corral.wire.TxnHeader;
 import dev.corral.zab.LogEntry;
 import dev.corral.zab.Message;
 import dev.corral.zab.Snapshot;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -285,7 +289,7 @@ class LearnerTransportTest {
         follower.transport.send(1, new Message.LearnerInfo(CONNECTION_2, 5, false));
         long number = leader.awaitFirst(2, Message.LearnerInfo.class).connection();
         byte[] image = new byte[3 << 20];
-        java.util.Arrays.fill(image, (byte) 7);
+        Arrays.fill(image, (byte) 7);
         // The image is bounded by imageBytesMax and sent once per connection, so the outgoing bound does not count it.
         leader.transport.send(2, new Message.Snap(number, new Snapshot(ZXID - 1, image)));
         leader.transport.send(2, new Message.Proposal(number, entry(ZXID, 100 * 1024)));
@@ -293,6 +297,48 @@ class LearnerTransportTest {
                 new Message.Proposal(CONNECTION_2, entry(ZXID, 100 * 1024))));
         assertThat(leader.transport.slowPeerDisconnects()).isZero();
         assertThat(leader.ended).isEmpty();
+    }
+
+    @Test
+    void aBurstSentInOneTurnOfTheLoopIsFlushedAsItGoesNotCountedAsUnread() throws Exception {
+        addresses.put(1L, freePort());
+        addresses.put(2L, freePort());
+        LearnerServer follower = new LearnerServer(2, addresses, config -> config).start();
+        servers.add(follower);
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        ConcurrentLinkedQueue<Long> numbers = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> ended = new ConcurrentLinkedQueue<>();
+        long bound = 256 * 1024;
+        LearnerTransport leader = LearnerTransport.start(LearnerTransportConfig.of(1, addresses.get(1L), Map.of(2L, addresses.get(2L)),
+                LearnerServer.BYTE_IMAGES).withOutgoingBytesMax(bound), new LearnerTransport.Receiver() {
+                    @Override
+                    public void onMessage(long serverId, Message.Learner message) {
+                        numbers.add(message.connection());
+                    }
+
+                    @Override
+                    public void onDisconnected(long serverId, long connection) {
+                        ended.add(connection);
+                    }
+                }, group);
+        try {
+            follower.transport.send(1, new Message.LearnerInfo(CONNECTION_2, 5, false));
+            within().until(() -> !numbers.isEmpty());
+            long number = numbers.peek();
+            // 320 KiB written in one turn of the loop: above the bound unless flushed to the socket on the way.
+            int count = 320;
+            group.next().execute(() -> {
+                for (int i = 0; i < count; i++) {
+                    leader.send(2, new Message.Proposal(number, entry(ZXID + i, 1024 - 45)));
+                }
+            });
+            within().until(() -> follower.received.size() == count || !ended.isEmpty());
+            assertThat(ended).isEmpty();
+            assertThat(leader.slowPeerDisconnects()).isZero();
+        } finally {
+            leader.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
