@@ -20,8 +20,7 @@ import java.util.Map;
 final class EnsembleRules {
     /** What the rules look at, besides the server lines. */
     record Settings(boolean standaloneEnabled, Boolean peerTypeObserver, String peerTypeWhere, int initLimitTicks,
-            String initLimitWhere, int syncLimitTicks, String syncLimitWhere, int tickMs, boolean quorumListenOnAllIPs,
-            boolean multiAddressEnabled, long myId, String myIdFile) {}
+            int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean multiAddressEnabled, long myId, String myIdFile) {}
 
     private EnsembleRules() {}
 

@@ -3,9 +3,12 @@ package dev.corral.server;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A standalone server's configuration: zoo.cfg keys read as ZooKeeper 3.9's {@code QuorumPeerConfig}
@@ -86,13 +89,14 @@ public record ServerConfig(
     }
 
     /** Keys whose values Corral reads. */
-    private static final Set<String> KNOWN = Set.of("electionAlg", "multiAddress.enabled", "dynamicConfigFile", "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+    private static final Set<String> KNOWN = Set.of("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
             "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "4lw.commands.whitelist", "reconfigEnabled",
             "extendedTypesEnabled", "standaloneEnabled", "forceSync", "peerType", "snapCount", "autopurge.snapRetainCount",
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
-            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands");
+            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands",
+            "electionAlg", "multiAddress.enabled", "dynamicConfigFile");
     /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
     private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
 
@@ -156,52 +160,17 @@ public record ServerConfig(
             throws ConfigException {
         Reader r = new Reader(cfg, source, locations, system);
         List<String> warnings = new ArrayList<>();
-        Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
-        Map<Long, String> memberWhere = new java.util.TreeMap<>();
-        List<String> ensembleOnly = new ArrayList<>();
-        for (String key : new java.util.TreeSet<>(cfg.stringPropertyNames())) {
-            if (key.startsWith("server.")) {
-                EnsembleConfig.Member member = EnsembleConfig.parseMember(key, cfg.getProperty(key), r.where(key));
-                String earlier = memberWhere.put(member.serverId(), r.where(key));
-                if (earlier != null) {
-                    throw new ConfigException(r.where(key) + ": server " + member.serverId() + " is already defined at " + earlier);
-                }
-                members.put(member.serverId(), member);
-            } else if (key.startsWith("group.") || key.startsWith("weight.")) {
+        for (String key : new TreeSet<>(cfg.stringPropertyNames())) {
+            if (key.startsWith("group.") || key.startsWith("weight.")) {
                 warnings.add(r.where(key) + ": hierarchical quorums are not supported yet");
-            } else if (ENSEMBLE_ONLY.contains(key)) {
-                ensembleOnly.add(r.where(key) + ": used only by an ensemble member, not by a standalone server");
-            } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
+            } else if (!key.startsWith("server.") && !ENSEMBLE_ONLY.contains(key) && !KNOWN.contains(key)
+                    && !key.startsWith("jute.") && !key.startsWith("znode.")) {
                 warnings.add(r.where(key) + ": unknown key, ignored");
-            }
-        }
-        // ZooKeeper 3.9.5 QuorumPeerConfig#parseProperties refuses these in any configuration, standalone too.
-        int electionAlg = r.intInRange("electionAlg", null, 3, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        if (electionAlg != 3) {
-            throw new ConfigException(r.where("electionAlg") + ": only 3 (fast leader election) is supported, got " + electionAlg);
-        }
-        Boolean peerTypeObserver = null;
-        String peerType = r.string("peerType", null, null);
-        if (peerType != null) {
-            switch (peerType.toLowerCase(java.util.Locale.ROOT)) {
-                case "observer" -> peerTypeObserver = true;
-                case "participant" -> peerTypeObserver = false;
-                default -> throw new ConfigException(r.where("peerType") + ": expected observer or participant, got '" + peerType + "'");
             }
         }
         int tickMs = r.positiveInt("tickTime", null, 2000);
         Path dataDir = Path.of(r.string("dataDir", null, "data"));
-        long myId = EnsembleConfig.readMyId(dataDir);
-        EnsembleConfig ensemble = EnsembleRules.validate(source, members, memberWhere, new EnsembleRules.Settings(
-                r.bool("standaloneEnabled", null, true), peerTypeObserver, r.where("peerType"),
-                r.intInRange("initLimit", null, 0, 0, Integer.MAX_VALUE), r.where("initLimit"),
-                r.intInRange("syncLimit", null, 0, 0, Integer.MAX_VALUE), r.where("syncLimit"), tickMs,
-                r.bool("quorumListenOnAllIPs", null, false),
-                r.bool("multiAddress.enabled", "zookeeper.multiAddress.enabled", false),
-                myId, dataDir.resolve("myid").toString()), warnings);
-        if (!ensemble.isDistributed()) {
-            warnings.addAll(ensembleOnly);
-        }
+        EnsembleConfig ensemble = readEnsemble(r, source, tickMs, dataDir, warnings);
         Path dataLogDir = Path.of(r.string("dataLogDir", null, dataDir.toString()));
         if (cfg.getProperty("clientPortAddress") != null && cfg.getProperty("clientPort") == null) {
             // QuorumPeerConfig#parseProperties refuses it rather than guess the port.
@@ -209,7 +178,7 @@ public record ServerConfig(
         }
         int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
         String address = r.string("clientPortAddress", null, "127.0.0.1");
-        EnsembleConfig.Member me = ensemble.members().get(myId);
+        EnsembleConfig.Member me = ensemble.members().get(ensemble.myId());
         if (me != null && me.clientPort() >= 0) {
             // QuorumPeerConfig#setupClientPort: this server's line may give its client port; it must agree with
             // clientPort and a specific clientPortAddress, and then it is the one used.
@@ -218,8 +187,8 @@ public record ServerConfig(
             boolean hostDiffers = cfg.getProperty("clientPortAddress") != null && !isWildcard(address)
                     && !address.equalsIgnoreCase(lineHost);
             if (portDiffers || hostDiffers) {
-                throw new ConfigException(memberWhere.get(myId) + ": client address " + lineHost + ":" + me.clientPort()
-                        + " of this server (id " + myId + ") differs from clientPortAddress:clientPort " + address + ":" + clientPort);
+                throw new ConfigException(r.where("server." + me.serverId()) + ": client address " + lineHost + ":" + me.clientPort()
+                        + " of this server (id " + me.serverId() + ") differs from clientPortAddress:clientPort " + address + ":" + clientPort);
             }
             clientPort = me.clientPort();
             address = me.clientAddress() == null ? address : me.clientAddress();
@@ -281,7 +250,55 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? myId : 0, ensemble, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, List.copyOf(warnings));
+    }
+
+    /**
+     * The server.N lines, the myid file of {@code dataDir} and the keys about the ensemble, checked by
+     * {@link EnsembleRules}. electionAlg and peerType are refused when wrong even for a standalone server, as
+     * ZooKeeper 3.9.5's QuorumPeerConfig#parseProperties refuses them.
+     */
+    private static EnsembleConfig readEnsemble(Reader r, String source, int tickMs, Path dataDir, List<String> warnings)
+            throws ConfigException {
+        Map<Long, EnsembleConfig.Member> members = new TreeMap<>();
+        Map<Long, String> memberWhere = new TreeMap<>();
+        for (String key : new TreeSet<>(r.cfg().stringPropertyNames())) {
+            if (key.startsWith("server.")) {
+                EnsembleConfig.Member member = EnsembleConfig.parseMember(key, r.cfg().getProperty(key), r.where(key));
+                String earlier = memberWhere.put(member.serverId(), r.where(key));
+                if (earlier != null) {
+                    throw new ConfigException(r.where(key) + ": server " + member.serverId() + " is already defined at " + earlier);
+                }
+                members.put(member.serverId(), member);
+            }
+        }
+        int electionAlg = r.intInRange("electionAlg", null, 3, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (electionAlg != 3) {
+            throw new ConfigException(r.where("electionAlg") + ": only 3 (fast leader election) is supported, got " + electionAlg);
+        }
+        Boolean peerTypeObserver = null;
+        String peerType = r.string("peerType", null, null);
+        if (peerType != null) {
+            switch (peerType.toLowerCase(Locale.ROOT)) {
+                case "observer" -> peerTypeObserver = true;
+                case "participant" -> peerTypeObserver = false;
+                default -> throw new ConfigException(r.where("peerType") + ": expected observer or participant, got '" + peerType + "'");
+            }
+        }
+        EnsembleConfig ensemble = EnsembleRules.validate(source, members, memberWhere, new EnsembleRules.Settings(
+                r.bool("standaloneEnabled", null, true), peerTypeObserver, r.where("peerType"),
+                r.intInRange("initLimit", null, 0, 0, Integer.MAX_VALUE), r.intInRange("syncLimit", null, 0, 0, Integer.MAX_VALUE),
+                tickMs, r.bool("quorumListenOnAllIPs", null, false),
+                r.bool("multiAddress.enabled", "zookeeper.multiAddress.enabled", false),
+                EnsembleConfig.readMyId(dataDir), dataDir.resolve("myid").toString()), warnings);
+        if (!ensemble.isDistributed()) {
+            for (String key : ENSEMBLE_ONLY) {
+                if (r.cfg().getProperty(key) != null) {
+                    warnings.add(r.where(key) + ": used only by an ensemble member, not by a standalone server");
+                }
+            }
+        }
+        return ensemble;
     }
 
     private static boolean isWildcard(String host) {
