@@ -355,6 +355,7 @@ public final class LearnerTransport implements AutoCloseable {
         LOG.debug("server {} connected to leader {}: {} -> {}", config.myId(), c.serverId, channel.localAddress(), channel.remoteAddress());
         c.channel = channel;
         c.failedAttempts = 0;
+        c.unflushedBytes = 0;
         long queuedBytes = c.pendingBytes;
         c.pendingBytes = 0;
         byte[] frame;

@@ -14,7 +14,8 @@ import java.util.Map;
  *     listens at all times, so a learner that comes early only waits for the leader to answer its info
  * @param peers every other member's id and quorum address: the leaders it may connect to as a learner, and
  *     the only ids it accepts a learner connection from
- * @param images the format of a SNAP's state image
+ * @param images the format of a SNAP's state image; it encodes on the threads that call
+ *     {@link LearnerTransport#send} and decodes on the transport's loop, so it must be safe for both
  * @param dataBytesMax the largest data field of a packet this side reads or writes; ZooKeeper 3.9.5 reads a
  *     quorum packet with BinaryInputArchive, whose bound on any buffer is jute.maxbuffer plus
  *     zookeeper.jute.maxbuffer.extrasize ({@link #zooKeeperDataBytesMax})
