@@ -1,15 +1,14 @@
 package dev.corral.server;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A standalone server's configuration: zoo.cfg keys read as ZooKeeper 3.9's {@code QuorumPeerConfig}
@@ -49,6 +48,7 @@ public record ServerConfig(
         ConnectionLimits connectionLimits,
         boolean adminStateChangingCommandsEnabled,
         long serverId,
+        EnsembleConfig ensemble,
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
@@ -85,7 +85,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -95,9 +95,10 @@ public record ServerConfig(
             "autopurge.purgeInterval", "preAllocSize", "globalOutstandingLimit", "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress",
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
-            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands");
-    /** Keys ZooKeeper takes that Corral accepts but does not act on yet. */
-    private static final Set<String> ACCEPTED = Set.of("initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs");
+            "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands",
+            "electionAlg", "multiAddress.enabled", "dynamicConfigFile");
+    /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
+    private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
 
     /** The defaults a newcomer gets from {@code bin/corral server}: 127.0.0.1:2181, data under ./data. */
     public static ServerConfig defaults() {
@@ -117,70 +118,81 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
     }
 
+    /**
+     * Reads a zoo.cfg for a standalone server: an ensemble configuration is refused, because running each
+     * member standalone would split it into independent servers. This is the start path until the server
+     * runs ensembles; {@link #read} takes both.
+     */
     public static ServerConfig load(Path file) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        ServerConfig config = read(file);
+        if (config.ensemble().isDistributed()) {
+            throw new ConfigException(file + ": the server.N lines describe an ensemble of " + config.ensemble().members().size()
+                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
         }
-        Properties properties = new Properties();
-        Map<String, Integer> lineOf = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
-                continue;
-            }
-            Properties one = new Properties();
-            try {
-                one.load(new java.io.StringReader(lines.get(i)));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(file + " line " + (i + 1) + ": cannot parse '" + line + "': " + e.getMessage());
-            }
-            for (String key : one.stringPropertyNames()) {
-                properties.setProperty(key, one.getProperty(key).trim());
-                lineOf.put(key, i + 1);
-            }
-        }
+        return config;
+    }
+
+    /**
+     * Reads and validates a zoo.cfg, with the myid file of its dataDir, for a standalone server or an
+     * ensemble member ({@link #ensemble()} says which, and holds the ensemble).
+     */
+    public static ServerConfig read(Path file) throws ConfigException {
+        ZooCfgFile cfg = ZooCfgFile.read(file);
         // ZooKeeper 3.9 (QuorumPeerConfig#parseProperties) refuses a zoo.cfg without dataDir rather than pick a
         // directory the operator did not name; the ./data default is only for `corral server` without a file.
-        if (properties.getProperty("dataDir") == null) {
+        if (cfg.properties.getProperty("dataDir") == null) {
             throw new ConfigException("Error processing " + file + ": dataDir is not set");
         }
-        return parse(properties, file.toString(), lineOf, System.getProperties());
+        if (cfg.properties.getProperty("dynamicConfigFile") != null) {
+            cfg.addDynamicFile(cfg.locations.get("dynamicConfigFile"));
+        }
+        return parse(cfg.properties, file.toString(), cfg.locations, System.getProperties());
     }
 
-    static ServerConfig parse(Properties cfg, String source, Map<String, Integer> lineOf, Properties system)
+    /**
+     * The configuration of these properties; {@code locations} says for each key which file and line set it
+     * ("zoo.cfg line 7"), and {@code system} stands for the JVM's system properties.
+     */
+    static ServerConfig parse(Properties cfg, String source, Map<String, String> locations, Properties system)
             throws ConfigException {
-        Reader r = new Reader(cfg, source, lineOf, system);
+        Reader r = new Reader(cfg, source, locations, system);
         List<String> warnings = new ArrayList<>();
-        java.util.Map<Long, EnsembleConfig.Member> members = new java.util.TreeMap<>();
-        for (String key : cfg.stringPropertyNames()) {
-            if (key.startsWith("server.")) {
-                EnsembleConfig.Member member = EnsembleConfig.parseMember(key, cfg.getProperty(key), r.where(key));
-                members.put(member.serverId(), member);
-            } else if (key.startsWith("group.") || key.startsWith("weight.")) {
+        for (String key : new TreeSet<>(cfg.stringPropertyNames())) {
+            if (key.startsWith("group.") || key.startsWith("weight.")) {
                 warnings.add(r.where(key) + ": hierarchical quorums are not supported yet");
-            } else if (ACCEPTED.contains(key)) {
-                warnings.add(r.where(key) + ": accepted but not acted on by this version of Corral");
-            } else if (!KNOWN.contains(key) && !key.startsWith("jute.") && !key.startsWith("znode.")) {
+            } else if (!key.startsWith("server.") && !ENSEMBLE_ONLY.contains(key) && !KNOWN.contains(key)
+                    && !key.startsWith("jute.") && !key.startsWith("znode.")) {
                 warnings.add(r.where(key) + ": unknown key, ignored");
             }
         }
-        EnsembleConfig ensemble = new EnsembleConfig(members, r.bool("standaloneEnabled", null, true));
-        if (ensemble.isDistributed()) {
-            // Running each member standalone would split the ensemble into independent servers, so refuse.
-            throw new ConfigException(source + ": the server.N lines describe an ensemble of " + members.size()
-                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
-        }
         int tickMs = r.positiveInt("tickTime", null, 2000);
         Path dataDir = Path.of(r.string("dataDir", null, "data"));
+        EnsembleConfig ensemble = readEnsemble(r, source, tickMs, dataDir, warnings);
         Path dataLogDir = Path.of(r.string("dataLogDir", null, dataDir.toString()));
+        if (cfg.getProperty("clientPortAddress") != null && cfg.getProperty("clientPort") == null) {
+            // QuorumPeerConfig#parseProperties refuses it rather than guess the port.
+            throw new ConfigException(r.where("clientPortAddress") + ": clientPortAddress is set but clientPort is not");
+        }
         int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
         String address = r.string("clientPortAddress", null, "127.0.0.1");
+        EnsembleConfig.Member me = ensemble.members().get(ensemble.myId());
+        if (me != null && me.clientPort() >= 0) {
+            // QuorumPeerConfig#setupClientPort: this server's line may give its client port; it must agree with
+            // clientPort and a specific clientPortAddress, and then it is the one used.
+            String lineHost = me.clientAddress() == null ? "0.0.0.0" : me.clientAddress();
+            boolean portDiffers = cfg.getProperty("clientPort") != null && clientPort != me.clientPort();
+            boolean hostDiffers = cfg.getProperty("clientPortAddress") != null && !isWildcard(address)
+                    && !address.equalsIgnoreCase(lineHost);
+            if (portDiffers || hostDiffers) {
+                throw new ConfigException(r.where("server." + me.serverId()) + ": client address " + lineHost + ":" + me.clientPort()
+                        + " of this server (id " + me.serverId() + ") differs from clientPortAddress:clientPort " + address + ":" + clientPort);
+            }
+            clientPort = me.clientPort();
+            address = me.clientAddress() == null ? address : me.clientAddress();
+        }
         int maxClientCnxns = r.intInRange("maxClientCnxns", null, 60, 0, Integer.MAX_VALUE);
         int minSession = r.intInRange("minSessionTimeout", null, 2 * tickMs, 1, Integer.MAX_VALUE);
         int maxSession = r.intInRange("maxSessionTimeout", null, 20 * tickMs, 1, Integer.MAX_VALUE);
@@ -238,14 +250,66 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, 0, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, List.copyOf(warnings));
+    }
+
+    /**
+     * The server.N lines, the myid file of {@code dataDir} and the keys about the ensemble, checked by
+     * {@link EnsembleRules}. electionAlg and peerType are refused when wrong even for a standalone server, as
+     * ZooKeeper 3.9.5's QuorumPeerConfig#parseProperties refuses them.
+     */
+    private static EnsembleConfig readEnsemble(Reader r, String source, int tickMs, Path dataDir, List<String> warnings)
+            throws ConfigException {
+        Map<Long, EnsembleConfig.Member> members = new TreeMap<>();
+        Map<Long, String> memberWhere = new TreeMap<>();
+        for (String key : new TreeSet<>(r.cfg().stringPropertyNames())) {
+            if (key.startsWith("server.")) {
+                EnsembleConfig.Member member = EnsembleConfig.parseMember(key, r.cfg().getProperty(key), r.where(key));
+                String earlier = memberWhere.put(member.serverId(), r.where(key));
+                if (earlier != null) {
+                    throw new ConfigException(r.where(key) + ": server " + member.serverId() + " is already defined at " + earlier);
+                }
+                members.put(member.serverId(), member);
+            }
+        }
+        int electionAlg = r.intInRange("electionAlg", null, 3, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (electionAlg != 3) {
+            throw new ConfigException(r.where("electionAlg") + ": only 3 (fast leader election) is supported, got " + electionAlg);
+        }
+        Boolean peerTypeObserver = null;
+        String peerType = r.string("peerType", null, null);
+        if (peerType != null) {
+            switch (peerType.toLowerCase(Locale.ROOT)) {
+                case "observer" -> peerTypeObserver = true;
+                case "participant" -> peerTypeObserver = false;
+                default -> throw new ConfigException(r.where("peerType") + ": expected observer or participant, got '" + peerType + "'");
+            }
+        }
+        EnsembleConfig ensemble = EnsembleRules.validate(source, members, memberWhere, new EnsembleRules.Settings(
+                r.bool("standaloneEnabled", null, true), peerTypeObserver, r.where("peerType"),
+                r.intInRange("initLimit", null, 0, 0, Integer.MAX_VALUE), r.intInRange("syncLimit", null, 0, 0, Integer.MAX_VALUE),
+                tickMs, r.bool("quorumListenOnAllIPs", null, false),
+                r.bool("multiAddress.enabled", "zookeeper.multiAddress.enabled", false),
+                EnsembleConfig.readMyId(dataDir), dataDir.resolve("myid").toString()), warnings);
+        if (!ensemble.isDistributed()) {
+            for (String key : ENSEMBLE_ONLY) {
+                if (r.cfg().getProperty(key) != null) {
+                    warnings.add(r.where(key) + ": used only by an ensemble member, not by a standalone server");
+                }
+            }
+        }
+        return ensemble;
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */
-    private record Reader(Properties cfg, String source, Map<String, Integer> lineOf, Properties system) {
+    private record Reader(Properties cfg, String source, Map<String, String> locations, Properties system) {
         String where(String key) {
-            Integer line = lineOf.get(key);
-            return source + (line == null ? "" : " line " + line) + ": key " + key;
+            String location = locations.get(key);
+            return (location == null ? source : location) + ": key " + key;
         }
 
         String raw(String key, String property) {

@@ -38,9 +38,9 @@ class ServerConfigTest {
                 new Broken("server.1=a:2888:abc", "line 2: key server.1: election port must be an integer in [0, 65535], got 'abc'"),
                 new Broken("server.1=a:2888:3888:witness", "line 2: key server.1: expected participant or observer, got 'witness'"),
                 new Broken("server.300=a:2888:3888", "line 2: key server.300: server id 300 is outside [0, 255]"),
-                // A real ensemble is refused rather than run as independent standalone servers.
+                // An ensemble needs its limits and myid (EnsembleConfigTest has the rest of the rules).
                 new Broken("server.1=a:2888:3888\nserver.2=b:2888:3888\nserver.3=c:2888:3888",
-                        "describe an ensemble of 3 servers; this version of Corral runs standalone only"));
+                        "key initLimit: an ensemble needs initLimit"));
     }
 
     @ParameterizedTest
@@ -94,13 +94,27 @@ class ServerConfigTest {
         Path file = dir.resolve("zoo.cfg");
         Files.writeString(file, "dataDir=" + dir + "\nserver.1=127.0.0.1:2888:3888;2181\n");
         assertThat(ServerConfig.load(file).clientPort()).isEqualTo(2181);
-        Files.writeString(file, "dataDir=" + dir + "\nstandaloneEnabled=false\nserver.1=127.0.0.1:2888:3888;2181\n");
+        Files.writeString(dir.resolve("myid"), "1");
+        Files.writeString(file, "dataDir=" + dir + "\nstandaloneEnabled=false\ninitLimit=5\nsyncLimit=2\nserver.1=127.0.0.1:2888:3888;2181\n");
+        assertThat(ServerConfig.read(file).ensemble().isDistributed()).as("an ensemble of one").isTrue();
         assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("standalone only");
     }
 
     @Test
-    void myidIsReadAsZooKeeperReadsIt() throws Exception {
-        Files.writeString(dir.resolve("myid"), " 3\n");
+    void aRealEnsembleIsRefusedByTheStartPathRatherThanRunAsIndependentServers() throws Exception {
+        Path file = dir.resolve("zoo.cfg");
+        Files.writeString(dir.resolve("myid"), "2\n");
+        Files.writeString(file, "dataDir=" + dir + "\ninitLimit=5\nsyncLimit=2\n"
+                + "server.1=127.0.0.1:2888:3888\nserver.2=127.0.0.2:2888:3888\nserver.3=127.0.0.3:2888:3888\n");
+        assertThat(ServerConfig.read(file).ensemble().isDistributed()).isTrue();
+        assertThatThrownBy(() -> ServerConfig.load(file))
+                .hasMessageContaining("describe an ensemble of 3 servers; this version of Corral runs standalone only");
+    }
+
+    @Test
+    void myidIsReadFromItsFirstLine() throws Exception {
+        assertThat(EnsembleConfig.readMyId(dir)).as("no myid file").isEqualTo(EnsembleConfig.NO_ID);
+        Files.writeString(dir.resolve("myid"), " 3\nanything\n");
         assertThat(EnsembleConfig.readMyId(dir)).isEqualTo(3);
         Files.writeString(dir.resolve("myid"), "three");
         assertThatThrownBy(() -> EnsembleConfig.readMyId(dir)).hasMessageContaining("myid").hasMessageContaining("'three'");

@@ -4,7 +4,6 @@ import dev.corral.wire.MalformedRecordException;
 import dev.corral.zab.Message;
 import dev.corral.zab.codec.NotificationCodec;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,26 +13,18 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +58,10 @@ public final class ElectionTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionTransport.class);
     /** The peer a channel carries notifications for; set once the connection is kept. */
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("corral.electionPeer");
-    private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final ElectionTransportConfig config;
     private final Receiver receiver;
-    private final EventLoopGroup ownGroup;
+    private final TransportLoop loops;
     private final EventLoop loop;
     private final Bootstrap connector;
     private final Map<Long, PeerLink> links = new HashMap<>();
@@ -84,55 +74,48 @@ public final class ElectionTransport implements AutoCloseable {
     private volatile long refusedConnections;
     private volatile long malformedNotifications;
 
-    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, EventLoopGroup group, EventLoopGroup ownGroup) {
+    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, TransportLoop loops) {
         this.config = config;
         this.receiver = receiver;
-        this.ownGroup = ownGroup;
-        this.loop = group.next();
+        this.loops = loops;
+        this.loop = loops.loop;
         this.channels = new DefaultChannelGroup("election-" + config.myId(), loop);
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(id, address, config.sendQueueMax())));
         ChannelHandler handler = new Handler();
-        this.connector = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channels.add(channel);
-                        channel.pipeline().addLast("frames", new ElectionFrameDecoder()).addLast("transport", handler);
-                    }
-                });
-        ServerBootstrap acceptor = new ServerBootstrap().group(loop, loop).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channels.add(channel);
-                        channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder()).addLast("transport", handler);
-                        channel.eventLoop().schedule(() -> closeIfNoHandshake(channel),
-                                config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                });
-        this.serverChannel = acceptor.bind(config.listenAddress()).syncUninterruptibly().channel();
+        this.connector = loops.connector(config.connectTimeout(), new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channels.add(channel);
+                channel.pipeline().addLast("frames", new ElectionFrameDecoder()).addLast("transport", handler);
+            }
+        });
+        this.serverChannel = loops.listen(config.listenAddress(), new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channels.add(channel);
+                channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder()).addLast("transport", handler);
+                channel.eventLoop().schedule(() -> closeIfNoHandshake(channel),
+                        config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
         this.handshake = ElectionHandshake.encode(config.myId(), localAddress());
         loop.execute(() -> links.values().forEach(this::maybeConnect));
     }
 
     /** Listens and connects on event loops of its own, which {@link #close()} shuts down. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver) {
-        NioEventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-election-" + config.myId()));
+        TransportLoop loops = TransportLoop.ownThread("corral-election-" + config.myId());
         try {
-            return new ElectionTransport(config, receiver, group, group);
+            return new ElectionTransport(config, receiver, loops);
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            loops.shutdownOwnThread();
             throw e;
         }
     }
 
     /** Listens and connects on one loop of {@code group}, which stays the caller's to shut down. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, EventLoopGroup group) {
-        return new ElectionTransport(config, receiver, group, null);
+        return new ElectionTransport(config, receiver, TransportLoop.on(group, "election transport of server " + config.myId()));
     }
 
     /** The address it listens on (the configured one, with the port chosen if that was 0). */
@@ -172,7 +155,7 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** The peers with a connection up now. */
     public Set<Long> connectedPeers() {
-        return onLoop(() -> {
+        return loops.query(() -> {
             Set<Long> connected = new TreeSet<>();
             links.values().stream().filter(link -> link.active != null).forEach(link -> connected.add(link.serverId));
             return connected;
@@ -181,7 +164,7 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** Notifications dropped for {@code serverId} because newer ones filled its queue. */
     public long droppedNotifications(long serverId) {
-        return onLoop(() -> links.get(serverId).dropped);
+        return loops.query(() -> links.get(serverId).dropped);
     }
 
     /** Connections closed because of their handshake's id (own, unknown) or of ZooKeeper's duplicate rule. */
@@ -196,12 +179,12 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** Connections open now, of any state (the listening socket not counted). */
     int openConnections() {
-        return onLoop(channels::size);
+        return loops.query(channels::size);
     }
 
     /** The connection to {@code serverId} as "local -> remote", or null: lets tests see both ends agree. */
     String connectionEnds(long serverId) {
-        return onLoop(() -> {
+        return loops.query(() -> {
             Channel active = links.get(serverId).active;
             return active == null ? null : active.localAddress() + " -> " + active.remoteAddress();
         });
@@ -209,28 +192,18 @@ public final class ElectionTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            loop.submit(() -> {
-                closed = true;
-                for (PeerLink link : links.values()) {
-                    cancelRetry(link);
-                    closeQuietly(link.active);
-                    closeQuietly(link.connecting);
-                    link.active = null;
-                    link.connecting = null;
-                }
-                channels.close();
-                return serverChannel.close();
-            }).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            LOG.warn("election transport of server {} did not close cleanly", config.myId(), e);
-        } finally {
-            if (ownGroup != null) {
-                ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        loops.close(() -> {
+            closed = true;
+            for (PeerLink link : links.values()) {
+                cancelRetry(link);
+                closeQuietly(link.active);
+                closeQuietly(link.connecting);
+                link.active = null;
+                link.connecting = null;
             }
-        }
+            channels.close();
+            return serverChannel.close();
+        }, LOG);
     }
 
     // ---- on the loop ----
@@ -370,7 +343,7 @@ public final class ElectionTransport implements AutoCloseable {
         if (closed || link.active != null || link.connecting != null || link.retry != null) {
             return;
         }
-        long delayMs = Math.min(config.retryMax().toMillis(), config.retryMin().toMillis() << Math.min(link.failedAttempts, 20));
+        long delayMs = TransportLoop.backoffMs(config.retryMin(), config.retryMax(), link.failedAttempts);
         link.retry = loop.schedule(() -> {
             link.retry = null;
             maybeConnect(link);
@@ -405,17 +378,6 @@ public final class ElectionTransport implements AutoCloseable {
 
     private static ByteBuf frame(byte[] notification) {
         return Unpooled.buffer(4 + notification.length).writeInt(notification.length).writeBytes(notification);
-    }
-
-    private <T> T onLoop(Callable<T> query) {
-        try {
-            return loop.submit(query).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the election loop", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("election loop of server " + config.myId() + " did not answer", e);
-        }
     }
 
     /** One handler instance for every channel: it only moves events to the transport's methods. */
