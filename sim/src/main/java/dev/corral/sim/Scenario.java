@@ -36,6 +36,7 @@ import java.util.TreeSet;
  *   cut A -> B                the link from A to B is cut
  *   heal                      every link works again
  *   hold-disk S / release-disk S   S's disk syncs nothing until released
+ *   sync-disk S [N]           S's disk syncs now, even if held: all it was written, or only the first N writes
  *   drop A -> B               the messages queued from A to B are lost
  *   status                    every server's role and log positions
  * </pre>
@@ -75,6 +76,7 @@ public final class Scenario {
                 case "heal" -> cut.clear();
                 case "hold-disk" -> heldDisks.add(id(words[1]));
                 case "release-disk" -> heldDisks.remove(id(words[1]));
+                case "sync-disk" -> syncDisk(id(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : Integer.MAX_VALUE);
                 case "drop" -> dropQueued(id(words[1]), id(words[3]));
                 case "status" -> status();
                 case "sync" -> sync(id(words[1]));
@@ -183,6 +185,17 @@ public final class Scenario {
             server.peer.propose(new LogEntry(zxid, ByteBuffer.allocate(8).putLong(write).array()));
             carryOut(server);
         }
+    }
+
+    /** Syncs the first {@code count} unsynced writes of a live server's disk, held or not, and tells its Peer. */
+    private void syncDisk(long id, int count) {
+        SimServer server = servers.get(id);
+        if (!server.alive || !server.disk.hasUnsynced()) {
+            out.add("sync-disk " + id + ": nothing to sync");
+            return;
+        }
+        server.peer.onPersisted(server.disk.syncFirst(count));
+        carryOut(server);
     }
 
     private void crash(long id, int keep) {

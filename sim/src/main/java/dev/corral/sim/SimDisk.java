@@ -48,6 +48,21 @@ final class SimDisk {
         return writtenSeq;
     }
 
+    /**
+     * Makes only the first {@code count} writes since the last sync durable (all of them if fewer), as a
+     * disk that flushed part of its queue; returns the seq of the last write made durable.
+     */
+    long syncFirst(int count) {
+        int done = Math.min(count, unsynced.size());
+        long seq = 0;
+        for (int i = 0; i < done; i++) {
+            apply(unsynced.get(i));
+            seq = unsynced.get(i).seq();
+        }
+        unsynced.subList(0, done).clear();
+        return seq;
+    }
+
     /** A crash: unsynced writes are lost, but a random prefix of them may have reached the disk. */
     void crash(Random random) {
         int survive = unsynced.isEmpty() ? 0 : random.nextInt(unsynced.size() + 1);
