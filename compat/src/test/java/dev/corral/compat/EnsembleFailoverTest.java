@@ -139,7 +139,7 @@ class EnsembleFailoverTest {
         assertThat(leaderAfterRejoin).as("round %d: the rejoined server follows the new leader", round).isEqualTo(newLeader);
         // The rejoined server's log reaches back far enough for the leader to send it the missing transactions.
         Map<String, Long> syncsAfter = syncCounts(ensemble, newLeader);
-        assertThat(syncsAfter.get(DIFF_COUNT) - syncsBefore.get(DIFF_COUNT)).as("round %d: leader's DIFF syncs during the rejoin", round)
+        assertThat(syncsAfter.get(DIFF_COUNT) - syncsBefore.get(DIFF_COUNT)).as("round %d: leader's DIFF syncs during the rejoin (mntr before %s, after %s)", round, syncsBefore, syncsAfter)
                 .isEqualTo(1);
         assertThat(syncsAfter.get(SNAP_COUNT)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SNAP_COUNT));
         System.out.printf(Locale.ROOT, "EnsembleFailoverTest %s round %d: killed leader %d; server %d leads with every survivor"

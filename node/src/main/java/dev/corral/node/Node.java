@@ -338,6 +338,14 @@ public final class Node {
         return effects.drain();
     }
 
+    /** The transport lost learner connection {@code connection} with server {@code serverId}. */
+    public List<Output> onPeerDisconnected(long serverId, long connection, long wallMs) {
+        nowMs = wallMs;
+        peer.onDisconnected(serverId, connection);
+        pump();
+        return effects.drain();
+    }
+
     /** One tick of the Peer's own short clock (elections, resends, syncLimit), apart from the session tick. */
     public List<Output> onPeerTick(long wallMs) {
         nowMs = wallMs;

@@ -84,6 +84,9 @@ public final class CorralServer implements AutoCloseable {
     private Channel serverChannel;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
+    // An ensemble member's peer transports; null for a standalone server.
+    private dev.corral.server.quorum.ElectionTransport electionTransport;
+    private dev.corral.server.quorum.LearnerTransport learnerTransport;
     // Completed on the node loop the first time the Node serves; start() binds the client port after it.
     private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
     private SnapshotWorker snapshotWorker;
@@ -218,13 +221,26 @@ public final class CorralServer implements AutoCloseable {
         diskWorker.start();
         snapshotWorker = new SnapshotWorker(snapshotDir, metrics);
         long incarnation = (System.currentTimeMillis() / 1000) & 0x7fffffffL;
+        EnsembleConfig ensemble = config.ensemble();
+        java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peers;
+        if (ensemble.isDistributed()) {
+            dev.corral.zab.PeerConfig peerConfig = ensemble.peerConfig(incarnation, (int) PEER_TICK_MS);
+            peers = state -> new dev.corral.zab.Peer(peerConfig, durable, state);
+            startQuorumTransports(ensemble);
+        } else {
+            peers = Node.soloPeer(config.serverId(), durable, incarnation);
+        }
         callOnNodeLoop(() -> {
-            carryOut(node.start(Node.soloPeer(config.serverId(), durable, incarnation), System.currentTimeMillis()));
+            carryOut(node.start(peers, System.currentTimeMillis()));
             return null;
         });
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onPeerTick(System.currentTimeMillis())), PEER_TICK_MS, PEER_TICK_MS,
                 TimeUnit.MILLISECONDS);
-        awaitServing(start);
+        if (!ensemble.isDistributed()) {
+            // A standalone server elects itself and applies its log before it takes clients; an ensemble
+            // member listens at once and closes clients' connections until it serves, as ZooKeeper's does.
+            awaitServing(start);
+        }
         LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms, epoch {}; {} sessions to be revalidated",
                 node.tree().nodeCount(), Long.toHexString(node.tree().lastProcessedZxid()),
                 snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), logged.size(), logDir,
@@ -251,6 +267,37 @@ public final class CorralServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting");
         }
+    }
+
+    /**
+     * Starts the election and quorum ports of an ensemble member; what arrives goes to the Node on the
+     * node loop, in the order each transport received it.
+     */
+    private void startQuorumTransports(EnsembleConfig ensemble) throws IOException {
+        try {
+            electionTransport = dev.corral.server.quorum.ElectionTransport.start(ensemble.electionTransportConfig(),
+                    (serverId, notification) -> nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, notification,
+                            System.currentTimeMillis()))));
+            learnerTransport = dev.corral.server.quorum.LearnerTransport.start(
+                    ensemble.learnerTransportConfig(new TreeImageCodec(), config.maxBufferBytes()),
+                    new dev.corral.server.quorum.LearnerTransport.Receiver() {
+                        @Override
+                        public void onMessage(long serverId, dev.corral.zab.Message.Learner message) {
+                            nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, message, System.currentTimeMillis())));
+                        }
+
+                        @Override
+                        public void onDisconnected(long serverId, long connection) {
+                            // A leader's socket that closed is a leader gone: look for another now, not after syncLimit.
+                            nodeLoop.execute(() -> onNode(() -> node.onPeerDisconnected(serverId, connection,
+                                    System.currentTimeMillis())));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open the quorum ports of server " + ensemble.myId() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Server {} of an ensemble of {} voters and {} observers: election port {}, quorum port {}", ensemble.myId(),
+                ensemble.voters().size(), ensemble.observers().size(), electionTransport.localAddress(), learnerTransport.localAddress());
     }
 
     /** ZooKeeper's autopurge: keep the newest snapRetainCount snapshots and the logs they need. */
@@ -296,8 +343,9 @@ public final class CorralServer implements AutoCloseable {
         serving = true;
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
-        LOG.info("Corral {} serving clients on {} (standalone, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
-                VERSION, serverChannel.localAddress(), config.tickMs(), config.minSessionTimeoutMs(),
+        LOG.info("Corral {} listening for clients on {} ({}, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
+                VERSION, serverChannel.localAddress(), config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
+                        + " of an ensemble" : "standalone", config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.maxClientCnxns());
     }
 
@@ -319,6 +367,12 @@ public final class CorralServer implements AutoCloseable {
         }
         for (ClientChannel client : channels.values()) {
             client.channel().close();
+        }
+        if (learnerTransport != null) {
+            learnerTransport.close();
+        }
+        if (electionTransport != null) {
+            electionTransport.close();
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -430,7 +484,11 @@ public final class CorralServer implements AutoCloseable {
                 LOG.info("Now {}{} in epoch {}; {}", changed.state(), changed.leader() >= 0 ? " (leader " + changed.leader() + ")" : "",
                         changed.epoch(), changed.serving() ? "serving clients" : "not serving clients");
             } else if (output instanceof Output.PeerSend send) {
-                LOG.warn("Dropping a message to server {}: this server runs standalone", send.serverId());
+                if (send.message() instanceof dev.corral.zab.Message.Notification notification) {
+                    electionTransport.send(send.serverId(), notification);
+                } else {
+                    learnerTransport.send(send.serverId(), (dev.corral.zab.Message.Learner) send.message());
+                }
             } else if (output instanceof Output.Snapshot snapshot) {
                 if (snapshotWorker.submit(snapshot.snapshot())) {
                     diskWorker.rollAtNextAppend();

@@ -177,9 +177,18 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
         }
         PeerConfig defaults = PeerConfig.of(myId, voters(), observers(), incarnation);
         return new PeerConfig(myId, voters(), observers(), incarnation, defaults.resendTicks(), defaults.finalizeTicks(),
-                peerTicks(initLimitMs(), peerTickMs), peerTicks(syncLimitMs(), peerTickMs), defaults.committedLogMax(),
+                peerTicks(initLimitMs(), peerTickMs), peerTicks(syncLimitMs(), peerTickMs), COMMITTED_LOG_MAX,
                 defaults.plantedBug(), false);
     }
+
+    /**
+     * How many committed txns a leader keeps to bring a learner back by DIFF. ZooKeeper keeps 500 in memory
+     * but also diffs from its txn log on disk (LearnerHandler#syncFollower, while the log is small beside the
+     * snapshot), so a server that was down for a few seconds under load gets a DIFF, not a SNAP; Corral's
+     * core reads no disk, so it keeps as many as ZooKeeper's snapCount lets its log hold between snapshots.
+     * The cost is memory: up to this many txns' bytes on the leader.
+     */
+    static final int COMMITTED_LOG_MAX = 100_000;
 
     private static int peerTicks(long ms, int peerTickMs) {
         return (int) Math.min(Integer.MAX_VALUE, (ms + peerTickMs - 1) / peerTickMs);

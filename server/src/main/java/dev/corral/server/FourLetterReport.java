@@ -52,7 +52,14 @@ final class FourLetterReport {
         }
     }
 
+    /** What ZooKeeper's commands that need a running server answer while it is not serving (FourLetterCommands). */
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+
     private String answerOrThrow(String word) {
+        if (config.ensemble().isDistributed() && !node.serving() && (word.equals("srvr") || word.equals("stat") || word.equals("mntr")
+                || word.equals("cons"))) {
+            return NOT_SERVING;
+        }
         return switch (word) {
             case "ruok" -> "imok";
             case "isro" -> "rw";
@@ -94,8 +101,27 @@ final class FourLetterReport {
                 + "Connections: " + node.connectionCount() + "\n"
                 + "Outstanding: " + node.outstandingRequests() + "\n"
                 + "Zxid: 0x" + Long.toHexString(node.tree().lastProcessedZxid()) + "\n"
-                + "Mode: standalone\n"
+                + "Mode: " + mode() + "\n"
                 + "Node count: " + znodeCount() + "\n";
+    }
+
+    /**
+     * The server's mode as ZooKeeper names it: standalone, or the role in its ensemble (leader, follower,
+     * observer; "looking" while it elects, which srvr never shows since it answers only while serving).
+     */
+    String mode() {
+        if (!config.ensemble().isDistributed()) {
+            return "standalone";
+        }
+        dev.corral.zab.ServerState state = node.serverState();
+        if (state == dev.corral.zab.ServerState.LEADING) {
+            return "leader";
+        } else if (state == dev.corral.zab.ServerState.FOLLOWING) {
+            return "follower";
+        } else if (state == dev.corral.zab.ServerState.OBSERVING) {
+            return "observer";
+        }
+        return "looking";
     }
 
     private static String avg(double value) {
@@ -177,7 +203,23 @@ final class FourLetterReport {
         var latency = node.latency();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("zk_version", CorralServer.VERSION);
-        m.put("zk_server_state", "standalone");
+        m.put("zk_server_state", mode());
+        if (config.ensemble().isDistributed() && node.peer() != null) {
+            // ZooKeeper 3.9's leader-only keys, and its counts of learner synchronizations by kind.
+            dev.corral.zab.Peer peer = node.peer();
+            if (peer.state() == dev.corral.zab.ServerState.LEADING) {
+                dev.corral.zab.Peer.Learners learners = peer.learners();
+                m.put("zk_learners", learners.learners());
+                m.put("zk_synced_followers", learners.syncedFollowers());
+                m.put("zk_synced_non_voting_followers", 0);
+                m.put("zk_synced_observers", learners.syncedObservers());
+                m.put("zk_pending_syncs", learners.pendingSyncs());
+            }
+            // ZooKeeper's LearnerHandler#syncFollower counts every synchronization without a snapshot as a
+            // diff, a TRUNC included.
+            m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
+            m.put("zk_snap_count", peer.snapSyncs());
+        }
         m.put("zk_avg_latency", avg(latency.avgMs()));
         m.put("zk_max_latency", latency.maxMs());
         m.put("zk_min_latency", latency.minMs());

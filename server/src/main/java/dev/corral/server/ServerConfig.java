@@ -121,18 +121,9 @@ public record ServerConfig(
                 connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
     }
 
-    /**
-     * Reads a zoo.cfg for a standalone server: an ensemble configuration is refused, because running each
-     * member standalone would split it into independent servers. This is the start path until the server
-     * runs ensembles; {@link #read} takes both.
-     */
+    /** Reads the zoo.cfg a server starts with: a standalone server's or an ensemble member's ({@link #read}). */
     public static ServerConfig load(Path file) throws ConfigException {
-        ServerConfig config = read(file);
-        if (config.ensemble().isDistributed()) {
-            throw new ConfigException(file + ": the server.N lines describe an ensemble of " + config.ensemble().members().size()
-                    + " servers; this version of Corral runs standalone only (one server.N line, or none)");
-        }
-        return config;
+        return read(file);
     }
 
     /**

@@ -224,8 +224,7 @@ class EnsembleConfigTest {
         assertThat(peer.initLimitTicks()).as("5 ticks of 2000 ms in 20 ms peer ticks").isEqualTo(500);
         assertThat(peer.syncLimitTicks()).isEqualTo(200);
         assertThat(peer.incarnation()).isEqualTo(7);
-        // The start path still refuses an ensemble, naming why.
-        assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("describe an ensemble of 4 servers");
+        assertThat(ServerConfig.load(file).ensemble().myId()).as("the start path takes the ensemble").isEqualTo(peer.serverId());
     }
 
     @Test

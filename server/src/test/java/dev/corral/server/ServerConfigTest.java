@@ -96,19 +96,19 @@ class ServerConfigTest {
         assertThat(ServerConfig.load(file).clientPort()).isEqualTo(2181);
         Files.writeString(dir.resolve("myid"), "1");
         Files.writeString(file, "dataDir=" + dir + "\nstandaloneEnabled=false\ninitLimit=5\nsyncLimit=2\nserver.1=127.0.0.1:2888:3888;2181\n");
-        assertThat(ServerConfig.read(file).ensemble().isDistributed()).as("an ensemble of one").isTrue();
-        assertThatThrownBy(() -> ServerConfig.load(file)).hasMessageContaining("standalone only");
+        assertThat(ServerConfig.load(file).ensemble().isDistributed()).as("an ensemble of one").isTrue();
     }
 
     @Test
-    void aRealEnsembleIsRefusedByTheStartPathRatherThanRunAsIndependentServers() throws Exception {
+    void aRealEnsembleIsReadWithThisServersIdAndEveryMember() throws Exception {
         Path file = dir.resolve("zoo.cfg");
         Files.writeString(dir.resolve("myid"), "2\n");
         Files.writeString(file, "dataDir=" + dir + "\ninitLimit=5\nsyncLimit=2\n"
                 + "server.1=127.0.0.1:2888:3888\nserver.2=127.0.0.2:2888:3888\nserver.3=127.0.0.3:2888:3888\n");
-        assertThat(ServerConfig.read(file).ensemble().isDistributed()).isTrue();
-        assertThatThrownBy(() -> ServerConfig.load(file))
-                .hasMessageContaining("describe an ensemble of 3 servers; this version of Corral runs standalone only");
+        EnsembleConfig ensemble = ServerConfig.load(file).ensemble();
+        assertThat(ensemble.isDistributed()).isTrue();
+        assertThat(ensemble.myId()).isEqualTo(2);
+        assertThat(ensemble.voters()).containsExactly(1L, 2L, 3L);
     }
 
     @Test

@@ -119,17 +119,9 @@ final class LeaderRole implements Role {
             return;
         }
         learners.values().removeIf(h -> now - h.lastHeard > (h.stage == Stage.ACTIVE ? config.syncLimitTicks() : config.initLimitTicks()));
-        if (phase == Phase.ESTABLISHED) {
-            int live = 1;
-            for (Handler h : learners.values()) {
-                if (!h.observer && h.stage == Stage.ACTIVE && config.isVoter(h.serverId)) {
-                    live++;
-                }
-            }
-            if (live < config.quorumSize()) {
-                peer.becomeLooking();
-                return;
-            }
+        if (phase == Phase.ESTABLISHED && activeVoters() < config.quorumSize()) {
+            peer.becomeLooking();
+            return;
         }
         if (now % Math.max(1, config.syncLimitTicks() / 3) == 0) {
             for (Handler h : learners.values()) {
@@ -288,6 +280,7 @@ final class LeaderRole implements Role {
         long from;
         if (learnerZxid <= limit && learnerZxid >= log.baseZxid() && log.contains(learnerZxid)) {
             peer.send(h.serverId, new Message.Diff(h.connection));
+            peer.countSync(Message.Diff.class);
             from = learnerZxid;
         } else {
             long truncateTo = learnerZxid > log.baseZxid() ? log.lastOfEpochBelow(Zxid.epoch(learnerZxid), learnerZxid) : -1;
@@ -297,10 +290,12 @@ final class LeaderRole implements Role {
                     cut = Math.max(log.baseZxid(), truncateTo - 1);
                 }
                 peer.send(h.serverId, new Message.Trunc(h.connection, cut));
+                peer.countSync(Message.Trunc.class);
                 from = truncateTo;
             } else {
                 Snapshot snapshot = peer.snapshotOfState();
                 peer.send(h.serverId, new Message.Snap(h.connection, snapshot));
+                peer.countSync(Message.Snap.class);
                 from = snapshot.zxid();
             }
         }
@@ -376,6 +371,44 @@ final class LeaderRole implements Role {
         }
         if (candidate > peer.commitZxid()) {
             commitTo(candidate);
+        }
+    }
+
+    /** The learners as mntr shows them: connected followers, those synchronized, synchronized observers, waiting syncs. */
+    Peer.Learners learners() {
+        int followers = 0;
+        int synced = 0;
+        int observers = 0;
+        for (Handler h : learners.values()) {
+            if (h.observer) {
+                observers += h.stage == Stage.ACTIVE ? 1 : 0;
+            } else {
+                followers++;
+                synced += h.stage == Stage.ACTIVE ? 1 : 0;
+            }
+        }
+        return new Peer.Learners(learners.size(), followers, synced, observers, pendingSyncs.size());
+    }
+
+    /** Us and the voting followers that are synchronized and heard from within syncLimit. */
+    private int activeVoters() {
+        int live = 1;
+        for (Handler h : learners.values()) {
+            if (!h.observer && h.stage == Stage.ACTIVE && config.isVoter(h.serverId)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public void onDisconnected(long serverId, long connection) {
+        Handler h = learners.get(serverId);
+        if (h != null && h.connection == connection) {
+            learners.remove(serverId);
+            if (phase == Phase.ESTABLISHED && activeVoters() < config.quorumSize()) {
+                peer.becomeLooking();
+            }
         }
     }
 

@@ -110,6 +110,13 @@ final class LearnerRole implements Role {
         }
     }
 
+    @Override
+    public void onDisconnected(long serverId, long lost) {
+        if (serverId == leader && lost == connection) {
+            peer.becomeLooking();
+        }
+    }
+
     /** Sends a message made for this connection to the leader, if synchronized and serving; false otherwise. */
     boolean forward(java.util.function.LongFunction<Message.Learner> make) {
         if (stage != Stage.BROADCAST) {

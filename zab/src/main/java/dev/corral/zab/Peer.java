@@ -64,6 +64,10 @@ public final class Peer {
     // While a SNAP is being made durable, the state machine still holds what it had before it.
     private Snapshot pendingRestore;
     private long deliveredBeforeRestore;
+    // Synchronizations this server made as a leader, by kind (monitoring only).
+    private long diffSyncs;
+    private long truncSyncs;
+    private long snapSyncs;
     // On a learner: for each sync the leader answered, in order, the commit point it must apply first.
     private final ArrayDeque<Long> syncTargets = new ArrayDeque<>();
     // On a learner: the sessions its clients kept alive since its last ping, which the ping carries.
@@ -108,6 +112,16 @@ public final class Peer {
         } else {
             role.onLearnerMessage(from, (Message.Learner) message);
         }
+    }
+
+    /**
+     * The host's transport lost the learner connection {@code connection} with server {@code serverId} (a TCP
+     * reset, a crashed peer). The timers would notice within initLimit or syncLimit; this is at once, as
+     * ZooKeeper's learner leaves a leader whose socket closed: a learner looks for a new leader, a leader
+     * forgets the learner and steps down if it no longer has a quorum.
+     */
+    public void onDisconnected(long serverId, long connection) {
+        role.onDisconnected(serverId, connection);
     }
 
     /** Every persist output numbered up to {@code seq} is durable. */
@@ -202,6 +216,29 @@ public final class Peer {
     }
 
     // ---- What the host and the checkers may read ----
+
+    /**
+     * A leader's learners, for monitoring (ZooKeeper mntr's zk_learners, zk_followers, zk_synced_followers,
+     * zk_synced_observers, zk_pending_syncs); all zero on a server that does not lead.
+     */
+    public record Learners(int learners, int followers, int syncedFollowers, int syncedObservers, int pendingSyncs) {}
+
+    public Learners learners() {
+        return role instanceof LeaderRole leading ? leading.learners() : new Learners(0, 0, 0, 0, 0);
+    }
+
+    /** How many learners this server synchronized as a leader by DIFF, TRUNC and SNAP since it started. */
+    public long diffSyncs() {
+        return diffSyncs;
+    }
+
+    public long truncSyncs() {
+        return truncSyncs;
+    }
+
+    public long snapSyncs() {
+        return snapSyncs;
+    }
 
     public long serverId() {
         return config.serverId();
@@ -327,6 +364,16 @@ public final class Peer {
      */
     long newConnection() {
         return (config.incarnation() << 32) | ((config.serverId() & 0xff) << 24) | (++connections & 0xffffffL);
+    }
+
+    void countSync(Class<? extends Message.Learner> kind) {
+        if (kind == Message.Diff.class) {
+            diffSyncs++;
+        } else if (kind == Message.Trunc.class) {
+            truncSyncs++;
+        } else {
+            snapSyncs++;
+        }
     }
 
     java.util.Map<Long, Integer> drainTouches() {

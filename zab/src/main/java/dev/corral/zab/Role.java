@@ -9,4 +9,7 @@ interface Role {
 
     /** More of the persist outputs became durable ({@link Peer#durableSeq()} moved). */
     void onDurable();
+
+    /** The host's transport lost learner connection {@code connection} with server {@code serverId}. */
+    default void onDisconnected(long serverId, long connection) {}
 }
