@@ -1,7 +1,5 @@
 package dev.corral.compat;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.EnsembleSpec;
 import java.io.IOException;
@@ -11,24 +9,9 @@ import java.util.function.UnaryOperator;
 /**
  * Ensembles for compat's tests: the run's target ({@link CompatRun}), three participants on loopback with
  * the test kit's operator-style zoo.cfg files, logs kept in {@code compat.log.dir}.
- *
- * <p>Corral's ensemble mode is not built yet: against Corral the ensemble tests are skipped, visibly, by a
- * JUnit assumption ({@link #assumeEnsemblesRun}) unless {@code -Dcompat.ensemble=true} asks for them.
  */
 final class CompatEnsemble {
-    static final String NOT_BUILT_YET = "Corral ensemble mode not built yet; run with -Dcompat.target=zookeeper"
-            + " (or -Dcompat.ensemble=true to try Corral's)";
-
     private CompatEnsemble() {}
-
-    /**
-     * Skips the calling test unless ensembles of the run's target can run. Call it from {@code @BeforeEach}:
-     * Surefire reports each test skipped with this reason, where an assumption in {@code @BeforeAll} would
-     * make the class vanish from the counts ("Tests run: 0").
-     */
-    static void assumeEnsemblesRun() {
-        assumeTrue(CompatRun.ensemblesRun(), NOT_BUILT_YET);
-    }
 
     /**
      * Starts an ensemble named {@code name} of the run's target, as {@code adjust} changes the default spec

@@ -8,12 +8,11 @@ import java.nio.file.Path;
 /**
  * What this compatibility run was asked to test, from the system properties compat/pom.xml passes:
  * the target ({@code compat.target}: corral, the default, or zookeeper), the classpaths servers start with,
- * where server logs are kept, and whether ensemble tests run against Corral ({@code compat.ensemble}).
+ * where server logs are kept.
  * The tests are identical for both targets, so a test that passes on ZooKeeper pins ZooKeeper's behaviour.
  */
 final class CompatRun {
     static final String TARGET_PROPERTY = "compat.target";
-    static final String ENSEMBLE_PROPERTY = "compat.ensemble";
     private static final String CORRAL_CLASSPATH_PROPERTY = "compat.corral.classpath.file";
 
     private CompatRun() {}
@@ -35,14 +34,5 @@ final class CompatRun {
     static Path logsDirectory() {
         String directory = System.getProperty("compat.log.dir");
         return directory == null ? null : Path.of(directory);
-    }
-
-    /**
-     * Whether ensemble tests can run: always against ZooKeeper; against Corral only when asked with
-     * {@code -Dcompat.ensemble=true}, because Corral's ensemble mode is not built yet (it refuses a zoo.cfg
-     * with more than one {@code server.N} line).
-     */
-    static boolean ensemblesRun() {
-        return target() == Target.ZOOKEEPER || Boolean.getBoolean(ENSEMBLE_PROPERTY);
     }
 }

@@ -21,7 +21,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +31,7 @@ import org.junit.jupiter.api.Test;
  * server caught up by DIFF: the leader's {@code mntr} counts one more {@code zk_diff_count} and no more
  * {@code zk_snap_count} across the rejoin.
  *
- * <p>Runs against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}); against Corral only with
- * {@code -Dcompat.ensemble=true} until Corral's ensemble mode exists.
+ * <p>Runs against Corral and against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}).
  */
 class EnsembleFailoverTest {
     private static final int WRITERS = 6;
@@ -49,11 +47,6 @@ class EnsembleFailoverTest {
     private static final String ROOT = "/failover";
     private static final String DIFF_COUNT = "zk_diff_count";
     private static final String SNAP_COUNT = "zk_snap_count";
-
-    @BeforeEach
-    void onlyWhereEnsemblesRun() {
-        CompatEnsemble.assumeEnsemblesRun();
-    }
 
     @Test
     void leaderKilledThreeTimesUnderLoadLosesNoAcknowledgedWriteAndTreesStayIdentical() throws Exception {

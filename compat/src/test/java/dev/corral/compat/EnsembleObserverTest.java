@@ -9,7 +9,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +16,12 @@ import org.junit.jupiter.api.Test;
  * in its own) reports {@code Mode: observer}, serves reads from its own tree and forwards writes to the
  * leader, which commits them with the voters' quorum; the voters and the observer then agree.
  *
- * <p>Runs against ZooKeeper 3.9.5; against Corral only with {@code -Dcompat.ensemble=true} until Corral's
- * ensemble mode exists.
+ * <p>Runs against Corral and against ZooKeeper 3.9.5.
  */
 class EnsembleObserverTest {
     private static final int SESSION_TIMEOUT_MS = 10_000;
     private static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
     private static final int OBSERVER = 4;
-
-    @BeforeEach
-    void onlyWhereEnsemblesRun() {
-        CompatEnsemble.assumeEnsemblesRun();
-    }
 
     @Test
     void observerServesReadsAndForwardsWrites() throws Exception {

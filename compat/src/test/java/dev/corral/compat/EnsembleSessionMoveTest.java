@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       it from its own tree and session table without asking the leader who owns the session.</li>
  * </ul>
  *
- * <p>One ensemble for the class; each case moves a fresh session. Runs against ZooKeeper 3.9.5; against
- * Corral only with {@code -Dcompat.ensemble=true} until Corral's ensemble mode exists.
+ * <p>One ensemble for the class; each case moves a fresh session. Runs against Corral and against ZooKeeper
+ * 3.9.5.
  */
 class EnsembleSessionMoveTest {
     private static final int SESSION_TIMEOUT_MS = 10_000;
@@ -80,16 +79,8 @@ class EnsembleSessionMoveTest {
 
     @BeforeAll
     static void startEnsemble() throws Exception {
-        if (!CompatRun.ensemblesRun()) {
-            return; // each test is then skipped, with the reason, by onlyWhereEnsemblesRun
-        }
         ensemble = CompatEnsemble.start("session-move", spec -> spec);
         leader = ensemble.awaitLeader(ELECTION_BOUND);
-    }
-
-    @BeforeEach
-    void onlyWhereEnsemblesRun() {
-        CompatEnsemble.assumeEnsemblesRun();
     }
 
     @AfterAll

@@ -494,9 +494,10 @@ public final class Node {
             touchedSinceLastPing.put(session.sessionId, session.timeoutMs);
         }
         if (leading && session.owner != serverId() && session.owner != Session.UNKNOWN_OWNER) {
-            // The session was resumed through another server since: this connection is stale
-            // (ZooKeeper's leader checks the owner of every request, SessionTrackerImpl#checkSession).
-            reply(connection, header.xid(), ErrorCode.SESSIONMOVED);
+            // The session was resumed through another server since: this connection is stale. ZooKeeper's
+            // leader checks the owner of every request (SessionTrackerImpl#checkSession) and closes the
+            // connection of one that fails it, without a reply; the client sees a connection loss.
+            closeConnection(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to server " + session.owner);
             return;
         }
         if (header.type() == OpCode.AUTH) {
@@ -892,6 +893,12 @@ public final class Node {
             PendingRequest request = session.queue.pollFirst();
             Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
             ClientConnection connection = dequeued(request);
+            if (connection != null && entry.txn() instanceof Txn.Error error && error.err() == ErrorCode.SESSIONMOVED) {
+                // The leader found the session owned by another server: as ZooKeeper's FinalRequestProcessor,
+                // close this stale connection rather than answer it.
+                closeConnection(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to another server");
+                return;
+            }
             if (connection != null) {
                 send(connection, Frames.reply(
                         new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(entry.txn(), result)),
