@@ -1,6 +1,5 @@
 package dev.corral.node;
 
-import dev.corral.tree.Acls;
 import dev.corral.tree.DataTree;
 import dev.corral.tree.Invariants;
 import dev.corral.tree.SessionTable;
@@ -11,15 +10,9 @@ import dev.corral.tree.TxnPreparer;
 import dev.corral.tree.TxnResult;
 import dev.corral.tree.WatchEvent;
 import dev.corral.tree.WatchTable;
-import dev.corral.tree.Zxid;
-import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
-import dev.corral.wire.ConnectResponse;
 import dev.corral.wire.ErrorCode;
-import dev.corral.wire.GetSASLRequest;
-import dev.corral.wire.SetSASLResponse;
 import dev.corral.wire.Frames;
-import dev.corral.wire.Id;
 import dev.corral.wire.JuteInput;
 import dev.corral.wire.MalformedRecordException;
 import dev.corral.wire.OpCode;
@@ -32,7 +25,6 @@ import dev.corral.zab.DurableState;
 import dev.corral.zab.ServerState;
 import dev.corral.zab.Snapshot;
 import dev.corral.zab.StateSource;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +37,14 @@ import java.util.function.Function;
  * builds and hands to {@link #start}. It is single-threaded and owns no thread, socket, file or clock: the
  * shell feeds it events (a connection opened, a frame arrived, a connection closed, a change persisted,
  * a quorum message, a tick) with the wall time, and carries out the {@link Output}s each event returns.
- * Session bookkeeping lives in {@link Sessions}, the open connections and their request counts in
- * {@link Connections}, the counters of the four-letter words in {@link NodeStats}, and what waits for a
- * txn in {@link Waiters}. The leader's making of txns is {@link Proposer}, its ordering of what learners
- * forward {@link ForwardedRequests}, and a learner's forwarding to the leader {@link LearnerForwarding}.
+ * This class keeps the events and the client pipeline (frames to requests, per-session queues, reads,
+ * applying committed txns and replying); the rest lives in one class per concept: session bookkeeping in
+ * {@link Sessions}, the open connections and their request counts in {@link Connections}, how a
+ * connection gets its session in {@link SessionHandshake}, auth packets in {@link Authentication}, the
+ * counters of the four-letter words in {@link NodeStats}, what waits for a txn in {@link Waiters}, the
+ * driving of the Peer in {@link PeerPump}, the leader's making of txns in {@link Proposer}, its ordering
+ * of what learners forward in {@link ForwardedRequests}, and a learner's forwarding to the leader in
+ * {@link LearnerForwarding}.
  *
  * <p>A standalone server is an ensemble of one voter ({@link #soloPeer}): the same Peer elects itself,
  * writes its epochs and commits a txn once its own log has it, so there is one path for every size.
@@ -72,16 +68,16 @@ public final class Node {
     private Proposer proposer;
     private ForwardedRequests forwardedRequests;
     private LearnerForwarding learner;
+    private SessionHandshake handshake;
+    private PeerPump peerPump;
     // Whether the Peer last said this server serves clients, and whether as the established leader.
     private boolean serving;
     private boolean leading;
-    // An in-memory Node counts its persist outputs durable at once: the last one asked for and the last
-    // one reported. Invariant: persistedSeq <= askedSeq; both stay 0 with a durable log.
-    private long askedSeq;
-    private long persistedSeq;
+    // Sees each output of the Peer once it was carried out (the simulator's checkers); nothing by default.
     private java.util.function.Consumer<dev.corral.zab.Output> observer = output -> { };
     private final Sessions sessions;
     private final Connections connections;
+    private final Authentication authentication;
     private final Waiters waiters = new Waiters();
     private final Effects effects = new Effects();
     private final NodeStats stats = new NodeStats();
@@ -95,6 +91,7 @@ public final class Node {
         this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
         this.sessions = new Sessions(config);
         this.connections = new Connections(sessions, watches, tree, effects, stats);
+        this.authentication = new Authentication(config.superDigest(), connections);
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
     }
@@ -130,6 +127,9 @@ public final class Node {
                 config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
+        handshake = new SessionHandshake(config, tree, sessions, connections, proposer, learner, this::serverState,
+                this::readHeldFrames);
+        peerPump = new PeerPump(peer, config.durableLog(), effects, this::carryOut, output -> observer.accept(output));
         peer.setTouchSource(learner::takeTouches);
         peer.tick();
         pump();
@@ -260,7 +260,7 @@ public final class Node {
         try {
             JuteInput in = new JuteInput(frame);
             if (!connection.connectReceived) {
-                onConnect(connection, ConnectRequest.read(in));
+                handshake.onConnect(connection, ConnectRequest.read(in), leading);
             } else {
                 onRequest(connection, frame, in);
             }
@@ -338,90 +338,6 @@ public final class Node {
         return effects.drain();
     }
 
-    private void onConnect(ClientConnection connection, ConnectRequest request) {
-        connection.connectReceived = true;
-        connection.readOnlyPresent = request.readOnlyPresent();
-        if (request.lastZxidSeen() > tree.lastProcessedZxid()) {
-            connections.close(connection, "client has seen zxid " + Zxid.hex(request.lastZxidSeen()) + " but our last zxid is "
-                    + Zxid.hex(tree.lastProcessedZxid()));
-            return;
-        }
-        int timeoutMs = sessions.grantedTimeoutMs(request.timeOut());
-        if (request.sessionId() == 0) {
-            if (leading && canPropose()) {
-                Session session = sessions.create(connection, timeoutMs);
-                session.owner = serverId();
-                proposer.proposeCreateSession(session, timeoutMs);
-                return;
-            }
-            // A learner makes the session id and has the leader order the creation.
-            Session session = sessions.create(connection, timeoutMs);
-            if (leading || !learner.forwardCreateSession(session, timeoutMs)) {
-                sessions.remove(session);
-                connections.close(connection, "this server cannot create sessions now: it is " + serverState());
-            }
-            return;
-        }
-        Session session = sessions.resumable(request);
-        if (session == null) {
-            refuseSession(connection, request.sessionId());
-            return;
-        }
-        if (leading) {
-            session.owner = serverId();
-            resume(session, connection, timeoutMs);
-            return;
-        }
-        // Only the leader knows whether the session is still alive; the connection waits for its answer.
-        if (!learner.revalidate(connection, session, timeoutMs)) {
-            connections.close(connection, "this server cannot revalidate sessions now: it is " + serverState());
-        }
-    }
-
-    private void refuseSession(ClientConnection connection, long sessionId) {
-        connections.send(connection, Frames.frame(out ->
-                new ConnectResponse(0, 0, 0, new byte[16], false).write(out, connection.readOnlyPresent)));
-        connections.close(connection, "invalid session 0x" + Long.toHexString(sessionId) + ", probably expired");
-    }
-
-    private void resume(Session session, ClientConnection connection, int timeoutMs) {
-        // Before the session moves, so that forgetting the previous connection drops its unproposed requests.
-        ClientConnection previous = connections.get(session.connectionId);
-        if (previous != null && previous != connection) {
-            connections.close(previous, "session 0x" + Long.toHexString(session.sessionId) + " moved to another connection");
-        }
-        sessions.resume(session, connection, timeoutMs);
-        sendConnectResponse(session, connection);
-    }
-
-    /** On a learner: the leader answered whether a session resumed here is alive. */
-    private void onRevalidated(long sessionId, boolean valid) {
-        for (ClientConnection connection : learner.onRevalidated(sessionId)) {
-            if (!connections.isOpen(connection)) {
-                continue; // closed meanwhile
-            }
-            Session session = sessions.get(sessionId);
-            if (!valid || session == null || session.closing) {
-                refuseSession(connection, sessionId);
-                continue;
-            }
-            int timeoutMs = connection.resumingTimeoutMs;
-            connection.resumingTimeoutMs = 0;
-            resume(session, connection, timeoutMs);
-            readHeldFrames(connection);
-        }
-    }
-
-    private long serverId() {
-        return config.serverId();
-    }
-
-    private void sendConnectResponse(Session session, ClientConnection connection) {
-        connections.send(connection, Frames.frame(out ->
-                new ConnectResponse(0, session.timeoutMs, session.sessionId, session.password, false)
-                        .write(out, connection.readOnlyPresent)));
-    }
-
     private void onRequest(ClientConnection connection, byte[] frame, JuteInput in) {
         RequestHeader header = RequestHeader.read(in);
         Session session = sessions.get(connection.sessionId);
@@ -433,22 +349,13 @@ public final class Node {
         if (!leading) {
             learner.touched(session);
         }
-        if (leading && session.owner != serverId() && session.owner != Session.UNKNOWN_OWNER) {
+        if (leading && session.owner != config.serverId() && session.owner != Session.UNKNOWN_OWNER) {
             // The session was resumed through another server since: this connection is stale
             // (ZooKeeper's leader checks the owner of every request, SessionTrackerImpl#checkSession).
             connections.reply(connection, header.xid(), ErrorCode.SESSIONMOVED);
             return;
         }
-        if (header.type() == OpCode.AUTH) {
-            onAuth(connection, header, AuthPacket.read(in));
-            return;
-        }
-        if (header.type() == OpCode.SASL) {
-            // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
-            // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
-            GetSASLRequest.read(in);
-            connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
-                    new SetSASLResponse(null)::write));
+        if (authentication.maybeAuthenticate(connection, header, in)) {
             return;
         }
         if (!Requests.isKnown(header.type())) {
@@ -477,29 +384,6 @@ public final class Node {
         drain(session);
     }
 
-    private void onAuth(ClientConnection connection, RequestHeader header, AuthPacket packet) {
-        String scheme = packet.scheme();
-        if (Acls.DIGEST.equals(scheme) && packet.auth() != null) {
-            String digest = Acls.digest(new String(packet.auth(), StandardCharsets.UTF_8));
-            if (config.superDigest() != null && config.superDigest().equals(digest)) {
-                addAuth(connection, new Id(Acls.SUPER, ""));
-            }
-            addAuth(connection, new Id(Acls.DIGEST, digest));
-        } else if (!Acls.IP.equals(scheme)) {
-            connections.send(connection,
-                    Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.AUTHFAILED), null));
-            connections.close(connection, "authentication with unknown scheme " + scheme + " failed");
-            return;
-        }
-        connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK), null));
-    }
-
-    private static void addAuth(ClientConnection connection, Id id) {
-        if (!connection.authIds.contains(id)) {
-            connection.authIds.add(id);
-        }
-    }
-
     /** Answers or proposes the requests at the front of a session's queue, in order. */
     private void drain(Session session) {
         if (!session.established) {
@@ -522,11 +406,11 @@ public final class Node {
         }
         // Every write in the queue is proposed at once, past the reads between them, so a session's
         // writes share log syncs as ZooKeeper's pipeline lets them. A read still waits at its place: it is
-        // served when the write before it is applied, before the write after it is (applyCommitted applies
-        // one txn, then drains), so it sees exactly the writes sent before it.
+        // served when the write before it is applied, before the write after it is (apply applies one
+        // txn, then drains), so it sees exactly the writes sent before it.
         for (PendingRequest request : session.queue) {
             if (request.write && !request.proposed()) {
-                if (leading ? !canPropose() : !learner.forward(session, request)) {
+                if (leading ? !proposer.canPropose() : !learner.forward(session, request)) {
                     break;
                 }
                 if (leading) {
@@ -540,48 +424,21 @@ public final class Node {
         }
     }
 
-    /** Whether the Peer takes a proposal now: this server is the established leader and its counter is not used up. */
-    private boolean canPropose() {
-        return proposer != null && proposer.canPropose();
+    /** Carries out what the Peer asked for, until it asks for nothing more (see {@link PeerPump}). */
+    private void pump() {
+        if (peerPump != null) {
+            peerPump.pump();
+        }
     }
 
     /**
-     * Carries out what the Peer asked for, until it asks for nothing more: persist outputs go to the shell
-     * (or count as durable at once without a log), messages to the other servers, committed txns to the
-     * tree, a snapshot from the leader replaces the state, and a role change starts or stops serving.
+     * An output of the Peer that concerns the Node: a committed txn goes to the tree, a snapshot from the
+     * leader replaces the state, a role change starts or stops serving, and client traffic forwarded
+     * between leader and learners goes on.
      */
-    private void pump() {
-        if (peer == null) {
-            return;
-        }
-        while (true) {
-            List<dev.corral.zab.Output> produced = peer.drainOutputs();
-            if (produced.isEmpty()) {
-                if (askedSeq == persistedSeq) {
-                    return;
-                }
-                persistedSeq = askedSeq;
-                peer.onPersisted(persistedSeq);
-                continue;
-            }
-            for (dev.corral.zab.Output output : produced) {
-                carryOut(output);
-                observer.accept(output);
-            }
-        }
-    }
-
     private void carryOut(dev.corral.zab.Output output) {
         if (output instanceof dev.corral.zab.Output.Deliver deliver) {
             apply(deliver.entry());
-        } else if (output instanceof dev.corral.zab.Output.Persist persist) {
-            if (config.durableLog()) {
-                effects.add(new Output.Persist(persist));
-            } else {
-                askedSeq = persist.seq();
-            }
-        } else if (output instanceof dev.corral.zab.Output.Send send) {
-            effects.add(new Output.PeerSend(send.to(), send.message()));
         } else if (output instanceof dev.corral.zab.Output.Restore restore) {
             restoreImage((dev.corral.tree.TreeSnapshot) restore.snapshot().image());
         } else if (output instanceof dev.corral.zab.Output.RoleChanged changed) {
@@ -596,11 +453,12 @@ public final class Node {
     /** Client traffic another server forwarded to this leader, or the leader's answer to this learner. */
     private void onForwarded(long from, dev.corral.zab.Message.Learner message) {
         if (message instanceof dev.corral.zab.Message.RevalidateReply reply) {
-            onRevalidated(reply.sessionId(), reply.valid());
+            handshake.onRevalidated(reply.sessionId(), reply.valid());
         } else if (leading) {
             forwardedRequests.onLearnerMessage(from, message);
         }
-        // Else the Peer handed learners' traffic to a leader, and a role change overtook it: dropped.
+        // Else this server no longer leads: the Peer hands learners' traffic only to a leader, and a role
+        // change overtook it.
     }
 
     /**
@@ -700,7 +558,7 @@ public final class Node {
             session.established = true;
             ClientConnection connection = connections.get(session.connectionId);
             if (connection != null) {
-                sendConnectResponse(session, connection);
+                handshake.sendConnectResponse(session, connection);
             }
             drain(session);
             if (connection != null) {
