@@ -20,7 +20,7 @@ final class ClientConnection {
     int resumingTimeoutMs;
     boolean readOnlyPresent;
     // Invariant: the requests from this connection in its session's queue, plus its held frames (see
-    // Node#checkOutstanding). Only counted while the connection is open.
+    // Connections#checkOutstanding). Only counted while the connection is open.
     int outstanding;
     // Frames that came after the ConnectRequest of a new session, before the session was established;
     // they are read once it is, as ZooKeeper reads nothing more from the connection until then.

@@ -28,7 +28,7 @@ final class Session {
     // True once a closeSession txn for it is proposed; it takes no further requests.
     boolean closing;
     // On the leader: the server whose clients may use the session now (ZooKeeper's session owner); a
-    // request through any other server gets SESSIONMOVED. Other servers do not keep it.
+    // request through any other server closes that connection (SESSIONMOVED). Other servers do not keep it.
     long owner = UNKNOWN_OWNER;
     final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
 

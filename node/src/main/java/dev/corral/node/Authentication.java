@@ -1,0 +1,78 @@
+package dev.corral.node;
+
+import dev.corral.tree.Acls;
+import dev.corral.wire.AuthPacket;
+import dev.corral.wire.ErrorCode;
+import dev.corral.wire.Frames;
+import dev.corral.wire.GetSASLRequest;
+import dev.corral.wire.Id;
+import dev.corral.wire.JuteInput;
+import dev.corral.wire.OpCode;
+import dev.corral.wire.ReplyHeader;
+import dev.corral.wire.RequestHeader;
+import dev.corral.wire.SetSASLResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client packets that say who a connection is: auth (ZooKeeper's {@code addAuth}) and SASL. They are
+ * answered at once, outside the session's queue and with zxid 0 in the reply, as ZooKeeper's
+ * {@code ZooKeeperServer#processPacket} answers them before anything reaches its request pipeline. The
+ * identities a connection gathers decide what its later requests may do (ACLs) and which watch events it
+ * may see.
+ *
+ * <p>Schemes: "digest" (user:password, hashed as ZooKeeper does; the digest of {@code superDigest} also
+ * makes the connection super) and "ip" (already the connection's first identity) are accepted; any other
+ * scheme fails with AUTHFAILED and closes the connection. Invariant: a connection holds each identity
+ * once.
+ */
+final class Authentication {
+    // "super:base64digest", whose digest auth grants every permission, or null (ZooKeeper's
+    // zookeeper.DigestAuthenticationProvider.superDigest).
+    private final String superDigest;
+    private final Connections connections;
+
+    Authentication(String superDigest, Connections connections) {
+        this.superDigest = superDigest;
+        this.connections = connections;
+    }
+
+    /** Answers the packet if it is an auth or SASL packet and returns true; false for any other request. */
+    boolean maybeAuthenticate(ClientConnection connection, RequestHeader header, JuteInput in) {
+        if (header.type() == OpCode.AUTH) {
+            onAuth(connection, header, AuthPacket.read(in));
+            return true;
+        }
+        if (header.type() == OpCode.SASL) {
+            // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
+            // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
+            GetSASLRequest.read(in);
+            connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
+                    new SetSASLResponse(null)::write));
+            return true;
+        }
+        return false;
+    }
+
+    private void onAuth(ClientConnection connection, RequestHeader header, AuthPacket packet) {
+        String scheme = packet.scheme();
+        if (Acls.DIGEST.equals(scheme) && packet.auth() != null) {
+            String digest = Acls.digest(new String(packet.auth(), StandardCharsets.UTF_8));
+            if (superDigest != null && superDigest.equals(digest)) {
+                addAuth(connection, new Id(Acls.SUPER, ""));
+            }
+            addAuth(connection, new Id(Acls.DIGEST, digest));
+        } else if (!Acls.IP.equals(scheme)) {
+            connections.send(connection,
+                    Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.AUTHFAILED), null));
+            connections.close(connection, "authentication with unknown scheme " + scheme + " failed");
+            return;
+        }
+        connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK), null));
+    }
+
+    private static void addAuth(ClientConnection connection, Id id) {
+        if (!connection.authIds.contains(id)) {
+            connection.authIds.add(id);
+        }
+    }
+}
