@@ -164,7 +164,7 @@ class ZooKeeperLearnerInteropTest {
         zooKeeper.write(ACK, zxid, null);
         zooKeeper.write(PING, zxid, ByteBuffer.allocate(12).putLong(0x200000001L).putInt(30_000).array());
         ours.awaitInOrder(2, List.of(new Message.AckNewLeader(connection, 6), new Message.Ack(connection, zxid),
-                new Message.Ping(connection)));
+                new Message.Ping(connection, java.util.Map.of(0x200000001L, 30_000))));
         assertThat(ours.transport.malformedFrames()).isZero();
     }
 
