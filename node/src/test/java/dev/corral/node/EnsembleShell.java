@@ -25,6 +25,8 @@ final class EnsembleShell {
     final Map<Long, SimShell> servers = new LinkedHashMap<>();
     private final ArrayDeque<Envelope> inFlight = new ArrayDeque<>();
     private final Set<Long> cut = new HashSet<>();
+    // Messages dropped on their way: to this server, of this kind (a narrower fault than a cut).
+    private final Set<java.util.Map.Entry<Long, Class<? extends Message>>> dropped = new HashSet<>();
     private boolean routing;
 
     /** Voters 1..voters and observers voters+1..voters+observers, every server with the same session settings. */
@@ -61,7 +63,8 @@ final class EnsembleShell {
                     throw new IllegalStateException("more than 1,000,000 messages without a pause: a message loop");
                 }
                 Envelope envelope = inFlight.pollFirst();
-                if (!cut.contains(envelope.from()) && !cut.contains(envelope.to())) {
+                if (!cut.contains(envelope.from()) && !cut.contains(envelope.to())
+                        && !dropped.contains(java.util.Map.entry(envelope.to(), envelope.message().getClass()))) {
                     servers.get(envelope.to()).peerMessage(envelope.from(), envelope.message());
                 }
             }
@@ -105,6 +108,12 @@ final class EnsembleShell {
 
     void heal(long serverId) {
         cut.remove(serverId);
+        dropped.removeIf(drop -> drop.getKey() == serverId);
+    }
+
+    /** Drops every message of {@code kind} sent to the server from now on, until it is healed. */
+    void drop(long serverId, Class<? extends Message> kind) {
+        dropped.add(java.util.Map.entry(serverId, kind));
     }
 
     SimShell server(long id) {

@@ -274,6 +274,41 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /**
+     * ZOOKEEPER-2355: a follower that fails while the proposal of an ephemeral's create is in flight kept
+     * the ephemeral after its session expired, because it had logged the create but missed what came
+     * after. Here the follower logs the PROPOSAL of its own client's ephemeral but never gets the COMMIT,
+     * then is cut off; the leader and the other follower commit the create, expire the session the cut
+     * follower can no longer keep alive, and delete the ephemeral; healed, the follower is synchronized
+     * and holds exactly their tree: no ephemeral, no session.
+     */
+    @Test
+    void anEphemeralWhoseFollowerFailedMidProposalIsGoneEverywhereOnceItsSessionExpiresZk2355() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long failing = ensemble.follower();
+        FrameClient client = ensemble.server(failing).connect(4000);
+        ensemble.drop(failing, dev.corral.zab.Message.Commit.class);
+
+        client.send(OpCode.CREATE, new CreateRequest("/eph", bytes("x"), Acl.OPEN_ACL_UNSAFE, 1)::write);
+
+        assertThat(client.drain()).as("no reply: the follower never learns the create committed").isEmpty();
+        assertThat(ensemble.server(leader).node.tree().node("/eph")).as("committed by the leader and the other follower").isNotNull();
+        ensemble.cut(failing);
+        FrameClient watcher = ensemble.server(leader).connect(TIMEOUT_MS);
+        for (int tick = 0; tick < 8; tick++) {
+            tickAll(ensemble, watcher);
+        }
+        assertThat(ensemble.server(leader).node.tree().node("/eph")).as("the session expired on the leader").isNull();
+
+        ensemble.heal(failing);
+        assertThat(ensemble.stabilize(400)).as("the failed follower rejoins: %s", ensemble.describe()).isTrue();
+
+        assertThat(ensemble.server(failing).node.tree().node("/eph")).as("the ephemeral on the follower that failed").isNull();
+        assertThat(ensemble.server(failing).node.sessionTable().contains(client.sessionId)).isFalse();
+        assertSameTrees(ensemble);
+    }
+
     /** One session tick on every server, with the peer ticks of that second between, and a ping from {@code keepAlive}. */
     private static void tickAll(EnsembleShell ensemble, FrameClient keepAlive) {
         for (int peerTick = 0; peerTick < 50; peerTick++) {
