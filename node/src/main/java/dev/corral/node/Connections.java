@@ -162,6 +162,15 @@ final class Connections {
         }
     }
 
+    /** Closes the connections whose session the leader was asked to revalidate and has not answered. */
+    void closeRevalidating(String reason) {
+        for (ClientConnection connection : new ArrayList<>(byId.values())) {
+            if (connection.resumingTimeoutMs > 0) {
+                close(connection, reason);
+            }
+        }
+    }
+
     /** Drops what belonged to a connection; its session lives on until it expires or is closed. */
     void forget(ClientConnection connection) {
         byId.remove(connection.connectionId);

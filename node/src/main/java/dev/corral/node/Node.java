@@ -72,6 +72,14 @@ public final class Node {
     private PeerPump peerPump;
     // Whether the Peer last said this server serves clients, and whether as the established leader.
     private boolean serving;
+    // After this server stops serving: until when it holds its client connections and their requests,
+    // waiting for a new leader (-1 when it does not hold them). Bounded by one tick, half the shortest
+    // session timeout, so a client whose server cannot rejoin still has time to move elsewhere.
+    private long holdUntilMs = -1;
+    // Serving again after a hold: the commit point to apply before the held requests are judged (-1 otherwise).
+    private long resumeAtZxid = -1;
+    // How many times this server stopped serving; requests carry the generation they were queued in.
+    private long generation;
     private boolean leading;
     // Sees each output of the Peer once it was carried out (the simulator's checkers); nothing by default.
     private java.util.function.Consumer<dev.corral.zab.Output> observer = output -> { };
@@ -240,7 +248,7 @@ public final class Node {
     public List<Output> onFrame(long connectionId, byte[] frame, long wallMs) {
         nowMs = wallMs;
         ClientConnection connection = connections.get(connectionId);
-        if (connection != null && !serving) {
+        if (connection != null && !serving && holdUntilMs < 0) {
             // ZooKeeper closes a client's connection while its server is not running in a quorum
             // ("ZooKeeperServer not running"); the client tries another server.
             connections.close(connection, "this server is not serving: it is " + serverState() + " without a synchronized quorum");
@@ -326,6 +334,7 @@ public final class Node {
     /** One tick of the Peer's own short clock (elections, resends, syncLimit), apart from the session tick. */
     public List<Output> onPeerTick(long wallMs) {
         nowMs = wallMs;
+        maybeStopHolding();
         peer.tick();
         pump();
         return effects.drain();
@@ -338,6 +347,7 @@ public final class Node {
      */
     public List<Output> onTick(long wallMs) {
         nowMs = wallMs;
+        maybeStopHolding();
         List<Session> expired = sessions.tick();
         if (leading) {
             proposer.proposeTickTxns(expired, sessions.currentTick(), wallMs);
@@ -387,15 +397,27 @@ public final class Node {
         // A learner forwards a sync to the leader and answers it in its place in the queue once the leader
         // answered it, as it does a write.
         boolean ordered = Requests.isWrite(header.type()) || header.type() == OpCode.SYNC && !leading;
-        session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body, ordered, nowMs, frame,
-                bodyOffset));
+        PendingRequest request = new PendingRequest(connection.connectionId, header.xid(), header.type(), body, ordered, nowMs, frame,
+                bodyOffset);
+        request.generation = generation;
+        session.queue.addLast(request);
         connections.queued(connection);
         drain(session);
     }
 
     /** Answers or proposes the requests at the front of a session's queue, in order. */
     private void drain(Session session) {
-        if (!session.established) {
+        drain(session, false);
+    }
+
+    /**
+     * {@code afterOwnWrite}: the session's write at the head was just applied. A server outside a
+     * synchronized quorum answers nothing and proposes nothing, with one exception: while a leader's commits
+     * are applied during synchronization, a read the session sent between two of its writes is answered
+     * right after the first, from the committed state then, or it could never be answered in its place.
+     */
+    private void drain(Session session, boolean afterOwnWrite) {
+        if (!session.established || !serving && !afterOwnWrite) {
             return;
         }
         while (!session.queue.isEmpty()) {
@@ -412,6 +434,9 @@ public final class Node {
                 connections.send(connection, reply);
                 connections.answered(connection, head, nowMs);
             }
+        }
+        if (!serving) {
+            return;
         }
         // Every write in the queue is proposed at once, past the reads between them, so a session's
         // writes share log syncs as ZooKeeper's pipeline lets them. A read still waits at its place: it is
@@ -496,10 +521,14 @@ public final class Node {
         if (snapshots.onApplied()) {
             effects.snapshot(tree.snapshot(sessionTable));
         }
+        maybeResume();
     }
 
     /** Replaces the whole state with a snapshot the leader sent; no client is served meanwhile. */
     private void restoreImage(dev.corral.tree.TreeSnapshot image) {
+        if (holdUntilMs >= 0) {
+            release("this server's state is replaced by its leader's snapshot");
+        }
         Invariants.check(connections.isEmpty() && waiters.size() == 0, "state replaced while serving");
         List<String> paths = new ArrayList<>(image.nodeCount());
         List<dev.corral.tree.Znode> nodes = new ArrayList<>(image.nodeCount());
@@ -524,6 +553,62 @@ public final class Node {
         if (leading) {
             sessions.recover(sessionTable);
         }
+        if (serving && holdUntilMs >= 0) {
+            resumeAtZxid = peer.commitZxid();
+            maybeResume();
+        }
+    }
+
+    /**
+     * Leaves the synchronized quorum. Client connections are held for a short while (ZooKeeper closes them
+     * at once): if this server serves again within the bound, its clients go on without reconnecting, and a
+     * write they sent before is answered if the next leader committed it. Only when there is nothing to
+     * hold, or the hold runs out, does it close them as ZooKeeper does.
+     */
+    private void stopServing(ServerState now) {
+        long holdMs = config.tickMs();
+        if (connections.isEmpty() || holdMs <= 0) {
+            release("this server left its quorum: it is " + now);
+            return;
+        }
+        generation++;
+        holdUntilMs = nowMs + holdMs;
+        resumeAtZxid = -1;
+        connections.closeRevalidating("this server left its quorum while the session was being revalidated");
+        waiters.orphanOwnProposals();
+        proposer.clear();
+        learner.clear();
+    }
+
+    private void maybeStopHolding() {
+        if (!serving && holdUntilMs >= 0 && nowMs >= holdUntilMs) {
+            release("this server did not rejoin a quorum within " + config.tickMs() + " ms: it is " + serverState());
+        }
+    }
+
+    /**
+     * Serving again after a hold, once everything the new leader had committed is applied here: a request
+     * sent to the old leader and not applied by now was lost with it, so its connection is closed (the
+     * client sees a connection loss, as it would have at once on ZooKeeper); the other sessions go on.
+     */
+    private void maybeResume() {
+        if (resumeAtZxid < 0 || !serving || tree.lastProcessedZxid() < resumeAtZxid) {
+            return;
+        }
+        holdUntilMs = -1;
+        resumeAtZxid = -1;
+        for (Session session : new ArrayList<>(sessions.all())) {
+            boolean lost = false;
+            for (PendingRequest request : session.queue) {
+                lost |= request.proposed() && request.generation < generation;
+            }
+            if (lost || !session.established && waiters.removeSession(session.sessionId) > 0) {
+                loseRequests(session);
+            }
+        }
+        for (Session session : new ArrayList<>(sessions.all())) {
+            drain(session);
+        }
     }
 
     /**
@@ -531,8 +616,30 @@ public final class Node {
      * later, as from a ZooKeeper server that stops running), and whatever waited for a txn is forgotten,
      * since the txn may never commit; if it does, it is applied as another server's.
      */
-    private void stopServing(ServerState now) {
-        connections.closeAll("this server left its quorum: it is " + now);
+    /**
+     * A request of the session went to a leader that is gone and will never be answered: its connection is
+     * closed (the client sees a connection loss and retries, as it would on ZooKeeper at once) and what it
+     * had queued is dropped; the session itself lives on.
+     */
+    private void loseRequests(Session session) {
+        ClientConnection connection = connections.get(session.connectionId);
+        if (connection != null) {
+            connections.close(connection, "a request of session 0x" + Long.toHexString(session.sessionId)
+                    + " was lost with the leader it went to");
+        }
+        connections.dropQueued(session);
+        waiters.removeSession(session.sessionId);
+        session.closing = false;
+        if (!session.established) {
+            sessions.remove(session);
+        }
+    }
+
+    /** Closes every client connection and forgets what waited, as ZooKeeper does when it stops serving. */
+    private void release(String reason) {
+        holdUntilMs = -1;
+        resumeAtZxid = -1;
+        connections.closeAll(reason);
         for (Session session : new ArrayList<>(sessions.all())) {
             connections.dropQueued(session);
             session.closing = false;
@@ -548,6 +655,13 @@ public final class Node {
     private void onApplied(Waiter waiter, TxnEntry entry, TxnResult result) {
         if (waiter instanceof Waiter.ClientWrite write) {
             Session session = write.session();
+            PendingRequest head = session.queue.peekFirst();
+            if (head != write.request() && head != null && head.proposed() && head.generation < generation) {
+                // Ahead of this write is a request of an earlier leader whose answer was lost with it (a sync):
+                // the write is applied, but nothing after the lost request can be answered in order.
+                loseRequests(session);
+                return;
+            }
             PendingRequest request = session.queue.pollFirst();
             Invariants.check(request == write.request(), "reply out of order in session %x", session.sessionId);
             ClientConnection connection = connections.dequeued(request);
@@ -566,7 +680,7 @@ public final class Node {
             if (request.type == OpCode.CLOSE_SESSION) {
                 endSession(session, "client closed its session");
             } else {
-                drain(session);
+                drain(session, true);
             }
         } else if (waiter instanceof Waiter.CreateSession create) {
             Session session = create.session();

@@ -17,6 +17,9 @@ final class PendingRequest {
     final byte[] frame;
     final int bodyOffset;
     long zxid;
+    // The Node's serving generation when the request was queued: one proposed or forwarded in an earlier
+    // generation, and not applied when the Node serves again, was lost with the leader it went to.
+    long generation;
     boolean forwarded;
     boolean synced;
 

@@ -23,6 +23,10 @@ final class Waiters {
     private final Map<Long, ArrayDeque<Waiter>> bySession = new HashMap<>();
     // This server's own proposals (zxid known), in zxid order.
     private final ArrayDeque<Waiter> proposedHere = new ArrayDeque<>();
+    // Own proposals of an earlier leadership: their zxids may have been truncated or committed by the next
+    // leader, so they no longer constrain the order of commits; a committed txn still finds them by
+    // (sessionId, cxid).
+    private final java.util.Set<Waiter> orphaned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int size;
 
     /** Registers a waiter behind the earlier waiters of its session. */
@@ -55,7 +59,7 @@ final class Waiters {
                     entry.zxid(), entry.sessionId(), entry.cxid(), oldestHere.sessionId(), oldestHere.cxid());
             proposedHere.pollFirst();
         } else {
-            Invariants.check(waiter == null || waiter.zxid() == 0, "txn %x matched the waiter proposed here at %x",
+            Invariants.check(waiter == null || waiter.zxid() == 0 || orphaned.remove(waiter), "txn %x matched the waiter proposed here at %x",
                     entry.zxid(), waiter == null ? 0 : waiter.zxid());
         }
         return waiter;
@@ -68,7 +72,31 @@ final class Waiters {
     void clear() {
         bySession.clear();
         proposedHere.clear();
+        orphaned.clear();
         size = 0;
+    }
+
+    /**
+     * This server stopped leading while its own proposals wait: they stay registered, found by (sessionId,
+     * cxid) if the next leader commits them, but no longer by zxid order (the next epoch's txns come first).
+     */
+    void orphanOwnProposals() {
+        orphaned.addAll(proposedHere);
+        proposedHere.clear();
+    }
+
+    /** Forgets every waiter of the session (what they wait for was lost); returns how many there were. */
+    int removeSession(long sessionId) {
+        ArrayDeque<Waiter> queue = bySession.remove(sessionId);
+        if (queue == null) {
+            return 0;
+        }
+        for (Waiter waiter : queue) {
+            proposedHere.remove(waiter);
+            orphaned.remove(waiter);
+        }
+        size -= queue.size();
+        return queue.size();
     }
 
     /** The number of waiters registered. */

@@ -247,7 +247,7 @@ class NodeEnsembleTest {
     }
 
     @Test
-    void whenTheLeaderIsCutOffTheOthersElectAnotherAndASessionResumesWithItsEphemeral() {
+    void whenTheLeaderIsCutOffAFollowersClientsAreHeldThroughTheElectionAndGoOnWithoutReconnecting() {
         EnsembleShell ensemble = elected(3, 0);
         long oldLeader = ensemble.leader();
         long follower = ensemble.follower();
@@ -259,19 +259,54 @@ class NodeEnsembleTest {
 
         long newLeader = ensemble.leader();
         assertThat(newLeader).isNotEqualTo(oldLeader);
-        assertThat(client.isClosed()).as("a server that left its quorum closed its clients' connections").isTrue();
-        FrameClient again = ensemble.server(newLeader == follower ? otherThan(ensemble, oldLeader, follower) : follower).open();
-        ConnectResponse resumed = again.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, client.sessionId, client.password, false, true));
-        again.sessionId = resumed.sessionId();
-        assertThat(resumed.sessionId()).isEqualTo(client.sessionId);
-        assertThat(again.exists("/e", false).err()).isEqualTo(ErrorCode.OK);
-        FrameClient.Reply write = again.create("/after-failover", CreateMode.PERSISTENT);
+        assertThat(client.isClosed()).as("the follower held its client's connection through the election").isFalse();
+        assertThat(client.exists("/e", false).err()).as("its session and ephemeral").isEqualTo(ErrorCode.OK);
+        FrameClient.Reply write = client.create("/after-failover", CreateMode.PERSISTENT);
         assertThat(write.err()).isEqualTo(ErrorCode.OK);
         assertThat(write.zxid() >>> 32).as("a new epoch").isEqualTo(2);
 
         ensemble.heal(oldLeader);
         assertThat(ensemble.stabilize(400)).as("the old leader rejoins: %s", ensemble.describe()).isTrue();
         assertSameTrees(ensemble);
+    }
+
+    @Test
+    void aWriteSentToALeaderThatIsCutOffBeforeCommittingIsLostAndItsConnectionClosedWhenTheFollowerServesAgain() {
+        EnsembleShell ensemble = elected(3, 0);
+        long oldLeader = ensemble.leader();
+        long follower = ensemble.follower();
+        FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
+        FrameClient other = ensemble.server(follower).connect(TIMEOUT_MS);
+        ensemble.drop(oldLeader, dev.corral.zab.Message.Request.class);
+
+        client.send(OpCode.CREATE, new CreateRequest("/lost", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        ensemble.cut(oldLeader);
+        assertThat(ensemble.stabilize(400)).as("the two others elect: %s", ensemble.describe()).isTrue();
+
+        assertThat(client.drain()).as("no reply to the lost write").isEmpty();
+        assertThat(client.isClosed()).as("its connection is closed: the client retries, as after a connection loss").isTrue();
+        assertThat(other.isClosed()).as("a client with nothing in flight goes on").isFalse();
+        assertThat(other.exists("/lost", false).err()).isEqualTo(ErrorCode.NONODE);
+        ensemble.heal(oldLeader);
+        assertThat(ensemble.stabilize(400)).isTrue();
+        assertSameTrees(ensemble);
+    }
+
+    @Test
+    void aServerThatDoesNotRejoinAQuorumWithinATickClosesTheConnectionsItHeld() {
+        EnsembleShell ensemble = elected(3, 0);
+        long follower = ensemble.follower();
+        FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
+        ensemble.cut(follower);
+        for (int peerTick = 0; peerTick < 100 && ensemble.server(follower).node.serving(); peerTick++) {
+            ensemble.peerTick();
+        }
+        assertThat(ensemble.server(follower).node.serving()).as("cut off, it stops serving").isFalse();
+        assertThat(client.isClosed()).as("held for now").isFalse();
+
+        ensemble.server(follower).tick();
+
+        assertThat(client.isClosed()).as("closed once a tick passed without a quorum").isTrue();
     }
 
     /**
