@@ -74,8 +74,13 @@ public final class Acls {
         List<Acl> result = new ArrayList<>();
         for (Acl entry : new LinkedHashSet<>(acl)) {
             Id id = entry == null ? null : entry.id();
-            if (id == null || id.scheme() == null || id.id() == null) {
+            if (id == null || id.scheme() == null) {
                 throw invalid(path, "ACL entry without an id");
+            }
+            // ZooKeeper ignores the id text of an "auth" entry, null included: kazoo writes
+            // make_acl("auth", "") with a null id (an empty string goes out as length -1).
+            if (id.id() == null && !AUTH.equals(id.scheme())) {
+                throw invalid(path, "ACL entry of scheme " + id.scheme() + " without an id");
             }
             if (WORLD.equals(id.scheme()) && "anyone".equals(id.id())) {
                 result.add(entry);

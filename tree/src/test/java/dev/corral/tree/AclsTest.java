@@ -175,6 +175,8 @@ class AclsTest {
                         List.of(digest(Acl.READ, BOB), digest(Acl.READ, ALICE))),
                 new FixupCase("the id text of an auth entry is ignored", List.of(new Acl(all, new Id("auth", "whoever"))), AS_BOB,
                         List.of(digest(all, BOB))),
+                new FixupCase("a null id text of an auth entry is ignored (kazoo writes make_acl(\"auth\", \"\") so)",
+                        List.of(new Acl(all, new Id("auth", null))), AS_BOB, List.of(digest(all, BOB))),
                 new FixupCase("auth on a session with only its ip identity", List.of(new Acl(all, Id.AUTH_IDS)), IP_ONLY, invalid),
                 new FixupCase("auth on a session with only the super identity", List.of(new Acl(all, Id.AUTH_IDS)), AS_SUPER,
                         invalid),
