@@ -1,0 +1,189 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * A test program written against a non-Java ZooKeeper client (the kazoo suite, the C program), run as a
+ * subprocess whose stdout speaks a small line protocol, and turned into one JUnit dynamic test per test
+ * case it reports. Exists so that each client's suite is a plain program of its own language, while
+ * JUnit still names every case, its time and its failure.
+ *
+ * <pre>
+ *   line    := plan | result | control | free text
+ *   plan    := "@@PLAN" (" " name)*                       the cases about to run, in order
+ *   result  := "@@RESULT " outcome " " seconds " " name [" " detail]
+ *   outcome := "pass" | "fail" | "error"                   detail: "\\" doubled, newline as "\n"
+ *   control := "@@CONTROL " command                        answered on stdin with command + "ed"
+ * </pre>
+ *
+ * <p>Invariants: the whole run is bounded by the given duration (the process is killed past it); every
+ * planned case must report exactly once, and a case that reports without being planned, or a plan that
+ * names nothing, fails the run. Nothing is skipped: a missing case is a failure.
+ */
+final class ClientProgram {
+
+    /** What the driver does for a {@code @@CONTROL} command, e.g. restart the server. */
+    interface Control {
+        void run() throws Exception;
+    }
+
+    record Result(String name, String outcome, double seconds, String detail) {}
+
+    private static final int OUTPUT_LINES_MAX = 20_000;
+
+    private final List<String> output = new ArrayList<>();
+    private final Map<String, Result> results = new LinkedHashMap<>();
+    private List<String> plan;
+    private String ending = "";
+    private final Duration elapsed;
+
+    private ClientProgram(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
+            throws Exception {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> readLines(process, lines), "client-program-reader");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = start + bound.toNanos();
+        try (Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    process.destroyForcibly();
+                    ending = "killed: still running after " + bound;
+                    break;
+                }
+                if (line == END) {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                    ending = process.isAlive() ? "closed its output but did not exit"
+                            : "exited with status " + process.exitValue();
+                    break;
+                }
+                onLine(line, controls, stdin);
+            }
+        } finally {
+            process.destroyForcibly();
+            elapsed = Duration.ofNanos(System.nanoTime() - start);
+        }
+    }
+
+    /** Runs {@code command} in {@code directory}; the run's reports are then read with {@link #tests}. */
+    static ClientProgram run(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
+            throws Exception {
+        return new ClientProgram(command, directory, controls, bound);
+    }
+
+    private static final String END = new String("end of output"); // compared by identity
+
+    private static void readLines(Process process, BlockingQueue<String> lines) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("(output unreadable: " + e + ")");
+        } finally {
+            lines.add(END);
+        }
+    }
+
+    private void onLine(String line, Map<String, Control> controls, Writer stdin) throws Exception {
+        if (output.size() < OUTPUT_LINES_MAX) {
+            output.add(line.startsWith("@@RESULT") ? line.replaceAll("^(@@RESULT \\S+ \\S+ \\S+).*", "$1") : line);
+        }
+        if (line.startsWith("@@PLAN")) {
+            plan = Arrays.stream(line.substring("@@PLAN".length()).trim().split(" ")).filter(s -> !s.isEmpty()).toList();
+        } else if (line.startsWith("@@RESULT ")) {
+            String[] parts = line.split(" ", 5);
+            String detail = parts.length == 5 ? unescape(parts[4]) : "";
+            Result result = new Result(parts[3], parts[1], Double.parseDouble(parts[2]), detail);
+            if (results.putIfAbsent(result.name(), result) != null) {
+                results.put(result.name(), new Result(result.name(), "fail", 0, "reported twice"));
+            }
+        } else if (line.startsWith("@@CONTROL ")) {
+            String command = line.substring("@@CONTROL ".length()).trim();
+            Control control = controls.get(command);
+            if (control == null) {
+                throw new IllegalStateException("the program asked for an unknown control command: " + command);
+            }
+            control.run();
+            stdin.write(command + "ed\n");
+            stdin.flush();
+        }
+    }
+
+    private static String unescape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char next = text.charAt(++i);
+                out.append(next == 'n' ? '\n' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    List<Result> results() {
+        return List.copyOf(results.values());
+    }
+
+    Duration elapsed() {
+        return elapsed;
+    }
+
+    /**
+     * One dynamic test per planned case (failing with the case's detail and the program's output), then
+     * one for the run as a whole: the program ended by itself (status 0, or 1 after a failed case),
+     * planned at least one case and reported every case it planned, and nothing else.
+     */
+    Stream<DynamicTest> tests(String programName) {
+        List<String> planned = plan == null ? List.of() : plan;
+        Stream<DynamicTest> cases = planned.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            Result result = results.get(name);
+            if (result == null) {
+                fail(programName + " never reported " + name + " (" + ending + ")\n" + outputText());
+            } else if (!result.outcome().equals("pass")) {
+                fail(programName + " " + name + ": " + result.outcome() + "\n" + result.detail()
+                        + "\n--- output of the run ---\n" + outputText());
+            }
+        }));
+        DynamicTest whole = DynamicTest.dynamicTest(programName + " ran to completion", () -> {
+            List<String> unplanned = results.keySet().stream().filter(name -> !planned.contains(name)).toList();
+            boolean anyFailed = results.values().stream().anyMatch(result -> !result.outcome().equals("pass"));
+            boolean endedByItself = ending.equals("exited with status 0") || anyFailed && ending.equals("exited with status 1");
+            if (planned.isEmpty() || !unplanned.isEmpty() || !endedByItself) {
+                fail(programName + " " + ending + " after " + elapsed.toMillis() + " ms; planned " + planned.size()
+                        + " cases, reported " + results.size() + ", unplanned " + unplanned + "\n" + outputText());
+            }
+        });
+        return Stream.concat(cases, Stream.of(whole));
+    }
+
+    private String outputText() {
+        return String.join("\n", output);
+    }
+}

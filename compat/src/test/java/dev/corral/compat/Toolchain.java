@@ -1,0 +1,94 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds the non-Java clients and tools the client suites need (Debian packages, installed by .ci/run
+ * when missing). A missing one fails the test that needs it with the package to install: a client
+ * suite is never skipped silently.
+ */
+final class Toolchain {
+
+    private static final long PROBE_BOUND_S = 30;
+
+    private Toolchain() {}
+
+    /**
+     * A python3 that can import kazoo: {@code -Dcompat.python} if given, else Debian's /usr/bin/python3
+     * (where python3-kazoo installs), else the first python3 on the PATH.
+     */
+    static String pythonWithKazoo() {
+        List<String> candidates = new ArrayList<>();
+        String configured = System.getProperty("compat.python");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(configured);
+        }
+        candidates.add("/usr/bin/python3");
+        candidates.add("python3");
+        List<String> tried = new ArrayList<>();
+        for (String python : candidates) {
+            String version = probe(List.of(python, "-c", "import kazoo.version; print(kazoo.version.__version__)"));
+            if (version != null) {
+                return python;
+            }
+            tried.add(python);
+        }
+        return fail("no python3 that can import kazoo (tried " + tried + "): install the Debian package"
+                + " python3-kazoo (apt-get install python3-kazoo; .ci/run does), or name a python with"
+                + " -Dcompat.python=...");
+    }
+
+    /** kazoo's version string, for the report. */
+    static String kazooVersion(String python) {
+        return probe(List.of(python, "-c", "import kazoo.version; print(kazoo.version.__version__)"));
+    }
+
+    /** gcc, with the C client's header and library (Debian libzookeeper-mt-dev). */
+    static String gccWithZooKeeperLibrary() {
+        if (probe(List.of("gcc", "--version")) == null) {
+            fail("gcc is missing: install the Debian package gcc (.ci/run does)");
+        }
+        if (!Files.exists(Path.of("/usr/include/zookeeper/zookeeper.h"))) {
+            fail("/usr/include/zookeeper/zookeeper.h is missing: install the Debian package libzookeeper-mt-dev"
+                    + " (.ci/run does)");
+        }
+        return "gcc";
+    }
+
+    /** The C client's command-line shell, cli_mt (Debian zookeeper-bin puts it off the PATH). */
+    static String cliMt() {
+        for (String candidate : List.of("/usr/lib/zookeeper/bin/cli_mt", "/usr/bin/cli_mt")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return fail("cli_mt is missing: install the Debian package zookeeper-bin (.ci/run does)");
+    }
+
+    /** The program's first output line, or null if it cannot be run or fails. */
+    static String probe(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(PROBE_BOUND_S, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            String text = new String(output, StandardCharsets.UTF_8).trim();
+            return process.exitValue() == 0 ? text.lines().findFirst().orElse("") : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
