@@ -9,7 +9,7 @@ Protocol with the Java driver (KazooTest), one line each on stdout:
                              one per test; outcome is pass, fail or error; the detail (the traceback)
                              has backslashes doubled and newlines written as \\n
   @@CONTROL restart          asks the driver to kill the server and start it again on the same port;
-                             the driver answers "restarted" on stdin once the server answers again
+                             the driver answers "done" on stdin once the server answers again
 Anything else (kazoo's own log lines) is free text that the driver shows on a failure.
 
 Every wait is bounded (WAIT_S); nothing sleeps to synchronise except the lease test, whose recipe
@@ -720,7 +720,7 @@ def control(command):
     """Asks the Java driver to act on the server and waits for its answer."""
     print("@@CONTROL " + command, flush=True)
     answer = sys.stdin.readline().strip()
-    if answer != command + "ed":
+    if answer != "done":
         raise AssertionError("driver answered %r to %r" % (answer, command))
 
 

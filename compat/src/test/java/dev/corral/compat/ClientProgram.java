@@ -32,7 +32,7 @@ import org.junit.jupiter.api.DynamicTest;
  *   plan    := "@@PLAN" (" " name)*                       the cases about to run, in order
  *   result  := "@@RESULT " outcome " " seconds " " name [" " detail]
  *   outcome := "pass" | "fail" | "error"                   detail: "\\" doubled, newline as "\n"
- *   control := "@@CONTROL " command                        answered on stdin with command + "ed"
+ *   control := "@@CONTROL " command (" " argument)*       answered on stdin: "done" [" " value]
  * </pre>
  *
  * <p>Invariants: the whole run is bounded by the given duration (the process is killed past it); every
@@ -41,9 +41,12 @@ import org.junit.jupiter.api.DynamicTest;
  */
 final class ClientProgram {
 
-    /** What the driver does for a {@code @@CONTROL} command, e.g. restart the server. */
+    /**
+     * What the driver does for a {@code @@CONTROL} command, e.g. restart the server; given the words after
+     * the command, it returns what to tell the program after "done" (empty for nothing).
+     */
     interface Control {
-        void run() throws Exception;
+        String run(List<String> arguments) throws Exception;
     }
 
     record Result(String name, String outcome, double seconds, String detail) {}
@@ -87,6 +90,35 @@ final class ClientProgram {
         }
     }
 
+    /**
+     * The control commands every client program may send about {@code server}: {@code restart} kills the
+     * server (SIGKILL, as a crash) and starts it again on the same port and data; {@code proxy} starts a
+     * {@link TcpProxy} to the server and answers its connect string; {@code cut} and {@code restore} cut
+     * and restore the proxy started last (to let a session expire while its client is cut off, as a
+     * partition would). Proxies are closed with the test's clients.
+     */
+    static Map<String, Control> serverControls(CompatServer server) {
+        List<TcpProxy> proxies = new ArrayList<>();
+        return Map.of(
+                "restart", arguments -> {
+                    server.process().kill();
+                    server.process().restart();
+                    return "";
+                },
+                "proxy", arguments -> {
+                    proxies.add(server.clients().track(TcpProxy.start(server.port())));
+                    return proxies.get(proxies.size() - 1).connectString();
+                },
+                "cut", arguments -> {
+                    proxies.get(proxies.size() - 1).cut();
+                    return "";
+                },
+                "restore", arguments -> {
+                    proxies.get(proxies.size() - 1).restore();
+                    return "";
+                });
+    }
+
     /** Runs {@code command} in {@code directory}; the run's reports are then read with {@link #tests}. */
     static ClientProgram run(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
             throws Exception {
@@ -122,13 +154,14 @@ final class ClientProgram {
                 results.put(result.name(), new Result(result.name(), "fail", 0, "reported twice"));
             }
         } else if (line.startsWith("@@CONTROL ")) {
-            String command = line.substring("@@CONTROL ".length()).trim();
+            List<String> words = List.of(line.substring("@@CONTROL ".length()).trim().split(" +"));
+            String command = words.get(0);
             Control control = controls.get(command);
             if (control == null) {
-                throw new IllegalStateException("the program asked for an unknown control command: " + command);
+                throw new IllegalStateException("the program asked for an unknown control command: " + line);
             }
-            control.run();
-            stdin.write(command + "ed\n");
+            String value = control.run(words.subList(1, words.size()));
+            stdin.write(value.isEmpty() ? "done\n" : "done " + value + "\n");
             stdin.flush();
         }
     }

@@ -3,7 +3,6 @@ package dev.corral.compat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -32,10 +31,7 @@ class KazooTest {
         ClientProgram run = ClientProgram.run(
                 List.of(python, "-u", script.toString(), server.connectString()),
                 script.getParent(),
-                Map.of("restart", () -> {
-                    server.process().kill();
-                    server.process().restart();
-                }),
+                ClientProgram.serverControls(server),
                 BOUND);
         System.out.printf("kazoo %s against %s: %d cases in %d ms%n", Toolchain.kazooVersion(python),
                 Target.current(), run.results().size(), run.elapsed().toMillis());
