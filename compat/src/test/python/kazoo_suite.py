@@ -25,9 +25,9 @@ import traceback
 import unittest
 
 from kazoo.client import KazooClient
-from kazoo.exceptions import (BadVersionError, InvalidACLError, NoAuthError, NoChildrenForEphemeralsError,
-                              NodeExistsError, NoNodeError, NotEmptyError, RolledBackError,
-                              RuntimeInconsistency)
+from kazoo.exceptions import (BadVersionError, InvalidACLError, MarshallingError, NoAuthError,
+                              NoChildrenForEphemeralsError, NodeExistsError, NoNodeError, NotEmptyError,
+                              RolledBackError, RuntimeInconsistency)
 from kazoo.protocol.states import EventType, KazooState, KeeperState
 from kazoo.recipe.cache import TreeCache, TreeEvent
 from kazoo.retry import KazooRetry
@@ -302,7 +302,8 @@ class Watches(KazooCase):
         self.zk.set(self.path("n"), b"b")
         self.zk.set(self.path("n"), b"c")  # one-shot: no second event
         event = events.next("CHANGED")
-        self.assertEqual((EventType.CHANGED, KeeperState.CONNECTED, self.path("n")), (event.type, event.state, event.path))
+        self.assertEqual((EventType.CHANGED, KeeperState.CONNECTED, self.path("n")),
+                         (event.type, event.state, event.path))
         self.zk.get(self.path("n"), watch=events)
         self.zk.delete(self.path("n"))
         self.assertEqual(EventType.DELETED, events.next("DELETED").type)
@@ -448,6 +449,25 @@ class Acls(KazooCase):
             self.client().get(self.path("mine"))
         alice_again = self.client(auth_data=[("digest", "alice:secret")])
         self.assertEqual(b"private", alice_again.get(self.path("mine"))[0])
+
+    def test_empty_acl_ids_are_answered_as_zookeeper_answers_them(self):
+        # kazoo sends Id(scheme, "") with a null id. ZooKeeper dereferences the id of world, digest and
+        # ip entries and answers the NullPointerException with MarshallingError (a transaction then
+        # fails as a whole); an unknown scheme is InvalidACL before its id is read.
+        for scheme in ("world", "digest", "ip"):
+            with self.assertRaises(MarshallingError, msg=scheme):
+                self.zk.create(self.path(scheme), acl=[ACL(Permissions.ALL, Id(scheme, ""))])
+        with self.assertRaises(InvalidACLError):
+            self.zk.create(self.path("foo"), acl=[ACL(Permissions.ALL, Id("foo", ""))])
+        with self.assertRaises(MarshallingError):
+            self.zk.set_acls(self.root, [ACL(Permissions.ALL, Id("ip", ""))])
+        tx = self.zk.transaction()
+        tx.create(self.path("a"))
+        tx.create(self.path("b"), acl=[ACL(Permissions.ALL, Id("digest", ""))])
+        with self.assertRaises(MarshallingError):
+            tx.commit()
+        self.assertEqual([], self.zk.get_children(self.root))
+        self.assertEqual(OPEN_ACL_UNSAFE, self.zk.get_acls(self.root)[0])
 
     def test_auth_acl_without_authentication_is_invalid(self):
         with self.assertRaises(InvalidACLError):

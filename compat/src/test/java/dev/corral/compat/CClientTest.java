@@ -87,9 +87,11 @@ class CClientTest {
                 new Step("get " + root + "/none", "^" + root + "/none: rc = -101$"),
                 new Step("exists " + root + "/none", "^Error -101 for " + root + "/none$"),
                 // watches: get leaves one, wexists another
-                new Step("set " + root + " again", "Watcher CHANGED_EVENT state = CONNECTED_STATE for path " + root + "$"),
+                new Step("set " + root + " again", "Watcher CHANGED_EVENT state = CONNECTED_STATE for path " + root
+                        + "$"),
                 new Step("wexists " + root + "/w", "^Error -101 for " + root + "/w$"),
-                new Step("create " + root + "/w", "Watcher CREATED_EVENT state = CONNECTED_STATE for path " + root + "/w$"),
+                new Step("create " + root + "/w", "Watcher CREATED_EVENT state = CONNECTED_STATE for path " + root
+                        + "/w$"),
                 // sync, delete, the asynchronous form of get
                 new Step("sync " + root, "^\\[" + root + "\\]: rc = 0$"),
                 new Step("delete " + root + "/two", "^" + root + "/two: rc = 0$"),

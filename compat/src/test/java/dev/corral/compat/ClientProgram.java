@@ -145,7 +145,9 @@ final class ClientProgram {
             output.add(line.startsWith("@@RESULT") ? line.replaceAll("^(@@RESULT \\S+ \\S+ \\S+).*", "$1") : line);
         }
         if (line.startsWith("@@PLAN")) {
-            plan = Arrays.stream(line.substring("@@PLAN".length()).trim().split(" ")).filter(s -> !s.isEmpty()).toList();
+            plan = Arrays.stream(line.substring("@@PLAN".length()).trim().split(" "))
+                    .filter(name -> !name.isEmpty())
+                    .toList();
         } else if (line.startsWith("@@RESULT ")) {
             String[] parts = line.split(" ", 5);
             String detail = parts.length == 5 ? unescape(parts[4]) : "";
@@ -207,7 +209,8 @@ final class ClientProgram {
         DynamicTest whole = DynamicTest.dynamicTest(programName + " ran to completion", () -> {
             List<String> unplanned = results.keySet().stream().filter(name -> !planned.contains(name)).toList();
             boolean anyFailed = results.values().stream().anyMatch(result -> !result.outcome().equals("pass"));
-            boolean endedByItself = ending.equals("exited with status 0") || anyFailed && ending.equals("exited with status 1");
+            boolean endedByItself = ending.equals("exited with status 0")
+                    || anyFailed && ending.equals("exited with status 1");
             if (planned.isEmpty() || !unplanned.isEmpty() || !endedByItself) {
                 fail(programName + " " + ending + " after " + elapsed.toMillis() + " ms; planned " + planned.size()
                         + " cases, reported " + results.size() + ", unplanned " + unplanned + "\n" + outputText());
