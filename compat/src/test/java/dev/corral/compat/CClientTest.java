@@ -1,15 +1,12 @@
 package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -35,28 +32,16 @@ class CClientTest {
     @TestFactory
     Stream<DynamicTest> cSuite() throws Exception {
         Path program = build(Path.of("src/test/c/zk_suite.c"), Path.of("target/c/zk_suite"));
-        ClientProgram run = ClientProgram.run(List.of(program.toString(), server.connectString()),
-                program.getParent(), ClientProgram.serverControls(server), SUITE_BOUND);
-        System.out.printf("C client against %s: %d cases in %d ms%n", Target.current(), run.results().size(),
-                run.elapsed().toMillis());
-        return run.tests("zk_suite.c");
+        return ClientProgram.suite("C client", "zk_suite.c", List.of(program.toString(), server.connectString()),
+                program.getParent(), server, SUITE_BOUND);
     }
 
     /** Compiles one C file against the multi-threaded C client; fails with gcc's output if it cannot. */
     private static Path build(Path source, Path binary) throws Exception {
         String gcc = Toolchain.gccWithZooKeeperLibrary();
         Files.createDirectories(binary.toAbsolutePath().getParent());
-        List<String> command = List.of(gcc, "-std=c11", "-DTHREADED", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1",
-                "-o", binary.toString(), source.toString(), "-lzookeeper_mt", "-lpthread");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(BUILD_BOUND.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("gcc still running after " + BUILD_BOUND + ": " + command);
-        }
-        if (process.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
-        }
+        Toolchain.build(new ProcessBuilder(gcc, "-std=c11", "-DTHREADED", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1",
+                "-o", binary.toString(), source.toString(), "-lzookeeper_mt", "-lpthread"), BUILD_BOUND);
         return binary.toAbsolutePath();
     }
 

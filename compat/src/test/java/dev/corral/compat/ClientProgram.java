@@ -120,9 +120,21 @@ final class ClientProgram {
     }
 
     /** Runs {@code command} in {@code directory}; the run's reports are then read with {@link #tests}. */
-    static ClientProgram run(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
+    private static ClientProgram run(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
             throws Exception {
         return new ClientProgram(command, directory, controls, bound);
+    }
+
+    /**
+     * Runs a client's test program against {@code server} with the {@link #serverControls}, prints what it
+     * ran, and returns its dynamic tests ({@link #tests}).
+     */
+    static Stream<DynamicTest> suite(String client, String programName, List<String> command, Path directory,
+            CompatServer server, Duration bound) throws Exception {
+        ClientProgram run = run(command, directory, serverControls(server), bound);
+        System.out.printf("%s against %s: %d cases in %d ms%n", client, Target.current(), run.results().size(),
+                run.elapsed().toMillis());
+        return run.tests(programName);
     }
 
     private static final String END = new String("end of output"); // compared by identity

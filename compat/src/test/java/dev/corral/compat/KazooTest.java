@@ -28,13 +28,7 @@ class KazooTest {
     Stream<DynamicTest> kazooSuite() throws Exception {
         String python = Toolchain.pythonWithKazoo();
         Path script = Path.of("src/test/python/kazoo_suite.py").toAbsolutePath();
-        ClientProgram run = ClientProgram.run(
-                List.of(python, "-u", script.toString(), server.connectString()),
-                script.getParent(),
-                ClientProgram.serverControls(server),
-                BOUND);
-        System.out.printf("kazoo %s against %s: %d cases in %d ms%n", Toolchain.kazooVersion(python),
-                Target.current(), run.results().size(), run.elapsed().toMillis());
-        return run.tests("kazoo_suite.py");
+        return ClientProgram.suite("kazoo " + Toolchain.kazooVersion(python), "kazoo_suite.py",
+                List.of(python, "-u", script.toString(), server.connectString()), script.getParent(), server, BOUND);
     }
 }

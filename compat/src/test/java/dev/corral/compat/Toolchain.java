@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,24 @@ final class Toolchain {
         return "gcc";
     }
 
+    /** Where Debian's golang-github-samuel-go-zookeeper-dev puts go-zookeeper: a GOPATH. */
+    static final Path GO_PATH = Path.of("/usr/share/gocode");
+
+    /**
+     * The go command, with go-zookeeper in {@link #GO_PATH} (Debian golang-go and
+     * golang-github-samuel-go-zookeeper-dev).
+     */
+    static String goWithZooKeeperLibrary() {
+        if (probe(List.of("go", "version")) == null) {
+            fail("go is missing: install the Debian package golang-go (.ci/run does)");
+        }
+        if (!Files.exists(GO_PATH.resolve("src/github.com/samuel/go-zookeeper/zk/conn.go"))) {
+            fail(GO_PATH + "/src/github.com/samuel/go-zookeeper is missing: install the Debian package"
+                    + " golang-github-samuel-go-zookeeper-dev (.ci/run does)");
+        }
+        return "go";
+    }
+
     /** The C client's command-line shell, cli_mt (Debian zookeeper-bin puts it off the PATH). */
     static String cliMt() {
         for (String candidate : List.of("/usr/lib/zookeeper/bin/cli_mt", "/usr/bin/cli_mt")) {
@@ -71,6 +90,19 @@ final class Toolchain {
             }
         }
         return fail("cli_mt is missing: install the Debian package zookeeper-bin (.ci/run does)");
+    }
+
+    /** Runs a build (gcc, go build) to its end within {@code bound}; fails with its output if it fails. */
+    static void build(ProcessBuilder builder, Duration bound) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(bound.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(String.join(" ", builder.command()) + " still running after " + bound);
+        }
+        if (process.exitValue() != 0) {
+            fail(String.join(" ", builder.command()) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+        }
     }
 
     /** The program's first output line, or null if it cannot be run or fails. */
