@@ -82,6 +82,13 @@ final class Toolchain {
         return "go";
     }
 
+    /** node and npm (Debian nodejs and npm), which fetches node-zookeeper-client from the npm registry. */
+    static void nodeWithNpm() {
+        if (probe(List.of("node", "--version")) == null || probe(List.of("npm", "--version")) == null) {
+            fail("node or npm is missing: install the Debian packages nodejs and npm (.ci/run does)");
+        }
+    }
+
     /** The C client's command-line shell, cli_mt (Debian zookeeper-bin puts it off the PATH). */
     static String cliMt() {
         for (String candidate : List.of("/usr/lib/zookeeper/bin/cli_mt", "/usr/bin/cli_mt")) {
