@@ -12,8 +12,9 @@ Protocol with the Java driver (KazooTest), one line each on stdout:
                              the driver answers "done" on stdin once the server answers again
 Anything else (kazoo's own log lines) is free text that the driver shows on a failure.
 
-Every wait is bounded (WAIT_S); nothing sleeps to synchronise except the lease test, whose recipe
-compares wall-clock timestamps to the second.
+Every wait is bounded (WAIT_S): watch events and session states are awaited on a condition; state that
+a recipe updates from its own threads is polled every 20 ms (eventually); the lease recipe gets a fake
+clock.
 """
 
 import datetime

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
- * A test program written against a non-Java ZooKeeper client (the kazoo suite, the C program), run as a
- * subprocess whose stdout speaks a small line protocol, and turned into one JUnit dynamic test per test
+ * A test program written against a non-Java ZooKeeper client (the kazoo, C, Go and Node.js suites), run
+ * as a subprocess whose stdout speaks a small line protocol, and turned into one JUnit dynamic test per test
  * case it reports. Exists so that each client's suite is a plain program of its own language, while
  * JUnit still names every case, its time and its failure.
  *
@@ -52,6 +52,8 @@ final class ClientProgram {
     record Result(String name, String outcome, double seconds, String detail) {}
 
     private static final int OUTPUT_LINES_MAX = 20_000;
+    /** Put on the line queue by the reader when the output ends; compared by identity. */
+    private static final String END = new String("end of output");
 
     private final List<String> output = new ArrayList<>();
     private final Map<String, Result> results = new LinkedHashMap<>();
@@ -119,25 +121,17 @@ final class ClientProgram {
                 });
     }
 
-    /** Runs {@code command} in {@code directory}; the run's reports are then read with {@link #tests}. */
-    private static ClientProgram run(List<String> command, Path directory, Map<String, Control> controls, Duration bound)
-            throws Exception {
-        return new ClientProgram(command, directory, controls, bound);
-    }
-
     /**
      * Runs a client's test program against {@code server} with the {@link #serverControls}, prints what it
      * ran, and returns its dynamic tests ({@link #tests}).
      */
     static Stream<DynamicTest> suite(String client, String programName, List<String> command, Path directory,
             CompatServer server, Duration bound) throws Exception {
-        ClientProgram run = run(command, directory, serverControls(server), bound);
+        ClientProgram run = new ClientProgram(command, directory, serverControls(server), bound);
         System.out.printf("%s against %s: %d cases in %d ms%n", client, Target.current(), run.results().size(),
                 run.elapsed().toMillis());
         return run.tests(programName);
     }
-
-    private static final String END = new String("end of output"); // compared by identity
 
     private static void readLines(Process process, BlockingQueue<String> lines) {
         try (BufferedReader reader = new BufferedReader(
