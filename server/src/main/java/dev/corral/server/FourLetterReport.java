@@ -141,7 +141,9 @@ final class FourLetterReport {
         for (ConnectionView c : node.connectionViews()) {
             out.append(' ').append(addressOf.apply(c.connectionId())).append('[').append(c.sessionId() == 0 ? 0 : 1).append("](")
                     .append("queued=").append(c.queued()).append(",recved=").append(c.received()).append(",sent=").append(c.sent());
-            if (full) {
+            // As ZooKeeper's ServerCnxn#dumpConnectionInfo: session fields only for a connection that has
+            // a session, and avglat a whole number (its totalLatency / count), which clients parse as one.
+            if (full && c.sessionId() != 0) {
                 out.append(",sid=0x").append(Long.toHexString(c.sessionId()))
                         .append(",lop=").append(OpNames.of(c.lastOpcode()))
                         .append(",est=").append(c.establishedMs())
@@ -151,7 +153,7 @@ final class FourLetterReport {
                         .append(",lresp=").append(c.lastResponseMs())
                         .append(",llat=").append(c.lastLatencyMs())
                         .append(",minlat=").append(c.minLatencyMs())
-                        .append(",avglat=").append(avg(c.avgLatencyMs()))
+                        .append(",avglat=").append((long) c.avgLatencyMs())
                         .append(",maxlat=").append(c.maxLatencyMs());
             }
             out.append(")\n");

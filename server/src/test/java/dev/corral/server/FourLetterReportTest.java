@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,12 +39,8 @@ class FourLetterReportTest {
     @ValueSource(strings = {"ruok", "isro", "srvr", "stat", "cons", "conf", "envi", "mntr", "dump", "wchs", "wchc", "wchp",
             "dirs", "hash", "gtmk", "srst", "crst"})
     void everyWordAnswersAfterWatchesWereAskedForOnNullPaths(String word) {
-        Node node = Node.startedAlone(NodeConfig.standalone(1000, WALL_MS));
-        FourLetterReport report = new FourLetterReport(ServerConfig.defaults().listeningOn(0, dir), node,
-                id -> "/127.0.0.1:" + id, WALL_MS);
-        node.onConnectionOpened(1, "127.0.0.1", WALL_MS);
-        node.onFrame(1, frame(out -> new ConnectRequest(0, 0, 10_000, 0, new byte[16], false, true).write(out)), WALL_MS);
-        request(node, 1, OpCode.CREATE, new CreateRequest("/w", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
+        Node node = nodeWithASessionThatCreatedW();
+        FourLetterReport report = reportOn(node);
         request(node, 2, OpCode.EXISTS, new ExistsRequest(null, true)::write);
         request(node, 3, OpCode.ADD_WATCH, new AddWatchRequest(null, 1)::write);
         List<String> withNull = new ArrayList<>(Arrays.asList("/w", null));
@@ -59,6 +56,39 @@ class FourLetterReportTest {
         if (word.equals("wchp")) {
             assertThat(answer).isEqualTo("/w\n\t0x" + Long.toHexString(node.connectionViews().get(0).sessionId()) + "\n");
         }
+    }
+
+    /**
+     * cons as ZooKeeper 3.9.5's ServerCnxn#dumpConnectionInfo prints it: the session fields only for a
+     * connection with a session, and avglat as a whole number (totalLatency / count). go-zookeeper's
+     * FLWCons parses each line with {@code avglat=(\d+)} and listed no client of Corral's "avglat=0.0".
+     */
+    @Test
+    void consPrintsSessionFieldsOnlyWithASessionAndAWholeAverageLatencyAsZooKeeperDoes() {
+        Node node = nodeWithASessionThatCreatedW();
+        FourLetterReport report = reportOn(node);
+        node.onConnectionOpened(2, "127.0.0.1", WALL_MS);
+
+        List<String> lines = report.answer("cons").lines().filter(line -> !line.isEmpty()).toList();
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines).anyMatch(line -> line.matches(" /127\\.0\\.0\\.1:1\\[1\\]\\(queued=\\d+,recved=\\d+,sent=\\d+,"
+                + "sid=0x[0-9a-f]+,lop=\\w+,est=\\d+,to=\\d+,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,"
+                + "minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)"));
+        assertThat(lines).anyMatch(line -> line.matches(" /127\\.0\\.0\\.1:2\\[0\\]\\(queued=0,recved=\\d+,sent=0\\)"));
+    }
+
+    /** A standalone node whose connection 1 opened a session and created /w. */
+    private static Node nodeWithASessionThatCreatedW() {
+        Node node = Node.startedAlone(NodeConfig.standalone(1000, WALL_MS));
+        node.onConnectionOpened(1, "127.0.0.1", WALL_MS);
+        node.onFrame(1, frame(out -> new ConnectRequest(0, 0, 10_000, 0, new byte[16], false, true).write(out)), WALL_MS);
+        request(node, 1, OpCode.CREATE, new CreateRequest("/w", new byte[0], Acl.OPEN_ACL_UNSAFE, 0)::write);
+        return node;
+    }
+
+    private FourLetterReport reportOn(Node node) {
+        return new FourLetterReport(ServerConfig.defaults().listeningOn(0, dir), node, id -> "/127.0.0.1:" + id, WALL_MS);
     }
 
     private static void request(Node node, int xid, int type, Consumer<JuteOutput> body) {

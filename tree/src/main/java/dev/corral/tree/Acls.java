@@ -65,7 +65,8 @@ public final class Acls {
     /**
      * The ACL a create or setACL stores: duplicates removed, "auth" entries replaced by the session's
      * authenticated identities. Throws INVALIDACL for an empty list, an unknown scheme, an id its scheme
-     * rejects, or an "auth" entry on a session with no authenticated identity.
+     * rejects, or an "auth" entry on a session with no authenticated identity; MARSHALLINGERROR for a
+     * null id of scheme world, digest or ip, as ZooKeeper answers it.
      */
     public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path) throws KeeperError {
         if (acl == null || acl.isEmpty()) {
@@ -74,8 +75,19 @@ public final class Acls {
         List<Acl> result = new ArrayList<>();
         for (Acl entry : new LinkedHashSet<>(acl)) {
             Id id = entry == null ? null : entry.id();
-            if (id == null || id.scheme() == null || id.id() == null) {
+            if (id == null || id.scheme() == null) {
                 throw invalid(path, "ACL entry without an id");
+            }
+            // A null id text, as kazoo sends Id(scheme, "") (it writes an empty string as length -1):
+            // ZooKeeper ignores the id of an "auth" entry, rejects an unknown scheme before looking at
+            // its id, and dereferences the id of world, digest and ip entries, a NullPointerException
+            // that PrepRequestProcessor answers with MARSHALLINGERROR (a multi then fails as a whole).
+            if (id.id() == null && !AUTH.equals(id.scheme())) {
+                if (WORLD.equals(id.scheme()) || isKnownScheme(id.scheme())) {
+                    throw new KeeperError(ErrorCode.MARSHALLINGERROR,
+                            "ACL entry of scheme " + id.scheme() + " without an id for " + path);
+                }
+                throw invalid(path, "ACL entry of scheme " + id.scheme() + " without an id");
             }
             if (WORLD.equals(id.scheme()) && "anyone".equals(id.id())) {
                 result.add(entry);
@@ -108,6 +120,11 @@ public final class Acls {
     /** Schemes whose identities an "auth" ACL entry may stand for (ZooKeeper's {@code isAuthenticated()}). */
     static boolean isAuthenticatedScheme(String scheme) {
         return DIGEST.equals(scheme);
+    }
+
+    /** Schemes with an authentication provider, whose ids an ACL may name (ZooKeeper's ProviderRegistry). */
+    static boolean isKnownScheme(String scheme) {
+        return DIGEST.equals(scheme) || IP.equals(scheme);
     }
 
     static boolean isValidId(String scheme, String id) {

@@ -175,6 +175,8 @@ class AclsTest {
                         List.of(digest(Acl.READ, BOB), digest(Acl.READ, ALICE))),
                 new FixupCase("the id text of an auth entry is ignored", List.of(new Acl(all, new Id("auth", "whoever"))), AS_BOB,
                         List.of(digest(all, BOB))),
+                new FixupCase("a null id text of an auth entry is ignored (kazoo writes make_acl(\"auth\", \"\") so)",
+                        List.of(new Acl(all, new Id("auth", null))), AS_BOB, List.of(digest(all, BOB))),
                 new FixupCase("auth on a session with only its ip identity", List.of(new Acl(all, Id.AUTH_IDS)), IP_ONLY, invalid),
                 new FixupCase("auth on a session with only the super identity", List.of(new Acl(all, Id.AUTH_IDS)), AS_SUPER,
                         invalid),
@@ -218,6 +220,55 @@ class AclsTest {
             assertThat(ours).isEqualTo(row.expected());
         }
         assertThat(theirs).as("ZooKeeper's fixupACL").isEqualTo(row.expected());
+    }
+
+    record NullIdCase(String name, List<Acl> acl, int code) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * ACL entries whose id text is null, as kazoo sends {@code Id(scheme, "")} (it writes an empty string
+     * as a null one). ZooKeeper's fixupACL dereferences the id of world, digest and ip entries, and
+     * PrepRequestProcessor answers the NullPointerException with MARSHALLINGERROR; an unknown scheme is
+     * rejected before its id is looked at; an auth entry's id is never looked at.
+     */
+    static List<NullIdCase> nullIdCases() {
+        final int all = Acl.ALL;
+        return List.of(
+                new NullIdCase("world with a null id", List.of(new Acl(all, new Id("world", null))), ErrorCode.MARSHALLINGERROR),
+                new NullIdCase("digest with a null id", List.of(new Acl(all, new Id("digest", null))), ErrorCode.MARSHALLINGERROR),
+                new NullIdCase("ip with a null id", List.of(new Acl(all, new Id("ip", null))), ErrorCode.MARSHALLINGERROR),
+                new NullIdCase("unknown scheme with a null id", List.of(new Acl(all, new Id("foo", null))), ErrorCode.INVALIDACL),
+                new NullIdCase("a bad entry before a null id decides", List.of(new Acl(Acl.READ, new Id("foo", "x")),
+                        new Acl(all, new Id("digest", null))), ErrorCode.INVALIDACL),
+                new NullIdCase("a null id before a bad entry decides", List.of(new Acl(Acl.READ, new Id("digest", null)),
+                        new Acl(all, new Id("foo", "x"))), ErrorCode.MARSHALLINGERROR),
+                new NullIdCase("auth with a null id", List.of(new Acl(all, new Id("auth", null))), ErrorCode.OK));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nullIdCases")
+    void nullIdsAreAnsweredAsZooKeeperAnswersThem(NullIdCase row) {
+        int ours = ErrorCode.OK;
+        try {
+            Acls.fixup(row.acl(), AS_BOB, "/node");
+        } catch (KeeperError e) {
+            ours = e.code();
+        }
+        int theirs = ErrorCode.OK;
+        try {
+            PrepRequestProcessor.fixupACL("/node", toZooKeeperIds(AS_BOB), toZooKeeper(row.acl()));
+        } catch (KeeperException.InvalidACLException e) {
+            theirs = ErrorCode.INVALIDACL;
+        } catch (NullPointerException e) {
+            theirs = ErrorCode.MARSHALLINGERROR; // PrepRequestProcessor#pRequestHelper's catch (Exception e)
+        }
+
+        assertThat(theirs).as("ZooKeeper's fixupACL").isEqualTo(row.code());
+        assertThat(ours).isEqualTo(row.code());
     }
 
     @Test

@@ -1,0 +1,47 @@
+package dev.corral.compat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * node-zookeeper-client (npm, the version pinned by src/test/node/package-lock.json, installed here with
+ * {@code npm ci} into target/node): src/test/node/zk_suite.js goes through the library's API (session
+ * handshake, chroot, create modes, mkdirp, errors, reads, watches, transactions, ACLs and auth,
+ * removeRecursive, restart with watches re-sent, expiry), each case one dynamic test. This client has no
+ * sync, read-only, container, TTL or persistent-watch API.
+ */
+class NodeClientTest {
+
+    @RegisterExtension
+    static final CompatServer server = CompatServer.perClass();
+
+    private static final Duration INSTALL_BOUND = Duration.ofSeconds(180);
+    private static final Duration SUITE_BOUND = Duration.ofSeconds(120);
+
+    @TestFactory
+    Stream<DynamicTest> nodeSuite() throws Exception {
+        Path directory = install(Path.of("src/test/node"), Path.of("target/node"));
+        return ClientProgram.suite("node-zookeeper-client", "zk_suite.js",
+                List.of("node", directory.resolve("zk_suite.js").toString(), server.connectString()), directory, server,
+                SUITE_BOUND);
+    }
+
+    /** Copies the suite and its lock file to {@code target} and installs the locked packages there (npm ci). */
+    private static Path install(Path source, Path target) throws Exception {
+        Toolchain.nodeWithNpm();
+        Path directory = Files.createDirectories(target.toAbsolutePath());
+        for (String file : List.of("package.json", "package-lock.json", "zk_suite.js")) {
+            Files.copy(source.resolve(file), directory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Toolchain.build(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
+                .directory(directory.toFile()), INSTALL_BOUND);
+        return directory;
+    }
+}
