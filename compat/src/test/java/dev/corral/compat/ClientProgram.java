@@ -2,6 +2,7 @@ package dev.corral.compat;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.corral.testkit.TcpProxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -128,7 +129,7 @@ final class ClientProgram {
     static Stream<DynamicTest> suite(String client, String programName, List<String> command, Path directory,
             CompatServer server, Duration bound) throws Exception {
         ClientProgram run = new ClientProgram(command, directory, serverControls(server), bound);
-        System.out.printf("%s against %s: %d cases in %d ms%n", client, Target.current(), run.results().size(),
+        System.out.printf("%s against %s: %d cases in %d ms%n", client, CompatRun.target(), run.results().size(),
                 run.elapsed().toMillis());
         return run.tests(programName);
     }
