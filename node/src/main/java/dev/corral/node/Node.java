@@ -384,11 +384,14 @@ public final class Node {
         }
         int bodyOffset = in.position();
         Object body = Requests.decode(header.type(), in);
-        if (session.closing) {
+        PendingRequest last = session.queue.peekLast();
+        if (session.closing || last != null && last.type == OpCode.CLOSE_SESSION) {
             // Behind a closeSession or an expiry that is still waiting for its txn (or for the writes before
             // it), an answer now would overtake theirs: the request is dropped, and the connection closes
             // when the session ends, as ZooKeeper's does after the closeSession. Found by the simulator
-            // (a SESSIONEXPIRED overtook the reply to a closeSession waiting for its fsync).
+            // (a SESSIONEXPIRED overtook the reply to a closeSession waiting for its fsync; and a
+            // closeSession queued while its server held its clients through an election was followed by
+            // requests queued behind it).
             if (session.queue.isEmpty()) {
                 connections.reply(connection, header.xid(), ErrorCode.SESSIONEXPIRED);
             }

@@ -292,6 +292,31 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /** Found by the whole-server simulator (seed 10017, 5 voters): requests queued behind a held closeSession. */
+    @Test
+    void aCloseSessionSentWhileHeldIsTheLastRequestItsSessionQueues() {
+        EnsembleShell ensemble = elected(3, 0);
+        long oldLeader = ensemble.leader();
+        long follower = ensemble.follower();
+        FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
+        ensemble.cut(oldLeader);
+        for (int peerTick = 0; peerTick < 100 && ensemble.server(follower).node.serving(); peerTick++) {
+            ensemble.peerTick();
+        }
+        assertThat(ensemble.server(follower).node.serving()).isFalse();
+
+        int close = client.send(OpCode.CLOSE_SESSION, null);
+        client.send(OpCode.GET_DATA, new GetDataRequest("/", false)::write);
+        assertThat(ensemble.stabilize(400)).as("the two others elect: %s", ensemble.describe()).isTrue();
+
+        assertThat(client.drain()).extracting(FrameClient.Reply::xid).as("the close is answered, the read behind it dropped")
+                .containsExactly(close);
+        assertThat(client.isClosed()).isTrue();
+        ensemble.heal(oldLeader);
+        assertThat(ensemble.stabilize(400)).isTrue();
+        assertSameTrees(ensemble);
+    }
+
     @Test
     void aServerThatDoesNotRejoinAQuorumWithinATickClosesTheConnectionsItHeld() {
         EnsembleShell ensemble = elected(3, 0);
