@@ -19,9 +19,14 @@ import java.util.stream.Collectors;
  * holding a {@code myid} file. Each member is its own JVM: ZooKeeper's {@code QuorumPeerMain}, or
  * {@code corral server --config}, as for a single server.
  *
+ * <p>With {@link EnsembleSpec#withQuorumProxied} one member's quorum and election links to the others run
+ * through {@link TcpProxy}s (one pair per member, in front of its quorum and election ports), which
+ * {@link #cutProxiedServer} cuts to cut that member off, as a network partition would.
+ *
  * <p>Invariants: ports are distinct and were free when chosen; once {@link #start} returns every member
- * opens sessions (so a quorum has formed); {@link #restart} waits for the restarted member to serve again.
- * {@link #close} stops every member within a bound, keeps their logs and deletes the homes.
+ * opens sessions (so a quorum has formed); {@link #restart} and {@link #restartAll} wait for the restarted
+ * members to serve again. {@link #close} stops every member within a bound, closes the proxies, keeps the
+ * members' logs and deletes the homes.
  */
 public final class Ensemble implements AutoCloseable {
     private static final int START_ATTEMPTS_MAX = 3;
@@ -49,6 +54,10 @@ public final class Ensemble implements AutoCloseable {
     private final Path root;
     private final List<Member> members;
     private final Map<Integer, ServerProcess> processes = new LinkedHashMap<>();
+    /** Proxies in front of each member's quorum and election ports; empty unless the spec proxies a server. */
+    private final List<TcpProxy> proxies = new ArrayList<>();
+    /** Each member as the proxied server reaches it and as the others reach the proxied one: proxy ports. */
+    private final Map<Integer, Member> throughProxies = new LinkedHashMap<>();
 
     private Ensemble(EnsembleSpec spec, Path root, List<Member> members) {
         this.spec = spec;
@@ -66,6 +75,7 @@ public final class Ensemble implements AutoCloseable {
             Ensemble ensemble = new Ensemble(spec, Files.createTempDirectory("corral-" + spec.label() + "-"),
                     choosePorts(spec));
             try {
+                ensemble.startProxies();
                 ensemble.launchAll();
                 ensemble.awaitAllServing();
                 return ensemble;
@@ -115,12 +125,37 @@ public final class Ensemble implements AutoCloseable {
         return config;
     }
 
+    private void startProxies() throws IOException {
+        if (spec.proxiedServerId() == 0) {
+            return;
+        }
+        for (Member member : members) {
+            TcpProxy quorum = TcpProxy.start(member.quorumPort());
+            proxies.add(quorum);
+            TcpProxy election = TcpProxy.start(member.electionPort());
+            proxies.add(election);
+            throughProxies.put(member.serverId(), new Member(member.serverId(), member.observer(), member.clientPort(),
+                    quorum.port(), election.port()));
+        }
+    }
+
+    /**
+     * The members as {@code self}'s zoo.cfg names them: itself with its own ports (it binds them), and another
+     * member through its proxies when either of the two is the proxied server ({@code proxiedServerId}).
+     */
+    static List<Member> viewOf(Member self, List<Member> members, int proxiedServerId, Map<Integer, Member> throughProxies) {
+        return members.stream().map(member -> member.serverId() != self.serverId() && proxiedServerId != 0
+                        && (self.serverId() == proxiedServerId || member.serverId() == proxiedServerId)
+                ? throughProxies.get(member.serverId()) : member).toList();
+    }
+
     private void launchAll() throws IOException {
         for (Member member : members) {
             Path home = Files.createDirectories(root.resolve("server" + member.serverId()));
             Path dataDirectory = Files.createDirectories(home.resolve("data"));
             Files.writeString(dataDirectory.resolve("myid"), member.serverId() + "\n", StandardCharsets.US_ASCII);
-            Launch launch = Launch.of(spec.target(), spec.runtime(), home, zooCfg(spec, members, member, dataDirectory),
+            Launch launch = Launch.of(spec.target(), spec.runtime(), home, zooCfg(spec,
+                            viewOf(member, members, spec.proxiedServerId(), throughProxies), member, dataDirectory),
                             spec.label() + "-server" + member.serverId())
                     .withJvmOptions(spec.jvmOptions())
                     .withLogsDirectory(spec.logsDirectory())
@@ -166,6 +201,51 @@ public final class Ensemble implements AutoCloseable {
     /** Starts a killed member again with its zoo.cfg and data, and waits until it serves (it has rejoined a quorum). */
     public void restart(int serverId) throws IOException, InterruptedException {
         process(serverId).restart();
+    }
+
+    /** Stops member {@code serverId} with SIGTERM, as an operator's stop script does, and waits for it to be gone. */
+    public void stop(int serverId) throws InterruptedException {
+        process(serverId).stop();
+    }
+
+    /** Kills every member with SIGKILL, one after another, each gone before the next is killed. */
+    public void killAll() throws InterruptedException {
+        for (Member member : members) {
+            kill(member.serverId());
+        }
+    }
+
+    /**
+     * Starts every member that is down again with its zoo.cfg and data, all before waiting for any (a member
+     * alone cannot serve), then waits until each serves.
+     */
+    public void restartAll() throws IOException, InterruptedException {
+        for (ServerProcess process : processes.values()) {
+            if (!process.isAlive()) {
+                process.relaunch();
+            }
+        }
+        awaitAllServing();
+    }
+
+    /**
+     * Cuts every proxied link of the spec's proxied server: its connections to and from the other members
+     * close and new ones are closed as soon as they are accepted, until {@link #restoreProxiedServer}.
+     */
+    public void cutProxiedServer() {
+        requireProxies().forEach(TcpProxy::cut);
+    }
+
+    /** Ends {@link #cutProxiedServer}: the proxied server's links to the other members connect again. */
+    public void restoreProxiedServer() {
+        requireProxies().forEach(TcpProxy::restore);
+    }
+
+    private List<TcpProxy> requireProxies() {
+        if (proxies.isEmpty()) {
+            throw new IllegalStateException("the ensemble's spec puts no server behind proxies (EnsembleSpec#withQuorumProxied)");
+        }
+        return proxies;
     }
 
     /** The mode member {@code serverId} reports in {@code srvr}; empty while it does not serve or is down. */
@@ -214,10 +294,11 @@ public final class Ensemble implements AutoCloseable {
         return leader[0];
     }
 
-    /** Stops every member (bounded), keeps their logs and deletes the ensemble's directories. */
+    /** Stops every member (bounded), closes the proxies, keeps the logs and deletes the ensemble's directories. */
     @Override
     public void close() {
         processes.values().forEach(ServerProcess::close);
+        proxies.forEach(TcpProxy::close);
         Directories.deleteRecursively(root);
     }
 }

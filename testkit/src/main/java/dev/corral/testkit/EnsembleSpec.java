@@ -21,10 +21,12 @@ import java.util.Map;
  * @param label          prefix of the members' log files ({@code label-serverN.log})
  * @param logsDirectory  where members' logs are copied when they stop; null keeps none
  * @param startupBound   how long starting or restarting waits for members to serve
+ * @param proxiedServerId the server whose quorum and election traffic with every other member goes through
+ *                       TCP proxies that a test can cut ({@link Ensemble#cutProxiedServer}); 0 for none
  */
 public record EnsembleSpec(Target target, ServerRuntime runtime, int participants, int observers, int tickMs,
         int initLimit, int syncLimit, Map<String, String> config, List<String> jvmOptions, String label,
-        Path logsDirectory, Duration startupBound) {
+        Path logsDirectory, Duration startupBound, int proxiedServerId) {
 
     public EnsembleSpec {
         if (participants < 1 || observers < 0 || participants + observers > 9) {
@@ -34,6 +36,10 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
         if (tickMs <= 0 || initLimit <= 0 || syncLimit <= 0) {
             throw new IllegalArgumentException("tickTime, initLimit and syncLimit must be positive: "
                     + tickMs + ", " + initLimit + ", " + syncLimit);
+        }
+        if (proxiedServerId < 0 || proxiedServerId > participants + observers) {
+            throw new IllegalArgumentException("proxied server " + proxiedServerId + " is not one of the "
+                    + (participants + observers) + " servers (0 for none)");
         }
         config = Map.copyOf(config);
         jvmOptions = List.copyOf(jvmOptions);
@@ -45,39 +51,52 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
      */
     public static EnsembleSpec of(Target target, ServerRuntime runtime) {
         return new EnsembleSpec(target, runtime, 3, 0, 500, 10, 5, Map.of(), List.of("-Xmx256m"), "ensemble", null,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), 0);
     }
 
     public EnsembleSpec withParticipants(int count) {
         return new EnsembleSpec(target, runtime, count, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, proxiedServerId);
     }
 
     public EnsembleSpec withObservers(int count) {
         return new EnsembleSpec(target, runtime, participants, count, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, proxiedServerId);
     }
 
     public EnsembleSpec withConfig(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.put(key, value);
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, copy, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, proxiedServerId);
     }
 
     public EnsembleSpec withJvmOptions(List<String> options) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, options,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, proxiedServerId);
     }
 
     public EnsembleSpec withLabel(String name) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                name, logsDirectory, startupBound);
+                name, logsDirectory, startupBound, proxiedServerId);
     }
 
     public EnsembleSpec withLogsDirectory(Path directory) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, directory, startupBound);
+                label, directory, startupBound, proxiedServerId);
+    }
+
+    /**
+     * Puts {@code serverId}'s quorum and election traffic with every other member behind TCP proxies: its own
+     * zoo.cfg names the others' quorum and election ports through proxies, and theirs name its ports through
+     * proxies, so that cutting the proxies leaves it alone while the others still reach each other directly.
+     * Its client port stays direct. (ZooKeeper's election acceptor connects back to the election address an
+     * initiator with a lower id announces, the initiator's own server line; such an election connection
+     * bypasses the proxy, but the learner connection to a leader never does.)
+     */
+    public EnsembleSpec withQuorumProxied(int serverId) {
+        return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
+                label, logsDirectory, startupBound, serverId);
     }
 
     public int size() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The zoo.cfg an ensemble member gets is the file a ZooKeeper operator writes, observers included. */
@@ -30,6 +31,22 @@ class EnsembleConfigTest {
                 server.2=127.0.0.1:2889:3889
                 server.3=127.0.0.1:2890:3890:observer
                 """);
+    }
+
+    @Test
+    void proxiedServerReachesEveryOtherMemberThroughProxiesAndTheyReachItThroughProxies() {
+        Map<Integer, Ensemble.Member> throughProxies = Map.of(
+                1, new Ensemble.Member(1, false, 2181, 12888, 13888),
+                2, new Ensemble.Member(2, false, 2182, 12889, 13889),
+                3, new Ensemble.Member(3, true, 2183, 12890, 13890));
+        // Server 3 is cut off by cutting its proxies: it names 1 and 2 through theirs, and binds its own ports.
+        assertThat(Ensemble.viewOf(MEMBERS.get(2), MEMBERS, 3, throughProxies))
+                .containsExactly(throughProxies.get(1), throughProxies.get(2), MEMBERS.get(2));
+        // Server 1 names 3 through its proxies, and reaches 2 directly, which no cut touches.
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, 3, throughProxies))
+                .containsExactly(MEMBERS.get(0), MEMBERS.get(1), throughProxies.get(3));
+        // No proxied server: everyone names everyone's own ports.
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, 0, Map.of())).isEqualTo(MEMBERS);
     }
 
     @Test

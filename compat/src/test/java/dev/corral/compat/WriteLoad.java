@@ -1,0 +1,87 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.testkit.Poll;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * A write load for the ensemble tests: writers, one thread and one official client each, that create their
+ * own znodes one after another, each with a value naming it. A create that returns is acknowledged and must
+ * survive whatever the test does to the servers; one that fails with connection loss may or may not have been
+ * applied (it is uncertain, and the writer goes on with the next znode, as a client that retries would); any
+ * other error is unexpected, and a test that expects only connection losses asserts there is none.
+ *
+ * <p>Bounded: each writer stops after {@code writesPerWriterMax} creates, after {@code bound} from the load's
+ * start, or when {@link #stop} is called.
+ */
+final class WriteLoad {
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(10);
+
+    final Map<String, String> acked = new ConcurrentHashMap<>();
+    final Map<String, String> uncertain = new ConcurrentHashMap<>();
+    final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final int writesPerWriterMax;
+    private final long deadline;
+    private volatile boolean stop;
+
+    WriteLoad(int writesPerWriterMax, Duration bound) {
+        this.writesPerWriterMax = writesPerWriterMax;
+        this.deadline = System.nanoTime() + bound.toNanos();
+    }
+
+    /** Starts a writer that creates {@code parent/n000000}, {@code parent/n000001}, ... through {@code zk}. */
+    void startWriter(ZooKeeper zk, String parent, String name) {
+        Thread writer = new Thread(() -> write(zk, parent), name);
+        writers.add(writer);
+        writer.start();
+    }
+
+    private void write(ZooKeeper zk, String parent) {
+        for (int sequence = 0; sequence < writesPerWriterMax && !stop && System.nanoTime() - deadline < 0; sequence++) {
+            String path = String.format(Locale.ROOT, "%s/n%06d", parent, sequence);
+            String value = path + "@" + sequence;
+            try {
+                zk.create(path, value.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                acked.put(path, value);
+            } catch (KeeperException.ConnectionLossException e) {
+                uncertain.put(path, value);
+            } catch (KeeperException | RuntimeException e) {
+                unexpected.add(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Waits at most {@code bound} until {@code more} writes beyond those acknowledged now are acknowledged. */
+    void awaitMoreAcks(int more, Duration bound, String when) throws InterruptedException {
+        int count = acked.size() + more;
+        boolean reached = Poll.until(bound, POLL_INTERVAL, () -> acked.size() >= count);
+        assertThat(reached).as("%d acknowledged writes %s within %s (have %d; errors %s)", count, when, bound,
+                acked.size(), unexpected).isTrue();
+    }
+
+    /** Stops every writer and waits for each at most {@code bound} (a writer may be waiting for its create's answer). */
+    void stop(Duration bound) throws InterruptedException {
+        stop = true;
+        long end = System.nanoTime() + bound.toNanos();
+        for (Thread writer : writers) {
+            writer.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+        }
+        assertThat(writers).as("writers stopped within %s", bound).noneMatch(Thread::isAlive);
+    }
+}
