@@ -42,27 +42,38 @@ final class WriteLoad {
         this.deadline = System.nanoTime() + bound.toNanos();
     }
 
+    /** How a writer creates one znode: a client's create, which returns only once the write is acknowledged. */
+    @FunctionalInterface
+    interface Create {
+        void create(String path, byte[] data) throws Exception;
+    }
+
     /** Starts a writer that creates {@code parent/n000000}, {@code parent/n000001}, ... through {@code zk}. */
     void startWriter(ZooKeeper zk, String parent, String name) {
-        Thread writer = new Thread(() -> write(zk, parent), name);
+        startWriter((path, data) -> zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT), parent, name);
+    }
+
+    /** Starts a writer that creates {@code parent/n000000}, {@code parent/n000001}, ... with {@code create}. */
+    void startWriter(Create create, String parent, String name) {
+        Thread writer = new Thread(() -> write(create, parent), name);
         writers.add(writer);
         writer.start();
     }
 
-    private void write(ZooKeeper zk, String parent) {
+    private void write(Create create, String parent) {
         for (int sequence = 0; sequence < writesPerWriterMax && !stop && System.nanoTime() - deadline < 0; sequence++) {
             String path = String.format(Locale.ROOT, "%s/n%06d", parent, sequence);
             String value = path + "@" + sequence;
             try {
-                zk.create(path, value.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                create.create(path, value.getBytes(StandardCharsets.UTF_8));
                 acked.put(path, value);
             } catch (KeeperException.ConnectionLossException e) {
                 uncertain.put(path, value);
-            } catch (KeeperException | RuntimeException e) {
-                unexpected.add(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (Exception e) {
+                unexpected.add(e);
             }
         }
     }
