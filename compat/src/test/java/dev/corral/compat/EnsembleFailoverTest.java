@@ -3,7 +3,6 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Ensemble;
-import dev.corral.testkit.ServerProbe;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,16 +40,13 @@ class EnsembleFailoverTest {
     private static final int ACKS_BETWEEN_KILLS = 100;
     private static final int PROBE_ATTEMPTS_MAX = 20;
     private static final String ROOT = "/failover";
-    private static final String DIFF_COUNT = "zk_diff_count";
-    private static final String SNAP_COUNT = "zk_snap_count";
 
     @Test
     void leaderKilledThreeTimesUnderLoadLosesNoAcknowledgedWriteAndTreesStayIdentical() throws Exception {
         try (Ensemble ensemble = CompatEnsemble.start("failover", spec -> spec);
                 Clients clients = new Clients(ensemble.connectString(), ensemble.member(1).clientPort())) {
             ensemble.awaitLeader(ELECTION_BOUND);
-            List<InetSocketAddress> servers = ensemble.members().stream()
-                    .map(member -> new InetSocketAddress("127.0.0.1", member.clientPort())).toList();
+            List<InetSocketAddress> servers = CompatEnsemble.clientAddresses(ensemble);
             ZooKeeper setup = clients.zk(OrderedHostProvider.startingAt(servers, 0), SESSION_TIMEOUT_MS);
             setup.create(ROOT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
@@ -60,12 +56,7 @@ class EnsembleFailoverTest {
                 pinned.put(member.serverId(), clients.zk(member.connectString(), SESSION_TIMEOUT_MS, event -> { }));
             }
             WriteLoad load = new WriteLoad(WRITES_PER_WRITER_MAX, LOAD_BOUND);
-            for (int writer = 0; writer < WRITERS; writer++) {
-                // Writer k starts on server k mod 3 and moves to the next one when its server dies.
-                ZooKeeper zk = clients.zk(OrderedHostProvider.startingAt(servers, writer % servers.size()), SESSION_TIMEOUT_MS);
-                String parent = setup.create(ROOT + "/w" + writer, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                load.startWriter(zk, parent, "writer-" + writer);
-            }
+            load.startSpreadWriters(clients, servers, WRITERS, setup, ROOT + "/w", SESSION_TIMEOUT_MS);
             try {
                 for (int round = 1; round <= ROUNDS; round++) {
                     killLeaderAndRestartIt(ensemble, load, pinned, round);
@@ -102,17 +93,17 @@ class EnsembleFailoverTest {
         long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(newLeader).as("round %d: a new leader", round).isNotEqualTo(leader);
         long firstWriteMs = firstWrite.get(PROGRESS_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Long> syncsBefore = syncCounts(ensemble, newLeader);
+        Map<String, Long> syncsBefore = SyncCounts.of(ensemble, newLeader);
         long restartedAt = System.nanoTime();
         ensemble.restart(leader);
         int leaderAfterRejoin = ensemble.awaitLeader(ELECTION_BOUND);
         long rejoinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
         assertThat(leaderAfterRejoin).as("round %d: the rejoined server follows the new leader", round).isEqualTo(newLeader);
         // The rejoined server's log reaches back far enough for the leader to send it the missing transactions.
-        Map<String, Long> syncsAfter = syncCounts(ensemble, newLeader);
-        assertThat(syncsAfter.get(DIFF_COUNT) - syncsBefore.get(DIFF_COUNT)).as("round %d: leader's DIFF syncs during the rejoin (mntr before %s, after %s)", round, syncsBefore, syncsAfter)
+        Map<String, Long> syncsAfter = SyncCounts.of(ensemble, newLeader);
+        assertThat(syncsAfter.get(SyncCounts.DIFF) - syncsBefore.get(SyncCounts.DIFF)).as("round %d: leader's DIFF syncs during the rejoin (mntr before %s, after %s)", round, syncsBefore, syncsAfter)
                 .isEqualTo(1);
-        assertThat(syncsAfter.get(SNAP_COUNT)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SNAP_COUNT));
+        assertThat(syncsAfter.get(SyncCounts.SNAP)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SyncCounts.SNAP));
         System.out.printf(Locale.ROOT, "EnsembleFailoverTest %s round %d: killed leader %d; server %d leads with every survivor"
                 + " following %d ms after the kill (srvr polled every 20 ms); first write through survivor %d acknowledged"
                 + " %d ms after the kill;"
@@ -143,20 +134,5 @@ class EnsembleFailoverTest {
             }
         }
         throw new IllegalStateException("round " + round + ": " + PROBE_ATTEMPTS_MAX + " creates through a survivor lost");
-    }
-
-    /** The leader's counts of learners synced by DIFF and by SNAP, from {@code mntr} (ZooKeeper 3.9 ServerMetrics). */
-    private static Map<String, Long> syncCounts(Ensemble ensemble, int leader) throws java.io.IOException {
-        String mntr = ServerProbe.fourLetterWord(ensemble.member(leader).clientPort(), "mntr");
-        Map<String, Long> counts = new java.util.HashMap<>();
-        for (String line : mntr.split("\n")) {
-            String[] keyValue = line.split("\t");
-            if (keyValue.length == 2 && (keyValue[0].equals(DIFF_COUNT) || keyValue[0].equals(SNAP_COUNT))) {
-                counts.put(keyValue[0], Long.parseLong(keyValue[1].trim()));
-            }
-        }
-        assertThat(counts).as("mntr of leader %d names %s and %s:%n%s", leader, DIFF_COUNT, SNAP_COUNT, mntr)
-                .containsKeys(DIFF_COUNT, SNAP_COUNT);
-        return counts;
     }
 }

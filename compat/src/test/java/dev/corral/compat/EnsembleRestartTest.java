@@ -44,8 +44,7 @@ class EnsembleRestartTest {
         try (Ensemble ensemble = CompatEnsemble.start("restart", spec -> spec);
                 Clients clients = new Clients(ensemble.connectString(), ensemble.member(1).clientPort())) {
             ensemble.awaitLeader(ELECTION_BOUND);
-            List<InetSocketAddress> servers = ensemble.members().stream()
-                    .map(member -> new InetSocketAddress("127.0.0.1", member.clientPort())).toList();
+            List<InetSocketAddress> servers = CompatEnsemble.clientAddresses(ensemble);
             clients.zk(OrderedHostProvider.startingAt(servers, 0), SESSION_TIMEOUT_MS)
                     .create(ROOT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             Map<String, String> acked = new ConcurrentHashMap<>();
@@ -53,12 +52,8 @@ class EnsembleRestartTest {
                 WriteLoad load = new WriteLoad(WRITES_PER_WRITER_MAX, LOAD_BOUND);
                 // Fresh clients each round: the old ones' sessions may expire while the ensemble is down.
                 ZooKeeper setup = clients.zk(OrderedHostProvider.startingAt(servers, 0), SESSION_TIMEOUT_MS);
-                for (int writer = 0; writer < servers.size(); writer++) {
-                    ZooKeeper zk = clients.zk(OrderedHostProvider.startingAt(servers, writer), SESSION_TIMEOUT_MS);
-                    String parent = setup.create(ROOT + "/" + stop.name().toLowerCase(Locale.ROOT) + "-w" + writer, new byte[0],
-                            ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                    load.startWriter(zk, parent, stop + "-writer-" + writer);
-                }
+                load.startSpreadWriters(clients, servers, servers.size(), setup,
+                        ROOT + "/" + stop.name().toLowerCase(Locale.ROOT) + "-w", SESSION_TIMEOUT_MS);
                 long downMs;
                 long restartMs;
                 try {

@@ -49,17 +49,12 @@ class EnsembleRollingRestartTest {
         try (Ensemble ensemble = CompatEnsemble.start("rolling", spec -> spec);
                 Clients clients = new Clients(ensemble.connectString(), ensemble.member(1).clientPort())) {
             ensemble.awaitLeader(ELECTION_BOUND);
-            List<InetSocketAddress> servers = ensemble.members().stream()
-                    .map(member -> new InetSocketAddress("127.0.0.1", member.clientPort())).toList();
+            List<InetSocketAddress> servers = CompatEnsemble.clientAddresses(ensemble);
             ZooKeeper setup = clients.zk(OrderedHostProvider.startingAt(servers, 0), SESSION_TIMEOUT_MS);
             setup.create(ROOT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
             WriteLoad official = new WriteLoad(WRITES_PER_WRITER_MAX, LOAD_BOUND);
-            for (int writer = 0; writer < servers.size(); writer++) {
-                ZooKeeper zk = clients.zk(OrderedHostProvider.startingAt(servers, writer), SESSION_TIMEOUT_MS);
-                String parent = setup.create(ROOT + "/w" + writer, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                official.startWriter(zk, parent, "writer-" + writer);
-            }
+            official.startSpreadWriters(clients, servers, servers.size(), setup, ROOT + "/w", SESSION_TIMEOUT_MS);
             WriteLoad curatorLoad = new WriteLoad(WRITES_PER_WRITER_MAX, LOAD_BOUND);
             CuratorFramework curator = curator(clients, ensemble.connectString());
             String curatorParent = setup.create(ROOT + "/curator", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

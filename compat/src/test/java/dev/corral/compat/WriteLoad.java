@@ -3,6 +3,7 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Poll;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,20 @@ final class WriteLoad {
     /** Starts a writer that creates {@code parent/n000000}, {@code parent/n000001}, ... through {@code zk}. */
     void startWriter(ZooKeeper zk, String parent, String name) {
         startWriter((path, data) -> zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT), parent, name);
+    }
+
+    /**
+     * Starts {@code count} official writers spread over {@code servers}: writer k starts on server k mod n and
+     * moves to the next one when its server goes away; it writes under {@code parentPrefix + k}, created here
+     * through {@code setup}.
+     */
+    void startSpreadWriters(Clients clients, List<InetSocketAddress> servers, int count, ZooKeeper setup, String parentPrefix,
+            int sessionTimeoutMs) throws Exception {
+        for (int writer = 0; writer < count; writer++) {
+            ZooKeeper zk = clients.zk(OrderedHostProvider.startingAt(servers, writer % servers.size()), sessionTimeoutMs);
+            String parent = setup.create(parentPrefix + writer, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            startWriter(zk, parent, "writer-" + parent);
+        }
     }
 
     /** Starts a writer that creates {@code parent/n000000}, {@code parent/n000001}, ... with {@code create}. */
