@@ -19,9 +19,9 @@ import java.util.stream.Collectors;
  * holding a {@code myid} file. Each member is its own JVM: ZooKeeper's {@code QuorumPeerMain}, or
  * {@code corral server --config}, as for a single server.
  *
- * <p>With {@link EnsembleSpec#withQuorumProxied} one member's quorum and election links to the others run
- * through {@link TcpProxy}s (one pair per member, in front of its quorum and election ports), which
- * {@link #cutProxiedServer} cuts to cut that member off, as a network partition would.
+ * <p>With {@link EnsembleSpec#withQuorumProxies} every member reaches every other member's quorum and election
+ * ports through {@link TcpProxy}s of its own (a quorum and an election proxy per direction of each pair);
+ * {@link #cutOff} cuts those of one member's links, as a network partition would.
  *
  * <p>Invariants: ports are distinct and were free when chosen; once {@link #start} returns every member
  * opens sessions (so a quorum has formed); {@link #restart} and {@link #restartAll} wait for the restarted
@@ -54,10 +54,12 @@ public final class Ensemble implements AutoCloseable {
     private final Path root;
     private final List<Member> members;
     private final Map<Integer, ServerProcess> processes = new LinkedHashMap<>();
-    /** Proxies in front of each member's quorum and election ports; empty unless the spec proxies a server. */
+    /** Every link's proxies; empty unless the spec asks for them. */
     private final List<TcpProxy> proxies = new ArrayList<>();
-    /** Each member as the proxied server reaches it and as the others reach the proxied one: proxy ports. */
-    private final Map<Integer, Member> throughProxies = new LinkedHashMap<>();
+    /** viewer's id -> target's id -> the target with the ports of the proxies in front of it for that viewer. */
+    private final Map<Integer, Map<Integer, Member>> throughProxies = new LinkedHashMap<>();
+    /** A member's id -> the proxies of the links from it and to it. */
+    private final Map<Integer, List<TcpProxy>> proxiesOfLinks = new LinkedHashMap<>();
 
     private Ensemble(EnsembleSpec spec, Path root, List<Member> members) {
         this.spec = spec;
@@ -126,27 +128,34 @@ public final class Ensemble implements AutoCloseable {
     }
 
     private void startProxies() throws IOException {
-        if (spec.proxiedServerId() == 0) {
+        if (!spec.quorumProxied()) {
             return;
         }
-        for (Member member : members) {
-            TcpProxy quorum = TcpProxy.start(member.quorumPort());
-            proxies.add(quorum);
-            TcpProxy election = TcpProxy.start(member.electionPort());
-            proxies.add(election);
-            throughProxies.put(member.serverId(), new Member(member.serverId(), member.observer(), member.clientPort(),
-                    quorum.port(), election.port()));
+        for (Member viewer : members) {
+            for (Member target : members) {
+                if (viewer.serverId() == target.serverId()) {
+                    continue;
+                }
+                TcpProxy quorum = TcpProxy.start(target.quorumPort());
+                TcpProxy election = TcpProxy.start(target.electionPort());
+                for (TcpProxy proxy : List.of(quorum, election)) {
+                    proxies.add(proxy);
+                    proxiesOfLinks.computeIfAbsent(viewer.serverId(), id -> new ArrayList<>()).add(proxy);
+                    proxiesOfLinks.computeIfAbsent(target.serverId(), id -> new ArrayList<>()).add(proxy);
+                }
+                throughProxies.computeIfAbsent(viewer.serverId(), id -> new LinkedHashMap<>()).put(target.serverId(),
+                        new Member(target.serverId(), target.observer(), target.clientPort(), quorum.port(), election.port()));
+            }
         }
     }
 
     /**
-     * The members as {@code self}'s zoo.cfg names them: itself with its own ports (it binds them), and another
-     * member through its proxies when either of the two is the proxied server ({@code proxiedServerId}).
+     * The members as {@code self}'s zoo.cfg names them: itself with its own ports (it binds them), every other
+     * member as {@code view} has it (through proxies), or with its own ports if the view has none.
      */
-    static List<Member> viewOf(Member self, List<Member> members, int proxiedServerId, Map<Integer, Member> throughProxies) {
-        return members.stream().map(member -> member.serverId() != self.serverId() && proxiedServerId != 0
-                        && (self.serverId() == proxiedServerId || member.serverId() == proxiedServerId)
-                ? throughProxies.get(member.serverId()) : member).toList();
+    static List<Member> viewOf(Member self, List<Member> members, Map<Integer, Member> view) {
+        return members.stream().map(member -> member.serverId() != self.serverId() && view.containsKey(member.serverId())
+                ? view.get(member.serverId()) : member).toList();
     }
 
     private void launchAll() throws IOException {
@@ -155,7 +164,7 @@ public final class Ensemble implements AutoCloseable {
             Path dataDirectory = Files.createDirectories(home.resolve("data"));
             Files.writeString(dataDirectory.resolve("myid"), member.serverId() + "\n", StandardCharsets.US_ASCII);
             Launch launch = Launch.of(spec.target(), spec.runtime(), home, zooCfg(spec,
-                            viewOf(member, members, spec.proxiedServerId(), throughProxies), member, dataDirectory),
+                            viewOf(member, members, throughProxies.getOrDefault(member.serverId(), Map.of())), member, dataDirectory),
                             spec.label() + "-server" + member.serverId())
                     .withJvmOptions(spec.jvmOptions())
                     .withLogsDirectory(spec.logsDirectory())
@@ -229,23 +238,25 @@ public final class Ensemble implements AutoCloseable {
     }
 
     /**
-     * Cuts every proxied link of the spec's proxied server: its connections to and from the other members
-     * close and new ones are closed as soon as they are accepted, until {@link #restoreProxiedServer}.
+     * Cuts member {@code serverId} off from the others: the proxies of its quorum and election links, both
+     * directions, close their connections and each new one as soon as it is accepted, until {@link #reconnect}.
+     * Its client port stays open.
      */
-    public void cutProxiedServer() {
-        requireProxies().forEach(TcpProxy::cut);
+    public void cutOff(int serverId) {
+        requireProxies(serverId).forEach(TcpProxy::cut);
     }
 
-    /** Ends {@link #cutProxiedServer}: the proxied server's links to the other members connect again. */
-    public void restoreProxiedServer() {
-        requireProxies().forEach(TcpProxy::restore);
+    /** Ends {@link #cutOff}: every link of member {@code serverId} (to a member cut off too, as well) connects again. */
+    public void reconnect(int serverId) {
+        requireProxies(serverId).forEach(TcpProxy::restore);
     }
 
-    private List<TcpProxy> requireProxies() {
+    private List<TcpProxy> requireProxies(int serverId) {
+        member(serverId);
         if (proxies.isEmpty()) {
-            throw new IllegalStateException("the ensemble's spec puts no server behind proxies (EnsembleSpec#withQuorumProxied)");
+            throw new IllegalStateException("the ensemble's links run through no proxies (EnsembleSpec#withQuorumProxies)");
         }
-        return proxies;
+        return proxiesOfLinks.get(serverId);
     }
 
     /** The mode member {@code serverId} reports in {@code srvr}; empty while it does not serve or is down. */

@@ -21,12 +21,12 @@ import java.util.Map;
  * @param label          prefix of the members' log files ({@code label-serverN.log})
  * @param logsDirectory  where members' logs are copied when they stop; null keeps none
  * @param startupBound   how long starting or restarting waits for members to serve
- * @param proxiedServerId the server whose quorum and election traffic with every other member goes through
- *                       TCP proxies that a test can cut ({@link Ensemble#cutProxiedServer}); 0 for none
+ * @param quorumProxied  whether every member reaches every other member's quorum and election ports through
+ *                       a TCP proxy of its own, so that a test can cut one member off ({@link Ensemble#cutOff})
  */
 public record EnsembleSpec(Target target, ServerRuntime runtime, int participants, int observers, int tickMs,
         int initLimit, int syncLimit, Map<String, String> config, List<String> jvmOptions, String label,
-        Path logsDirectory, Duration startupBound, int proxiedServerId) {
+        Path logsDirectory, Duration startupBound, boolean quorumProxied) {
 
     public EnsembleSpec {
         if (participants < 1 || observers < 0 || participants + observers > 9) {
@@ -36,10 +36,6 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
         if (tickMs <= 0 || initLimit <= 0 || syncLimit <= 0) {
             throw new IllegalArgumentException("tickTime, initLimit and syncLimit must be positive: "
                     + tickMs + ", " + initLimit + ", " + syncLimit);
-        }
-        if (proxiedServerId < 0 || proxiedServerId > participants + observers) {
-            throw new IllegalArgumentException("proxied server " + proxiedServerId + " is not one of the "
-                    + (participants + observers) + " servers (0 for none)");
         }
         config = Map.copyOf(config);
         jvmOptions = List.copyOf(jvmOptions);
@@ -51,52 +47,52 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
      */
     public static EnsembleSpec of(Target target, ServerRuntime runtime) {
         return new EnsembleSpec(target, runtime, 3, 0, 500, 10, 5, Map.of(), List.of("-Xmx256m"), "ensemble", null,
-                Duration.ofSeconds(60), 0);
+                Duration.ofSeconds(60), false);
     }
 
     public EnsembleSpec withParticipants(int count) {
         return new EnsembleSpec(target, runtime, count, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound, proxiedServerId);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withObservers(int count) {
         return new EnsembleSpec(target, runtime, participants, count, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound, proxiedServerId);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withConfig(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.put(key, value);
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, copy, jvmOptions,
-                label, logsDirectory, startupBound, proxiedServerId);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withJvmOptions(List<String> options) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, options,
-                label, logsDirectory, startupBound, proxiedServerId);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withLabel(String name) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                name, logsDirectory, startupBound, proxiedServerId);
+                name, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withLogsDirectory(Path directory) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, directory, startupBound, proxiedServerId);
+                label, directory, startupBound, quorumProxied);
     }
 
     /**
-     * Puts {@code serverId}'s quorum and election traffic with every other member behind TCP proxies: its own
-     * zoo.cfg names the others' quorum and election ports through proxies, and theirs name its ports through
-     * proxies, so that cutting the proxies leaves it alone while the others still reach each other directly.
-     * Its client port stays direct. (ZooKeeper's election acceptor connects back to the election address an
-     * initiator with a lower id announces, the initiator's own server line; such an election connection
-     * bypasses the proxy, but the learner connection to a leader never does.)
+     * Puts every member's quorum and election links behind TCP proxies: each member's zoo.cfg names every other
+     * member's quorum and election ports through a proxy of its own (one per direction of each pair), so that
+     * cutting the proxies of one member's links leaves it alone while the others still reach each other. Client
+     * ports stay direct. (ZooKeeper's election acceptor connects back to the election address an initiator with
+     * a lower id announces, the initiator's own server line; such an election connection bypasses the proxy,
+     * but a learner's connection to its leader never does.)
      */
-    public EnsembleSpec withQuorumProxied(int serverId) {
+    public EnsembleSpec withQuorumProxies() {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound, serverId);
+                label, logsDirectory, startupBound, true);
     }
 
     public int size() {

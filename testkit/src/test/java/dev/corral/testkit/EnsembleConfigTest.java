@@ -34,19 +34,14 @@ class EnsembleConfigTest {
     }
 
     @Test
-    void proxiedServerReachesEveryOtherMemberThroughProxiesAndTheyReachItThroughProxies() {
-        Map<Integer, Ensemble.Member> throughProxies = Map.of(
-                1, new Ensemble.Member(1, false, 2181, 12888, 13888),
+    void eachMemberNamesTheOthersThroughItsOwnProxiesAndItselfByItsOwnPorts() {
+        Map<Integer, Ensemble.Member> serverOnesView = Map.of(
                 2, new Ensemble.Member(2, false, 2182, 12889, 13889),
                 3, new Ensemble.Member(3, true, 2183, 12890, 13890));
-        // Server 3 is cut off by cutting its proxies: it names 1 and 2 through theirs, and binds its own ports.
-        assertThat(Ensemble.viewOf(MEMBERS.get(2), MEMBERS, 3, throughProxies))
-                .containsExactly(throughProxies.get(1), throughProxies.get(2), MEMBERS.get(2));
-        // Server 1 names 3 through its proxies, and reaches 2 directly, which no cut touches.
-        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, 3, throughProxies))
-                .containsExactly(MEMBERS.get(0), MEMBERS.get(1), throughProxies.get(3));
-        // No proxied server: everyone names everyone's own ports.
-        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, 0, Map.of())).isEqualTo(MEMBERS);
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, serverOnesView))
+                .containsExactly(MEMBERS.get(0), serverOnesView.get(2), serverOnesView.get(3));
+        // Without proxies everyone names everyone's own ports.
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, Map.of())).isEqualTo(MEMBERS);
     }
 
     @Test
