@@ -3,6 +3,7 @@ package dev.corral.compat;
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.EnsembleSpec;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -26,5 +27,10 @@ final class CompatEnsemble {
                 // quorum even when unused) with less CPU. Correctness tests; no figure here is a benchmark.
                 .withJvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         return Ensemble.start(adjust.apply(spec));
+    }
+
+    /** Every member's client address in server id order, for {@link OrderedHostProvider}. */
+    static List<InetSocketAddress> clientAddresses(Ensemble ensemble) {
+        return ensemble.members().stream().map(member -> new InetSocketAddress("127.0.0.1", member.clientPort())).toList();
     }
 }

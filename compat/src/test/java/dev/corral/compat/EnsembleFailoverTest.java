@@ -3,19 +3,14 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Ensemble;
-import dev.corral.testkit.Poll;
-import dev.corral.testkit.ServerProbe;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -45,16 +40,13 @@ class EnsembleFailoverTest {
     private static final int ACKS_BETWEEN_KILLS = 100;
     private static final int PROBE_ATTEMPTS_MAX = 20;
     private static final String ROOT = "/failover";
-    private static final String DIFF_COUNT = "zk_diff_count";
-    private static final String SNAP_COUNT = "zk_snap_count";
 
     @Test
     void leaderKilledThreeTimesUnderLoadLosesNoAcknowledgedWriteAndTreesStayIdentical() throws Exception {
         try (Ensemble ensemble = CompatEnsemble.start("failover", spec -> spec);
                 Clients clients = new Clients(ensemble.connectString(), ensemble.member(1).clientPort())) {
             ensemble.awaitLeader(ELECTION_BOUND);
-            List<InetSocketAddress> servers = ensemble.members().stream()
-                    .map(member -> new InetSocketAddress("127.0.0.1", member.clientPort())).toList();
+            List<InetSocketAddress> servers = CompatEnsemble.clientAddresses(ensemble);
             ZooKeeper setup = clients.zk(OrderedHostProvider.startingAt(servers, 0), SESSION_TIMEOUT_MS);
             setup.create(ROOT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
@@ -63,46 +55,23 @@ class EnsembleFailoverTest {
             for (Ensemble.Member member : ensemble.members()) {
                 pinned.put(member.serverId(), clients.zk(member.connectString(), SESSION_TIMEOUT_MS, event -> { }));
             }
-            Load load = new Load();
-            List<Thread> threads = new ArrayList<>();
-            for (int writer = 0; writer < WRITERS; writer++) {
-                // Writer k starts on server k mod 3 and moves to the next one when its server dies.
-                ZooKeeper zk = clients.zk(OrderedHostProvider.startingAt(servers, writer % servers.size()), SESSION_TIMEOUT_MS);
-                String parent = setup.create(ROOT + "/w" + writer, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                Thread thread = new Thread(() -> load.write(zk, parent), "writer-" + writer);
-                thread.start();
-                threads.add(thread);
-            }
+            WriteLoad load = new WriteLoad(WRITES_PER_WRITER_MAX, LOAD_BOUND);
+            load.startSpreadWriters(clients, servers, WRITERS, setup, ROOT + "/w", SESSION_TIMEOUT_MS);
             try {
                 for (int round = 1; round <= ROUNDS; round++) {
                     killLeaderAndRestartIt(ensemble, load, pinned, round);
                 }
-                awaitAcks(load, load.acked.size() + ACKS_BETWEEN_KILLS, "after the last restart");
+                load.awaitMoreAcks(ACKS_BETWEEN_KILLS, PROGRESS_BOUND, "after the last restart");
             } finally {
-                load.stop = true;
-                for (Thread thread : threads) {
-                    thread.join(TimeUnit.SECONDS.toMillis(SESSION_TIMEOUT_MS / 1_000 * 2));
-                }
+                load.stop(Duration.ofMillis(SESSION_TIMEOUT_MS * 2L));
             }
-            assertThat(threads).as("writers stopped").noneMatch(Thread::isAlive);
             assertThat(load.unexpected).as("errors other than connection loss").isEmpty();
 
-            Map<Integer, SortedMap<String, String>> trees = new java.util.TreeMap<>();
-            for (Ensemble.Member member : ensemble.members()) {
-                ZooKeeper reader = clients.zk(member.connectString(), SESSION_TIMEOUT_MS, event -> { });
-                trees.put(member.serverId(), SubtreeListing.read(reader, ROOT));
-            }
-            SortedMap<String, String> first = trees.get(1);
-            for (Map.Entry<Integer, SortedMap<String, String>> tree : trees.entrySet()) {
-                assertThat(tree.getValue()).as("server %d's tree equals server 1's", tree.getKey()).isEqualTo(first);
-                for (Map.Entry<String, String> write : load.acked.entrySet()) {
-                    assertThat(tree.getValue().get(write.getKey())).as("acknowledged %s on server %d", write.getKey(), tree.getKey())
-                            .startsWith(write.getValue() + " ");
-                }
-            }
+            SortedMap<String, String> first = ReplicatedTrees.assertIdenticalWithEveryAck(ensemble, clients, ROOT, load.acked,
+                    SESSION_TIMEOUT_MS);
             System.out.printf(Locale.ROOT, "EnsembleFailoverTest %s: %d acknowledged writes, %d uncertain (connection lost),"
                     + " %d znodes on each of %d servers, identical%n", CompatRun.target(), load.acked.size(),
-                    load.uncertain.size(), first.size(), trees.size());
+                    load.uncertain.size(), first.size(), ensemble.members().size());
         }
     }
 
@@ -111,9 +80,9 @@ class EnsembleFailoverTest {
      * survivor following (srvr) and until a client's write is acknowledged, restarts the killed server and
      * waits until it has rejoined.
      */
-    private static void killLeaderAndRestartIt(Ensemble ensemble, Load load, Map<Integer, ZooKeeper> pinned, int round)
+    private static void killLeaderAndRestartIt(Ensemble ensemble, WriteLoad load, Map<Integer, ZooKeeper> pinned, int round)
             throws Exception {
-        awaitAcks(load, load.acked.size() + ACKS_BETWEEN_KILLS, "before kill " + round);
+        load.awaitMoreAcks(ACKS_BETWEEN_KILLS, PROGRESS_BOUND, "before kill " + round);
         int leader = ensemble.awaitLeader(ELECTION_BOUND);
         int survivor = leader == 1 ? 2 : 1;
         long killedAt = System.nanoTime();
@@ -124,17 +93,17 @@ class EnsembleFailoverTest {
         long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(newLeader).as("round %d: a new leader", round).isNotEqualTo(leader);
         long firstWriteMs = firstWrite.get(PROGRESS_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Long> syncsBefore = syncCounts(ensemble, newLeader);
+        Map<String, Long> syncsBefore = SyncCounts.of(ensemble, newLeader);
         long restartedAt = System.nanoTime();
         ensemble.restart(leader);
         int leaderAfterRejoin = ensemble.awaitLeader(ELECTION_BOUND);
         long rejoinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
         assertThat(leaderAfterRejoin).as("round %d: the rejoined server follows the new leader", round).isEqualTo(newLeader);
         // The rejoined server's log reaches back far enough for the leader to send it the missing transactions.
-        Map<String, Long> syncsAfter = syncCounts(ensemble, newLeader);
-        assertThat(syncsAfter.get(DIFF_COUNT) - syncsBefore.get(DIFF_COUNT)).as("round %d: leader's DIFF syncs during the rejoin (mntr before %s, after %s)", round, syncsBefore, syncsAfter)
+        Map<String, Long> syncsAfter = SyncCounts.of(ensemble, newLeader);
+        assertThat(syncsAfter.get(SyncCounts.DIFF) - syncsBefore.get(SyncCounts.DIFF)).as("round %d: leader's DIFF syncs during the rejoin (mntr before %s, after %s)", round, syncsBefore, syncsAfter)
                 .isEqualTo(1);
-        assertThat(syncsAfter.get(SNAP_COUNT)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SNAP_COUNT));
+        assertThat(syncsAfter.get(SyncCounts.SNAP)).as("round %d: leader's SNAP syncs", round).isEqualTo(syncsBefore.get(SyncCounts.SNAP));
         System.out.printf(Locale.ROOT, "EnsembleFailoverTest %s round %d: killed leader %d; server %d leads with every survivor"
                 + " following %d ms after the kill (srvr polled every 20 ms); first write through survivor %d acknowledged"
                 + " %d ms after the kill;"
@@ -148,7 +117,7 @@ class EnsembleFailoverTest {
      * loss (then it is uncertain, and the next one is tried); a create sent while the client reconnects waits
      * in its queue until the survivor serves again.
      */
-    private static long writeThroughSurvivor(ZooKeeper zk, Load load, int round, long killedAt) {
+    private static long writeThroughSurvivor(ZooKeeper zk, WriteLoad load, int round, long killedAt) {
         for (int attempt = 0; attempt < PROBE_ATTEMPTS_MAX; attempt++) {
             String path = String.format(Locale.ROOT, "%s/probe-%d-%d", ROOT, round, attempt);
             try {
@@ -165,57 +134,5 @@ class EnsembleFailoverTest {
             }
         }
         throw new IllegalStateException("round " + round + ": " + PROBE_ATTEMPTS_MAX + " creates through a survivor lost");
-    }
-
-    /** The leader's counts of learners synced by DIFF and by SNAP, from {@code mntr} (ZooKeeper 3.9 ServerMetrics). */
-    private static Map<String, Long> syncCounts(Ensemble ensemble, int leader) throws java.io.IOException {
-        String mntr = ServerProbe.fourLetterWord(ensemble.member(leader).clientPort(), "mntr");
-        Map<String, Long> counts = new java.util.HashMap<>();
-        for (String line : mntr.split("\n")) {
-            String[] keyValue = line.split("\t");
-            if (keyValue.length == 2 && (keyValue[0].equals(DIFF_COUNT) || keyValue[0].equals(SNAP_COUNT))) {
-                counts.put(keyValue[0], Long.parseLong(keyValue[1].trim()));
-            }
-        }
-        assertThat(counts).as("mntr of leader %d names %s and %s:%n%s", leader, DIFF_COUNT, SNAP_COUNT, mntr)
-                .containsKeys(DIFF_COUNT, SNAP_COUNT);
-        return counts;
-    }
-
-    private static void awaitAcks(Load load, int count, String when) throws InterruptedException {
-        boolean reached = Poll.until(PROGRESS_BOUND, Duration.ofMillis(10), () -> load.acked.size() >= count);
-        assertThat(reached).as("%d acknowledged writes %s within %s (have %d; errors %s)", count, when, PROGRESS_BOUND,
-                load.acked.size(), load.unexpected).isTrue();
-    }
-
-    /**
-     * The write load: each writer creates its own znodes one after another, each with a value naming it. A
-     * create that returns is acknowledged and must survive; one that fails with connection loss may or may
-     * not have been applied and is only required to be the same on every server.
-     */
-    private static final class Load {
-        final Map<String, String> acked = new ConcurrentHashMap<>();
-        final Map<String, String> uncertain = new ConcurrentHashMap<>();
-        final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-        volatile boolean stop;
-        private final long deadline = System.nanoTime() + LOAD_BOUND.toNanos();
-
-        void write(ZooKeeper zk, String parent) {
-            for (int sequence = 0; sequence < WRITES_PER_WRITER_MAX && !stop && System.nanoTime() - deadline < 0; sequence++) {
-                String path = String.format(Locale.ROOT, "%s/n%06d", parent, sequence);
-                String value = path + "@" + sequence;
-                try {
-                    zk.create(path, value.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                    acked.put(path, value);
-                } catch (KeeperException.ConnectionLossException e) {
-                    uncertain.put(path, value);
-                } catch (KeeperException | RuntimeException e) {
-                    unexpected.add(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 }

@@ -19,9 +19,14 @@ import java.util.stream.Collectors;
  * holding a {@code myid} file. Each member is its own JVM: ZooKeeper's {@code QuorumPeerMain}, or
  * {@code corral server --config}, as for a single server.
  *
+ * <p>With {@link EnsembleSpec#withQuorumProxies} every member reaches every other member's quorum and election
+ * ports through {@link TcpProxy}s of its own (a quorum and an election proxy per direction of each pair);
+ * {@link #cutOff} cuts those of one member's links, as a network partition would.
+ *
  * <p>Invariants: ports are distinct and were free when chosen; once {@link #start} returns every member
- * opens sessions (so a quorum has formed); {@link #restart} waits for the restarted member to serve again.
- * {@link #close} stops every member within a bound, keeps their logs and deletes the homes.
+ * opens sessions (so a quorum has formed); {@link #restart} and {@link #restartAll} wait for the restarted
+ * members to serve again. {@link #close} stops every member within a bound, closes the proxies, keeps the
+ * members' logs and deletes the homes.
  */
 public final class Ensemble implements AutoCloseable {
     private static final int START_ATTEMPTS_MAX = 3;
@@ -49,6 +54,12 @@ public final class Ensemble implements AutoCloseable {
     private final Path root;
     private final List<Member> members;
     private final Map<Integer, ServerProcess> processes = new LinkedHashMap<>();
+    /** Every link's proxies; empty unless the spec asks for them. */
+    private final List<TcpProxy> proxies = new ArrayList<>();
+    /** viewer's id -> target's id -> the target with the ports of the proxies in front of it for that viewer. */
+    private final Map<Integer, Map<Integer, Member>> throughProxies = new LinkedHashMap<>();
+    /** A member's id -> the proxies of the links from it and to it. */
+    private final Map<Integer, List<TcpProxy>> proxiesOfLinks = new LinkedHashMap<>();
 
     private Ensemble(EnsembleSpec spec, Path root, List<Member> members) {
         this.spec = spec;
@@ -66,6 +77,7 @@ public final class Ensemble implements AutoCloseable {
             Ensemble ensemble = new Ensemble(spec, Files.createTempDirectory("corral-" + spec.label() + "-"),
                     choosePorts(spec));
             try {
+                ensemble.startProxies();
                 ensemble.launchAll();
                 ensemble.awaitAllServing();
                 return ensemble;
@@ -115,12 +127,44 @@ public final class Ensemble implements AutoCloseable {
         return config;
     }
 
+    private void startProxies() throws IOException {
+        if (!spec.quorumProxied()) {
+            return;
+        }
+        for (Member viewer : members) {
+            for (Member target : members) {
+                if (viewer.serverId() == target.serverId()) {
+                    continue;
+                }
+                TcpProxy quorum = TcpProxy.start(target.quorumPort());
+                TcpProxy election = TcpProxy.start(target.electionPort());
+                for (TcpProxy proxy : List.of(quorum, election)) {
+                    proxies.add(proxy);
+                    proxiesOfLinks.computeIfAbsent(viewer.serverId(), id -> new ArrayList<>()).add(proxy);
+                    proxiesOfLinks.computeIfAbsent(target.serverId(), id -> new ArrayList<>()).add(proxy);
+                }
+                throughProxies.computeIfAbsent(viewer.serverId(), id -> new LinkedHashMap<>()).put(target.serverId(),
+                        new Member(target.serverId(), target.observer(), target.clientPort(), quorum.port(), election.port()));
+            }
+        }
+    }
+
+    /**
+     * The members as {@code self}'s zoo.cfg names them: itself with its own ports (it binds them), every other
+     * member as {@code view} has it (through proxies), or with its own ports if the view has none.
+     */
+    static List<Member> viewOf(Member self, List<Member> members, Map<Integer, Member> view) {
+        return members.stream().map(member -> member.serverId() != self.serverId() && view.containsKey(member.serverId())
+                ? view.get(member.serverId()) : member).toList();
+    }
+
     private void launchAll() throws IOException {
         for (Member member : members) {
             Path home = Files.createDirectories(root.resolve("server" + member.serverId()));
             Path dataDirectory = Files.createDirectories(home.resolve("data"));
             Files.writeString(dataDirectory.resolve("myid"), member.serverId() + "\n", StandardCharsets.US_ASCII);
-            Launch launch = Launch.of(spec.target(), spec.runtime(), home, zooCfg(spec, members, member, dataDirectory),
+            Launch launch = Launch.of(spec.target(), spec.runtime(), home, zooCfg(spec,
+                            viewOf(member, members, throughProxies.getOrDefault(member.serverId(), Map.of())), member, dataDirectory),
                             spec.label() + "-server" + member.serverId())
                     .withJvmOptions(spec.jvmOptions())
                     .withLogsDirectory(spec.logsDirectory())
@@ -166,6 +210,53 @@ public final class Ensemble implements AutoCloseable {
     /** Starts a killed member again with its zoo.cfg and data, and waits until it serves (it has rejoined a quorum). */
     public void restart(int serverId) throws IOException, InterruptedException {
         process(serverId).restart();
+    }
+
+    /** Stops member {@code serverId} with SIGTERM, as an operator's stop script does, and waits for it to be gone. */
+    public void stop(int serverId) throws InterruptedException {
+        process(serverId).stop();
+    }
+
+    /** Kills every member with SIGKILL, one after another, each gone before the next is killed. */
+    public void killAll() throws InterruptedException {
+        for (Member member : members) {
+            kill(member.serverId());
+        }
+    }
+
+    /**
+     * Starts every member that is down again with its zoo.cfg and data, all before waiting for any (a member
+     * alone cannot serve), then waits until each serves.
+     */
+    public void restartAll() throws IOException, InterruptedException {
+        for (ServerProcess process : processes.values()) {
+            if (!process.isAlive()) {
+                process.relaunch();
+            }
+        }
+        awaitAllServing();
+    }
+
+    /**
+     * Cuts member {@code serverId} off from the others: the proxies of its quorum and election links, both
+     * directions, close their connections and each new one as soon as it is accepted, until {@link #reconnect}.
+     * Its client port stays open.
+     */
+    public void cutOff(int serverId) {
+        requireProxies(serverId).forEach(TcpProxy::cut);
+    }
+
+    /** Ends {@link #cutOff}: every link of member {@code serverId} (to a member cut off too, as well) connects again. */
+    public void reconnect(int serverId) {
+        requireProxies(serverId).forEach(TcpProxy::restore);
+    }
+
+    private List<TcpProxy> requireProxies(int serverId) {
+        member(serverId);
+        if (proxies.isEmpty()) {
+            throw new IllegalStateException("the ensemble's links run through no proxies (EnsembleSpec#withQuorumProxies)");
+        }
+        return proxiesOfLinks.get(serverId);
     }
 
     /** The mode member {@code serverId} reports in {@code srvr}; empty while it does not serve or is down. */
@@ -214,10 +305,11 @@ public final class Ensemble implements AutoCloseable {
         return leader[0];
     }
 
-    /** Stops every member (bounded), keeps their logs and deletes the ensemble's directories. */
+    /** Stops every member (bounded), closes the proxies, keeps the logs and deletes the ensemble's directories. */
     @Override
     public void close() {
         processes.values().forEach(ServerProcess::close);
+        proxies.forEach(TcpProxy::close);
         Directories.deleteRecursively(root);
     }
 }

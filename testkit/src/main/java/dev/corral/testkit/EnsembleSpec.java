@@ -21,10 +21,12 @@ import java.util.Map;
  * @param label          prefix of the members' log files ({@code label-serverN.log})
  * @param logsDirectory  where members' logs are copied when they stop; null keeps none
  * @param startupBound   how long starting or restarting waits for members to serve
+ * @param quorumProxied  whether every member reaches every other member's quorum and election ports through
+ *                       a TCP proxy of its own, so that a test can cut one member off ({@link Ensemble#cutOff})
  */
 public record EnsembleSpec(Target target, ServerRuntime runtime, int participants, int observers, int tickMs,
         int initLimit, int syncLimit, Map<String, String> config, List<String> jvmOptions, String label,
-        Path logsDirectory, Duration startupBound) {
+        Path logsDirectory, Duration startupBound, boolean quorumProxied) {
 
     public EnsembleSpec {
         if (participants < 1 || observers < 0 || participants + observers > 9) {
@@ -45,39 +47,52 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
      */
     public static EnsembleSpec of(Target target, ServerRuntime runtime) {
         return new EnsembleSpec(target, runtime, 3, 0, 500, 10, 5, Map.of(), List.of("-Xmx256m"), "ensemble", null,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), false);
     }
 
     public EnsembleSpec withParticipants(int count) {
         return new EnsembleSpec(target, runtime, count, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withObservers(int count) {
         return new EnsembleSpec(target, runtime, participants, count, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withConfig(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.put(key, value);
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, copy, jvmOptions,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withJvmOptions(List<String> options) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, options,
-                label, logsDirectory, startupBound);
+                label, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withLabel(String name) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                name, logsDirectory, startupBound);
+                name, logsDirectory, startupBound, quorumProxied);
     }
 
     public EnsembleSpec withLogsDirectory(Path directory) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
-                label, directory, startupBound);
+                label, directory, startupBound, quorumProxied);
+    }
+
+    /**
+     * Puts every member's quorum and election links behind TCP proxies: each member's zoo.cfg names every other
+     * member's quorum and election ports through a proxy of its own (one per direction of each pair), so that
+     * cutting the proxies of one member's links leaves it alone while the others still reach each other. Client
+     * ports stay direct. (ZooKeeper's election acceptor connects back to the election address an initiator with
+     * a lower id announces, the initiator's own server line; such an election connection bypasses the proxy,
+     * but a learner's connection to its leader never does.)
+     */
+    public EnsembleSpec withQuorumProxies() {
+        return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
+                label, logsDirectory, startupBound, true);
     }
 
     public int size() {

@@ -121,6 +121,18 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process with SIGTERM, as an operator's stop script does, and waits for it to be gone; SIGKILL
+     * if it ignores SIGTERM for {@link #STOP_BOUND}. Its home and data stay for {@link #restart}.
+     */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new IllegalStateException(launch.label() + " ignored SIGTERM for " + STOP_BOUND + "; killed it");
+        }
+    }
+
     /** Starts the server again with the same command, zoo.cfg and data after {@link #kill}, and waits for it to serve. */
     public void restart() throws IOException, InterruptedException {
         restartUnderUlimit(null);
@@ -133,6 +145,14 @@ public final class ServerProcess implements AutoCloseable {
      */
     public void restart(long fileSizeLimitKb) throws IOException, InterruptedException {
         restartUnderUlimit(fileSizeLimitKb > 0 ? "-f " + fileSizeLimitKb : null);
+    }
+
+    /**
+     * Starts the server again with the same command, zoo.cfg and data after {@link #kill} or {@link #stop}, and
+     * returns at once: an ensemble member cannot serve until enough of the others are back.
+     */
+    public void relaunch() throws IOException {
+        relaunchUnderUlimit(null);
     }
 
     /**

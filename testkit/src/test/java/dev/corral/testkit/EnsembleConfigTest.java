@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The zoo.cfg an ensemble member gets is the file a ZooKeeper operator writes, observers included. */
@@ -30,6 +31,17 @@ class EnsembleConfigTest {
                 server.2=127.0.0.1:2889:3889
                 server.3=127.0.0.1:2890:3890:observer
                 """);
+    }
+
+    @Test
+    void eachMemberNamesTheOthersThroughItsOwnProxiesAndItselfByItsOwnPorts() {
+        Map<Integer, Ensemble.Member> serverOnesView = Map.of(
+                2, new Ensemble.Member(2, false, 2182, 12889, 13889),
+                3, new Ensemble.Member(3, true, 2183, 12890, 13890));
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, serverOnesView))
+                .containsExactly(MEMBERS.get(0), serverOnesView.get(2), serverOnesView.get(3));
+        // Without proxies everyone names everyone's own ports.
+        assertThat(Ensemble.viewOf(MEMBERS.get(0), MEMBERS, Map.of())).isEqualTo(MEMBERS);
     }
 
     @Test
