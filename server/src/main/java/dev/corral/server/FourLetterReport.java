@@ -29,13 +29,20 @@ final class FourLetterReport {
     private final Node node;
     private final LongFunction<String> addressOf;
     private final long startedMs;
+    private final QuorumMetrics quorum;
 
     /** {@code addressOf} gives a connection's "/ip:port" as the shell knows it. */
     FourLetterReport(ServerConfig config, Node node, LongFunction<String> addressOf, long startedMs) {
+        this(config, node, addressOf, startedMs, new QuorumMetrics(System.nanoTime()));
+    }
+
+    /** {@code quorum} is the shell's wall-clock account of this server's role (zk_leader_uptime). */
+    FourLetterReport(ServerConfig config, Node node, LongFunction<String> addressOf, long startedMs, QuorumMetrics quorum) {
         this.config = config;
         this.node = node;
         this.addressOf = addressOf;
         this.startedMs = startedMs;
+        this.quorum = quorum;
     }
 
     /**
@@ -205,20 +212,7 @@ final class FourLetterReport {
         m.put("zk_version", CorralServer.VERSION);
         m.put("zk_server_state", mode());
         if (config.ensemble().isDistributed() && node.peer() != null) {
-            // ZooKeeper 3.9's leader-only keys, and its counts of learner synchronizations by kind.
-            dev.corral.zab.Peer peer = node.peer();
-            if (peer.state() == dev.corral.zab.ServerState.LEADING) {
-                dev.corral.zab.Peer.Learners learners = peer.learners();
-                m.put("zk_learners", learners.learners());
-                m.put("zk_synced_followers", learners.syncedFollowers());
-                m.put("zk_synced_non_voting_followers", 0);
-                m.put("zk_synced_observers", learners.syncedObservers());
-                m.put("zk_pending_syncs", learners.pendingSyncs());
-            }
-            // ZooKeeper's LearnerHandler#syncFollower counts every synchronization without a snapshot as a
-            // diff, a TRUNC included.
-            m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
-            m.put("zk_snap_count", peer.snapSyncs());
+            leaderKeys(node.peer(), m);
         }
         m.put("zk_avg_latency", avg(latency.avgMs()));
         m.put("zk_max_latency", latency.maxMs());
@@ -240,6 +234,34 @@ final class FourLetterReport {
             m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
         return m;
+    }
+
+    /**
+     * ZooKeeper 3.9's leader-only keys (LeaderZooKeeperServer#registerMetrics, whose gauges are absent on a
+     * server that does not lead), zk_followers, which ZooKeeper 3.4 printed and agents still read, and the
+     * counts of learner synchronizations by kind, which every server prints.
+     */
+    private void leaderKeys(dev.corral.zab.Peer peer, Map<String, Object> m) {
+        if (peer.state() == dev.corral.zab.ServerState.LEADING) {
+            dev.corral.zab.Peer.Learners learners = peer.learners();
+            m.put("zk_learners", learners.learners());
+            m.put("zk_followers", learners.followers());
+            m.put("zk_synced_followers", learners.syncedFollowers());
+            m.put("zk_synced_non_voting_followers", learners.syncedNonVotingFollowers());
+            m.put("zk_synced_observers", learners.syncedObservers());
+            m.put("zk_pending_syncs", learners.pendingSyncs());
+            m.put("zk_leader_uptime", quorum.leaderUptimeMs(System.currentTimeMillis()));
+            dev.corral.zab.Peer.ProposalSizes sizes = peer.proposalSizes();
+            if (sizes != null) {
+                m.put("zk_last_proposal_size", sizes.last());
+                m.put("zk_max_proposal_size", sizes.max());
+                m.put("zk_min_proposal_size", sizes.min());
+            }
+        }
+        // ZooKeeper's LearnerHandler#syncFollower counts every synchronization without a snapshot as a
+        // diff, a TRUNC included.
+        m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
+        m.put("zk_snap_count", peer.snapSyncs());
     }
 
     private String mntr() {
