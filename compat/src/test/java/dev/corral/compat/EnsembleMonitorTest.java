@@ -40,6 +40,13 @@ class EnsembleMonitorTest {
 
             Map<String, String> lead = mntr(ensemble.member(leader).clientPort());
             assertThat(lead.get("zk_server_state")).isEqualTo("leader");
+            assertThat(lead.get("zk_peer_state")).isEqualTo("leading - broadcast");
+            // The voters; the observer is not one.
+            assertThat(lead.get("zk_quorum_size")).isEqualTo("3");
+            assertThat(Long.parseLong(lead.get("zk_looking_count"))).isGreaterThanOrEqualTo(1);
+            assertThat(Long.parseLong(lead.get("zk_cnt_election_time"))).isGreaterThanOrEqualTo(1);
+            assertThat(lead).containsKeys("zk_avg_election_time", "zk_min_election_time", "zk_max_election_time",
+                    "zk_sum_election_time");
             assertThat(lead).containsKeys(LEADER_ONLY.toArray(String[]::new));
             // Two followers and the observer are learners; all of them synchronized.
             assertThat(lead.get("zk_learners")).isEqualTo("3");
@@ -65,14 +72,18 @@ class EnsembleMonitorTest {
             int follower = leader == 1 ? 2 : 1;
             Map<String, String> follow = mntr(ensemble.member(follower).clientPort());
             assertThat(follow.get("zk_server_state")).isEqualTo("follower");
+            assertThat(follow.get("zk_peer_state")).isEqualTo("following - broadcast");
+            assertThat(follow.get("zk_quorum_size")).isEqualTo("3");
+            assertThat(Long.parseLong(follow.get("zk_cnt_election_time"))).isGreaterThanOrEqualTo(1);
             assertThat(follow).doesNotContainKeys(LEADER_ONLY.toArray(String[]::new));
             assertThat(follow).doesNotContainKeys("zk_followers", "zk_synced_observers");
             assertThat(follow).containsKeys("zk_diff_count", "zk_snap_count");
 
-            System.out.printf("EnsembleMonitorTest %s: leader %d learners=%s synced_followers=%s synced_observers=%s"
-                    + " proposal sizes last/min/max=%s/%s/%s uptime=%s ms%n", CompatRun.target(), leader, lead.get("zk_learners"),
-                    lead.get("zk_synced_followers"), lead.get("zk_synced_observers"), lead.get("zk_last_proposal_size"), min, max,
-                    lead.get("zk_leader_uptime"));
+            System.out.printf("EnsembleMonitorTest %s: follower election_time avg/max=%s/%s ms; leader %d learners=%s"
+                    + " synced_followers=%s synced_observers=%s proposal sizes last/min/max=%s/%s/%s uptime=%s ms%n",
+                    CompatRun.target(), follow.get("zk_avg_election_time"), follow.get("zk_max_election_time"), leader,
+                    lead.get("zk_learners"), lead.get("zk_synced_followers"), lead.get("zk_synced_observers"),
+                    lead.get("zk_last_proposal_size"), min, max, lead.get("zk_leader_uptime"));
         }
     }
 

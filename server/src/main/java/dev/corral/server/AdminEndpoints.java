@@ -245,7 +245,7 @@ final class AdminEndpoints {
 
     /**
      * The role as a gauge per role (1 for this server's, 0 for the others, so that an alert can ask for
-     * "leader == 1"), the quorum size, learner synchronizations by kind, and on the leader each learner's
+     * "leader == 1"), the majority a quorum needs, learner synchronizations by kind, and on the leader each learner's
      * lag in txns behind the last proposal.
      */
     private void quorumGauges(PrometheusText text) {
@@ -256,9 +256,9 @@ final class AdminEndpoints {
         }
         text.gauge("quorum_serving", "1 while this server serves clients: an established leader or a synchronized learner",
                 quorum.serving() ? 1 : 0);
+        // quorum_size itself comes from mntr's zk_quorum_size: the voters, as ZooKeeper counts it.
         int voters = config.ensemble().isDistributed() ? config.ensemble().voters().size() : 1;
-        text.gauge("quorum_size", "Voters whose acks make a quorum (a majority of the voters)", voters / 2 + 1);
-        text.gauge("quorum_voters", "Voting members of the ensemble", voters);
+        text.gauge("quorum_majority", "Voters whose acks make a quorum: a majority of the voters", voters / 2 + 1);
         dev.corral.zab.Peer peer = node.peer();
         if (peer == null) {
             return;

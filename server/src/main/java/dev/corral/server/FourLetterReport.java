@@ -212,7 +212,7 @@ final class FourLetterReport {
         m.put("zk_version", CorralServer.VERSION);
         m.put("zk_server_state", mode());
         if (config.ensemble().isDistributed() && node.peer() != null) {
-            leaderKeys(node.peer(), m);
+            quorumKeys(node.peer(), m);
         }
         m.put("zk_avg_latency", avg(latency.avgMs()));
         m.put("zk_max_latency", latency.maxMs());
@@ -237,11 +237,15 @@ final class FourLetterReport {
     }
 
     /**
-     * ZooKeeper 3.9's leader-only keys (LeaderZooKeeperServer#registerMetrics, whose gauges are absent on a
-     * server that does not lead), zk_followers, which ZooKeeper 3.4 printed and agents still read, and the
-     * counts of learner synchronizations by kind, which every server prints.
+     * An ensemble member's keys: ZooKeeper 3.9's peer state, quorum size (its voters, QuorumZooKeeperServer)
+     * and election figures; the leader-only keys (LeaderZooKeeperServer#registerMetrics, whose gauges are
+     * absent on a server that does not lead) with zk_followers, which ZooKeeper 3.4 printed and agents still
+     * read; and the counts of learner synchronizations by kind, which every server prints.
      */
-    private void leaderKeys(dev.corral.zab.Peer peer, Map<String, Object> m) {
+    private void quorumKeys(dev.corral.zab.Peer peer, Map<String, Object> m) {
+        m.put("zk_peer_state", peerState(peer));
+        m.put("zk_quorum_size", config.ensemble().voters().size());
+        quorum.monitor(m, FourLetterReport::avg);
         if (peer.state() == dev.corral.zab.ServerState.LEADING) {
             dev.corral.zab.Peer.Learners learners = peer.learners();
             m.put("zk_learners", learners.learners());
@@ -262,6 +266,19 @@ final class FourLetterReport {
         // diff, a TRUNC included.
         m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
         m.put("zk_snap_count", peer.snapSyncs());
+    }
+
+    /**
+     * ZooKeeper's QuorumPeer#getDetailedPeerState: the state, then the Zab phase once past the election.
+     * Corral's core does not expose discovery apart from synchronization, so a member that does not serve
+     * yet says synchronization for both; one that serves is in broadcast.
+     */
+    private static String peerState(dev.corral.zab.Peer peer) {
+        String state = peer.state().name().toLowerCase(java.util.Locale.ROOT);
+        if (peer.state() == dev.corral.zab.ServerState.LOOKING) {
+            return state;
+        }
+        return state + " - " + (peer.serving() ? "broadcast" : "synchronization");
     }
 
     private String mntr() {

@@ -28,6 +28,15 @@ final class QuorumMetrics {
     private long leadingSinceMs = -1;
     private long roleChanges;
     private volatile boolean serving;
+    // ZooKeeper's election_time and looking_count: from entering LOOKING to deciding to lead or follow
+    // (QuorumPeer's start_fle to end_fle; an observer's decisions are not counted, as in ZooKeeper).
+    private ServerState state = ServerState.LOOKING;
+    private long lookingSinceNanos;
+    private long lookingCount = 1;
+    private long decidedCount;
+    private long decidedTotalMs;
+    private long decidedMinMs;
+    private long decidedMaxMs;
 
     // Zxids proposed and not yet committed, each with the time it was first seen logged; zxid order.
     private final ArrayDeque<long[]> proposed = new ArrayDeque<>();
@@ -38,11 +47,23 @@ final class QuorumMetrics {
 
     QuorumMetrics(long startNanos) {
         this.electionStartNanos = startNanos;
+        this.lookingSinceNanos = startNanos;
     }
 
     /** A role change the Node reported, at {@code nowNanos} (monotonic) and {@code nowMs} (wall clock). */
     void onRoleChanged(ServerState state, boolean nowServing, long nowNanos, long nowMs) {
         roleChanges++;
+        if (state != this.state && state == ServerState.LOOKING) {
+            lookingCount++;
+            lookingSinceNanos = nowNanos;
+        } else if (this.state == ServerState.LOOKING && (state == ServerState.LEADING || state == ServerState.FOLLOWING)) {
+            long ms = (nowNanos - lookingSinceNanos) / 1_000_000;
+            decidedMinMs = decidedCount == 0 ? ms : Math.min(decidedMinMs, ms);
+            decidedMaxMs = Math.max(decidedMaxMs, ms);
+            decidedTotalMs += ms;
+            decidedCount++;
+        }
+        this.state = state;
         if (nowServing && electionStartNanos >= 0) {
             lastElectionMs = (nowNanos - electionStartNanos) / 1_000_000;
             electionCount++;
@@ -87,6 +108,19 @@ final class QuorumMetrics {
     /** Milliseconds since this server became an established leader, or 0 when it does not lead (ZooKeeper's Leader#getUptime). */
     long leaderUptimeMs(long nowMs) {
         return leadingSinceMs < 0 ? 0 : nowMs - leadingSinceMs;
+    }
+
+    /**
+     * ZooKeeper's mntr figures of its elections: times it entered LOOKING (the start counts) and its
+     * election_time summary, in milliseconds (a BASIC summary: avg, min, max, cnt, sum; 0 before the first).
+     */
+    void monitor(java.util.Map<String, Object> m, java.util.function.DoubleFunction<String> average) {
+        m.put("zk_looking_count", lookingCount);
+        m.put("zk_avg_election_time", average.apply(decidedCount == 0 ? 0 : (double) decidedTotalMs / decidedCount));
+        m.put("zk_min_election_time", decidedMinMs);
+        m.put("zk_max_election_time", decidedMaxMs);
+        m.put("zk_cnt_election_time", decidedCount);
+        m.put("zk_sum_election_time", decidedTotalMs);
     }
 
     void write(PrometheusText text) {

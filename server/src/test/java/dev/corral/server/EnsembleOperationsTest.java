@@ -94,6 +94,10 @@ class EnsembleOperationsTest {
     void leadersMntrHasZooKeepersLeaderKeysAndFollowersHaveNone() throws Exception {
         JsonNode leader = monitor(leader());
         assertThat(leader.get("server_state").asText()).isEqualTo("leader");
+        assertThat(leader.get("peer_state").asText()).isEqualTo("leading - broadcast");
+        assertThat(leader.get("quorum_size").asInt()).isEqualTo(3);
+        assertThat(leader.get("looking_count").asInt()).isEqualTo(1);
+        assertThat(leader.get("cnt_election_time").asInt()).isEqualTo(1);
         assertThat(leader.get("learners").asInt()).isEqualTo(2);
         assertThat(leader.get("followers").asInt()).isEqualTo(2);
         assertThat(leader.get("synced_followers").asInt()).isEqualTo(2);
@@ -108,6 +112,7 @@ class EnsembleOperationsTest {
         for (CorralServer follower : followers()) {
             JsonNode m = monitor(follower);
             assertThat(m.get("server_state").asText()).isEqualTo("follower");
+            assertThat(m.get("peer_state").asText()).isEqualTo("following - broadcast");
             assertThat(m.has("learners") || m.has("synced_followers") || m.has("last_proposal_size") || m.has("leader_uptime")).isFalse();
         }
         String word = leader().fourLetterWord("mntr");
@@ -143,7 +148,9 @@ class EnsembleOperationsTest {
         String leader = AdminHttpTest.get(leader().metricsPort(), "/metrics").body();
         assertThat(sample(leader, "quorum_role{role=\"leader\"}")).isEqualTo(1);
         assertThat(sample(leader, "quorum_role{role=\"follower\"}")).isEqualTo(0);
-        assertThat(sample(leader, "quorum_size")).isEqualTo(2);
+        assertThat(sample(leader, "quorum_size")).as("the voters, as ZooKeeper's mntr counts them").isEqualTo(3);
+        assertThat(sample(leader, "quorum_majority")).isEqualTo(2);
+        assertThat(sample(leader, "cnt_election_time")).isEqualTo(1);
         assertThat(sample(leader, "quorum_serving")).isEqualTo(1);
         assertThat(sample(leader, "learner_syncs_total{kind=\"diff\"}") + sample(leader, "learner_syncs_total{kind=\"trunc\"}")
                 + sample(leader, "learner_syncs_total{kind=\"snap\"}")).isGreaterThanOrEqualTo(2);
