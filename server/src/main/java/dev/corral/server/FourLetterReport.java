@@ -69,7 +69,9 @@ final class FourLetterReport {
         }
         return switch (word) {
             case "ruok" -> "imok";
-            case "isro" -> "rw";
+            // ZooKeeper's IsroCommand: "null" while no server runs (an ensemble member out of its quorum), else
+            // "rw"; Corral has no read-only mode, so never "ro".
+            case "isro" -> config.ensemble().isDistributed() && !node.serving() ? "null" : "rw";
             case "srvr" -> version() + serverLines();
             case "stat" -> version() + "Clients:\n" + clients(false) + "\n" + serverLines();
             case "cons" -> clients(true) + "\n";

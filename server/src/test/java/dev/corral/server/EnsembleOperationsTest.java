@@ -115,6 +115,7 @@ class EnsembleOperationsTest {
             assertThat(m.get("peer_state").asText()).isEqualTo("following - broadcast");
             assertThat(m.has("learners") || m.has("synced_followers") || m.has("last_proposal_size") || m.has("leader_uptime")).isFalse();
         }
+        assertThat(leader().fourLetterWord("isro")).isEqualTo("rw");
         String word = leader().fourLetterWord("mntr");
         assertThat(word).contains("zk_synced_followers\t2\n", "zk_learners\t2\n", "zk_last_proposal_size\t");
     }
@@ -199,6 +200,9 @@ class EnsembleOperationsTest {
             assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(AdminEndpoints.NOT_SERVING);
         }
         assertThat(leader.fourLetterWord("mntr")).isEqualTo(FourLetterReport.NOT_SERVING);
+        // ZooKeeper's four-letter words: isro says "null" while no server runs; ruok answers imok while the process is up.
+        assertThat(leader.fourLetterWord("isro")).isEqualTo("null");
+        assertThat(leader.fourLetterWord("ruok")).isEqualTo("imok");
         String metrics = AdminHttpTest.get(leader.metricsPort(), "/metrics").body();
         assertThat(sample(metrics, "quorum_serving")).isEqualTo(0);
         List<String> lines = new ArrayList<>();
