@@ -273,27 +273,41 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
+     * Hands an event from another server to the Node on the node loop. The transports listen before the
+     * Node's consensus core exists (node.start runs next, and its first notifications need the transports),
+     * so what arrives before that is dropped: the Node had no peer to take it and stopped the server with a
+     * NullPointerException. Nothing is lost that matters: election notifications and learner infos are
+     * sent again, and a disconnect of a connection that predates the core concerns no state of it.
+     */
+    private void onPeerEvent(java.util.function.Supplier<List<Output>> event) {
+        nodeLoop.execute(() -> {
+            if (node.peer() != null) {
+                onNode(event);
+            }
+        });
+    }
+
+    /**
      * Starts the election and quorum ports of an ensemble member; what arrives goes to the Node on the
      * node loop, in the order each transport received it.
      */
     private void startQuorumTransports(EnsembleConfig ensemble) throws IOException {
         try {
             electionTransport = dev.corral.server.quorum.ElectionTransport.start(ensemble.electionTransportConfig(),
-                    (serverId, notification) -> nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, notification,
-                            System.currentTimeMillis()))));
+                    (serverId, notification) -> onPeerEvent(() -> node.onPeerMessage(serverId, notification,
+                            System.currentTimeMillis())));
             learnerTransport = dev.corral.server.quorum.LearnerTransport.start(
                     ensemble.learnerTransportConfig(new TreeImageCodec(), config.maxBufferBytes()),
                     new dev.corral.server.quorum.LearnerTransport.Receiver() {
                         @Override
                         public void onMessage(long serverId, dev.corral.zab.Message.Learner message) {
-                            nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, message, System.currentTimeMillis())));
+                            onPeerEvent(() -> node.onPeerMessage(serverId, message, System.currentTimeMillis()));
                         }
 
                         @Override
                         public void onDisconnected(long serverId, long connection) {
                             // A leader's socket that closed is a leader gone: look for another now, not after syncLimit.
-                            nodeLoop.execute(() -> onNode(() -> node.onPeerDisconnected(serverId, connection,
-                                    System.currentTimeMillis())));
+                            onPeerEvent(() -> node.onPeerDisconnected(serverId, connection, System.currentTimeMillis()));
                         }
                     });
         } catch (RuntimeException e) {
