@@ -546,7 +546,7 @@ public final class Node {
     }
 
     private void onRoleChanged(dev.corral.zab.Output.RoleChanged changed) {
-        effects.add(new Output.RoleChanged(changed.state(), changed.leader(), changed.epoch(), changed.serving()));
+        effects.add(new Output.RoleChanged(changed.state(), changed.leader(), changed.epoch(), changed.serving(), changed.reason()));
         boolean wasServing = serving;
         serving = changed.serving();
         leading = serving && changed.state() == ServerState.LEADING;

@@ -33,6 +33,7 @@ public sealed interface Output {
     /**
      * This server's role in the ensemble changed (for the log, {@code srvr} and the health check): it
      * serves clients only while {@code serving}, i.e. as an established leader or a synchronized learner.
+     * {@code reason} is the consensus core's account of why, for the log.
      */
-    record RoleChanged(ServerState state, long leader, long epoch, boolean serving) implements Output {}
+    record RoleChanged(ServerState state, long leader, long epoch, boolean serving, String reason) implements Output {}
 }

@@ -35,6 +35,7 @@ final class AdminEndpoints {
     private final NodeLoop loop;
     private final BooleanSupplier ready;
     private final ServerMetrics metrics;
+    private final QuorumMetrics quorum;
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     /** Runs a computation on the node loop and waits (bounded) for its result. */
@@ -44,19 +45,24 @@ final class AdminEndpoints {
 
     /**
      * An admin command; one that {@code changesState} is served only by POST, without an Origin header, and
-     * only when zoo.cfg has {@code admin.enableStateChangingCommands=true}.
+     * only when zoo.cfg has {@code admin.enableStateChangingCommands=true}. One that {@code needsServing}
+     * answers, while the server does not serve, only ZooKeeper's error for that (its CommandBase#isServerRequired).
      */
-    private record Command(String name, List<String> aliases, boolean changesState,
+    private record Command(String name, List<String> aliases, boolean changesState, boolean needsServing,
             Function<Map<String, List<String>>, Map<String, Object>> run) {}
 
+    /** ZooKeeper's admin answer, with status 200, to a command that needs a serving server. */
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
+
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
-            ServerMetrics metrics) {
+            ServerMetrics metrics, QuorumMetrics quorum) {
         this.config = config;
         this.node = node;
         this.report = report;
         this.loop = loop;
         this.ready = ready;
         this.metrics = metrics;
+        this.quorum = quorum;
         add("ruok", List.of(), q -> new LinkedHashMap<>());
         add("server_stats", List.of("srvr"), q -> serverStats());
         add("stats", List.of("stat"), q -> {
@@ -66,12 +72,16 @@ final class AdminEndpoints {
         });
         add("connections", List.of("cons"), q -> map("connections", connections(), "secure_connections", List.of()));
         add("configuration", List.of("conf", "config"), q -> new LinkedHashMap<>(report.conf()));
-        add("environment", List.of("env", "envi"), q -> new LinkedHashMap<>(FourLetterReport.environment()));
-        add("monitor", List.of("mntr"), q -> {
+        put(new Command("environment", List.of("env", "envi"), false, false, q -> new LinkedHashMap<>(FourLetterReport.environment())));
+        put(new Command("monitor", List.of("mntr"), false, false, q -> {
             Map<String, Object> m = new LinkedHashMap<>();
             report.monitor().forEach((key, value) -> m.put(key.startsWith("zk_") ? key.substring(3) : key, value));
             return m;
-        });
+        }));
+        EnsembleCommands ensemble = new EnsembleCommands(config.ensemble(), node);
+        add("leader", List.of("lead"), q -> ensemble.leader());
+        add("voting_view", List.of(), q -> ensemble.votingView());
+        add("observers", List.of("obsr"), q -> ensemble.observers());
         add("dump", List.of(), q -> {
             Map<String, Object> ephemerals = new LinkedHashMap<>();
             node.tree().ephemeralsBySession().forEach((id, paths) -> ephemerals.put("0x" + Long.toHexString(id), List.copyOf(paths)));
@@ -118,15 +128,15 @@ final class AdminEndpoints {
         });
         add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
                 "digest", Long.toUnsignedString(node.tree().digest())))));
-        addStateChanging("log_level", List.of(), this::logLevel);
+        put(new Command("log_level", List.of(), true, false, this::logLevel));
     }
 
     private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, false, run));
+        put(new Command(name, aliases, false, true, run));
     }
 
     private void addStateChanging(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, true, run));
+        put(new Command(name, aliases, true, true, run));
     }
 
     private void put(Command command) {
@@ -184,6 +194,9 @@ final class AdminEndpoints {
                 return refused;
             }
         }
+        if (command.needsServing() && !quorum.serving()) {
+            return HttpServer.Response.json(200, write(map("command", command.name(), "error", NOT_SERVING)));
+        }
         Map<String, List<String>> parameters = request.uri().parameters();
         Map<String, Object> result = loop.call(() -> command.run().apply(parameters));
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
@@ -208,7 +221,7 @@ final class AdminEndpoints {
                 text.gauge(name, "ZooKeeper's mntr " + key, number.doubleValue());
             }
         });
-        text.gauge("quorum_role", "1 for this server's role", 1, "role", "standalone");
+        quorumGauges(text);
         int sessionWatchesMax = 0;
         for (ConnectionView c : node.connectionViews()) {
             sessionWatchesMax = Math.max(sessionWatchesMax, node.watches().countOf(c.connectionId()));
@@ -228,6 +241,35 @@ final class AdminEndpoints {
             jvm(text);
         }
         return text.toString();
+    }
+
+    /**
+     * The role as a gauge per role (1 for this server's, 0 for the others, so that an alert can ask for
+     * "leader == 1"), the majority a quorum needs, learner synchronizations by kind, and on the leader each learner's
+     * lag in txns behind the last proposal.
+     */
+    private void quorumGauges(PrometheusText text) {
+        String mode = report.mode();
+        text.header("quorum_role", "gauge", "1 for this server's role in its ensemble, 0 for the others");
+        for (String role : List.of("standalone", "leader", "follower", "observer", "looking")) {
+            text.sample("quorum_role", role.equals(mode) ? 1 : 0, "role", role);
+        }
+        text.gauge("quorum_serving", "1 while this server serves clients: an established leader or a synchronized learner",
+                quorum.serving() ? 1 : 0);
+        // quorum_size itself comes from mntr's zk_quorum_size: the voters, as ZooKeeper counts it.
+        int voters = config.ensemble().isDistributed() ? config.ensemble().voters().size() : 1;
+        text.gauge("quorum_majority", "Voters whose acks make a quorum: a majority of the voters", voters / 2 + 1);
+        dev.corral.zab.Peer peer = node.peer();
+        if (peer == null) {
+            return;
+        }
+        text.header("learner_syncs_total", "counter", "Learners this server synchronized as leader, by kind");
+        text.sample("learner_syncs_total", peer.diffSyncs(), "kind", "diff");
+        text.sample("learner_syncs_total", peer.truncSyncs(), "kind", "trunc");
+        text.sample("learner_syncs_total", peer.snapSyncs(), "kind", "snap");
+        text.header("learner_lag_txns", "gauge", "On the leader: txns each synchronized learner is behind the last proposal");
+        peer.learnerLags().forEach((serverId, lag) -> text.sample("learner_lag_txns", lag, "server_id", Long.toString(serverId)));
+        quorum.write(text);
     }
 
     private static void jvm(PrometheusText text) {
@@ -255,11 +297,18 @@ final class AdminEndpoints {
         stats.put("max_latency", latency.maxMs());
         stats.put("outstanding_requests", node.outstandingRequests());
         stats.put("num_alive_client_connections", node.connectionCount());
-        stats.put("server_state", "standalone");
+        stats.put("server_state", report.mode());
         stats.put("last_processed_zxid", node.tree().lastProcessedZxid());
         stats.put("data_dir_size", 0);
-        return map("version", CorralServer.VERSION, "read_only", false, "server_stats", stats,
-                "node_count", node.tree().nodeCount() + 1);
+        Map<String, Object> result = map("version", CorralServer.VERSION, "read_only", false, "server_stats", stats);
+        dev.corral.zab.Peer.ProposalSizes sizes = node.peer() == null ? null : node.peer().proposalSizes();
+        if (sizes != null && config.ensemble().isDistributed()) {
+            // ZooKeeper's SrvrCommand adds the leader's BufferStats, its getters in snake case.
+            result.put("proposal_stats", map("last_buffer_size", sizes.last(), "min_buffer_size", sizes.min(),
+                    "max_buffer_size", sizes.max()));
+        }
+        result.put("node_count", node.tree().nodeCount() + 1);
+        return result;
     }
 
     private List<Map<String, Object>> connections() {

@@ -92,6 +92,7 @@ public final class CorralServer implements AutoCloseable {
     private SnapshotWorker snapshotWorker;
     private final FourLetterReport report;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
     private HttpServer adminServer;
     private HttpServer metricsServer;
@@ -124,8 +125,10 @@ public final class CorralServer implements AutoCloseable {
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
                 config.snapCount(), config.connectionLimits().watchesPerSessionMax()));
-        this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis());
-        this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving, metrics);
+        this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
+        // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
+        this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
+                quorum);
     }
 
     private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {
@@ -270,27 +273,41 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
+     * Hands an event from another server to the Node on the node loop. The transports listen before the
+     * Node's consensus core exists (node.start runs next, and its first notifications need the transports),
+     * so what arrives before that is dropped: the Node had no peer to take it and stopped the server with a
+     * NullPointerException. Nothing is lost that matters: election notifications and learner infos are
+     * sent again, and a disconnect of a connection that predates the core concerns no state of it.
+     */
+    private void onPeerEvent(java.util.function.Supplier<List<Output>> event) {
+        nodeLoop.execute(() -> {
+            if (node.peer() != null) {
+                onNode(event);
+            }
+        });
+    }
+
+    /**
      * Starts the election and quorum ports of an ensemble member; what arrives goes to the Node on the
      * node loop, in the order each transport received it.
      */
     private void startQuorumTransports(EnsembleConfig ensemble) throws IOException {
         try {
             electionTransport = dev.corral.server.quorum.ElectionTransport.start(ensemble.electionTransportConfig(),
-                    (serverId, notification) -> nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, notification,
-                            System.currentTimeMillis()))));
+                    (serverId, notification) -> onPeerEvent(() -> node.onPeerMessage(serverId, notification,
+                            System.currentTimeMillis())));
             learnerTransport = dev.corral.server.quorum.LearnerTransport.start(
                     ensemble.learnerTransportConfig(new TreeImageCodec(), config.maxBufferBytes()),
                     new dev.corral.server.quorum.LearnerTransport.Receiver() {
                         @Override
                         public void onMessage(long serverId, dev.corral.zab.Message.Learner message) {
-                            nodeLoop.execute(() -> onNode(() -> node.onPeerMessage(serverId, message, System.currentTimeMillis())));
+                            onPeerEvent(() -> node.onPeerMessage(serverId, message, System.currentTimeMillis()));
                         }
 
                         @Override
                         public void onDisconnected(long serverId, long connection) {
                             // A leader's socket that closed is a leader gone: look for another now, not after syncLimit.
-                            nodeLoop.execute(() -> onNode(() -> node.onPeerDisconnected(serverId, connection,
-                                    System.currentTimeMillis())));
+                            onPeerEvent(() -> node.onPeerDisconnected(serverId, connection, System.currentTimeMillis()));
                         }
                     });
         } catch (RuntimeException e) {
@@ -406,6 +423,10 @@ public final class CorralServer implements AutoCloseable {
             return;
         }
         carryOut(outputs);
+        dev.corral.zab.Peer peer = node.peer();
+        if (peer != null && peer.state() == dev.corral.zab.ServerState.LEADING) {
+            quorum.onLeaderProgress(peer.lastLoggedZxid(), peer.commitZxid(), System.nanoTime());
+        }
         if (!paused.isEmpty() && node.outstandingRequests() <= config.globalOutstandingLimit()) {
             paused.forEach(client -> client.gate().resume(ReadGate.Reason.GLOBAL_OUTSTANDING));
             paused.clear();
@@ -478,11 +499,7 @@ public final class CorralServer implements AutoCloseable {
             } else if (output instanceof Output.Persist persist) {
                 diskWorker.persist(persist.change(), node.tree().lastProcessedZxid());
             } else if (output instanceof Output.RoleChanged changed) {
-                if (changed.serving()) {
-                    firstServing.complete(null);
-                }
-                LOG.info("Now {}{} in epoch {}; {}", changed.state(), changed.leader() >= 0 ? " (leader " + changed.leader() + ")" : "",
-                        changed.epoch(), changed.serving() ? "serving clients" : "not serving clients");
+                onRoleChanged(changed);
             } else if (output instanceof Output.PeerSend send) {
                 if (send.message() instanceof dev.corral.zab.Message.Notification notification) {
                     electionTransport.send(send.serverId(), notification);
@@ -509,6 +526,21 @@ public final class CorralServer implements AutoCloseable {
             }
         }
         batches.forEach(this::send);
+    }
+
+    /**
+     * Logs a role change with the consensus core's reason, and how long the election took when it ends in
+     * serving: an operator reading the log sees each change and why, as ZooKeeper's "Peer state changed"
+     * lines show each state but not the cause.
+     */
+    private void onRoleChanged(Output.RoleChanged changed) {
+        quorum.onRoleChanged(changed.state(), changed.serving(), System.nanoTime(), System.currentTimeMillis());
+        if (changed.serving()) {
+            firstServing.complete(null);
+        }
+        LOG.info("Now {}{} in epoch {}; {}: {}{}", changed.state(), changed.leader() >= 0 ? " (leader " + changed.leader() + ")" : "",
+                changed.epoch(), changed.serving() ? "serving clients" : "not serving clients", changed.reason(),
+                changed.serving() ? " (" + quorum.lastElectionMs() + " ms after it stopped serving or started)" : "");
     }
 
     /**
@@ -544,6 +576,11 @@ public final class CorralServer implements AutoCloseable {
                 : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
         long written = bytes;
         client.channel().writeAndFlush(buffer).addListener(done -> client.outgoingBytes().addAndGet(-written));
+    }
+
+    /** The answer to a four-letter word as a client on the port would get it (whitelist applied). */
+    String fourLetterWord(String word) {
+        return callOnNodeLoop(() -> fourLetterAnswer(word));
     }
 
     private String fourLetterAnswer(String word) {

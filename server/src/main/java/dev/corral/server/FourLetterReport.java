@@ -29,13 +29,20 @@ final class FourLetterReport {
     private final Node node;
     private final LongFunction<String> addressOf;
     private final long startedMs;
+    private final QuorumMetrics quorum;
 
     /** {@code addressOf} gives a connection's "/ip:port" as the shell knows it. */
     FourLetterReport(ServerConfig config, Node node, LongFunction<String> addressOf, long startedMs) {
+        this(config, node, addressOf, startedMs, new QuorumMetrics(System.nanoTime()));
+    }
+
+    /** {@code quorum} is the shell's wall-clock account of this server's role (zk_leader_uptime). */
+    FourLetterReport(ServerConfig config, Node node, LongFunction<String> addressOf, long startedMs, QuorumMetrics quorum) {
         this.config = config;
         this.node = node;
         this.addressOf = addressOf;
         this.startedMs = startedMs;
+        this.quorum = quorum;
     }
 
     /**
@@ -62,7 +69,9 @@ final class FourLetterReport {
         }
         return switch (word) {
             case "ruok" -> "imok";
-            case "isro" -> "rw";
+            // ZooKeeper's IsroCommand: "null" while no server runs (an ensemble member out of its quorum), else
+            // "rw"; Corral has no read-only mode, so never "ro".
+            case "isro" -> config.ensemble().isDistributed() && !node.serving() ? "null" : "rw";
             case "srvr" -> version() + serverLines();
             case "stat" -> version() + "Clients:\n" + clients(false) + "\n" + serverLines();
             case "cons" -> clients(true) + "\n";
@@ -207,20 +216,7 @@ final class FourLetterReport {
         m.put("zk_version", CorralServer.VERSION);
         m.put("zk_server_state", mode());
         if (config.ensemble().isDistributed() && node.peer() != null) {
-            // ZooKeeper 3.9's leader-only keys, and its counts of learner synchronizations by kind.
-            dev.corral.zab.Peer peer = node.peer();
-            if (peer.state() == dev.corral.zab.ServerState.LEADING) {
-                dev.corral.zab.Peer.Learners learners = peer.learners();
-                m.put("zk_learners", learners.learners());
-                m.put("zk_synced_followers", learners.syncedFollowers());
-                m.put("zk_synced_non_voting_followers", 0);
-                m.put("zk_synced_observers", learners.syncedObservers());
-                m.put("zk_pending_syncs", learners.pendingSyncs());
-            }
-            // ZooKeeper's LearnerHandler#syncFollower counts every synchronization without a snapshot as a
-            // diff, a TRUNC included.
-            m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
-            m.put("zk_snap_count", peer.snapSyncs());
+            quorumKeys(node.peer(), m);
         }
         m.put("zk_avg_latency", avg(latency.avgMs()));
         m.put("zk_max_latency", latency.maxMs());
@@ -242,6 +238,51 @@ final class FourLetterReport {
             m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
         return m;
+    }
+
+    /**
+     * An ensemble member's keys: ZooKeeper 3.9's peer state, quorum size (its voters, QuorumZooKeeperServer)
+     * and election figures; the leader-only keys (LeaderZooKeeperServer#registerMetrics, whose gauges are
+     * absent on a server that does not lead) with zk_followers, which ZooKeeper 3.4 printed and agents still
+     * read; and the counts of learner synchronizations by kind, which every server prints.
+     */
+    private void quorumKeys(dev.corral.zab.Peer peer, Map<String, Object> m) {
+        m.put("zk_peer_state", peerState(peer));
+        m.put("zk_quorum_size", config.ensemble().voters().size());
+        quorum.monitor(m, FourLetterReport::avg);
+        if (peer.state() == dev.corral.zab.ServerState.LEADING) {
+            dev.corral.zab.Peer.Learners learners = peer.learners();
+            m.put("zk_learners", learners.learners());
+            m.put("zk_followers", learners.followers());
+            m.put("zk_synced_followers", learners.syncedFollowers());
+            m.put("zk_synced_non_voting_followers", learners.syncedNonVotingFollowers());
+            m.put("zk_synced_observers", learners.syncedObservers());
+            m.put("zk_pending_syncs", learners.pendingSyncs());
+            m.put("zk_leader_uptime", quorum.leaderUptimeMs(System.currentTimeMillis()));
+            dev.corral.zab.Peer.ProposalSizes sizes = peer.proposalSizes();
+            if (sizes != null) {
+                m.put("zk_last_proposal_size", sizes.last());
+                m.put("zk_max_proposal_size", sizes.max());
+                m.put("zk_min_proposal_size", sizes.min());
+            }
+        }
+        // ZooKeeper's LearnerHandler#syncFollower counts every synchronization without a snapshot as a
+        // diff, a TRUNC included.
+        m.put("zk_diff_count", peer.diffSyncs() + peer.truncSyncs());
+        m.put("zk_snap_count", peer.snapSyncs());
+    }
+
+    /**
+     * ZooKeeper's QuorumPeer#getDetailedPeerState: the state, then the Zab phase once past the election.
+     * Corral's core does not expose discovery apart from synchronization, so a member that does not serve
+     * yet says synchronization for both; one that serves is in broadcast.
+     */
+    private static String peerState(dev.corral.zab.Peer peer) {
+        String state = peer.state().name().toLowerCase(java.util.Locale.ROOT);
+        if (peer.state() == dev.corral.zab.ServerState.LOOKING) {
+            return state;
+        }
+        return state + " - " + (peer.serving() ? "broadcast" : "synchronization");
     }
 
     private String mntr() {

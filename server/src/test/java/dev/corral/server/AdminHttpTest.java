@@ -94,6 +94,20 @@ class AdminHttpTest {
         assertThat(command("is_read_only").get("read_only").asBoolean()).isFalse();
     }
 
+    /** ZooKeeper's ensemble commands on a server that is no QuorumZooKeeperServer: empty views, leader an error. */
+    @Test
+    void ensembleCommandsOnAStandaloneServerAnswerAsZooKeepersStandaloneDoes() throws Exception {
+        assertThat(command("voting_view").get("current_config").size()).isZero();
+        assertThat(command("obsr").get("synced_observers").asInt()).isZero();
+        assertThat(command("observers").get("observers").size()).isZero();
+        HttpResponse<String> lead = get(server.adminPort(), "/commands/lead");
+        assertThat(JSON.readTree(lead.body()).get("command").asText()).isEqualTo("leader");
+        assertThat(JSON.readTree(lead.body()).get("error").asText()).isEqualTo("server is not initialized");
+        String scrape = get(server.metricsPort(), "/metrics").body();
+        assertThat(scrape).contains("quorum_role{role=\"standalone\"} 1\n", "quorum_role{role=\"leader\"} 0\n",
+                "quorum_serving 1\n", "quorum_majority 1\n");
+    }
+
     @Test
     void unknownCommandIs404WithAnError() throws Exception {
         HttpResponse<String> response = get(server.adminPort(), "/commands/nonsense");

@@ -91,6 +91,21 @@ class FourLetterReportTest {
         return new FourLetterReport(ServerConfig.defaults().listeningOn(0, dir), node, id -> "/127.0.0.1:" + id, WALL_MS);
     }
 
+    /** A standalone server is no QuorumZooKeeperServer: ZooKeeper's mntr prints none of the ensemble's keys there. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zk_peer_state", "zk_quorum_size", "zk_looking_count", "zk_cnt_election_time", "zk_learners",
+            "zk_followers", "zk_synced_followers", "zk_pending_syncs", "zk_leader_uptime", "zk_last_proposal_size"})
+    void standaloneMntrHasNoEnsembleKey(String key) {
+        Node node = Node.startedAlone(NodeConfig.standalone(1000, WALL_MS));
+        FourLetterReport report = new FourLetterReport(ServerConfig.defaults().listeningOn(0, dir), node,
+                id -> "/127.0.0.1:" + id, WALL_MS);
+
+        String mntr = report.answer("mntr");
+
+        assertThat(mntr).contains("zk_server_state\tstandalone\n").doesNotContain(key + "\t");
+        assertThat(report.answer("isro")).isEqualTo("rw");
+    }
+
     private static void request(Node node, int xid, int type, Consumer<JuteOutput> body) {
         node.onFrame(1, frame(out -> {
             new RequestHeader(xid, type).write(out);

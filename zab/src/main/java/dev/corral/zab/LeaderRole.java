@@ -70,6 +70,10 @@ final class LeaderRole implements Role {
     private long currentEpochSeq;
     private long initialHistoryEnd;
     private long lastProposed;
+    // Sizes of the txns proposed in this term, -1 before the first (ZooKeeper's BufferStats).
+    private int lastProposalSize = -1;
+    private int minProposalSize = -1;
+    private int maxProposalSize = -1;
 
     LeaderRole(Peer peer) {
         this.peer = peer;
@@ -98,6 +102,9 @@ final class LeaderRole implements Role {
     void propose(LogEntry entry) {
         Invariants.check(entry.zxid() == lastProposed + 1, "proposal %s, expected %s", entry, Zxid.hex(lastProposed + 1));
         lastProposed = entry.zxid();
+        lastProposalSize = entry.txn().length;
+        minProposalSize = minProposalSize < 0 ? lastProposalSize : Math.min(minProposalSize, lastProposalSize);
+        maxProposalSize = Math.max(maxProposalSize, lastProposalSize);
         peer.appendLog(entry);
         for (Handler h : learners.values()) {
             if (!h.observer && h.stage != Stage.INFO) {
@@ -107,7 +114,7 @@ final class LeaderRole implements Role {
         if (Zxid.counter(lastProposed) == 0xffffffffL) {
             // The counter is used up: a new epoch needs a new election (ZooKeeper: "zxid lower 32 bits have
             // rolled over, forcing re-election").
-            peer.becomeLooking();
+            peer.becomeLooking("the zxid counter of epoch " + epoch + " is used up");
         }
     }
 
@@ -115,12 +122,13 @@ final class LeaderRole implements Role {
     public void tick() {
         long now = peer.now();
         if (phase != Phase.ESTABLISHED && now - startedAt > config.initLimitTicks()) {
-            peer.becomeLooking();
+            peer.becomeLooking("no quorum of followers synchronized within initLimit (phase " + phase + ")");
             return;
         }
         learners.values().removeIf(h -> now - h.lastHeard > (h.stage == Stage.ACTIVE ? config.syncLimitTicks() : config.initLimitTicks()));
         if (phase == Phase.ESTABLISHED && activeVoters() < config.quorumSize()) {
-            peer.becomeLooking();
+            peer.becomeLooking("only " + activeVoters() + " of the " + config.quorumSize()
+                    + " voters a quorum needs were heard from within syncLimit");
             return;
         }
         if (now % Math.max(1, config.syncLimitTicks() / 3) == 0) {
@@ -193,7 +201,7 @@ final class LeaderRole implements Role {
             // It promised a later epoch, so it can never follow ours (ZooKeeper leaves it out for as long as
             // we lead). Step down: the next election proposes an epoch above its promise, as a Raft leader
             // steps down on a higher term.
-            peer.becomeLooking();
+            peer.becomeLooking("server " + from + " accepted epoch " + info.acceptedEpoch() + ", above our epoch " + epoch);
         } else if (phase != Phase.EPOCH_PENDING) {
             peer.send(from, new Message.LeaderInfo(h.connection, epoch));
         }
@@ -225,7 +233,7 @@ final class LeaderRole implements Role {
             if (!h.observer && isAhead(ack)) {
                 // A follower that knows more than we do must not be synchronized to our history
                 // (ZooKeeper: "Follower is ahead of the leader").
-                peer.becomeLooking();
+                peer.becomeLooking("follower " + h.serverId + " is ahead of the leader (last zxid " + Zxid.hex(ack.lastZxid()) + ")");
                 return;
             }
             if (!h.observer) {
@@ -335,7 +343,7 @@ final class LeaderRole implements Role {
                 peer.send(h.serverId, new Message.UpToDate(h.connection, peer.commitZxid()));
             }
         }
-        peer.setServing(true);
+        peer.setServing(true, "epoch " + epoch + " established: a quorum acked NEWLEADER");
         maybeCommit();
     }
 
@@ -378,16 +386,41 @@ final class LeaderRole implements Role {
     Peer.Learners learners() {
         int followers = 0;
         int synced = 0;
+        int nonVoting = 0;
         int observers = 0;
         for (Handler h : learners.values()) {
-            if (h.observer) {
-                observers += h.stage == Stage.ACTIVE ? 1 : 0;
+            int active = h.stage == Stage.ACTIVE ? 1 : 0;
+            if (h.observer && config.isVoter(h.serverId)) {
+                nonVoting += active;
+            } else if (h.observer) {
+                observers += active;
             } else {
                 followers++;
-                synced += h.stage == Stage.ACTIVE ? 1 : 0;
+                synced += active;
             }
         }
-        return new Peer.Learners(learners.size(), followers, synced, observers, pendingSyncs.size());
+        return new Peer.Learners(learners.size(), followers, synced, nonVoting, observers, pendingSyncs.size());
+    }
+
+    Peer.ProposalSizes proposalSizes() {
+        return new Peer.ProposalSizes(lastProposalSize, minProposalSize, maxProposalSize);
+    }
+
+    /**
+     * Txns each synchronized learner is behind our log's end. Within one epoch that is the difference of
+     * the zxid counters; a learner whose last txn is of an earlier epoch is behind by every txn of ours.
+     */
+    Map<Long, Long> learnerLags() {
+        long last = peer.log().lastZxid();
+        Map<Long, Long> lags = new java.util.TreeMap<>();
+        for (Handler h : learners.values()) {
+            if (h.stage == Stage.ACTIVE) {
+                long reached = h.observer ? h.syncedTo : h.acked;
+                long lag = Zxid.epoch(reached) == Zxid.epoch(last) ? Zxid.counter(last) - Zxid.counter(reached) : Zxid.counter(last);
+                lags.put(h.serverId, Math.max(0, lag));
+            }
+        }
+        return lags;
     }
 
     /** Us and the voting followers that are synchronized and heard from within syncLimit. */
@@ -407,7 +440,8 @@ final class LeaderRole implements Role {
         if (h != null && h.connection == connection) {
             learners.remove(serverId);
             if (phase == Phase.ESTABLISHED && activeVoters() < config.quorumSize()) {
-                peer.becomeLooking();
+                peer.becomeLooking("lost the connection of follower " + serverId + "; " + activeVoters() + " of the "
+                        + config.quorumSize() + " voters a quorum needs remain");
             }
         }
     }

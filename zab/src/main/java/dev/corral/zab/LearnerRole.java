@@ -50,7 +50,8 @@ final class LearnerRole implements Role {
     public void tick() {
         long silent = peer.now() - lastHeard;
         if (silent > (stage == Stage.BROADCAST ? config.syncLimitTicks() : config.initLimitTicks())) {
-            peer.becomeLooking();
+            peer.becomeLooking("leader " + leader + " silent for " + silent + " ticks, past "
+                    + (stage == Stage.BROADCAST ? "syncLimit" : "initLimit"));
             return;
         }
         if (stage == Stage.CONNECTING && silent > 0 && silent % config.resendTicks() == 0) {
@@ -91,7 +92,7 @@ final class LearnerRole implements Role {
             expect(Stage.UPTODATE, message);
             stage = Stage.BROADCAST;
             peer.commit(upToDate.zxid());
-            peer.setServing(true);
+            peer.setServing(true, "synchronized with leader " + leader + " (UPTODATE)");
         } else if (message instanceof Message.Commit commit) {
             // A COMMIT may come between NEWLEADER and UPTODATE (ZOOKEEPER-4394): it only moves the commit point.
             Invariants.check(stage.compareTo(Stage.SYNCING) >= 0, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
@@ -113,7 +114,7 @@ final class LearnerRole implements Role {
     @Override
     public void onDisconnected(long serverId, long lost) {
         if (serverId == leader && lost == connection) {
-            peer.becomeLooking();
+            peer.becomeLooking("lost the connection to leader " + leader);
         }
     }
 
@@ -147,13 +148,14 @@ final class LearnerRole implements Role {
         if (stage != Stage.CONNECTING) {
             if (info.newEpoch() != epoch) {
                 // The leader stepped down and leads again on this connection's info: start over.
-                peer.becomeLooking();
+                peer.becomeLooking("leader " + leader + " announced epoch " + info.newEpoch() + " after " + epoch);
             }
             return;
         }
         if (info.newEpoch() < peer.acceptedEpoch() && !observer) {
             // ZooKeeper: "Leaders epoch is less than accepted epoch": this leader cannot be ours.
-            peer.becomeLooking();
+            peer.becomeLooking("leader " + leader + "'s epoch " + info.newEpoch() + " is below our accepted epoch "
+                    + peer.acceptedEpoch());
             return;
         }
         epoch = info.newEpoch();

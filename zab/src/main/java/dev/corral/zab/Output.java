@@ -55,7 +55,8 @@ public sealed interface Output {
     /**
      * The server's role, its leader or whether it may serve clients changed. {@code serving} is true only
      * for an established leader and for a learner that received UPTODATE: a server outside a
-     * synchronized quorum serves no client request.
+     * synchronized quorum serves no client request. {@code reason} says why, in words for the operator's
+     * log (a timeout, a lost connection, an election's outcome).
      */
-    record RoleChanged(ServerState state, long leader, long epoch, boolean serving) implements Output {}
+    record RoleChanged(ServerState state, long leader, long epoch, boolean serving, String reason) implements Output {}
 }

@@ -219,12 +219,34 @@ public final class Peer {
 
     /**
      * A leader's learners, for monitoring (ZooKeeper mntr's zk_learners, zk_followers, zk_synced_followers,
-     * zk_synced_observers, zk_pending_syncs); all zero on a server that does not lead.
+     * zk_synced_non_voting_followers, zk_synced_observers, zk_pending_syncs); all zero on a server that does
+     * not lead. A synchronized non-voting follower is a voter that learns without a vote while it rejoins
+     * after a lost disk; an observer is a server of an observer line.
      */
-    public record Learners(int learners, int followers, int syncedFollowers, int syncedObservers, int pendingSyncs) {}
+    public record Learners(int learners, int followers, int syncedFollowers, int syncedNonVotingFollowers, int syncedObservers,
+            int pendingSyncs) {}
 
     public Learners learners() {
-        return role instanceof LeaderRole leading ? leading.learners() : new Learners(0, 0, 0, 0, 0);
+        return role instanceof LeaderRole leading ? leading.learners() : new Learners(0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The sizes in bytes of the txns this server proposed as leader in its current term: the last, the
+     * smallest and the largest (ZooKeeper's Leader#getProposalStats, a BufferStats: -1 before the first
+     * proposal). Null on a server that does not lead, where ZooKeeper prints none of them.
+     */
+    public record ProposalSizes(int last, int min, int max) {}
+
+    public ProposalSizes proposalSizes() {
+        return role instanceof LeaderRole leading ? leading.proposalSizes() : null;
+    }
+
+    /**
+     * On the leader: how many txns each synchronized learner is behind the last one proposed, by server id;
+     * a follower by what it acked, an observer by what it was sent committed. Empty elsewhere.
+     */
+    public java.util.Map<Long, Long> learnerLags() {
+        return role instanceof LeaderRole leading ? leading.learnerLags() : java.util.Map.of();
     }
 
     /** How many learners this server synchronized as a leader by DIFF, TRUNC and SNAP since it started. */
@@ -464,17 +486,18 @@ public final class Peer {
         }
     }
 
-    void becomeLooking() {
+    /** Leaves the current role to elect; {@code reason} says why, for the operator's log. */
+    void becomeLooking(String reason) {
         syncTargets.clear();
         role = new Election(this);
-        setRole(ServerState.LOOKING, -1, false);
+        setRole(ServerState.LOOKING, -1, false, reason);
     }
 
     void becomeLeader(Vote vote) {
         syncTargets.clear();
         currentVote = vote;
         role = new LeaderRole(this);
-        setRole(ServerState.LEADING, config.serverId(), false);
+        setRole(ServerState.LEADING, config.serverId(), false, "elected by a quorum (last zxid " + Zxid.hex(vote.zxid()) + ")");
         ((LeaderRole) role).start();
     }
 
@@ -483,7 +506,8 @@ public final class Peer {
         currentVote = vote;
         boolean observer = config.isObserver() || rejoining();
         role = new LearnerRole(this, vote.leader(), observer);
-        setRole(observer ? ServerState.OBSERVING : ServerState.FOLLOWING, vote.leader(), false);
+        setRole(observer ? ServerState.OBSERVING : ServerState.FOLLOWING, vote.leader(), false,
+                "a quorum elected server " + vote.leader());
         ((LearnerRole) role).start();
     }
 
@@ -496,16 +520,16 @@ public final class Peer {
         currentVote = new Vote(currentVote.leader(), currentVote.zxid(), currentVote.electionEpoch(), epoch);
     }
 
-    void setServing(boolean nowServing) {
-        setRole(state, leader, nowServing);
+    void setServing(boolean nowServing, String reason) {
+        setRole(state, leader, nowServing, reason);
     }
 
-    private void setRole(ServerState newState, long newLeader, boolean nowServing) {
+    private void setRole(ServerState newState, long newLeader, boolean nowServing, String reason) {
         if (newState != state || newLeader != leader || nowServing != serving) {
             state = newState;
             leader = newLeader;
             serving = nowServing;
-            emit(new Output.RoleChanged(state, leader, currentEpoch, serving));
+            emit(new Output.RoleChanged(state, leader, currentEpoch, serving, reason));
         }
     }
 

@@ -21,6 +21,8 @@ final class PeerHarness {
     private final ArrayDeque<Sent> network = new ArrayDeque<>();
     /** What happened, for a failing test to print. */
     final List<String> trace = new ArrayList<>();
+    /** Each role change's reason, as "id: state reason". */
+    final List<String> roleReasons = new ArrayList<>();
 
     /** Adds server {@code id} of {@code voters} and {@code observers}, started from {@code recovered}. */
     void add(long id, Set<Long> voters, Set<Long> observers, DurableState recovered) {
@@ -138,8 +140,9 @@ final class PeerHarness {
                     // A restore is recorded as an entry without txn: the state jumps to the snapshot's zxid.
                     delivered.get(id).add(new LogEntry(restore.snapshot().zxid(), null));
                     trace.add(id + " restores " + dev.corral.tree.Zxid.hex(restore.snapshot().zxid()));
-                } else if (output instanceof Output.RoleChanged) {
+                } else if (output instanceof Output.RoleChanged changed) {
                     trace.add(id + " is " + peer.describeRole());
+                    roleReasons.add(id + ": " + changed.state() + (changed.serving() ? " serving " : " ") + changed.reason());
                 }
             }
             if (lastSeq > 0) {

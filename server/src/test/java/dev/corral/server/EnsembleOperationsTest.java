@@ -1,0 +1,261 @@
+package dev.corral.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view of a running three-server ensemble, in-process: mntr's leader keys, the admin
+ * commands about the ensemble (leader, voting_view, observers), the Prometheus figures of the quorum, the
+ * readiness check, and the log line that says why a role changed. The last test takes the quorum away,
+ * so the tests run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EnsembleOperationsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    static final Map<Integer, CorralServer> servers = new TreeMap<>();
+    static final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    // Servers a test already closed (CorralServer#close is not meant to run twice).
+    static final List<CorralServer> closed = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        log.start();
+        ((Logger) LoggerFactory.getLogger(CorralServer.class)).addAppender(log);
+        List<Integer> ports = freePorts(9);
+        StringBuilder lines = new StringBuilder();
+        for (int id = 1; id <= 3; id++) {
+            lines.append("server.").append(id).append("=127.0.0.1:").append(ports.get(3 * id - 2)).append(':')
+                    .append(ports.get(3 * id - 1)).append('\n');
+        }
+        ServerConfig.HttpEndpoint loopback = new ServerConfig.HttpEndpoint("127.0.0.1", 0);
+        for (int id = 1; id <= 3; id++) {
+            Path data = Files.createDirectories(dir.resolve("server" + id));
+            Files.writeString(data.resolve("myid"), id + "\n", StandardCharsets.US_ASCII);
+            Path cfg = data.resolve("zoo.cfg");
+            Files.writeString(cfg, "tickTime=200\ninitLimit=10\nsyncLimit=5\ndataDir=" + data + "\nclientPort=" + ports.get(3 * id - 3)
+                    + "\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=*\n" + lines, StandardCharsets.US_ASCII);
+            CorralServer server = new CorralServer(ServerConfig.load(cfg).withHttp(loopback, loopback), e -> { });
+            servers.put(id, server);
+            server.start();
+        }
+        for (CorralServer server : servers.values()) {
+            await().atMost(BOUND).until(() -> AdminHttpTest.get(server.adminPort(), "/health/ready").statusCode() == 200);
+        }
+        await().atMost(BOUND).until(() -> monitor(leader()).path("synced_followers").asInt() == 2);
+        try (ZooKeeper zk = Connected.zk(leader().port())) {
+            zk.create("/ops", new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.setData("/ops", new byte[10], -1);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        ((Logger) LoggerFactory.getLogger(CorralServer.class)).detachAppender(log);
+        servers.values().stream().filter(server -> !closed.contains(server)).forEach(CorralServer::close);
+    }
+
+    @Test
+    @Order(1)
+    void leadersMntrHasZooKeepersLeaderKeysAndFollowersHaveNone() throws Exception {
+        JsonNode leader = monitor(leader());
+        assertThat(leader.get("server_state").asText()).isEqualTo("leader");
+        assertThat(leader.get("peer_state").asText()).isEqualTo("leading - broadcast");
+        assertThat(leader.get("quorum_size").asInt()).isEqualTo(3);
+        assertThat(leader.get("looking_count").asInt()).isEqualTo(1);
+        assertThat(leader.get("cnt_election_time").asInt()).isEqualTo(1);
+        assertThat(leader.get("learners").asInt()).isEqualTo(2);
+        assertThat(leader.get("followers").asInt()).isEqualTo(2);
+        assertThat(leader.get("synced_followers").asInt()).isEqualTo(2);
+        assertThat(leader.get("synced_non_voting_followers").asInt()).isZero();
+        assertThat(leader.get("synced_observers").asInt()).isZero();
+        assertThat(leader.get("pending_syncs").asInt()).isZero();
+        assertThat(leader.get("leader_uptime").asLong()).isGreaterThan(0);
+        // The create and the setData after it, besides the session's creation: sizes of encoded txns.
+        assertThat(leader.get("last_proposal_size").asInt()).isGreaterThan(0);
+        assertThat(leader.get("max_proposal_size").asInt()).isGreaterThanOrEqualTo(100);
+        assertThat(leader.get("min_proposal_size").asInt()).isBetween(1, leader.get("max_proposal_size").asInt() - 1);
+        for (CorralServer follower : followers()) {
+            JsonNode m = monitor(follower);
+            assertThat(m.get("server_state").asText()).isEqualTo("follower");
+            assertThat(m.get("peer_state").asText()).isEqualTo("following - broadcast");
+            assertThat(m.has("learners") || m.has("synced_followers") || m.has("last_proposal_size") || m.has("leader_uptime")).isFalse();
+        }
+        assertThat(leader().fourLetterWord("isro")).isEqualTo("rw");
+        String word = leader().fourLetterWord("mntr");
+        assertThat(word).contains("zk_synced_followers\t2\n", "zk_learners\t2\n", "zk_last_proposal_size\t");
+    }
+
+    @Test
+    @Order(2)
+    void leaderVotingViewAndObserversCommandsAnswerAsZooKeepers() throws Exception {
+        long leaderId = leaderId();
+        for (var entry : servers.entrySet()) {
+            JsonNode lead = command(entry.getValue(), "lead");
+            assertThat(lead.get("command").asText()).isEqualTo("leader");
+            assertThat(lead.get("is_leader").asBoolean()).isEqualTo(entry.getKey() == leaderId);
+            assertThat(lead.get("leader_id").asLong()).isEqualTo(leaderId);
+            assertThat(lead.get("leader_ip").asText()).isEqualTo("127.0.0.1");
+            JsonNode view = command(entry.getValue(), "voting_view").get("current_config");
+            assertThat(view.size()).isEqualTo(3);
+            assertThat(view.get("2").get("server_addresses").get(0).asText()).startsWith("127.0.0.1:");
+            assertThat(view.get("2").get("learner_type").asText()).isEqualTo("participant");
+            JsonNode observers = command(entry.getValue(), "obsr");
+            assertThat(observers.get("synced_observers").asInt()).isZero();
+            assertThat(observers.get("observers").size()).isZero();
+        }
+        JsonNode stats = command(leader(), "srvr");
+        assertThat(stats.get("server_stats").get("server_state").asText()).isEqualTo("leader");
+        assertThat(stats.get("proposal_stats").get("max_buffer_size").asInt()).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    @Order(3)
+    void scrapeShowsRoleQuorumSyncsLagElectionAndCommitTimes() throws Exception {
+        String leader = AdminHttpTest.get(leader().metricsPort(), "/metrics").body();
+        assertThat(sample(leader, "quorum_role{role=\"leader\"}")).isEqualTo(1);
+        assertThat(sample(leader, "quorum_role{role=\"follower\"}")).isEqualTo(0);
+        assertThat(sample(leader, "quorum_size")).as("the voters, as ZooKeeper's mntr counts them").isEqualTo(3);
+        assertThat(sample(leader, "quorum_majority")).isEqualTo(2);
+        assertThat(sample(leader, "cnt_election_time")).isEqualTo(1);
+        assertThat(sample(leader, "quorum_serving")).isEqualTo(1);
+        assertThat(sample(leader, "learner_syncs_total{kind=\"diff\"}") + sample(leader, "learner_syncs_total{kind=\"trunc\"}")
+                + sample(leader, "learner_syncs_total{kind=\"snap\"}")).isGreaterThanOrEqualTo(2);
+        for (CorralServer follower : followers()) {
+            assertThat(sample(leader, "learner_lag_txns{server_id=\"" + idOf(follower) + "\"}")).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(sample(leader, "election_time_ms_count")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(leader, "election_time_last_ms")).isGreaterThanOrEqualTo(0);
+        assertThat(sample(leader, "proposal_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+        for (CorralServer follower : followers()) {
+            String body = AdminHttpTest.get(follower.metricsPort(), "/metrics").body();
+            assertThat(sample(body, "quorum_role{role=\"follower\"}")).isEqualTo(1);
+            assertThat(body).doesNotContain("learner_lag_txns{");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void eachRoleChangeIsLoggedWithItsReason() {
+        List<String> lines = new ArrayList<>();
+        log.list.forEach(event -> lines.add(event.getFormattedMessage()));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Now LEADING").contains("serving clients: epoch ",
+                "established: a quorum acked NEWLEADER", " ms after it stopped serving or started"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Now FOLLOWING").contains("serving clients: synchronized"
+                + " with leader " + leaderId() + " (UPTODATE)"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Now LEADING").contains(
+                "not serving clients: elected by a quorum"));
+    }
+
+    @Test
+    @Order(5)
+    void withoutAQuorumTheLeaderIsNotReadyAndItsCommandsSaySoAsZooKeepers() throws Exception {
+        CorralServer leader = leader();
+        List<CorralServer> followers = followers();
+        closed.add(followers.get(0));
+        followers.get(0).close();
+        // Two of three voters are a quorum still.
+        assertThat(AdminHttpTest.get(leader.adminPort(), "/health/ready").statusCode()).isEqualTo(200);
+        closed.add(followers.get(1));
+        followers.get(1).close();
+        await().atMost(BOUND).until(() -> AdminHttpTest.get(leader.adminPort(), "/health/ready").statusCode() == 503);
+        assertThat(AdminHttpTest.get(leader.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+        for (String name : List.of("ruok", "is_read_only", "lead", "srvr")) {
+            HttpResponse<String> response = AdminHttpTest.get(leader.adminPort(), "/commands/" + name);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(AdminEndpoints.NOT_SERVING);
+        }
+        assertThat(leader.fourLetterWord("mntr")).isEqualTo(FourLetterReport.NOT_SERVING);
+        // ZooKeeper's four-letter words: isro says "null" while no server runs; ruok answers imok while the process is up.
+        assertThat(leader.fourLetterWord("isro")).isEqualTo("null");
+        assertThat(leader.fourLetterWord("ruok")).isEqualTo("imok");
+        String metrics = AdminHttpTest.get(leader.metricsPort(), "/metrics").body();
+        assertThat(sample(metrics, "quorum_serving")).isEqualTo(0);
+        List<String> lines = new ArrayList<>();
+        log.list.forEach(event -> lines.add(event.getFormattedMessage()));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Now LOOKING").contains("not serving clients: ")
+                .containsAnyOf("voters a quorum needs", "lost the connection"));
+    }
+
+    private static JsonNode monitor(CorralServer server) throws Exception {
+        return command(server, "monitor");
+    }
+
+    private static JsonNode command(CorralServer server, String name) throws Exception {
+        HttpResponse<String> response = AdminHttpTest.get(server.adminPort(), "/commands/" + name);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static long leaderId() {
+        return servers.entrySet().stream().filter(e -> e.getValue().fourLetterWord("srvr").contains("Mode: leader"))
+                .findFirst().orElseThrow().getKey();
+    }
+
+    private static CorralServer leader() {
+        return servers.get((int) leaderId());
+    }
+
+    private static List<CorralServer> followers() {
+        long leader = leaderId();
+        return servers.entrySet().stream().filter(e -> e.getKey() != leader).map(Map.Entry::getValue).toList();
+    }
+
+    private static int idOf(CorralServer server) {
+        return servers.entrySet().stream().filter(e -> e.getValue() == server).findFirst().orElseThrow().getKey();
+    }
+
+    private static double sample(String body, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(body);
+        assertThat(matcher.find()).as("%s in %s", name, body).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}
