@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * on each, alternating (ZooKeeper, Corral, ZooKeeper, Corral ...) for the given number of pairs, so that
  * drift of a shared machine hits both alike; then measures footprint and recovery, and writes a results
  * folder: report.md (medians, Corral/ZooKeeper ratios, spread, machine and versions), runs.jsonl and
- * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs.
+ * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs. With {@code --ensemble N}
+ * each target is an N-server loopback ensemble instead (the test kit's {@code Ensemble}): each run's sessions
+ * are spread over the members and its server CPU is summed over them ({@link Servers}); footprint is skipped.
  *
  * <p>Bounded: each run is bounded by its spec; the whole comparison stops starting runs after
  * {@code --max-minutes} and says so in the report.
