@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
  * It writes failover.jsonl (every round), report.md (min, median and max of each figure, Corral/ZooKeeper
  * ratios) and the members' logs.
  *
- * <p>Bounded: {@code --rounds} kills per target (at most {@value #ROUNDS_MAX}), each wait bounded by
- * {@link #STEP_BOUND}, and no round starts after {@code --max-minutes}.
+ * <p>Bounded: {@code --rounds} kills per target (at most {@value #ROUNDS_MAX}), each wait for a leader or a
+ * write bounded by {@link #STEP_BOUND} and each restart by the bench's startup bound, at most
+ * {@value #WRITE_ATTEMPTS_MAX} creates per round, and no round starts after {@code --max-minutes}.
  */
 @Command(name = "failover", mixinStandardHelpOptions = true,
         description = "Kill the leader of a Corral and of a ZooKeeper ensemble repeatedly and report how fast each serves again.")
