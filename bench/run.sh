@@ -3,6 +3,8 @@
 # BENCH_SKIP_BUILD=1 to use what is built), then runs:
 #   bench/run.sh compare [options]   Corral side by side with Apache ZooKeeper 3.9.5; writes bench/results/<time>/
 #                                    (--profile quick|full|smoke, -w SPEC ..., --pairs, --duration, --xmx; see --help)
+#                                    (--ensemble 3: 3-server loopback ensembles, clients spread over the members)
+#   bench/run.sh failover [--rounds 5]  kills the leader of a 3-server ensemble of each, repeatedly; writes bench/results/<time>-failover/
 #   bench/run.sh load --port P -w SPEC [--server-pid PID]   one load run against a server already running
 #   bench/run.sh jmh [JMH options]   the JMH benchmarks of Corral's hot paths (e.g. jmh -f 1 -wi 3 -i 5 Frame)
 # BENCH_JVMFLAGS are passed to the bench's own JVM (the load generators run in it).

@@ -1,7 +1,6 @@
 package dev.corral.bench;
 
 import dev.corral.testkit.Directories;
-import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +26,9 @@ import picocli.CommandLine.Option;
  * on each, alternating (ZooKeeper, Corral, ZooKeeper, Corral ...) for the given number of pairs, so that
  * drift of a shared machine hits both alike; then measures footprint and recovery, and writes a results
  * folder: report.md (medians, Corral/ZooKeeper ratios, spread, machine and versions), runs.jsonl and
- * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs.
+ * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs. With {@code --ensemble N}
+ * each target is an N-server loopback ensemble instead (the test kit's {@code Ensemble}): each run's sessions
+ * are spread over the members and its server CPU is summed over them ({@link Servers}); footprint is skipped.
  *
  * <p>Bounded: each run is bounded by its spec; the whole comparison stops starting runs after
  * {@code --max-minutes} and says so in the report.
@@ -69,6 +70,13 @@ final class Compare implements Callable<Integer> {
     @Option(names = "--jfr", description = "record both servers with Java Flight Recorder (profile settings) into logs/")
     boolean flightRecordings;
 
+    @Option(names = "--ensemble", description = "servers per target: 1 (default) runs standalone servers; 3 or 5 runs"
+            + " loopback ensembles with the clients spread over their members and the CPU of all members per operation")
+    int ensembleSize = 1;
+
+    @Option(names = "--tick-ms", description = "zoo.cfg tickTime of the ensemble members (default ${DEFAULT-VALUE}, as standalone)")
+    int tickMs = 2000;
+
     @Option(names = "--max-minutes", description = "start no run after this many minutes (default ${DEFAULT-VALUE})")
     long maxMinutes = 180;
 
@@ -89,18 +97,29 @@ final class Compare implements Callable<Integer> {
         long durationMs = duration == null ? profile.durationMs() : LoadSpec.parseDurationMs(duration, "--duration");
         long warmupMs = warmup == null ? profile.warmupMs() : LoadSpec.parseDurationMs(warmup, "--warmup");
         List<LoadSpec> specs = new ArrayList<>();
-        for (String text : specTexts == null ? profile.specs() : specTexts) {
+        for (String text : specTexts != null ? specTexts : ensembleSize > 1 ? profile.ensembleSpecs() : profile.specs()) {
             specs.add(LoadSpec.parse(text, durationMs, warmupMs));
         }
         int pairCount = pairs == null ? profile.pairs() : pairs;
-        int znodes = footprintZnodes == null ? profile.footprintZnodes() : footprintZnodes;
+        // Footprint and recovery are figures of one server: measured in standalone comparisons only.
+        int znodes = ensembleSize > 1 ? 0 : footprintZnodes == null ? profile.footprintZnodes() : footprintZnodes;
         boolean reuse = reuseServers == null ? profile.reuseServers() : reuseServers;
         if (pairCount < 1 || znodes < 0) {
             throw new IllegalArgumentException("--pairs must be at least 1 and --footprint-znodes at least 0");
         }
+        if (ensembleSize < 1 || ensembleSize > 9 || tickMs < 1) {
+            throw new IllegalArgumentException("--ensemble must be 1 to 9 servers and --tick-ms positive");
+        }
+        if (ensembleSize > 1 && flightRecordings) {
+            throw new IllegalArgumentException("--jfr records standalone servers only (ensemble members would share a file)");
+        }
+        if (ensembleSize > 1 && footprintZnodes != null && footprintZnodes > 0) {
+            throw new IllegalArgumentException("--footprint-znodes measures one server; it cannot go with --ensemble");
+        }
 
         Instant started = Instant.now();
-        resultsFolder = Files.createDirectories(resultsParent.resolve(FOLDER_NAME.format(started)));
+        resultsFolder = Files.createDirectories(resultsParent.resolve(FOLDER_NAME.format(started)
+                + (ensembleSize > 1 ? "-ensemble" + ensembleSize : "")));
         Path corralCopy = Files.createTempDirectory("corral-bench-lib-");
         try {
             ServerOptions options = ServerOptions.fromSystemProperties(heapMax, resultsFolder.resolve("logs"), flightRecordings)
@@ -123,7 +142,7 @@ final class Compare implements Callable<Integer> {
 
         boolean timeUp = false;
         try (PrintWriter runsJson = writer(resultsFolder.resolve("runs.jsonl"));
-                ServerPool pool = new ServerPool(options, reuse)) {
+                ServerPool pool = new ServerPool(options, reuse, ensembleSize, tickMs)) {
             int runNumber = 0;
             for (LoadSpec spec : specs) {
                 for (int rep = 1; rep <= pairCount && !timeUp; rep++) {
@@ -208,14 +227,13 @@ final class Compare implements Callable<Integer> {
         String runName = kind.id() + " " + spec.label() + " #" + rep + suffix;
         String root = "/bench-" + runNumber;
         System.gc(); // the generator's garbage of the previous run should not be collected during this one
-        ServerProcess server = null;
+        Servers server = null;
         try {
             server = pool.acquire(kind, label);
-            ServerProcess measured = server;
             LoadResult result = spec.generator() == LoadSpec.Generator.RAW
-                    ? RawFrameLoad.run(kind.id(), rep, server.port(), spec, root, () -> measured.isAlive() ? ProcessStats.cpuNanos(measured.pid()) : -1)
-                    : OfficialClientLoad.run(kind.id(), rep, server.connectString(), spec, root, () -> measured.isAlive() ? ProcessStats.cpuNanos(measured.pid()) : -1);
-            if (!server.isAlive()) {
+                    ? RawFrameLoad.run(kind.id(), rep, server.ports(), spec, root, server::cpuNanos)
+                    : OfficialClientLoad.run(kind.id(), rep, server.connectStrings(), spec, root, server::cpuNanos);
+            if (!server.allAlive()) {
                 problems.add(new Report.Problem(runName, "the server " + server.exitDescription() + " during the run",
                         Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
                 return new Attempt(result, true);
@@ -228,7 +246,7 @@ final class Compare implements Callable<Integer> {
             }
             return new Attempt(result, false);
         } catch (IOException | RuntimeException e) {
-            boolean died = server == null || !server.isAlive();
+            boolean died = server == null || !server.allAlive();
             problems.add(new Report.Problem(runName, "the run failed: " + e
                     + (server != null && died ? "; the server " + server.exitDescription() : ""),
                     server == null ? null : Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
@@ -242,7 +260,7 @@ final class Compare implements Callable<Integer> {
     }
 
     /** A server that logged errors during a run that otherwise looked clean is worth a look too. */
-    private void noteLoggedErrors(ServerProcess server, String runName) {
+    private void noteLoggedErrors(Servers server, String runName) {
         String log = server.logText(LOG_BYTES_SCANNED);
         long errors = log.lines().filter(line -> line.contains(" ERROR ")).count();
         if (errors > 0) {
@@ -257,9 +275,15 @@ final class Compare implements Callable<Integer> {
         settings.add(String.format(Locale.ROOT, "Profile %s: %d pair(s) per workload, alternating ZooKeeper then Corral;"
                 + " each run measures %.1f s after a %.1f s warm-up", profile.name(), pairCount, durationMs / 1e3,
                 warmupMs / 1e3));
-        settings.add(reuse ? "One server of each kind for all runs (each run in its own subtree)"
-                : "A freshly started server with an empty data directory for every run");
-        settings.add("Both servers: -Xmx" + heapMax + ", the JDK above; zoo.cfg tickTime=2000, forceSync=yes, "
+        if (ensembleSize > 1) {
+            settings.add(String.format(Locale.ROOT, "A %d-server ensemble of each kind on 127.0.0.1 (zoo.cfg and myid per member,"
+                    + " tickTime=%d, initLimit=10, syncLimit=5); session i of a run connects to member i mod %d only;"
+                    + " server CPU per operation is summed over the %d members", ensembleSize, tickMs, ensembleSize, ensembleSize));
+        }
+        String what = ensembleSize > 1 ? "ensemble" : "server";
+        settings.add(reuse ? "One " + what + " of each kind for all runs (each run in its own subtree)"
+                : "A freshly started " + what + " with empty data directories for every run");
+        settings.add("Both servers: -Xmx" + heapMax + " (each member), the JDK above; zoo.cfg tickTime=" + (ensembleSize > 1 ? tickMs : 2000) + ", forceSync=yes, "
                 + "clientPortAddress=127.0.0.1, maxClientCnxns=0, admin.enableServer=false");
         if (flightRecordings) {
             settings.add("Both servers recorded with Java Flight Recorder (settings=profile): figures include its cost");
@@ -273,57 +297,60 @@ final class Compare implements Callable<Integer> {
     }
 
     /**
-     * Servers for runs: a fresh one per run, deleted after it, or (reuse) one per kind for the whole
-     * comparison.
+     * Servers for runs: a fresh server or ensemble per run, deleted after it, or (reuse) one per kind for the
+     * whole comparison.
      */
     private static final class ServerPool implements AutoCloseable {
         private final ServerOptions options;
         private final boolean reuse;
-        private final Map<Target, ServerProcess> shared = new EnumMap<>(Target.class);
-        private final Map<ServerProcess, Path> homes = new java.util.HashMap<>();
+        private final int ensembleSize;
+        private final int tickMs;
+        private final Map<Target, Servers> shared = new EnumMap<>(Target.class);
 
-        ServerPool(ServerOptions options, boolean reuse) {
+        ServerPool(ServerOptions options, boolean reuse, int ensembleSize, int tickMs) {
             this.options = options;
             this.reuse = reuse;
+            this.ensembleSize = ensembleSize;
+            this.tickMs = tickMs;
         }
 
-        ServerProcess acquire(Target kind, String label) throws IOException, InterruptedException {
-            ServerProcess existing = shared.get(kind);
+        Servers acquire(Target kind, String label) throws IOException, InterruptedException {
+            Servers existing = shared.get(kind);
             if (existing != null) {
-                if (existing.isAlive()) {
+                if (existing.allAlive()) {
                     return existing;
                 }
                 shared.remove(kind);
-                stop(existing);
+                existing.close();
             }
+            String name = reuse ? kind.id() + "-shared-" + label : label;
+            Servers servers = ensembleSize > 1 ? Servers.ensemble(options.startEnsemble(kind, ensembleSize, tickMs, name))
+                    : startStandalone(kind, name);
+            if (reuse) {
+                shared.put(kind, servers);
+            }
+            return servers;
+        }
+
+        private Servers startStandalone(Target kind, String name) throws IOException, InterruptedException {
             Path home = ServerOptions.createHome(kind.id());
             try {
-                ServerProcess server = options.start(kind, home, reuse ? kind.id() + "-shared-" + label : label);
-                homes.put(server, home);
-                if (reuse) {
-                    shared.put(kind, server);
-                }
-                return server;
+                return Servers.standalone(options.start(kind, home, name), home);
             } catch (IOException | RuntimeException e) {
                 Directories.deleteRecursively(home);
                 throw e;
             }
         }
 
-        void release(ServerProcess server) {
-            if (server != null && !shared.containsValue(server)) {
-                stop(server);
+        void release(Servers servers) {
+            if (servers != null && !shared.containsValue(servers)) {
+                servers.close();
             }
-        }
-
-        private void stop(ServerProcess server) {
-            server.close();
-            Directories.deleteRecursively(homes.remove(server));
         }
 
         @Override
         public void close() {
-            shared.values().forEach(this::stop);
+            shared.values().forEach(Servers::close);
             shared.clear();
         }
     }

@@ -40,6 +40,8 @@ final class OfficialClientLoad {
     private static final long JOIN_MS = 10_000;
     private static final long SEED = 0x5eed_c0ffeeL;
 
+    // Session i connects to servers.get(i mod size) alone; churn sessions may use any of them.
+    private final List<String> servers;
     private final String connectString;
     private final LoadSpec spec;
     private final String root;
@@ -50,8 +52,9 @@ final class OfficialClientLoad {
     // Sessions opened by the sessions workload and not yet closed; closed at the end whatever happened.
     private final Set<ZooKeeper> churnSessions = ConcurrentHashMap.newKeySet();
 
-    private OfficialClientLoad(String connectString, LoadSpec spec, String root) {
-        this.connectString = connectString;
+    private OfficialClientLoad(List<String> servers, LoadSpec spec, String root) {
+        this.servers = List.copyOf(servers);
+        this.connectString = String.join(",", servers);
         this.spec = spec;
         this.root = root;
         this.value = new byte[spec.valueBytes()];
@@ -64,7 +67,20 @@ final class OfficialClientLoad {
      */
     static LoadResult run(String server, int rep, String connectString, LoadSpec spec, String root,
             LongSupplier serverCpuNanos) throws IOException, InterruptedException {
-        return new OfficialClientLoad(connectString, spec, root).run(server, rep, serverCpuNanos);
+        return run(server, rep, List.of(connectString), spec, root, serverCpuNanos);
+    }
+
+    /**
+     * As above against an ensemble: session i connects to {@code servers.get(i % servers.size())} only, so
+     * the clients are spread evenly over the members (a connect string naming all of them would let the
+     * client pick at random); {@code serverCpuNanos} should sum the CPU of every member.
+     */
+    static LoadResult run(String server, int rep, List<String> servers, LoadSpec spec, String root,
+            LongSupplier serverCpuNanos) throws IOException, InterruptedException {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no server to run " + spec.label() + " against");
+        }
+        return new OfficialClientLoad(servers, spec, root).run(server, rep, serverCpuNanos);
     }
 
     private LoadResult run(String server, int rep, LongSupplier serverCpuNanos) throws IOException, InterruptedException {
@@ -75,9 +91,12 @@ final class OfficialClientLoad {
         List<Thread> drivers = new ArrayList<>();
         try {
             for (int i = 0; i < sessionCount; i++) {
-                sessions.add(Clients.connect(connectString));
+                sessions.add(Clients.connect(servers.get(i % servers.size())));
             }
             Setup.prepare(sessions.get(0), spec, root, value);
+            if (servers.size() > 1) {
+                Setup.syncAll(sessions, root);
+            }
             CountDownLatch driversDone = new CountDownLatch(spec.clients());
             for (int client = 0; client < spec.clients(); client++) {
                 ZooKeeper zk = sessions.get(Math.min(client, sessionCount - 1));

@@ -20,6 +20,23 @@ record Profile(String name, List<String> specs, int pairs, long durationMs, long
             "get:clients=1,outstanding=1", "set:clients=1,outstanding=1",
             "raw-set", "raw-get");
 
+    /**
+     * The ensemble comparison of issue 11: create, set, get and mixed with many clients and many requests in
+     * flight (the generator's defaults, 4 x 8) and with one client and one request in flight, and the issue's
+     * reference shapes for ZooKeeper's ensemble, set of 1 KiB at 1 x 1 and 16 x 32.
+     */
+    static final List<String> ENSEMBLE_SPECS = List.of(
+            "create", "set", "get", "mixed",
+            "create:clients=1,outstanding=1", "set:clients=1,outstanding=1", "get:clients=1,outstanding=1",
+            "mixed:clients=1,outstanding=1",
+            "set:clients=1,outstanding=1,value=1024", "set:clients=16,outstanding=32,value=1024");
+
+    /** The workloads of an ensemble comparison ({@code --ensemble}) under this profile. */
+    List<String> ensembleSpecs() {
+        return name.equals("smoke") ? List.of("create:clients=3,outstanding=4", "set:clients=1,outstanding=1",
+                "get:clients=3,outstanding=4", "mixed:clients=3,outstanding=4") : ENSEMBLE_SPECS;
+    }
+
     static Profile named(String name) {
         return switch (name) {
             case "quick" -> new Profile(name, DEFAULT_SPECS, 3, 8_000, 2_000, 100_000, 1, false);

@@ -74,16 +74,35 @@ final class RawFrameLoad {
     /** Runs {@code spec} (a raw spec) against the server on 127.0.0.1:{@code port} under {@code root}. */
     static LoadResult run(String server, int rep, int port, LoadSpec spec, String root, LongSupplier serverCpuNanos)
             throws IOException, InterruptedException {
-        return new RawFrameLoad(spec, root).run(server, rep, port, serverCpuNanos);
+        return run(server, rep, List.of(port), spec, root, serverCpuNanos);
     }
 
-    private LoadResult run(String server, int rep, int port, LongSupplier serverCpuNanos)
+    /**
+     * As above against an ensemble: session i connects to 127.0.0.1:{@code ports.get(i % ports.size())}.
+     * Setup runs through the first server, then a sync through every member makes each of them current
+     * before the raw sessions read.
+     */
+    static LoadResult run(String server, int rep, List<Integer> ports, LoadSpec spec, String root, LongSupplier serverCpuNanos)
             throws IOException, InterruptedException {
-        ZooKeeper setup = Clients.connect("127.0.0.1:" + port);
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no server to run " + spec.label() + " against");
+        }
+        return new RawFrameLoad(spec, root).run(server, rep, ports, serverCpuNanos);
+    }
+
+    private LoadResult run(String server, int rep, List<Integer> ports, LongSupplier serverCpuNanos)
+            throws IOException, InterruptedException {
+        List<ZooKeeper> setup = new ArrayList<>();
         try {
-            Setup.prepare(setup, spec, root, value);
+            for (int port : ports) {
+                setup.add(Clients.connect("127.0.0.1:" + port));
+            }
+            Setup.prepare(setup.get(0), spec, root, value);
+            if (ports.size() > 1) {
+                Setup.syncAll(setup, root); // every member has the keys before a raw session reads them
+            }
         } finally {
-            Clients.closeQuietly(setup);
+            setup.forEach(Clients::closeQuietly);
         }
         AtomicInteger threadCount = new AtomicInteger();
         EventLoopGroup group = new NioEventLoopGroup(spec.threads(), runnable -> {
@@ -109,6 +128,7 @@ final class RawFrameLoad {
                                 new Session(index, sessionsDone));
                     }
                 });
+                int port = ports.get(i % ports.size());
                 ChannelFuture connect = bootstrap.connect("127.0.0.1", port);
                 if (!connect.await(CONNECT_BOUND_MS, TimeUnit.MILLISECONDS) || !connect.isSuccess()) {
                     throw new IOException("raw session " + i + " could not connect to 127.0.0.1:" + port, connect.cause());

@@ -1,5 +1,7 @@
 package dev.corral.bench;
 
+import dev.corral.testkit.Ensemble;
+import dev.corral.testkit.EnsembleSpec;
 import dev.corral.testkit.Launch;
 import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.ServerRuntime;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -37,6 +40,9 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
     static final String CORRAL_CLASSPATH_PROPERTY = "bench.corral.classpath.file";
     static final String ZOOKEEPER_CLASSPATH_PROPERTY = "bench.zookeeper.classpath.file";
     private static final Duration STARTUP_BOUND = Duration.ofMinutes(2);
+    /** Ticks for a follower to connect and sync, and to lag: the test kit's defaults (EnsembleSpec.of). */
+    private static final int ENSEMBLE_INIT_LIMIT = 10;
+    private static final int ENSEMBLE_SYNC_LIMIT = 5;
 
     ServerOptions {
         new ServerRuntime(javaHome, corralClasspath, zookeeperClasspath); // refuses a Corral classpath holding ZooKeeper
@@ -120,6 +126,19 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
                 .withJvmOptions(jvmOptions(label))
                 .withLogsDirectory(logsDirectory)
                 .withStartupBound(STARTUP_BOUND));
+    }
+
+    /**
+     * Starts a {@code size}-server ensemble of {@code kind} on loopback (the test kit's {@link Ensemble}: one
+     * zoo.cfg and myid per member) with the same settings as a standalone server: {@code tickTime}, forceSync=yes,
+     * no per-address connection limit, this heap for every member (no flight recording: the members would share
+     * one file name). It returns once every member serves.
+     * {@code label} prefixes the members' log files ({@code label-serverN.log}).
+     */
+    Ensemble startEnsemble(Target kind, int size, int tickMs, String label) throws IOException, InterruptedException {
+        EnsembleSpec spec = new EnsembleSpec(kind, runtime(), size, 0, tickMs, ENSEMBLE_INIT_LIMIT, ENSEMBLE_SYNC_LIMIT,
+                Map.of("forceSync", "yes", "maxClientCnxns", "0"), List.of("-Xmx" + heapMax), label, logsDirectory, STARTUP_BOUND);
+        return Ensemble.start(spec);
     }
 
     /**

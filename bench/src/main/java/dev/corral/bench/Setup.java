@@ -94,6 +94,30 @@ final class Setup {
         }
     }
 
+    /**
+     * Makes every session's server as current as the leader was when {@link #prepare} returned, by a
+     * {@code sync} on each session (ZooKeeper's documented way for a client on a follower to read what
+     * another client wrote): without it a get on a follower could find a key not yet applied there.
+     */
+    static void syncAll(List<ZooKeeper> sessions, String path) throws IOException, InterruptedException {
+        Semaphore synced = new Semaphore(0);
+        AtomicReference<String> failure = new AtomicReference<>();
+        for (ZooKeeper zk : sessions) {
+            zk.sync(path, (rc, p, ctx) -> {
+                if (rc != KeeperException.Code.OK.intValue()) {
+                    failure.compareAndSet(null, "sync " + p + ": " + KeeperException.Code.get(rc));
+                }
+                synced.release();
+            }, null);
+        }
+        if (!synced.tryAcquire(sessions.size(), BOUND_MS, TimeUnit.MILLISECONDS)) {
+            throw new IOException("sync of " + sessions.size() + " sessions did not finish within " + BOUND_MS + " ms");
+        }
+        if (failure.get() != null) {
+            throw new IOException("setup failed: " + failure.get());
+        }
+    }
+
     private static void acquire(Semaphore window, int permits, long deadline, int total)
             throws IOException, InterruptedException {
         long leftNanos = deadline - System.nanoTime();

@@ -29,11 +29,7 @@ class CompareSmokeTest {
         List<String> specs = Profile.named("smoke").specs();
         for (String spec : specs) {
             for (Target kind : Target.values()) {
-                List<LoadResult> runs = compare.results().stream()
-                        .filter(run -> run.spec().equals(spec) && run.server().equals(kind.id()))
-                        .toList();
-                assertThat(runs).as("runs of %s on %s", spec, kind).hasSize(1);
-                LoadResult run = runs.get(0);
+                LoadResult run = onlyRun(compare, spec, kind);
                 assertThat(run.ops()).as("operations measured: %s", run.toHuman()).isPositive();
                 assertThat(run.errors()).as("errors: %s", run.toHuman()).isZero();
                 assertThat(run.unanswered()).as("unanswered requests: %s", run.toHuman()).isZero();
@@ -59,5 +55,14 @@ class CompareSmokeTest {
             }
         }
         assertThat(folder.resolve("logs")).isNotEmptyDirectory();
+    }
+
+    /** The one run of {@code spec} on {@code kind}; fails unless there is exactly one. */
+    static LoadResult onlyRun(Compare compare, String spec, Target kind) {
+        List<LoadResult> runs = compare.results().stream()
+                .filter(run -> run.spec().equals(spec) && run.server().equals(kind.id()))
+                .toList();
+        assertThat(runs).as("runs of %s on %s", spec, kind).hasSize(1);
+        return runs.get(0);
     }
 }

@@ -1,0 +1,96 @@
+package dev.corral.bench;
+
+import dev.corral.testkit.Directories;
+import dev.corral.testkit.Ensemble;
+import dev.corral.testkit.ServerProcess;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The server processes one load run measures: one standalone server, or every member of an ensemble. A
+ * run spreads its sessions over {@link #connectStrings()} (session i on member i mod n) and charges the
+ * CPU of all of them to the operations, because in an ensemble every member does work for every write
+ * (the leader proposes and commits, each follower logs and applies) and a read costs the member serving it.
+ *
+ * <p>Invariant: {@link #processes()} is not empty and, for an ensemble, lists its members in server id order.
+ */
+final class Servers implements AutoCloseable {
+    private final List<ServerProcess> processes;
+    private final Ensemble ensemble;
+    private final Path home;
+
+    private Servers(List<ServerProcess> processes, Ensemble ensemble, Path home) {
+        if (processes.isEmpty()) {
+            throw new IllegalArgumentException("a run needs at least one server");
+        }
+        this.processes = List.copyOf(processes);
+        this.ensemble = ensemble;
+        this.home = home;
+    }
+
+    /** A standalone server whose home directory is deleted with it. */
+    static Servers standalone(ServerProcess server, Path home) {
+        return new Servers(List.of(server), null, home);
+    }
+
+    /** Every member of {@code ensemble}, which is closed with it. */
+    static Servers ensemble(Ensemble ensemble) {
+        return new Servers(ensemble.members().stream().map(m -> ensemble.process(m.serverId())).toList(), ensemble, null);
+    }
+
+    List<ServerProcess> processes() {
+        return processes;
+    }
+
+    /** One connect string per server, in order; a session goes to one of them only, so the spread is exact. */
+    List<String> connectStrings() {
+        return processes.stream().map(ServerProcess::connectString).toList();
+    }
+
+    List<Integer> ports() {
+        return processes.stream().map(ServerProcess::port).toList();
+    }
+
+    /** User + system CPU time summed over every server process, in nanoseconds; -1 when one is gone or unknown. */
+    long cpuNanos() {
+        long sum = 0;
+        for (ServerProcess process : processes) {
+            long nanos = process.isAlive() ? ProcessStats.cpuNanos(process.pid()) : -1;
+            if (nanos < 0) {
+                return -1;
+            }
+            sum += nanos;
+        }
+        return sum;
+    }
+
+    boolean allAlive() {
+        return processes.stream().allMatch(ServerProcess::isAlive);
+    }
+
+    /** How each server that is no longer running ended, for a report. */
+    String exitDescription() {
+        return processes.stream().filter(p -> !p.isAlive())
+                .map(p -> p.label() + " " + p.exitDescription()).collect(Collectors.joining("; "));
+    }
+
+    /** The last {@code bytesMax} bytes of each server's log, each under a line naming it. */
+    String logText(int bytesMax) {
+        if (processes.size() == 1) {
+            return processes.get(0).logText(bytesMax);
+        }
+        return processes.stream().map(p -> "--- " + p.label() + " ---\n" + p.logText(bytesMax / processes.size()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+        if (ensemble != null) {
+            ensemble.close();
+        } else {
+            processes.forEach(ServerProcess::close);
+            Directories.deleteRecursively(home);
+        }
+    }
+}
