@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 3.9.5.
  */
 class EnsembleSessionMoveTest {
+    private static final int RESUME_ATTEMPTS_MAX = 200;
     private static final int SESSION_TIMEOUT_MS = 10_000;
     private static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
@@ -98,26 +99,51 @@ class EnsembleSessionMoveTest {
         int newServer = ensemble.members().stream().mapToInt(Ensemble.Member::serverId)
                 .filter(id -> id != oldServer).min().orElseThrow();
         String path = "/moved-" + c.request() + "-" + c.oldRole().name().toLowerCase(Locale.ROOT);
-        try (RawClient old = RawClient.connect(ensemble.member(oldServer).clientPort(), SESSION_TIMEOUT_MS);
-                RawClient moved = RawClient.open(ensemble.member(newServer).clientPort())) {
+        try (RawClient old = RawClient.connect(ensemble.member(oldServer).clientPort(), SESSION_TIMEOUT_MS)) {
             RawClient.ConnectResponse session = old.session();
             RawClient.Reply created = old.call(RawClient.CREATE, createBody(path));
             assertThat(created.err()).as("create %s on server %d before the move", path, oldServer).isZero();
-
-            RawClient.ConnectResponse resumed = moved.handshake(created.zxid(), session.sessionId(), session.password(),
-                    SESSION_TIMEOUT_MS);
-            assertThat(resumed.valid()).as("session resumed on server %d", newServer).isTrue();
-            assertThat(resumed.sessionId()).isEqualTo(session.sessionId());
-            // The new connection's first request is answered: the move has gone through the leader.
-            assertThat(moved.call(RawClient.EXISTS, existsBody(path)).err()).as("exists through the new connection").isZero();
-
-            Outcome outcome = send(old, c.request(), path);
-            System.out.printf(Locale.ROOT, "EnsembleSessionMoveTest %s: session 0x%x created on server %d (%s), resumed on"
-                    + " server %d; %s -> %s%n", CompatRun.target(), session.sessionId(), oldServer,
-                    c.oldRole().name().toLowerCase(Locale.ROOT), newServer, c, outcome.what());
-            assertThat(outcome).as(c.toString()).isEqualTo(c.expected());
-            assertThat(moved.ping().err()).as("the session still serves on the new connection").isZero();
+            try (RawClient moved = resume(ensemble.member(newServer).clientPort(), created.zxid(), session)) {
+                checkMove(c, oldServer, newServer, path, old, session, moved);
+            }
         }
+    }
+
+    /**
+     * Resumes the session on another server, as a client library does: both ZooKeeper and Corral refuse (close)
+     * a connection from a client that has seen a zxid the server has not applied yet ("client has seen zxid
+     * ... our last zxid is ..."), which a server a commit behind does for a moment; the client tries again.
+     */
+    private static RawClient resume(int port, long lastZxidSeen, RawClient.ConnectResponse session) throws Exception {
+        IOException last = null;
+        for (int attempt = 0; attempt < RESUME_ATTEMPTS_MAX; attempt++) {
+            RawClient moved = RawClient.open(port);
+            try {
+                moved.handshake(lastZxidSeen, session.sessionId(), session.password(), SESSION_TIMEOUT_MS);
+                return moved;
+            } catch (IOException refused) {
+                last = refused;
+                moved.close();
+                Thread.onSpinWait();
+            }
+        }
+        throw new IOException("server on port " + port + " refused the session " + RESUME_ATTEMPTS_MAX + " times", last);
+    }
+
+    private static void checkMove(Case c, int oldServer, int newServer, String path, RawClient old,
+            RawClient.ConnectResponse session, RawClient moved) throws Exception {
+        RawClient.ConnectResponse resumed = moved.session();
+        assertThat(resumed.valid()).as("session resumed on server %d", newServer).isTrue();
+        assertThat(resumed.sessionId()).isEqualTo(session.sessionId());
+        // The new connection's first request is answered: the move has gone through the leader.
+        assertThat(moved.call(RawClient.EXISTS, existsBody(path)).err()).as("exists through the new connection").isZero();
+
+        Outcome outcome = send(old, c.request(), path);
+        System.out.printf(Locale.ROOT, "EnsembleSessionMoveTest %s: session 0x%x created on server %d (%s), resumed on"
+                + " server %d; %s -> %s%n", CompatRun.target(), session.sessionId(), oldServer,
+                c.oldRole().name().toLowerCase(Locale.ROOT), newServer, c, outcome.what());
+        assertThat(outcome).as(c.toString()).isEqualTo(c.expected());
+        assertThat(moved.ping().err()).as("the session still serves on the new connection").isZero();
     }
 
     /** Sends the case's request on the old connection; a reply's error code, or CLOSED if the server closes it. */
