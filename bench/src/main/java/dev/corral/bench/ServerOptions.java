@@ -137,7 +137,7 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
      */
     Ensemble startEnsemble(Target kind, int size, int tickMs, String label) throws IOException, InterruptedException {
         EnsembleSpec spec = new EnsembleSpec(kind, runtime(), size, 0, tickMs, ENSEMBLE_INIT_LIMIT, ENSEMBLE_SYNC_LIMIT,
-                Map.of("forceSync", "yes", "maxClientCnxns", "0"), List.of("-Xmx" + heapMax), label, logsDirectory, STARTUP_BOUND);
+                Map.of("forceSync", "yes", "maxClientCnxns", "0"), List.of("-Xmx" + heapMax), label, logsDirectory, STARTUP_BOUND, false);
         return Ensemble.start(spec);
     }
 
