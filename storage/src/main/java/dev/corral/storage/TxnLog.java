@@ -50,6 +50,9 @@ public final class TxnLog implements AutoCloseable {
     private final Options options;
     private final List<LogSegment> segments = new ArrayList<>();
     private final List<byte[]> pending = new ArrayList<>();
+    // What the pending records take in the log, kept as they are queued: summing the list at each append
+    // made a batch of n appends cost n^2 (a learner's DIFF of 110,000 txns took over 50 s to log).
+    private long pendingRecordBytes;
     private FileChannel channel;
     private long writePosition;
     private long capacity;
@@ -124,6 +127,7 @@ public final class TxnLog implements AutoCloseable {
         }
         rollRequested = false;
         pending.add(payload);
+        pendingRecordBytes += payload.length + LogRecords.RECORD_OVERHEAD;
         lastZxid = zxid;
     }
 
@@ -151,6 +155,7 @@ public final class TxnLog implements AutoCloseable {
             throw new StorageException("cannot write or fsync log file " + file + " at offset " + writePosition + ": " + e, e);
         }
         pending.clear();
+        pendingRecordBytes = 0;
         syncedZxid = lastZxid;
         return syncedZxid;
     }
@@ -394,14 +399,10 @@ public final class TxnLog implements AutoCloseable {
     }
 
     private int pendingBytes() {
-        long bytes = 0;
-        for (byte[] payload : pending) {
-            bytes += payload.length + LogRecords.RECORD_OVERHEAD;
-        }
-        if (bytes > Integer.MAX_VALUE) {
+        if (pendingRecordBytes > Integer.MAX_VALUE) {
             throw new IllegalStateException("more than 2 GiB of log records queued between syncs");
         }
-        return (int) bytes;
+        return (int) pendingRecordBytes;
     }
 
     private void closeChannel() throws StorageException {
