@@ -3,6 +3,8 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Ensemble;
+import dev.corral.testkit.Poll;
+import dev.corral.testkit.ServerProbe;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -33,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 3.9.5.
  */
 class EnsembleSessionMoveTest {
-    private static final int RESUME_ATTEMPTS_MAX = 200;
+    private static final Duration RESUME_BOUND = Duration.ofSeconds(10);
     private static final int SESSION_TIMEOUT_MS = 10_000;
     private static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
@@ -110,24 +112,36 @@ class EnsembleSessionMoveTest {
     }
 
     /**
-     * Resumes the session on another server, as a client library does: both ZooKeeper and Corral refuse (close)
-     * a connection from a client that has seen a zxid the server has not applied yet ("client has seen zxid
-     * ... our last zxid is ..."), which a server a commit behind does for a moment; the client tries again.
+     * Resumes the session on another server once that server has applied the zxid the client has seen:
+     * both ZooKeeper and Corral refuse (close) a connection from a client that has seen a zxid the server
+     * has not applied yet ("client has seen zxid ... our last zxid is ..."), and a follower can be a commit
+     * behind for a moment. Waits by the server's own {@code srvr} Zxid line, within a bound.
      */
     private static RawClient resume(int port, long lastZxidSeen, RawClient.ConnectResponse session) throws Exception {
-        IOException last = null;
-        for (int attempt = 0; attempt < RESUME_ATTEMPTS_MAX; attempt++) {
-            RawClient moved = RawClient.open(port);
-            try {
-                moved.handshake(lastZxidSeen, session.sessionId(), session.password(), SESSION_TIMEOUT_MS);
-                return moved;
-            } catch (IOException refused) {
-                last = refused;
-                moved.close();
-                Thread.onSpinWait();
-            }
+        boolean caughtUp = Poll.until(RESUME_BOUND, Duration.ofMillis(5), () -> appliedZxid(port) >= lastZxidSeen);
+        assertThat(caughtUp).as("server on port %d applied zxid 0x%x within %s", port, lastZxidSeen, RESUME_BOUND).isTrue();
+        RawClient moved = RawClient.open(port);
+        try {
+            moved.handshake(lastZxidSeen, session.sessionId(), session.password(), SESSION_TIMEOUT_MS);
+            return moved;
+        } catch (IOException | RuntimeException e) {
+            moved.close();
+            throw e;
         }
-        throw new IOException("server on port " + port + " refused the session " + RESUME_ATTEMPTS_MAX + " times", last);
+    }
+
+    /** The last zxid the server applied, from its srvr answer's "Zxid: 0x..." line; -1 if it does not answer. */
+    private static long appliedZxid(int port) {
+        try {
+            for (String line : ServerProbe.fourLetterWord(port, "srvr").split("\n")) {
+                if (line.startsWith("Zxid: 0x")) {
+                    return Long.parseUnsignedLong(line.substring("Zxid: 0x".length()).trim(), 16);
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static void checkMove(Case c, int oldServer, int newServer, String path, RawClient old,

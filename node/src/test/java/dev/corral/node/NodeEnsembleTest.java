@@ -300,9 +300,7 @@ class NodeEnsembleTest {
         long follower = ensemble.follower();
         FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
         ensemble.cut(oldLeader);
-        for (int peerTick = 0; peerTick < 100 && ensemble.server(follower).node.serving(); peerTick++) {
-            ensemble.peerTick();
-        }
+        untilNotServing(ensemble, follower);
         assertThat(ensemble.server(follower).node.serving()).isFalse();
 
         int close = client.send(OpCode.CLOSE_SESSION, null);
@@ -323,9 +321,7 @@ class NodeEnsembleTest {
         long follower = ensemble.follower();
         FrameClient client = ensemble.server(follower).connect(TIMEOUT_MS);
         ensemble.cut(follower);
-        for (int peerTick = 0; peerTick < 100 && ensemble.server(follower).node.serving(); peerTick++) {
-            ensemble.peerTick();
-        }
+        untilNotServing(ensemble, follower);
         assertThat(ensemble.server(follower).node.serving()).as("cut off, it stops serving").isFalse();
         assertThat(client.isClosed()).as("held for now").isFalse();
 
@@ -379,6 +375,13 @@ class NodeEnsembleTest {
         }
         ensemble.servers.values().forEach(SimShell::tick);
         ensemble.route();
+    }
+
+    /** Peer ticks until the server stops serving (a cut-off server notices within syncLimit), at most 100. */
+    private static void untilNotServing(EnsembleShell ensemble, long serverId) {
+        for (int peerTick = 0; peerTick < 100 && ensemble.server(serverId).node.serving(); peerTick++) {
+            ensemble.peerTick();
+        }
     }
 
     private static long otherFollower(EnsembleShell ensemble) {

@@ -258,19 +258,9 @@ public final class Simulation {
     private void carryOut(SimServer server) {
         for (Output output : server.peer.drainOutputs()) {
             if (output instanceof Output.Persist persist) {
-                server.disk.write(persist);
-                if (!server.syncScheduled) {
-                    server.syncScheduled = true;
-                    int incarnation = server.incarnation();
-                    schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
-                }
+                persist(server, persist);
             } else if (output instanceof Output.Send send) {
-                if (fullTrace && send.message() instanceof Message.Learner && !(send.message() instanceof Message.Ping)) {
-                    record("  send " + server.id + "->" + send.to() + " " + Message.describe(send.message()));
-                }
-                for (SimNetwork.Delivery delivery : network.send(now, server.id, send.to(), send.message(), faulty)) {
-                    scheduleAt(delivery.time(), () -> deliver(delivery));
-                }
+                sendToPeer(server, send.to(), send.message());
             } else if (output instanceof Output.Deliver deliver) {
                 server.deliver(deliver.entry(), checker);
                 if (server.peer.state() == dev.corral.zab.ServerState.LEADING) {
@@ -285,6 +275,26 @@ public final class Simulation {
             } else if (output instanceof Output.RoleChanged role) {
                 record(server.id + " -> " + server.peer.describeRole());
             }
+        }
+    }
+
+    /** Writes a change to the server's disk and schedules a sync, if none is pending, after a random delay. */
+    private void persist(SimServer server, Output.Persist change) {
+        server.disk.write(change);
+        if (!server.syncScheduled) {
+            server.syncScheduled = true;
+            int incarnation = server.incarnation();
+            schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
+        }
+    }
+
+    /** Puts a quorum message on the simulated network, which delivers it (or not) later. */
+    private void sendToPeer(SimServer server, long to, Message message) {
+        if (fullTrace && message instanceof Message.Learner && !(message instanceof Message.Ping)) {
+            record("  send " + server.id + "->" + to + " " + Message.describe(message));
+        }
+        for (SimNetwork.Delivery delivery : network.send(now, server.id, to, message, faulty)) {
+            scheduleAt(delivery.time(), () -> deliver(delivery));
         }
     }
 
@@ -540,19 +550,9 @@ public final class Simulation {
     private void carryOutNode(SimServer server, List<dev.corral.node.Output> outputs) {
         for (dev.corral.node.Output output : outputs) {
             if (output instanceof dev.corral.node.Output.Persist persist) {
-                server.disk.write(persist.change());
-                if (!server.syncScheduled) {
-                    server.syncScheduled = true;
-                    int incarnation = server.incarnation();
-                    schedule(1 + random.nextInt(faulty ? options.maxSyncUnits() : 3), () -> sync(server, incarnation));
-                }
+                persist(server, persist.change());
             } else if (output instanceof dev.corral.node.Output.PeerSend send) {
-                if (fullTrace && send.message() instanceof Message.Learner && !(send.message() instanceof Message.Ping)) {
-                    record("  send " + server.id + "->" + send.serverId() + " " + Message.describe(send.message()));
-                }
-                for (SimNetwork.Delivery delivery : network.send(now, server.id, send.serverId(), send.message(), faulty)) {
-                    scheduleAt(delivery.time(), () -> deliver(delivery));
-                }
+                sendToPeer(server, send.serverId(), send.message());
             } else if (output instanceof dev.corral.node.Output.Send send) {
                 SimClient client = clientOfConnection.get(send.connectionId());
                 if (client != null && client.connectionId == send.connectionId()) {
