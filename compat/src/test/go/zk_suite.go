@@ -27,6 +27,7 @@ const (
 )
 
 var (
+	// server is the HOST:PORT argument: one server, or an ensemble's members separated by commas.
 	server string
 	stdin  = bufio.NewReader(os.Stdin)
 )
@@ -52,16 +53,32 @@ type env struct {
 
 func (e *env) path(name string) string { return e.root + "/" + name }
 
-// connect opens a session to hosts (the server if empty) and waits for StateHasSession.
+// connect opens a session to hosts (the server if empty; comma-separated, the client picks one) and waits
+// for StateHasSession.
 func (e *env) connect(hosts string) (*zk.Conn, <-chan zk.Event) {
 	if hosts == "" {
 		hosts = server
 	}
-	conn, events, err := zk.Connect([]string{hosts}, sessionTimeout, zk.WithLogInfo(false))
+	conn, raw, err := zk.Connect(strings.Split(hosts, ","), sessionTimeout, zk.WithLogInfo(false))
 	check(err == nil, "connect to %s: %v", hosts, err)
 	e.conns = append(e.conns, conn)
+	events := drain(raw)
 	awaitState(events, zk.StateHasSession)
 	return conn, events
+}
+
+// drain forwards a session's events to a channel with room for many: go-zookeeper's own holds 6 and drops
+// what does not fit, and a client cycling through an ensemble's members while they restart (disconnected,
+// connecting, connected, refused, ...) fills it before its StateHasSession while a case waits for a control.
+func drain(raw <-chan zk.Event) <-chan zk.Event {
+	events := make(chan zk.Event, 4096)
+	go func() {
+		for event := range raw {
+			events <- event
+		}
+		close(events)
+	}()
+	return events
 }
 
 // awaitState takes session events until one of the given state arrives, within waitBound.
@@ -340,19 +357,27 @@ func sessionExpiryIsReportedAndANewSessionFollows(e *env, c *zk.Conn) {
 }
 
 func fourLetterWords(e *env, c *zk.Conn) {
-	ok := zk.FLWRuok([]string{server}, waitBound)
-	check(len(ok) == 1 && ok[0], "ruok: %v", ok)
+	servers := strings.Split(server, ",")
+	ok := zk.FLWRuok(servers, waitBound)
+	for _, imok := range ok {
+		check(imok, "ruok: %v", ok)
+	}
+	check(len(ok) == len(servers), "ruok: %v", ok)
 	// FLWSrvr is left out: this go-zookeeper's regular expression predates the decimal average latency
 	// that ZooKeeper 3.9's srvr prints, so it fails to parse against either server.
 	// FLWCons reports false whatever the server: the line of its own connection, which has no session,
-	// does not match its regular expression. The lines of sessions do, as this one must.
-	clients, _ := zk.FLWCons([]string{server}, waitBound)
-	check(len(clients) == 1 && clients[0].Error == nil, "cons: %+v", clients)
+	// does not match its regular expression. The lines of sessions do, as this one's must on the server
+	// it is connected to (one of an ensemble's).
+	clients, _ := zk.FLWCons(servers, waitBound)
+	check(len(clients) == len(servers), "cons: %+v", clients)
 	sessions := map[int64]bool{}
-	for _, client := range clients[0].Clients {
-		sessions[client.SessionID] = true
+	for _, server := range clients {
+		check(server.Error == nil, "cons: %+v", *server)
+		for _, client := range server.Clients {
+			sessions[client.SessionID] = true
+		}
 	}
-	check(sessions[c.SessionID()], "cons does not list this session %x: %+v", c.SessionID(), *clients[0])
+	check(sessions[c.SessionID()], "cons does not list this session %x: %+v", c.SessionID(), clients)
 }
 
 // ---- runner -----------------------------------------------------------------------------------
@@ -400,7 +425,7 @@ func runCase(tc testCase) (detail string) {
 
 func main() {
 	if len(os.Args) < 2 || len(os.Args) > 3 {
-		fmt.Fprintf(os.Stderr, "usage: %s HOST:PORT [CASE_NAME_PREFIX]\n", os.Args[0])
+		fmt.Fprintf(os.Stderr, "usage: %s HOST:PORT[,HOST:PORT...] [CASE_NAME_PREFIX]\n", os.Args[0])
 		os.Exit(2)
 	}
 	server = os.Args[1]

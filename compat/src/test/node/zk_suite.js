@@ -258,14 +258,13 @@ const cases = {
     await call(client, 'create', env.path('e'), null, OPEN, CreateMode.EPHEMERAL);
     const changed = watch();
     await call(client, 'getData', env.path('e'), changed.watcher);
-    // Both awaited after the driver answers, by when the client may have reconnected already.
+    // Both listened for before the restart and awaited after the driver answers, by when the client may have
+    // reconnected already; the bound on reconnecting starts once the server is back, not while it restarts.
     const disconnected = once(client, 'disconnected');
-    const reconnected = within(new Promise((resolve) => disconnected.then(() => client.once('connected', resolve))),
-      'connected again');
-    reconnected.catch(() => {});
+    const reconnected = new Promise((resolve) => disconnected.then(() => client.once('connected', resolve)));
     await control('restart');
     await disconnected;
-    await reconnected;
+    await within(reconnected, 'connected again');
     check(client.getSessionId().equals(session), 'another session after the restart');
     const [stat] = await call(zk, 'exists', env.path('e'));
     check(stat !== null && stat.ephemeralOwner.equals(session), 'the ephemeral after the restart');

@@ -95,7 +95,7 @@ final class ClientProgram {
 
     /**
      * The control commands every client program may send about {@code server}: {@code restart} kills the
-     * server (SIGKILL, as a crash) and starts it again on the same port and data; {@code proxy} starts a
+     * server (SIGKILL, as a crash; every member of an ensemble) and starts it again on the same ports and data; {@code proxy} starts a
      * {@link TcpProxy} to the server and answers its connect string; {@code cut} and {@code restore} cut
      * and restore the proxy started last (to let a session expire while its client is cut off, as a
      * partition would). Proxies are closed with the test's clients.
@@ -104,8 +104,7 @@ final class ClientProgram {
         List<TcpProxy> proxies = new ArrayList<>();
         return Map.of(
                 "restart", arguments -> {
-                    server.process().kill();
-                    server.process().restart();
+                    server.crashAndRestart();
                     return "";
                 },
                 "proxy", arguments -> {

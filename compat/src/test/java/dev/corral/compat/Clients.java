@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -17,8 +19,11 @@ import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.HostProvider;
 
 /**
- * Opens official ZooKeeper, Curator and raw clients against one server and closes them all, newest
- * first, when a test ends. Every open waits for the connection with a bound.
+ * Opens official ZooKeeper, Curator and raw clients and closes them all, newest first, when a test ends.
+ * Every open waits for the connection with a bound. Against an ensemble, each new client (except those given
+ * an address, a host provider or a session to resume) connects to the next member in turn, so that a test's
+ * first client is on server 1, its second on server 2, and so on: a watch set through one server fires for a
+ * write through another.
  */
 final class Clients implements AutoCloseable {
 
@@ -28,12 +33,34 @@ final class Clients implements AutoCloseable {
     private static final int CLOSE_BOUND_MS = 5_000;
 
     private final String connectString;
-    private final int port;
+    private final List<Integer> ports;
+    private final AtomicInteger turn = new AtomicInteger();
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
+    /** Clients of one server. */
     Clients(String connectString, int port) {
+        this(connectString, List.of(port));
+    }
+
+    /**
+     * Clients spread over the servers listening on {@code ports} (loopback) in turn; {@code connectString}
+     * names them all, for clients that choose for themselves.
+     */
+    Clients(String connectString, List<Integer> ports) {
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no server to open clients of");
+        }
         this.connectString = connectString;
-        this.port = port;
+        this.ports = List.copyOf(ports);
+    }
+
+    /** The client port of the server whose turn it is, and moves the turn on. */
+    int nextPort() {
+        return ports.get(Math.floorMod(turn.getAndIncrement(), ports.size()));
+    }
+
+    private String nextServer() {
+        return "127.0.0.1:" + nextPort();
     }
 
     /** A connected ZooKeeper client whose default watcher ignores events. */
@@ -42,7 +69,7 @@ final class Clients implements AutoCloseable {
     }
 
     ZooKeeper zk(Watcher defaultWatcher) throws IOException, InterruptedException {
-        return zk(connectString, SESSION_TIMEOUT_MS, defaultWatcher);
+        return zk(nextServer(), SESSION_TIMEOUT_MS, defaultWatcher);
     }
 
     /** A connected ZooKeeper client for any connect string (e.g. a {@link TcpProxy}) and timeout. */
@@ -90,8 +117,9 @@ final class Clients implements AutoCloseable {
     }
 
     CuratorFramework curator() throws InterruptedException {
+        String connectTo = nextServer();
         CuratorFramework curator = CuratorFrameworkFactory.builder()
-                .connectString(connectString)
+                .connectString(connectTo)
                 .sessionTimeoutMs(SESSION_TIMEOUT_MS)
                 .connectionTimeoutMs(CONNECT_BOUND_MS)
                 .retryPolicy(new RetryNTimes(20, 100))
@@ -99,7 +127,7 @@ final class Clients implements AutoCloseable {
         track(curator::close);
         curator.start();
         if (!curator.blockUntilConnected(CONNECT_BOUND_MS, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("Curator did not connect to " + connectString
+            throw new IllegalStateException("Curator did not connect to " + connectTo
                     + " within " + CONNECT_BOUND_MS + " ms");
         }
         return curator;
@@ -107,12 +135,12 @@ final class Clients implements AutoCloseable {
 
     /** A raw-socket client with a fresh session. */
     RawClient raw(int sessionTimeoutMs) throws IOException {
-        return track(RawClient.connect(port, sessionTimeoutMs));
+        return track(RawClient.connect(nextPort(), sessionTimeoutMs));
     }
 
     /** A raw TCP connection without a handshake. */
     RawClient rawConnection() throws IOException {
-        return track(RawClient.open(port));
+        return track(RawClient.open(nextPort()));
     }
 
     <T extends AutoCloseable> T track(T closeable) {

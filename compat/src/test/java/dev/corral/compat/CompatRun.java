@@ -13,12 +13,28 @@ import java.nio.file.Path;
  */
 final class CompatRun {
     static final String TARGET_PROPERTY = "compat.target";
+    /**
+     * {@code standalone} (the default): each test class talks to one server process; {@code ensemble}: to a
+     * three-server ensemble of the same target, its clients spread over the members ({@link CompatServer}).
+     */
+    static final String TOPOLOGY_PROPERTY = "compat.topology";
     private static final String CORRAL_CLASSPATH_PROPERTY = "compat.corral.classpath.file";
 
     private CompatRun() {}
 
     static Target target() {
         return Target.fromSystemProperty(TARGET_PROPERTY);
+    }
+
+    /** Whether {@link #TOPOLOGY_PROPERTY} asks for ensembles; anything but the two names is refused. */
+    static boolean ensembles() {
+        String topology = System.getProperty(TOPOLOGY_PROPERTY, "");
+        return switch (topology) {
+            case "", "standalone" -> false;
+            case "ensemble" -> true;
+            default -> throw new IllegalArgumentException(TOPOLOGY_PROPERTY + "=" + topology
+                    + ": expected standalone or ensemble");
+        };
     }
 
     /**

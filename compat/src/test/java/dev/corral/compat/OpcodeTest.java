@@ -336,14 +336,22 @@ class OpcodeTest {
     // getConfig (getData on /zookeeper/config)
 
     @Test
-    void getConfigOnAStandaloneServerIsEmpty() throws Exception {
+    void getConfigIsEmptyOnAStandaloneServerAndListsTheMembersOfAnEnsemble() throws Exception {
         ZooKeeper zk = server.zk();
         Stat stat = new Stat();
 
         byte[] config = zk.getConfig(false, stat);
 
-        assertThat(config).isEmpty();
+        // An ensemble's static configuration as ZooKeeper 3.9.5 shows it (QuorumVerifier#toString, version 0).
+        String expected = server.ensemble() == null ? "" : server.ensemble().members().stream()
+                .map(m -> "server." + m.serverId() + "=127.0.0.1:" + m.quorumPort() + ":" + m.electionPort() + ":participant\n")
+                .collect(java.util.stream.Collectors.joining()) + "version=0";
+        assertThat(new String(config, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
         assertThat(stat).isEqualTo(zk.exists("/zookeeper/config", false));
+        if (server.ensemble() != null) {
+            assertThat(stat.getVersion()).as("ZooKeeper sets the config node's data with version -1").isEqualTo(-1);
+            assertThat(stat.getMzxid()).as("mzxid: the configuration's version").isZero();
+        }
     }
 
     // reconfig (16)

@@ -1,5 +1,7 @@
 package dev.corral.compat;
 
+import dev.corral.testkit.Ensemble;
+import dev.corral.testkit.EnsembleSpec;
 import dev.corral.testkit.Launch;
 import dev.corral.testkit.Ports;
 import dev.corral.testkit.ServerProcess;
@@ -37,6 +39,12 @@ record ServerSpec(int tickMs, boolean extendedTypes, Map<String, String> config,
     static final String DATA_DIRECTORY = "data";
 
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(30);
+    /**
+     * An ensemble's initLimit and syncLimit in ticks: 5 s and 2.4 s at the default tick, as long as the
+     * ensemble tests' own (three servers and the test share two cores), while sessions keep the short tick.
+     */
+    private static final int ENSEMBLE_INIT_TICKS = 25;
+    private static final int ENSEMBLE_SYNC_TICKS = 12;
 
     ServerSpec {
         if (tickMs <= 0) {
@@ -77,6 +85,23 @@ record ServerSpec(int tickMs, boolean extendedTypes, Map<String, String> config,
     }
 
     /**
+     * Starts a three-participant ensemble of the run's target whose members all have this spec's tick, zoo.cfg
+     * entries and JVM flags, and waits until every member serves.
+     */
+    Ensemble startEnsemble(String name) throws IOException, InterruptedException {
+        return CompatEnsemble.start(name, ensemble -> {
+            EnsembleSpec spec = ensemble.withTicks(tickMs, ENSEMBLE_INIT_TICKS, ENSEMBLE_SYNC_TICKS)
+                    .withConfig("maxClientCnxns", "60");
+            for (Map.Entry<String, String> entry : config.entrySet()) {
+                spec = spec.withConfig(entry.getKey(), entry.getValue());
+            }
+            List<String> options = new ArrayList<>(ensemble.jvmOptions());
+            options.addAll(systemFlags());
+            return spec.withJvmOptions(options);
+        });
+    }
+
+    /**
      * Launches a server whose zoo.cfg lacks {@code omittedKey} (one of the keys every test's zoo.cfg has,
      * such as dataDir), without waiting for it to answer: for a configuration the server must refuse
      * ({@link ServerProcess#awaitExit}). The caller closes it.
@@ -99,6 +124,13 @@ record ServerSpec(int tickMs, boolean extendedTypes, Map<String, String> config,
 
     private List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        options.addAll(systemFlags());
+        return options;
+    }
+
+    /** The -D flags every server of this spec gets: extended types, container checks, the super user, extras. */
+    private List<String> systemFlags() {
+        List<String> options = new ArrayList<>();
         if (extendedTypes) {
             options.add("-Dzookeeper.extendedTypesEnabled=true");
         }

@@ -91,6 +91,9 @@ public final class Node {
     private final NodeStats stats = new NodeStats();
     private long nowMs;
     private final SnapshotSchedule snapshots;
+    private final ReadOnlyMode readOnly;
+    // The ensemble's configuration as /zookeeper/config shows it (ZooKeeper's QuorumVerifier text); null alone.
+    private byte[] ensembleConfig;
 
     /** A Node holding an empty tree; it serves nothing until {@link #start}. */
     public Node(NodeConfig config) {
@@ -102,6 +105,7 @@ public final class Node {
         this.authentication = new Authentication(config.superDigest(), connections);
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
+        this.readOnly = new ReadOnlyMode(config.readOnlyModeEnabled(), config.tickMs());
     }
 
     /**
@@ -136,7 +140,7 @@ public final class Node {
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
         handshake = new SessionHandshake(config, tree, sessions, connections, proposer, learner, this::serverState,
-                this::readHeldFrames);
+                this::readHeldFrames, readOnly);
         peerPump = new PeerPump(peer, config.durableLog(), effects, this::carryOut, output -> observer.accept(output));
         peer.setTouchSource(learner::takeTouches);
         peer.tick();
@@ -147,6 +151,11 @@ public final class Node {
     /** Whether this server serves clients now: an established leader, or a learner in sync with one. */
     public boolean serving() {
         return serving;
+    }
+
+    /** Whether this server serves read-only clients now, cut off from its quorum ({@link ReadOnlyMode}). */
+    public boolean readOnly() {
+        return readOnly.active();
     }
 
     /** The server's state in the ensemble (LOOKING before start). */
@@ -248,7 +257,7 @@ public final class Node {
     public List<Output> onFrame(long connectionId, byte[] frame, long wallMs) {
         nowMs = wallMs;
         ClientConnection connection = connections.get(connectionId);
-        if (connection != null && !serving && holdUntilMs < 0) {
+        if (connection != null && !serving && holdUntilMs < 0 && !readOnly.active()) {
             // ZooKeeper closes a client's connection while its server is not running in a quorum
             // ("ZooKeeperServer not running"); the client tries another server.
             connections.close(connection, "this server is not serving: it is " + serverState() + " without a synchronized quorum");
@@ -267,7 +276,9 @@ public final class Node {
     private void read(ClientConnection connection, byte[] frame) {
         try {
             JuteInput in = new JuteInput(frame);
-            if (!connection.connectReceived) {
+            if (!connection.connectReceived && readOnly.active()) {
+                handshake.onConnectReadOnly(connection, ConnectRequest.read(in));
+            } else if (!connection.connectReceived) {
                 handshake.onConnect(connection, ConnectRequest.read(in), leading);
             } else {
                 onRequest(connection, frame, in);
@@ -300,6 +311,15 @@ public final class Node {
         tree.load(zxid, paths, nodes, digest);
         sessionTable.load(sessions);
         this.sessions.replaceAll(sessionTable);
+    }
+
+    /**
+     * The ensemble's configuration, which /zookeeper/config (getConfig) shows from now on and after every
+     * snapshot from a leader, as ZooKeeper's initConfigInZKDatabase; a standalone server has none.
+     */
+    public void initEnsembleConfig(byte[] text) {
+        ensembleConfig = text.clone();
+        tree.initConfig(ensembleConfig, 0);
     }
 
     /** An image of the whole state now, e.g. to snapshot right after recovery. */
@@ -337,6 +357,7 @@ public final class Node {
         maybeStopHolding();
         peer.tick();
         pump();
+        maybeStartReadOnly();
         return effects.drain();
     }
 
@@ -351,6 +372,14 @@ public final class Node {
         List<Session> expired = sessions.tick();
         if (leading) {
             proposer.proposeTickTxns(expired, sessions.currentTick(), wallMs);
+        } else if (readOnly.active()) {
+            for (Session session : expired) {
+                if (readOnly.isLocal(session.sessionId)) {
+                    readOnly.forget(session.sessionId);
+                    effects.add(new Output.SessionExpired(session.sessionId, session.timeoutMs));
+                    endSession(session, "session expired");
+                }
+            }
         }
         pump();
         return effects.drain();
@@ -364,6 +393,10 @@ public final class Node {
             return;
         }
         sessions.touch(session);
+        if (readOnly.active()) {
+            onReadOnlyRequest(connection, session, header, in, frame);
+            return;
+        }
         if (!leading) {
             learner.touched(session);
         }
@@ -408,6 +441,64 @@ public final class Node {
         drain(session);
     }
 
+    /**
+     * A request of a local session on a read-only server: auth and reads are served from this server's tree,
+     * closeSession ends the session here, anything that would change the state (or sync with a leader) is
+     * answered NOTREADONLY, as ZooKeeper's ReadOnlyRequestProcessor does. Nothing waits in a read-only session's
+     * queue (no write is ever queued), so answering at once keeps the order of its replies.
+     */
+    private void onReadOnlyRequest(ClientConnection connection, Session session, RequestHeader header, JuteInput in,
+            byte[] frame) {
+        Invariants.check(session.queue.isEmpty() && readOnly.isLocal(session.sessionId),
+                "a read-only server's session %x is local and has nothing queued", session.sessionId);
+        if (authentication.maybeAuthenticate(connection, header, in)) {
+            return;
+        }
+        if (!Requests.isKnown(header.type())) {
+            connections.reply(connection, header.xid(), ErrorCode.UNIMPLEMENTED);
+            connections.close(connection, "unsupported opcode " + header.type());
+        } else if (header.type() == OpCode.CLOSE_SESSION) {
+            connections.reply(connection, header.xid(), ErrorCode.OK);
+            readOnly.forget(session.sessionId);
+            endSession(session, "client closed its session");
+        } else if (ReadOnlyMode.refuses(header.type())) {
+            connections.reply(connection, header.xid(), ErrorCode.NOTREADONLY);
+        } else {
+            int bodyOffset = in.position();
+            Object body = Requests.decode(header.type(), in);
+            session.queue.addLast(new PendingRequest(connection.connectionId, header.xid(), header.type(), body, false, nowMs,
+                    frame, bodyOffset));
+            connections.queued(connection);
+            drain(session);
+        }
+    }
+
+    /**
+     * The server has looked for a quorum for the grace period in vain: with read-only mode enabled it now
+     * serves read-only clients (ZooKeeper starts its ReadOnlyZooKeeperServer). Not while it still holds the
+     * connections of its last quorum, which it closes first.
+     */
+    private void maybeStartReadOnly() {
+        if (!serving && holdUntilMs < 0 && readOnly.due(nowMs)) {
+            readOnly.start();
+            effects.add(new Output.ReadOnlyChanged(true, "no quorum found for " + readOnly.graceMs()
+                    + " ms (readonlymode.enabled): serving read-only clients"));
+        }
+    }
+
+    /** Read-only mode ends: its clients' connections close and their sessions, local to it, are gone. */
+    private void endReadOnly(String reason) {
+        for (long sessionId : readOnly.takeLocalSessions()) {
+            Session session = sessions.get(sessionId);
+            if (session != null) {
+                connections.dropQueued(session);
+                sessions.remove(session);
+            }
+        }
+        release("read-only mode ended: " + reason);
+        effects.add(new Output.ReadOnlyChanged(false, reason));
+    }
+
     /** Answers or proposes the requests at the front of a session's queue, in order. */
     private void drain(Session session) {
         drain(session, false);
@@ -420,7 +511,7 @@ public final class Node {
      * right after the first, from the committed state then, or it could never be answered in its place.
      */
     private void drain(Session session, boolean afterOwnWrite) {
-        if (!session.established || !serving && !afterOwnWrite) {
+        if (!session.established || !serving && !readOnly.active() && !afterOwnWrite) {
             return;
         }
         while (!session.queue.isEmpty()) {
@@ -540,6 +631,9 @@ public final class Node {
             nodes.add(node);
         });
         tree.load(image.zxid(), paths, nodes, image.digest());
+        if (ensembleConfig != null) {
+            tree.initConfig(ensembleConfig, 0);
+        }
         sessionTable.load(image.sessions());
         sessions.replaceAll(sessionTable);
         proposer.discardPending();
@@ -549,6 +643,9 @@ public final class Node {
         effects.add(new Output.RoleChanged(changed.state(), changed.leader(), changed.epoch(), changed.serving(), changed.reason()));
         boolean wasServing = serving;
         serving = changed.serving();
+        if (readOnly.onRoleChanged(changed.state(), serving, nowMs)) {
+            endReadOnly("this server is " + changed.state() + " now: " + changed.reason());
+        }
         leading = serving && changed.state() == ServerState.LEADING;
         if (wasServing && !serving) {
             stopServing(changed.state());

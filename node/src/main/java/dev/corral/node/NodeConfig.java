@@ -23,6 +23,8 @@ package dev.corral.node;
  *     due after snapCount/2 plus a random share of snapCount/2 txns); 0 for none
  * @param watchesPerSessionMax at most this many watches per session (Corral's {@code session.watchesMax};
  *     ZooKeeper 3.9 has no such bound); 0 for none
+ * @param readOnlyModeEnabled ZooKeeper's {@code readonlymode.enabled}: a server that finds no quorum serves
+ *     read-only clients ({@link ReadOnlyMode})
  */
 public record NodeConfig(
         long serverId,
@@ -37,7 +39,8 @@ public record NodeConfig(
         long bootWallMs,
         boolean durableLog,
         int snapCount,
-        int watchesPerSessionMax) {
+        int watchesPerSessionMax,
+        boolean readOnlyModeEnabled) {
 
     public NodeConfig {
         if (tickMs <= 0) {
@@ -56,31 +59,38 @@ public record NodeConfig(
 
     /** ZooKeeper's defaults for a standalone server with the given tick. */
     public static NodeConfig standalone(int tickMs, long bootWallMs) {
-        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false, 0, 0);
+        return new NodeConfig(0, tickMs, 2 * tickMs, 20 * tickMs, false, 60_000, 10_000, null, false, bootWallMs, false, 0, 0, false);
     }
 
     public NodeConfig withExtendedTypes(boolean enabled) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, enabled, containerCheckIntervalMs,
-                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
+                containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax, readOnlyModeEnabled);
     }
 
     public NodeConfig withContainerChecks(long intervalMs, int maxPerMinute) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled, intervalMs,
-                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
+                maxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax, readOnlyModeEnabled);
     }
 
     public NodeConfig withSuperDigest(String digest) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax);
+                containerCheckIntervalMs, containerMaxPerMinute, digest, reconfigEnabled, bootWallMs, durableLog, snapCount, watchesPerSessionMax, readOnlyModeEnabled);
     }
 
     public NodeConfig withSnapCount(int count) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, count, watchesPerSessionMax);
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, count, watchesPerSessionMax, readOnlyModeEnabled);
     }
 
     public NodeConfig withDurableLog(boolean durable) {
         return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
-                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable, snapCount, watchesPerSessionMax);
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durable, snapCount, watchesPerSessionMax, readOnlyModeEnabled);
+    }
+
+    /** ZooKeeper's readonlymode.enabled: serve read-only clients while no quorum can be found ({@link ReadOnlyMode}). */
+    public NodeConfig withReadOnlyMode(boolean enabled) {
+        return new NodeConfig(serverId, tickMs, minSessionTimeoutMs, maxSessionTimeoutMs, extendedTypesEnabled,
+                containerCheckIntervalMs, containerMaxPerMinute, superDigest, reconfigEnabled, bootWallMs, durableLog, snapCount,
+                watchesPerSessionMax, enabled);
     }
 }

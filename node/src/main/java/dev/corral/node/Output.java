@@ -36,4 +36,10 @@ public sealed interface Output {
      * {@code reason} is the consensus core's account of why, for the log.
      */
     record RoleChanged(ServerState state, long leader, long epoch, boolean serving, String reason) implements Output {}
+
+    /**
+     * This server started or stopped serving read-only clients ({@link ReadOnlyMode}): for the log, {@code srvr}
+     * (Mode: read-only) and {@code isro}. {@code reason} says why.
+     */
+    record ReadOnlyChanged(boolean active, String reason) implements Output {}
 }

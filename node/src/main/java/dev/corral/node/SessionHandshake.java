@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * <p>Until its session is established or revalidated, a connection's later frames are held (see
  * {@link Connections#hold}), and read in order once it is: ZooKeeper reads nothing more from the
  * connection meanwhile, so the ConnectResponse is always the first frame back.
+ *
+ * <p>A server in read-only mode ({@link ReadOnlyMode}) takes read-only clients only, and makes their
+ * sessions itself, local to it, without any txn ({@link #onConnectReadOnly}).
  */
 final class SessionHandshake {
     private final NodeConfig config;
@@ -32,9 +35,12 @@ final class SessionHandshake {
     private final Supplier<ServerState> serverState;
     // Reads the frames a connection held while its session was being revalidated (the Node's pipeline).
     private final Consumer<ClientConnection> readHeldFrames;
+    private final ReadOnlyMode readOnly;
 
     SessionHandshake(NodeConfig config, DataTree tree, Sessions sessions, Connections connections, Proposer proposer,
-            LearnerForwarding learner, Supplier<ServerState> serverState, Consumer<ClientConnection> readHeldFrames) {
+            LearnerForwarding learner, Supplier<ServerState> serverState, Consumer<ClientConnection> readHeldFrames,
+            ReadOnlyMode readOnly) {
+        this.readOnly = readOnly;
         this.config = config;
         this.tree = tree;
         this.sessions = sessions;
@@ -49,9 +55,7 @@ final class SessionHandshake {
     void onConnect(ClientConnection connection, ConnectRequest request, boolean leading) {
         connection.connectReceived = true;
         connection.readOnlyPresent = request.readOnlyPresent();
-        if (request.lastZxidSeen() > tree.lastProcessedZxid()) {
-            connections.close(connection, "client has seen zxid " + Zxid.hex(request.lastZxidSeen()) + " but our last zxid is "
-                    + Zxid.hex(tree.lastProcessedZxid()));
+        if (clientIsAhead(connection, request)) {
             return;
         }
         int timeoutMs = sessions.grantedTimeoutMs(request.timeOut());
@@ -86,6 +90,53 @@ final class SessionHandshake {
         }
     }
 
+    /**
+     * The ConnectRequest of a connection to a server in read-only mode (ZooKeeper's processConnectRequest on a
+     * ReadOnlyZooKeeperServer): a client that did not ask for read-only access is refused, a new session is
+     * made here and established at once, and only a session made here may be resumed.
+     */
+    void onConnectReadOnly(ClientConnection connection, ConnectRequest request) {
+        connection.connectReceived = true;
+        connection.readOnlyPresent = request.readOnlyPresent();
+        if (!request.readOnly()) {
+            connections.close(connection, "refusing the session of a client that is not read-only: this server is read-only");
+            return;
+        }
+        if (clientIsAhead(connection, request)) {
+            return;
+        }
+        int timeoutMs = sessions.grantedTimeoutMs(request.timeOut());
+        if (request.sessionId() == 0) {
+            Session session = sessions.create(connection, timeoutMs);
+            session.established = true;
+            session.owner = config.serverId();
+            readOnly.adopt(session.sessionId);
+            sendConnectResponse(session, connection);
+            return;
+        }
+        if (!readOnly.isLocal(request.sessionId())) {
+            connections.close(connection, "refusing to resume session 0x" + Long.toHexString(request.sessionId())
+                    + " of the quorum: this server is read-only");
+            return;
+        }
+        Session session = sessions.resumable(request);
+        if (session == null) {
+            refuseSession(connection, request.sessionId());
+            return;
+        }
+        resume(session, connection, timeoutMs);
+    }
+
+    /** A client that saw a later zxid than this server applied must try another server: its connection closes. */
+    private boolean clientIsAhead(ClientConnection connection, ConnectRequest request) {
+        if (request.lastZxidSeen() > tree.lastProcessedZxid()) {
+            connections.close(connection, "client has seen zxid " + Zxid.hex(request.lastZxidSeen()) + " but our last zxid is "
+                    + Zxid.hex(tree.lastProcessedZxid()));
+            return true;
+        }
+        return false;
+    }
+
     /** On a learner: the leader answered whether a session resumed here is alive. */
     void onRevalidated(long sessionId, boolean valid) {
         for (ClientConnection connection : learner.onRevalidated(sessionId)) {
@@ -107,7 +158,7 @@ final class SessionHandshake {
     /** The session is established (or resumed): the client learns its id, password and granted timeout. */
     void sendConnectResponse(Session session, ClientConnection connection) {
         connections.send(connection, Frames.frame(out ->
-                new ConnectResponse(0, session.timeoutMs, session.sessionId, session.password, false)
+                new ConnectResponse(0, session.timeoutMs, session.sessionId, session.password, readOnly.active())
                         .write(out, connection.readOnlyPresent)));
     }
 

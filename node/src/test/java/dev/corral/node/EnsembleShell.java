@@ -31,6 +31,11 @@ final class EnsembleShell {
 
     /** Voters 1..voters and observers voters+1..voters+observers, every server with the same session settings. */
     EnsembleShell(int voters, int observers) {
+        this(voters, observers, false);
+    }
+
+    /** As {@link #EnsembleShell(int, int)}, every server with read-only mode enabled or not. */
+    EnsembleShell(int voters, int observers, boolean readOnlyMode) {
         Set<Long> voterIds = new TreeSet<>();
         Set<Long> observerIds = new TreeSet<>();
         for (long id = 1; id <= voters + observers; id++) {
@@ -41,7 +46,7 @@ final class EnsembleShell {
             NodeConfig base = NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS).withExtendedTypes(true).withContainerChecks(5000, 10_000);
             NodeConfig config = new NodeConfig(serverId, base.tickMs(), base.minSessionTimeoutMs(), base.maxSessionTimeoutMs(),
                     base.extendedTypesEnabled(), base.containerCheckIntervalMs(), base.containerMaxPerMinute(), base.superDigest(),
-                    base.reconfigEnabled(), base.bootWallMs(), false, base.snapCount(), base.watchesPerSessionMax());
+                    base.reconfigEnabled(), base.bootWallMs(), false, base.snapCount(), base.watchesPerSessionMax(), readOnlyMode);
             PeerConfig peerConfig = new PeerConfig(serverId, voterIds, observerIds, 1, 2, 5, 100, 25, 500, PlantedBug.NONE, false);
             SimShell shell = new SimShell(config, state -> new Peer(peerConfig, DurableState.empty(), state),
                     send -> inFlight.addLast(new Envelope(serverId, send.serverId(), send.message())));

@@ -94,7 +94,7 @@ final class NodeFuzzer {
         boolean durable = random.nextInt(4) > 0;
         this.config = new NodeConfig(0, TICK_MS, 2 * TICK_MS, 20 * TICK_MS, true, 3 * TICK_MS, 10_000,
                 "super:D/InIHSb7yEEbrWz8b9l71RjZJU=", random.nextBoolean(), BOOT_WALL_MS, durable, 400,
-                random.nextInt(3) == 0 ? 20 : 0);
+                random.nextInt(3) == 0 ? 20 : 0, false);
         this.node = new Node(config);
         deliver(node.start(Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), wallMs));
         maybeSync();

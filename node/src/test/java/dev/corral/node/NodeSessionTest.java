@@ -64,7 +64,7 @@ class NodeSessionTest {
     @Test
     void newSessionIdCarriesTheServerIdInItsHighByteAndPasswordIsZooKeepers() {
         long serverId = 5;
-        NodeConfig config = new NodeConfig(serverId, TICK_MS, 2000, 20000, false, 60_000, 10_000, null, false, BOOT_WALL_MS, false, 0, 0);
+        NodeConfig config = new NodeConfig(serverId, TICK_MS, 2000, 20000, false, 60_000, 10_000, null, false, BOOT_WALL_MS, false, 0, 0, false);
         SimShell shell = new SimShell(config);
 
         ConnectResponse first = shell.open().handshake(newSession(4000));

@@ -117,7 +117,7 @@ final class AdminEndpoints {
             String[] lines = report.answer("dirs").split("\n");
             return map("datadir_size", Long.parseLong(lines[0].split(": ")[1]), "logdir_size", Long.parseLong(lines[1].split(": ")[1]));
         });
-        add("is_read_only", List.of("isro"), q -> map("read_only", false));
+        add("is_read_only", List.of("isro"), q -> map("read_only", node.readOnly()));
         addStateChanging("stat_reset", List.of("srst"), q -> {
             node.resetStats();
             return new LinkedHashMap<>();
@@ -251,7 +251,7 @@ final class AdminEndpoints {
     private void quorumGauges(PrometheusText text) {
         String mode = report.mode();
         text.header("quorum_role", "gauge", "1 for this server's role in its ensemble, 0 for the others");
-        for (String role : List.of("standalone", "leader", "follower", "observer", "looking")) {
+        for (String role : List.of("standalone", "leader", "follower", "observer", "read-only", "looking")) {
             text.sample("quorum_role", role.equals(mode) ? 1 : 0, "role", role);
         }
         text.gauge("quorum_serving", "1 while this server serves clients: an established leader or a synchronized learner",

@@ -124,7 +124,8 @@ public final class CorralServer implements AutoCloseable {
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
-                config.snapCount(), config.connectionLimits().watchesPerSessionMax()));
+                config.snapCount(), config.connectionLimits().watchesPerSessionMax(),
+                config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
@@ -234,6 +235,9 @@ public final class CorralServer implements AutoCloseable {
             peers = Node.soloPeer(config.serverId(), durable, incarnation);
         }
         callOnNodeLoop(() -> {
+            if (config.ensemble().isDistributed()) {
+                node.initEnsembleConfig(config.ensemble().dynamicConfigText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             carryOut(node.start(peers, System.currentTimeMillis()));
             return null;
         });
@@ -500,6 +504,8 @@ public final class CorralServer implements AutoCloseable {
                 diskWorker.persist(persist.change(), node.tree().lastProcessedZxid());
             } else if (output instanceof Output.RoleChanged changed) {
                 onRoleChanged(changed);
+            } else if (output instanceof Output.ReadOnlyChanged changed) {
+                LOG.info("Read-only mode {}: {}", changed.active() ? "started" : "ended", changed.reason());
             } else if (output instanceof Output.PeerSend send) {
                 if (send.message() instanceof dev.corral.zab.Message.Notification notification) {
                     electionTransport.send(send.serverId(), notification);

@@ -41,9 +41,11 @@ import java.util.TreeSet;
  * @param tickMs the tickTime these limits count in
  * @param quorumListenOnAllIPs ZooKeeper's quorumListenOnAllIPs: listen on the quorum and election ports of
  *     every interface rather than only on the host of this server's line
+ * @param readOnlyModeEnabled ZooKeeper's {@code readonlymode.enabled} (a JVM system property, as in ZooKeeper):
+ *     a member that finds no quorum serves read-only clients
  */
 public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnabled, long myId, int initLimitTicks,
-        int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs) {
+        int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean readOnlyModeEnabled) {
 
     /** myId when the data directory has no myid file (ZooKeeper's UNSET_SERVERID). */
     public static final long NO_ID = -1;
@@ -74,7 +76,41 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
         }
     }
 
-    static final EnsembleConfig NONE = new EnsembleConfig(Map.of(), true, NO_ID, 0, 0, 2000, false);
+    /**
+     * The configuration as ZooKeeper 3.9 shows it in /zookeeper/config (QuorumVerifier#toString of a static
+     * configuration, version 0): {@code server.N=host:quorumPort:electionPort:participant|observer}, then
+     * {@code ;clientHost:clientPort} where the line gives a client port (0.0.0.0 for a port alone), one line
+     * per member in id order, and {@code version=0}.
+     */
+    public String dynamicConfigText() {
+        StringBuilder text = new StringBuilder();
+        for (Member member : members.values()) {
+            text.append("server.").append(member.serverId()).append('=').append(bracketed(member.host())).append(':')
+                    .append(member.quorumPort()).append(':').append(member.electionPort())
+                    .append(member.observer() ? ":observer" : ":participant");
+            if (member.clientPort() >= 0) {
+                text.append(';').append(member.clientAddress() == null ? "0.0.0.0" : bracketed(member.clientAddress()))
+                        .append(':').append(member.clientPort());
+            }
+            text.append('\n');
+        }
+        return text.append("version=0").toString();
+    }
+
+    /** A host as ZooKeeper's QuorumServer prints it: an IPv6 literal in full form and in brackets, any other as written. */
+    private static String bracketed(String host) {
+        if (!host.contains(":")) {
+            return host;
+        }
+        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return "[" + java.net.InetAddress.getByName(literal).getHostAddress() + "]"; // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return "[" + literal + "]";
+        }
+    }
+
+    static final EnsembleConfig NONE = new EnsembleConfig(Map.of(), true, NO_ID, 0, 0, 2000, false, false);
 
     public EnsembleConfig {
         members = Collections.unmodifiableMap(new TreeMap<>(members));

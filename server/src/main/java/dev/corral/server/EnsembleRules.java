@@ -20,7 +20,8 @@ import java.util.Map;
 final class EnsembleRules {
     /** What the rules look at, besides the server lines. */
     record Settings(boolean standaloneEnabled, Boolean peerTypeObserver, String peerTypeWhere, int initLimitTicks,
-            int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean multiAddressEnabled, long myId, String myIdFile) {}
+            int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean multiAddressEnabled, long myId, String myIdFile,
+            boolean readOnlyModeEnabled) {}
 
     private EnsembleRules() {}
 
@@ -42,7 +43,8 @@ final class EnsembleRules {
             }
         }
         EnsembleConfig ensemble = new EnsembleConfig(members, settings.standaloneEnabled(), settings.myId(),
-                settings.initLimitTicks(), settings.syncLimitTicks(), settings.tickMs(), settings.quorumListenOnAllIPs());
+                settings.initLimitTicks(), settings.syncLimitTicks(), settings.tickMs(), settings.quorumListenOnAllIPs(),
+                settings.readOnlyModeEnabled());
         checkQuorumCanForm(source, ensemble, whereOf, warnings);
         checkPeerType(ensemble, settings, warnings);
         if (!ensemble.isDistributed()) {

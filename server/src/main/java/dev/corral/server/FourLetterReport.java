@@ -63,15 +63,15 @@ final class FourLetterReport {
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
 
     private String answerOrThrow(String word) {
-        if (config.ensemble().isDistributed() && !node.serving() && (word.equals("srvr") || word.equals("stat") || word.equals("mntr")
+        if (config.ensemble().isDistributed() && !node.serving() && !node.readOnly() && (word.equals("srvr") || word.equals("stat") || word.equals("mntr")
                 || word.equals("cons"))) {
             return NOT_SERVING;
         }
         return switch (word) {
             case "ruok" -> "imok";
-            // ZooKeeper's IsroCommand: "null" while no server runs (an ensemble member out of its quorum), else
-            // "rw"; Corral has no read-only mode, so never "ro".
-            case "isro" -> config.ensemble().isDistributed() && !node.serving() ? "null" : "rw";
+            // ZooKeeper's IsroCommand: "null" while no server runs (an ensemble member out of its quorum), "ro"
+            // in read-only mode, else "rw".
+            case "isro" -> node.readOnly() ? "ro" : config.ensemble().isDistributed() && !node.serving() ? "null" : "rw";
             case "srvr" -> version() + serverLines();
             case "stat" -> version() + "Clients:\n" + clients(false) + "\n" + serverLines();
             case "cons" -> clients(true) + "\n";
@@ -116,11 +116,15 @@ final class FourLetterReport {
 
     /**
      * The server's mode as ZooKeeper names it: standalone, or the role in its ensemble (leader, follower,
-     * observer; "looking" while it elects, which srvr never shows since it answers only while serving).
+     * observer; "looking" while it elects, which srvr never shows since it answers only while serving;
+     * "read-only" in read-only mode, as ZooKeeper's ReadOnlyZooKeeperServer#getState).
      */
     String mode() {
         if (!config.ensemble().isDistributed()) {
             return "standalone";
+        }
+        if (node.readOnly()) {
+            return "read-only";
         }
         dev.corral.zab.ServerState state = node.serverState();
         if (state == dev.corral.zab.ServerState.LEADING) {

@@ -281,7 +281,10 @@ public record ServerConfig(
                 r.intInRange("initLimit", null, 0, 0, Integer.MAX_VALUE), r.intInRange("syncLimit", null, 0, 0, Integer.MAX_VALUE),
                 tickMs, r.bool("quorumListenOnAllIPs", null, false),
                 r.bool("multiAddress.enabled", "zookeeper.multiAddress.enabled", false),
-                EnsembleConfig.readMyId(dataDir), dataDir.resolve("myid").toString()), warnings);
+                EnsembleConfig.readMyId(dataDir), dataDir.resolve("myid").toString(),
+                // ZooKeeper reads only the JVM system property (QuorumPeer); in zoo.cfg it would become
+                // zookeeper.readonlymode.enabled, which nothing reads.
+                r.bool(null, "readonlymode.enabled", false)), warnings);
         if (!ensemble.isDistributed()) {
             for (String key : ENSEMBLE_ONLY) {
                 if (r.cfg().getProperty(key) != null) {

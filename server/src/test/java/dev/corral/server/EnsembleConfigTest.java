@@ -183,6 +183,28 @@ class EnsembleConfigTest {
         assertThat(zooKeeperAccepts(file)).as("ZooKeeper 3.9.5 on:\n" + Files.readString(file)).isEqualTo(row.zooKeeperAccepts());
     }
 
+    @Test
+    void theConfigNodeShowsEveryAcceptedEnsembleAsZooKeepersDoes() throws Exception {
+        int compared = 0;
+        for (Row row : rows().toList()) {
+            if (row.corralError() != null || !row.zooKeeperAccepts() || row.dynamic() != null) {
+                continue; // refused; or a dynamic file, whose version is the zxid its reconfig left
+            }
+            Path file = write(row);
+            ServerConfig corral = ServerConfig.read(file);
+            if (!corral.ensemble().isDistributed()) {
+                continue; // standalone: /zookeeper/config stays empty
+            }
+            QuorumPeerConfig.setStandaloneEnabled(true);
+            QuorumPeerConfig.setReconfigEnabled(false);
+            QuorumPeerConfig zooKeeper = new QuorumPeerConfig();
+            zooKeeper.parse(file.toString());
+            assertThat(corral.ensemble().dynamicConfigText()).as(row.name()).isEqualTo(zooKeeper.getQuorumVerifier().toString());
+            compared++;
+        }
+        assertThat(compared).as("accepted ensemble rows compared").isGreaterThanOrEqualTo(10);
+    }
+
     /** QuorumPeerMain's start up to the first use of the configuration: parse, then QuorumPeer#start's id check. */
     private static boolean zooKeeperAccepts(Path file) {
         // standaloneEnabled and reconfigEnabled are static in ZooKeeper: an earlier row must not leak into this one.

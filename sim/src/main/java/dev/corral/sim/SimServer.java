@@ -57,7 +57,7 @@ final class SimServer {
     List<dev.corral.node.Output> startNode(Consumer<dev.corral.zab.Output> observer, long wallMs, java.util.function.LongFunction<HashChainState> shadowAt) {
         incarnation++;
         NodeConfig config = new NodeConfig(id, SESSION_TICK_MS, 2 * SESSION_TICK_MS, 20 * SESSION_TICK_MS, false, 60_000, 10_000, null,
-                false, wallMs, true, 0, 0);
+                false, wallMs, true, 0, 0, false);
         node = new Node(config);
         Snapshot snapshot = disk.snapshot();
         if (snapshot.image() instanceof TreeSnapshot tree) {

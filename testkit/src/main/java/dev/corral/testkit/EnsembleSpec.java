@@ -60,6 +60,12 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
                 label, logsDirectory, startupBound, quorumProxied);
     }
 
+    /** tickTime in ms, and initLimit and syncLimit in ticks, as zoo.cfg gives them. */
+    public EnsembleSpec withTicks(int tick, int init, int sync) {
+        return new EnsembleSpec(target, runtime, participants, observers, tick, init, sync, config, jvmOptions,
+                label, logsDirectory, startupBound, quorumProxied);
+    }
+
     public EnsembleSpec withConfig(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.put(key, value);

@@ -45,6 +45,16 @@ public final class DataTree {
         put(CONFIG, nodes.get(CONFIG).withAcl(nodes.get(CONFIG).acl(), -1));
     }
 
+    /**
+     * Sets the data of /zookeeper/config to an ensemble's configuration, as ZooKeeper's
+     * ZKDatabase#initConfigInZKDatabase does at start and after a snapshot from the leader: outside any txn,
+     * with mzxid the configuration's version and Stat version -1 (DataTree#setData with version -1). mtime
+     * is 0 rather than ZooKeeper's wall clock, so that every member's tree, and so its digest, is the same.
+     */
+    public void initConfig(byte[] data, long configVersion) {
+        put(CONFIG, nodes.get(CONFIG).withData(data, -1, configVersion, 0));
+    }
+
     private void addBuiltIn(String path, List<Acl> acl) {
         put(path, Znode.created(new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
         nodes.get(Paths.parent(path)).linkChild(path);
