@@ -62,8 +62,17 @@ public final class Corral implements Runnable {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "a zoo.cfg to read, as ZooKeeper reads it")
         Path config;
 
+        @Option(names = "--rejoining", description = "this ensemble member's data directory was lost or replaced: it"
+                + " votes and acks in no quorum until it has synchronized with a leader once, so that what it acked"
+                + " before the loss stays committed (the same as -D" + ServerConfig.REJOINING_PROPERTY + "=true)")
+        boolean rejoining;
+
         @Override
         public Integer call() throws Exception {
+            if (rejoining) {
+                // Read with the other -D settings by ServerConfig, as a zkServer.sh-style SERVER_JVMFLAGS would give it.
+                System.setProperty(ServerConfig.REJOINING_PROPERTY, "true");
+            }
             ServerConfig serverConfig;
             try {
                 serverConfig = config == null ? ServerConfig.defaults() : ServerConfig.load(config);

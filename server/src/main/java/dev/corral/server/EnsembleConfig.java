@@ -43,9 +43,12 @@ import java.util.TreeSet;
  *     every interface rather than only on the host of this server's line
  * @param readOnlyModeEnabled ZooKeeper's {@code readonlymode.enabled} (a JVM system property, as in ZooKeeper):
  *     a member that finds no quorum serves read-only clients
+ * @param rejoining the operator's statement that this member's data directory was lost or replaced
+ *     ({@code corral server --rejoining}, or {@code -Dcorral.rejoining=true}): it counts in no quorum until it
+ *     has synchronized with a leader once ({@link PeerConfig#rejoining}); Corral's own, ZooKeeper has none
  */
 public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnabled, long myId, int initLimitTicks,
-        int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean readOnlyModeEnabled) {
+        int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean readOnlyModeEnabled, boolean rejoining) {
 
     /** myId when the data directory has no myid file (ZooKeeper's UNSET_SERVERID). */
     public static final long NO_ID = -1;
@@ -110,7 +113,7 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
         }
     }
 
-    static final EnsembleConfig NONE = new EnsembleConfig(Map.of(), true, NO_ID, 0, 0, 2000, false, false);
+    static final EnsembleConfig NONE = new EnsembleConfig(Map.of(), true, NO_ID, 0, 0, 2000, false, false, false);
 
     public EnsembleConfig {
         members = Collections.unmodifiableMap(new TreeMap<>(members));
@@ -214,7 +217,7 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
         PeerConfig defaults = PeerConfig.of(myId, voters(), observers(), incarnation);
         return new PeerConfig(myId, voters(), observers(), incarnation, defaults.resendTicks(), defaults.finalizeTicks(),
                 peerTicks(initLimitMs(), peerTickMs), peerTicks(syncLimitMs(), peerTickMs), COMMITTED_LOG_MAX,
-                defaults.plantedBug(), false);
+                defaults.plantedBug(), rejoining);
     }
 
     /**

@@ -21,7 +21,7 @@ final class EnsembleRules {
     /** What the rules look at, besides the server lines. */
     record Settings(boolean standaloneEnabled, Boolean peerTypeObserver, String peerTypeWhere, int initLimitTicks,
             int syncLimitTicks, int tickMs, boolean quorumListenOnAllIPs, boolean multiAddressEnabled, long myId, String myIdFile,
-            boolean readOnlyModeEnabled) {}
+            boolean readOnlyModeEnabled, boolean rejoining) {}
 
     private EnsembleRules() {}
 
@@ -44,7 +44,7 @@ final class EnsembleRules {
         }
         EnsembleConfig ensemble = new EnsembleConfig(members, settings.standaloneEnabled(), settings.myId(),
                 settings.initLimitTicks(), settings.syncLimitTicks(), settings.tickMs(), settings.quorumListenOnAllIPs(),
-                settings.readOnlyModeEnabled());
+                settings.readOnlyModeEnabled(), settings.rejoining());
         checkQuorumCanForm(source, ensemble, whereOf, warnings);
         checkPeerType(ensemble, settings, warnings);
         if (!ensemble.isDistributed()) {

@@ -52,6 +52,8 @@ public record ServerConfig(
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
+    /** The system property behind {@code corral server --rejoining} ({@link EnsembleConfig#rejoining}). */
+    public static final String REJOINING_PROPERTY = "corral.rejoining";
 
     /** Where an HTTP server listens (port 0 picks a free one). */
     public record HttpEndpoint(String address, int port) {}
@@ -284,12 +286,15 @@ public record ServerConfig(
                 EnsembleConfig.readMyId(dataDir), dataDir.resolve("myid").toString(),
                 // ZooKeeper reads only the JVM system property (QuorumPeer); in zoo.cfg it would become
                 // zookeeper.readonlymode.enabled, which nothing reads.
-                r.bool(null, "readonlymode.enabled", false)), warnings);
+                r.bool(null, "readonlymode.enabled", false), r.bool(null, REJOINING_PROPERTY, false)), warnings);
         if (!ensemble.isDistributed()) {
             for (String key : ENSEMBLE_ONLY) {
                 if (r.cfg().getProperty(key) != null) {
                     warnings.add(r.where(key) + ": used only by an ensemble member, not by a standalone server");
                 }
+            }
+            if (ensemble.rejoining()) {
+                warnings.add(REJOINING_PROPERTY + ": a standalone server has no quorum to rejoin; ignored");
             }
         }
         return ensemble;

@@ -250,6 +250,18 @@ class EnsembleConfigTest {
     }
 
     @Test
+    void theRejoiningSettingReachesTheConsensusCore() throws Exception {
+        Path file = write(new Row("", "tickTime=2000\n" + LIMITS + THREE, "2", null, true));
+        assertThat(ServerConfig.read(file).ensemble().peerConfig(1, 20).rejoining()).as("by default").isFalse();
+        System.setProperty(ServerConfig.REJOINING_PROPERTY, "true");
+        try {
+            assertThat(ServerConfig.read(file).ensemble().peerConfig(1, 20).rejoining()).isTrue();
+        } finally {
+            System.clearProperty(ServerConfig.REJOINING_PROPERTY);
+        }
+    }
+
+    @Test
     void transportsBuiltFromTheServerLinesFindEachOther() throws Exception {
         int[] ports = new int[4];
         for (int i = 0; i < ports.length; i++) {

@@ -212,6 +212,24 @@ public final class Ensemble implements AutoCloseable {
         process(serverId).restart();
     }
 
+    /**
+     * Empties the data directory of member {@code serverId}, which must be down, but for its myid file: the
+     * member's disk was lost and replaced, and the operator wrote myid again.
+     */
+    public void wipeData(int serverId) throws IOException {
+        if (process(serverId).isAlive()) {
+            throw new IllegalStateException("server " + serverId + " is running: stop or kill it before wiping its data");
+        }
+        Path dataDirectory = root.resolve("server" + serverId).resolve("data");
+        try (var entries = Files.list(dataDirectory)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals("myid")) {
+                    Directories.deleteRecursively(entry);
+                }
+            }
+        }
+    }
+
     /** Stops member {@code serverId} with SIGTERM, as an operator's stop script does, and waits for it to be gone. */
     public void stop(int serverId) throws InterruptedException {
         process(serverId).stop();

@@ -156,6 +156,20 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts the server again after {@link #kill} with {@code options} added to its JVM's for this start only
+     * (a {@code -D} setting such as the one behind {@code corral server --rejoining}), and waits for it to serve.
+     */
+    public void restartWithJvmOptions(List<String> options) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(launch.label() + " is still running");
+        }
+        List<String> commandLine = new ArrayList<>(command);
+        commandLine.addAll(1, options); // right after the java executable
+        process = startProcess(commandLine);
+        awaitServing();
+    }
+
+    /**
      * As {@link #restart()}, under the shell's {@code ulimit} with {@code limit} (for example {@code "-n 300"},
      * at most 300 open files; null for none). The server is the same process as the shell ({@code exec}).
      */

@@ -92,6 +92,13 @@ final class LearnerRole implements Role {
             expect(Stage.UPTODATE, message);
             stage = Stage.BROADCAST;
             peer.commit(upToDate.zxid());
+            if (observer && !config.isObserver() && !peer.rejoining()) {
+                // A voter that joined without a vote because its disk was lost is synchronized now: its history
+                // is durable again, so it may count in quorums. A leader counts a learner as the kind it said it
+                // was when it connected, so it elects again and joins as a follower.
+                peer.becomeLooking("synchronized once after its data directory was lost: rejoining the quorum as a voter");
+                return;
+            }
             peer.setServing(true, "synchronized with leader " + leader + " (UPTODATE)");
         } else if (message instanceof Message.Commit commit) {
             // A COMMIT may come between NEWLEADER and UPTODATE (ZOOKEEPER-4394): it only moves the commit point.
