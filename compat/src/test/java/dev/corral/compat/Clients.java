@@ -23,7 +23,7 @@ import org.apache.zookeeper.client.HostProvider;
  * Every open waits for the connection with a bound. Against an ensemble, each new client (except those given
  * an address, a host provider or a session to resume) connects to the next member in turn, so that a test's
  * first client is on server 1, its second on server 2, and so on: a watch set through one server fires for a
- * write through another.
+ * write through another, and official clients sync before each synchronous read ({@link SyncingReads}).
  */
 final class Clients implements AutoCloseable {
 
@@ -54,6 +54,11 @@ final class Clients implements AutoCloseable {
         this.ports = List.copyOf(ports);
     }
 
+    /** Whether the clients are spread over several servers, whose official clients then sync before reads ({@link SyncingReads}). */
+    private boolean ensemble() {
+        return ports.size() > 1;
+    }
+
     /** The client port of the server whose turn it is, and moves the turn on. */
     int nextPort() {
         return ports.get(Math.floorMod(turn.getAndIncrement(), ports.size()));
@@ -76,7 +81,8 @@ final class Clients implements AutoCloseable {
     ZooKeeper zk(String connectTo, int sessionTimeoutMs, Watcher defaultWatcher)
             throws IOException, InterruptedException {
         ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
-        ZooKeeper zk = track(new ZooKeeper(connectTo, sessionTimeoutMs, latch));
+        ZooKeeper zk = track(ensemble() ? new SyncingReads(connectTo, sessionTimeoutMs, latch)
+                : new ZooKeeper(connectTo, sessionTimeoutMs, latch));
         latch.await(connectTo);
         return zk;
     }
@@ -87,14 +93,16 @@ final class Clients implements AutoCloseable {
      */
     ZooKeeper zk(HostProvider hostProvider, int sessionTimeoutMs) throws IOException, InterruptedException {
         ConnectedLatch latch = new ConnectedLatch(event -> { });
-        ZooKeeper zk = track(new ZooKeeper(connectString, sessionTimeoutMs, latch, false, hostProvider));
+        ZooKeeper zk = track(ensemble() ? new SyncingReads(connectString, sessionTimeoutMs, latch, false, hostProvider)
+                : new ZooKeeper(connectString, sessionTimeoutMs, latch, false, hostProvider));
         latch.await(connectString);
         return zk;
     }
 
     /** Reattaches to an existing session by id and password, as the client does after a reconnect. */
     ZooKeeper zk(long sessionId, byte[] password, Watcher defaultWatcher) throws IOException {
-        return track(new ZooKeeper(connectString, SESSION_TIMEOUT_MS, defaultWatcher, sessionId, password));
+        return track(ensemble() ? new SyncingReads(connectString, SESSION_TIMEOUT_MS, defaultWatcher, sessionId, password)
+                : new ZooKeeper(connectString, SESSION_TIMEOUT_MS, defaultWatcher, sessionId, password));
     }
 
     /** A connected client that has sent {@code addAuthInfo("digest", credentials)}. */

@@ -78,10 +78,13 @@ final class AdminEndpoints {
             report.monitor().forEach((key, value) -> m.put(key.startsWith("zk_") ? key.substring(3) : key, value));
             return m;
         }));
-        EnsembleCommands ensemble = new EnsembleCommands(config.ensemble(), node);
+        EnsembleCommands ensemble = new EnsembleCommands(config.ensemble(), node,
+                EnsembleConfig.bracketed(config.clientPortAddress()) + ":" + config.clientPort());
         add("leader", List.of("lead"), q -> ensemble.leader());
         add("voting_view", List.of(), q -> ensemble.votingView());
         add("observers", List.of("obsr"), q -> ensemble.observers());
+        // ZooKeeper's ZabStateCommand runs without a serving server: it is how an operator sees an election.
+        put(new Command("zabstate", List.of(), false, false, q -> ensemble.zabState()));
         add("dump", List.of(), q -> {
             Map<String, Object> ephemerals = new LinkedHashMap<>();
             node.tree().ephemeralsBySession().forEach((id, paths) -> ephemerals.put("0x" + Long.toHexString(id), List.copyOf(paths)));

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The admin commands about the ensemble, with ZooKeeper 3.9.5's names and fields (server/admin/Commands.java:
- * LeaderCommand, VotingViewCommand, SyncedObserverConsCommand; its JSON is in snake case). Each runs on the
+ * LeaderCommand, VotingViewCommand, SyncedObserverConsCommand, ZabStateCommand; its JSON is in snake case). Each runs on the
  * node loop and reads the consensus core's read-only accessors and the server.N lines of zoo.cfg.
  *
  * <p>Where Corral knows less than ZooKeeper it says less: an observer entry carries its server id
@@ -21,10 +21,42 @@ import java.util.TreeMap;
 final class EnsembleCommands {
     private final EnsembleConfig ensemble;
     private final Node node;
+    // Where this server listens for clients, host:port, as ZooKeeper's zabstate prints its client address.
+    private final String clientAddress;
 
-    EnsembleCommands(EnsembleConfig ensemble, Node node) {
+    EnsembleCommands(EnsembleConfig ensemble, Node node, String clientAddress) {
         this.ensemble = ensemble;
         this.node = node;
+        this.clientAddress = clientAddress;
+    }
+
+    /**
+     * {@code zabstate}: this member's addresses, whether it votes, its last applied zxid split into epoch and
+     * counter, and where in ZAB it is (election, discovery, synchronization, broadcast). A standalone server
+     * says only that it does not vote, with an empty state, as ZooKeeper's.
+     */
+    Map<String, Object> zabState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Peer peer = node.peer();
+        if (!ensemble.isDistributed() || peer == null) {
+            m.put("voting", false);
+            m.put("zabstate", "");
+            return m;
+        }
+        EnsembleConfig.Member me = ensemble.members().get(ensemble.myId());
+        String host = EnsembleConfig.bracketed(me.host());
+        long zxid = node.tree().lastProcessedZxid();
+        m.put("myid", ensemble.myId());
+        m.put("is_leader", peer.state() == ServerState.LEADING && node.serving());
+        m.put("quorum_address", host + ":" + me.quorumPort());
+        m.put("election_address", host + ":" + me.electionPort());
+        m.put("client_address", clientAddress);
+        m.put("voting", ensemble.voters().contains(ensemble.myId()));
+        m.put("last_zxid", "0x" + Long.toHexString(zxid));
+        m.put("zab_epoch", zxid >>> 32);
+        m.put("zab_counter", zxid & 0xffffffffL);
+        m.put("zabstate", peer.zabPhase());
+        return m;
     }
 
     /** {@code leader}: whether this server leads, the leader's id and the host of its quorum address. */

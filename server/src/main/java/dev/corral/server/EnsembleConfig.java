@@ -101,7 +101,7 @@ public record EnsembleConfig(Map<Long, Member> members, boolean standaloneEnable
     }
 
     /** A host as ZooKeeper's QuorumServer prints it: an IPv6 literal in full form and in brackets, any other as written. */
-    private static String bracketed(String host) {
+    static String bracketed(String host) {
         if (!host.contains(":")) {
             return host;
         }

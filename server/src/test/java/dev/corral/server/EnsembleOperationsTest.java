@@ -134,6 +134,14 @@ class EnsembleOperationsTest {
             assertThat(view.size()).isEqualTo(3);
             assertThat(view.get("2").get("server_addresses").get(0).asText()).startsWith("127.0.0.1:");
             assertThat(view.get("2").get("learner_type").asText()).isEqualTo("participant");
+            JsonNode zab = command(entry.getValue(), "zabstate");
+            assertThat(zab.get("myid").asInt()).isEqualTo(entry.getKey());
+            assertThat(zab.get("is_leader").asBoolean()).isEqualTo(entry.getKey() == leaderId);
+            assertThat(zab.get("voting").asBoolean()).isTrue();
+            assertThat(zab.get("zabstate").asText()).isEqualTo("broadcast");
+            assertThat(zab.get("quorum_address").asText()).startsWith("127.0.0.1:");
+            assertThat(zab.get("zab_epoch").asLong()).isPositive();
+            assertThat(zab.get("last_zxid").asText()).startsWith("0x");
             JsonNode observers = command(entry.getValue(), "obsr");
             assertThat(observers.get("synced_observers").asInt()).isZero();
             assertThat(observers.get("observers").size()).isZero();
@@ -200,6 +208,8 @@ class EnsembleOperationsTest {
             assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(AdminEndpoints.NOT_SERVING);
         }
         assertThat(leader.fourLetterWord("mntr")).isEqualTo(FourLetterReport.NOT_SERVING);
+        // zabstate needs no serving server in ZooKeeper either: it shows the election going on.
+        assertThat(command(leader, "zabstate").get("zabstate").asText()).isEqualTo("election");
         // ZooKeeper's four-letter words: isro says "null" while no server runs; ruok answers imok while the process is up.
         assertThat(leader.fourLetterWord("isro")).isEqualTo("null");
         assertThat(leader.fourLetterWord("ruok")).isEqualTo("imok");

@@ -37,6 +37,11 @@ final class Election implements Role {
     }
 
     @Override
+    public String phase() {
+        return "election";
+    }
+
+    @Override
     public void tick() {
         if (!started) {
             maybeStart();

@@ -87,6 +87,15 @@ final class LeaderRole implements Role {
         maybeProposeEpoch();
     }
 
+    @Override
+    public String phase() {
+        return switch (phase) {
+            case DISCOVERY, EPOCH_PENDING, ACKEPOCH -> "discovery";
+            case SYNC -> "synchronization";
+            case ESTABLISHED -> "broadcast";
+        };
+    }
+
     boolean established() {
         return phase == Phase.ESTABLISHED;
     }

@@ -119,6 +119,15 @@ final class LearnerRole implements Role {
     }
 
     @Override
+    public String phase() {
+        return switch (stage) {
+            case CONNECTING, EPOCH -> "discovery";
+            case SYNCING, NEWLEADER, UPTODATE -> "synchronization";
+            case BROADCAST -> "broadcast";
+        };
+    }
+
+    @Override
     public void onDisconnected(long serverId, long lost) {
         if (serverId == leader && lost == connection) {
             peer.becomeLooking("lost the connection to leader " + leader);

@@ -359,6 +359,14 @@ public final class Peer {
         return config.rejoining() && blank() && config.plantedBug() != PlantedBug.IGNORE_LOST_DISK;
     }
 
+    /**
+     * Where in ZAB this server is: election, discovery, synchronization or broadcast (ZooKeeper's
+     * QuorumPeer.ZabState, lower case as its zabstate admin command prints it).
+     */
+    public String zabPhase() {
+        return role.phase();
+    }
+
     long nextElectionRound() {
         return ++electionRound;
     }

@@ -12,4 +12,7 @@ interface Role {
 
     /** The host's transport lost learner connection {@code connection} with server {@code serverId}. */
     default void onDisconnected(long serverId, long connection) {}
+
+    /** Where in ZAB this role is, as ZooKeeper's QuorumPeer.ZabState names it (lower case, as its zabstate command). */
+    String phase();
 }
