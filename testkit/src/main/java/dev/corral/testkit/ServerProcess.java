@@ -156,6 +156,27 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Stops the process with SIGSTOP: it is alive and its sockets stay open, but it neither reads, writes nor
+     * answers (a hung server, or a very long GC pause), until {@link #thaw}.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #freeze frozen} process run again with SIGCONT. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * Starts the server again after {@link #kill} with {@code options} added to its JVM's for this start only
      * (a {@code -D} setting such as the one behind {@code corral server --rejoining}), and waits for it to serve.
      */
