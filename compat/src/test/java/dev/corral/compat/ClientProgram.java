@@ -98,7 +98,8 @@ final class ClientProgram {
      * server (SIGKILL, as a crash) and starts it again on the same port and data; {@code proxy} starts a
      * {@link TcpProxy} to the server and answers its connect string; {@code cut} and {@code restore} cut
      * and restore the proxy started last (to let a session expire while its client is cut off, as a
-     * partition would). Proxies are closed with the test's clients.
+     * partition would); {@code cut-at-next-reply} makes that proxy drop the next reply and close its
+     * connection ({@link TcpProxy#cutAtNextReply}). Proxies are closed with the test's clients.
      */
     static Map<String, Control> serverControls(CompatServer server) {
         List<TcpProxy> proxies = new ArrayList<>();
@@ -118,6 +119,10 @@ final class ClientProgram {
                 },
                 "restore", arguments -> {
                     proxies.get(proxies.size() - 1).restore();
+                    return "";
+                },
+                "cut-at-next-reply", arguments -> {
+                    proxies.get(proxies.size() - 1).cutAtNextReply();
                     return "";
                 });
     }

@@ -15,6 +15,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.HostProvider;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * Opens official ZooKeeper, Curator and raw clients against one server and closes them all, newest
@@ -50,6 +51,15 @@ final class Clients implements AutoCloseable {
             throws IOException, InterruptedException {
         ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
         ZooKeeper zk = track(new ZooKeeper(connectTo, sessionTimeoutMs, latch));
+        latch.await(connectTo);
+        return zk;
+    }
+
+    /** A connected ZooKeeper client with client settings of its own (e.g. a small jute.maxbuffer). */
+    ZooKeeper zk(String connectTo, int sessionTimeoutMs, Watcher defaultWatcher, ZKClientConfig config)
+            throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
+        ZooKeeper zk = track(new ZooKeeper(connectTo, sessionTimeoutMs, latch, config));
         latch.await(connectTo);
         return zk;
     }
