@@ -38,7 +38,8 @@ import org.junit.jupiter.api.DynamicTest;
  *
  * <p>Invariants: the whole run is bounded by the given duration (the process is killed past it); every
  * planned case must report exactly once, and a case that reports without being planned, or a plan that
- * names nothing, fails the run. Nothing is skipped: a missing case is a failure.
+ * names nothing, fails the run. Nothing is skipped: a missing case is a failure. Each dynamic test's outcome
+ * is counted for the README's compatibility table ({@link CompatResults}).
  */
 final class ClientProgram {
 
@@ -228,7 +229,20 @@ final class ClientProgram {
                         + " cases, reported " + results.size() + ", unplanned " + unplanned + "\n" + outputText());
             }
         });
-        return Stream.concat(cases, Stream.of(whole));
+        return Stream.concat(cases, Stream.of(whole)).map(ClientProgram::counted);
+    }
+
+    /** The same dynamic test, its outcome counted for the compatibility table ({@link CompatResults}). */
+    private static DynamicTest counted(DynamicTest test) {
+        return DynamicTest.dynamicTest(test.getDisplayName(), () -> {
+            try {
+                test.getExecutable().execute();
+            } catch (Throwable failure) {
+                CompatResults.recordDynamic(false);
+                throw failure;
+            }
+            CompatResults.recordDynamic(true);
+        });
     }
 
     private String outputText() {

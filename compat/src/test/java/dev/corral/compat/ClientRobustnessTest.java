@@ -30,6 +30,12 @@ class ClientRobustnessTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("ZooKeeper's Java client",
+            "a reply cut off after its request (create and getData), a reply above the client's "
+            + "jute.maxbuffer, 600 pipelined requests answered in xid order",
+            () -> CompatResults.mavenVersion("org.apache.zookeeper", "zookeeper"));
+
     private static final long STATE_BOUND_S = 15;
 
     @Test
@@ -40,7 +46,7 @@ class ClientRobustnessTest {
         ZooKeeper zk = server.clients().zk(proxy.connectString(), Clients.SESSION_TIMEOUT_MS,
                 event -> states.add(event.getState()));
         long session = zk.getSessionId();
-        states.clear();
+        awaitStates(states, KeeperState.SyncConnected); // the connect, delivered after the client returned
 
         proxy.cutAtNextReply();
         assertThatThrownBy(() -> zk.create(root + "/written", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE,
@@ -72,7 +78,7 @@ class ClientRobustnessTest {
         ZooKeeper reader = server.clients().zk(server.connectString(), Clients.SESSION_TIMEOUT_MS,
                 event -> states.add(event.getState()), config);
         long session = reader.getSessionId();
-        states.clear();
+        awaitStates(states, KeeperState.SyncConnected); // the connect, delivered after the client returned
 
         // The client reads the frame length, finds it out of range, and drops the connection.
         assertThatThrownBy(() -> reader.getData(root + "/big", false, null))

@@ -23,6 +23,15 @@ class ZkCliTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("zkCli.sh (ZooKeeper's shell)",
+            "ZooKeeperMain typed into through every command (create -s -e -c -t, ls -s -R -w, get "
+            + "-s -w, set -s -v, stat -w, delete -v, deleteall, getAcl/setAcl -s -v -R, addauth, "
+            + "whoami, sync, getAllChildrenNumber, getEphemerals, addWatch, removewatches, "
+            + "printwatches, config, setquota/listquota/delquota, history/redo, close/connect, "
+            + "version) and one command on its command line; whole answers compared line for line",
+            () -> CompatResults.mavenVersion("org.apache.zookeeper", "zookeeper"));
+
     private static final String NO_NODE = "Node does not exist: ";
 
     /** One line typed into the shell and its whole answer: literal lines, or patterns (see {@link #stat}). */
