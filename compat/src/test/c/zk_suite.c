@@ -593,6 +593,26 @@ static void session_expiry_is_reported_and_removes_ephemerals(void) {
     CHECK_RC(zoo_exists(victim->zh, at("e"), 0, NULL), ZINVALIDSTATE, "a call on an expired handle");
 }
 
+static void reply_cut_off_is_connection_loss_and_the_write_was_applied(void) {
+    /* Protocol robustness (issue 13, item 4): the connection closes after the request reached the server
+     * and before its reply came back. The C client fails the call with ZCONNECTIONLOSS and resumes the
+     * session; the server applied the create. */
+    char proxy[128];
+    CHECK(control("proxy", proxy, sizeof proxy) == 0 && proxy[0], "the driver started no proxy");
+    client_t *c = open_client(proxy, NULL, 0);
+    CHECK(c != NULL, "client through %s", proxy);
+    int64_t session = zoo_client_id(c->zh)->client_id;
+    CHECK(control("cut-at-next-reply", NULL, 0) == 0, "the driver did not arm the cut");
+    CHECK_RC(zoo_create(c->zh, at("written"), "x", 1, &ZOO_OPEN_ACL_UNSAFE, 0, NULL, 0), ZCONNECTIONLOSS,
+             "create whose reply was cut off");
+    CHECK(next_session_state(&c->session, ZOO_CONNECTED_STATE) == 0, "no CONNECTED after the cut");
+    CHECK(zoo_client_id(c->zh)->client_id == session, "another session after the cut");
+    char buffer[8];
+    int length = sizeof buffer;
+    CHECK_RC(zoo_get(c->zh, at("written"), 0, buffer, &length, NULL), ZOK, "the create the server applied");
+    CHECK(length == 1 && buffer[0] == 'x', "data of length %d", length);
+}
+
 static void restart_keeps_the_session_and_reregisters_watches(void) {
     struct Stat stat;
     events_t events;
@@ -650,6 +670,7 @@ static const case_t cases[] = {
     CASE(acl_schemes_world_digest_ip_and_super),
     CASE(unknown_auth_scheme_fails_the_session),
     CASE(session_expiry_is_reported_and_removes_ephemerals),
+    CASE(reply_cut_off_is_connection_loss_and_the_write_was_applied),
     CASE(restart_keeps_the_session_and_reregisters_watches),
     CASE(get_config_of_a_standalone_server),
 };

@@ -5,7 +5,7 @@
 // Usage: zk_suite HOST:PORT [CASE_NAME_PREFIX]
 //
 // It speaks ClientProgram's line protocol on stdout: "@@PLAN name...", then per case
-// "@@RESULT pass|fail SECONDS NAME [DETAIL]", and "@@CONTROL restart|proxy|cut|restore", each
+// "@@RESULT pass|fail SECONDS NAME [DETAIL]", and "@@CONTROL restart|proxy|cut|restore|cut-at-next-reply", each
 // answered "done [VALUE]" on stdin once the driver has acted. Every wait is bounded by waitBound.
 package main
 
@@ -60,6 +60,19 @@ func (e *env) connect(hosts string) (*zk.Conn, <-chan zk.Event) {
 		hosts = server
 	}
 	conn, raw, err := zk.Connect(strings.Split(hosts, ","), sessionTimeout, zk.WithLogInfo(false))
+	return e.connected(conn, raw, err, hosts)
+}
+
+// connectWithMaxBufferSize connects to the server (one of an ensemble's) with a client buffer of
+// maxBufferSize bytes.
+func (e *env) connectWithMaxBufferSize(maxBufferSize int) (*zk.Conn, <-chan zk.Event) {
+	conn, raw, err := zk.Connect(strings.Split(server, ","), sessionTimeout, zk.WithLogInfo(false),
+		zk.WithMaxBufferSize(maxBufferSize))
+	return e.connected(conn, raw, err, server)
+}
+
+// connected keeps a new connection for closing after the case, once it has a session.
+func (e *env) connected(conn *zk.Conn, raw <-chan zk.Event, err error, hosts string) (*zk.Conn, <-chan zk.Event) {
 	check(err == nil, "connect to %s: %v", hosts, err)
 	e.conns = append(e.conns, conn)
 	events := drain(raw)
@@ -356,6 +369,39 @@ func sessionExpiryIsReportedAndANewSessionFollows(e *env, c *zk.Conn) {
 	check(victim.SessionID() != session, "the expired session came back")
 }
 
+// Protocol robustness (issue 13, item 4): the connection closes after the request reached the server and
+// before its reply came back. go-zookeeper fails the request with ErrConnectionClosed and resumes the session.
+func replyCutOffIsConnectionClosedAndTheWriteWasApplied(e *env, c *zk.Conn) {
+	proxy := control("proxy")
+	conn, events := e.connect(proxy)
+	session := conn.SessionID()
+	control("cut-at-next-reply")
+	_, err := conn.Create(e.path("written"), []byte("x"), 0, zk.WorldACL(zk.PermAll))
+	checkErr(err, zk.ErrConnectionClosed, "create whose reply was cut off")
+	awaitState(events, zk.StateHasSession)
+	check(conn.SessionID() == session, "another session after the cut")
+	data, _, err := conn.Get(e.path("written"))
+	check(err == nil && string(data) == "x", "the create the server applied: %q %v", data, err)
+}
+
+// A reply longer than the client's buffer (WithMaxBufferSize, go-zookeeper's jute.maxbuffer) drops the
+// connection: the request fails with ErrConnectionClosed and the session resumes.
+func replyAboveTheMaxBufferSizeIsConnectionClosedAndTheSessionResumes(e *env, c *zk.Conn) {
+	_, err := c.Create(e.path("big"), make([]byte, 4096), 0, zk.WorldACL(zk.PermAll))
+	checkErr(err, nil, "create big")
+	conn, events := e.connectWithMaxBufferSize(2048)
+	session := conn.SessionID()
+	// Through another member of an ensemble, the node is there once that member has synced.
+	_, err = conn.Sync(e.path("big"))
+	checkErr(err, nil, "sync")
+	_, _, err = conn.Get(e.path("big"))
+	checkErr(err, zk.ErrConnectionClosed, "get of a node above the buffer size")
+	awaitState(events, zk.StateHasSession)
+	check(conn.SessionID() == session, "another session after the dropped connection")
+	_, stat, err := conn.Exists(e.path("big"))
+	check(err == nil && stat.DataLength == 4096, "exists after the reconnect: %+v %v", stat, err)
+}
+
 func fourLetterWords(e *env, c *zk.Conn) {
 	servers := strings.Split(server, ",")
 	ok := zk.FLWRuok(servers, waitBound)
@@ -400,6 +446,9 @@ var cases = []testCase{
 	{"restart_keeps_the_session_and_resends_watches", restartKeepsTheSessionAndResendsWatches},
 	{"session_expiry_is_reported_and_a_new_session_follows", sessionExpiryIsReportedAndANewSessionFollows},
 	{"four_letter_words", fourLetterWords},
+	{"reply_cut_off_is_connection_closed_and_the_write_was_applied", replyCutOffIsConnectionClosedAndTheWriteWasApplied},
+	{"reply_above_the_max_buffer_size_is_connection_closed_and_the_session_resumes",
+		replyAboveTheMaxBufferSizeIsConnectionClosedAndTheSessionResumes},
 }
 
 func runCase(tc testCase) (detail string) {

@@ -288,6 +288,27 @@ const cases = {
     await within(expired, 'the expired event');
     check(victim.getState() === State.EXPIRED, 'state ' + victim.getState());
   },
+
+  async reply_cut_off_is_connection_loss_and_the_write_was_applied(env, zk) {
+    // Protocol robustness (issue 13, item 4): the connection closes after the request reached the server
+    // and before its reply came back. The call fails with CONNECTION_LOSS, the session resumes, and the
+    // server applied the create.
+    const proxy = await control('proxy');
+    const client = await env.connect(proxy);
+    const session = client.getSessionId();
+    const disconnected = once(client, 'disconnected');
+    const reconnected = within(new Promise((resolve) => disconnected.then(() => client.once('connected', resolve))),
+      'connected again');
+    reconnected.catch(() => {});
+    await control('cut-at-next-reply');
+    await checkCode(call(client, 'create', env.path('written'), Buffer.from('x'), OPEN, CreateMode.PERSISTENT),
+      Exception.CONNECTION_LOSS, 'create whose reply was cut off');
+    await disconnected;
+    await reconnected;
+    check(client.getSessionId().equals(session), 'another session after the cut');
+    const [data] = await call(client, 'getData', env.path('written'));
+    check(data.toString() === 'x', 'data of the create the server applied: ' + data);
+  },
 };
 
 // ---- runner ----------------------------------------------------------------------------------

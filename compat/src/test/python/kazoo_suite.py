@@ -10,6 +10,8 @@ Protocol with the Java driver (KazooTest), one line each on stdout:
                              has backslashes doubled and newlines written as \\n
   @@CONTROL restart          asks the driver to kill the server and start it again on the same port;
                              the driver answers "done" on stdin once the server answers again
+  @@CONTROL proxy            starts a TCP proxy to the server; the answer is "done HOST:PORT"
+  @@CONTROL cut-at-next-reply   that proxy drops the next reply and closes its connection
 Anything else (kazoo's own log lines) is free text that the driver shows on a failure.
 
 Every wait is bounded (WAIT_S): watch events and session states are awaited on a condition; state that
@@ -26,7 +28,7 @@ import traceback
 import unittest
 
 from kazoo.client import KazooClient
-from kazoo.exceptions import (BadVersionError, InvalidACLError, MarshallingError, NoAuthError,
+from kazoo.exceptions import (BadVersionError, ConnectionLoss, InvalidACLError, MarshallingError, NoAuthError,
                               NoChildrenForEphemeralsError, NodeExistsError, NoNodeError, NotEmptyError,
                               RolledBackError, RuntimeInconsistency)
 from kazoo.protocol.states import EventType, KazooState, KeeperState
@@ -735,14 +737,37 @@ class Recipes(KazooCase):
                 p.finish()
 
 
+# --- protocol robustness -------------------------------------------------------------------------
+
+class Robustness(KazooCase):
+    """What kazoo does when a connection breaks between a request and its reply (issue 13, item 4)."""
+
+    def test_connection_closed_before_the_reply_is_connection_loss_and_the_write_took_effect(self):
+        client = self.client(hosts=control("proxy"))
+        session = client.client_id[0]
+        states = EventQueue()
+        client.add_listener(states)
+        control("cut-at-next-reply")
+        with self.assertRaises(ConnectionLoss):
+            client.create(self.path("written"), b"x")
+        self.assertEqual(KazooState.SUSPENDED, states.next("SUSPENDED"))
+        self.assertEqual(KazooState.CONNECTED, states.next("CONNECTED again"))
+        self.assertEqual(session, client.client_id[0])
+        # The server applied the create; its reply was lost, so a retry finds the node there.
+        self.assertEqual((b"x", 0), (client.get(self.path("written"))[0], client.exists(self.path("written")).version))
+        with self.assertRaises(NodeExistsError):
+            client.create(self.path("written"), b"x")
+
+
 # --- runner ---------------------------------------------------------------------------------------
 
 def control(command):
-    """Asks the Java driver to act on the server and waits for its answer."""
+    """Asks the Java driver to act on the server and waits for its answer; returns what follows "done"."""
     print("@@CONTROL " + command, flush=True)
     answer = sys.stdin.readline().strip()
-    if answer != "done":
+    if answer != "done" and not answer.startswith("done "):
         raise AssertionError("driver answered %r to %r" % (answer, command))
+    return answer[len("done "):]
 
 
 class LineResult(unittest.TestResult):
@@ -779,7 +804,7 @@ def main():
     CONNECT = sys.argv[1]
     prefix = sys.argv[2] if len(sys.argv) > 2 else ""
     loader = unittest.TestLoader()
-    tests = [test for case in (Session, Operations, Watches, Transactions, Acls, Recipes)
+    tests = [test for case in (Session, Operations, Watches, Transactions, Acls, Recipes, Robustness)
              for test in loader.loadTestsFromTestCase(case)
              if ("%s.%s" % (type(test).__name__, test._testMethodName)).startswith(prefix)]
     print("@@PLAN " + " ".join("%s.%s" % (type(t).__name__, t._testMethodName) for t in tests), flush=True)

@@ -25,6 +25,17 @@ class CClientTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("C client and its cli_mt",
+            "`compat/src/test/c/zk_suite.c` built with gcc against `-lzookeeper_mt`: connect, "
+            + "read-only flag, chroot, every create mode (container and TTL included, and their "
+            + "removal), errors, get/set/exists/children, watches, removeWatches, multi, sync, ACLs "
+            + "and auth, auth failure, expiry, restart (watches re-sent), a reply cut off after its "
+            + "request, getConfig; and `cli_mt` typed into (create with every flag, create2, set, "
+            + "get, ls, ls2, exists, wexists, sync, delete, addauth, config, myid), batch mode, an "
+            + "unknown auth scheme",
+            () -> "Debian libzookeeper-mt-dev " + CompatResults.debianVersion("libzookeeper-mt-dev"));
+
     private static final Duration BUILD_BOUND = Duration.ofSeconds(60);
     private static final Duration SUITE_BOUND = Duration.ofSeconds(120);
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.DynamicTest;
  *
  * <p>Invariants: the whole run is bounded by the given duration (the process is killed past it); every
  * planned case must report exactly once, and a case that reports without being planned, or a plan that
- * names nothing, fails the run. Nothing is skipped: a missing case is a failure.
+ * names nothing, fails the run. Nothing is skipped: a missing case is a failure. Each dynamic test's outcome
+ * is counted for the README's compatibility table ({@link CompatResults}).
  */
 final class ClientProgram {
 
@@ -98,7 +99,8 @@ final class ClientProgram {
      * server (SIGKILL, as a crash; every member of an ensemble) and starts it again on the same ports and data; {@code proxy} starts a
      * {@link TcpProxy} to the server and answers its connect string; {@code cut} and {@code restore} cut
      * and restore the proxy started last (to let a session expire while its client is cut off, as a
-     * partition would). Proxies are closed with the test's clients.
+     * partition would); {@code cut-at-next-reply} makes that proxy drop the next reply and close its
+     * connection ({@link TcpProxy#cutAtNextReply}). Proxies are closed with the test's clients.
      */
     static Map<String, Control> serverControls(CompatServer server) {
         List<TcpProxy> proxies = new ArrayList<>();
@@ -117,6 +119,10 @@ final class ClientProgram {
                 },
                 "restore", arguments -> {
                     proxies.get(proxies.size() - 1).restore();
+                    return "";
+                },
+                "cut-at-next-reply", arguments -> {
+                    proxies.get(proxies.size() - 1).cutAtNextReply();
                     return "";
                 });
     }
@@ -222,7 +228,20 @@ final class ClientProgram {
                         + " cases, reported " + results.size() + ", unplanned " + unplanned + "\n" + outputText());
             }
         });
-        return Stream.concat(cases, Stream.of(whole));
+        return Stream.concat(cases, Stream.of(whole)).map(ClientProgram::counted);
+    }
+
+    /** The same dynamic test, its outcome counted for the compatibility table ({@link CompatResults}). */
+    private static DynamicTest counted(DynamicTest test) {
+        return DynamicTest.dynamicTest(test.getDisplayName(), () -> {
+            try {
+                test.getExecutable().execute();
+            } catch (Throwable failure) {
+                CompatResults.recordDynamic(false);
+                throw failure;
+            }
+            CompatResults.recordDynamic(true);
+        });
     }
 
     private String outputText() {

@@ -17,6 +17,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.HostProvider;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * Opens official ZooKeeper, Curator and raw clients and closes them all, newest first, when a test ends.
@@ -83,6 +84,15 @@ final class Clients implements AutoCloseable {
         ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
         ZooKeeper zk = track(ensemble() ? new SyncingReads(connectTo, sessionTimeoutMs, latch)
                 : new ZooKeeper(connectTo, sessionTimeoutMs, latch));
+        latch.await(connectTo);
+        return zk;
+    }
+
+    /** A connected ZooKeeper client with client settings of its own (e.g. a small jute.maxbuffer). */
+    ZooKeeper zk(String connectTo, int sessionTimeoutMs, Watcher defaultWatcher, ZKClientConfig config)
+            throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(defaultWatcher);
+        ZooKeeper zk = track(new ZooKeeper(connectTo, sessionTimeoutMs, latch, config));
         latch.await(connectTo);
         return zk;
     }

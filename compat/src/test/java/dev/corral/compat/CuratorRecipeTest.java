@@ -42,6 +42,12 @@ class CuratorRecipeTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("Curator recipes (Java)",
+            "InterProcessMutex, LeaderLatch, DistributedQueue, SharedCount, CuratorCache, "
+            + "ServiceDiscovery, several sessions at once",
+            () -> CompatResults.mavenVersion("org.apache.curator", "curator-recipes"));
+
     private static final Duration BOUND = Duration.ofSeconds(20);
     private static final int CLIENTS = 3;
 

@@ -21,6 +21,15 @@ class GoClientTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("go-zookeeper (Go)",
+            "`compat/src/test/go/zk_suite.go`: session events, create modes (protected ephemeral "
+            + "sequential included; no chroot, read-only, container or TTL API in this client), "
+            + "errors, get/set/exists/children, watches, multi, sync, ACLs and auth, its Lock "
+            + "recipe, restart (watches re-sent), expiry, ruok and cons, a reply cut off after its "
+            + "request, a reply above its WithMaxBufferSize",
+            () -> "Debian golang-github-samuel-go-zookeeper-dev " + CompatResults.debianVersion("golang-github-samuel-go-zookeeper-dev"));
+
     private static final Duration BUILD_BOUND = Duration.ofSeconds(180);
     private static final Duration SUITE_BOUND = Duration.ofSeconds(120);
 

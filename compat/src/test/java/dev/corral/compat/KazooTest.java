@@ -22,6 +22,18 @@ class KazooTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("kazoo (Python)",
+            "`compat/src/test/python/kazoo_suite.py`: session, read-only flag, chroot, create "
+            + "modes (kazoo 2.8 has no container, TTL or persistent-watch API), "
+            + "get/set/exists/children with watches, DataWatch, ChildrenWatch, TreeCache, "
+            + "transactions, sync, ACLs (world, auth, digest, ip, super, empty ids), restart, "
+            + "expiry, a reply cut off after its request; recipes Lock, ReadLock/WriteLock, "
+            + "Semaphore, Election, Barrier, DoubleBarrier, Counter, Party, ShallowParty, Queue, "
+            + "LockingQueue, NonBlockingLease, MultiNonBlockingLease, SetPartitioner",
+            () -> Toolchain.kazooVersion(Toolchain.pythonWithKazoo()) + " (Debian python3-kazoo "
+                    + CompatResults.debianVersion("python3-kazoo") + ")");
+
     private static final Duration BOUND = Duration.ofSeconds(120);
 
     @TestFactory

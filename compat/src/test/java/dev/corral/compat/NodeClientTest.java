@@ -22,6 +22,14 @@ class NodeClientTest {
     @RegisterExtension
     static final CompatServer server = CompatServer.perClass();
 
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("node-zookeeper-client (Node.js)",
+            "`compat/src/test/node/zk_suite.js`: session handshake, chroot, create modes, mkdirp, "
+            + "errors, get/set/exists/children, watches, transactions, ACLs and auth, "
+            + "removeRecursive, restart (watches re-sent), expiry, a reply cut off after its request "
+            + "(no sync, read-only, container or TTL API in this client)",
+            () -> CompatResults.npmLockedVersion("node-zookeeper-client") + " (npm, locked in package-lock.json)");
+
     private static final Duration INSTALL_BOUND = Duration.ofSeconds(180);
     private static final Duration SUITE_BOUND = Duration.ofSeconds(120);
 

@@ -81,6 +81,21 @@ final class ShellSession implements AutoCloseable {
      * match of {@code regex}; consumes output up to it and returns it. Throws with the transcript if none.
      */
     synchronized String expect(String regex, Duration bound) throws InterruptedException {
+        return expect(regex, bound, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #expect}, and returns the lines consumed before the matching one: the output of the
+     * commands typed since the last wait, when {@code regex} matches the answer of a marker command typed
+     * after them.
+     */
+    synchronized List<String> linesBefore(String regex, Duration bound) throws InterruptedException {
+        List<String> before = new ArrayList<>();
+        expect(regex, bound, before);
+        return before;
+    }
+
+    private String expect(String regex, Duration bound, List<String> skipped) throws InterruptedException {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
@@ -89,6 +104,7 @@ final class ShellSession implements AutoCloseable {
                 if (pattern.matcher(line).find()) {
                     return line;
                 }
+                skipped.add(line);
             }
             long left = deadline - System.nanoTime();
             if (ended || left <= 0) {

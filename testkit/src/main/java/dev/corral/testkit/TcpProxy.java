@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link #restore} (a client loses its connection while its session lives on);</li>
  *   <li>{@link #silence}: the connections open now stay open but nothing more gets through, as when a
  *       network drops packets without a word; new connections work;</li>
- *   <li>{@link #delay}: every chunk waits before it is forwarded, in order, until the delay is set to zero.</li>
+ *   <li>{@link #delay}: every chunk waits before it is forwarded, in order, until the delay is set to zero;</li>
+ *   <li>{@link #cutAtNextReply}: the next bytes a server sends are not forwarded, and their connection is
+ *       closed instead, as when a server closes a connection after a request reached it and before its reply
+ *       left (the request takes effect, the client never learns it).</li>
  * </ul>
  * It counts the connections it accepts, so that a test can see a client trying.
  *
@@ -55,6 +59,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean cut;
     private volatile long delayNanos;
+    private final AtomicBoolean cutAtReply = new AtomicBoolean();
 
     private TcpProxy(ServerSocket listener, int targetPort) {
         this.listener = listener;
@@ -107,6 +112,14 @@ public final class TcpProxy implements AutoCloseable {
         delayNanos = delay.toNanos();
     }
 
+    /**
+     * Arms a one-time cut: the next chunk any server sends through this proxy is dropped and its connection
+     * closed; later connections are forwarded as usual.
+     */
+    public void cutAtNextReply() {
+        cutAtReply.set(true);
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed() && accepted.get() < CONNECTIONS_MAX) {
             Socket client;
@@ -138,12 +151,12 @@ public final class TcpProxy implements AutoCloseable {
                 pairs.remove(pair);
                 continue;
             }
-            pump(pair, client, server, "up");
-            pump(pair, server, client, "down");
+            pump(pair, client, server, "up", false);
+            pump(pair, server, client, "down", true);
         }
     }
 
-    private void pump(Pair pair, Socket from, Socket to, String direction) {
+    private void pump(Pair pair, Socket from, Socket to, String direction, boolean fromServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[BUFFER_BYTES];
             try (InputStream in = from.getInputStream()) {
@@ -152,6 +165,9 @@ public final class TcpProxy implements AutoCloseable {
                     long delay = delayNanos;
                     if (delay > 0) {
                         Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000)); // the injected latency itself
+                    }
+                    if (fromServer && cutAtReply.compareAndSet(true, false)) {
+                        break; // the reply is dropped; the pair closes below
                     }
                     if (!pair.silent) {
                         out.write(buffer, 0, read);

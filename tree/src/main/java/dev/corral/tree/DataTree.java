@@ -30,6 +30,7 @@ public final class DataTree {
     private final Set<String> containers = new TreeSet<>();
     private final Set<String> ttlNodes = new TreeSet<>();
     private final Map<List<Acl>, List<Acl>> aclCache = new HashMap<>();
+    private final QuotaStats quotas = new QuotaStats();
     private long lastProcessedZxid;
     // Invariant: digest == recomputeDigest().
     private long digest;
@@ -97,12 +98,17 @@ public final class DataTree {
         ephemeralsBySession.clear();
         containers.clear();
         ttlNodes.clear();
+        quotas.clear();
         digest = 0;
         approximateDataSize = 0;
         for (int i = 0; i < paths.size(); i++) {
             Znode node = values.get(i);
             put(paths.get(i), node.loadedCopy(internAcl(node.acl())));
             index(paths.get(i), node);
+            String quotaRoot = QuotaStats.rootOf(paths.get(i), QuotaStats.LIMITS_NODE);
+            if (quotaRoot != null) {
+                quotas.addRoot(quotaRoot);
+            }
         }
         for (String path : paths) {
             if (!Paths.ROOT.equals(path)) {
@@ -189,6 +195,15 @@ public final class DataTree {
         put(parentPath, parent.withChildAdded(path, parentCversion, zxid));
         put(path, node);
         index(path, node);
+        String limitsOf = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
+        if (limitsOf != null) {
+            quotas.addRoot(limitsOf);
+        }
+        String statsOf = QuotaStats.rootOf(path, QuotaStats.STATS_NODE);
+        if (statsOf != null) {
+            recountQuota(statsOf);
+        }
+        addToQuotaStats(path, 1, data == null ? 0 : data.length);
         return node;
     }
 
@@ -213,6 +228,11 @@ public final class DataTree {
             case TTL -> ttlNodes.remove(path);
             case PERSISTENT -> { }
         }
+        String limitsOf = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
+        if (limitsOf != null) {
+            quotas.removeRoot(limitsOf);
+        }
+        addToQuotaStats(path, -1, -(node.data() == null ? 0 : node.data().length));
     }
 
     Znode setData(String path, byte[] data, int version, long zxid, long time) {
@@ -220,6 +240,7 @@ public final class DataTree {
         Invariants.check(node != null, "setData of missing %s", path);
         Znode updated = node.withData(data, version, zxid, time);
         put(path, updated);
+        addToQuotaStats(path, 0, (data == null ? 0 : data.length) - (node.data() == null ? 0 : node.data().length));
         return updated;
     }
 
@@ -229,6 +250,42 @@ public final class DataTree {
         Znode updated = node.withAcl(internAcl(acl), aversion);
         put(path, updated);
         return updated;
+    }
+
+    /**
+     * Sets the stats node of the quota on {@code root} to the count and bytes of {@code root}'s subtree
+     * (ZooKeeper's updateQuotaForPath), as when setquota creates it.
+     */
+    private void recountQuota(String root) {
+        long count = 0;
+        long bytes = 0;
+        if (nodes.containsKey(root)) {
+            List<String> stack = new ArrayList<>(List.of(root));
+            while (!stack.isEmpty()) {
+                Znode node = nodes.get(stack.remove(stack.size() - 1));
+                count++;
+                bytes += node.data() == null ? 0 : node.data().length;
+                node.forEachChildPath(stack::add);
+            }
+        }
+        replaceStats(root, QuotaStats.statsData(count, bytes));
+    }
+
+    /** Adds to the stats of the deepest quota root at or above {@code path} (ZooKeeper's updateQuotaStat). */
+    private void addToQuotaStats(String path, long countDiff, long bytesDiff) {
+        String root = quotas.deepestRoot(path);
+        if (root != null) {
+            Znode stats = nodes.get(QuotaStats.statsPath(root));
+            replaceStats(root, stats == null ? null : QuotaStats.adjusted(stats.data(), countDiff, bytesDiff));
+        }
+    }
+
+    private void replaceStats(String root, byte[] data) {
+        String statsPath = QuotaStats.statsPath(root);
+        Znode stats = nodes.get(statsPath);
+        if (stats != null && data != null) {
+            put(statsPath, stats.withQuotaStats(data));
+        }
     }
 
     private void put(String path, Znode node) {

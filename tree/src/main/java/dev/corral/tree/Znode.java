@@ -192,6 +192,15 @@ public final class Znode {
                 ephemeralOwner(), ttlMs(), children, 0);
     }
 
+    /**
+     * This node with its data replaced by quota statistics the server keeps ({@link QuotaStats}): as in
+     * ZooKeeper, the stat (version, mzxid, mtime) does not change.
+     */
+    Znode withQuotaStats(byte[] statsData) {
+        return new Znode(statsData, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
+                ephemeralOwner(), ttlMs(), children, 0);
+    }
+
     Znode withAcl(List<Acl> newAcl, int newAversion) {
         return new Znode(data, newAcl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, newAversion, kind,
                 ephemeralOwner(), ttlMs(), children, pathDataCrc);

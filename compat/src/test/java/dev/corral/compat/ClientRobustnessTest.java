@@ -1,0 +1,143 @@
+package dev.corral.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.testkit.TcpProxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Protocol robustness as the official Java client sees it (issue 13, item 4), against Corral and
+ * ZooKeeper 3.9.5 alike: a connection that closes after a request reached the server and before its
+ * reply came back, a reply larger than the client's jute.maxbuffer, and replies to many pipelined requests,
+ * which must come back in the order of their xids. kazoo's behaviour when its connection closes before a
+ * reply is pinned in kazoo_suite.py (Robustness); kazoo has no jute.maxbuffer of its own.
+ */
+class ClientRobustnessTest {
+
+    @RegisterExtension
+    static final CompatServer server = CompatServer.perClass();
+
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("ZooKeeper's Java client",
+            "a reply cut off after its request (create and getData), a reply above the client's "
+            + "jute.maxbuffer, 600 pipelined requests answered in xid order",
+            () -> CompatResults.mavenVersion("org.apache.zookeeper", "zookeeper"));
+
+    private static final long STATE_BOUND_S = 15;
+
+    @Test
+    void replyCutOffAfterTheRequestIsConnectionLossAndTheSessionResumesWithTheWriteApplied() throws Exception {
+        String root = server.newRoot(server.zk());
+        TcpProxy proxy = server.clients().track(TcpProxy.start(server.port()));
+        BlockingQueue<KeeperState> states = new LinkedBlockingQueue<>();
+        ZooKeeper zk = server.clients().zk(proxy.connectString(), Clients.SESSION_TIMEOUT_MS,
+                event -> states.add(event.getState()));
+        long session = zk.getSessionId();
+        awaitStates(states, KeeperState.SyncConnected); // the connect, delivered after the client returned
+
+        proxy.cutAtNextReply();
+        assertThatThrownBy(() -> zk.create(root + "/written", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.PERSISTENT)).isInstanceOf(KeeperException.ConnectionLossException.class);
+        awaitStates(states, KeeperState.Disconnected, KeeperState.SyncConnected);
+
+        assertThat(zk.getSessionId()).isEqualTo(session);
+        assertThat(zk.getData(root + "/written", false, null)).as("the server applied the create").containsExactly(1);
+        assertThatThrownBy(() -> zk.create(root + "/written", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.PERSISTENT)).isInstanceOf(KeeperException.NodeExistsException.class);
+
+        proxy.cutAtNextReply();
+        assertThatThrownBy(() -> zk.getData(root + "/written", false, null))
+                .isInstanceOf(KeeperException.ConnectionLossException.class);
+        awaitStates(states, KeeperState.Disconnected, KeeperState.SyncConnected);
+        assertThat(zk.getData(root + "/written", false, null)).containsExactly(1);
+        assertThat(zk.getSessionId()).isEqualTo(session);
+    }
+
+    @Test
+    void replyLargerThanTheClientsJuteMaxbufferIsConnectionLossAndTheSessionResumes() throws Exception {
+        ZooKeeper writer = server.zk();
+        String root = server.newRoot(writer);
+        writer.create(root + "/big", new byte[4_096], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/small", new byte[16], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.JUTE_MAXBUFFER, "2048");
+        BlockingQueue<KeeperState> states = new LinkedBlockingQueue<>();
+        ZooKeeper reader = server.clients().zk(server.connectString(), Clients.SESSION_TIMEOUT_MS,
+                event -> states.add(event.getState()), config);
+        long session = reader.getSessionId();
+        awaitStates(states, KeeperState.SyncConnected); // the connect, delivered after the client returned
+
+        // The client reads the frame length, finds it out of range, and drops the connection.
+        assertThatThrownBy(() -> reader.getData(root + "/big", false, null))
+                .isInstanceOf(KeeperException.ConnectionLossException.class);
+        awaitStates(states, KeeperState.Disconnected, KeeperState.SyncConnected);
+        assertThat(reader.getSessionId()).isEqualTo(session);
+        assertThat(reader.getData(root + "/small", false, null)).hasSize(16);
+        assertThat(reader.exists(root + "/big", false).getDataLength()).isEqualTo(4_096);
+    }
+
+    /**
+     * 150 rounds of create, getData, setData and exists of one node, written back to back before any reply
+     * is read: every reply comes back in xid order, each read sees the writes sent before it, and reply
+     * zxids never go down.
+     */
+    @Test
+    void pipelinedRequestsAreAnsweredInXidOrder() throws Exception {
+        String root = server.newRoot(server.zk());
+        RawClient raw = server.raw();
+        int rounds = 150;
+        List<Integer> sent = new ArrayList<>();
+        int xid = 1;
+        for (int i = 0; i < rounds; i++) {
+            String path = root + "/n-" + i;
+            raw.send(xid, RawClient.CREATE, new Jute.Writer().writeString(path).writeBuffer(new byte[] {7})
+                    .writeOpenAcl().writeInt(0).toByteArray());
+            sent.add(xid++);
+            raw.send(xid, RawClient.GET_DATA, new Jute.Writer().writeString(path).writeBoolean(false).toByteArray());
+            sent.add(xid++);
+            raw.send(xid, RawClient.SET_DATA, new Jute.Writer().writeString(path).writeBuffer(new byte[] {8, 9})
+                    .writeInt(0).toByteArray());
+            sent.add(xid++);
+            raw.send(xid, RawClient.EXISTS, new Jute.Writer().writeString(path).writeBoolean(false).toByteArray());
+            sent.add(xid++);
+        }
+        List<Integer> answered = new ArrayList<>();
+        long zxid = 0;
+        for (int i = 0; i < sent.size(); i++) {
+            RawClient.Reply reply = raw.readReply();
+            answered.add(reply.xid());
+            assertThat(reply.err()).as("reply %s", reply).isZero();
+            assertThat(reply.zxid()).as("reply zxids never go down").isGreaterThanOrEqualTo(zxid);
+            zxid = reply.zxid();
+            if (i % 4 == 1) {
+                // getData right after the create: data [7], then the Stat
+                assertThat(new Jute.Reader(reply.body()).readBuffer()).containsExactly(7);
+            }
+        }
+        assertThat(answered).isEqualTo(sent);
+        assertThat(server.zk().getChildren(root, false)).hasSize(rounds);
+    }
+
+    private static void awaitStates(BlockingQueue<KeeperState> states, KeeperState... expected)
+            throws InterruptedException {
+        List<KeeperState> seen = new ArrayList<>();
+        for (KeeperState state : expected) {
+            KeeperState next = states.poll(STATE_BOUND_S, TimeUnit.SECONDS);
+            seen.add(next);
+            assertThat(next).as("states seen %s, expected %s", seen, List.of(expected)).isEqualTo(state);
+        }
+    }
+}
