@@ -42,17 +42,33 @@ final class ZooKeeperDataDir {
 
     /** Writes a data directory into {@code dir} with {@code znodes} plain znodes besides the other kinds. */
     static void write(Path dir, int znodes, org.apache.zookeeper.server.persistence.SnapStream.StreamMode compression) throws Exception {
+        write(dir, dir, znodes, compression, true);
+    }
+
+    /**
+     * Writes snapshots into {@code dir} and logs into {@code logDir}; without {@code trailers}, ZooKeeper writes
+     * neither its tree digests (snapshot trailer and per-txn, 3.6+) nor the last-zxid trailer (3.9), so the
+     * files have the layout of ZooKeeper 3.5.
+     */
+    static void write(Path dir, Path logDir, int znodes, org.apache.zookeeper.server.persistence.SnapStream.StreamMode compression,
+            boolean trailers) throws Exception {
+        ZooKeeperServer.setDigestEnabled(trailers);
+        ZooKeeperServer.setSerializeLastProcessedZxidEnabled(trailers);
         System.setProperty("zookeeper.extendedTypesEnabled", "true");
         // Tests need no durability; ZooKeeper reads this once, when FileTxnLog is loaded.
         System.setProperty("zookeeper.forceSync", "no");
         org.apache.zookeeper.server.persistence.SnapStream.setStreamMode(compression);
         SyncRequestProcessor.setSnapCount(40);
-        ZooKeeperServer server = new ZooKeeperServer(dir.toFile(), dir.toFile(), 2000);
+        // Logs still end in preallocated zeros, but 64 KiB of them instead of 64 MiB per file, which tests copy.
+        org.apache.zookeeper.server.persistence.FileTxnLog.setPreallocSize(64 * 1024);
+        // ZooKeeper 3.9.5 names these backwards: the constructor's first directory takes the logs (FileTxnSnapLog#dataDir).
+        ZooKeeperServer server = new ZooKeeperServer(logDir.toFile(), dir.toFile(), 2000);
         ServerCnxnFactory factory = ServerCnxnFactory.createFactory(0, 100);
+        ZooKeeper kept = null;
         try {
             factory.startup(server);
             String connect = "127.0.0.1:" + factory.getLocalPort();
-            ZooKeeper kept = connect(connect);
+            kept = connect(connect);
             ZooKeeper client = connect(connect);
             fill(client, kept, znodes);
             client.close();
@@ -60,7 +76,14 @@ final class ZooKeeperDataDir {
         } finally {
             factory.shutdown();
             server.shutdown();
+            if (kept != null) {
+                // Only now, with the server gone: the session stays in the files, and the client stops retrying.
+                kept.close(1);
+            }
             SyncRequestProcessor.setSnapCount(100000);
+            org.apache.zookeeper.server.persistence.FileTxnLog.setPreallocSize(64L * 1024 * 1024);
+            ZooKeeperServer.setDigestEnabled(true);
+            ZooKeeperServer.setSerializeLastProcessedZxidEnabled(true);
             org.apache.zookeeper.server.persistence.SnapStream.setStreamMode(
                     org.apache.zookeeper.server.persistence.SnapStream.StreamMode.CHECKED);
             System.clearProperty("zookeeper.extendedTypesEnabled");
@@ -121,9 +144,14 @@ final class ZooKeeperDataDir {
 
     /** ZooKeeper 3.9.5's own restore of {@code dir}. */
     static ZkState restore(Path dir) throws Exception {
+        return restore(dir, dir);
+    }
+
+    /** ZooKeeper 3.9.5's own restore of snapshots in {@code dir} and logs in {@code logDir}. */
+    static ZkState restore(Path dir, Path logDir) throws Exception {
         System.setProperty("zookeeper.extendedTypesEnabled", "true");
         try {
-            FileTxnSnapLog files = new FileTxnSnapLog(dir.toFile(), dir.toFile());
+            FileTxnSnapLog files = new FileTxnSnapLog(logDir.toFile(), dir.toFile());
             DataTree tree = new DataTree();
             Map<Long, Integer> sessions = new ConcurrentHashMap<>();
             long zxid = files.restore(tree, sessions, (header, txn, digest) -> { });

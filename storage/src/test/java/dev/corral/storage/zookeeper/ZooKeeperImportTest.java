@@ -76,6 +76,49 @@ class ZooKeeperImportTest {
     }
 
     @Test
+    void zooKeeper35LayoutWithoutDigestsAndASeparateDataLogDirImportsAsZooKeeperRestoresIt() throws Exception {
+        Path dir = temp.resolve("zk35");
+        Path logDir = temp.resolve("zk35-log");
+        ZooKeeperDataDir.write(dir, logDir, 200, StreamMode.CHECKED, false);
+        assertThat(ZkFiles.logsFrom(logDir.resolve("version-2"), 0)).isNotEmpty();
+        assertThat(ZkFiles.logsFrom(dir.resolve("version-2"), 0)).isEmpty();
+
+        ZooKeeperImport.Result result = ZooKeeperImport.read(dir, logDir);
+        assertSameState(result.snapshot(), ZooKeeperDataDir.restore(dir, logDir));
+        assertThat(result.digestChecks()).as("no digest in these files").isZero();
+    }
+
+    /**
+     * A fuzzy snapshot, made certain: the newest snapshot renamed to an earlier zxid, so that the replay
+     * applies again the txns it already holds (creates of existing nodes, deletes of missing ones, setData
+     * and setACL again), as after a snapshot taken while those txns were applied. ZooKeeper's restore
+     * tolerates it, and the import must reach the same state.
+     */
+    @Test
+    void fuzzySnapshotReplaysAsZooKeeperRestoresIt() throws Exception {
+        Path dir = temp.resolve("fuzzy");
+        Path versionDir = Files.createDirectories(dir.resolve("version-2"));
+        try (java.util.stream.Stream<Path> files = Files.list(zooKeeperDir.resolve("version-2"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, versionDir.resolve(file.getFileName()));
+            }
+        }
+        Path newest = ZkFiles.snapshots(versionDir).get(0);
+        long zxid = ZkFiles.zxidOf(newest.getFileName().toString(), ZkFiles.SNAPSHOT_PREFIX);
+        long earlier = zxid - 25;
+        Files.move(newest, versionDir.resolve("snapshot." + Long.toHexString(earlier)));
+        for (Path other : ZkFiles.snapshots(versionDir).subList(1, ZkFiles.snapshots(versionDir).size())) {
+            Files.delete(other);
+        }
+
+        ZooKeeperImport.Result result = ZooKeeperImport.read(dir, null);
+        assertThat(result.snapshotZxid()).isEqualTo(earlier);
+        assertThat(result.txns()).isGreaterThanOrEqualTo(25);
+        assertSameState(result.snapshot(), ZooKeeperDataDir.restore(dir));
+        assertSameState(result.snapshot(), reference);
+    }
+
+    @Test
     void writtenDataDirectoryRecoversAsCorralsOwnAndContinuesAboveZooKeepersEpoch() throws Exception {
         ZooKeeperImport.Result result = ZooKeeperImport.read(zooKeeperDir, null);
         Path snapshotDir = temp.resolve("corral-snap");
