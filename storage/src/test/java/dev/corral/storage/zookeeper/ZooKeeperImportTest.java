@@ -103,13 +103,13 @@ class ZooKeeperImportTest {
                 Files.copy(file, versionDir.resolve(file.getFileName()));
             }
         }
-        Path newest = ZkFiles.snapshots(versionDir).get(0);
-        long zxid = ZkFiles.zxidOf(newest.getFileName().toString(), ZkFiles.SNAPSHOT_PREFIX);
-        long earlier = zxid - 25;
-        Files.move(newest, versionDir.resolve("snapshot." + Long.toHexString(earlier)));
-        for (Path other : ZkFiles.snapshots(versionDir).subList(1, ZkFiles.snapshots(versionDir).size())) {
+        List<Path> all = ZkFiles.snapshots(versionDir);
+        for (Path other : all.subList(1, all.size())) {
             Files.delete(other);
         }
+        long zxid = ZkFiles.zxidOf(all.get(0).getFileName().toString(), ZkFiles.SNAPSHOT_PREFIX);
+        long earlier = zxid - 25;
+        Files.move(all.get(0), versionDir.resolve("snapshot." + Long.toHexString(earlier)));
 
         ZooKeeperImport.Result result = ZooKeeperImport.read(dir, null);
         assertThat(result.snapshotZxid()).isEqualTo(earlier);
