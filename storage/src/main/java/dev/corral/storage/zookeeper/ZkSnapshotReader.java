@@ -63,7 +63,7 @@ final class ZkSnapshotReader {
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream stream = switch (mode) {
                 case "gz" -> new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
-                case "snappy" -> snappy(raw, file);
+                case "snappy" -> snappy(raw, file, SNAPPY_STREAM);
                 default -> new BufferedInputStream(raw, 1 << 16);
             };
             ZkStreamInput in = new ZkStreamInput(stream, new Adler32(), source);
@@ -186,15 +186,18 @@ final class ZkSnapshotReader {
         }
     }
 
-    /** snappy-java's stream, if the library is on the class path; ZooKeeper writes its stream format. */
-    private static InputStream snappy(InputStream raw, Path file) throws IOException {
+    /**
+     * snappy-java's stream ({@code streamClass}), if the library is on the class path; ZooKeeper writes its
+     * stream format. Loaded by name so that Corral's storage needs no native library to read other files.
+     */
+    static InputStream snappy(InputStream raw, Path file, String streamClass) throws IOException {
         try {
-            Class<?> type = Class.forName(SNAPPY_STREAM);
+            Class<?> type = Class.forName(streamClass);
             return (InputStream) type.getConstructor(InputStream.class).newInstance(raw);
         } catch (ClassNotFoundException e) {
-            throw new StorageException("ZooKeeper snapshot " + file + " is compressed with snappy (snapCompressionMethod=snappy), and"
-                    + " no snappy library (snappy-java, " + SNAPPY_STREAM + ") is on the class path: decompress it with ZooKeeper,"
-                    + " or restart ZooKeeper with zookeeper.snapshot.compression.method=gz or none to write a snapshot this tool reads");
+            throw new StorageException("ZooKeeper snapshot " + file + " is compressed with snappy"
+                    + " (zookeeper.snapshot.compression.method=snappy), and no snappy library (snappy-java, " + streamClass + ") is on"
+                    + " the class path: put snappy-java on it, or have ZooKeeper write a snapshot with the method gz or none");
         } catch (ReflectiveOperationException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new StorageException("ZooKeeper snapshot " + file + " (snappy) cannot be opened: " + cause, cause);

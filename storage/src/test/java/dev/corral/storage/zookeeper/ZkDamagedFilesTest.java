@@ -120,6 +120,15 @@ class ZkDamagedFilesTest {
         ZooKeeperImportTest.assertSameState(result.snapshot(), ZooKeeperDataDir.restore(zooKeeperDir));
     }
 
+    @Test
+    void snappySnapshotWithoutTheLibraryIsRefusedByItsMethodName() {
+        Path file = temp.resolve("snapshot.10.snappy");
+
+        assertThatThrownBy(() -> ZkSnapshotReader.snappy(java.io.InputStream.nullInputStream(), file, "org.example.NoSnappyHere"))
+                .isInstanceOf(StorageException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("zookeeper.snapshot.compression.method=snappy").hasMessageContaining("org.example.NoSnappyHere");
+    }
+
     private Path copyOfNewestLog() throws Exception {
         List<Path> logs = ZkFiles.logsFrom(zooKeeperDir.resolve("version-2"), 0);
         Path original = logs.get(logs.size() - 1);
