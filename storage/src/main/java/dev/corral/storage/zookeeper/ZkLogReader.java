@@ -81,6 +81,14 @@ final class ZkLogReader {
                     payload = new byte[length];
                     in.readFully(payload, "record");
                     if (in.readByte("end-of-record marker") != END_OF_RECORD) {
+                        // A write cut short leaves its record's tail as the preallocated zeros, and zeros after
+                        // it. Anything else after a missing marker is a damaged record (its length, say) with
+                        // more records behind it, which must not be dropped as if a crash had cut them off.
+                        long nonZero = firstNonZero(in);
+                        if (nonZero >= 0) {
+                            throw in.corrupt(offset, "the record of length " + length + " lacks its end marker 0x42, and data follows"
+                                    + " at offset " + nonZero + ": a damaged record, not the torn tail a crash leaves");
+                        }
                         return new End(records, offset);
                     }
                 } catch (ZkStreamInput.Truncated e) {
@@ -105,6 +113,17 @@ final class ZkLogReader {
         } catch (IOException e) {
             throw new StorageException("cannot read ZooKeeper log " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The offset of the first byte that is not zero from here to the end of the file, or -1. */
+    private static long firstNonZero(ZkStreamInput in) throws IOException {
+        while (!in.atEnd()) {
+            long at = in.position();
+            if (in.readByte("tail") != 0) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private static Record decode(Path file, long offset, byte[] payload, ZkStreamInput in) throws StorageException {

@@ -84,6 +84,18 @@ class ZkDamagedFilesTest {
     }
 
     @Test
+    void flippedBitInARecordLengthIsAnErrorNotATornTail() throws Exception {
+        Path log = copyOfNewestLog();
+        byte[] bytes = Files.readAllBytes(log);
+        int target = (int) (long) recordOffsets(bytes).get(1);
+        // The low bit of the length: the record reads one byte short or long, and its end marker is missing.
+        Files.write(log, flipBit(bytes, target + 11, 0x01));
+
+        assertThatThrownBy(() -> ZkLogReader.read(log, 0, record -> { })).isInstanceOf(StorageException.class)
+                .hasMessageContaining(log.toString()).hasMessageContaining("offset " + target).hasMessageContaining("end marker");
+    }
+
+    @Test
     void flippedMagicOfALogIsAnError() throws Exception {
         Path log = copyOfNewestLog();
         Files.write(log, flip(Files.readAllBytes(log), 0));
@@ -151,8 +163,12 @@ class ZkDamagedFilesTest {
     }
 
     private static byte[] flip(byte[] bytes, int at) {
+        return flipBit(bytes, at, 0x10);
+    }
+
+    private static byte[] flipBit(byte[] bytes, int at, int mask) {
         byte[] copy = bytes.clone();
-        copy[at] ^= 0x10;
+        copy[at] ^= (byte) mask;
         return copy;
     }
 
