@@ -73,7 +73,7 @@ class ZkDamagedFilesTest {
 
     @Test
     void flippedBitInALogRecordIsAnErrorNamingFileAndRecordOffset() throws Exception {
-        Path log = copyOfNewestLog();
+        Path log = copyOfLongestLog();
         List<Long> offsets = recordOffsets(Files.readAllBytes(log));
         byte[] bytes = Files.readAllBytes(log);
         int target = (int) (long) offsets.get(1);
@@ -85,7 +85,7 @@ class ZkDamagedFilesTest {
 
     @Test
     void flippedBitInARecordLengthIsAnErrorNotATornTail() throws Exception {
-        Path log = copyOfNewestLog();
+        Path log = copyOfLongestLog();
         byte[] bytes = Files.readAllBytes(log);
         int target = (int) (long) recordOffsets(bytes).get(1);
         // The low bit of the length: the record reads one byte short or long, and its end marker is missing.
@@ -97,7 +97,7 @@ class ZkDamagedFilesTest {
 
     @Test
     void flippedMagicOfALogIsAnError() throws Exception {
-        Path log = copyOfNewestLog();
+        Path log = copyOfLongestLog();
         Files.write(log, flip(Files.readAllBytes(log), 0));
 
         assertThatThrownBy(() -> ZkLogReader.read(log, 0, record -> { })).hasMessageContaining(log.toString())
@@ -106,7 +106,7 @@ class ZkDamagedFilesTest {
 
     @Test
     void logCutInsideItsLastRecordEndsThereAsAfterACrash() throws Exception {
-        Path log = copyOfNewestLog();
+        Path log = copyOfLongestLog();
         byte[] bytes = Files.readAllBytes(log);
         List<Long> offsets = recordOffsets(bytes);
         long last = offsets.get(offsets.size() - 1);
@@ -141,12 +141,20 @@ class ZkDamagedFilesTest {
                 .hasMessageContaining("zookeeper.snapshot.compression.method=snappy").hasMessageContaining("org.example.NoSnappyHere");
     }
 
-    private Path copyOfNewestLog() throws Exception {
-        List<Path> logs = ZkFiles.logsFrom(zooKeeperDir.resolve("version-2"), 0);
-        Path original = logs.get(logs.size() - 1);
+    /** A copy of the log with the most records (which log that is depends on when ZooKeeper snapshotted). */
+    private Path copyOfLongestLog() throws Exception {
+        Path original = null;
+        int most = -1;
+        for (Path log : ZkFiles.logsFrom(zooKeeperDir.resolve("version-2"), 0)) {
+            int records = recordOffsets(Files.readAllBytes(log)).size();
+            if (records > most) {
+                most = records;
+                original = log;
+            }
+        }
+        assertThat(most).as("records in the longest log, " + original).isGreaterThan(2);
         Path copy = temp.resolve(original.getFileName());
         Files.copy(original, copy);
-        assertThat(recordOffsets(Files.readAllBytes(copy))).as("records in " + original).hasSizeGreaterThan(2);
         return copy;
     }
 
