@@ -25,12 +25,13 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code corral} command: {@code corral server [--config zoo.cfg]}, and the storage tools
  * {@code purge}, {@code log} and {@code snapshot} (ZooKeeper's zkCleanup.sh, LogFormatter and
- * SnapshotFormatter), and {@code sim}, the seeded ensemble simulator. Without a subcommand it prints its usage and exits with status 2.
+ * SnapshotFormatter), {@code sim}, the seeded ensemble simulator, and {@code import-zookeeper} and
+ * {@code export-zookeeper}, the way from a ZooKeeper data directory to Corral and back. Without a subcommand it prints its usage and exits with status 2.
  */
 @Command(name = "corral", mixinStandardHelpOptions = true, version = CorralServer.VERSION,
         description = "Corral: a coordination service that speaks ZooKeeper's client protocol.",
         subcommands = {Corral.Server.class, ShellCommand.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class,
-            SimCommand.class})
+            SimCommand.class, ImportZooKeeperCommand.class, ExportZooKeeperCommand.class})
 public final class Corral implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Corral.class);
 
@@ -52,7 +53,7 @@ public final class Corral implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: server, shell, purge, log, snapshot or sim");
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, shell, purge, log, snapshot, sim, import-zookeeper or export-zookeeper");
     }
 
     /** Starts a standalone server and serves until the process is stopped. */
