@@ -82,6 +82,9 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong framesSent = new AtomicLong();
     private final java.util.function.Consumer<RuntimeException> onFatal;
     private Channel serverChannel;
+    // The TLS-only client port (secureClientPort), or null; and the TLS context of every TLS client connection.
+    private Channel secureServerChannel;
+    private dev.corral.server.tls.ReloadingTlsContext clientTls;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
@@ -331,30 +334,22 @@ public final class CorralServer implements AutoCloseable {
         purger.start();
     }
 
-    /** Binds the client port and starts ticking. */
+    /** Binds the client port (and the secure client port, if one is configured) and starts ticking. */
     public void start() throws IOException, InterruptedException {
         recover();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptBackoff(metrics.acceptFailures))
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
-                // read again once the queue has drained under half of the mark.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new ClientFrameDecoder(config.maxBufferBytes()), new ClientHandler());
-                    }
-                });
-        try {
-            serverChannel = bootstrap.bind(new InetSocketAddress(config.clientPortAddress(), config.clientPort())).sync().channel();
-        } catch (Exception e) {
-            close();
-            throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
+        if (config.security().clientTls() != null) {
+            try {
+                clientTls = dev.corral.server.tls.ReloadingTlsContext.open(config.security().clientTls());
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+        serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
+            secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
+            LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
+                    config.security().clientTls().clientAuth());
         }
         startHttp();
         serving = true;
@@ -370,6 +365,46 @@ public final class CorralServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The secure client port, or -1 if there is none. */
+    public int securePort() {
+        return secureServerChannel == null ? -1 : ((InetSocketAddress) secureServerChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Listens for clients on one port. {@code secure}: the port speaks only TLS; otherwise it is plain, or
+     * with client.portUnification takes both ({@link dev.corral.server.tls.TlsSniffer}). Both kinds of
+     * connection then go through the same frame decoder and handler.
+     */
+    private Channel bindClientPort(String address, int port, boolean secure) throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoff(metrics.acceptFailures))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
+                // read again once the queue has drained under half of the mark.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (secure) {
+                            channel.pipeline().addLast("tls", clientTls.newHandler(channel.alloc()));
+                        } else if (config.security().portUnification()) {
+                            channel.pipeline().addLast("tls-sniffer", new dev.corral.server.tls.TlsSniffer(clientTls));
+                        }
+                        channel.pipeline().addLast(new ClientFrameDecoder(config.maxBufferBytes()), new ClientHandler());
+                    }
+                });
+        try {
+            return bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         serving = false;
@@ -381,6 +416,9 @@ public final class CorralServer implements AutoCloseable {
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (secureServerChannel != null) {
+            secureServerChannel.close().syncUninterruptibly();
         }
         for (ClientChannel client : channels.values()) {
             client.channel().close();
@@ -687,6 +725,15 @@ public final class CorralServer implements AutoCloseable {
                     onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
                 });
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+                // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
+                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

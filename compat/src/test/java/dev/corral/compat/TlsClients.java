@@ -1,0 +1,27 @@
+package dev.corral.compat;
+
+import dev.corral.testkit.TestCertificates;
+import org.apache.zookeeper.client.ZKClientConfig;
+
+/**
+ * The official client's TLS settings as ZooKeeper's administrator guide gives them ("Client-Server mutual
+ * authentication": zookeeper.client.secure, ClientCnxnSocketNetty, zookeeper.ssl.*).
+ */
+final class TlsClients {
+    private TlsClients() {}
+
+    /** Over TLS with {@code keyStore} (a file of {@code certs}; null for none), trusting {@code trustStore}. */
+    static ZKClientConfig official(TestCertificates certs, String keyStore, String trustStore) {
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty("zookeeper.client.secure", "true");
+        config.setProperty("zookeeper.clientCnxnSocket", "org.apache.zookeeper.ClientCnxnSocketNetty");
+        if (keyStore != null) {
+            config.setProperty("zookeeper.ssl.keyStore.location", certs.file(keyStore).toString());
+            // A PEM key is read as encrypted exactly when a password is set; these are not encrypted.
+            config.setProperty("zookeeper.ssl.keyStore.password", keyStore.endsWith(".pem") ? "" : TestCertificates.PASSWORD);
+        }
+        config.setProperty("zookeeper.ssl.trustStore.location", certs.file(trustStore).toString());
+        config.setProperty("zookeeper.ssl.trustStore.password", trustStore.endsWith(".pem") ? "" : TestCertificates.PASSWORD);
+        return config;
+    }
+}
