@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.corral.testkit.Ports;
 import dev.corral.testkit.TestCertificates;
 import dev.corral.testkit.TlsProbe;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -27,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code -Dcompat.target=zookeeper}) with the same certificates.
  */
 class TlsTest {
-    private static final TestCertificates CERTS = certificates();
-    private static final int SECURE_PORT = freePort();
+    private static final TestCertificates CERTS = TlsClients.certificates("corral-tls-");
+    private static final int SECURE_PORT = TlsClients.freePort();
     private static final long PROCESS_BOUND_S = 60;
 
     @RegisterExtension
@@ -42,22 +39,6 @@ class TlsTest {
             .withConfig("ssl.keyStore.password", TestCertificates.PASSWORD)
             .withConfig("ssl.trustStore.location", CERTS.file("truststore.p12").toString())
             .withConfig("ssl.trustStore.password", TestCertificates.PASSWORD));
-
-    private static TestCertificates certificates() {
-        try {
-            return TestCertificates.generate(Files.createTempDirectory("corral-tls-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return Ports.freeLoopbackPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static String secure() {
         return "127.0.0.1:" + SECURE_PORT;

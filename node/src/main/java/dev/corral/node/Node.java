@@ -58,6 +58,7 @@ import java.util.function.Function;
  */
 public final class Node {
     private final NodeConfig config;
+    private final NodeSecurity security;
     private final DataTree tree = new DataTree();
     private final SessionTable sessionTable = new SessionTable();
     private final WatchTable watches = new WatchTable();
@@ -94,12 +95,18 @@ public final class Node {
 
     /** A Node holding an empty tree; it serves nothing until {@link #start}. */
     public Node(NodeConfig config) {
+        this(config, NodeSecurity.NONE);
+    }
+
+    /** A Node with these authentication settings (x509, enforced authentication). */
+    public Node(NodeConfig config, NodeSecurity security) {
         this.config = config;
+        this.security = security;
         this.applier = new TxnApplier(tree, sessionTable, watches);
         this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
         this.sessions = new Sessions(config);
         this.connections = new Connections(sessions, watches, tree, effects, stats);
-        this.authentication = new Authentication(config.superDigest(), connections);
+        this.authentication = new Authentication(config.superDigest(), security, connections);
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
     }
@@ -131,7 +138,7 @@ public final class Node {
         nowMs = wallMs;
         Invariants.check(peer == null, "the node started twice");
         peer = peers.apply(() -> new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable)));
-        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled()), new ContainerReaper(config), tree,
+        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.x509Registered()), new ContainerReaper(config), tree,
                 config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
@@ -241,6 +248,19 @@ public final class Node {
     public List<Output> onConnectionOpened(long connectionId, String remoteAddress, long wallMs) {
         nowMs = wallMs;
         connections.open(connectionId, remoteAddress, wallMs);
+        return effects.drain();
+    }
+
+    /**
+     * The connection's TLS handshake verified a client certificate with this subject; the shell reports it
+     * before any frame of the connection (see {@link Authentication#onClientCertificate}).
+     */
+    public List<Output> onClientCertificate(long connectionId, String subject, long wallMs) {
+        nowMs = wallMs;
+        ClientConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            authentication.onClientCertificate(connection, subject);
+        }
         return effects.drain();
     }
 
@@ -374,7 +394,7 @@ public final class Node {
             connections.close(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to server " + session.owner);
             return;
         }
-        if (authentication.maybeAuthenticate(connection, header, in)) {
+        if (authentication.maybeAuthenticate(connection, header, in) || !authentication.enforce(connection, header)) {
             return;
         }
         if (!Requests.isKnown(header.type())) {

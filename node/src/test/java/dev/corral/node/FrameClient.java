@@ -256,6 +256,14 @@ final class FrameClient {
         return callWithXid(Xid.AUTH_PACKET, OpCode.AUTH, new AuthPacket(0, scheme, auth.getBytes(StandardCharsets.UTF_8))::write);
     }
 
+    /** whoAmI's identities as "scheme:user". */
+    List<String> whoAmI() {
+        Reply reply = call(dev.corral.wire.OpCode.WHO_AM_I, null);
+        assertThat(reply.err()).as("whoAmI").isZero();
+        return reply.read(dev.corral.wire.WhoAmIResponse::read).clientInfo().stream()
+                .map(info -> info.authScheme() + ":" + info.user()).toList();
+    }
+
     Reply ping() {
         return callWithXid(Xid.PING, OpCode.PING, null);
     }

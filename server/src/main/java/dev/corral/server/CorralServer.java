@@ -127,7 +127,7 @@ public final class CorralServer implements AutoCloseable {
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
-                config.snapCount(), config.connectionLimits().watchesPerSessionMax()));
+                config.snapCount(), config.connectionLimits().watchesPerSessionMax()), config.security().authentication());
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
@@ -729,11 +729,38 @@ public final class CorralServer implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-                // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
-                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
+            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
+                if (!handshake.isSuccess()) {
+                    // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
+                    LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
+                } else if (connectionId != 0) {
+                    onHandshake(ctx);
+                }
             }
             ctx.fireUserEventTriggered(event);
+        }
+
+        /**
+         * A TLS handshake succeeded: the client certificate it verified, if one was asked for and sent, names
+         * the connection in the x509 scheme (NettyServerCnxnFactory's CertificateVerifier). It reaches the node
+         * loop before any frame of the connection, which can only be read after the handshake.
+         */
+        private void onHandshake(ChannelHandlerContext ctx) {
+            javax.net.ssl.SSLEngine engine = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine();
+            if (!engine.getNeedClientAuth() && !engine.getWantClientAuth()) {
+                return;
+            }
+            java.security.cert.Certificate[] chain;
+            try {
+                chain = engine.getSession().getPeerCertificates();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return; // ssl.clientAuth=want and the client sent none: it stays unauthenticated
+            }
+            if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate certificate) {
+                String subject = certificate.getSubjectX500Principal().getName();
+                long id = connectionId;
+                nodeLoop.execute(() -> onNode(() -> node.onClientCertificate(id, subject, System.currentTimeMillis())));
+            }
         }
 
         @Override

@@ -1,7 +1,11 @@
 package dev.corral.server;
 
+import dev.corral.node.NodeSecurity;
 import dev.corral.server.tls.ConfigSource;
 import dev.corral.server.tls.TlsSettings;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,6 +18,14 @@ import java.util.Set;
  *   <li>{@code client.portUnification}: the plain client port also takes TLS connections.
  *   <li>{@code ssl.*}: the TLS settings of both ({@link TlsSettings}, prefix {@code ssl.}); read only when a
  *       TLS listener is configured, as ZooKeeper only reads them then.
+ *   <li>{@code authProvider.N} and {@code ssl.authProvider}: the providers of ZooKeeper's own classes
+ *       (x509, digest, ip) are accepted; SASL's and custom classes stop the start, since Corral cannot honour
+ *       them yet and an operator must not believe clients are authenticated when they are not. The x509
+ *       provider is registered, as ZooKeeper's configureSSLAuth does, whenever a client port speaks TLS.
+ *   <li>{@code X509AuthenticationProvider.superUser}: the certificate subject that is super.
+ *   <li>{@code enforce.auth.enabled}, {@code enforce.auth.schemes} and {@code sessionRequireClientSASLAuth}
+ *       (which means the sasl scheme), checked as ZooKeeper 3.9's AuthenticationHelper checks them: enforcing
+ *       without schemes, or naming a scheme without a provider, stops the start.
  *   <li>{@code serverCnxnFactory} and {@code client.certReload}: accepted. Corral's client port is always
  *       Netty's, which is what ZooKeeper needs this key to name for TLS, and it always follows certificate
  *       files changing on disk ({@link dev.corral.server.tls.ReloadingTlsContext}).
@@ -23,16 +35,25 @@ import java.util.Set;
  * @param secureClientPortAddress the address it listens on
  * @param portUnification whether the plain client port also takes TLS connections
  * @param clientTls the TLS settings of the client ports; null exactly when no client port speaks TLS
+ * @param authentication what the Node enforces and which schemes it knows
  */
-public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls) {
+public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls,
+        NodeSecurity authentication) {
 
     public static final int NO_PORT = -1;
 
     /** No TLS, no enforced authentication: what a zoo.cfg without security keys gets. */
-    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null);
+    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE);
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
-            "serverCnxnFactory", "client.certReload");
+            "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth");
+    private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
+    /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
+    private static final Map<String, String> PROVIDERS = Map.of(
+            PROVIDER_PACKAGE + "X509AuthenticationProvider", "x509",
+            PROVIDER_PACKAGE + "DigestAuthenticationProvider", "digest",
+            PROVIDER_PACKAGE + "IPAuthenticationProvider", "ip");
 
     public SecurityConfig {
         if ((secureClientPort != NO_PORT || portUnification) != (clientTls != null)) {
@@ -42,7 +63,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
 
     /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key but the quorum's). */
     static boolean reads(String key) {
-        return KEYS.contains(key) || key.startsWith("ssl.") && !key.startsWith("ssl.quorum.");
+        return KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.") && !key.startsWith("ssl.quorum.");
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
@@ -54,7 +75,53 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         int securePort = port == null ? NO_PORT : parsePort(source, port);
         boolean unification = bool(source, "client.portUnification");
         TlsSettings tls = securePort != NO_PORT || unification ? TlsSettings.read(source, "ssl.") : null;
-        return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls);
+        return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls,
+                authentication(source, tls != null));
+    }
+
+    /** The schemes with a provider (ZooKeeper's ProviderRegistry), the x509 super user, and what is enforced. */
+    private static NodeSecurity authentication(ConfigSource source, boolean tls) throws ConfigException {
+        Set<String> schemes = new LinkedHashSet<>(List.of("ip", "digest"));
+        if (tls) {
+            schemes.add("x509");
+        }
+        for (String key : source.keysStartingWith("authProvider.")) {
+            String className = source.value(key).trim();
+            String scheme = PROVIDERS.get(className);
+            if (scheme == null) {
+                throw new ConfigException(source.describe(key) + ": authentication provider " + className + " is not supported"
+                        + (className.endsWith("SASLAuthenticationProvider") ? " yet (SASL)" : " (only ZooKeeper's x509, digest and ip)"));
+            }
+            schemes.add(scheme);
+        }
+        String sslProvider = source.value("ssl.authProvider");
+        if (tls && sslProvider != null && !sslProvider.equals("x509")) {
+            throw new ConfigException(source.describe("ssl.authProvider") + ": only the x509 provider can authenticate TLS clients, got '"
+                    + sslProvider + "'");
+        }
+        Set<String> enforced = new LinkedHashSet<>();
+        if (bool(source, "sessionRequireClientSASLAuth")) {
+            enforced.add("sasl");
+        } else if (bool(source, "enforce.auth.enabled")) {
+            String list = source.value("enforce.auth.schemes");
+            if (list != null) {
+                for (String scheme : list.split(",")) {
+                    enforced.add(scheme.trim());
+                }
+            }
+            if (enforced.isEmpty()) {
+                throw new ConfigException(source.describe("enforce.auth.schemes")
+                        + ": enforce.auth.enabled is true, so enforce.auth.schemes must name the schemes to enforce");
+            }
+        }
+        for (String scheme : enforced) {
+            if (!schemes.contains(scheme)) {
+                throw new ConfigException(source.describe(enforced.contains("sasl") && bool(source, "sessionRequireClientSASLAuth")
+                        ? "sessionRequireClientSASLAuth" : "enforce.auth.schemes") + ": authentication scheme " + scheme
+                        + " is not available (schemes with a provider: " + schemes + ")");
+            }
+        }
+        return new NodeSecurity(schemes.contains("x509"), source.value("X509AuthenticationProvider.superUser"), enforced);
     }
 
     private static int parsePort(ConfigSource source, String value) throws ConfigException {

@@ -316,6 +316,15 @@ public record ServerConfig(
         }
 
         @Override
+        public Set<String> keysStartingWith(String prefix) {
+            Set<String> keys = new TreeSet<>();
+            cfg.stringPropertyNames().stream().filter(key -> key.startsWith(prefix)).forEach(keys::add);
+            system.stringPropertyNames().stream().filter(name -> name.startsWith("zookeeper." + prefix))
+                    .forEach(name -> keys.add(name.substring("zookeeper.".length())));
+            return keys;
+        }
+
+        @Override
         public String describe(String key) {
             // A key set nowhere is named as the zoo.cfg key it would be.
             return raw(null, "zookeeper." + key) != null ? describe(key, "zookeeper." + key) : where(key);

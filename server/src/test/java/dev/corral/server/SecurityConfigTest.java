@@ -101,7 +101,19 @@ class SecurityConfigTest {
                         "key ssl.clientAuth: expected none, want or need, got 'maybe'"),
                 new Broken("client.portUnification=sometimes\n", "key client.portUnification: expected true or false, got 'sometimes'"),
                 new Broken("secureClientPort=2281\nssl.keyStore.location=/k.jks\nssl.keyStore.passwordPath=/no/such/file\n",
-                        "key ssl.keyStore.passwordPath: cannot read the password file /no/such/file"));
+                        "key ssl.keyStore.passwordPath: cannot read the password file /no/such/file"),
+                // Enforced authentication as AuthenticationHelper#validateConfiguredProperties checks it.
+                new Broken("enforce.auth.enabled=true\n", "key enforce.auth.schemes: enforce.auth.enabled is true, so enforce.auth.schemes must"),
+                new Broken("enforce.auth.enabled=true\nenforce.auth.schemes=digest,x509\n",
+                        "key enforce.auth.schemes: authentication scheme x509 is not available"),
+                new Broken("sessionRequireClientSASLAuth=true\n", "key sessionRequireClientSASLAuth: authentication scheme sasl is not available"),
+                // Providers Corral cannot honour stop the start rather than leave clients unauthenticated.
+                new Broken("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n",
+                        "key authProvider.1: authentication provider org.apache.zookeeper.server.auth.SASLAuthenticationProvider is not supported yet"),
+                new Broken("authProvider.sasl=com.example.KerberosProvider\n",
+                        "key authProvider.sasl: authentication provider com.example.KerberosProvider is not supported"),
+                new Broken("secureClientPort=2281\nssl.keyStore.location=/k.jks\nssl.authProvider=sasl\n",
+                        "key ssl.authProvider: only the x509 provider can authenticate TLS clients, got 'sasl'"));
     }
 
     @ParameterizedTest
@@ -109,6 +121,20 @@ class SecurityConfigTest {
     void aBadSecurityKeyStopsTheStartNamingItsLine(Broken broken) {
         assertThatThrownBy(() -> load(broken.lines())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("zoo.cfg").hasMessageContaining(broken.expectedMessage());
+    }
+
+    @Test
+    void authenticationKeysAsZooKeeperReadsThem() throws Exception {
+        // A TLS listener registers the x509 provider (QuorumPeerConfig#configureSSLAuth), so it may be enforced.
+        assertThat(load("secureClientPort=2281\nssl.keyStore.location=/k.jks\nX509AuthenticationProvider.superUser=CN=admin\n"
+                + "enforce.auth.enabled=true\nenforce.auth.schemes= x509 , digest\n").security().authentication())
+                .isEqualTo(new dev.corral.node.NodeSecurity(true, "CN=admin", java.util.Set.of("x509", "digest")));
+        // Or authProvider.N naming ZooKeeper's class, with no TLS listener.
+        assertThat(load("authProvider.1=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n").security().authentication())
+                .isEqualTo(new dev.corral.node.NodeSecurity(true, null, java.util.Set.of()));
+        // enforce.auth.schemes alone enforces nothing.
+        assertThat(load("enforce.auth.schemes=digest\n").security().authentication()).isEqualTo(dev.corral.node.NodeSecurity.NONE);
+        assertThat(load("enforce.auth.enabled=true\nenforce.auth.schemes=ip\n").warnings()).isEmpty();
     }
 
     @Test

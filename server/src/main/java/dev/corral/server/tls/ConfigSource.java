@@ -10,6 +10,9 @@ public interface ConfigSource {
     /** The value of {@code key} (a zoo.cfg key such as {@code ssl.keyStore.location}), or null if unset. */
     String value(String key);
 
+    /** The keys set that start with {@code prefix}, from zoo.cfg or as {@code zookeeper.}-prefixed system properties. */
+    java.util.Set<String> keysStartingWith(String prefix);
+
     /** Where {@code key} was set, for an error message: "zoo.cfg line 7: key ssl.clientAuth". */
     String describe(String key);
 }
