@@ -314,6 +314,15 @@ public final class Node {
         return effects.drain();
     }
 
+    /**
+     * Makes and checks session passwords with {@code passwords} (see {@link SessionPasswords}); the shell
+     * calls it once it has read the installation's secret, before {@link #restore} and {@link #start}.
+     */
+    public void usePasswords(SessionPasswords passwords) {
+        Invariants.check(peer == null, "session passwords changed after the node started");
+        sessions.usePasswords(passwords);
+    }
+
     /** Restores the state a snapshot holds, at start, before {@link #start}. */
     public void restore(long zxid, List<String> paths, List<dev.corral.tree.Znode> nodes, Map<Long, Integer> sessions, long digest) {
         Invariants.check(peer == null, "restore after the node started");

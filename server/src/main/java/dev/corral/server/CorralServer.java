@@ -190,6 +190,7 @@ public final class CorralServer implements AutoCloseable {
      */
     private void recover() throws IOException {
         dataLock = DataDirLock.acquire(config.dataDir());
+        usePasswordSecret();
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
@@ -272,6 +273,22 @@ public final class CorralServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting");
+        }
+    }
+
+    /**
+     * Session passwords from the installation's secret ({@link SessionSecretFile}), made at a standalone
+     * server's first start; an ensemble member without the shared file keeps ZooKeeper's passwords.
+     */
+    private void usePasswordSecret() throws IOException {
+        boolean distributed = config.ensemble().isDistributed();
+        Optional<SessionSecretFile.Secret> secret = SessionSecretFile.load(config.dataDir(), !distributed, System.currentTimeMillis());
+        if (secret.isPresent()) {
+            node.usePasswords(secret.get().passwords());
+        } else {
+            LOG.warn("No {} in {}: session passwords are computed as ZooKeeper computes them, so a session id is enough to take "
+                    + "a session over; copy one server's {} to every server of the ensemble", SessionSecretFile.NAME, config.dataDir(),
+                    SessionSecretFile.NAME);
         }
     }
 
