@@ -87,6 +87,7 @@ public final class Node {
     private final Sessions sessions;
     private final Connections connections;
     private final Authentication authentication;
+    private final Auditor auditor;
     private final Waiters waiters = new Waiters();
     private final Effects effects = new Effects();
     private final NodeStats stats = new NodeStats();
@@ -107,6 +108,7 @@ public final class Node {
         this.sessions = new Sessions(config);
         this.connections = new Connections(sessions, watches, tree, effects, stats);
         this.authentication = new Authentication(config.superDigest(), security, connections);
+        this.auditor = new Auditor(security.auditEnabled(), effects);
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
     }
@@ -538,6 +540,9 @@ public final class Node {
         TxnResult result = applier.apply(entry, events);
         proposer.retire(entry.zxid());
         connections.notify(events);
+        if (entry.txn() instanceof Txn.CloseSession close) {
+            auditor.onSessionClosed(close);
+        }
         Waiter waiter = waiters.onCommitted(entry);
         if (waiter != null) {
             onApplied(waiter, entry, result);
@@ -703,6 +708,7 @@ public final class Node {
                 connections.close(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to another server");
                 return;
             }
+            auditor.onClientWrite(session.sessionId, connection, request, entry.txn(), result);
             if (connection != null) {
                 connections.send(connection, Frames.reply(
                         new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(entry.txn(), result)),

@@ -14,11 +14,12 @@ import java.util.Set;
  *     {@code enforce.auth.schemes}, or {@code sessionRequireClientSASLAuth}, which means the sasl scheme),
  *     the schemes one of which a connection must have authenticated with before any request but auth and
  *     SASL; empty when it is not enforced
+ * @param auditEnabled whether changes go to the audit log ({@code audit.enable}; see {@link Auditor})
  */
-public record NodeSecurity(boolean x509Registered, String x509SuperUser, Set<String> enforcedSchemes) {
+public record NodeSecurity(boolean x509Registered, String x509SuperUser, Set<String> enforcedSchemes, boolean auditEnabled) {
 
-    /** ZooKeeper's defaults: no x509 provider, no enforced authentication. */
-    public static final NodeSecurity NONE = new NodeSecurity(false, null, Set.of());
+    /** ZooKeeper's defaults: no x509 provider, no enforced authentication, no audit log. */
+    public static final NodeSecurity NONE = new NodeSecurity(false, null, Set.of(), false);
 
     public NodeSecurity {
         enforcedSchemes = Set.copyOf(enforcedSchemes);

@@ -36,4 +36,7 @@ public sealed interface Output {
      * {@code reason} is the consensus core's account of why, for the log.
      */
     record RoleChanged(ServerState state, long leader, long epoch, boolean serving, String reason) implements Output {}
+
+    /** Write this line to the audit log ({@code audit.enable}; see {@link Auditor}). */
+    record Audit(AuditEvent event) implements Output {}
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeAuthenticationTest {
     private static final String ALICE = "CN=alice,O=Corral";
     private static final String ADMIN = "CN=admin,O=Corral";
-    private static final NodeSecurity X509 = new NodeSecurity(true, ADMIN, Set.of());
+    private static final NodeSecurity X509 = new NodeSecurity(true, ADMIN, Set.of(), false);
 
     private static SimShell shell(NodeSecurity security) {
         return new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS), security);
@@ -102,7 +102,7 @@ class NodeAuthenticationTest {
     @ParameterizedTest
     @MethodSource("enforcement")
     void enforcedAuthenticationServesOnlyConnectionsWithAnEnforcedScheme(Enforced c) {
-        SimShell shell = shell(new NodeSecurity(true, null, c.schemes()));
+        SimShell shell = shell(new NodeSecurity(true, null, c.schemes(), false));
         FrameClient client = c.certificate() == null ? shell.connect(10_000) : withCertificate(shell, c.certificate());
         if (c.digest() != null) {
             assertThat(client.addAuth("digest", c.digest()).err()).as("auth packets pass before authentication").isZero();
@@ -123,7 +123,7 @@ class NodeAuthenticationTest {
     @Test
     void enforcementRefusesPingsOfAnUnauthenticatedConnectionToo() {
         // AuthenticationHelper is asked for every packet but auth and sasl, pings included.
-        FrameClient client = shell(new NodeSecurity(false, null, Set.of("digest"))).connect(10_000);
+        FrameClient client = shell(new NodeSecurity(false, null, Set.of("digest"), false)).connect(10_000);
         assertThat(client.ping().err()).isEqualTo(ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH);
         assertThat(client.isClosed()).isTrue();
     }

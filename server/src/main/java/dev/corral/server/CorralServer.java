@@ -95,6 +95,7 @@ public final class CorralServer implements AutoCloseable {
     private SnapshotWorker snapshotWorker;
     private final FourLetterReport report;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AuditLog auditLog;
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
     private HttpServer adminServer;
@@ -119,6 +120,7 @@ public final class CorralServer implements AutoCloseable {
      */
     public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
+        this.auditLog = new AuditLog(config.security().authentication().auditEnabled());
         this.onFatal = error -> {
             firstServing.completeExceptionally(error);
             onFatal.accept(error);
@@ -353,6 +355,16 @@ public final class CorralServer implements AutoCloseable {
 
     /** Binds the client port (and the secure client port, if one is configured) and starts ticking. */
     public void start() throws IOException, InterruptedException {
+        try {
+            listen();
+        } catch (IOException | RuntimeException e) {
+            auditLog.serverStarted(false);
+            throw e;
+        }
+        auditLog.serverStarted(true);
+    }
+
+    private void listen() throws IOException, InterruptedException {
         recover();
         if (config.security().clientTls() != null) {
             try {
@@ -424,6 +436,9 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (serving) {
+            auditLog.serverStopping();
+        }
         serving = false;
         if (adminServer != null) {
             adminServer.close();
@@ -575,6 +590,8 @@ public final class CorralServer implements AutoCloseable {
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
+            } else if (output instanceof Output.Audit audit) {
+                auditLog.write(audit.event());
             } else if (output instanceof Output.SessionExpired expired) {
                 LOG.debug("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
                         expired.timeoutMs());

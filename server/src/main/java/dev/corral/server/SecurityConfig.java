@@ -26,6 +26,7 @@ import java.util.Set;
  *   <li>{@code enforce.auth.enabled}, {@code enforce.auth.schemes} and {@code sessionRequireClientSASLAuth}
  *       (which means the sasl scheme), checked as ZooKeeper 3.9's AuthenticationHelper checks them: enforcing
  *       without schemes, or naming a scheme without a provider, stops the start.
+ *   <li>{@code audit.enable}: changes go to the audit log (see {@link AuditLog}).
  *   <li>{@code serverCnxnFactory} and {@code client.certReload}: accepted. Corral's client port is always
  *       Netty's, which is what ZooKeeper needs this key to name for TLS, and it always follows certificate
  *       files changing on disk ({@link dev.corral.server.tls.ReloadingTlsContext}).
@@ -47,7 +48,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
-            "enforce.auth.schemes", "sessionRequireClientSASLAuth");
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable");
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
@@ -121,7 +122,8 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
                         + " is not available (schemes with a provider: " + schemes + ")");
             }
         }
-        return new NodeSecurity(schemes.contains("x509"), source.value("X509AuthenticationProvider.superUser"), enforced);
+        return new NodeSecurity(schemes.contains("x509"), source.value("X509AuthenticationProvider.superUser"), enforced,
+                bool(source, "audit.enable"));
     }
 
     private static int parsePort(ConfigSource source, String value) throws ConfigException {

@@ -128,10 +128,10 @@ class SecurityConfigTest {
         // A TLS listener registers the x509 provider (QuorumPeerConfig#configureSSLAuth), so it may be enforced.
         assertThat(load("secureClientPort=2281\nssl.keyStore.location=/k.jks\nX509AuthenticationProvider.superUser=CN=admin\n"
                 + "enforce.auth.enabled=true\nenforce.auth.schemes= x509 , digest\n").security().authentication())
-                .isEqualTo(new dev.corral.node.NodeSecurity(true, "CN=admin", java.util.Set.of("x509", "digest")));
+                .isEqualTo(new dev.corral.node.NodeSecurity(true, "CN=admin", java.util.Set.of("x509", "digest"), false));
         // Or authProvider.N naming ZooKeeper's class, with no TLS listener.
         assertThat(load("authProvider.1=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n").security().authentication())
-                .isEqualTo(new dev.corral.node.NodeSecurity(true, null, java.util.Set.of()));
+                .isEqualTo(new dev.corral.node.NodeSecurity(true, null, java.util.Set.of(), false));
         // enforce.auth.schemes alone enforces nothing.
         assertThat(load("enforce.auth.schemes=digest\n").security().authentication()).isEqualTo(dev.corral.node.NodeSecurity.NONE);
         assertThat(load("enforce.auth.enabled=true\nenforce.auth.schemes=ip\n").warnings()).isEmpty();
