@@ -140,8 +140,8 @@ public final class Node {
         nowMs = wallMs;
         Invariants.check(peer == null, "the node started twice");
         peer = peers.apply(() -> new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable)));
-        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.x509Registered()), new ContainerReaper(config), tree,
-                config, sessions, waiters, () -> nowMs);
+        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.x509Registered()),
+                new ContainerReaper(config), tree, config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
         handshake = new SessionHandshake(config, tree, sessions, connections, proposer, learner, this::serverState,
