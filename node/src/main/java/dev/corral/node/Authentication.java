@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Schemes: "digest" (user:password, hashed as ZooKeeper does; the digest of {@code superDigest} also
  * makes the connection super) and "ip" (already the connection's first identity) are accepted; any other
  * scheme fails with AUTHFAILED and closes the connection. "x509" comes from the TLS handshake, not from an
- * auth packet: the shell reports the client certificate's subject ({@link #onClientCertificate}).
+ * auth packet: the shell reports the client certificate's subject ({@link #onClientCertificate}). SASL
+ * packets go to the shell's {@link SaslAuthenticator} when one is configured.
  *
  * <p>With authentication enforced ({@link NodeSecurity#enforcedSchemes}), any other request of a
  * connection that has no identity of an enforced scheme is answered SESSIONCLOSEDREQUIRESASLAUTH and the
@@ -36,11 +37,17 @@ final class Authentication {
     private final String superDigest;
     private final Connections connections;
     private final NodeSecurity security;
+    // The SASL server side, when the JAAS configuration has a Server section; null otherwise.
+    private SaslAuthenticator sasl;
 
     Authentication(String superDigest, NodeSecurity security, Connections connections) {
         this.superDigest = superDigest;
         this.security = security;
         this.connections = connections;
+    }
+
+    void useSasl(SaslAuthenticator authenticator) {
+        this.sasl = authenticator;
     }
 
     /**
@@ -85,14 +92,43 @@ final class Authentication {
             return true;
         }
         if (header.type() == OpCode.SASL) {
-            // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
-            // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
-            GetSASLRequest.read(in);
-            connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
-                    new SetSASLResponse(null)::write));
+            GetSASLRequest request = GetSASLRequest.read(in);
+            if (sasl == null) {
+                // No SASL mechanism is configured: ZooKeeper 3.9 then answers OK with an empty token
+                // (ZooKeeperServer#processSasl finds no SASL server), and the client carries on unauthenticated.
+                connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
+                        new SetSASLResponse(null)::write));
+            } else {
+                onSasl(connection, header, request.token());
+            }
             return true;
         }
         return false;
+    }
+
+    /**
+     * One SASL step, as ZooKeeperServer#processSasl: the answer token with OK; once complete the connection
+     * is "sasl:authorizationId", and super if that is zookeeper.superUser. A refused step is answered
+     * AUTHFAILED (SESSIONCLOSEDREQUIRESASLAUTH when sasl is an enforced scheme) and the connection closed.
+     */
+    private void onSasl(ClientConnection connection, RequestHeader header, byte[] token) {
+        SaslAuthenticator.Step step;
+        try {
+            step = sasl.evaluate(connection.connectionId, token == null ? new byte[0] : token);
+        } catch (SaslAuthenticator.Refused e) {
+            int err = security.enforcedSchemes().contains(Acls.SASL) ? ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH : ErrorCode.AUTHFAILED;
+            connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, err), new SetSASLResponse(null)::write));
+            connections.close(connection, "SASL authentication failed: " + e.getMessage());
+            return;
+        }
+        if (step.authorizationId() != null) {
+            addAuth(connection, new Id(Acls.SASL, step.authorizationId()));
+            if (step.authorizationId().equals(security.saslSuperUser())) {
+                addAuth(connection, new Id(Acls.SUPER, ""));
+            }
+        }
+        connections.send(connection, Frames.reply(new ReplyHeader(header.xid(), 0, ErrorCode.OK),
+                new SetSASLResponse(step.response())::write));
     }
 
     private void onAuth(ClientConnection connection, RequestHeader header, AuthPacket packet) {

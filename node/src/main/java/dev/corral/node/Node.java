@@ -140,7 +140,7 @@ public final class Node {
         nowMs = wallMs;
         Invariants.check(peer == null, "the node started twice");
         peer = peers.apply(() -> new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable)));
-        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.x509Registered()),
+        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.registeredSchemes()),
                 new ContainerReaper(config), tree, config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
@@ -323,6 +323,12 @@ public final class Node {
     public void usePasswords(SessionPasswords passwords) {
         Invariants.check(peer == null, "session passwords changed after the node started");
         sessions.usePasswords(passwords);
+    }
+
+    /** Answers sasl packets with {@code authenticator} (ZooKeeper's SASL server; see {@link SaslAuthenticator}). */
+    public void useSasl(SaslAuthenticator authenticator) {
+        Invariants.check(peer == null, "SASL configured after the node started");
+        authentication.useSasl(authenticator);
     }
 
     /** Restores the state a snapshot holds, at start, before {@link #start}. */

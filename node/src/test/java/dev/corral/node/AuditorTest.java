@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * AuditHelper for a client's writes, DataTree#deleteNodes for ephemerals deleted at a session's end.
  */
 class AuditorTest {
-    private static final NodeSecurity AUDITED = new NodeSecurity(false, null, Set.of(), true);
+    private static final NodeSecurity AUDITED = new NodeSecurity(Set.of(), null, null, Set.of(), true);
 
     /** The audit lines since {@code from}, with the session id replaced by "S" and the server's user by "U". */
     private static List<String> lines(SimShell shell, int from, FrameClient client) {

@@ -256,6 +256,10 @@ final class FrameClient {
         return callWithXid(Xid.AUTH_PACKET, OpCode.AUTH, new AuthPacket(0, scheme, auth.getBytes(StandardCharsets.UTF_8))::write);
     }
 
+    Reply sasl(byte[] token) {
+        return call(dev.corral.wire.OpCode.SASL, new dev.corral.wire.GetSASLRequest(token)::write);
+    }
+
     /** whoAmI's identities as "scheme:user". */
     List<String> whoAmI() {
         Reply reply = call(dev.corral.wire.OpCode.WHO_AM_I, null);

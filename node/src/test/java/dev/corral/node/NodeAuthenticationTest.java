@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeAuthenticationTest {
     private static final String ALICE = "CN=alice,O=Corral";
     private static final String ADMIN = "CN=admin,O=Corral";
-    private static final NodeSecurity X509 = new NodeSecurity(true, ADMIN, Set.of(), false);
+    private static final NodeSecurity X509 = new NodeSecurity(Set.of("x509"), ADMIN, null, Set.of(), false);
 
     private static SimShell shell(NodeSecurity security) {
         return new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS), security);
@@ -102,7 +102,7 @@ class NodeAuthenticationTest {
     @ParameterizedTest
     @MethodSource("enforcement")
     void enforcedAuthenticationServesOnlyConnectionsWithAnEnforcedScheme(Enforced c) {
-        SimShell shell = shell(new NodeSecurity(true, null, c.schemes(), false));
+        SimShell shell = shell(new NodeSecurity(Set.of("x509"), null, null, c.schemes(), false));
         FrameClient client = c.certificate() == null ? shell.connect(10_000) : withCertificate(shell, c.certificate());
         if (c.digest() != null) {
             assertThat(client.addAuth("digest", c.digest()).err()).as("auth packets pass before authentication").isZero();
@@ -123,8 +123,69 @@ class NodeAuthenticationTest {
     @Test
     void enforcementRefusesPingsOfAnUnauthenticatedConnectionToo() {
         // AuthenticationHelper is asked for every packet but auth and sasl, pings included.
-        FrameClient client = shell(new NodeSecurity(false, null, Set.of("digest"), false)).connect(10_000);
+        FrameClient client = shell(new NodeSecurity(Set.of(), null, null, Set.of("digest"), false)).connect(10_000);
         assertThat(client.ping().err()).isEqualTo(ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH);
         assertThat(client.isClosed()).isTrue();
+    }
+
+    /** A two-step exchange: an empty token gets a challenge, "user:right" then completes as user. */
+    private static final SaslAuthenticator SASL = (connectionId, token) -> {
+        String text = new String(token, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            return new SaslAuthenticator.Step("challenge".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        }
+        if (text.endsWith(":right")) {
+            return new SaslAuthenticator.Step(new byte[0], text.substring(0, text.indexOf(':')));
+        }
+        throw new SaslAuthenticator.Refused("wrong password");
+    };
+
+    private static SimShell saslShell(Set<String> enforced) {
+        return new SimShell(NodeConfig.standalone(1000, SimShell.BOOT_WALL_MS),
+                new NodeSecurity(Set.of("sasl"), null, "admin", enforced, false), node -> node.useSasl(SASL));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCompletedSaslExchangeNamesTheConnectionInTheSaslScheme() {
+        SimShell shell = saslShell(Set.of());
+        FrameClient bob = shell.connect(10_000);
+        FrameClient.Reply challenge = bob.sasl(new byte[0]);
+        assertThat(challenge.err()).isZero();
+        assertThat(challenge.read(dev.corral.wire.SetSASLResponse::read).token()).isEqualTo(bytes("challenge"));
+        assertThat(bob.sasl(bytes("bob:right")).err()).isZero();
+        assertThat(bob.whoAmI()).containsExactly("ip:127.0.0.1", "sasl:bob");
+
+        assertThat(bob.create("/bob", List.of(new Acl(Acl.ALL, new Id("sasl", "bob"))), CreateMode.PERSISTENT).err()).isZero();
+        assertThat(shell.connect(10_000).getData("/bob", false).err()).isEqualTo(ErrorCode.NOAUTH);
+        FrameClient admin = shell.connect(10_000);
+        admin.sasl(bytes("admin:right"));
+        assertThat(admin.whoAmI()).as("zookeeper.superUser").containsExactly("ip:127.0.0.1", "sasl:admin", "super:");
+        assertThat(admin.getData("/bob", false).err()).isZero();
+    }
+
+    @Test
+    void aRefusedSaslExchangeFailsTheConnection() {
+        FrameClient client = saslShell(Set.of()).connect(10_000);
+        assertThat(client.sasl(bytes("bob:wrong")).err()).isEqualTo(ErrorCode.AUTHFAILED);
+        assertThat(client.isClosed()).isTrue();
+        FrameClient required = saslShell(Set.of("sasl")).connect(10_000);
+        assertThat(required.sasl(bytes("bob:wrong")).err()).as("sessionRequireClientSASLAuth")
+                .isEqualTo(ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH);
+        assertThat(required.isClosed()).isTrue();
+    }
+
+    @Test
+    void withSaslEnforcedOnlyAnAuthenticatedConnectionIsServed() {
+        SimShell shell = saslShell(Set.of("sasl"));
+        FrameClient authenticated = shell.connect(10_000);
+        authenticated.sasl(new byte[0]);
+        authenticated.sasl(bytes("bob:right"));
+        assertThat(authenticated.exists("/", false).err()).isZero();
+        FrameClient anonymous = shell.connect(10_000);
+        assertThat(anonymous.exists("/", false).err()).isEqualTo(ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH);
     }
 }

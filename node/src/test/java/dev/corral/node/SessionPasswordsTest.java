@@ -74,7 +74,8 @@ class SessionPasswordsTest {
 
     @Test
     void aNewSessionsPasswordIsKeyedAndZooKeepersDoesNotResumeIt() {
-        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE, SessionPasswords.keyed(SECRET, BOOT_MS));
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE,
+                node -> node.usePasswords(SessionPasswords.keyed(SECRET, BOOT_MS)));
         FrameClient first = shell.connect(10_000);
         assertThat(first.password).isEqualTo(SessionPasswords.keyed(SECRET, 0).derive(first.sessionId))
                 .isNotEqualTo(SessionPasswords.zookeeperPassword(first.sessionId));
@@ -89,7 +90,7 @@ class SessionPasswordsTest {
     void aSessionFromBeforeTheSecretResumesWithZooKeepersPasswordAndGetsTheKeyedOne() {
         // The secret was made after this server's boot: its sessions stand for those imported from ZooKeeper.
         SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS + 60_000);
-        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE, keyed);
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE, node -> node.usePasswords(keyed));
         FrameClient first = shell.connect(10_000);
 
         ConnectResponse resumed = shell.open().handshake(resume(first.sessionId, SessionPasswords.zookeeperPassword(first.sessionId)));

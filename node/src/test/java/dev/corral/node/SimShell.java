@@ -40,12 +40,12 @@ final class SimShell {
 
     /** A standalone server with these authentication settings. */
     SimShell(NodeConfig config, NodeSecurity security) {
-        this(config, security, null);
+        this(config, security, node -> { });
     }
 
-    /** A standalone server whose session passwords are made and checked by {@code passwords} (null: ZooKeeper's). */
-    SimShell(NodeConfig config, NodeSecurity security, SessionPasswords passwords) {
-        this(config, security, passwords, Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), send -> {
+    /** A standalone server with these authentication settings, and what the shell sets on its Node before the start. */
+    SimShell(NodeConfig config, NodeSecurity security, java.util.function.Consumer<Node> beforeStart) {
+        this(config, security, beforeStart, Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), send -> {
             throw new IllegalStateException("a standalone server sent " + send);
         });
         if (!node.serving()) {
@@ -56,18 +56,16 @@ final class SimShell {
     /** A member of an ensemble: its Peer, and where its quorum messages go. */
     SimShell(NodeConfig config, java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
             java.util.function.Consumer<Output.PeerSend> router) {
-        this(config, NodeSecurity.NONE, null, peer, router);
+        this(config, NodeSecurity.NONE, node -> { }, peer, router);
     }
 
-    private SimShell(NodeConfig config, NodeSecurity security, SessionPasswords passwords,
+    private SimShell(NodeConfig config, NodeSecurity security, java.util.function.Consumer<Node> beforeStart,
             java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
             java.util.function.Consumer<Output.PeerSend> router) {
         this.config = config;
         this.router = router;
         this.node = new Node(config, security);
-        if (passwords != null) {
-            node.usePasswords(passwords);
-        }
+        beforeStart.accept(node);
         this.wallMs = config.bootWallMs();
         deliver(node.start(peer, wallMs));
         syncLog();

@@ -85,6 +85,8 @@ public final class CorralServer implements AutoCloseable {
     // The TLS-only client port (secureClientPort), or null; and the TLS context of every TLS client connection.
     private Channel secureServerChannel;
     private dev.corral.server.tls.ReloadingTlsContext clientTls;
+    // SASL DIGEST-MD5 from the JAAS Server section, or null.
+    private JaasSaslAuthenticator sasl;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
@@ -365,6 +367,10 @@ public final class CorralServer implements AutoCloseable {
     }
 
     private void listen() throws IOException, InterruptedException {
+        sasl = JaasSaslAuthenticator.load(System.getProperties()).orElse(null);
+        if (sasl != null) {
+            node.useSasl(sasl);
+        }
         recover();
         if (config.security().clientTls() != null) {
             try {
@@ -750,6 +756,9 @@ public final class CorralServer implements AutoCloseable {
                 connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
             }
             long id = connectionId;
+            if (id != 0 && sasl != null) {
+                sasl.forget(id);
+            }
             if (id != 0) {
                 channels.remove(id);
                 ClientChannel closed = client;

@@ -19,10 +19,12 @@ import java.util.Set;
  *   <li>{@code ssl.*}: the TLS settings of both ({@link TlsSettings}, prefix {@code ssl.}); read only when a
  *       TLS listener is configured, as ZooKeeper only reads them then.
  *   <li>{@code authProvider.N} and {@code ssl.authProvider}: the providers of ZooKeeper's own classes
- *       (x509, digest, ip) are accepted; SASL's and custom classes stop the start, since Corral cannot honour
- *       them yet and an operator must not believe clients are authenticated when they are not. The x509
- *       provider is registered, as ZooKeeper's configureSSLAuth does, whenever a client port speaks TLS.
- *   <li>{@code X509AuthenticationProvider.superUser}: the certificate subject that is super.
+ *       (x509, sasl, digest, ip) are accepted; custom classes stop the start, since Corral cannot load them
+ *       and an operator must not believe clients are authenticated when they are not. The x509 provider is
+ *       registered, as ZooKeeper's configureSSLAuth does, whenever a client port speaks TLS. (SASL itself is
+ *       on when the JAAS file has a Server section: {@link JaasSaslAuthenticator}.)
+ *   <li>{@code X509AuthenticationProvider.superUser} and {@code superUser}: the certificate subject, and the
+ *       SASL authorization id, that are super.
  *   <li>{@code enforce.auth.enabled}, {@code enforce.auth.schemes} and {@code sessionRequireClientSASLAuth}
  *       (which means the sasl scheme), checked as ZooKeeper 3.9's AuthenticationHelper checks them: enforcing
  *       without schemes, or naming a scheme without a provider, stops the start.
@@ -48,13 +50,14 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
-            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable");
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser");
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
             PROVIDER_PACKAGE + "X509AuthenticationProvider", "x509",
             PROVIDER_PACKAGE + "DigestAuthenticationProvider", "digest",
-            PROVIDER_PACKAGE + "IPAuthenticationProvider", "ip");
+            PROVIDER_PACKAGE + "IPAuthenticationProvider", "ip",
+            PROVIDER_PACKAGE + "SASLAuthenticationProvider", "sasl");
 
     public SecurityConfig {
         if ((secureClientPort != NO_PORT || portUnification) != (clientTls != null)) {
@@ -90,8 +93,8 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
             String className = source.value(key).trim();
             String scheme = PROVIDERS.get(className);
             if (scheme == null) {
-                throw new ConfigException(source.describe(key) + ": authentication provider " + className + " is not supported"
-                        + (className.endsWith("SASLAuthenticationProvider") ? " yet (SASL)" : " (only ZooKeeper's x509, digest and ip)"));
+                throw new ConfigException(source.describe(key) + ": authentication provider " + className
+                        + " is not supported (only ZooKeeper's x509, sasl, digest and ip)");
             }
             schemes.add(scheme);
         }
@@ -122,7 +125,9 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
                         + " is not available (schemes with a provider: " + schemes + ")");
             }
         }
-        return new NodeSecurity(schemes.contains("x509"), source.value("X509AuthenticationProvider.superUser"), enforced,
+        Set<String> registered = new LinkedHashSet<>(schemes);
+        registered.removeAll(List.of("ip", "digest"));
+        return new NodeSecurity(registered, source.value("X509AuthenticationProvider.superUser"), source.value("superUser"), enforced,
                 bool(source, "audit.enable"));
     }
 

@@ -107,9 +107,7 @@ class SecurityConfigTest {
                 new Broken("enforce.auth.enabled=true\nenforce.auth.schemes=digest,x509\n",
                         "key enforce.auth.schemes: authentication scheme x509 is not available"),
                 new Broken("sessionRequireClientSASLAuth=true\n", "key sessionRequireClientSASLAuth: authentication scheme sasl is not available"),
-                // Providers Corral cannot honour stop the start rather than leave clients unauthenticated.
-                new Broken("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n",
-                        "key authProvider.1: authentication provider org.apache.zookeeper.server.auth.SASLAuthenticationProvider is not supported yet"),
+                // Providers Corral cannot load stop the start rather than leave clients unauthenticated.
                 new Broken("authProvider.sasl=com.example.KerberosProvider\n",
                         "key authProvider.sasl: authentication provider com.example.KerberosProvider is not supported"),
                 new Broken("secureClientPort=2281\nssl.keyStore.location=/k.jks\nssl.authProvider=sasl\n",
@@ -128,10 +126,14 @@ class SecurityConfigTest {
         // A TLS listener registers the x509 provider (QuorumPeerConfig#configureSSLAuth), so it may be enforced.
         assertThat(load("secureClientPort=2281\nssl.keyStore.location=/k.jks\nX509AuthenticationProvider.superUser=CN=admin\n"
                 + "enforce.auth.enabled=true\nenforce.auth.schemes= x509 , digest\n").security().authentication())
-                .isEqualTo(new dev.corral.node.NodeSecurity(true, "CN=admin", java.util.Set.of("x509", "digest"), false));
+                .isEqualTo(new dev.corral.node.NodeSecurity(java.util.Set.of("x509"), "CN=admin", null, java.util.Set.of("x509", "digest"), false));
         // Or authProvider.N naming ZooKeeper's class, with no TLS listener.
         assertThat(load("authProvider.1=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n").security().authentication())
-                .isEqualTo(new dev.corral.node.NodeSecurity(true, null, java.util.Set.of(), false));
+                .isEqualTo(new dev.corral.node.NodeSecurity(java.util.Set.of("x509"), null, null, java.util.Set.of(), false));
+        // sessionRequireClientSASLAuth means enforce.auth.schemes=sasl, once the sasl provider is registered.
+        assertThat(load("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\nsuperUser=admin\n"
+                + "sessionRequireClientSASLAuth=true\n").security().authentication())
+                .isEqualTo(new dev.corral.node.NodeSecurity(java.util.Set.of("sasl"), null, "admin", java.util.Set.of("sasl"), false));
         // enforce.auth.schemes alone enforces nothing.
         assertThat(load("enforce.auth.schemes=digest\n").security().authentication()).isEqualTo(dev.corral.node.NodeSecurity.NONE);
         assertThat(load("enforce.auth.enabled=true\nenforce.auth.schemes=ip\n").warnings()).isEmpty();

@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * ACL checks and ACL normalisation with ZooKeeper 3.9's rules and its built-in schemes world, auth,
  * digest and ip ({@code ZooKeeperServer#checkACL}, {@code PrepRequestProcessor#fixupACL},
- * {@code DigestAuthenticationProvider}, {@code IPAuthenticationProvider}), and x509 where its provider is
- * registered ({@code X509AuthenticationProvider}: the id is a client certificate's subject, an X.500
- * name, matched exactly).
+ * {@code DigestAuthenticationProvider}, {@code IPAuthenticationProvider}), and x509 and sasl where their
+ * providers are registered ({@code X509AuthenticationProvider}: the id is a client certificate's subject,
+ * an X.500 name; {@code SASLAuthenticationProvider}: the SASL authorization id; both matched exactly).
  *
  * <p>An identity of scheme "super" passes every check. Only IPv4 addresses are understood by the ip
  * scheme for now.
@@ -28,6 +28,7 @@ public final class Acls {
     public static final String IP = "ip";
     public static final String SUPER = "super";
     public static final String X509 = "x509";
+    public static final String SASL = "sasl";
 
     private Acls() {}
 
@@ -72,11 +73,15 @@ public final class Acls {
      * null id of scheme world, digest or ip, as ZooKeeper answers it.
      */
     public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path) throws KeeperError {
-        return fixup(acl, auth, path, false);
+        return fixup(acl, auth, path, java.util.Set.of());
     }
 
-    /** As {@link #fixup(List, List, String)}; {@code x509Registered}: x509 ids are valid in an ACL. */
-    public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path, boolean x509Registered) throws KeeperError {
+    /**
+     * As {@link #fixup(List, List, String)}; {@code registeredSchemes}: the schemes besides digest and ip that
+     * have an authentication provider (x509, sasl), whose ids are valid in an ACL.
+     */
+    public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path, java.util.Set<String> registeredSchemes)
+            throws KeeperError {
         if (acl == null || acl.isEmpty()) {
             throw invalid(path, "empty ACL");
         }
@@ -91,7 +96,7 @@ public final class Acls {
             // its id, and dereferences the id of world, digest and ip entries, a NullPointerException
             // that PrepRequestProcessor answers with MARSHALLINGERROR (a multi then fails as a whole).
             if (id.id() == null && !AUTH.equals(id.scheme())) {
-                if (WORLD.equals(id.scheme()) || isKnownScheme(id.scheme(), x509Registered)) {
+                if (WORLD.equals(id.scheme()) || isKnownScheme(id.scheme(), registeredSchemes)) {
                     throw new KeeperError(ErrorCode.MARSHALLINGERROR,
                             "ACL entry of scheme " + id.scheme() + " without an id for " + path);
                 }
@@ -110,7 +115,7 @@ public final class Acls {
                 if (!any) {
                     throw invalid(path, "auth scheme ACL but the session has no authenticated identity");
                 }
-            } else if (!isValidId(id.scheme(), id.id(), x509Registered)) {
+            } else if (!isValidId(id.scheme(), id.id(), registeredSchemes)) {
                 throw invalid(path, "invalid id " + id.scheme() + ":" + id.id());
             } else {
                 result.add(entry);
@@ -127,19 +132,21 @@ public final class Acls {
 
     /** Schemes whose identities an "auth" ACL entry may stand for (ZooKeeper's {@code isAuthenticated()}). */
     static boolean isAuthenticatedScheme(String scheme) {
-        return DIGEST.equals(scheme) || X509.equals(scheme);
+        return DIGEST.equals(scheme) || X509.equals(scheme) || SASL.equals(scheme);
     }
 
     /** Schemes with an authentication provider, whose ids an ACL may name (ZooKeeper's ProviderRegistry). */
-    static boolean isKnownScheme(String scheme, boolean x509Registered) {
-        return DIGEST.equals(scheme) || IP.equals(scheme) || x509Registered && X509.equals(scheme);
+    static boolean isKnownScheme(String scheme, java.util.Set<String> registeredSchemes) {
+        return DIGEST.equals(scheme) || IP.equals(scheme) || registeredSchemes.contains(scheme);
     }
 
-    static boolean isValidId(String scheme, String id, boolean x509Registered) {
+    static boolean isValidId(String scheme, String id, java.util.Set<String> registeredSchemes) {
         return switch (scheme) {
             case DIGEST -> id.split(":").length == 2;
             case IP -> isValidIpExpression(id);
-            case X509 -> x509Registered && isX500Name(id);
+            case X509 -> registeredSchemes.contains(X509) && isX500Name(id);
+            // SASLAuthenticationProvider#isValid: any id.
+            case SASL -> registeredSchemes.contains(SASL);
             default -> false;
         };
     }
@@ -156,7 +163,7 @@ public final class Acls {
 
     static boolean matches(String scheme, String authId, String aclId) {
         return switch (scheme) {
-            case DIGEST, X509 -> authId.equals(aclId);
+            case DIGEST, X509, SASL -> authId.equals(aclId);
             case IP -> ipMatches(authId, aclId);
             default -> false;
         };
@@ -177,7 +184,7 @@ public final class Acls {
     public static String userName(Id id) {
         return switch (id.scheme()) {
             case DIGEST -> id.id().split(":", 2)[0];
-            case IP, X509 -> id.id();
+            case IP, X509, SASL -> id.id();
             default -> "";
         };
     }
