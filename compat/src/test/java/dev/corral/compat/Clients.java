@@ -97,6 +97,14 @@ final class Clients implements AutoCloseable {
         return zk;
     }
 
+    /** A connected client with its own client configuration (TLS, SASL), as ZKClientConfig carries it. */
+    ZooKeeper zk(String connectTo, org.apache.zookeeper.client.ZKClientConfig config) throws IOException, InterruptedException {
+        ConnectedLatch latch = new ConnectedLatch(event -> { });
+        ZooKeeper zk = track(new ZooKeeper(connectTo, SESSION_TIMEOUT_MS, latch, config));
+        latch.await(connectTo);
+        return zk;
+    }
+
     /**
      * A connected client that tries servers in {@code hostProvider}'s order, so that a test decides which
      * ensemble member each client starts on (the default provider shuffles them).

@@ -58,6 +58,7 @@ import java.util.function.Function;
  */
 public final class Node {
     private final NodeConfig config;
+    private final NodeSecurity security;
     private final DataTree tree = new DataTree();
     private final SessionTable sessionTable = new SessionTable();
     private final WatchTable watches = new WatchTable();
@@ -86,6 +87,7 @@ public final class Node {
     private final Sessions sessions;
     private final Connections connections;
     private final Authentication authentication;
+    private final Auditor auditor;
     private final Waiters waiters = new Waiters();
     private final Effects effects = new Effects();
     private final NodeStats stats = new NodeStats();
@@ -97,12 +99,19 @@ public final class Node {
 
     /** A Node holding an empty tree; it serves nothing until {@link #start}. */
     public Node(NodeConfig config) {
+        this(config, NodeSecurity.NONE);
+    }
+
+    /** A Node with these authentication settings (x509, enforced authentication). */
+    public Node(NodeConfig config, NodeSecurity security) {
         this.config = config;
+        this.security = security;
         this.applier = new TxnApplier(tree, sessionTable, watches);
         this.reads = new ReadProcessor(tree, watches, config.watchesPerSessionMax());
         this.sessions = new Sessions(config);
         this.connections = new Connections(sessions, watches, tree, effects, stats);
-        this.authentication = new Authentication(config.superDigest(), connections);
+        this.authentication = new Authentication(config.superDigest(), security, connections);
+        this.auditor = new Auditor(security.auditEnabled(), effects);
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
         this.readOnly = new ReadOnlyMode(config.readOnlyModeEnabled(), config.tickMs());
@@ -135,8 +144,8 @@ public final class Node {
         nowMs = wallMs;
         Invariants.check(peer == null, "the node started twice");
         peer = peers.apply(() -> new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable)));
-        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled()), new ContainerReaper(config), tree,
-                config, sessions, waiters, () -> nowMs);
+        proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.registeredSchemes()),
+                new ContainerReaper(config), tree, config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
         handshake = new SessionHandshake(config, tree, sessions, connections, proposer, learner, this::serverState,
@@ -253,6 +262,19 @@ public final class Node {
         return effects.drain();
     }
 
+    /**
+     * The connection's TLS handshake verified a client certificate with this subject; the shell reports it
+     * before any frame of the connection (see {@link Authentication#onClientCertificate}).
+     */
+    public List<Output> onClientCertificate(long connectionId, String subject, long wallMs) {
+        nowMs = wallMs;
+        ClientConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            authentication.onClientCertificate(connection, subject);
+        }
+        return effects.drain();
+    }
+
     /** A complete frame from a connection, without its 4-byte length prefix. */
     public List<Output> onFrame(long connectionId, byte[] frame, long wallMs) {
         nowMs = wallMs;
@@ -303,6 +325,21 @@ public final class Node {
         }
         pump();
         return effects.drain();
+    }
+
+    /**
+     * Makes and checks session passwords with {@code passwords} (see {@link SessionPasswords}); the shell
+     * calls it once it has read the installation's secret, before {@link #restore} and {@link #start}.
+     */
+    public void usePasswords(SessionPasswords passwords) {
+        Invariants.check(peer == null, "session passwords changed after the node started");
+        sessions.usePasswords(passwords);
+    }
+
+    /** Answers sasl packets with {@code authenticator} (ZooKeeper's SASL server; see {@link SaslAuthenticator}). */
+    public void useSasl(SaslAuthenticator authenticator) {
+        Invariants.check(peer == null, "SASL configured after the node started");
+        authentication.useSasl(authenticator);
     }
 
     /** Restores the state a snapshot holds, at start, before {@link #start}. */
@@ -407,7 +444,7 @@ public final class Node {
             connections.close(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to server " + session.owner);
             return;
         }
-        if (authentication.maybeAuthenticate(connection, header, in)) {
+        if (authentication.maybeAuthenticate(connection, header, in) || !authentication.enforce(connection, header)) {
             return;
         }
         if (!Requests.isKnown(header.type())) {
@@ -600,6 +637,9 @@ public final class Node {
         TxnResult result = applier.apply(entry, events);
         proposer.retire(entry.zxid());
         connections.notify(events);
+        if (entry.txn() instanceof Txn.CloseSession close) {
+            auditor.onSessionClosed(close);
+        }
         Waiter waiter = waiters.onCommitted(entry);
         if (waiter != null) {
             onApplied(waiter, entry, result);
@@ -771,6 +811,7 @@ public final class Node {
                 connections.close(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to another server");
                 return;
             }
+            auditor.onClientWrite(session.sessionId, connection, request, entry.txn(), result);
             if (connection != null) {
                 connections.send(connection, Frames.reply(
                         new ReplyHeader(request.xid, tree.lastProcessedZxid(), WriteReplies.headerErr(entry.txn(), result)),

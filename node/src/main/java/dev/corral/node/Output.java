@@ -42,4 +42,7 @@ public sealed interface Output {
      * (Mode: read-only) and {@code isro}. {@code reason} says why.
      */
     record ReadOnlyChanged(boolean active, String reason) implements Output {}
+
+    /** Write this line to the audit log ({@code audit.enable}; see {@link Auditor}). */
+    record Audit(AuditEvent event) implements Output {}
 }

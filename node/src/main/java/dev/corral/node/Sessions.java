@@ -3,12 +3,10 @@ package dev.corral.node;
 import dev.corral.tree.SessionTable;
 import dev.corral.wire.ConnectRequest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The sessions this server holds, and the session half of the client protocol: new session ids and
@@ -21,11 +19,10 @@ import java.util.Random;
  * session that is closing is no longer tracked for expiry once its closeSession txn is proposed.
  */
 final class Sessions {
-    private static final long PASSWORD_SECRET = 0xB3415C00L;
-
     private final NodeConfig config;
     private final Map<Long, Session> byId = new HashMap<>();
     private final SessionTracker tracker;
+    private SessionPasswords passwords = SessionPasswords.zookeeper();
     private long nextSessionId;
 
     Sessions(NodeConfig config) {
@@ -35,6 +32,12 @@ final class Sessions {
         // server id in the top byte, so ids of different servers and of restarts do not collide.
         long sessionIdBase = (config.bootWallMs() << 24) >>> 8;
         this.nextSessionId = sessionIdBase | (config.serverId() << 56);
+    }
+
+    /** Makes and checks passwords with {@code passwords} from now on; only before any session is held. */
+    void usePasswords(SessionPasswords newPasswords) {
+        dev.corral.tree.Invariants.check(byId.isEmpty(), "session passwords changed while %d sessions are held", byId.size());
+        this.passwords = newPasswords;
     }
 
     /** Every held session. */
@@ -60,7 +63,7 @@ final class Sessions {
     /** A new session for the connection, held and tracked from now; it is established once its txn is applied. */
     Session create(ClientConnection connection, int timeoutMs) {
         long sessionId = newSessionId();
-        Session session = new Session(sessionId, password(sessionId), timeoutMs);
+        Session session = new Session(sessionId, passwords.derive(sessionId), timeoutMs);
         byId.put(sessionId, session);
         attach(session, connection);
         tracker.touch(sessionId, timeoutMs);
@@ -73,7 +76,7 @@ final class Sessions {
      */
     Session resumable(ConnectRequest request) {
         Session session = byId.get(request.sessionId());
-        if (session == null || session.closing || !session.established || !Arrays.equals(session.password, request.passwd())) {
+        if (session == null || session.closing || !session.established || !passwords.accepts(session.sessionId, request.passwd())) {
             return null;
         }
         return session;
@@ -149,7 +152,7 @@ final class Sessions {
     Session adopt(long sessionId, int timeoutMs) {
         Session session = byId.get(sessionId);
         if (session == null) {
-            session = new Session(sessionId, password(sessionId), timeoutMs);
+            session = new Session(sessionId, passwords.derive(sessionId), timeoutMs);
             session.established = true;
             byId.put(sessionId, session);
             tracker.touch(sessionId, timeoutMs);
@@ -172,12 +175,5 @@ final class Sessions {
             sessionId = nextSessionId++;
         }
         return sessionId;
-    }
-
-    /** ZooKeeper's password for a session: 16 bytes from a generator seeded by the session id. */
-    private static byte[] password(long sessionId) {
-        byte[] password = new byte[16];
-        new Random(sessionId ^ PASSWORD_SECRET).nextBytes(password);
-        return password;
     }
 }

@@ -256,6 +256,18 @@ final class FrameClient {
         return callWithXid(Xid.AUTH_PACKET, OpCode.AUTH, new AuthPacket(0, scheme, auth.getBytes(StandardCharsets.UTF_8))::write);
     }
 
+    Reply sasl(byte[] token) {
+        return call(dev.corral.wire.OpCode.SASL, new dev.corral.wire.GetSASLRequest(token)::write);
+    }
+
+    /** whoAmI's identities as "scheme:user". */
+    List<String> whoAmI() {
+        Reply reply = call(dev.corral.wire.OpCode.WHO_AM_I, null);
+        assertThat(reply.err()).as("whoAmI").isZero();
+        return reply.read(dev.corral.wire.WhoAmIResponse::read).clientInfo().stream()
+                .map(info -> info.authScheme() + ":" + info.user()).toList();
+    }
+
     Reply ping() {
         return callWithXid(Xid.PING, OpCode.PING, null);
     }

@@ -35,7 +35,17 @@ final class SimShell {
 
     /** A standalone server: its Node with a one-voter Peer, started until it serves. */
     SimShell(NodeConfig config) {
-        this(config, Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), send -> {
+        this(config, NodeSecurity.NONE);
+    }
+
+    /** A standalone server with these authentication settings. */
+    SimShell(NodeConfig config, NodeSecurity security) {
+        this(config, security, node -> { });
+    }
+
+    /** A standalone server with these authentication settings, and what the shell sets on its Node before the start. */
+    SimShell(NodeConfig config, NodeSecurity security, java.util.function.Consumer<Node> beforeStart) {
+        this(config, security, beforeStart, Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), send -> {
             throw new IllegalStateException("a standalone server sent " + send);
         });
         if (!node.serving()) {
@@ -46,9 +56,16 @@ final class SimShell {
     /** A member of an ensemble: its Peer, and where its quorum messages go. */
     SimShell(NodeConfig config, java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
             java.util.function.Consumer<Output.PeerSend> router) {
+        this(config, NodeSecurity.NONE, node -> { }, peer, router);
+    }
+
+    private SimShell(NodeConfig config, NodeSecurity security, java.util.function.Consumer<Node> beforeStart,
+            java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
+            java.util.function.Consumer<Output.PeerSend> router) {
         this.config = config;
         this.router = router;
-        this.node = new Node(config);
+        this.node = new Node(config, security);
+        beforeStart.accept(node);
         this.wallMs = config.bootWallMs();
         deliver(node.start(peer, wallMs));
         syncLog();
@@ -85,6 +102,11 @@ final class SimShell {
         FrameClient client = open();
         client.connect(timeoutMs);
         return client;
+    }
+
+    /** The connection's TLS handshake verified a client certificate of this subject. */
+    void clientCertificate(FrameClient client, String subject) {
+        deliver(node.onClientCertificate(client.connectionId, subject, wallMs));
     }
 
     void frame(long connectionId, byte[] frame) {

@@ -82,6 +82,11 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong framesSent = new AtomicLong();
     private final java.util.function.Consumer<RuntimeException> onFatal;
     private Channel serverChannel;
+    // The TLS-only client port (secureClientPort), or null; and the TLS context of every TLS client connection.
+    private Channel secureServerChannel;
+    private dev.corral.server.tls.ReloadingTlsContext clientTls;
+    // SASL DIGEST-MD5 from the JAAS Server section, or null.
+    private JaasSaslAuthenticator sasl;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
@@ -92,6 +97,7 @@ public final class CorralServer implements AutoCloseable {
     private SnapshotWorker snapshotWorker;
     private final FourLetterReport report;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final AuditLog auditLog;
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
     private HttpServer adminServer;
@@ -116,6 +122,7 @@ public final class CorralServer implements AutoCloseable {
      */
     public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
+        this.auditLog = new AuditLog(config.security().authentication().auditEnabled());
         this.onFatal = error -> {
             firstServing.completeExceptionally(error);
             onFatal.accept(error);
@@ -125,7 +132,7 @@ public final class CorralServer implements AutoCloseable {
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
                 config.snapCount(), config.connectionLimits().watchesPerSessionMax(),
-                config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()));
+                config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()), config.security().authentication());
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
@@ -188,6 +195,7 @@ public final class CorralServer implements AutoCloseable {
      */
     private void recover() throws IOException {
         dataLock = DataDirLock.acquire(config.dataDir());
+        usePasswordSecret();
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
@@ -277,6 +285,22 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
+     * Session passwords from the installation's secret ({@link SessionSecretFile}), made at a standalone
+     * server's first start; an ensemble member without the shared file keeps ZooKeeper's passwords.
+     */
+    private void usePasswordSecret() throws IOException {
+        boolean distributed = config.ensemble().isDistributed();
+        Optional<SessionSecretFile.Secret> secret = SessionSecretFile.load(config.dataDir(), !distributed, System.currentTimeMillis());
+        if (secret.isPresent()) {
+            node.usePasswords(secret.get().passwords());
+        } else {
+            LOG.warn("No {} in {}: session passwords are computed as ZooKeeper computes them, so a session id is enough to take "
+                    + "a session over; copy one server's {} to every server of the ensemble", SessionSecretFile.NAME, config.dataDir(),
+                    SessionSecretFile.NAME);
+        }
+    }
+
+    /**
      * Hands an event from another server to the Node on the node loop. The transports listen before the
      * Node's consensus core exists (node.start runs next, and its first notifications need the transports),
      * so what arrives before that is dropped: the Node had no peer to take it and stopped the server with a
@@ -335,30 +359,36 @@ public final class CorralServer implements AutoCloseable {
         purger.start();
     }
 
-    /** Binds the client port and starts ticking. */
+    /** Binds the client port (and the secure client port, if one is configured) and starts ticking. */
     public void start() throws IOException, InterruptedException {
-        recover();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptBackoff(metrics.acceptFailures))
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
-                // read again once the queue has drained under half of the mark.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new ClientFrameDecoder(config.maxBufferBytes()), new ClientHandler());
-                    }
-                });
         try {
-            serverChannel = bootstrap.bind(new InetSocketAddress(config.clientPortAddress(), config.clientPort())).sync().channel();
-        } catch (Exception e) {
-            close();
-            throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
+            listen();
+        } catch (IOException | RuntimeException e) {
+            auditLog.serverStarted(false);
+            throw e;
+        }
+        auditLog.serverStarted(true);
+    }
+
+    private void listen() throws IOException, InterruptedException {
+        sasl = JaasSaslAuthenticator.load(System.getProperties()).orElse(null);
+        if (sasl != null) {
+            node.useSasl(sasl);
+        }
+        recover();
+        if (config.security().clientTls() != null) {
+            try {
+                clientTls = dev.corral.server.tls.ReloadingTlsContext.open(config.security().clientTls());
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+        serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
+            secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
+            LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
+                    config.security().clientTls().clientAuth());
         }
         startHttp();
         serving = true;
@@ -374,8 +404,51 @@ public final class CorralServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The secure client port, or -1 if there is none. */
+    public int securePort() {
+        return secureServerChannel == null ? -1 : ((InetSocketAddress) secureServerChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Listens for clients on one port. {@code secure}: the port speaks only TLS; otherwise it is plain, or
+     * with client.portUnification takes both ({@link dev.corral.server.tls.TlsSniffer}). Both kinds of
+     * connection then go through the same frame decoder and handler.
+     */
+    private Channel bindClientPort(String address, int port, boolean secure) throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoff(metrics.acceptFailures))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
+                // read again once the queue has drained under half of the mark.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (secure) {
+                            channel.pipeline().addLast("tls", clientTls.newHandler(channel.alloc()));
+                        } else if (config.security().portUnification()) {
+                            channel.pipeline().addLast("tls-sniffer", new dev.corral.server.tls.TlsSniffer(clientTls));
+                        }
+                        channel.pipeline().addLast(new ClientFrameDecoder(config.maxBufferBytes()), new ClientHandler());
+                    }
+                });
+        try {
+            return bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
+        if (serving) {
+            auditLog.serverStopping();
+        }
         serving = false;
         if (adminServer != null) {
             adminServer.close();
@@ -385,6 +458,9 @@ public final class CorralServer implements AutoCloseable {
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (secureServerChannel != null) {
+            secureServerChannel.close().syncUninterruptibly();
         }
         for (ClientChannel client : channels.values()) {
             client.channel().close();
@@ -526,6 +602,8 @@ public final class CorralServer implements AutoCloseable {
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
+            } else if (output instanceof Output.Audit audit) {
+                auditLog.write(audit.event());
             } else if (output instanceof Output.SessionExpired expired) {
                 LOG.debug("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
                         expired.timeoutMs());
@@ -684,6 +762,9 @@ public final class CorralServer implements AutoCloseable {
                 connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
             }
             long id = connectionId;
+            if (id != 0 && sasl != null) {
+                sasl.forget(id);
+            }
             if (id != 0) {
                 channels.remove(id);
                 ClientChannel closed = client;
@@ -692,6 +773,42 @@ public final class CorralServer implements AutoCloseable {
                     requestsPaused.remove(closed);
                     onNode(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
                 });
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
+                if (!handshake.isSuccess()) {
+                    // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
+                    LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
+                } else if (connectionId != 0) {
+                    onHandshake(ctx);
+                }
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        /**
+         * A TLS handshake succeeded: the client certificate it verified, if one was asked for and sent, names
+         * the connection in the x509 scheme (NettyServerCnxnFactory's CertificateVerifier). It reaches the node
+         * loop before any frame of the connection, which can only be read after the handshake.
+         */
+        private void onHandshake(ChannelHandlerContext ctx) {
+            javax.net.ssl.SSLEngine engine = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine();
+            if (!engine.getNeedClientAuth() && !engine.getWantClientAuth()) {
+                return;
+            }
+            java.security.cert.Certificate[] chain;
+            try {
+                chain = engine.getSession().getPeerCertificates();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return; // ssl.clientAuth=want and the client sent none: it stays unauthenticated
+            }
+            if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate certificate) {
+                String subject = certificate.getSubjectX500Principal().getName();
+                long id = connectionId;
+                nodeLoop.execute(() -> onNode(() -> node.onClientCertificate(id, subject, System.currentTimeMillis())));
             }
         }
 

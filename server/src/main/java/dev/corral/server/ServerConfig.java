@@ -49,6 +49,7 @@ public record ServerConfig(
         boolean adminStateChangingCommandsEnabled,
         long serverId,
         EnsembleConfig ensemble,
+        SecurityConfig security,
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
@@ -87,7 +88,16 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, security, warnings);
+    }
+
+    /** This config with these security settings (tests that build a config in code). */
+    public ServerConfig withSecurity(SecurityConfig newSecurity) {
+        return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, newSecurity, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -120,7 +130,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, security, warnings);
     }
 
     /** Reads the zoo.cfg a server starts with: a standalone server's or an ensemble member's ({@link #read}). */
@@ -157,7 +167,7 @@ public record ServerConfig(
             if (key.startsWith("group.") || key.startsWith("weight.")) {
                 warnings.add(r.where(key) + ": hierarchical quorums are not supported yet");
             } else if (!key.startsWith("server.") && !ENSEMBLE_ONLY.contains(key) && !KNOWN.contains(key)
-                    && !key.startsWith("jute.") && !key.startsWith("znode.")) {
+                    && !key.startsWith("jute.") && !key.startsWith("znode.") && !SecurityConfig.reads(key)) {
                 warnings.add(r.where(key) + ": unknown key, ignored");
             }
         }
@@ -237,13 +247,14 @@ public record ServerConfig(
                 r.intInRange("session.watchesMax", null, 0, 0, Integer.MAX_VALUE));
         // Off unless asked for: a command that changes the server's state must not be one request of any web page away.
         boolean stateChanging = r.bool("admin.enableStateChangingCommands", null, false);
+        SecurityConfig security = SecurityConfig.read(r, address);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
         }
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
     }
 
     /**
@@ -305,7 +316,28 @@ public record ServerConfig(
     }
 
     /** Reads a key from zoo.cfg, else its system property, else the default; errors name where it came from. */
-    private record Reader(Properties cfg, String source, Map<String, String> locations, Properties system) {
+    private record Reader(Properties cfg, String source, Map<String, String> locations, Properties system)
+            implements dev.corral.server.tls.ConfigSource {
+        @Override
+        public String value(String key) {
+            return raw(key, "zookeeper." + key);
+        }
+
+        @Override
+        public Set<String> keysStartingWith(String prefix) {
+            Set<String> keys = new TreeSet<>();
+            cfg.stringPropertyNames().stream().filter(key -> key.startsWith(prefix)).forEach(keys::add);
+            system.stringPropertyNames().stream().filter(name -> name.startsWith("zookeeper." + prefix))
+                    .forEach(name -> keys.add(name.substring("zookeeper.".length())));
+            return keys;
+        }
+
+        @Override
+        public String describe(String key) {
+            // A key set nowhere is named as the zoo.cfg key it would be.
+            return raw(null, "zookeeper." + key) != null ? describe(key, "zookeeper." + key) : where(key);
+        }
+
         String where(String key) {
             String location = locations.get(key);
             return (location == null ? source : location) + ": key " + key;

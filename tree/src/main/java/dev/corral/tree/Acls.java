@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * ACL checks and ACL normalisation with ZooKeeper 3.9's rules and its built-in schemes world, auth,
  * digest and ip ({@code ZooKeeperServer#checkACL}, {@code PrepRequestProcessor#fixupACL},
- * {@code DigestAuthenticationProvider}, {@code IPAuthenticationProvider}).
+ * {@code DigestAuthenticationProvider}, {@code IPAuthenticationProvider}), and x509 and sasl where their
+ * providers are registered ({@code X509AuthenticationProvider}: the id is a client certificate's subject,
+ * an X.500 name; {@code SASLAuthenticationProvider}: the SASL authorization id; both matched exactly).
  *
  * <p>An identity of scheme "super" passes every check. Only IPv4 addresses are understood by the ip
  * scheme for now.
@@ -25,6 +27,8 @@ public final class Acls {
     public static final String DIGEST = "digest";
     public static final String IP = "ip";
     public static final String SUPER = "super";
+    public static final String X509 = "x509";
+    public static final String SASL = "sasl";
 
     private Acls() {}
 
@@ -69,6 +73,15 @@ public final class Acls {
      * null id of scheme world, digest or ip, as ZooKeeper answers it.
      */
     public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path) throws KeeperError {
+        return fixup(acl, auth, path, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #fixup(List, List, String)}; {@code registeredSchemes}: the schemes besides digest and ip that
+     * have an authentication provider (x509, sasl), whose ids are valid in an ACL.
+     */
+    public static List<Acl> fixup(List<Acl> acl, List<Id> auth, String path, java.util.Set<String> registeredSchemes)
+            throws KeeperError {
         if (acl == null || acl.isEmpty()) {
             throw invalid(path, "empty ACL");
         }
@@ -83,7 +96,7 @@ public final class Acls {
             // its id, and dereferences the id of world, digest and ip entries, a NullPointerException
             // that PrepRequestProcessor answers with MARSHALLINGERROR (a multi then fails as a whole).
             if (id.id() == null && !AUTH.equals(id.scheme())) {
-                if (WORLD.equals(id.scheme()) || isKnownScheme(id.scheme())) {
+                if (WORLD.equals(id.scheme()) || isKnownScheme(id.scheme(), registeredSchemes)) {
                     throw new KeeperError(ErrorCode.MARSHALLINGERROR,
                             "ACL entry of scheme " + id.scheme() + " without an id for " + path);
                 }
@@ -102,7 +115,7 @@ public final class Acls {
                 if (!any) {
                     throw invalid(path, "auth scheme ACL but the session has no authenticated identity");
                 }
-            } else if (!isValidId(id.scheme(), id.id())) {
+            } else if (!isValidId(id.scheme(), id.id(), registeredSchemes)) {
                 throw invalid(path, "invalid id " + id.scheme() + ":" + id.id());
             } else {
                 result.add(entry);
@@ -119,25 +132,38 @@ public final class Acls {
 
     /** Schemes whose identities an "auth" ACL entry may stand for (ZooKeeper's {@code isAuthenticated()}). */
     static boolean isAuthenticatedScheme(String scheme) {
-        return DIGEST.equals(scheme);
+        return DIGEST.equals(scheme) || X509.equals(scheme) || SASL.equals(scheme);
     }
 
     /** Schemes with an authentication provider, whose ids an ACL may name (ZooKeeper's ProviderRegistry). */
-    static boolean isKnownScheme(String scheme) {
-        return DIGEST.equals(scheme) || IP.equals(scheme);
+    static boolean isKnownScheme(String scheme, java.util.Set<String> registeredSchemes) {
+        return DIGEST.equals(scheme) || IP.equals(scheme) || registeredSchemes.contains(scheme);
     }
 
-    static boolean isValidId(String scheme, String id) {
+    static boolean isValidId(String scheme, String id, java.util.Set<String> registeredSchemes) {
         return switch (scheme) {
             case DIGEST -> id.split(":").length == 2;
             case IP -> isValidIpExpression(id);
+            case X509 -> registeredSchemes.contains(X509) && isX500Name(id);
+            // SASLAuthenticationProvider#isValid: any id.
+            case SASL -> registeredSchemes.contains(SASL);
             default -> false;
         };
     }
 
+    /** X509AuthenticationProvider#isValid: the id parses as an X.500 distinguished name. */
+    private static boolean isX500Name(String id) {
+        try {
+            new javax.security.auth.x500.X500Principal(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     static boolean matches(String scheme, String authId, String aclId) {
         return switch (scheme) {
-            case DIGEST -> authId.equals(aclId);
+            case DIGEST, X509, SASL -> authId.equals(aclId);
             case IP -> ipMatches(authId, aclId);
             default -> false;
         };
@@ -158,7 +184,7 @@ public final class Acls {
     public static String userName(Id id) {
         return switch (id.scheme()) {
             case DIGEST -> id.id().split(":", 2)[0];
-            case IP -> id.id();
+            case IP, X509, SASL -> id.id();
             default -> "";
         };
     }

@@ -32,10 +32,18 @@ public final class TxnPreparer {
 
     private final PendingChanges pending;
     private final boolean extendedTypesEnabled;
+    // The schemes besides digest and ip with an authentication provider (x509, sasl), whose ids an ACL may name.
+    private final java.util.Set<String> registeredSchemes;
     // The changes of the request being prepared; folded into pending only if it succeeds.
     private final Map<String, Optional<NodeState>> scratch = new LinkedHashMap<>();
 
     public TxnPreparer(DataTree tree, boolean extendedTypesEnabled) {
+        this(tree, extendedTypesEnabled, java.util.Set.of());
+    }
+
+    /** {@code registeredSchemes}: the schemes besides digest and ip whose providers are registered (x509, sasl). */
+    public TxnPreparer(DataTree tree, boolean extendedTypesEnabled, java.util.Set<String> registeredSchemes) {
+        this.registeredSchemes = java.util.Set.copyOf(registeredSchemes);
         this.pending = new PendingChanges(tree);
         this.extendedTypesEnabled = extendedTypesEnabled;
     }
@@ -150,7 +158,7 @@ public final class TxnPreparer {
         if (path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, "invalid path '" + path + "'");
         }
-        List<Acl> storedAcl = Acls.fixup(acl, auth, path);
+        List<Acl> storedAcl = Acls.fixup(acl, auth, path, registeredSchemes);
         String parentPath = Paths.parent(path);
         NodeState parent = existing(parentPath);
         Acls.check(parent.acl(), Acl.CREATE, auth, parentPath);
@@ -240,7 +248,7 @@ public final class TxnPreparer {
     private Txn setAcl(SetACLRequest request, List<Id> auth) throws KeeperError {
         String path = request.path();
         Paths.validate(path);
-        List<Acl> storedAcl = Acls.fixup(request.acl(), auth, path);
+        List<Acl> storedAcl = Acls.fixup(request.acl(), auth, path, registeredSchemes);
         NodeState node = existing(path);
         Acls.check(node.acl(), Acl.ADMIN, auth, path);
         int newAversion = checkVersion(node.aversion(), request.version(), path);

@@ -1,0 +1,115 @@
+package dev.corral.node;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * How a session's password is made and checked: the one place that decides it.
+ *
+ * <p>ZooKeeper 3.9 (ZooKeeperServer#generatePasswd) makes a session's 16-byte password with
+ * {@code new Random(sessionId ^ 0xB3415C00L)}, a constant public in its source, so anyone who learns a
+ * session id (from cons, dump, a log line) can compute the password and take the session over. With a
+ * secret of the installation ({@link #keyed}), Corral derives it instead as the first 16 bytes of
+ * HMAC-SHA256(secret, "corral-session-password" || sessionId as 8 big-endian bytes), which cannot be
+ * computed without the secret; every server that shares the secret derives the same password for a
+ * session, so none has to be stored or replicated.
+ *
+ * <p>Sessions made before the secret existed (imported from ZooKeeper, or from a Corral that computed
+ * passwords ZooKeeper's way) have clients that hold ZooKeeper's password. They are recognised by their id:
+ * ZooKeeper and Corral put the creating server's boot time in milliseconds in bits 16..55 of every session
+ * id (SessionTrackerImpl#initializeNextSessionId), so a session whose id carries a boot time before the
+ * secret was made ({@code zookeeperPasswordsBeforeMs}) also accepts ZooKeeper's password. A client that
+ * resumes such a session gets the derived password in its ConnectResponse (the official client keeps the
+ * password the server answers with), so from its next reconnect on it presents that one.
+ *
+ * <p>Without a secret ({@link #zookeeper}) passwords are ZooKeeper's, exactly: the Node's default, and
+ * what an ensemble without a shared secret file uses.
+ *
+ * <p>Invariants: {@link #derive} depends only on the secret and the session id; {@link #accepts} compares
+ * in constant time.
+ */
+public final class SessionPasswords {
+    public static final int LENGTH = 16;
+    private static final long ZOOKEEPER_SECRET = 0xB3415C00L;
+    private static final byte[] LABEL = "corral-session-password".getBytes(StandardCharsets.US_ASCII);
+    // The 40 bits of boot time a session id carries, and half their range, for comparisons across a wrap.
+    private static final long BOOT_BITS_MASK = (1L << 40) - 1;
+    private static final long HALF_RANGE = 1L << 39;
+
+    // Null: ZooKeeper's computable passwords.
+    private final byte[] secret;
+    private final long zookeeperPasswordsBeforeMs;
+
+    private SessionPasswords(byte[] secret, long zookeeperPasswordsBeforeMs) {
+        this.secret = secret == null ? null : secret.clone();
+        this.zookeeperPasswordsBeforeMs = zookeeperPasswordsBeforeMs;
+    }
+
+    /** ZooKeeper's computable passwords. */
+    public static SessionPasswords zookeeper() {
+        return new SessionPasswords(null, 0);
+    }
+
+    /**
+     * Passwords derived from {@code secret} (at least 16 bytes); sessions whose id carries a boot time before
+     * {@code zookeeperPasswordsBeforeMs} (the wall time the secret was made) also accept ZooKeeper's.
+     */
+    public static SessionPasswords keyed(byte[] secret, long zookeeperPasswordsBeforeMs) {
+        if (secret.length < LENGTH) {
+            throw new IllegalArgumentException("a session secret needs at least " + LENGTH + " bytes, got " + secret.length);
+        }
+        return new SessionPasswords(secret, zookeeperPasswordsBeforeMs);
+    }
+
+    /** Whether passwords are derived from a secret (false: ZooKeeper's, computable). */
+    public boolean isKeyed() {
+        return secret != null;
+    }
+
+    /** The password this server gives the session's client. */
+    public byte[] derive(long sessionId) {
+        if (secret == null) {
+            return zookeeperPassword(sessionId);
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(LABEL);
+            mac.update(ByteBuffer.allocate(Long.BYTES).putLong(sessionId).array());
+            return Arrays.copyOf(mac.doFinal(), LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
+        }
+    }
+
+    /** Whether {@code presented} is the session's password: the derived one, or ZooKeeper's for an older session. */
+    public boolean accepts(long sessionId, byte[] presented) {
+        if (presented == null) {
+            return false;
+        }
+        boolean derived = MessageDigest.isEqual(derive(sessionId), presented);
+        boolean older = secret != null && madeBefore(sessionId, zookeeperPasswordsBeforeMs)
+                && MessageDigest.isEqual(zookeeperPassword(sessionId), presented);
+        return derived | older;
+    }
+
+    /** ZooKeeper's password for a session (ZooKeeperServer#generatePasswd): what any ZooKeeper client of it holds. */
+    public static byte[] zookeeperPassword(long sessionId) {
+        byte[] password = new byte[LENGTH];
+        new Random(sessionId ^ ZOOKEEPER_SECRET).nextBytes(password);
+        return password;
+    }
+
+    /** Whether the boot time in the session id is before {@code wallMs}, compared modulo the 40 bits the id keeps. */
+    static boolean madeBefore(long sessionId, long wallMs) {
+        long bootBits = (sessionId >>> 16) & BOOT_BITS_MASK;
+        long behind = ((wallMs & BOOT_BITS_MASK) - bootBits) & BOOT_BITS_MASK;
+        return behind > 0 && behind < HALF_RANGE;
+    }
+}

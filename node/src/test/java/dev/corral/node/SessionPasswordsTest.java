@@ -1,0 +1,105 @@
+package dev.corral.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.wire.ConnectRequest;
+import dev.corral.wire.ConnectResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Session passwords that cannot be computed from the session id (issue 12 item 4), and the sessions
+ * made before the secret, whose clients hold ZooKeeper's computable password.
+ */
+class SessionPasswordsTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final long BOOT_MS = SimShell.BOOT_WALL_MS;
+    /** A session id made by a server of id 1 that booted at {@code bootMs}, as SessionTrackerImpl makes them. */
+    private static long sessionId(long bootMs) {
+        return ((bootMs << 24) >>> 8) | (1L << 56);
+    }
+
+    @Test
+    void zookeepersPasswordIsTheSeededRandomOfTheSessionId() {
+        byte[] expected = new byte[16];
+        new Random(sessionId(BOOT_MS) ^ 0xB3415C00L).nextBytes(expected);
+        assertThat(SessionPasswords.zookeeper().derive(sessionId(BOOT_MS))).isEqualTo(expected);
+        assertThat(SessionPasswords.zookeeperPassword(sessionId(BOOT_MS))).isEqualTo(expected);
+    }
+
+    @Test
+    void aKeyedPasswordIsNotZooKeepersAndDependsOnTheSecretAndTheIdOnly() {
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS);
+        long id = sessionId(BOOT_MS + 5);
+        assertThat(keyed.derive(id)).hasSize(16).isNotEqualTo(SessionPasswords.zookeeperPassword(id))
+                .isEqualTo(SessionPasswords.keyed(SECRET.clone(), 0).derive(id));
+        assertThat(keyed.derive(id + 1)).isNotEqualTo(keyed.derive(id));
+        byte[] otherSecret = SECRET.clone();
+        otherSecret[0] ^= 1;
+        assertThat(SessionPasswords.keyed(otherSecret, BOOT_MS).derive(id)).isNotEqualTo(keyed.derive(id));
+    }
+
+    record Check(String name, long sessionBootMs, boolean zookeeperPassword, boolean accepted) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Check> checks() {
+        // The secret was made at BOOT_MS.
+        return Stream.of(
+                new Check("derived password, session made after the secret", BOOT_MS + 1_000, false, true),
+                new Check("derived password, session made before the secret", BOOT_MS - 1_000, false, true),
+                new Check("ZooKeeper's password, session made before the secret (imported)", BOOT_MS - 1_000, true, true),
+                new Check("ZooKeeper's password, session made after the secret", BOOT_MS + 1_000, true, false),
+                new Check("ZooKeeper's password, session made by a server booted the same millisecond", BOOT_MS, true, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("checks")
+    void whichPasswordsASessionAccepts(Check check) {
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS);
+        long id = sessionId(check.sessionBootMs());
+        byte[] presented = check.zookeeperPassword() ? SessionPasswords.zookeeperPassword(id) : keyed.derive(id);
+        assertThat(keyed.accepts(id, presented)).isEqualTo(check.accepted());
+        presented[15] ^= 1;
+        assertThat(keyed.accepts(id, presented)).as("one bit off").isFalse();
+        assertThat(keyed.accepts(id, null)).isFalse();
+    }
+
+    @Test
+    void aNewSessionsPasswordIsKeyedAndZooKeepersDoesNotResumeIt() {
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE,
+                node -> node.usePasswords(SessionPasswords.keyed(SECRET, BOOT_MS)));
+        FrameClient first = shell.connect(10_000);
+        assertThat(first.password).isEqualTo(SessionPasswords.keyed(SECRET, 0).derive(first.sessionId))
+                .isNotEqualTo(SessionPasswords.zookeeperPassword(first.sessionId));
+
+        ConnectResponse hijack = shell.open().handshake(resume(first.sessionId, SessionPasswords.zookeeperPassword(first.sessionId)));
+        assertThat(hijack.sessionId()).as("refused with ZooKeeper's all-zero answer").isZero();
+        ConnectResponse resumed = shell.open().handshake(resume(first.sessionId, first.password));
+        assertThat(resumed.sessionId()).isEqualTo(first.sessionId);
+    }
+
+    @Test
+    void aSessionFromBeforeTheSecretResumesWithZooKeepersPasswordAndGetsTheKeyedOne() {
+        // The secret was made after this server's boot: its sessions stand for those imported from ZooKeeper.
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS + 60_000);
+        SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE, node -> node.usePasswords(keyed));
+        FrameClient first = shell.connect(10_000);
+
+        ConnectResponse resumed = shell.open().handshake(resume(first.sessionId, SessionPasswords.zookeeperPassword(first.sessionId)));
+        assertThat(resumed.sessionId()).isEqualTo(first.sessionId);
+        assertThat(resumed.passwd()).as("the client learns the keyed password").isEqualTo(keyed.derive(first.sessionId));
+        assertThat(shell.open().handshake(resume(first.sessionId, resumed.passwd())).sessionId()).isEqualTo(first.sessionId);
+    }
+
+    private static ConnectRequest resume(long sessionId, byte[] password) {
+        return new ConnectRequest(0, 0, 10_000, sessionId, password, false, true);
+    }
+}
