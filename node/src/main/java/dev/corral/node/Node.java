@@ -660,8 +660,15 @@ public final class Node {
 
     /** Replaces the whole state with a snapshot the leader sent; no client is served meanwhile. */
     private void restoreImage(dev.corral.tree.TreeSnapshot image) {
+        String reason = "this server's state is replaced by its leader's snapshot";
         if (holdUntilMs >= 0) {
-            release("this server's state is replaced by its leader's snapshot");
+            release(reason);
+        } else if (!connections.isEmpty()) {
+            // Connections accepted while this server did not serve and silent since (the first frame would have
+            // closed them): they hold no session and nothing waits for them, but they go with the old state.
+            // Found by a compat run (EnsembleSnapCatchUpTest: a client's connection to the rejoining follower).
+            Invariants.check(waiters.size() == 0, "txns waited for while not serving and not holding clients");
+            connections.closeAll(reason);
         }
         Invariants.check(connections.isEmpty() && waiters.size() == 0, "state replaced while serving");
         List<String> paths = new ArrayList<>(image.nodeCount());

@@ -377,6 +377,28 @@ class NodeEnsembleTest {
         ensemble.route();
     }
 
+    @Test
+    void aConnectionOpenedWhileNotServingIsClosedWhenALeadersSnapshotReplacesTheState() {
+        EnsembleShell ensemble = elected(3, 0);
+        long follower = ensemble.follower();
+        ensemble.cut(follower);
+        untilNotServing(ensemble, follower);
+        FrameClient writer = ensemble.server(ensemble.leader()).connect(TIMEOUT_MS);
+        // More than the leader keeps for a DIFF (500 committed txns in EnsembleShell, trimmed with hysteresis).
+        for (int i = 0; i < 1_200; i++) {
+            assertThat(writer.create("/n" + i, CreateMode.PERSISTENT).err()).isEqualTo(ErrorCode.OK);
+        }
+        // Accepted while the follower does not serve, and silent: it has no session and holds nothing.
+        FrameClient silent = ensemble.server(follower).open();
+
+        ensemble.heal(follower);
+        assertThat(ensemble.stabilize(200)).as("rejoined by SNAP: %s", ensemble.describe()).isTrue();
+
+        assertThat(ensemble.server(ensemble.leader()).node.peer().snapSyncs()).as("SNAP syncs").isPositive();
+        assertThat(silent.isClosed()).as("the silent connection, closed as its state is replaced").isTrue();
+        assertSameTrees(ensemble);
+    }
+
     /** Peer ticks until the server stops serving (a cut-off server notices within syncLimit), at most 100. */
     private static void untilNotServing(EnsembleShell ensemble, long serverId) {
         for (int peerTick = 0; peerTick < 100 && ensemble.server(serverId).node.serving(); peerTick++) {
