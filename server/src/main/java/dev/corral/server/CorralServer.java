@@ -320,10 +320,16 @@ public final class CorralServer implements AutoCloseable {
      * node loop, in the order each transport received it.
      */
     private void startQuorumTransports(EnsembleConfig ensemble) throws IOException {
+        dev.corral.server.quorum.QuorumTls quorumTls = config.security().quorumTls() == null ? null
+                : dev.corral.server.quorum.QuorumTls.of(config.security().quorumTls());
+        if (quorumTls != null) {
+            LOG.info("The quorum and election ports speak TLS (sslQuorum, ssl.quorum.clientAuth={})",
+                    config.security().quorumTls().clientAuth());
+        }
         try {
             electionTransport = dev.corral.server.quorum.ElectionTransport.start(ensemble.electionTransportConfig(),
                     (serverId, notification) -> onPeerEvent(() -> node.onPeerMessage(serverId, notification,
-                            System.currentTimeMillis())));
+                            System.currentTimeMillis())), quorumTls);
             learnerTransport = dev.corral.server.quorum.LearnerTransport.start(
                     ensemble.learnerTransportConfig(new TreeImageCodec(), config.maxBufferBytes()),
                     new dev.corral.server.quorum.LearnerTransport.Receiver() {
@@ -337,7 +343,7 @@ public final class CorralServer implements AutoCloseable {
                             // A leader's socket that closed is a leader gone: look for another now, not after syncLimit.
                             onPeerEvent(() -> node.onPeerDisconnected(serverId, connection, System.currentTimeMillis()));
                         }
-                    });
+                    }, quorumTls);
         } catch (RuntimeException e) {
             throw new IOException("cannot open the quorum ports of server " + ensemble.myId() + ": " + e.getMessage(), e);
         }

@@ -39,18 +39,20 @@ import java.util.Set;
  * @param portUnification whether the plain client port also takes TLS connections
  * @param clientTls the TLS settings of the client ports; null exactly when no client port speaks TLS
  * @param authentication what the Node enforces and which schemes it knows
+ * @param quorumTls with {@code sslQuorum=true}, the TLS settings of the quorum and election ports, read with
+ *     the prefix {@code ssl.quorum.} (ZooKeeper's QuorumX509Util); null when they speak plain TCP
  */
 public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls,
-        NodeSecurity authentication) {
+        NodeSecurity authentication, TlsSettings quorumTls) {
 
     public static final int NO_PORT = -1;
 
     /** No TLS, no enforced authentication: what a zoo.cfg without security keys gets. */
-    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE);
+    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null);
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
-            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser");
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum");
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
@@ -65,9 +67,9 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         }
     }
 
-    /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key but the quorum's). */
+    /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key, the quorum's too). */
     static boolean reads(String key) {
-        return KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.") && !key.startsWith("ssl.quorum.");
+        return KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
@@ -79,8 +81,10 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         int securePort = port == null ? NO_PORT : parsePort(source, port);
         boolean unification = bool(source, "client.portUnification");
         TlsSettings tls = securePort != NO_PORT || unification ? TlsSettings.read(source, "ssl.") : null;
+        // ZooKeeper's sslQuorum: the quorum and election ports speak TLS, both ways authenticated by default.
+        TlsSettings quorumTls = bool(source, "sslQuorum") ? TlsSettings.read(source, "ssl.quorum.") : null;
         return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls,
-                authentication(source, tls != null));
+                authentication(source, tls != null), quorumTls);
     }
 
     /** The schemes with a provider (ZooKeeper's ProviderRegistry), the x509 super user, and what is enforced. */

@@ -140,9 +140,18 @@ class SecurityConfigTest {
     }
 
     @Test
-    void quorumTlsKeysAreNamedAsIgnored() throws Exception {
-        List<String> warnings = load("sslQuorum=true\nssl.quorum.keyStore.location=/q.jks\n").warnings();
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("key ssl.quorum.keyStore.location"))
-                .anySatisfy(w -> assertThat(w).contains("key sslQuorum"));
+    void sslQuorumReadsTheQuorumKeysApartFromTheClientPorts() throws Exception {
+        ServerConfig config = load("sslQuorum=true\nssl.quorum.keyStore.location=/q.p12\nssl.quorum.clientAuth=want\n"
+                + "ssl.quorum.hostnameVerification=false\n");
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.security().clientTls()).as("the client ports stay plain").isNull();
+        var quorum = config.security().quorumTls();
+        assertThat(quorum.prefix()).isEqualTo("ssl.quorum.");
+        assertThat(quorum.keyStore().location()).hasToString("/q.p12");
+        assertThat(quorum.clientAuth()).isEqualTo(dev.corral.server.tls.TlsSettings.ClientAuth.WANT);
+        assertThat(quorum.hostnameVerification()).isFalse();
+        assertThat(load("ssl.quorum.keyStore.location=/q.p12\n").security().quorumTls()).as("without sslQuorum").isNull();
+        assertThatThrownBy(() -> load("sslQuorum=true\n")).as("sslQuorum without a key store")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.quorum.keyStore.location");
     }
 }

@@ -47,6 +47,30 @@ public final class TlsProbe {
         }
     }
 
+    /**
+     * Whether the server at {@code port} takes a TLS connection presenting the PKCS12 key store {@code keyStore}
+     * of {@code certs} (null: no certificate): the handshake completes and the server, waiting for its protocol's
+     * first message, keeps the connection open for {@code quietMs}. A refused handshake, or a connection the
+     * server ends (TLS 1.3 refuses a client certificate after the client's side of the handshake), is false.
+     */
+    public static boolean acceptsTls(TestCertificates certs, String keyStore, int port, int quietMs) throws IOException {
+        SSLContext context;
+        try {
+            context = context(certs, keyStore);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test certificates: " + e, e);
+        }
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(quietMs);
+            socket.startHandshake();
+            return socket.getInputStream().read() >= 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static SSLContext context(TestCertificates certs, String keyStore) throws GeneralSecurityException, IOException {
         KeyManagerFactory keys = null;
         if (keyStore != null) {

@@ -74,7 +74,7 @@ public final class ElectionTransport implements AutoCloseable {
     private volatile long refusedConnections;
     private volatile long malformedNotifications;
 
-    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, TransportLoop loops) {
+    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls) {
         this.config = config;
         this.receiver = receiver;
         this.loops = loops;
@@ -86,6 +86,9 @@ public final class ElectionTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channels.add(channel);
+                if (tls != null) {
+                    tls.onConnecting(channel);
+                }
                 channel.pipeline().addLast("frames", new ElectionFrameDecoder()).addLast("transport", handler);
             }
         });
@@ -93,6 +96,9 @@ public final class ElectionTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channels.add(channel);
+                if (tls != null) {
+                    tls.onAccepted(channel);
+                }
                 channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder()).addLast("transport", handler);
                 channel.eventLoop().schedule(() -> closeIfNoHandshake(channel),
                         config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -104,9 +110,14 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** Listens and connects on event loops of its own, which {@link #close()} shuts down. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver) {
+        return start(config, receiver, (QuorumTls) null);
+    }
+
+    /** As {@link #start(ElectionTransportConfig, Receiver)}, every connection over TLS unless {@code tls} is null. */
+    public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, QuorumTls tls) {
         TransportLoop loops = TransportLoop.ownThread("corral-election-" + config.myId());
         try {
-            return new ElectionTransport(config, receiver, loops);
+            return new ElectionTransport(config, receiver, loops, tls);
         } catch (RuntimeException e) {
             loops.shutdownOwnThread();
             throw e;
@@ -115,7 +126,7 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** Listens and connects on one loop of {@code group}, which stays the caller's to shut down. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, EventLoopGroup group) {
-        return new ElectionTransport(config, receiver, TransportLoop.on(group, "election transport of server " + config.myId()));
+        return new ElectionTransport(config, receiver, TransportLoop.on(group, "election transport of server " + config.myId()), null);
     }
 
     /** The address it listens on (the configured one, with the port chosen if that was 0). */

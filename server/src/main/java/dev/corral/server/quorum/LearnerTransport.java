@@ -104,7 +104,7 @@ public final class LearnerTransport implements AutoCloseable {
     private volatile long droppedSends;
     private volatile long failedConnects;
 
-    private LearnerTransport(LearnerTransportConfig config, Receiver receiver, TransportLoop loops) {
+    private LearnerTransport(LearnerTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls) {
         this.config = config;
         this.receiver = receiver;
         this.loops = loops;
@@ -116,6 +116,9 @@ public final class LearnerTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channels.add(channel);
+                if (tls != null) {
+                    tls.onConnecting(channel);
+                }
                 channel.pipeline().addLast("frames", new LearnerFrameDecoder(stream)).addLast("transport", handler);
             }
         });
@@ -123,6 +126,9 @@ public final class LearnerTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channels.add(channel);
+                if (tls != null) {
+                    tls.onAccepted(channel);
+                }
                 channel.pipeline().addLast("frames", new LearnerFrameDecoder(stream)).addLast("transport", handler);
                 channel.eventLoop().schedule(() -> closeIfNoInfo(channel), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -131,9 +137,14 @@ public final class LearnerTransport implements AutoCloseable {
 
     /** Listens and connects on an event loop of its own, which {@link #close()} shuts down. */
     public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver) {
+        return start(config, receiver, (QuorumTls) null);
+    }
+
+    /** As {@link #start(LearnerTransportConfig, Receiver)}, every connection over TLS unless {@code tls} is null. */
+    public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver, QuorumTls tls) {
         TransportLoop loops = TransportLoop.ownThread("corral-learners-" + config.myId());
         try {
-            return new LearnerTransport(config, receiver, loops);
+            return new LearnerTransport(config, receiver, loops, tls);
         } catch (RuntimeException e) {
             loops.shutdownOwnThread();
             throw e;
@@ -142,7 +153,7 @@ public final class LearnerTransport implements AutoCloseable {
 
     /** Listens and connects on one loop of {@code group}, which stays the caller's to shut down. */
     public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver, EventLoopGroup group) {
-        return new LearnerTransport(config, receiver, TransportLoop.on(group, "learner transport of server " + config.myId()));
+        return new LearnerTransport(config, receiver, TransportLoop.on(group, "learner transport of server " + config.myId()), null);
     }
 
     /** The address it accepts learners on (the configured one, with the port chosen if that was 0). */
