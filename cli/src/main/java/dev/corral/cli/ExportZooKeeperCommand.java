@@ -51,6 +51,13 @@ final class ExportZooKeeperCommand extends ToolCommand {
             Path file = ZooKeeperExport.write(state, to);
             out().println("exported " + state.nodeCount() + " znodes and " + state.sessions().size() + " sessions at zxid "
                     + Zxid.hex(state.zxid()) + " to " + file);
+            if (dev.corral.server.SessionSecretFile.copy(dirs.dataDir(), to)) {
+                dev.corral.server.ImportedSessionsFile.copy(dirs.dataDir(), to);
+                // ZooKeeper ignores the file; import-zookeeper carries it back into Corral. Sessions Corral made
+                // have passwords that only this secret checks: on ZooKeeper their clients must start new sessions.
+                out().println("session secret copied to " + to.resolve("session-secret")
+                        + " (for a move back into Corral; keep it private)");
+            }
             out().println("time: " + (System.nanoTime() - start) / 1_000_000 + " ms");
         } catch (StorageException e) {
             throw new ToolFailure(e.getMessage(), e);

@@ -60,6 +60,15 @@ final class ImportZooKeeperCommand extends ToolCommand {
             result = ZooKeeperImport.read(from, fromLog);
             result.warnings().forEach(this::note);
             ZooKeeperImport.write(result, target.snapshotDir(), target.logDir());
+            if (dev.corral.server.SessionSecretFile.copy(from, target.dataDir())) {
+                // A directory export-zookeeper wrote: the sessions Corral made keep their passwords, and those it
+                // had imported from ZooKeeper before keep ZooKeeper's.
+                dev.corral.server.ImportedSessionsFile.copy(from, target.dataDir());
+                note("session secret of the exported Corral state carried over from " + from.resolve("session-secret"));
+            } else {
+                // ZooKeeper's own sessions: their clients hold ZooKeeper's passwords, which Corral must go on accepting.
+                dev.corral.server.ImportedSessionsFile.write(target.dataDir(), result.snapshot().sessions().keySet());
+            }
         } catch (StorageException e) {
             throw new ToolFailure(e.getMessage(), e);
         }

@@ -20,13 +20,15 @@ import javax.crypto.spec.SecretKeySpec;
  * computed without the secret; every server that shares the secret derives the same password for a
  * session, so none has to be stored or replicated.
  *
- * <p>Sessions made before the secret existed (imported from ZooKeeper, or from a Corral that computed
- * passwords ZooKeeper's way) have clients that hold ZooKeeper's password. They are recognised by their id:
- * ZooKeeper and Corral put the creating server's boot time in milliseconds in bits 16..55 of every session
- * id (SessionTrackerImpl#initializeNextSessionId), so a session whose id carries a boot time before the
- * secret was made ({@code zookeeperPasswordsBeforeMs}) also accepts ZooKeeper's password. A client that
- * resumes such a session gets the derived password in its ConnectResponse (the official client keeps the
- * password the server answers with), so from its next reconnect on it presents that one.
+ * <p>Sessions made before the secret existed have clients that hold ZooKeeper's password. Those imported from
+ * ZooKeeper are named, by id, in a list the importer wrote ({@code zookeeperSessions}): ZooKeeper 3.9 puts
+ * its monotonic clock, not the wall clock, in its session ids, so their ids say nothing of when they were
+ * made. Those of a Corral that computed passwords ZooKeeper's way are recognised by their id: Corral puts
+ * its boot time in wall-clock milliseconds in bits 16..55 of every session id, so a session whose id carries
+ * a boot time before the secret was made ({@code zookeeperPasswordsBeforeMs}). Either keeps ZooKeeper's password: it is the one the server
+ * checks and answers with, so such a session can also move back to ZooKeeper (export-zookeeper) and keep
+ * working there. Its password was computable before the secret existed, so keeping it loses nothing; every
+ * session made after the secret gets the derived one.
  *
  * <p>Without a secret ({@link #zookeeper}) passwords are ZooKeeper's, exactly: the Node's default, and
  * what an ensemble without a shared secret file uses.
@@ -45,15 +47,17 @@ public final class SessionPasswords {
     // Null: ZooKeeper's computable passwords.
     private final byte[] secret;
     private final long zookeeperPasswordsBeforeMs;
+    private final java.util.Set<Long> zookeeperSessions;
 
-    private SessionPasswords(byte[] secret, long zookeeperPasswordsBeforeMs) {
+    private SessionPasswords(byte[] secret, long zookeeperPasswordsBeforeMs, java.util.Set<Long> zookeeperSessions) {
         this.secret = secret == null ? null : secret.clone();
         this.zookeeperPasswordsBeforeMs = zookeeperPasswordsBeforeMs;
+        this.zookeeperSessions = java.util.Set.copyOf(zookeeperSessions);
     }
 
     /** ZooKeeper's computable passwords. */
     public static SessionPasswords zookeeper() {
-        return new SessionPasswords(null, 0);
+        return new SessionPasswords(null, 0, java.util.Set.of());
     }
 
     /**
@@ -61,10 +65,15 @@ public final class SessionPasswords {
      * {@code zookeeperPasswordsBeforeMs} (the wall time the secret was made) also accept ZooKeeper's.
      */
     public static SessionPasswords keyed(byte[] secret, long zookeeperPasswordsBeforeMs) {
+        return keyed(secret, zookeeperPasswordsBeforeMs, java.util.Set.of());
+    }
+
+    /** As {@link #keyed(byte[], long)}, and the sessions in {@code zookeeperSessions} (imported) keep ZooKeeper's. */
+    public static SessionPasswords keyed(byte[] secret, long zookeeperPasswordsBeforeMs, java.util.Set<Long> zookeeperSessions) {
         if (secret.length < LENGTH) {
             throw new IllegalArgumentException("a session secret needs at least " + LENGTH + " bytes, got " + secret.length);
         }
-        return new SessionPasswords(secret, zookeeperPasswordsBeforeMs);
+        return new SessionPasswords(secret, zookeeperPasswordsBeforeMs, zookeeperSessions);
     }
 
     /** Whether passwords are derived from a secret (false: ZooKeeper's, computable). */
@@ -72,9 +81,9 @@ public final class SessionPasswords {
         return secret != null;
     }
 
-    /** The password this server gives the session's client. */
+    /** The password this server gives the session's client, and the one it checks. */
     public byte[] derive(long sessionId) {
-        if (secret == null) {
+        if (secret == null || zookeeperSessions.contains(sessionId) || madeBefore(sessionId, zookeeperPasswordsBeforeMs)) {
             return zookeeperPassword(sessionId);
         }
         try {
@@ -88,15 +97,9 @@ public final class SessionPasswords {
         }
     }
 
-    /** Whether {@code presented} is the session's password: the derived one, or ZooKeeper's for an older session. */
+    /** Whether {@code presented} is the session's password ({@link #derive}). */
     public boolean accepts(long sessionId, byte[] presented) {
-        if (presented == null) {
-            return false;
-        }
-        boolean derived = MessageDigest.isEqual(derive(sessionId), presented);
-        boolean older = secret != null && madeBefore(sessionId, zookeeperPasswordsBeforeMs)
-                && MessageDigest.isEqual(zookeeperPassword(sessionId), presented);
-        return derived | older;
+        return presented != null && MessageDigest.isEqual(derive(sessionId), presented);
     }
 
     /** ZooKeeper's password for a session (ZooKeeperServer#generatePasswd): what any ZooKeeper client of it holds. */

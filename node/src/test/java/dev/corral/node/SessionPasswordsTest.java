@@ -36,7 +36,7 @@ class SessionPasswordsTest {
         SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS);
         long id = sessionId(BOOT_MS + 5);
         assertThat(keyed.derive(id)).hasSize(16).isNotEqualTo(SessionPasswords.zookeeperPassword(id))
-                .isEqualTo(SessionPasswords.keyed(SECRET.clone(), 0).derive(id));
+                .isEqualTo(SessionPasswords.keyed(SECRET.clone(), BOOT_MS).derive(id));
         assertThat(keyed.derive(id + 1)).isNotEqualTo(keyed.derive(id));
         byte[] otherSecret = SECRET.clone();
         otherSecret[0] ^= 1;
@@ -53,8 +53,8 @@ class SessionPasswordsTest {
     static Stream<Check> checks() {
         // The secret was made at BOOT_MS.
         return Stream.of(
-                new Check("derived password, session made after the secret", BOOT_MS + 1_000, false, true),
-                new Check("derived password, session made before the secret", BOOT_MS - 1_000, false, true),
+                new Check("keyed password, session made after the secret", BOOT_MS + 1_000, false, true),
+                new Check("keyed password, session made before the secret (it keeps ZooKeeper's)", BOOT_MS - 1_000, false, false),
                 new Check("ZooKeeper's password, session made before the secret (imported)", BOOT_MS - 1_000, true, true),
                 new Check("ZooKeeper's password, session made after the secret", BOOT_MS + 1_000, true, false),
                 new Check("ZooKeeper's password, session made by a server booted the same millisecond", BOOT_MS, true, false));
@@ -65,7 +65,10 @@ class SessionPasswordsTest {
     void whichPasswordsASessionAccepts(Check check) {
         SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS);
         long id = sessionId(check.sessionBootMs());
-        byte[] presented = check.zookeeperPassword() ? SessionPasswords.zookeeperPassword(id) : keyed.derive(id);
+        // The secret's HMAC whatever the session's age: with the secret made when the session's server booted,
+        // the session is not older than the secret.
+        byte[] presented = check.zookeeperPassword() ? SessionPasswords.zookeeperPassword(id)
+                : SessionPasswords.keyed(SECRET, check.sessionBootMs()).derive(id);
         assertThat(keyed.accepts(id, presented)).isEqualTo(check.accepted());
         presented[15] ^= 1;
         assertThat(keyed.accepts(id, presented)).as("one bit off").isFalse();
@@ -73,11 +76,24 @@ class SessionPasswordsTest {
     }
 
     @Test
+    void aSessionImportedFromZooKeeperKeepsItsPasswordWhateverItsIdSays() {
+        // ZooKeeper 3.9 puts its monotonic clock in session ids (here: 6 hours of uptime), not the wall clock.
+        long imported = sessionId(6 * 3_600_000L);
+        long other = imported + 1;
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS, java.util.Set.of(imported));
+
+        assertThat(keyed.derive(imported)).isEqualTo(SessionPasswords.zookeeperPassword(imported));
+        assertThat(keyed.accepts(imported, SessionPasswords.zookeeperPassword(imported))).isTrue();
+        assertThat(keyed.accepts(other, SessionPasswords.zookeeperPassword(other))).as("a session not in the list").isFalse();
+        assertThat(keyed.derive(other)).isNotEqualTo(SessionPasswords.zookeeperPassword(other));
+    }
+
+    @Test
     void aNewSessionsPasswordIsKeyedAndZooKeepersDoesNotResumeIt() {
         SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE,
                 node -> node.usePasswords(SessionPasswords.keyed(SECRET, BOOT_MS)));
         FrameClient first = shell.connect(10_000);
-        assertThat(first.password).isEqualTo(SessionPasswords.keyed(SECRET, 0).derive(first.sessionId))
+        assertThat(first.password).isEqualTo(SessionPasswords.keyed(SECRET, BOOT_MS).derive(first.sessionId))
                 .isNotEqualTo(SessionPasswords.zookeeperPassword(first.sessionId));
 
         ConnectResponse hijack = shell.open().handshake(resume(first.sessionId, SessionPasswords.zookeeperPassword(first.sessionId)));
@@ -87,7 +103,7 @@ class SessionPasswordsTest {
     }
 
     @Test
-    void aSessionFromBeforeTheSecretResumesWithZooKeepersPasswordAndGetsTheKeyedOne() {
+    void aSessionFromBeforeTheSecretResumesWithZooKeepersPasswordAndKeepsIt() {
         // The secret was made after this server's boot: its sessions stand for those imported from ZooKeeper.
         SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS + 60_000);
         SimShell shell = new SimShell(NodeConfig.standalone(1000, BOOT_MS), NodeSecurity.NONE, node -> node.usePasswords(keyed));
@@ -95,7 +111,8 @@ class SessionPasswordsTest {
 
         ConnectResponse resumed = shell.open().handshake(resume(first.sessionId, SessionPasswords.zookeeperPassword(first.sessionId)));
         assertThat(resumed.sessionId()).isEqualTo(first.sessionId);
-        assertThat(resumed.passwd()).as("the client learns the keyed password").isEqualTo(keyed.derive(first.sessionId));
+        assertThat(resumed.passwd()).as("the password it keeps, which ZooKeeper checks too after a move back")
+                .isEqualTo(SessionPasswords.zookeeperPassword(first.sessionId)).isEqualTo(keyed.derive(first.sessionId));
         assertThat(shell.open().handshake(resume(first.sessionId, resumed.passwd())).sessionId()).isEqualTo(first.sessionId);
     }
 

@@ -71,6 +71,8 @@ public final class CorralServer implements AutoCloseable {
     public static final String VERSION = "3.9.5-corral-0.1.0";
 
     private final ServerConfig config;
+    // The Node's boot time: the high bits of every session id this server makes carry it.
+    private final long bootWallMs = System.currentTimeMillis();
     private final Node node;
     private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-node"));
     private final NioEventLoopGroup acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-accept"));
@@ -130,7 +132,7 @@ public final class CorralServer implements AutoCloseable {
 
         this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
-                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), System.currentTimeMillis(), true,
+                config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), bootWallMs, true,
                 config.snapCount(), config.connectionLimits().watchesPerSessionMax(),
                 config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()), config.security().authentication());
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
@@ -290,9 +292,11 @@ public final class CorralServer implements AutoCloseable {
      */
     private void usePasswordSecret() throws IOException {
         boolean distributed = config.ensemble().isDistributed();
-        Optional<SessionSecretFile.Secret> secret = SessionSecretFile.load(config.dataDir(), !distributed, System.currentTimeMillis());
+        Optional<SessionSecretFile.Secret> secret = SessionSecretFile.load(config.dataDir(), !distributed,
+                // Made now, it dates from this boot, so that this boot's sessions already get keyed passwords.
+                bootWallMs);
         if (secret.isPresent()) {
-            node.usePasswords(secret.get().passwords());
+            node.usePasswords(secret.get().passwords(ImportedSessionsFile.read(config.dataDir())));
         } else {
             LOG.warn("No {} in {}: session passwords are computed as ZooKeeper computes them, so a session id is enough to take "
                     + "a session over; copy one server's {} to every server of the ensemble", SessionSecretFile.NAME, config.dataDir(),

@@ -28,14 +28,15 @@ import java.util.Properties;
  * warning. A file that cannot be read back is an error naming it: making a new secret would lock every
  * client out of its session.
  */
-final class SessionSecretFile {
+public final class SessionSecretFile {
     static final String NAME = "session-secret";
     private static final int SECRET_BYTES = 32;
 
     /** The secret and when it was made. */
     record Secret(byte[] secret, long createdMs) {
-        SessionPasswords passwords() {
-            return SessionPasswords.keyed(secret, createdMs);
+        /** Passwords keyed by the secret; the sessions in {@code imported} keep ZooKeeper's ({@link ImportedSessionsFile}). */
+        SessionPasswords passwords(java.util.Set<Long> imported) {
+            return SessionPasswords.keyed(secret, createdMs, imported);
         }
     }
 
@@ -67,6 +68,23 @@ final class SessionSecretFile {
             Files.move(temporary, file);
         }
         return Optional.of(new Secret(secret, nowMs));
+    }
+
+    /**
+     * Copies the secret file of data directory {@code from}, if it has one, into {@code to} (owner-only, as
+     * made), and says whether there was one: export-zookeeper and import-zookeeper carry it, so that a
+     * Corral state moved out and back in keeps the passwords its sessions' clients hold.
+     */
+    public static boolean copy(Path from, Path to) throws IOException {
+        Path source = from.resolve(NAME);
+        if (!Files.exists(source)) {
+            return false;
+        }
+        read(source); // refuse to carry a damaged secret
+        // Replacing one is safe: the importer writes only into a data directory holding no Corral state, so no session
+        // there depends on a secret already in it.
+        Files.copy(source, to.resolve(NAME), StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 
     private static Secret read(Path file) throws IOException {

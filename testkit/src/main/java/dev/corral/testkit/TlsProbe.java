@@ -28,12 +28,7 @@ public final class TlsProbe {
      * an IOException.
      */
     public static String fourLetterWord(TestCertificates certs, String keyStore, int port, String word) throws IOException {
-        SSLContext context;
-        try {
-            context = context(certs, keyStore);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test certificates: " + e, e);
-        }
+        SSLContext context = loadedContext(certs, keyStore);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(READ_BOUND_MS);
             socket.startHandshake();
@@ -54,12 +49,7 @@ public final class TlsProbe {
      * server ends (TLS 1.3 refuses a client certificate after the client's side of the handshake), is false.
      */
     public static boolean acceptsTls(TestCertificates certs, String keyStore, int port, int quietMs) throws IOException {
-        SSLContext context;
-        try {
-            context = context(certs, keyStore);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test certificates: " + e, e);
-        }
+        SSLContext context = loadedContext(certs, keyStore);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(quietMs);
             socket.startHandshake();
@@ -68,6 +58,14 @@ public final class TlsProbe {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static SSLContext loadedContext(TestCertificates certs, String keyStore) throws IOException {
+        try {
+            return context(certs, keyStore);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test certificates: " + e, e);
         }
     }
 
