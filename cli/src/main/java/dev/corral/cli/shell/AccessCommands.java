@@ -1,7 +1,7 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
+import dev.corral.client.CorralClient;
+import dev.corral.client.KeeperException;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ClientInfo;
 import dev.corral.wire.ErrorCode;

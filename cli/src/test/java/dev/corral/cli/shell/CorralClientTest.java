@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.WatchedEvent;
+import dev.corral.client.CorralClient;
+import dev.corral.client.KeeperException;
+import dev.corral.client.WatchedEvent;
 import dev.corral.wire.Acl;
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.CheckVersionRequest;

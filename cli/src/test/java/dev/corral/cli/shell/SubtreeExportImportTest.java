@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
 import dev.corral.wire.Stat;

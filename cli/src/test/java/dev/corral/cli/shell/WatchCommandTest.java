@@ -3,7 +3,7 @@ package dev.corral.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
 import dev.corral.wire.Acl;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
-import dev.corral.cli.client.CorralClient.State;
+import dev.corral.client.CorralClient.State;
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ErrorCode;

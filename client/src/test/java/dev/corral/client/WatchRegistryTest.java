@@ -1,8 +1,8 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.cli.client.WatchRegistry.Kind;
+import dev.corral.client.WatchRegistry.Kind;
 import dev.corral.wire.OpCode;
 import dev.corral.wire.SetWatches2;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import dev.corral.wire.OpCode;
 import dev.corral.wire.SetWatches;

@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 /**
  * A watch notification or a change of the connection's state, as {@link CorralClient} hands it to its
