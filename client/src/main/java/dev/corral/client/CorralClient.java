@@ -30,7 +30,6 @@ import dev.corral.wire.SetACLRequest;
 import dev.corral.wire.SetACLResponse;
 import dev.corral.wire.SetDataRequest;
 import dev.corral.wire.SetDataResponse;
-import dev.corral.wire.Stat;
 import dev.corral.wire.SyncRequest;
 import dev.corral.wire.SyncResponse;
 import dev.corral.wire.WhoAmIResponse;
@@ -49,7 +48,8 @@ import java.util.function.IntFunction;
  * <p>Every operation blocks until its reply, at most the session timeout, and fails with a
  * {@link KeeperException} carrying ZooKeeper's code for the error, its path, and ZooKeeper's wording.
  * Paths are checked before they are sent, with ZooKeeper's client-side messages ({@link ZnodePaths}).
- * Watch notifications and changes of state go to the listener given to {@link #connect}.
+ * Changes of state go to every watcher; a notification goes to the watchers of the calls that left its
+ * watch ({@link Watchers}), the default one given to {@link #connect} for the calls that take {@code boolean watch}.
  *
  * <p>A connect string may end in a chroot ("host:2181/app", {@link Chroot}): every path is then sent with
  * the chroot in front and comes back without it, in replies (create's path, sync's, multi's results,
@@ -69,37 +69,48 @@ public final class CorralClient implements AutoCloseable {
      */
     public enum State { CONNECTING, CONNECTED, AUTH_FAILED, CLOSED }
 
-    /** AddWatchMode codes. */
-    private static final int PERSISTENT = 0;
-    private static final int PERSISTENT_RECURSIVE = 1;
     /** ZooKeeper's config znode, read by getConfig without the chroot (ZooDefs.CONFIG_NODE). */
     private static final String CONFIG_NODE = "/zookeeper/config";
 
     private final Session session;
     private final Chroot chroot;
+    private final Watchers watchers;
 
-    private CorralClient(Session session, Chroot chroot) {
+    private CorralClient(Session session, Chroot chroot, Watchers watchers) {
         this.session = session;
         this.chroot = chroot;
+        this.watchers = watchers;
     }
 
     /**
      * Opens a session on the first server of {@code connectString} ("host:port[,host:port...][/chroot]";
-     * the port defaults to 2181) that accepts one, asking for {@code sessionTimeoutMs}. {@code listener}
-     * gets watch notifications and changes of state, one at a time and in order, on the client's threads,
-     * so it must not block nor make requests.
+     * the port defaults to 2181) that accepts one, asking for {@code sessionTimeoutMs}. {@code watcher},
+     * the default watcher, gets every change of state and the notifications of the watches left by the
+     * calls that take {@code boolean watch}; see {@link Watcher} for the threads it runs on.
      */
-    public static CorralClient connect(String connectString, int sessionTimeoutMs, Consumer<WatchedEvent> listener)
-            throws IOException {
+    public static CorralClient connect(String connectString, int sessionTimeoutMs, Watcher watcher) throws IOException {
         if (sessionTimeoutMs <= 0) {
             throw new IllegalArgumentException("session timeout must be positive, not " + sessionTimeoutMs + " ms");
         }
+        if (watcher == null) {
+            throw new IllegalArgumentException("a client needs a default watcher, to tell it of changes of state");
+        }
         ConnectString parsed = ConnectString.parse(connectString);
         Chroot chroot = parsed.chroot();
-        Consumer<WatchedEvent> relative = event -> listener.accept(event.path() == null ? event
-                : new WatchedEvent(event.type(), event.state(), chroot.strip(event.path()), event.zxid()));
+        Watchers watchers = new Watchers(watcher);
+        Consumer<WatchedEvent> dispatch = event -> {
+            WatchedEvent relative = event.path() == null ? event
+                    : new WatchedEvent(event.type(), event.state(), chroot.strip(event.path()), event.zxid());
+            for (Watcher each : watchers.materialize(relative)) {
+                try {
+                    each.process(relative);
+                } catch (RuntimeException e) {
+                    // A failing watcher must not keep the event from the others; it has no one to report to.
+                }
+            }
+        };
         try {
-            return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, relative), chroot);
+            return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, dispatch), chroot, watchers);
         } catch (IOException e) {
             throw new IOException("cannot connect to " + connectString + ": " + e.getMessage(), e);
         }
@@ -150,25 +161,33 @@ public final class CorralClient implements AutoCloseable {
 
     // ---- requests (ZooKeeper 3.9: the synchronous methods of org.apache.zookeeper.ZooKeeper)
 
-    /**
-     * Creates a znode; {@code flags} is a CreateMode flag (0 persistent, 1 ephemeral, 2 persistent
-     * sequential, 3 ephemeral sequential, 4 container, 5 persistent with TTL, 6 persistent sequential
-     * with TTL), {@code ttlMs} is used only by the TTL modes. Returns the created path and its Stat.
-     */
-    public Create2Response create(String path, byte[] data, List<Acl> acl, int flags, long ttlMs)
+    /** Creates a znode of a mode without TTL; returns its path (with its counter if sequential) and Stat. */
+    public Created create(String path, byte[] data, List<Acl> acl, CreateMode mode)
             throws KeeperException, InterruptedException {
-        ZnodePaths.validate(path, isSequential(flags));
+        if (mode.isTtl()) {
+            throw new IllegalArgumentException(mode + " needs a TTL: create(path, data, acl, mode, ttlMs)");
+        }
+        return create(path, data, acl, mode, -1);
+    }
+
+    /**
+     * Creates a znode; {@code ttlMs} is used by the TTL modes only, and the server checks it (ZooKeeper's
+     * client sends it as it is).
+     */
+    public Created create(String path, byte[] data, List<Acl> acl, CreateMode mode, long ttlMs)
+            throws KeeperException, InterruptedException {
+        ZnodePaths.validate(path, mode.isSequential());
         String serverPath = chroot.prepend(path);
         Create2Response created;
-        if (flags == 5 || flags == 6) {
-            CreateTTLRequest request = new CreateTTLRequest(serverPath, data, acl, flags, ttlMs);
+        if (mode.isTtl()) {
+            CreateTTLRequest request = new CreateTTLRequest(serverPath, data, acl, mode.flag(), ttlMs);
             created = session.call(OpCode.CREATE_TTL, path, request::write, Create2Response::read, null);
         } else {
-            CreateRequest request = new CreateRequest(serverPath, data, acl, flags);
-            int type = flags == 4 ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
+            CreateRequest request = new CreateRequest(serverPath, data, acl, mode.flag());
+            int type = mode.isContainer() ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
             created = session.call(type, path, request::write, Create2Response::read, null);
         }
-        return new Create2Response(chroot.strip(created.path()), created.stat());
+        return new Created(chroot.strip(created.path()), Stat.of(created.stat()));
     }
 
     /** Deletes a znode. "/" is sent as it is, whatever the chroot, so that the server refuses it as ZooKeeper's client arranges. */
@@ -178,14 +197,23 @@ public final class CorralClient implements AutoCloseable {
         session.call(OpCode.DELETE, path, new DeleteRequest(serverPath, version)::write, body -> null, null);
     }
 
-    /** The znode's Stat, or null if it does not exist (an exist watch is left then, if asked). */
+    /** As {@link #exists(String, Watcher)}, with the default watcher if {@code watch}. */
     public Stat exists(String path, boolean watch) throws KeeperException, InterruptedException {
+        return exists(path, watch ? watchers.defaultWatcher() : null);
+    }
+
+    /**
+     * The znode's Stat, or null if it does not exist. With a {@code watcher}, leaves a data watch on a znode
+     * that exists, an exist watch on one that does not: either fires on its creation, change or deletion.
+     */
+    public Stat exists(String path, Watcher watcher) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         String serverPath = chroot.prepend(path);
-        IntConsumer onReply = watch ? watchOn(serverPath, err -> err == ErrorCode.OK ? WatchRegistry.Kind.DATA
-                : err == ErrorCode.NONODE ? WatchRegistry.Kind.EXIST : null) : null;
+        IntConsumer onReply = watcher == null ? null : watchOn(path, watcher, err -> err == ErrorCode.OK ? WatchRegistry.Kind.DATA
+                : err == ErrorCode.NONODE ? WatchRegistry.Kind.EXIST : null);
         try {
-            return session.call(OpCode.EXISTS, path, new ExistsRequest(serverPath, watch)::write, Stat::read, onReply);
+            return Stat.of(session.call(OpCode.EXISTS, path, new ExistsRequest(serverPath, watcher != null)::write,
+                    dev.corral.wire.Stat::read, onReply));
         } catch (KeeperException e) {
             if (e.code() == ErrorCode.NONODE) {
                 return null;
@@ -194,45 +222,66 @@ public final class CorralClient implements AutoCloseable {
         }
     }
 
-    public GetDataResponse getData(String path, boolean watch) throws KeeperException, InterruptedException {
+    /** As {@link #getData(String, Watcher)}, with the default watcher if {@code watch}. */
+    public NodeData getData(String path, boolean watch) throws KeeperException, InterruptedException {
+        return getData(path, watch ? watchers.defaultWatcher() : null);
+    }
+
+    /** The znode's data and Stat; with a {@code watcher}, a data watch that fires on its change or deletion. */
+    public NodeData getData(String path, Watcher watcher) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         String serverPath = chroot.prepend(path);
-        return session.call(OpCode.GET_DATA, path, new GetDataRequest(serverPath, watch)::write, GetDataResponse::read,
-                watch ? watchOn(serverPath, WatchRegistry.Kind.DATA) : null);
+        GetDataResponse got = session.call(OpCode.GET_DATA, path, new GetDataRequest(serverPath, watcher != null)::write,
+                GetDataResponse::read, watcher == null ? null : watchOn(path, watcher, WatchRegistry.Kind.DATA));
+        return new NodeData(got.data(), Stat.of(got.stat()));
     }
 
     /**
      * The data of /zookeeper/config, the ensemble's dynamic config, whatever the chroot (ZooKeeper's
-     * getConfig), with a data watch on it if asked.
+     * getConfig), with a data watch on it for the default watcher if asked.
      */
-    public GetDataResponse getConfig(boolean watch) throws KeeperException, InterruptedException {
-        return session.call(OpCode.GET_DATA, CONFIG_NODE, new GetDataRequest(CONFIG_NODE, watch)::write, GetDataResponse::read,
-                watch ? watchOn(CONFIG_NODE, WatchRegistry.Kind.DATA) : null);
+    public NodeData getConfig(boolean watch) throws KeeperException, InterruptedException {
+        GetDataResponse got = session.call(OpCode.GET_DATA, CONFIG_NODE, new GetDataRequest(CONFIG_NODE, watch)::write,
+                GetDataResponse::read, watch ? watchOn(CONFIG_NODE, CONFIG_NODE, watchers.defaultWatcher(),
+                        err -> err == ErrorCode.OK ? WatchRegistry.Kind.DATA : null) : null);
+        return new NodeData(got.data(), Stat.of(got.stat()));
     }
 
     public Stat setData(String path, byte[] data, int version) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         SetDataRequest request = new SetDataRequest(chroot.prepend(path), data, version);
-        return session.call(OpCode.SET_DATA, path, request::write, SetDataResponse::read, null).stat();
+        return Stat.of(session.call(OpCode.SET_DATA, path, request::write, SetDataResponse::read, null).stat());
     }
 
-    /** The children's names, unsorted as the server sends them, and the znode's Stat. */
-    public GetChildren2Response getChildren(String path, boolean watch) throws KeeperException, InterruptedException {
+    /** As {@link #getChildren(String, Watcher)}, with the default watcher if {@code watch}. */
+    public Children getChildren(String path, boolean watch) throws KeeperException, InterruptedException {
+        return getChildren(path, watch ? watchers.defaultWatcher() : null);
+    }
+
+    /**
+     * The children's names, unsorted as the server sends them, and the znode's Stat; with a {@code watcher},
+     * a child watch that fires when a child is created or deleted, or the znode is deleted.
+     */
+    public Children getChildren(String path, Watcher watcher) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         String serverPath = chroot.prepend(path);
-        return session.call(OpCode.GET_CHILDREN2, path, new GetChildren2Request(serverPath, watch)::write,
-                GetChildren2Response::read, watch ? watchOn(serverPath, WatchRegistry.Kind.CHILD) : null);
+        GetChildren2Response got = session.call(OpCode.GET_CHILDREN2, path,
+                new GetChildren2Request(serverPath, watcher != null)::write, GetChildren2Response::read,
+                watcher == null ? null : watchOn(path, watcher, WatchRegistry.Kind.CHILD));
+        return new Children(got.children(), Stat.of(got.stat()));
     }
 
-    public GetACLResponse getAcl(String path) throws KeeperException, InterruptedException {
+    public AclList getAcl(String path) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
-        return session.call(OpCode.GET_ACL, path, new GetACLRequest(chroot.prepend(path))::write, GetACLResponse::read, null);
+        GetACLResponse got = session.call(OpCode.GET_ACL, path, new GetACLRequest(chroot.prepend(path))::write,
+                GetACLResponse::read, null);
+        return new AclList(got.acl(), Stat.of(got.stat()));
     }
 
     public Stat setAcl(String path, List<Acl> acl, int aclVersion) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         SetACLRequest request = new SetACLRequest(chroot.prepend(path), acl, aclVersion);
-        return session.call(OpCode.SET_ACL, path, request::write, SetACLResponse::read, null).stat();
+        return Stat.of(session.call(OpCode.SET_ACL, path, request::write, SetACLResponse::read, null).stat());
     }
 
     /** Waits until the server has every write the leader committed before it; returns the path, without the chroot. */
@@ -258,26 +307,35 @@ public final class CorralClient implements AutoCloseable {
         return ephemerals.stream().map(chroot::strip).toList();
     }
 
-    /** Adds a persistent watch: mode 0 persistent, 1 persistent recursive (ZooKeeper's AddWatchMode). */
-    public void addWatch(String path, int mode) throws KeeperException, InterruptedException {
-        ZnodePaths.validate(path);
-        String serverPath = chroot.prepend(path);
-        WatchRegistry.Kind kind = mode == PERSISTENT ? WatchRegistry.Kind.PERSISTENT
-                : mode == PERSISTENT_RECURSIVE ? WatchRegistry.Kind.PERSISTENT_RECURSIVE : null;
-        session.call(OpCode.ADD_WATCH, path, new AddWatchRequest(serverPath, mode)::write, body -> null,
-                kind == null ? null : watchOn(serverPath, kind));
+    /** As {@link #addWatch(String, AddWatchMode, Watcher)}, for the default watcher. */
+    public void addWatch(String path, AddWatchMode mode) throws KeeperException, InterruptedException {
+        addWatch(path, mode, watchers.defaultWatcher());
     }
 
     /**
-     * Removes this session's watches of {@code type} on {@code path} (ZooKeeper's WatcherType: children 1,
-     * data 2, any 3, persistent 4, persistent recursive 5); NoWatcher if there was none.
+     * Adds a persistent watch for {@code watcher}, on the znode or, PERSISTENT_RECURSIVE, on it and every
+     * znode below; it stays until {@link #removeWatches} removes it or the session ends.
      */
-    public void removeWatches(String path, int type) throws KeeperException, InterruptedException {
+    public void addWatch(String path, AddWatchMode mode, Watcher watcher) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
         String serverPath = chroot.prepend(path);
-        session.call(OpCode.REMOVE_WATCHES, path, new RemoveWatchesRequest(serverPath, type)::write, body -> null, err -> {
+        WatchRegistry.Kind kind = mode == AddWatchMode.PERSISTENT ? WatchRegistry.Kind.PERSISTENT
+                : WatchRegistry.Kind.PERSISTENT_RECURSIVE;
+        session.call(OpCode.ADD_WATCH, path, new AddWatchRequest(serverPath, mode.mode())::write, body -> null,
+                watchOn(path, watcher, kind));
+    }
+
+    /**
+     * Removes this session's watches of {@code type} on {@code path}, for every watcher (ZooKeeper's
+     * removeAllWatches with local false); NoWatcher if the server had none.
+     */
+    public void removeWatches(String path, WatcherType type) throws KeeperException, InterruptedException {
+        ZnodePaths.validate(path);
+        String serverPath = chroot.prepend(path);
+        session.call(OpCode.REMOVE_WATCHES, path, new RemoveWatchesRequest(serverPath, type.code())::write, body -> null, err -> {
             if (err == ErrorCode.OK || err == ErrorCode.NOWATCHER) {
                 session.watches().onRemoved(serverPath, type);
+                watchers.remove(path, type);
             }
         });
     }
@@ -318,7 +376,7 @@ public final class CorralClient implements AutoCloseable {
 
     /**
      * Ends the session: sends closeSession, waits briefly for its reply, then closes the connection and
-     * stops its threads; while reconnecting, stops trying. The listener gets state Closed, and later
+     * stops its threads; while reconnecting, stops trying. The watchers get state Closed, and later
      * requests fail with SessionExpired, as ZooKeeper's do. Safe to call more than once.
      */
     @Override
@@ -326,24 +384,35 @@ public final class CorralClient implements AutoCloseable {
         session.close();
     }
 
-    /** Records, once the server accepts the request, the watch it leaves on {@code serverPath}. */
-    private IntConsumer watchOn(String serverPath, WatchRegistry.Kind kind) {
-        return watchOn(serverPath, err -> err == ErrorCode.OK ? kind : null);
+    /** Records, once the server accepts the request, the watch of {@code kind} it leaves on {@code path}. */
+    private IntConsumer watchOn(String path, Watcher watcher, WatchRegistry.Kind kind) {
+        return watchOn(path, watcher, err -> err == ErrorCode.OK ? kind : null);
     }
 
-    private IntConsumer watchOn(String serverPath, IntFunction<WatchRegistry.Kind> kindFor) {
-        WatchRegistry watches = session.watches();
-        watches.checkRoom(serverPath);
+    private IntConsumer watchOn(String path, Watcher watcher, IntFunction<WatchRegistry.Kind> kindFor) {
+        return watchOn(path, chroot.prepend(path), watcher, kindFor);
+    }
+
+    /**
+     * Both sides of a watch: the server path, set again after a reconnect, and the caller's path with its
+     * watcher, that the notification goes to. Added on the reader thread with the reply, so before any
+     * notification of that watch, which the server sends after the reply.
+     */
+    private IntConsumer watchOn(String path, String serverPath, Watcher watcher, IntFunction<WatchRegistry.Kind> kindFor) {
+        WatchRegistry registry = session.watches();
+        registry.checkRoom(serverPath);
         return err -> {
             WatchRegistry.Kind kind = kindFor.apply(err);
             if (kind != null) {
-                watches.add(kind, serverPath);
+                registry.add(kind, serverPath);
+                watchers.add(kind, path, watcher);
             }
         };
     }
 
     private static boolean isSequential(int flags) {
-        return flags == 2 || flags == 3 || flags == 6;
+        return flags == CreateMode.PERSISTENT_SEQUENTIAL.flag() || flags == CreateMode.EPHEMERAL_SEQUENTIAL.flag()
+                || flags == CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL.flag();
     }
 
     /** The op as the server must get it: validated as ZooKeeper's {@code Op#validate} does, with the chroot in front. */

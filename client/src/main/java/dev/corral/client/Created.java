@@ -1,0 +1,4 @@
+package dev.corral.client;
+
+/** What create returns: the path of the created znode (with its counter if sequential) and its Stat. */
+public record Created(String path, Stat stat) {}
