@@ -16,7 +16,6 @@ import dev.corral.wire.GetAllChildrenNumberRequest;
 import dev.corral.wire.GetAllChildrenNumberResponse;
 import dev.corral.wire.GetChildren2Request;
 import dev.corral.wire.GetChildren2Response;
-import dev.corral.wire.GetChildrenRequest;
 import dev.corral.wire.GetDataRequest;
 import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.GetEphemeralsRequest;
@@ -24,7 +23,6 @@ import dev.corral.wire.GetEphemeralsResponse;
 import dev.corral.wire.MultiRequest;
 import dev.corral.wire.MultiResponse;
 import dev.corral.wire.OpCode;
-import dev.corral.wire.OpResult;
 import dev.corral.wire.RemoveWatchesRequest;
 import dev.corral.wire.SetACLRequest;
 import dev.corral.wire.SetACLResponse;
@@ -345,24 +343,25 @@ public final class CorralClient implements AutoCloseable {
     }
 
     /**
-     * Runs write ops atomically. Throws the error of the op that failed, with that op's path; ZooKeeper
-     * marks the ops after it RuntimeInconsistency, which is not the cause and is skipped. Paths of the ops
-     * and of the created znodes in the results are relative to the chroot.
+     * Runs write ops atomically: all are applied, or none. Throws the error of the op that failed, with that
+     * op's path; ZooKeeper marks the ops after it RuntimeInconsistency, which is not the cause and is
+     * skipped. Creates are sent as create2 (or createContainer, createTTL), so that each comes back with
+     * its Stat.
      */
-    public List<OpResult> multi(List<MultiRequest.Op> ops) throws KeeperException, InterruptedException {
+    public List<OpResult> multi(List<Op> ops) throws KeeperException, InterruptedException {
         List<MultiRequest.Op> serverOps = new ArrayList<>(ops.size());
-        for (MultiRequest.Op op : ops) {
-            serverOps.add(withChroot(op));
+        for (Op op : ops) {
+            serverOps.add(toServer(op));
         }
-        List<OpResult> results = session.call(OpCode.MULTI, null, new MultiRequest(serverOps)::write, MultiResponse::read, null)
-                .results();
+        List<dev.corral.wire.OpResult> results = session.call(OpCode.MULTI, null, new MultiRequest(serverOps)::write,
+                MultiResponse::read, null).results();
         for (int i = 0; i < results.size(); i++) {
-            if (results.get(i) instanceof OpResult.ErrorResult error
+            if (results.get(i) instanceof dev.corral.wire.OpResult.ErrorResult error
                     && error.err() != ErrorCode.OK && error.err() != ErrorCode.RUNTIMEINCONSISTENCY) {
-                throw new KeeperException(error.err(), i < ops.size() ? pathOf(ops.get(i)) : null);
+                throw new KeeperException(error.err(), i < ops.size() ? ops.get(i).path() : null);
             }
         }
-        return results.stream().map(this::withoutChroot).toList();
+        return results.stream().map(this::fromServer).toList();
     }
 
     /**
@@ -410,64 +409,42 @@ public final class CorralClient implements AutoCloseable {
         };
     }
 
-    private static boolean isSequential(int flags) {
-        return flags == CreateMode.PERSISTENT_SEQUENTIAL.flag() || flags == CreateMode.EPHEMERAL_SEQUENTIAL.flag()
-                || flags == CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL.flag();
-    }
-
     /** The op as the server must get it: validated as ZooKeeper's {@code Op#validate} does, with the chroot in front. */
-    private MultiRequest.Op withChroot(MultiRequest.Op op) {
-        Object request = op.request();
-        Object rewritten;
-        if (request instanceof CreateRequest create) {
-            ZnodePaths.validate(create.path(), isSequential(create.flags()));
-            rewritten = new CreateRequest(chroot.prepend(create.path()), create.data(), create.acl(), create.flags());
-        } else if (request instanceof CreateTTLRequest create) {
-            ZnodePaths.validate(create.path(), isSequential(create.flags()));
-            rewritten = new CreateTTLRequest(chroot.prepend(create.path()), create.data(), create.acl(), create.flags(), create.ttl());
-        } else if (request instanceof DeleteRequest delete) {
-            ZnodePaths.validate(delete.path());
-            rewritten = new DeleteRequest(chroot.prepend(delete.path()), delete.version());
-        } else if (request instanceof SetDataRequest set) {
-            ZnodePaths.validate(set.path());
-            rewritten = new SetDataRequest(chroot.prepend(set.path()), set.data(), set.version());
-        } else if (request instanceof CheckVersionRequest check) {
-            ZnodePaths.validate(check.path());
-            rewritten = new CheckVersionRequest(chroot.prepend(check.path()), check.version());
-        } else if (request instanceof GetChildrenRequest get) {
-            ZnodePaths.validate(get.path());
-            rewritten = new GetChildrenRequest(chroot.prepend(get.path()), get.watch());
-        } else if (request instanceof GetDataRequest get) {
-            ZnodePaths.validate(get.path());
-            rewritten = new GetDataRequest(chroot.prepend(get.path()), get.watch());
-        } else {
-            throw new IllegalArgumentException("op type " + op.type() + " has no path to check");
+    private MultiRequest.Op toServer(Op op) {
+        if (op instanceof Op.Create create) {
+            ZnodePaths.validate(create.path(), create.mode().isSequential());
+            String serverPath = chroot.prepend(create.path());
+            CreateMode mode = create.mode();
+            if (mode.isTtl()) {
+                return new MultiRequest.Op(OpCode.CREATE_TTL,
+                        new CreateTTLRequest(serverPath, create.data(), create.acl(), mode.flag(), create.ttlMs()));
+            }
+            return new MultiRequest.Op(mode.isContainer() ? OpCode.CREATE_CONTAINER : OpCode.CREATE2,
+                    new CreateRequest(serverPath, create.data(), create.acl(), mode.flag()));
         }
-        return new MultiRequest.Op(op.type(), rewritten);
+        ZnodePaths.validate(op.path());
+        String serverPath = chroot.prepend(op.path());
+        if (op instanceof Op.Delete delete) {
+            return new MultiRequest.Op(OpCode.DELETE, new DeleteRequest(serverPath, delete.version()));
+        } else if (op instanceof Op.SetData set) {
+            return new MultiRequest.Op(OpCode.SET_DATA, new SetDataRequest(serverPath, set.data(), set.version()));
+        }
+        Op.Check check = (Op.Check) op;
+        return new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest(serverPath, check.version()));
     }
 
-    private OpResult withoutChroot(OpResult result) {
-        if (result instanceof OpResult.CreateResult created) {
-            return new OpResult.CreateResult(chroot.strip(created.path()));
-        } else if (result instanceof OpResult.Create2Result created) {
-            return new OpResult.Create2Result(chroot.strip(created.path()), created.stat());
+    private OpResult fromServer(dev.corral.wire.OpResult result) {
+        if (result instanceof dev.corral.wire.OpResult.CreateResult created) {
+            return new Created(chroot.strip(created.path()), null);
+        } else if (result instanceof dev.corral.wire.OpResult.Create2Result created) {
+            return new Created(chroot.strip(created.path()), Stat.of(created.stat()));
+        } else if (result instanceof dev.corral.wire.OpResult.SetDataResult set) {
+            return new OpResult.SetData(Stat.of(set.stat()));
+        } else if (result instanceof dev.corral.wire.OpResult.DeleteResult) {
+            return new OpResult.Delete();
+        } else if (result instanceof dev.corral.wire.OpResult.CheckResult) {
+            return new OpResult.Check();
         }
-        return result;
-    }
-
-    private static String pathOf(MultiRequest.Op op) {
-        Object request = op.request();
-        if (request instanceof DeleteRequest delete) {
-            return delete.path();
-        } else if (request instanceof CreateRequest create) {
-            return create.path();
-        } else if (request instanceof CreateTTLRequest create) {
-            return create.path();
-        } else if (request instanceof SetDataRequest set) {
-            return set.path();
-        } else if (request instanceof CheckVersionRequest check) {
-            return check.path();
-        }
-        return null;
+        throw new IllegalStateException("a multi of writes answered with " + result);
     }
 }

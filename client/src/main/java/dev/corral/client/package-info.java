@@ -19,9 +19,9 @@
  *       Events are {@link dev.corral.client.WatchedEvent}s of an {@link dev.corral.client.EventType} and a
  *       {@link dev.corral.client.KeeperState}.</li>
  *   <li>Results are the client's own records: {@link dev.corral.client.Stat}, {@link dev.corral.client.Created},
- *       {@link dev.corral.client.NodeData}, {@link dev.corral.client.Children}, {@link dev.corral.client.AclList}.
- *       ACLs are the wire's {@code Acl} and {@code Id} records, and multi's ops and results the wire's
- *       {@code MultiRequest.Op} and {@code OpResult}.</li>
+ *       {@link dev.corral.client.NodeData}, {@link dev.corral.client.Children}, {@link dev.corral.client.AclList},
+ *       and for {@code multi}, whose ops are {@link dev.corral.client.Op}s, {@link dev.corral.client.OpResult}s.
+ *       ACLs are the wire's {@code Acl} and {@code Id} records.</li>
  *   <li>Errors: a {@link dev.corral.client.KeeperException} with ZooKeeper's code, name and wording; a path
  *       ZooKeeper's client would refuse is refused before it is sent ({@link dev.corral.client.ZnodePaths}).</li>
  * </ul>

@@ -13,20 +13,15 @@ import dev.corral.client.EventType;
 import dev.corral.client.KeeperException;
 import dev.corral.client.KeeperState;
 import dev.corral.client.NodeData;
+import dev.corral.client.Op;
+import dev.corral.client.OpResult;
 import dev.corral.client.Stat;
 import dev.corral.client.WatchedEvent;
 import dev.corral.client.WatcherType;
 import dev.corral.testkit.TcpProxy;
 import dev.corral.wire.Acl;
-import dev.corral.wire.CheckVersionRequest;
-import dev.corral.wire.CreateRequest;
-import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
 import dev.corral.wire.Id;
-import dev.corral.wire.MultiRequest;
-import dev.corral.wire.OpCode;
-import dev.corral.wire.OpResult;
-import dev.corral.wire.SetDataRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -323,19 +318,32 @@ class CorralClientTest {
         zk.create(root + "/old", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
         List<OpResult> results = zk.multi(List.of(
-                new MultiRequest.Op(OpCode.CREATE, new CreateRequest(root + "/made", bytes("m"), Acl.OPEN_ACL_UNSAFE, 0)),
-                new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest(root + "/old", 0)),
-                new MultiRequest.Op(OpCode.SET_DATA, new SetDataRequest(root + "/made", bytes("n"), 0)),
-                new MultiRequest.Op(OpCode.DELETE, new DeleteRequest(root + "/old", -1))));
+                Op.create(root + "/made", bytes("m"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                Op.create(root + "/c", null, Acl.OPEN_ACL_UNSAFE, CreateMode.CONTAINER),
+                Op.create(root + "/t-", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, 60_000),
+                Op.check(root + "/old", 0),
+                Op.setData(root + "/made", bytes("n"), 0),
+                Op.delete(root + "/old", -1)));
 
-        assertThat(results).hasSize(4);
-        assertThat(results.get(0)).isEqualTo(new OpResult.CreateResult(root + "/made"));
+        assertThat(results).hasSize(6);
+        assertThat(results.get(0)).isInstanceOfSatisfying(Created.class, created -> {
+            assertThat(created.path()).isEqualTo(root + "/made");
+            assertThat(created.stat().version()).isZero();
+        });
+        assertThat(results.get(1)).isInstanceOfSatisfying(Created.class,
+                created -> assertThat(created.path()).isEqualTo(root + "/c"));
+        assertThat(results.get(2)).isInstanceOfSatisfying(Created.class,
+                created -> assertThat(created.path()).isEqualTo(root + "/t-0000000003"));
+        assertThat(results.get(3)).isEqualTo(new OpResult.Check());
+        assertThat(results.get(4)).isInstanceOfSatisfying(OpResult.SetData.class,
+                set -> assertThat(set.stat().version()).isEqualTo(1));
+        assertThat(results.get(5)).isEqualTo(new OpResult.Delete());
         assertThat(zk.getData(root + "/made", false).data()).isEqualTo(bytes("n"));
         assertThat(zk.exists(root + "/old", false)).isNull();
 
         assertCode(() -> zk.multi(List.of(
-                new MultiRequest.Op(OpCode.CREATE, new CreateRequest(root + "/never", null, Acl.OPEN_ACL_UNSAFE, 0)),
-                new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest(root + "/made", 0)))),
+                Op.create(root + "/never", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                Op.check(root + "/made", 0))),
                 ErrorCode.BADVERSION, root + "/made");
         assertThat(zk.exists(root + "/never", false)).as("the failed multi applied nothing").isNull();
     }

@@ -3,14 +3,12 @@ package dev.corral.cli.shell;
 import dev.corral.client.Children;
 import dev.corral.client.CorralClient;
 import dev.corral.client.CreateMode;
-import dev.corral.client.NodeData;
-import dev.corral.client.Stat;
 import dev.corral.client.KeeperException;
+import dev.corral.client.NodeData;
+import dev.corral.client.Op;
+import dev.corral.client.Stat;
 import dev.corral.wire.Acl;
-import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
-import dev.corral.wire.MultiRequest;
-import dev.corral.wire.OpCode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.PrintWriter;
@@ -147,11 +145,11 @@ final class ZnodeCommands {
             }
             return;
         }
-        List<MultiRequest.Op> batch = new ArrayList<>();
+        List<Op> batch = new ArrayList<>();
         int batchBytes = 0;
         for (int i = tree.size() - 1; i >= 0; i--) {
             String path = tree.get(i);
-            batch.add(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest(path, -1)));
+            batch.add(Op.delete(path, -1));
             // At most 3 UTF-8 bytes per char, plus the op's header, length and version.
             batchBytes += path.length() * 3 + 16;
             if (batch.size() >= batchSize || batchBytes >= DELETE_BATCH_BYTES_MAX || i == 0) {

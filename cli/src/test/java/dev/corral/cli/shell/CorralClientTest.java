@@ -1,32 +1,30 @@
 package dev.corral.cli.shell;
 
-import dev.corral.client.CreateMode;
-import dev.corral.client.AddWatchMode;
-import dev.corral.client.WatcherType;
-import dev.corral.client.EventType;
-import dev.corral.client.KeeperState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.client.AddWatchMode;
 import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.Created;
+import dev.corral.client.EventType;
 import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
+import dev.corral.client.Op;
+import dev.corral.client.OpResult;
 import dev.corral.client.WatchedEvent;
+import dev.corral.client.WatcherType;
 import dev.corral.wire.Acl;
 import dev.corral.wire.AuthPacket;
-import dev.corral.wire.CheckVersionRequest;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
-import dev.corral.wire.CreateRequest;
-import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
 import dev.corral.wire.Frames;
 import dev.corral.wire.GetChildren2Response;
 import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.JuteInput;
-import dev.corral.wire.MultiRequest;
 import dev.corral.wire.OpCode;
-import dev.corral.wire.OpResult;
 import dev.corral.wire.ReplyHeader;
 import dev.corral.wire.RequestHeader;
 import dev.corral.wire.SetWatches2;
@@ -211,19 +209,19 @@ class CorralClientTest {
         try (CorralClient zk = chrooted(new CopyOnWriteArrayList<>()); CorralClient root = fixture.client()) {
             zk.create("/old", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             List<OpResult> results = zk.multi(List.of(
-                    new MultiRequest.Op(OpCode.CREATE, new CreateRequest("/made", null, Acl.OPEN_ACL_UNSAFE, 0)),
-                    new MultiRequest.Op(OpCode.CREATE2, new CreateRequest("/made2", null, Acl.OPEN_ACL_UNSAFE, 0)),
-                    new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest("/old", 0)),
-                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/old", -1))));
-            assertThat(results.get(0)).isEqualTo(new OpResult.CreateResult("/made"));
-            assertThat(results.get(1)).isInstanceOfSatisfying(OpResult.Create2Result.class,
-                    created -> assertThat(created.path()).isEqualTo("/made2"));
-            assertThat(results.subList(2, 4)).containsExactly(new OpResult.CheckResult(), new OpResult.DeleteResult());
-            assertThat(root.getChildren("/app", false).children()).containsExactlyInAnyOrder("made", "made2");
-            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/made", -1)),
-                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/nope", -1)))))
+                    Op.create("/made", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                    Op.create("/made2-", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL),
+                    Op.check("/old", 0),
+                    Op.delete("/old", -1)));
+            assertThat(results.get(0)).isInstanceOfSatisfying(Created.class,
+                    created -> assertThat(created.path()).isEqualTo("/made"));
+            assertThat(results.get(1)).isInstanceOfSatisfying(Created.class,
+                    created -> assertThat(created.path()).isEqualTo("/made2-0000000002"));
+            assertThat(results.subList(2, 4)).containsExactly(new OpResult.Check(), new OpResult.Delete());
+            assertThat(root.getChildren("/app", false).children()).containsExactlyInAnyOrder("made", "made2-0000000002");
+            assertThatThrownBy(() -> zk.multi(List.of(Op.delete("/made", -1), Op.delete("/nope", -1))))
                     .hasMessage("KeeperErrorCode = NoNode for /nope");
-            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("nope", -1)))))
+            assertThatThrownBy(() -> zk.multi(List.of(Op.delete("nope", -1))))
                     .as("op paths are checked before they are sent, as ZooKeeper's Op#validate does")
                     .hasMessage("Path must start with / character");
         }

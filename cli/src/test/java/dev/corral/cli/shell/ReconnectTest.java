@@ -1,15 +1,15 @@
 package dev.corral.cli.shell;
 
-import dev.corral.client.CreateMode;
-import dev.corral.client.AddWatchMode;
-import dev.corral.client.EventType;
-import dev.corral.client.KeeperState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.client.AddWatchMode;
 import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.EventType;
 import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
 import dev.corral.client.WatchedEvent;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
@@ -27,8 +27,8 @@ import dev.corral.wire.RequestHeader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,15 +1,15 @@
 package dev.corral.cli.shell;
 
-import dev.corral.client.CreateMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.Stat;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
-import dev.corral.client.Stat;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

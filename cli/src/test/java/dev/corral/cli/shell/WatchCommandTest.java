@@ -1,10 +1,10 @@
 package dev.corral.cli.shell;
 
-import dev.corral.client.CreateMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
 import dev.corral.wire.Acl;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

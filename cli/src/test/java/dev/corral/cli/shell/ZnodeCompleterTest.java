@@ -1,9 +1,9 @@
 package dev.corral.cli.shell;
 
-import dev.corral.client.CreateMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
 import dev.corral.wire.Acl;
 import java.util.ArrayList;
 import java.util.List;
