@@ -39,9 +39,10 @@ import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
- * A small blocking client of ZooKeeper's client protocol, for the shell: ZooKeeper 3.9's synchronous
- * operations over one {@link Session}. It is Corral's own because Apache ZooKeeper's client must not
- * be on the server's runtime classpath (DESIGN.md), and the shell ships there.
+ * Corral's own blocking client of ZooKeeper's client protocol: ZooKeeper 3.9's synchronous operations
+ * over one {@link Session}, with types of its own (package-info.java lists them). It depends on the wire
+ * codecs only, because Apache ZooKeeper's client must not be on the server's runtime classpath
+ * (DESIGN.md), and the shell, which uses this client, ships there.
  *
  * <p>Every operation blocks until its reply, at most the session timeout, and fails with a
  * {@link KeeperException} carrying ZooKeeper's code for the error, its path, and ZooKeeper's wording.
