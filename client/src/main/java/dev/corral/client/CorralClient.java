@@ -34,6 +34,8 @@ import dev.corral.wire.WhoAmIResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
@@ -101,17 +103,22 @@ public final class CorralClient implements AutoCloseable {
             WatchedEvent relative = event.path() == null ? event
                     : new WatchedEvent(event.type(), event.state(), chroot.strip(event.path()), event.zxid());
             for (Watcher each : watchers.materialize(relative)) {
-                try {
-                    each.process(relative);
-                } catch (RuntimeException e) {
-                    // A failing watcher must not keep the event from the others; it has no one to report to.
-                }
+                processQuietly(each, relative);
             }
         };
         try {
             return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, dispatch), chroot, watchers);
         } catch (IOException e) {
             throw new IOException("cannot connect to " + connectString + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A failing watcher must not keep an event from the others; it has no one to report to. */
+    private static void processQuietly(Watcher watcher, WatchedEvent event) {
+        try {
+            watcher.process(event);
+        } catch (RuntimeException e) {
+            // Dropped: see above.
         }
     }
 
@@ -326,7 +333,9 @@ public final class CorralClient implements AutoCloseable {
 
     /**
      * Removes this session's watches of {@code type} on {@code path}, for every watcher (ZooKeeper's
-     * removeAllWatches with local false); NoWatcher if the server had none.
+     * removeAllWatches with local false); NoWatcher if the server had none. Each watcher removed gets an
+     * event of type DataWatchRemoved, ChildWatchRemoved or PersistentWatchRemoved, as from ZooKeeper's
+     * client, before this returns.
      */
     public void removeWatches(String path, WatcherType type) throws KeeperException, InterruptedException {
         ZnodePaths.validate(path);
@@ -334,7 +343,13 @@ public final class CorralClient implements AutoCloseable {
         session.call(OpCode.REMOVE_WATCHES, path, new RemoveWatchesRequest(serverPath, type.code())::write, body -> null, err -> {
             if (err == ErrorCode.OK || err == ErrorCode.NOWATCHER) {
                 session.watches().onRemoved(serverPath, type);
-                watchers.remove(path, type);
+                Map<EventType, Set<Watcher>> removed = watchers.remove(path, type);
+                if (err == ErrorCode.OK) {
+                    removed.forEach((eventType, those) -> {
+                        WatchedEvent event = new WatchedEvent(eventType, KeeperState.SYNC_CONNECTED, path, -1);
+                        those.forEach(watcher -> processQuietly(watcher, event));
+                    });
+                }
             }
         });
     }

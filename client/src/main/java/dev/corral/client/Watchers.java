@@ -3,6 +3,7 @@ package dev.corral.client;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,15 +42,38 @@ final class Watchers {
         byKind.get(kind).computeIfAbsent(path, p -> new LinkedHashSet<>()).add(watcher);
     }
 
-    /** removeWatches of {@code type} on {@code path} succeeded: its watchers are forgotten. */
-    synchronized void remove(String path, WatcherType type) {
-        switch (type) {
-            case CHILDREN -> drop(path, WatchRegistry.Kind.CHILD);
-            case DATA -> drop(path, WatchRegistry.Kind.DATA, WatchRegistry.Kind.EXIST);
-            case PERSISTENT -> drop(path, WatchRegistry.Kind.PERSISTENT);
-            case PERSISTENT_RECURSIVE -> drop(path, WatchRegistry.Kind.PERSISTENT_RECURSIVE);
-            case ANY -> drop(path, WatchRegistry.Kind.values());
+    /**
+     * removeWatches of {@code type} on {@code path} succeeded: its watchers are forgotten, and each is owed
+     * an event saying which of its watches went (DataWatchRemoved for data and exist watches,
+     * ChildWatchRemoved, PersistentWatchRemoved), once per kind of event, as ZooKeeper's client sends them.
+     */
+    synchronized Map<EventType, Set<Watcher>> remove(String path, WatcherType type) {
+        Map<EventType, Set<Watcher>> removed = new EnumMap<>(EventType.class);
+        for (WatchRegistry.Kind kind : kindsOf(type)) {
+            Set<Watcher> gone = byKind.get(kind).remove(path);
+            if (gone != null) {
+                removed.computeIfAbsent(removalEvent(kind), t -> new LinkedHashSet<>()).addAll(gone);
+            }
         }
+        return removed;
+    }
+
+    private static List<WatchRegistry.Kind> kindsOf(WatcherType type) {
+        return switch (type) {
+            case CHILDREN -> List.of(WatchRegistry.Kind.CHILD);
+            case DATA -> List.of(WatchRegistry.Kind.DATA, WatchRegistry.Kind.EXIST);
+            case PERSISTENT -> List.of(WatchRegistry.Kind.PERSISTENT);
+            case PERSISTENT_RECURSIVE -> List.of(WatchRegistry.Kind.PERSISTENT_RECURSIVE);
+            case ANY -> List.of(WatchRegistry.Kind.values());
+        };
+    }
+
+    private static EventType removalEvent(WatchRegistry.Kind kind) {
+        return switch (kind) {
+            case DATA, EXIST -> EventType.DATA_WATCH_REMOVED;
+            case CHILD -> EventType.CHILD_WATCH_REMOVED;
+            case PERSISTENT, PERSISTENT_RECURSIVE -> EventType.PERSISTENT_WATCH_REMOVED;
+        };
     }
 
     /** The watchers {@code event} goes to, each once; one-time watches it fires are dropped. */
@@ -95,9 +119,4 @@ final class Watchers {
         }
     }
 
-    private void drop(String path, WatchRegistry.Kind... kinds) {
-        for (WatchRegistry.Kind kind : kinds) {
-            byKind.get(kind).remove(path);
-        }
-    }
 }

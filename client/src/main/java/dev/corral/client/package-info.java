@@ -15,7 +15,8 @@
  *       {@code whoAmI}.</li>
  *   <li>Watches: {@code exists}, {@code getData} and {@code getChildren} take a {@link dev.corral.client.Watcher}
  *       for that call (or {@code true} for the default watcher given to connect); {@code addWatch} takes an
- *       {@link dev.corral.client.AddWatchMode}, {@code removeWatches} a {@link dev.corral.client.WatcherType}.
+ *       {@link dev.corral.client.AddWatchMode}, {@code removeWatches} a {@link dev.corral.client.WatcherType}, and each watcher it removes is told
+ *       so by a DataWatchRemoved, ChildWatchRemoved or PersistentWatchRemoved event.
  *       Events are {@link dev.corral.client.WatchedEvent}s of an {@link dev.corral.client.EventType} and a
  *       {@link dev.corral.client.KeeperState}.</li>
  *   <li>Results are the client's own records: {@link dev.corral.client.Stat}, {@link dev.corral.client.Created},

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,6 +104,26 @@ class WatchersTest {
         watchers.add(Kind.PERSISTENT_RECURSIVE, "/a", new Named("r"));
         watchers.remove("/a", type);
         assertThat(names(watchers, node(EventType.NODE_DELETED, "/a"))).containsExactlyInAnyOrderElementsOf(stillFire);
+    }
+
+    @Test
+    void eachRemovedWatcherIsOwedTheEventOfItsKindOfWatch() {
+        Watchers watchers = new Watchers(DEFAULT);
+        Named d = new Named("d");
+        Named c = new Named("c");
+        Named p = new Named("p");
+        watchers.add(Kind.DATA, "/a", d);
+        watchers.add(Kind.EXIST, "/a", d);
+        watchers.add(Kind.CHILD, "/a", c);
+        watchers.add(Kind.CHILD, "/a", d);
+        watchers.add(Kind.PERSISTENT_RECURSIVE, "/a", p);
+        watchers.add(Kind.DATA, "/b", new Named("elsewhere"));
+
+        assertThat(watchers.remove("/a", WatcherType.ANY)).isEqualTo(Map.of(
+                EventType.DATA_WATCH_REMOVED, Set.of(d),
+                EventType.CHILD_WATCH_REMOVED, Set.of(c, d),
+                EventType.PERSISTENT_WATCH_REMOVED, Set.of(p)));
+        assertThat(watchers.remove("/a", WatcherType.ANY)).as("nothing is left to remove").isEmpty();
     }
 
     static Stream<Arguments> removals() {

@@ -47,7 +47,7 @@ class CorralClientTest {
     static final CompatResults results = new CompatResults("Corral's Java client (`client` module)",
             "connect and session, every create mode, get/set/exists/children with and "
             + "without watches (a watcher per call and the default one), persistent and recursive watches "
-            + "and their removal, delete, multi, sync, ACLs with digest and auth, an unknown auth scheme, "
+            + "and their removal (with its events), delete, multi, sync, ACLs with digest and auth, an unknown auth scheme, "
             + "getEphemerals, chroot, reconnect across a server restart (watches set again), session expiry",
             () -> "0.1.0-SNAPSHOT (this build)");
 
@@ -274,7 +274,7 @@ class CorralClientTest {
     // ---- persistent watches
 
     @Test
-    void persistentAndRecursiveWatchesFireUntilRemoved() throws Exception {
+    void persistentAndRecursiveWatchesFireUntilRemovedAndRemovalIsTold() throws Exception {
         CorralClient zk = connect(new ClientEvents());
         String root = newRoot(zk);
         zk.create(root + "/p", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -296,8 +296,15 @@ class CorralClientTest {
         assertEvent(recursive.next(), EventType.NODE_CREATED, root + "/r/a");
         assertEvent(recursive.next(), EventType.NODE_CREATED, root + "/r/a/b");
 
+        ClientEvents data = new ClientEvents();
+        zk.getData(root + "/p", data);
+        zk.removeWatches(root + "/p", WatcherType.DATA);
+        assertEvent(data.next(), EventType.DATA_WATCH_REMOVED, root + "/p");
+        assertThat(persistent.pending()).as("a persistent watch is not a data watch").isZero();
         zk.removeWatches(root + "/p", WatcherType.PERSISTENT);
         zk.removeWatches(root + "/r", WatcherType.PERSISTENT_RECURSIVE);
+        assertEvent(persistent.next(), EventType.PERSISTENT_WATCH_REMOVED, root + "/p");
+        assertEvent(recursive.next(), EventType.PERSISTENT_WATCH_REMOVED, root + "/r");
         assertCode(() -> zk.removeWatches(root + "/r", WatcherType.PERSISTENT_RECURSIVE), ErrorCode.NOWATCHER, root + "/r");
         ClientEvents later = new ClientEvents();
         zk.exists(root + "/last", later);
