@@ -1,12 +1,12 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
+import dev.corral.client.AclList;
+import dev.corral.client.CorralClient;
+import dev.corral.client.Stat;
+import dev.corral.client.KeeperException;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ClientInfo;
 import dev.corral.wire.ErrorCode;
-import dev.corral.wire.GetACLResponse;
-import dev.corral.wire.Stat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -22,7 +22,7 @@ final class AccessCommands {
     }
 
     void getAcl(Args args) throws ShellException, KeeperException, InterruptedException {
-        GetACLResponse got = shell.client().getAcl(args.operand(0));
+        AclList got = shell.client().getAcl(args.operand(0));
         for (Acl acl : got.acl()) {
             shell.out().println(AclSyntax.describe(acl));
         }

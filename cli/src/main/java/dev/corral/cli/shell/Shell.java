@@ -1,8 +1,8 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.WatchedEvent;
+import dev.corral.client.CorralClient;
+import dev.corral.client.KeeperException;
+import dev.corral.client.WatchedEvent;
 import dev.corral.server.CorralServer;
 import dev.corral.wire.ErrorCode;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.corral.cli.shell;
 
-import dev.corral.wire.Stat;
+import dev.corral.client.Stat;
 import java.io.PrintWriter;
 import java.util.Date;
 

@@ -1,8 +1,8 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.ZnodePaths;
+import dev.corral.client.CorralClient;
+import dev.corral.client.KeeperException;
+import dev.corral.client.ZnodePaths;
 import dev.corral.wire.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

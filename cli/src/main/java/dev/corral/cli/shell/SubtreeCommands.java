@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.ZnodePaths;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.KeeperException;
+import dev.corral.client.ZnodePaths;
 import dev.corral.wire.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,7 @@ final class SubtreeCommands {
                     zk.setData("/", znode.data(), -1);
                     zk.setAcl("/", znode.acl(), -1);
                 } else {
-                    zk.create(znode.path(), znode.data(), znode.acl(), znode.ephemeral() ? 1 : 0, 0);
+                    zk.create(znode.path(), znode.data(), znode.acl(), znode.ephemeral() ? CreateMode.EPHEMERAL : CreateMode.PERSISTENT);
                 }
                 created++;
                 ephemerals += znode.ephemeral() ? 1 : 0;

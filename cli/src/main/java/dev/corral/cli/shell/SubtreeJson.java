@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.ZnodePaths;
+import dev.corral.client.AclList;
+import dev.corral.client.CorralClient;
+import dev.corral.client.NodeData;
+import dev.corral.client.KeeperException;
+import dev.corral.client.ZnodePaths;
 import dev.corral.tree.Paths;
 import dev.corral.wire.Acl;
 import dev.corral.wire.ErrorCode;
-import dev.corral.wire.GetACLResponse;
-import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.Id;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -94,8 +94,8 @@ final class SubtreeJson {
     /** A znode's data, ACL and mode as JSON, or null if it is gone. */
     private static ObjectNode readZnode(CorralClient zk, String path)
             throws ShellException, KeeperException, InterruptedException {
-        GetDataResponse data;
-        GetACLResponse acl;
+        NodeData data;
+        AclList acl;
         try {
             data = zk.getData(path, false);
             acl = zk.getAcl(path);

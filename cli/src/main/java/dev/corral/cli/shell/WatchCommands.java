@@ -1,8 +1,11 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.WatchedEvent;
+import dev.corral.client.AddWatchMode;
+import dev.corral.client.CorralClient;
+import dev.corral.client.EventType;
+import dev.corral.client.WatcherType;
+import dev.corral.client.KeeperException;
+import dev.corral.client.WatchedEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -17,15 +20,6 @@ import java.util.concurrent.TimeUnit;
  * its watch. Across a lost connection it goes on, since the client sets the watch again on reconnecting.
  */
 final class WatchCommands {
-    /** AddWatchMode codes. */
-    private static final int PERSISTENT = 0;
-    private static final int PERSISTENT_RECURSIVE = 1;
-    /** WatcherType codes. */
-    private static final int CHILDREN = 1;
-    private static final int DATA = 2;
-    private static final int ANY = 3;
-    private static final int PERSISTENT_WATCHER = 4;
-    private static final int PERSISTENT_RECURSIVE_WATCHER = 5;
     /** zkCli's usage line for addWatch, which it also prints for a mode it does not know. */
     static final String ADD_WATCH_USAGE = "[-m mode] path # optional mode is one of [PERSISTENT, PERSISTENT_RECURSIVE] - "
             + "default is PERSISTENT_RECURSIVE";
@@ -43,11 +37,11 @@ final class WatchCommands {
         if (args.operands().size() != 1) {
             throw new ShellException(usage);
         }
-        int mode = PERSISTENT_RECURSIVE;
+        AddWatchMode mode = AddWatchMode.PERSISTENT_RECURSIVE;
         if (args.has('m')) {
             mode = switch (args.value('m').toUpperCase(Locale.ROOT)) {
-                case "PERSISTENT" -> PERSISTENT;
-                case "PERSISTENT_RECURSIVE" -> PERSISTENT_RECURSIVE;
+                case "PERSISTENT" -> AddWatchMode.PERSISTENT;
+                case "PERSISTENT_RECURSIVE" -> AddWatchMode.PERSISTENT_RECURSIVE;
                 default -> throw new ShellException(usage);
             };
         }
@@ -56,15 +50,15 @@ final class WatchCommands {
 
     /** Removes this session's watches on a path: -c child, -d data, -p persistent, -r recursive, -a (default) any. */
     void removeWatches(Args args) throws ShellException, KeeperException, InterruptedException {
-        int type = ANY;
+        WatcherType type = WatcherType.ANY;
         if (args.has('c')) {
-            type = CHILDREN;
+            type = WatcherType.CHILDREN;
         } else if (args.has('d')) {
-            type = DATA;
+            type = WatcherType.DATA;
         } else if (args.has('p')) {
-            type = PERSISTENT_WATCHER;
+            type = WatcherType.PERSISTENT;
         } else if (args.has('r')) {
-            type = PERSISTENT_RECURSIVE_WATCHER;
+            type = WatcherType.PERSISTENT_RECURSIVE;
         }
         shell.client().removeWatches(args.operand(0), type);
     }
@@ -80,7 +74,7 @@ final class WatchCommands {
         PrintWriter out = shell.out();
         BlockingQueue<WatchedEvent> events = shell.startWatching();
         try {
-            zk.addWatch(path, recursive ? PERSISTENT_RECURSIVE : PERSISTENT);
+            zk.addWatch(path, recursive ? AddWatchMode.PERSISTENT_RECURSIVE : AddWatchMode.PERSISTENT);
             shell.stopKey().begin();
             try {
                 printEvents(events, count, path, out);
@@ -88,7 +82,7 @@ final class WatchCommands {
                 shell.stopKey().end();
                 if (zk.isConnected()) {
                     try {
-                        zk.removeWatches(path, recursive ? PERSISTENT_RECURSIVE_WATCHER : PERSISTENT_WATCHER);
+                        zk.removeWatches(path, recursive ? WatcherType.PERSISTENT_RECURSIVE : WatcherType.PERSISTENT);
                     } catch (KeeperException e) {
                         // Gone already (the session ended, or removewatches ran meanwhile): nothing to undo.
                     }
@@ -108,9 +102,9 @@ final class WatchCommands {
      */
     private void onStateChange(WatchedEvent event, String path) throws ShellException {
         switch (event.state()) {
-            case WatchedEvent.DISCONNECTED -> shell.err().println("Connection lost; still watching " + path + " once reconnected");
-            case WatchedEvent.SYNC_CONNECTED -> shell.err().println("Reconnected; watching " + path);
-            default -> throw new ShellException("Stopped watching " + path + ": the session ended (" + event.stateName() + ")");
+            case DISCONNECTED -> shell.err().println("Connection lost; still watching " + path + " once reconnected");
+            case SYNC_CONNECTED -> shell.err().println("Reconnected; watching " + path);
+            default -> throw new ShellException("Stopped watching " + path + ": the session ended (" + event.state().zooKeeperName() + ")");
         }
         shell.err().flush();
     }
@@ -126,10 +120,10 @@ final class WatchCommands {
                 // Ctrl-C at the terminal: the user's way to stop watching, not a failure.
                 return;
             }
-            if (event != null && event.type() == WatchedEvent.NONE) {
+            if (event != null && event.type() == EventType.NONE) {
                 onStateChange(event, path);
             } else if (event != null) {
-                out.println(event.typeName() + " " + event.path() + " zxid=0x" + Long.toHexString(event.zxid()));
+                out.println(event.type().zooKeeperName() + " " + event.path() + " zxid=0x" + Long.toHexString(event.zxid()));
                 out.flush();
                 printed++;
             }

@@ -1,15 +1,14 @@
 package dev.corral.cli.shell;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
+import dev.corral.client.Children;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.KeeperException;
+import dev.corral.client.NodeData;
+import dev.corral.client.Op;
+import dev.corral.client.Stat;
 import dev.corral.wire.Acl;
-import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
-import dev.corral.wire.GetChildren2Response;
-import dev.corral.wire.GetDataResponse;
-import dev.corral.wire.MultiRequest;
-import dev.corral.wire.OpCode;
-import dev.corral.wire.Stat;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.PrintWriter;
@@ -49,7 +48,7 @@ final class ZnodeCommands {
             Subtree.visitInZkCliOrder(zk, path, watch, out::println);
             return;
         }
-        GetChildren2Response listing = zk.getChildren(path, watch);
+        Children listing = zk.getChildren(path, watch);
         List<String> children = new ArrayList<>(listing.children());
         Collections.sort(children);
         out.println("[" + String.join(", ", children) + "]");
@@ -83,27 +82,27 @@ final class ZnodeCommands {
                 throw new ShellException("ttl must be positive and cannot be larger than: " + TTL_MS_MAX);
             }
         }
-        int flags;
+        CreateMode mode;
         if (ephemeral) {
-            flags = sequential ? 3 : 1;
+            mode = sequential ? CreateMode.EPHEMERAL_SEQUENTIAL : CreateMode.EPHEMERAL;
         } else if (sequential) {
-            flags = hasTtl ? 6 : 2;
+            mode = hasTtl ? CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL : CreateMode.PERSISTENT_SEQUENTIAL;
         } else if (container) {
-            flags = 4;
+            mode = CreateMode.CONTAINER;
         } else {
-            flags = hasTtl ? 5 : 0;
+            mode = hasTtl ? CreateMode.PERSISTENT_WITH_TTL : CreateMode.PERSISTENT;
         }
         String path = args.operand(0);
         byte[] data = args.operand(1) == null ? null : args.operand(1).getBytes(StandardCharsets.UTF_8);
         List<Acl> acl = args.operand(2) == null ? Acl.OPEN_ACL_UNSAFE : AclSyntax.parse(args.operand(2));
-        String created = shell.client().create(path, data, acl, flags, ttl).path();
+        String created = shell.client().create(path, data, acl, mode, ttl).path();
         // zkCli prints this line on stderr; here it is the command's output, so that scripts can take the
         // path of a sequential znode from stdout.
         shell.out().println("Created " + created);
     }
 
     void get(Args args) throws ShellException, KeeperException, InterruptedException {
-        GetDataResponse got = shell.client().getData(args.operand(0), args.has('w'));
+        NodeData got = shell.client().getData(args.operand(0), args.has('w'));
         byte[] data = got.data() == null ? "null".getBytes(StandardCharsets.UTF_8) : got.data();
         PrintWriter out = shell.out();
         if (args.has('x')) {
@@ -146,11 +145,11 @@ final class ZnodeCommands {
             }
             return;
         }
-        List<MultiRequest.Op> batch = new ArrayList<>();
+        List<Op> batch = new ArrayList<>();
         int batchBytes = 0;
         for (int i = tree.size() - 1; i >= 0; i--) {
             String path = tree.get(i);
-            batch.add(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest(path, -1)));
+            batch.add(Op.delete(path, -1));
             // At most 3 UTF-8 bytes per char, plus the op's header, length and version.
             batchBytes += path.length() * 3 + 16;
             if (batch.size() >= batchSize || batchBytes >= DELETE_BATCH_BYTES_MAX || i == 0) {
@@ -185,7 +184,7 @@ final class ZnodeCommands {
 
     /** The ensemble's dynamic config, the data of /zookeeper/config whatever the chroot (ZooKeeper's getConfig). */
     void config(Args args) throws ShellException, KeeperException, InterruptedException {
-        GetDataResponse got = shell.client().getConfig(args.has('w'));
+        NodeData got = shell.client().getConfig(args.has('w'));
         String config = got.data() == null ? "null" : new String(got.data(), StandardCharsets.UTF_8);
         shell.out().println(args.has('c') ? clientConfig(config) : config);
         if (args.has('s')) {

@@ -4,24 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.WatchedEvent;
+import dev.corral.client.AddWatchMode;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.Created;
+import dev.corral.client.EventType;
+import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
+import dev.corral.client.Op;
+import dev.corral.client.OpResult;
+import dev.corral.client.WatchedEvent;
+import dev.corral.client.WatcherType;
 import dev.corral.wire.Acl;
 import dev.corral.wire.AuthPacket;
-import dev.corral.wire.CheckVersionRequest;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
-import dev.corral.wire.CreateRequest;
-import dev.corral.wire.DeleteRequest;
 import dev.corral.wire.ErrorCode;
 import dev.corral.wire.Frames;
 import dev.corral.wire.GetChildren2Response;
 import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.JuteInput;
-import dev.corral.wire.MultiRequest;
 import dev.corral.wire.OpCode;
-import dev.corral.wire.OpResult;
 import dev.corral.wire.ReplyHeader;
 import dev.corral.wire.RequestHeader;
 import dev.corral.wire.SetWatches2;
@@ -72,7 +75,7 @@ class CorralClientTest {
         return Stream.of(
                 new Refusal("getData of a missing znode", zk -> zk.getData("/refuse/none", false), ErrorCode.NONODE, "NoNode",
                         "KeeperErrorCode = NoNode for /refuse/none"),
-                new Refusal("create of an existing znode", zk -> zk.create("/refuse", null, Acl.OPEN_ACL_UNSAFE, 0, 0),
+                new Refusal("create of an existing znode", zk -> zk.create("/refuse", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
                         ErrorCode.NODEEXISTS, "NodeExists", "KeeperErrorCode = NodeExists for /refuse"),
                 new Refusal("setData with a stale version", zk -> zk.setData("/refuse", null, 9), ErrorCode.BADVERSION, "BadVersion",
                         "KeeperErrorCode = BadVersion for /refuse"),
@@ -81,11 +84,11 @@ class CorralClientTest {
                 new Refusal("getData without read permission", zk -> zk.getData("/refuse/closed", false), ErrorCode.NOAUTH, "NoAuth",
                         "KeeperErrorCode = NoAuth for /refuse/closed"),
                 new Refusal("a child of an ephemeral", zk -> {
-                    zk.create("/refuse/eph", null, Acl.OPEN_ACL_UNSAFE, 1, 0);
-                    zk.create("/refuse/eph/child", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+                    zk.create("/refuse/eph", null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                    zk.create("/refuse/eph/child", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 }, ErrorCode.NOCHILDRENFOREPHEMERALS, "NoChildrenForEphemerals",
                         "KeeperErrorCode = NoChildrenForEphemerals for /refuse/eph/child"),
-                new Refusal("removeWatches with none", zk -> zk.removeWatches("/refuse", 3), ErrorCode.NOWATCHER, "NoWatcher",
+                new Refusal("removeWatches with none", zk -> zk.removeWatches("/refuse", WatcherType.ANY), ErrorCode.NOWATCHER, "NoWatcher",
                         "KeeperErrorCode = No such watcher for /refuse"),
                 new Refusal("an auth scheme the server does not know", zk -> zk.addAuth("nosuch", new byte[0]), ErrorCode.AUTHFAILED,
                         "AuthFailed", "KeeperErrorCode = AuthFailed"));
@@ -96,9 +99,9 @@ class CorralClientTest {
     void aRefusalCarriesZooKeepersCodeNameAndMessage(Refusal refusal) throws Exception {
         fixture.wipe();
         try (CorralClient zk = fixture.client()) {
-            zk.create("/refuse", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            zk.create("/refuse/child", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            zk.create("/refuse/closed", null, List.of(new Acl(Acl.ALL, new dev.corral.wire.Id("digest", "nobody:x"))), 0, 0);
+            zk.create("/refuse", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/refuse/child", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/refuse/closed", null, List.of(new Acl(Acl.ALL, new dev.corral.wire.Id("digest", "nobody:x"))), CreateMode.PERSISTENT);
             assertThatThrownBy(() -> refusal.request().send(zk))
                     .isInstanceOfSatisfying(KeeperException.class, e -> {
                         assertThat(e.code()).isEqualTo(refusal.code());
@@ -114,7 +117,7 @@ class CorralClientTest {
         try (CorralClient zk = CorralClient.connect(fixture.connectString(), ShellFixture.SESSION_TIMEOUT_MS, events::add)) {
             assertThatThrownBy(() -> zk.addAuth("nosuch", new byte[0])).isInstanceOf(KeeperException.class);
             await().atMost(BOUND).until(() -> zk.state() == CorralClient.State.AUTH_FAILED);
-            assertThat(events).extracting(WatchedEvent::stateName).containsExactly("SyncConnected", "AuthFailed");
+            assertThat(events).extracting(event -> event.state().zooKeeperName()).containsExactly("SyncConnected", "AuthFailed");
             // ZooKeeper's ClientCnxn#conLossPacket: a request after a refused auth fails with AuthFailed.
             assertThatThrownBy(() -> zk.exists("/", false)).isInstanceOfSatisfying(KeeperException.class,
                     e -> assertThat(e.codeName()).isEqualTo("AuthFailed"));
@@ -128,11 +131,11 @@ class CorralClientTest {
         List<WatchedEvent> events = new CopyOnWriteArrayList<>();
         try (CorralClient watcher = CorralClient.connect(fixture.connectString(), ShellFixture.SESSION_TIMEOUT_MS, events::add);
                 CorralClient writer = fixture.client()) {
-            writer.create("/n", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            writer.create("/n", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             watcher.getData("/n", true);
             long zxid = writer.setData("/n", "x".getBytes(StandardCharsets.UTF_8), -1).mzxid();
             await().atMost(BOUND).until(() -> events.size() == 2);
-            assertThat(events.get(1)).isEqualTo(new WatchedEvent(WatchedEvent.NODE_DATA_CHANGED, WatchedEvent.SYNC_CONNECTED, "/n", zxid));
+            assertThat(events.get(1)).isEqualTo(new WatchedEvent(EventType.NODE_DATA_CHANGED, KeeperState.SYNC_CONNECTED, "/n", zxid));
             assertThat(events.get(1).toString()).isEqualTo("WatchedEvent state:SyncConnected type:NodeDataChanged path:/n zxid: " + zxid);
         }
     }
@@ -143,7 +146,7 @@ class CorralClientTest {
         try (CorralClient zk = CorralClient.connect(fixture.connectString(), timeoutMs, event -> { })) {
             assertThat(zk.sessionTimeoutMs()).isEqualTo(timeoutMs);
             String path = "/alive-" + Long.toHexString(zk.sessionId());
-            zk.create(path, null, Acl.OPEN_ACL_UNSAFE, 1, 0);
+            zk.create(path, null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             await().during(Duration.ofMillis(4L * timeoutMs)).atMost(BOUND).until(zk::isConnected);
             try (CorralClient other = fixture.client()) {
                 assertThat(other.exists(path, false)).as("the session, and its ephemeral, outlived its timeout").isNotNull();
@@ -156,10 +159,10 @@ class CorralClientTest {
         List<WatchedEvent> events = new CopyOnWriteArrayList<>();
         CorralClient zk = CorralClient.connect(fixture.connectString(), ShellFixture.SESSION_TIMEOUT_MS, events::add);
         String path = "/closing-" + Long.toHexString(zk.sessionId());
-        zk.create(path, null, Acl.OPEN_ACL_UNSAFE, 1, 0);
+        zk.create(path, null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         zk.close();
         assertThat(zk.state()).isEqualTo(CorralClient.State.CLOSED);
-        assertThat(events).extracting(WatchedEvent::stateName).containsExactly("SyncConnected", "Closed");
+        assertThat(events).extracting(event -> event.state().zooKeeperName()).containsExactly("SyncConnected", "Closed");
         // ZooKeeper's ClientCnxn#conLossPacket: the state is CLOSED, so the code is SessionExpired.
         assertThatThrownBy(() -> zk.exists("/", false)).isInstanceOfSatisfying(KeeperException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.SESSIONEXPIRED));
@@ -173,7 +176,7 @@ class CorralClientTest {
     private static CorralClient chrooted(List<WatchedEvent> events) throws Exception {
         fixture.wipe();
         try (CorralClient root = fixture.client()) {
-            root.create("/app", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            root.create("/app", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         return CorralClient.connect(fixture.connectString() + "/app", ShellFixture.SESSION_TIMEOUT_MS, events::add);
     }
@@ -182,11 +185,11 @@ class CorralClientTest {
     void underAChrootRequestsGoBelowItAndRepliesAndErrorsUseTheCallersPaths() throws Exception {
         try (CorralClient zk = chrooted(new CopyOnWriteArrayList<>()); CorralClient root = fixture.client()) {
             assertThat(zk.chroot().path()).isEqualTo("/app");
-            assertThat(zk.create("/a", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0, 0).path()).isEqualTo("/a");
+            assertThat(zk.create("/a", bytes("x"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT).path()).isEqualTo("/a");
             assertThat(root.getData("/app/a", false).data()).isEqualTo(bytes("x"));
-            String sequential = zk.create("/s-", null, Acl.OPEN_ACL_UNSAFE, 2, 0).path();
+            String sequential = zk.create("/s-", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL).path();
             assertThat(sequential).matches("/s-\\d{10}");
-            assertThat(zk.create("/e", null, Acl.OPEN_ACL_UNSAFE, 1, 0).path()).isEqualTo("/e");
+            assertThat(zk.create("/e", null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL).path()).isEqualTo("/e");
             assertThat(zk.getChildren("/", false).children()).containsExactlyInAnyOrder("a", "e", sequential.substring(1));
             assertThat(zk.exists("/", false).numChildren()).as("/ is the chroot").isEqualTo(3);
             zk.setData("/a", bytes("y"), -1);
@@ -204,21 +207,21 @@ class CorralClientTest {
     @Test
     void underAChrootMultiOpsGoBelowItAndTheirResultsAndErrorsUseTheCallersPaths() throws Exception {
         try (CorralClient zk = chrooted(new CopyOnWriteArrayList<>()); CorralClient root = fixture.client()) {
-            zk.create("/old", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            zk.create("/old", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             List<OpResult> results = zk.multi(List.of(
-                    new MultiRequest.Op(OpCode.CREATE, new CreateRequest("/made", null, Acl.OPEN_ACL_UNSAFE, 0)),
-                    new MultiRequest.Op(OpCode.CREATE2, new CreateRequest("/made2", null, Acl.OPEN_ACL_UNSAFE, 0)),
-                    new MultiRequest.Op(OpCode.CHECK, new CheckVersionRequest("/old", 0)),
-                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/old", -1))));
-            assertThat(results.get(0)).isEqualTo(new OpResult.CreateResult("/made"));
-            assertThat(results.get(1)).isInstanceOfSatisfying(OpResult.Create2Result.class,
-                    created -> assertThat(created.path()).isEqualTo("/made2"));
-            assertThat(results.subList(2, 4)).containsExactly(new OpResult.CheckResult(), new OpResult.DeleteResult());
-            assertThat(root.getChildren("/app", false).children()).containsExactlyInAnyOrder("made", "made2");
-            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/made", -1)),
-                    new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("/nope", -1)))))
+                    Op.create("/made", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                    Op.create("/made2-", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL),
+                    Op.check("/old", 0),
+                    Op.delete("/old", -1)));
+            assertThat(results.get(0)).isInstanceOfSatisfying(Created.class,
+                    created -> assertThat(created.path()).isEqualTo("/made"));
+            assertThat(results.get(1)).isInstanceOfSatisfying(Created.class,
+                    created -> assertThat(created.path()).isEqualTo("/made2-0000000002"));
+            assertThat(results.subList(2, 4)).containsExactly(new OpResult.Check(), new OpResult.Delete());
+            assertThat(root.getChildren("/app", false).children()).containsExactlyInAnyOrder("made", "made2-0000000002");
+            assertThatThrownBy(() -> zk.multi(List.of(Op.delete("/made", -1), Op.delete("/nope", -1))))
                     .hasMessage("KeeperErrorCode = NoNode for /nope");
-            assertThatThrownBy(() -> zk.multi(List.of(new MultiRequest.Op(OpCode.DELETE, new DeleteRequest("nope", -1)))))
+            assertThatThrownBy(() -> zk.multi(List.of(Op.delete("nope", -1))))
                     .as("op paths are checked before they are sent, as ZooKeeper's Op#validate does")
                     .hasMessage("Path must start with / character");
         }
@@ -228,20 +231,20 @@ class CorralClientTest {
     void underAChrootNotificationsComeWithTheCallersPathsAndTheChrootItselfIsSlash() throws Exception {
         List<WatchedEvent> events = new CopyOnWriteArrayList<>();
         try (CorralClient zk = chrooted(events); CorralClient root = fixture.client()) {
-            zk.create("/w", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            zk.create("/r", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            zk.create("/w", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/r", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.getData("/w", true);
             zk.getChildren("/", true);
             assertThat(zk.exists("/later", true)).isNull();
-            zk.addWatch("/r", 1);
+            zk.addWatch("/r", AddWatchMode.PERSISTENT_RECURSIVE);
             root.setData("/app/w", bytes("1"), -1);
-            root.create("/app/later", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            root.create("/app/r/deep", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            root.create("/app/later", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            root.create("/app/r/deep", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             await().atMost(BOUND).until(() -> events.size() == 5);
-            assertThat(events.subList(1, 5)).extracting(event -> event.typeName() + " " + event.path()).containsExactlyInAnyOrder(
+            assertThat(events.subList(1, 5)).extracting(event -> event.type().zooKeeperName() + " " + event.path()).containsExactlyInAnyOrder(
                     "NodeDataChanged /w", "NodeChildrenChanged /", "NodeCreated /later", "NodeCreated /r/deep");
-            zk.removeWatches("/r", 5);
-            assertThatThrownBy(() -> zk.removeWatches("/r", 5)).as("the recursive watch on /app/r is gone")
+            zk.removeWatches("/r", WatcherType.PERSISTENT_RECURSIVE);
+            assertThatThrownBy(() -> zk.removeWatches("/r", WatcherType.PERSISTENT_RECURSIVE)).as("the recursive watch on /app/r is gone")
                     .hasMessage("KeeperErrorCode = No such watcher for /r");
         }
     }
@@ -255,7 +258,7 @@ class CorralClientTest {
             server.closeConnection();
             request.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             await().atMost(BOUND).until(() -> events.size() >= 2);
-            assertThat(events.get(1).stateName()).isEqualTo("Disconnected");
+            assertThat(events.get(1).state().zooKeeperName()).isEqualTo("Disconnected");
             assertThat(zk.isConnected()).isFalse();
         }
     }
@@ -299,8 +302,8 @@ class CorralClientTest {
                     zk.getData("/fired", true);
                     assertThat(zk.exists("/e", true)).isNull();
                     zk.getChildren("/c", true);
-                    zk.addWatch("/p", 0);
-                    zk.addWatch("/r", 1);
+                    zk.addWatch("/p", AddWatchMode.PERSISTENT);
+                    zk.addWatch("/r", AddWatchMode.PERSISTENT_RECURSIVE);
                 } catch (Exception e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -310,7 +313,7 @@ class CorralClientTest {
             server.reply(new ReplyHeader(-4, 0, 0));
             server.reply(server.readRequest(), 0x51, 0, o -> new GetDataResponse(new byte[0], Stat.EMPTY).write(o));
             server.reply(server.readRequest(), 0x52, 0, o -> new GetDataResponse(new byte[0], Stat.EMPTY).write(o));
-            server.notify(0x53, new WatcherEvent(WatchedEvent.NODE_DATA_CHANGED, WatchedEvent.SYNC_CONNECTED, "/fired"));
+            server.notify(0x53, new WatcherEvent(EventType.NODE_DATA_CHANGED.code(), KeeperState.SYNC_CONNECTED.code(), "/fired"));
             server.reply(server.readRequest(), 0x54, ErrorCode.NONODE, null);
             server.reply(server.readRequest(), 0x55, 0, o -> new GetChildren2Response(List.of(), Stat.EMPTY).write(o));
             server.reply(server.readRequest(), 0x56, 0, null);
@@ -333,7 +336,7 @@ class CorralClientTest {
             assertThat(SetWatches2.read(second)).isEqualTo(new SetWatches2(0x57, List.of("/d"), List.of("/e"), List.of("/c"),
                     List.of("/p"), List.of("/r")));
             await().atMost(BOUND).until(zk::isConnected);
-            assertThat(events).extracting(event -> event.typeName() + " " + event.stateName()).containsExactly(
+            assertThat(events).extracting(event -> event.type().zooKeeperName() + " " + event.state().zooKeeperName()).containsExactly(
                     "None SyncConnected", "NodeDataChanged SyncConnected", "None Disconnected", "None SyncConnected");
             assertThat(zk.sessionId()).isEqualTo(0x1234);
         }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.corral.cli.client.CorralClient;
-import dev.corral.cli.client.KeeperException;
-import dev.corral.cli.client.WatchedEvent;
+import dev.corral.client.AddWatchMode;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.EventType;
+import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
+import dev.corral.client.WatchedEvent;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
 import dev.corral.testkit.TcpProxy;
@@ -23,8 +27,8 @@ import dev.corral.wire.RequestHeader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,8 +79,8 @@ class ReconnectTest {
         Events events = new Events();
         try (CorralClient zk = CorralClient.connect(server.connectString(), TIMEOUT_MS, events::add)) {
             long sessionId = zk.sessionId();
-            zk.create("/w", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, 1, 0);
+            zk.create("/w", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             zk.getData("/w", true);
 
             server.stop();
@@ -94,7 +98,7 @@ class ReconnectTest {
             }
             await().atMost(BOUND).until(() -> events.nodeEvents().size() == 1);
             assertThat(events.nodeEvents()).containsExactly(
-                    new WatchedEvent(WatchedEvent.NODE_DATA_CHANGED, WatchedEvent.SYNC_CONNECTED, "/w", zxid));
+                    new WatchedEvent(EventType.NODE_DATA_CHANGED, KeeperState.SYNC_CONNECTED, "/w", zxid));
             assertThat(events.states()).containsExactly("SyncConnected", "Disconnected", "SyncConnected");
         }
     }
@@ -103,7 +107,7 @@ class ReconnectTest {
     void watchesSetUnderAChrootFireForChangesMadeWhileCutOffAndPersistentOnesCarryOn() throws Exception {
         try (CorralClient setup = server.client()) {
             for (String path : List.of("/app", "/app/w", "/app/p")) {
-                setup.create(path, null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+                setup.create(path, null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
         }
         Events events = new Events();
@@ -113,20 +117,20 @@ class ReconnectTest {
             zk.getData("/w", true);
             zk.getChildren("/w", true);
             assertThat(zk.exists("/new", true)).isNull();
-            zk.addWatch("/p", 1);
+            zk.addWatch("/p", AddWatchMode.PERSISTENT_RECURSIVE);
 
             proxy.cut();
             await().atMost(BOUND).until(() -> !zk.isConnected());
             other.setData("/app/w", bytes("while away"), -1);
-            other.create("/app/new", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            other.create("/app/new", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             proxy.restore();
             await().atMost(BOUND).until(zk::isConnected);
             settled(zk);
-            other.create("/app/w/child", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            other.create("/app/p/x", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            other.create("/app/w/child", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            other.create("/app/p/x", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
             await().atMost(BOUND).until(() -> events.nodeEvents().size() == 4);
-            assertThat(events.nodeEvents()).extracting(event -> event.typeName() + " " + event.path()).containsExactlyInAnyOrder(
+            assertThat(events.nodeEvents()).extracting(event -> event.type().zooKeeperName() + " " + event.path()).containsExactlyInAnyOrder(
                     "NodeDataChanged /w", "NodeCreated /new", "NodeChildrenChanged /w", "NodeCreated /p/x");
         }
     }
@@ -137,7 +141,7 @@ class ReconnectTest {
         try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, events::add)) {
             long sessionId = zk.sessionId();
-            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, 1, 0);
+            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             long silencedNanos = System.nanoTime();
             proxy.silence();
             await().atMost(BOUND).until(() -> events.states().contains("Disconnected"));
@@ -182,7 +186,7 @@ class ReconnectTest {
         try (TcpProxy proxy = TcpProxy.start(server.port());
                 CorralClient zk = CorralClient.connect(proxy.connectString(), TIMEOUT_MS, event -> { })) {
             zk.addAuth("digest", bytes("user:pass"));
-            zk.create("/secret", bytes("s"), List.of(new Acl(Acl.ALL, new Id("digest", ShellFixture.digest("user:pass")))), 0, 0);
+            zk.create("/secret", bytes("s"), List.of(new Acl(Acl.ALL, new Id("digest", ShellFixture.digest("user:pass")))), CreateMode.PERSISTENT);
             proxy.cut();
             await().atMost(BOUND).until(() -> !zk.isConnected());
             proxy.restore();
@@ -217,7 +221,7 @@ class ReconnectTest {
         Events events = new Events();
         try (CorralClient zk = CorralClient.connect(server.connectString(), timeoutMs, events::add)) {
             assertThat(zk.sessionTimeoutMs()).isEqualTo(timeoutMs);
-            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, 1, 0);
+            zk.create("/eph", null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             // The last frame the client hears is the create's reply or a ping's answered during the stop, so
             // its expiry comes at least 4/3 of the timeout after this.
             long stoppedNanos = System.nanoTime();
@@ -257,8 +261,8 @@ class ReconnectTest {
     @Test
     void thePromptFollowsTheSessionUnderAChrootAndAnExpiredSessionIsReported() throws Exception {
         try (CorralClient setup = server.client()) {
-            setup.create("/app", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            setup.create("/app/a", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            setup.create("/app", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            setup.create("/app/a", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         List<String> printed = new CopyOnWriteArrayList<>();
         StringWriter out = new StringWriter();
@@ -300,7 +304,7 @@ class ReconnectTest {
     @Test
     void watchCarriesOnAcrossALostConnection() throws Exception {
         try (CorralClient setup = server.client()) {
-            setup.create("/w", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            setup.create("/w", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -374,12 +378,12 @@ class ReconnectTest {
 
         /** The changes of state, by name. */
         List<String> states() {
-            return all.stream().filter(event -> event.type() == WatchedEvent.NONE).map(WatchedEvent::stateName).toList();
+            return all.stream().filter(event -> event.type() == EventType.NONE).map(event -> event.state().zooKeeperName()).toList();
         }
 
         /** The watch notifications. */
         List<WatchedEvent> nodeEvents() {
-            return all.stream().filter(event -> event.type() != WatchedEvent.NONE).toList();
+            return all.stream().filter(event -> event.type() != EventType.NONE).toList();
         }
     }
 

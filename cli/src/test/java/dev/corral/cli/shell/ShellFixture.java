@@ -2,7 +2,7 @@ package dev.corral.cli.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
 import java.io.IOException;

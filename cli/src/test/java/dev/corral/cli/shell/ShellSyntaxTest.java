@@ -3,9 +3,9 @@ package dev.corral.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.corral.cli.client.Chroot;
-import dev.corral.cli.client.ConnectString;
-import dev.corral.cli.client.ZnodePaths;
+import dev.corral.client.Chroot;
+import dev.corral.client.ConnectString;
+import dev.corral.client.ZnodePaths;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.stream.Stream;

@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.Stat;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
-import dev.corral.wire.Stat;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -136,8 +137,8 @@ class SubtreeExportImportTest {
     @Test
     void exportRefusesADigestAclWhoseHashTheSessionCannotSee() throws Exception {
         try (CorralClient owner = fixture.client()) {
-            owner.create("/locked", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-            owner.create("/locked/secret", null, SECRET_ACL, 0, 0);
+            owner.create("/locked", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            owner.create("/locked/secret", null, SECRET_ACL, CreateMode.PERSISTENT);
         }
         ShellFixture.Run run = fixture.shell("export", "/locked", dir.resolve("locked.json").toString());
         assertThat(run.exit()).isEqualTo(1);
@@ -190,16 +191,16 @@ class SubtreeExportImportTest {
     }
 
     private static void createApp(CorralClient zk) throws Exception {
-        zk.create("/app", bytes("config v1"), Acl.OPEN_ACL_UNSAFE, 0, 0);
-        zk.create("/app/bin", BINARY, Acl.OPEN_ACL_UNSAFE, 0, 0);
-        zk.create("/app/empty", new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0);
-        zk.create("/app/null", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-        zk.create("/app/secret", bytes("s"), SECRET_ACL, 0, 0);
-        zk.create("/app/locks", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-        assertThat(zk.create("/app/locks/lock-", bytes("holder"), Acl.OPEN_ACL_UNSAFE, 3, 0).path())
+        zk.create("/app", bytes("config v1"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create("/app/bin", BINARY, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create("/app/empty", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create("/app/null", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.create("/app/secret", bytes("s"), SECRET_ACL, CreateMode.PERSISTENT);
+        zk.create("/app/locks", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(zk.create("/app/locks/lock-", bytes("holder"), Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL).path())
                 .isEqualTo("/app/locks/lock-0000000000");
-        zk.create("/app/jobs", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
-        assertThat(zk.create("/app/jobs/job-", bytes("j"), Acl.OPEN_ACL_UNSAFE, 2, 0).path()).isEqualTo("/app/jobs/job-0000000000");
+        zk.create("/app/jobs", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(zk.create("/app/jobs/job-", bytes("j"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL).path()).isEqualTo("/app/jobs/job-0000000000");
     }
 
     private static byte[] bytes(String text) {

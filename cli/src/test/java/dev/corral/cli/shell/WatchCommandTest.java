@@ -3,7 +3,8 @@ package dev.corral.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
 import dev.corral.wire.Acl;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class WatchCommandTest {
         fixture.ok("create", "/w", "0");
         CompletableFuture<ShellFixture.Run> watch = CompletableFuture.supplyAsync(() -> fixture.shell("watch", "-R", "-n", "1", "/w"));
         try (CorralClient writer = fixture.client()) {
-            changeUntilDone(watch, i -> writer.create("/w/c" + i, null, Acl.OPEN_ACL_UNSAFE, 0, 0));
+            changeUntilDone(watch, i -> writer.create("/w/c" + i, null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
         }
         ShellFixture.Run run = watch.join();
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -62,7 +63,7 @@ class WatchCommandTest {
         CompletableFuture<ShellFixture.Run> watch = CompletableFuture.supplyAsync(() -> fixture.shell("watch", "-n", "1", "/later"));
         try (CorralClient writer = fixture.client()) {
             changeUntilDone(watch, i -> {
-                writer.create("/later", null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+                writer.create("/later", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 writer.delete("/later", -1);
             });
         }

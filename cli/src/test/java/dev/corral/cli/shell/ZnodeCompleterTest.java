@@ -2,7 +2,8 @@ package dev.corral.cli.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.cli.client.CorralClient;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
 import dev.corral.wire.Acl;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class ZnodeCompleterTest {
     static void createTree() throws Exception {
         client = fixture.client();
         for (String path : List.of("/comp", "/comp/alpha", "/comp/alps", "/comp/beta", "/comp/beta/inner", "/other")) {
-            client.create(path, null, Acl.OPEN_ACL_UNSAFE, 0, 0);
+            client.create(path, null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         chrooted = CorralClient.connect(fixture.connectString() + "/comp", ShellFixture.SESSION_TIMEOUT_MS, event -> { });
     }

@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;

@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
-import dev.corral.cli.client.CorralClient.State;
+import dev.corral.client.CorralClient.State;
 import dev.corral.wire.AuthPacket;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ErrorCode;
@@ -212,7 +212,7 @@ final class Session implements Connection.Events {
             current = state == State.CONNECTED ? connection : null;
             stopping = reconnector;
             if (current == null) {
-                end(State.CLOSED, WatchedEvent.CLOSED);
+                end(State.CLOSED, KeeperState.CLOSED);
             }
         }
         if (current != null) {
@@ -233,9 +233,10 @@ final class Session implements Connection.Events {
 
     @Override
     public void onNotification(WatcherEvent event, long zxid) {
-        watches.onNotification(event.type(), event.path());
+        WatchedEvent watched = new WatchedEvent(EventType.of(event.type()), KeeperState.of(event.state()), event.path(), zxid);
+        watches.onNotification(watched.type(), event.path());
         synchronized (lock) {
-            deliver(new WatchedEvent(event.type(), event.state(), event.path(), zxid));
+            deliver(watched);
         }
     }
 
@@ -248,13 +249,13 @@ final class Session implements Connection.Events {
             lastZxidSeen = Math.max(lastZxidSeen, ended.lastZxidSeen());
             lastHeardNanos = ended.lastHeardNanos();
             if (closing) {
-                end(State.CLOSED, WatchedEvent.CLOSED);
+                end(State.CLOSED, KeeperState.CLOSED);
             } else if (authFailed) {
-                end(State.AUTH_FAILED, WatchedEvent.AUTH_FAILED);
+                end(State.AUTH_FAILED, KeeperState.AUTH_FAILED);
             } else {
                 state = State.CONNECTING;
                 lock.notifyAll();
-                deliver(WatchedEvent.ofState(WatchedEvent.DISCONNECTED));
+                deliver(WatchedEvent.ofState(KeeperState.DISCONNECTED));
                 reconnector = new Thread(this::reconnect, "corral-client-reconnect-0x" + Long.toHexString(sessionId));
                 reconnector.setDaemon(true);
                 reconnector.start();
@@ -355,7 +356,7 @@ final class Session implements Connection.Events {
         state = State.CONNECTED;
         reconnector = null;
         lock.notifyAll();
-        deliver(WatchedEvent.ofState(WatchedEvent.SYNC_CONNECTED));
+        deliver(WatchedEvent.ofState(KeeperState.SYNC_CONNECTED));
         // Started last, so that SyncConnected comes before any notification it reads.
         next.start();
     }
@@ -371,10 +372,10 @@ final class Session implements Connection.Events {
 
     private void expire() {
         expired = true;
-        end(State.CLOSED, WatchedEvent.EXPIRED);
+        end(State.CLOSED, KeeperState.EXPIRED);
     }
 
-    private void end(State terminal, int eventState) {
+    private void end(State terminal, KeeperState eventState) {
         state = terminal;
         reconnector = null;
         lock.notifyAll();

@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,8 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.cli.client.WatchRegistry.Kind;
+import dev.corral.client.WatchRegistry.Kind;
 import dev.corral.wire.OpCode;
 import dev.corral.wire.SetWatches2;
 import java.util.ArrayList;
@@ -35,41 +35,41 @@ class WatchRegistryTest {
     private static final Map<Kind, List<String>> ALL_ON_A = Map.of(Kind.DATA, List.of("/a"), Kind.EXIST, List.of("/a"),
             Kind.CHILD, List.of("/a"), Kind.PERSISTENT, List.of("/a"), Kind.PERSISTENT_RECURSIVE, List.of("/a"));
 
-    private static Change notify(int type, String path) {
+    private static Change notify(EventType type, String path) {
         return watches -> watches.onNotification(type, path);
     }
 
-    private static Change remove(int watcherType, String path) {
+    private static Change remove(WatcherType watcherType, String path) {
         return watches -> watches.onRemoved(path, watcherType);
     }
 
     static Stream<Case> cases() {
         return Stream.of(
                 // Notifications drop the one-time watches they fire, never the persistent ones.
-                new Case("a data change fires data and exist watches", ALL_ON_A, notify(WatchedEvent.NODE_DATA_CHANGED, "/a"),
+                new Case("a data change fires data and exist watches", ALL_ON_A, notify(EventType.NODE_DATA_CHANGED, "/a"),
                         Map.of(Kind.CHILD, List.of("/a"), Kind.PERSISTENT, List.of("/a"), Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("a create fires data and exist watches", ALL_ON_A, notify(WatchedEvent.NODE_CREATED, "/a"),
+                new Case("a create fires data and exist watches", ALL_ON_A, notify(EventType.NODE_CREATED, "/a"),
                         Map.of(Kind.CHILD, List.of("/a"), Kind.PERSISTENT, List.of("/a"), Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("a children change fires child watches", ALL_ON_A, notify(WatchedEvent.NODE_CHILDREN_CHANGED, "/a"),
+                new Case("a children change fires child watches", ALL_ON_A, notify(EventType.NODE_CHILDREN_CHANGED, "/a"),
                         Map.of(Kind.DATA, List.of("/a"), Kind.EXIST, List.of("/a"), Kind.PERSISTENT, List.of("/a"),
                                 Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("a delete fires every one-time watch", ALL_ON_A, notify(WatchedEvent.NODE_DELETED, "/a"),
+                new Case("a delete fires every one-time watch", ALL_ON_A, notify(EventType.NODE_DELETED, "/a"),
                         Map.of(Kind.PERSISTENT, List.of("/a"), Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("a notification elsewhere fires nothing here", ALL_ON_A, notify(WatchedEvent.NODE_DELETED, "/b"), ALL_ON_A),
-                new Case("a state change fires nothing", ALL_ON_A, notify(WatchedEvent.NONE, null), ALL_ON_A),
+                new Case("a notification elsewhere fires nothing here", ALL_ON_A, notify(EventType.NODE_DELETED, "/b"), ALL_ON_A),
+                new Case("a state change fires nothing", ALL_ON_A, notify(EventType.NONE, null), ALL_ON_A),
                 // removeWatches drops what its WatcherType names.
-                new Case("removing child watches", ALL_ON_A, remove(WatchRegistry.CHILDREN, "/a"),
+                new Case("removing child watches", ALL_ON_A, remove(WatcherType.CHILDREN, "/a"),
                         Map.of(Kind.DATA, List.of("/a"), Kind.EXIST, List.of("/a"), Kind.PERSISTENT, List.of("/a"),
                                 Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("removing data watches takes exist watches too", ALL_ON_A, remove(WatchRegistry.DATA, "/a"),
+                new Case("removing data watches takes exist watches too", ALL_ON_A, remove(WatcherType.DATA, "/a"),
                         Map.of(Kind.CHILD, List.of("/a"), Kind.PERSISTENT, List.of("/a"), Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("removing persistent watches", ALL_ON_A, remove(WatchRegistry.PERSISTENT, "/a"),
+                new Case("removing persistent watches", ALL_ON_A, remove(WatcherType.PERSISTENT, "/a"),
                         Map.of(Kind.DATA, List.of("/a"), Kind.EXIST, List.of("/a"), Kind.CHILD, List.of("/a"),
                                 Kind.PERSISTENT_RECURSIVE, List.of("/a"))),
-                new Case("removing persistent recursive watches", ALL_ON_A, remove(WatchRegistry.PERSISTENT_RECURSIVE, "/a"),
+                new Case("removing persistent recursive watches", ALL_ON_A, remove(WatcherType.PERSISTENT_RECURSIVE, "/a"),
                         Map.of(Kind.DATA, List.of("/a"), Kind.EXIST, List.of("/a"), Kind.CHILD, List.of("/a"),
                                 Kind.PERSISTENT, List.of("/a"))),
-                new Case("removing any watch", ALL_ON_A, remove(WatchRegistry.ANY, "/a"), Map.of()));
+                new Case("removing any watch", ALL_ON_A, remove(WatcherType.ANY, "/a"), Map.of()));
     }
 
     @ParameterizedTest(name = "{0}")

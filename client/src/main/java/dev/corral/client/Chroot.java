@@ -1,6 +1,4 @@
-package dev.corral.cli.client;
-
-import dev.corral.tree.Paths;
+package dev.corral.client;
 
 /**
  * The chroot of a connect string ("host:2181/app"): every path the client sends is the chroot followed
@@ -15,7 +13,7 @@ public record Chroot(String path) {
     public static final Chroot NONE = new Chroot(null);
 
     public Chroot {
-        if (path != null && (path.equals("/") || Paths.problem(path) != null)) {
+        if (path != null && (path.equals("/") || ZnodePaths.problem(path) != null)) {
             throw new IllegalArgumentException("not a chroot: " + path);
         }
     }

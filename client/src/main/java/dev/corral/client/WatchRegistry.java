@@ -1,4 +1,4 @@
-package dev.corral.cli.client;
+package dev.corral.client;
 
 import dev.corral.wire.OpCode;
 import dev.corral.wire.SetWatches;
@@ -35,13 +35,6 @@ final class WatchRegistry {
 
     /** The five lists of SetWatches2, in its order. */
     enum Kind { DATA, EXIST, CHILD, PERSISTENT, PERSISTENT_RECURSIVE }
-
-    /** WatcherType codes of removeWatches (ZooKeeper's {@code Watcher.WatcherType}). */
-    static final int CHILDREN = 1;
-    static final int DATA = 2;
-    static final int ANY = 3;
-    static final int PERSISTENT = 4;
-    static final int PERSISTENT_RECURSIVE = 5;
 
     /**
      * One SetWatches request: {@link OpCode#SET_WATCHES} when it holds no persistent watch, so that a
@@ -84,25 +77,24 @@ final class WatchRegistry {
         }
     }
 
-    /** A notification of {@code eventType} (a WatchedEvent type) on {@code serverPath} fired these one-time watches. */
-    synchronized void onNotification(int eventType, String serverPath) {
+    /** A notification of {@code eventType}  on {@code serverPath} fired these one-time watches. */
+    synchronized void onNotification(EventType eventType, String serverPath) {
         switch (eventType) {
-            case WatchedEvent.NODE_CREATED, WatchedEvent.NODE_DATA_CHANGED -> drop(serverPath, Kind.DATA, Kind.EXIST);
-            case WatchedEvent.NODE_CHILDREN_CHANGED -> drop(serverPath, Kind.CHILD);
-            case WatchedEvent.NODE_DELETED -> drop(serverPath, Kind.DATA, Kind.EXIST, Kind.CHILD);
+            case NODE_CREATED, NODE_DATA_CHANGED -> drop(serverPath, Kind.DATA, Kind.EXIST);
+            case NODE_CHILDREN_CHANGED -> drop(serverPath, Kind.CHILD);
+            case NODE_DELETED -> drop(serverPath, Kind.DATA, Kind.EXIST, Kind.CHILD);
             default -> { }
         }
     }
 
     /** removeWatches of {@code watcherType} on {@code serverPath} succeeded, or found none on the server. */
-    synchronized void onRemoved(String serverPath, int watcherType) {
+    synchronized void onRemoved(String serverPath, WatcherType watcherType) {
         switch (watcherType) {
             case CHILDREN -> drop(serverPath, Kind.CHILD);
             case DATA -> drop(serverPath, Kind.DATA, Kind.EXIST);
             case PERSISTENT -> drop(serverPath, Kind.PERSISTENT);
             case PERSISTENT_RECURSIVE -> drop(serverPath, Kind.PERSISTENT_RECURSIVE);
             case ANY -> drop(serverPath, Kind.values());
-            default -> { }
         }
     }
 
