@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * zkCli.sh of ZooKeeper 3.9.5 (its main class ZooKeeperMain, on ZooKeeper's jars) typed into as a user
  * would, through every command it has: create with -s -e -c -t, ls -s -R -w, get -s -w, set -s -v, stat,
  * delete -v, deleteall, getAcl/setAcl (-s -v -R), addauth, whoami, sync, getAllChildrenNumber,
- * getEphemerals, addWatch (both modes), removewatches, printwatches, config, the quota commands,
+ * getEphemerals, addWatch (both modes), removewatches, printwatches, config, reconfig, the quota commands,
  * history/redo, close/connect and version; and one command given on the command line. Each command's whole
  * output is compared line for line with what ZooKeeper's shell prints against ZooKeeper 3.9.5 (this class
  * passes with {@code -Dcompat.target=zookeeper}); only zxids and times, which differ between runs and
@@ -28,7 +28,7 @@ class ZkCliTest {
             "ZooKeeperMain typed into through every command (create -s -e -c -t, ls -s -R -w, get "
             + "-s -w, set -s -v, stat -w, delete -v, deleteall, getAcl/setAcl -s -v -R, addauth, "
             + "whoami, sync, getAllChildrenNumber, getEphemerals, addWatch, removewatches, "
-            + "printwatches, config, setquota/listquota/delquota, history/redo, close/connect, "
+            + "printwatches, config, reconfig, setquota/listquota/delquota, history/redo, close/connect, "
             + "version) and one command on its command line; whole answers compared line for line",
             () -> CompatResults.mavenVersion("org.apache.zookeeper", "zookeeper"));
 
@@ -181,7 +181,9 @@ class ZkCliTest {
                 new Step("printwatches off"),
                 new Step("printwatches", "printwatches is off"),
                 new Step("printwatches on"),
-                new Step("config")));
+                new Step("config"),
+                // Without reconfigEnabled=true, as the servers here run, reconfig is refused before any ACL check.
+                new Step("reconfig -remove 3", "KeeperErrorCode = Reconfig is disabled")));
         assertThat(events).containsExactly(
                 "WatchedEvent state:SyncConnected type:NodeCreated path:/w/pw/child",
                 "WatchedEvent state:SyncConnected type:NodeDataChanged path:/w/pw/child",
