@@ -38,11 +38,12 @@ final class QuotaStats {
 
     /** The quota root a limits or stats node at {@code path} belongs to, or null if it is not one. */
     static String rootOf(String path, String nodeName) {
-        String parent = Paths.parent(path);
-        if (!path.endsWith("/" + nodeName) || !parent.startsWith(DataTree.QUOTA)) {
+        // Asked on every create and delete: the allocation-free tests first, the parent only for a match.
+        int nameStart = path.length() - nodeName.length();
+        if (!path.startsWith(DataTree.QUOTA) || !path.endsWith(nodeName) || nameStart < 1 || path.charAt(nameStart - 1) != '/') {
             return null;
         }
-        return parent.substring(DataTree.QUOTA.length());
+        return Paths.parent(path).substring(DataTree.QUOTA.length());
     }
 
     static String statsPath(String root) {
