@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * other two killed) serves read-only clients, as ZooKeeper's ReadOnlyZooKeeperServer does: {@code isro} says
  * "ro" and {@code srvr} "Mode: read-only"; the official client built with {@code canBeReadOnly} connects in
  * state ConnectedReadOnly and reads what the quorum committed; every change and sync is refused NOTREADONLY; a
- * client that is not read-only does not connect; once the others are back, the member rejoins and the client
- * is served read-write again. ZooKeeper grants sessions to read-only clients only with
+ * client that is not read-only does not connect; kazoo with read_only=True connects read-only, reads and is
+ * refused a write; once the others are back, the member rejoins and the client is served read-write again. ZooKeeper grants sessions to read-only clients only with
  * {@code localSessionsEnabled=true} (without it, none ever connects), so both targets get it.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5.
@@ -77,6 +77,10 @@ class EnsembleReadOnlyTest {
             assertThatThrownBy(() -> reader.delete("/ro", -1)).isInstanceOf(KeeperException.NotReadOnlyException.class);
             assertThat(syncCode(reader)).as("sync on a read-only server").isEqualTo(KeeperException.Code.NOTREADONLY);
 
+            // kazoo sets the ConnectRequest's read-only flag its own way.
+            assertThat(kazooReadOnly(survivor)).containsExactly("ok connected-read-only", "ok reads-what-the-quorum-committed",
+                    "ok a-write-is-not-read-only");
+
             StateLog readWriteStates = new StateLog();
             clients.track(new ZooKeeper(survivor, SESSION_TIMEOUT_MS, readWriteStates::add, false));
             assertThat(readWriteStates.poll(REFUSED_WAIT_MS)).as("a client that is not read-only connects to a read-only server")
@@ -92,6 +96,20 @@ class EnsembleReadOnlyTest {
             System.out.printf("EnsembleReadOnlyTest %s: the survivor served read-only, then read-write; client states %s%n",
                     CompatRun.target(), readOnlyStates.seen);
         }
+    }
+
+    /** The check lines kazoo_read_only.py prints against {@code server}, within a bound. */
+    private static List<String> kazooReadOnly(String server) throws Exception {
+        java.nio.file.Path script = java.nio.file.Path.of("src/test/python/kazoo_read_only.py").toAbsolutePath();
+        Process python = new ProcessBuilder(Toolchain.pythonWithKazoo(), "-u", script.toString(), server).redirectErrorStream(true).start();
+        String output;
+        try {
+            assertThat(python.waitFor(CONNECT_BOUND_MS * 3L, TimeUnit.MILLISECONDS)).as("kazoo_read_only.py ends").isTrue();
+        } finally {
+            python.destroyForcibly();
+            output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return output.lines().filter(line -> line.startsWith("ok ") || line.startsWith("fail ")).toList();
     }
 
     private static String isro(int port) {
