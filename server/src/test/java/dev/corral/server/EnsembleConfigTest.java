@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.server.quorum.ElectionTransport;
 import dev.corral.server.quorum.LearnerTransport;
+import dev.corral.testkit.Ports;
 import dev.corral.zab.Message;
 import dev.corral.zab.PeerConfig;
 import dev.corral.zab.ServerState;
 import dev.corral.zab.Vote;
 import dev.corral.zab.codec.SnapshotImageCodec;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -263,12 +262,7 @@ class EnsembleConfigTest {
 
     @Test
     void transportsBuiltFromTheServerLinesFindEachOther() throws Exception {
-        int[] ports = new int[4];
-        for (int i = 0; i < ports.length; i++) {
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports[i] = probe.getLocalPort();
-            }
-        }
+        int[] ports = Ports.freeLoopbackPorts(4).stream().mapToInt(Integer::intValue).toArray();
         // Host names as an operator writes them: resolved when connecting, not when the file is read.
         String servers = "server.1=localhost:" + ports[0] + ":" + ports[1] + "\nserver.2=localhost:" + ports[2] + ":" + ports[3] + "\n";
         Path first = Files.createDirectories(dir.resolve("one"));

@@ -4,15 +4,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Free TCP ports on 127.0.0.1, chosen by the kernel. A port is only free when asked: another process may
  * bind it before the server does, so starters retry with new ports when a server reports
  * "Address already in use" ({@link ServerProcess#startOnFreePort}, {@link Ensemble#start}).
+ *
+ * <p>No port is handed out twice in one JVM: a test that asks for one port at a time (one per server
+ * line, say) would otherwise get a port back that it was given a moment before and has not bound yet,
+ * since the kernel may offer a closed port again at once.
  */
 public final class Ports {
     private static final int PORTS_MAX = 64;
+    private static final int ATTEMPTS_MAX = 1000;
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private Ports() {}
 
@@ -31,11 +39,16 @@ public final class Ports {
         List<ServerSocket> held = new ArrayList<>();
         try {
             List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
+            for (int attempt = 0; ports.size() < count; attempt++) {
+                if (attempt == ATTEMPTS_MAX) {
+                    throw new IOException("no fresh loopback port in " + ATTEMPTS_MAX + " attempts");
+                }
                 ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 socket.setReuseAddress(true);
                 held.add(socket);
-                ports.add(socket.getLocalPort());
+                if (handOut(socket.getLocalPort())) {
+                    ports.add(socket.getLocalPort());
+                }
             }
             return List.copyOf(ports);
         } finally {
@@ -43,5 +56,9 @@ public final class Ports {
                 socket.close();
             }
         }
+    }
+
+    private static synchronized boolean handOut(int port) {
+        return HANDED_OUT.add(port);
     }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.testkit.Ports;
 import dev.corral.zab.Message;
 import dev.corral.zab.ServerState;
 import dev.corral.zab.Vote;
@@ -88,9 +89,7 @@ class ElectionTransportTest {
     }
 
     private static InetSocketAddress freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", probe.getLocalPort());
-        }
+        return new InetSocketAddress("127.0.0.1", Ports.freeLoopbackPort());
     }
 
     @AfterEach

@@ -2,12 +2,12 @@ package dev.corral.server.quorum;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.testkit.Ports;
 import dev.corral.zab.Message;
 import dev.corral.zab.codec.LearnerStream;
 import dev.corral.zab.codec.SnapshotImageCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -121,8 +121,6 @@ final class LearnerServer {
     }
 
     static InetSocketAddress freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", probe.getLocalPort());
-        }
+        return new InetSocketAddress("127.0.0.1", Ports.freeLoopbackPort());
     }
 }
