@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -19,7 +20,9 @@ import org.apache.zookeeper.data.Stat;
  * a read through a member that has not applied a write made through another member yet does not see it, on
  * ZooKeeper as on Corral. A test whose second client reads what its first one wrote is such a program. The
  * ensemble runs found it in a few cases: a root just created through server 2 was not there yet on server 1.
- * Asynchronous reads, writes and watch registrations go as they are.
+ * An asynchronous getData, exists or getChildren is preceded by an asynchronous sync: the client sends both
+ * at once, and the server answers a session's requests in order, so the read comes after the sync. Writes
+ * go as they are.
  */
 final class SyncingReads extends ZooKeeper {
     private static final int SYNC_BOUND_MS = 15_000;
@@ -51,6 +54,24 @@ final class SyncingReads extends ZooKeeper {
         if (rc != KeeperException.Code.OK.intValue()) {
             throw KeeperException.create(KeeperException.Code.get(rc), "/");
         }
+    }
+
+    @Override
+    public void getData(String path, Watcher watcher, AsyncCallback.DataCallback callback, Object context) {
+        sync("/", (rc, p, c) -> { }, null);
+        super.getData(path, watcher, callback, context);
+    }
+
+    @Override
+    public void exists(String path, Watcher watcher, AsyncCallback.StatCallback callback, Object context) {
+        sync("/", (rc, p, c) -> { }, null);
+        super.exists(path, watcher, callback, context);
+    }
+
+    @Override
+    public void getChildren(String path, Watcher watcher, AsyncCallback.ChildrenCallback callback, Object context) {
+        sync("/", (rc, p, c) -> { }, null);
+        super.getChildren(path, watcher, callback, context);
     }
 
     @Override

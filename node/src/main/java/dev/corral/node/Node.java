@@ -91,6 +91,7 @@ public final class Node {
     private final Waiters waiters = new Waiters();
     private final Effects effects = new Effects();
     private final NodeStats stats = new NodeStats();
+    private final ReplicationLatencies replicationLatencies;
     private long nowMs;
     private final SnapshotSchedule snapshots;
     private final ReadOnlyMode readOnly;
@@ -115,6 +116,7 @@ public final class Node {
         this.nowMs = config.bootWallMs();
         this.snapshots = new SnapshotSchedule(config);
         this.readOnly = new ReadOnlyMode(config.readOnlyModeEnabled(), config.tickMs());
+        this.replicationLatencies = new ReplicationLatencies(config.serverId());
     }
 
     /**
@@ -150,7 +152,11 @@ public final class Node {
         learner = new LearnerForwarding(peer, sessions, waiters, connections);
         handshake = new SessionHandshake(config, tree, sessions, connections, proposer, learner, this::serverState,
                 this::readHeldFrames, readOnly);
-        peerPump = new PeerPump(peer, config.durableLog(), effects, this::carryOut, output -> observer.accept(output));
+        replicationLatencies.setReplicated(!peer.alone());
+        peerPump = new PeerPump(peer, config.durableLog(), effects, this::carryOut, output -> {
+            replicationLatencies.onOutput(output, serving, nowMs);
+            observer.accept(output);
+        }, seq -> replicationLatencies.onPersisted(seq, peer.state(), nowMs));
         peer.setTouchSource(learner::takeTouches);
         peer.tick();
         pump();
@@ -204,6 +210,11 @@ public final class Node {
 
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** How long each stage of a replicated write took (ZooKeeper's per-stage summaries for mntr). */
+    public ReplicationLatencies replicationLatencies() {
+        return replicationLatencies;
     }
 
     /** Latency of answered requests since the last {@link #resetStats()}. */
@@ -367,6 +378,7 @@ public final class Node {
     /** Every persist output numbered up to {@code seq} is durable: what waited for it goes on. */
     public List<Output> onPersisted(long seq, long wallMs) {
         nowMs = wallMs;
+        replicationLatencies.onPersisted(seq, peer.state(), nowMs);
         peer.onPersisted(seq);
         pump();
         return effects.drain();
@@ -375,6 +387,7 @@ public final class Node {
     /** A quorum message from server {@code from}. */
     public List<Output> onPeerMessage(long from, dev.corral.zab.Message message, long wallMs) {
         nowMs = wallMs;
+        replicationLatencies.onMessage(from, message, peer.state(), serving, nowMs);
         peer.step(from, message);
         pump();
         return effects.drain();

@@ -22,14 +22,17 @@ final class PeerPump {
     private final Consumer<dev.corral.zab.Output> node;
     // Sees every output after it was carried out (the simulator's checkers).
     private final Consumer<dev.corral.zab.Output> observer;
+    // Told the persist outputs an in-memory Node counts durable, as the shell tells a durable one.
+    private final java.util.function.LongConsumer persisted;
     // An in-memory Node counts its persist outputs durable at once: the last one asked for and the last
     // one reported. Invariant: persistedSeq <= askedSeq; both stay 0 with a durable log.
     private long askedSeq;
     private long persistedSeq;
 
     PeerPump(Peer peer, boolean durableLog, Effects effects, Consumer<dev.corral.zab.Output> node,
-            Consumer<dev.corral.zab.Output> observer) {
+            Consumer<dev.corral.zab.Output> observer, java.util.function.LongConsumer persisted) {
         this.peer = peer;
+        this.persisted = persisted;
         this.durableLog = durableLog;
         this.effects = effects;
         this.node = node;
@@ -45,6 +48,7 @@ final class PeerPump {
                     return;
                 }
                 persistedSeq = askedSeq;
+                persisted.accept(persistedSeq);
                 peer.onPersisted(persistedSeq);
                 continue;
             }

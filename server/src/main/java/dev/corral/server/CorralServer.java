@@ -122,6 +122,9 @@ public final class CorralServer implements AutoCloseable {
      * A server whose state-machine bugs go to {@code onFatal} instead of halting the process; tests use it
      * to fail on such a bug without killing their JVM.
      */
+    /** ZooKeeper's {@code zookeeper.leader.ackLoggingFrequency}: which acks the leader's ack_latency samples. */
+    public static final String ACK_LOGGING_FREQUENCY_PROPERTY = "zookeeper.leader.ackLoggingFrequency";
+
     public CorralServer(ServerConfig config, java.util.function.Consumer<RuntimeException> onFatal) {
         this.config = config;
         this.auditLog = new AuditLog(config.security().authentication().auditEnabled());
@@ -135,6 +138,8 @@ public final class CorralServer implements AutoCloseable {
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), bootWallMs, true,
                 config.snapCount(), config.connectionLimits().watchesPerSessionMax(),
                 config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()), config.security().authentication());
+        // A JVM property, as ZooKeeper's Leader reads it: one txn in this many feeds the leader's ack_latency.
+        node.replicationLatencies().sampleAcksEvery(Integer.getInteger(ACK_LOGGING_FREQUENCY_PROPERTY, 1000));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,

@@ -241,6 +241,8 @@ final class FourLetterReport {
             m.put("zk_open_file_descriptor_count", unix.getOpenFileDescriptorCount());
             m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
+        // ZooKeeper prints its per-stage summaries on every server, zeros where a stage never happens.
+        node.replicationLatencies().monitor(m, FourLetterReport::avg);
         return m;
     }
 

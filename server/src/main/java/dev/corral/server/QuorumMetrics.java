@@ -37,6 +37,12 @@ final class QuorumMetrics {
     private long decidedTotalMs;
     private long decidedMinMs;
     private long decidedMaxMs;
+    // ZooKeeper's unavailable_time and leader_unavailable_time (QuorumPeer#setZabState at BROADCAST): from
+    // entering LOOKING, or the start, to serving again, the latter when serving as leader. Corral counts from
+    // leaving a serving role, which is when a server goes LOOKING, as the election figures above do.
+    private final dev.corral.node.LatencySummary unavailable = dev.corral.node.LatencySummary.basic("unavailable_time");
+    private final dev.corral.node.LatencySummary leaderUnavailable =
+            dev.corral.node.LatencySummary.basic("leader_unavailable_time");
 
     // Zxids proposed and not yet committed, each with the time it was first seen logged; zxid order.
     private final ArrayDeque<long[]> proposed = new ArrayDeque<>();
@@ -70,6 +76,10 @@ final class QuorumMetrics {
             electionTotalMs += lastElectionMs;
             electionMaxMs = Math.max(electionMaxMs, lastElectionMs);
             electionStartNanos = -1;
+            unavailable.add(lastElectionMs);
+            if (state == ServerState.LEADING) {
+                leaderUnavailable.add(lastElectionMs);
+            }
         } else if (!nowServing && electionStartNanos < 0) {
             electionStartNanos = nowNanos;
         }
@@ -121,6 +131,8 @@ final class QuorumMetrics {
         m.put("zk_max_election_time", decidedMaxMs);
         m.put("zk_cnt_election_time", decidedCount);
         m.put("zk_sum_election_time", decidedTotalMs);
+        unavailable.monitor(m, average);
+        leaderUnavailable.monitor(m, average);
     }
 
     void write(PrometheusText text) {

@@ -266,6 +266,11 @@ public final class Peer {
         return config.serverId();
     }
 
+    /** Whether the ensemble is this server alone (a standalone server): nothing is replicated. */
+    public boolean alone() {
+        return config.others().isEmpty();
+    }
+
     public ServerState state() {
         return state;
     }
