@@ -57,6 +57,8 @@ import java.util.function.Function;
  * proposed unless the Peer can take it.
  */
 public final class Node {
+    /** A snapshot's bytes for a znode beyond its path and data: its Stat (68 bytes), ACL reference and framing. */
+    static final int SNAPSHOT_BYTES_PER_ZNODE = 90;
     private final NodeConfig config;
     private final NodeSecurity security;
     private final DataTree tree = new DataTree();
@@ -92,6 +94,7 @@ public final class Node {
     private final Effects effects = new Effects();
     private final NodeStats stats = new NodeStats();
     private final ReplicationLatencies replicationLatencies;
+    private double snapshotSizeFactor;
     private long nowMs;
     private final SnapshotSchedule snapshots;
     private final ReadOnlyMode readOnly;
@@ -145,7 +148,17 @@ public final class Node {
     public List<Output> start(Function<StateSource, Peer> peers, long wallMs) {
         nowMs = wallMs;
         Invariants.check(peer == null, "the node started twice");
-        peer = peers.apply(() -> new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable)));
+        peer = peers.apply(new StateSource() {
+            @Override
+            public Snapshot snapshot() {
+                return new Snapshot(tree.lastProcessedZxid(), tree.snapshot(sessionTable));
+            }
+
+            @Override
+            public long diffBytesLimit() {
+                return (long) (snapshotSizeFactor * (tree.approximateDataSize() + SNAPSHOT_BYTES_PER_ZNODE * (long) tree.nodeCount()));
+            }
+        });
         proposer = new Proposer(peer, new TxnPreparer(tree, config.extendedTypesEnabled(), security.registeredSchemes()),
                 new ContainerReaper(config), tree, config, sessions, waiters, () -> nowMs);
         forwardedRequests = new ForwardedRequests(peer, sessions, proposer, () -> nowMs);
@@ -345,6 +358,17 @@ public final class Node {
     public void usePasswords(SessionPasswords passwords) {
         Invariants.check(peer == null, "session passwords changed after the node started");
         sessions.usePasswords(passwords);
+    }
+
+    /**
+     * ZooKeeper's {@code zookeeper.snapshotSizeFactor} for this leader's choice between DIFF and SNAP: a
+     * learner more than 500 txns behind gets a DIFF only while those txns' bytes stay within this factor of
+     * the size of a snapshot of the tree (negative: never; 0, the default here: always). The snapshot's
+     * size is estimated from the tree, as {@link #SNAPSHOT_BYTES_PER_ZNODE} beyond each znode's path and data.
+     */
+    public void useSnapshotSizeFactor(double factor) {
+        Invariants.check(peer == null, "snapshotSizeFactor set after the node started");
+        snapshotSizeFactor = factor;
     }
 
     /** Answers sasl packets with {@code authenticator} (ZooKeeper's SASL server; see {@link SaslAuthenticator}). */

@@ -36,6 +36,11 @@ final class EnsembleShell {
 
     /** As {@link #EnsembleShell(int, int)}, every server with read-only mode enabled or not. */
     EnsembleShell(int voters, int observers, boolean readOnlyMode) {
+        this(voters, observers, readOnlyMode, node -> { });
+    }
+
+    /** As {@link #EnsembleShell(int, int, boolean)}, with what each server's shell sets on its Node before the start. */
+    EnsembleShell(int voters, int observers, boolean readOnlyMode, java.util.function.Consumer<Node> beforeStart) {
         Set<Long> voterIds = new TreeSet<>();
         Set<Long> observerIds = new TreeSet<>();
         for (long id = 1; id <= voters + observers; id++) {
@@ -48,7 +53,7 @@ final class EnsembleShell {
                     base.extendedTypesEnabled(), base.containerCheckIntervalMs(), base.containerMaxPerMinute(), base.superDigest(),
                     base.reconfigEnabled(), base.bootWallMs(), false, base.snapCount(), base.watchesPerSessionMax(), readOnlyMode);
             PeerConfig peerConfig = new PeerConfig(serverId, voterIds, observerIds, 1, 2, 5, 100, 25, 500, PlantedBug.NONE, false);
-            SimShell shell = new SimShell(config, state -> new Peer(peerConfig, DurableState.empty(), state),
+            SimShell shell = new SimShell(config, beforeStart, state -> new Peer(peerConfig, DurableState.empty(), state),
                     send -> inFlight.addLast(new Envelope(serverId, send.serverId(), send.message())));
             shell.afterEvent = this::route;
             servers.put(serverId, shell);

@@ -377,6 +377,53 @@ class NodeEnsembleTest {
         ensemble.route();
     }
 
+    record SyncCase(String name, double snapshotSizeFactor, int gap, String expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<SyncCase> syncChoices() {
+        return Stream.of(
+                new SyncCase("a long gap of large txns on a small tree: SNAP, as with ZooKeeper's default factor", 0.33, 520, "SNAP"),
+                new SyncCase("factor 0 sets no limit: DIFF", 0, 520, "DIFF"),
+                new SyncCase("a negative factor refuses long DIFFs", -1, 520, "SNAP"),
+                new SyncCase("a gap of at most 500 txns is always a DIFF", -1, 100, "DIFF"));
+    }
+
+    /**
+     * The leader's choice between DIFF and SNAP for a follower whose last txn is still in its log, by
+     * ZooKeeper's zookeeper.snapshotSizeFactor rule: 1 KiB setData txns on a tree of a few znodes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("syncChoices")
+    void theLeaderSendsASnapshotWhenTheTxnsAreWorthMoreThanItsShareOfOne(SyncCase c) {
+        EnsembleShell ensemble = new EnsembleShell(3, 0, false, node -> node.useSnapshotSizeFactor(c.snapshotSizeFactor()));
+        assertThat(ensemble.stabilize(200)).isTrue();
+        long follower = ensemble.follower();
+        FrameClient writer = ensemble.server(ensemble.leader()).connect(TIMEOUT_MS);
+        assertThat(writer.create("/big", CreateMode.PERSISTENT).err()).isEqualTo(ErrorCode.OK);
+        ensemble.cut(follower);
+        untilNotServing(ensemble, follower);
+        byte[] kib = new byte[1024];
+        for (int i = 0; i < c.gap(); i++) {
+            int xid = writer.send(OpCode.SET_DATA, new SetDataRequest("/big", kib, -1)::write);
+            assertThat(writer.drain()).extracting(FrameClient.Reply::xid, FrameClient.Reply::err)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(xid, ErrorCode.OK));
+        }
+        dev.corral.zab.Peer leader = ensemble.server(ensemble.leader()).node.peer();
+        long diffs = leader.diffSyncs();
+        long snaps = leader.snapSyncs();
+
+        ensemble.heal(follower);
+        assertThat(ensemble.stabilize(200)).as("rejoined: %s", ensemble.describe()).isTrue();
+
+        assertThat(leader.diffSyncs() - diffs).as("DIFFs").isEqualTo(c.expected().equals("DIFF") ? 1 : 0);
+        assertThat(leader.snapSyncs() - snaps).as("SNAPs").isEqualTo(c.expected().equals("SNAP") ? 1 : 0);
+        assertSameTrees(ensemble);
+    }
+
     @Test
     void aConnectionOpenedWhileNotServingIsClosedWhenALeadersSnapshotReplacesTheState() {
         EnsembleShell ensemble = elected(3, 0);

@@ -56,7 +56,14 @@ final class SimShell {
     /** A member of an ensemble: its Peer, and where its quorum messages go. */
     SimShell(NodeConfig config, java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
             java.util.function.Consumer<Output.PeerSend> router) {
-        this(config, NodeSecurity.NONE, node -> { }, peer, router);
+        this(config, node -> { }, peer, router);
+    }
+
+    /** A member of an ensemble, with what the shell sets on its Node before the start. */
+    SimShell(NodeConfig config, java.util.function.Consumer<Node> beforeStart,
+            java.util.function.Function<dev.corral.zab.StateSource, dev.corral.zab.Peer> peer,
+            java.util.function.Consumer<Output.PeerSend> router) {
+        this(config, NodeSecurity.NONE, beforeStart, peer, router);
     }
 
     private SimShell(NodeConfig config, NodeSecurity security, java.util.function.Consumer<Node> beforeStart,

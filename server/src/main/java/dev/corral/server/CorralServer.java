@@ -122,6 +122,10 @@ public final class CorralServer implements AutoCloseable {
      * A server whose state-machine bugs go to {@code onFatal} instead of halting the process; tests use it
      * to fail on such a bug without killing their JVM.
      */
+    /** ZooKeeper's {@code zookeeper.snapshotSizeFactor}: how many txn bytes, as a share of a snapshot, a DIFF may carry. */
+    public static final String SNAPSHOT_SIZE_FACTOR_PROPERTY = "zookeeper.snapshotSizeFactor";
+    static final double DEFAULT_SNAPSHOT_SIZE_FACTOR = 0.33;
+
     /** ZooKeeper's {@code zookeeper.leader.ackLoggingFrequency}: which acks the leader's ack_latency samples. */
     public static final String ACK_LOGGING_FREQUENCY_PROPERTY = "zookeeper.leader.ackLoggingFrequency";
 
@@ -140,10 +144,29 @@ public final class CorralServer implements AutoCloseable {
                 config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()), config.security().authentication());
         // A JVM property, as ZooKeeper's Leader reads it: one txn in this many feeds the leader's ack_latency.
         node.replicationLatencies().sampleAcksEvery(Integer.getInteger(ACK_LOGGING_FREQUENCY_PROPERTY, 1000));
+        node.useSnapshotSizeFactor(snapshotSizeFactor(System.getProperty(SNAPSHOT_SIZE_FACTOR_PROPERTY)));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
                 quorum);
+    }
+
+    /** The factor as ZooKeeper's ZKDatabase reads it: the default when absent, unreadable or above 1. */
+    static double snapshotSizeFactor(String value) {
+        if (value == null) {
+            return DEFAULT_SNAPSHOT_SIZE_FACTOR;
+        }
+        try {
+            double factor = Double.parseDouble(value.trim());
+            if (factor > 1) {
+                LOG.warn("{}={} is above 1; using the default {}", SNAPSHOT_SIZE_FACTOR_PROPERTY, value, DEFAULT_SNAPSHOT_SIZE_FACTOR);
+                return DEFAULT_SNAPSHOT_SIZE_FACTOR;
+            }
+            return factor;
+        } catch (NumberFormatException e) {
+            LOG.warn("{}={} is not a number; using the default {}", SNAPSHOT_SIZE_FACTOR_PROPERTY, value, DEFAULT_SNAPSHOT_SIZE_FACTOR);
+            return DEFAULT_SNAPSHOT_SIZE_FACTOR;
+        }
     }
 
     private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {

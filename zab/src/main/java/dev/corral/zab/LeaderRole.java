@@ -284,7 +284,8 @@ final class LeaderRole implements Role {
 
     /**
      * Brings a learner whose log ends at {@code learnerZxid} to our history (LearnerHandler#syncFollower):
-     * DIFF when its last zxid is in our log; TRUNC when it holds txns of an epoch we also have past the
+     * DIFF when its last zxid is in our log and the txns after it are not worth more than a snapshot
+     * ({@link PeerLog#diffWorthIt}); TRUNC when it holds txns of an epoch we also have past the
      * point where ours end (txns of one epoch come from one leader, so both logs agree up to there);
      * otherwise SNAP. Followers and observers alike get every txn we logged, committed or not, as
      * ZooKeeper's startForwarding sends outstanding proposals to both: synchronizing an observer only up
@@ -295,12 +296,15 @@ final class LeaderRole implements Role {
         PeerLog log = peer.log();
         long limit = log.lastZxid();
         long from;
-        if (learnerZxid <= limit && learnerZxid >= log.baseZxid() && log.contains(learnerZxid)) {
+        boolean inLog = learnerZxid <= limit && learnerZxid >= log.baseZxid() && log.contains(learnerZxid);
+        if (inLog && log.diffWorthIt(learnerZxid, limit, peer.diffBytesLimit())) {
             peer.send(h.serverId, new Message.Diff(h.connection));
             peer.countSync(Message.Diff.class);
             from = learnerZxid;
         } else {
-            long truncateTo = learnerZxid > log.baseZxid() ? log.lastOfEpochBelow(Zxid.epoch(learnerZxid), learnerZxid) : -1;
+            // A learner whose last txn we hold but whose gap is too long gets a snapshot, never a TRUNC.
+            long truncateTo = !inLog && learnerZxid > log.baseZxid()
+                    ? log.lastOfEpochBelow(Zxid.epoch(learnerZxid), learnerZxid) : -1;
             if (truncateTo >= 0 && truncateTo <= limit) {
                 long cut = truncateTo;
                 if (config.plantedBug() == PlantedBug.TRUNC_BELOW_COMMITTED && truncateTo > log.baseZxid()) {

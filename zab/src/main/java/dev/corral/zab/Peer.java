@@ -426,6 +426,11 @@ public final class Peer {
         maybeDeliver();
     }
 
+    /** The state's limit on a long DIFF's bytes ({@link StateSource#diffBytesLimit}). */
+    long diffBytesLimit() {
+        return stateSource.diffBytesLimit();
+    }
+
     Snapshot snapshotOfState() {
         Snapshot snapshot = stateSource.snapshot();
         Invariants.check(snapshot.zxid() == log.lastDelivered(), "state image at %s but delivered %s", Zxid.hex(snapshot.zxid()),

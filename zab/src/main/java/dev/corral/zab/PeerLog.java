@@ -15,6 +15,8 @@ import java.util.List;
  * those at or below {@code lastDelivered}.
  */
 final class PeerLog {
+    /** ZooKeeper's default zookeeper.commitLogCount: a gap this short is always sent as a DIFF. */
+    static final int DIFF_FROM_MEMORY_MAX = 500;
     private final ArrayList<LogEntry> entries = new ArrayList<>();
     private long baseZxid;
     private long lastDelivered;
@@ -78,6 +80,32 @@ final class PeerLog {
     }
 
     /** The entries in (after, upTo], in order. */
+    /**
+     * Whether the txns after {@code after}, up to {@code upTo}, are worth sending as a DIFF given the state's
+     * limit ({@link StateSource#diffBytesLimit}), as ZooKeeper's LearnerHandler#syncFollower decides: a
+     * gap of at most {@value #DIFF_FROM_MEMORY_MAX} txns always (its in-memory committed log, of
+     * zookeeper.commitLogCount txns), a longer one only while its bytes stay within a positive limit, or
+     * with no limit (0).
+     */
+    boolean diffWorthIt(long after, long upTo, long bytesLimit) {
+        int from = indexAfter(after);
+        int to = indexAfter(upTo);
+        if (to - from <= DIFF_FROM_MEMORY_MAX || bytesLimit == 0) {
+            return true;
+        }
+        if (bytesLimit < 0) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = from; i < to; i++) {
+            bytes += entries.get(i).txn().length;
+            if (bytes > bytesLimit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     List<LogEntry> between(long after, long upTo) {
         Invariants.check(after >= baseZxid, "entries after %s asked of a log from %s", Zxid.hex(after), Zxid.hex(baseZxid));
         return List.copyOf(entries.subList(indexAfter(after), indexAfter(upTo)));

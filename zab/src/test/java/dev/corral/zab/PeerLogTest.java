@@ -65,6 +65,22 @@ class PeerLogTest {
     }
 
     @Test
+    void aLongGapIsWorthADiffOnlyWithinTheBytesLimit() {
+        List<LogEntry> entries = new ArrayList<>();
+        for (int counter = 1; counter <= 600; counter++) {
+            entries.add(new LogEntry(Zxid.of(1, counter), new byte[10]));
+        }
+        PeerLog log = new PeerLog(0, entries);
+        long last = Zxid.of(1, 600);
+        // 500 txns from memory whatever the limit; 501 of 10 bytes are 5,010 bytes.
+        assertThat(log.diffWorthIt(Zxid.of(1, 100), last, -1)).isTrue();
+        assertThat(log.diffWorthIt(Zxid.of(1, 99), last, -1)).isFalse();
+        assertThat(log.diffWorthIt(Zxid.of(1, 99), last, 0)).as("0: no limit").isTrue();
+        assertThat(log.diffWorthIt(Zxid.of(1, 99), last, 5_010)).isTrue();
+        assertThat(log.diffWorthIt(Zxid.of(1, 99), last, 5_009)).isFalse();
+    }
+
+    @Test
     void betweenReturnsTheHalfOpenRange() {
         PeerLog log = sample();
         assertThat(log.between(Zxid.of(1, 2), Zxid.of(2, 2))).extracting(LogEntry::zxid)
