@@ -124,7 +124,12 @@ public final class CorralServer implements AutoCloseable {
      */
     /** ZooKeeper's {@code zookeeper.snapshotSizeFactor}: how many txn bytes, as a share of a snapshot, a DIFF may carry. */
     public static final String SNAPSHOT_SIZE_FACTOR_PROPERTY = "zookeeper.snapshotSizeFactor";
-    static final double DEFAULT_SNAPSHOT_SIZE_FACTOR = 0.33;
+    /**
+     * Corral's default is 1, not ZooKeeper's 0.33: ZooKeeper weighs its log files, padded to 64 MiB each, so a
+     * gap of more than 500 txns gets a SNAP on any tree whose snapshot is under about 200 MB; Corral weighs
+     * the txns themselves against the tree and sends whichever is smaller.
+     */
+    static final double DEFAULT_SNAPSHOT_SIZE_FACTOR = 1.0;
 
     /** ZooKeeper's {@code zookeeper.leader.ackLoggingFrequency}: which acks the leader's ack_latency samples. */
     public static final String ACK_LOGGING_FREQUENCY_PROPERTY = "zookeeper.leader.ackLoggingFrequency";
@@ -151,7 +156,7 @@ public final class CorralServer implements AutoCloseable {
                 quorum);
     }
 
-    /** The factor as ZooKeeper's ZKDatabase reads it: the default when absent, unreadable or above 1. */
+    /** The factor as ZooKeeper's ZKDatabase reads it (with Corral's default): the default when absent, unreadable or above 1. */
     static double snapshotSizeFactor(String value) {
         if (value == null) {
             return DEFAULT_SNAPSHOT_SIZE_FACTOR;
