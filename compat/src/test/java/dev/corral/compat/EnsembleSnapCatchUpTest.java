@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.Poll;
+import dev.corral.testkit.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,22 +21,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11, item 6: a follower that missed more transactions than the leader can send it as a DIFF catches up
- * by SNAP. A follower is killed, {@value #TXNS_WHILE_DOWN} setData transactions are committed without it
+ * by SNAP. A follower is killed, {@link #txnsWhileDown} setData transactions are committed without it
  * (pipelined through one client on the leader, on a few znodes so that the tree stays small), and it is
  * restarted: the leader's {@code mntr} counts one more {@code zk_snap_count} and no more {@code zk_diff_count},
  * and the follower's tree equals the leader's.
  *
- * <p>Why that many: ZooKeeper 3.9.5 and Corral alike diff from the last 500 txns at any size, and beyond
- * those only while the txns' bytes stay within {@code zookeeper.snapshotSizeFactor} of a snapshot's (ZooKeeper
- * weighs its log files, padded to 64 MiB, so it sends a snapshot after 500; Corral weighs the txns against
- * its tree), so a few thousand setData on a small tree need a SNAP. (Before Corral's leader applied that
- * rule, a gap had to pass the 150,000 txns it may hold in memory.)
+ * <p>How many: both servers send the last 500 txns as a DIFF at any size. Beyond those Corral sends a DIFF
+ * only while the txns weigh no more than a snapshot of its tree ({@code zookeeper.snapshotSizeFactor}, 1 in
+ * Corral), so 5,000 setData on a small tree need a SNAP. ZooKeeper 3.9.5 weighs its log files against a third
+ * of its last snapshot file and sent a DIFF for 5,000 here; 160,000 make it send a SNAP.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}).
  */
 class EnsembleSnapCatchUpTest {
     private static final int SESSION_TIMEOUT_MS = 10_000;
-    private static final int TXNS_WHILE_DOWN = 5_000;
+    private final int txnsWhileDown = CompatRun.target() == Target.CORRAL ? 5_000 : 160_000;
     private static final int KEYS = 10;
     private static final int OUTSTANDING_MAX = 1_000;
     private static final Duration LOAD_BOUND = Duration.ofSeconds(90);
@@ -73,25 +73,25 @@ class EnsembleSnapCatchUpTest {
             ReplicatedTrees.assertIdenticalWithEveryAck(ensemble, clients, ROOT, lastValues, SESSION_TIMEOUT_MS);
             System.out.printf(Locale.ROOT, "EnsembleSnapCatchUpTest %s: follower %d killed; %d setData committed without it in"
                     + " %d ms; restarted and following leader %d after %d ms, synced by SNAP (mntr before %s, after %s)%n",
-                    CompatRun.target(), follower, TXNS_WHILE_DOWN, loadMs, leader, rejoinMs, syncsBefore, syncsAfter);
+                    CompatRun.target(), follower, txnsWhileDown, loadMs, leader, rejoinMs, syncsBefore, syncsAfter);
         }
     }
 
     /**
-     * {@value #TXNS_WHILE_DOWN} setData on the keys in turn, at most {@value #OUTSTANDING_MAX} outstanding, each
+     * {@link #txnsWhileDown} setData on the keys in turn, at most {@value #OUTSTANDING_MAX} outstanding, each
      * required to succeed; returns each key's last value. A session's replies come in order, so the last reply
      * per key is its final value.
      */
-    private static Map<String, String> setDataPipelined(ZooKeeper zk) throws InterruptedException {
+    private Map<String, String> setDataPipelined(ZooKeeper zk) throws InterruptedException {
         Semaphore outstanding = new Semaphore(OUTSTANDING_MAX);
         AtomicInteger failures = new AtomicInteger();
         Map<String, String> lastValues = new ConcurrentHashMap<>();
         Map<Integer, String> firstFailure = new ConcurrentHashMap<>();
         long deadline = System.nanoTime() + LOAD_BOUND.toNanos();
-        for (int txn = 0; txn < TXNS_WHILE_DOWN && failures.get() == 0; txn++) {
+        for (int txn = 0; txn < txnsWhileDown && failures.get() == 0; txn++) {
             long left = deadline - System.nanoTime();
             assertThat(left > 0 && outstanding.tryAcquire(left, TimeUnit.NANOSECONDS))
-                    .as("%d setData within %s (sent %d)", TXNS_WHILE_DOWN, LOAD_BOUND, txn).isTrue();
+                    .as("%d setData within %s (sent %d)", txnsWhileDown, LOAD_BOUND, txn).isTrue();
             String path = ROOT + "/k" + (txn % KEYS);
             String value = "v" + txn;
             zk.setData(path, value.getBytes(StandardCharsets.UTF_8), -1, (rc, replyPath, context, stat) -> {
