@@ -21,6 +21,7 @@ clock.
 
 import datetime
 import os
+import re
 import sys
 import threading
 import time
@@ -212,6 +213,22 @@ class Session(KazooCase):
         self.assertEqual("imok", self.zk.command(b"ruok"))
         version = self.zk.server_version()
         self.assertTrue(len(version) >= 3 and all(isinstance(part, int) for part in version), version)
+
+    def test_zookeeper_config_names_every_member_of_an_ensemble(self):
+        # ZooKeeper's static configuration text: empty on a standalone server; on an ensemble one
+        # server.N=host:quorum:election:participant line per member (with ";host:clientPort" when the
+        # server line gives the client port, which the compat zoo.cfg files do not), then version=0.
+        data, stat = self.zk.get("/zookeeper/config")
+        hosts = CONNECT.split(",")
+        if len(hosts) == 1:
+            self.assertEqual(b"", data)
+            return
+        lines = data.decode("utf-8").splitlines()
+        servers = [line for line in lines if line.startswith("server.")]
+        self.assertEqual(len(hosts), len(servers), lines)
+        pattern = re.compile(r"server\.\d+=127\.0\.0\.1:\d+:\d+:participant$")
+        self.assertTrue(all(pattern.match(line) for line in servers), lines)
+        self.assertEqual("version=0", lines[-1], lines)
 
 
 # --- create modes and the basic operations ------------------------------------------------------
