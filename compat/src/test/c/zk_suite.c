@@ -639,11 +639,34 @@ static void restart_keeps_the_session_and_reregisters_watches(void) {
     CHECK(next_event(&events, ZOO_CREATED_EVENT, &e) == 0, "no CREATED for the exists watch set before the restart");
 }
 
-static void get_config_of_a_standalone_server(void) {
-    char buffer[1024];
-    int length = sizeof buffer;
+/*
+ * ZooKeeper's static configuration text: empty on a standalone server; on an ensemble one
+ * "server.N=host:quorum:election:participant" line per member (the connect string names them all) and
+ * "version=0" last.
+ */
+static void get_config_names_every_member(void) {
+    char buffer[4096];
+    int length = sizeof buffer - 1;
     struct Stat stat;
     CHECK_RC(zoo_getconfig(zk->zh, 0, buffer, &length, &stat), ZOK, "getconfig");
+    int members = 1;
+    for (const char *c = connect_string; *c; c++) {
+        members += *c == ',';
+    }
+    if (members == 1) {
+        CHECK(length <= 0, "standalone config of %d bytes", length);
+        return;
+    }
+    CHECK(length > 0, "no config text on an ensemble of %d", members);
+    buffer[length] = '\0';
+    int lines = 0;
+    for (const char *at = strstr(buffer, "server."); at; at = strstr(at + 1, "server.")) {
+        lines++;
+    }
+    CHECK(lines == members, "%d server lines for %d members: %s", lines, members, buffer);
+    CHECK(strstr(buffer, ":participant") != NULL, "no participant in %s", buffer);
+    const char *version = strstr(buffer, "version=0");
+    CHECK(version != NULL && (version[9] == '\0' || version[9] == '\n'), "no version=0 last in %s", buffer);
 }
 
 /* ---- runner ------------------------------------------------------------------------------------ */
@@ -672,7 +695,7 @@ static const case_t cases[] = {
     CASE(session_expiry_is_reported_and_removes_ephemerals),
     CASE(reply_cut_off_is_connection_loss_and_the_write_was_applied),
     CASE(restart_keeps_the_session_and_reregisters_watches),
-    CASE(get_config_of_a_standalone_server),
+    CASE(get_config_names_every_member),
 };
 
 int main(int argc, char **argv) {
