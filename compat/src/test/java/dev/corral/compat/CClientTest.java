@@ -48,7 +48,7 @@ class CClientTest {
     }
 
     /** Compiles one C file against the multi-threaded C client; fails with gcc's output if it cannot. */
-    private static Path build(Path source, Path binary) throws Exception {
+    static Path build(Path source, Path binary) throws Exception {
         String gcc = Toolchain.gccWithZooKeeperLibrary();
         Files.createDirectories(binary.toAbsolutePath().getParent());
         Toolchain.build(new ProcessBuilder(gcc, "-std=c11", "-DTHREADED", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1",

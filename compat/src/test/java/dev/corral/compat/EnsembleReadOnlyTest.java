@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * other two killed) serves read-only clients, as ZooKeeper's ReadOnlyZooKeeperServer does: {@code isro} says
  * "ro" and {@code srvr} "Mode: read-only"; the official client built with {@code canBeReadOnly} connects in
  * state ConnectedReadOnly and reads what the quorum committed; every change and sync is refused NOTREADONLY; a
- * client that is not read-only does not connect; kazoo with read_only=True connects read-only, reads and is
- * refused a write; once the others are back, the member rejoins and the client is served read-write again. ZooKeeper grants sessions to read-only clients only with
+ * client that is not read-only does not connect; kazoo with read_only=True and the C client with ZOO_READONLY
+ * connect read-only, read and are refused a write; once the others are back, the member rejoins and the
+ * client is served read-write again. ZooKeeper grants sessions to read-only clients only with
  * {@code localSessionsEnabled=true} (without it, none ever connects), so both targets get it.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5.
@@ -81,6 +82,10 @@ class EnsembleReadOnlyTest {
             assertThat(kazooReadOnly(survivor)).containsExactly("ok connected-read-only", "ok reads-what-the-quorum-committed",
                     "ok a-write-is-not-read-only");
 
+            // So does the C client (zookeeper_init with ZOO_READONLY).
+            assertThat(cReadOnly(survivor)).containsExactly("ok connected-read-only", "ok reads-what-the-quorum-committed",
+                    "ok a-write-is-not-read-only");
+
             StateLog readWriteStates = new StateLog();
             clients.track(new ZooKeeper(survivor, SESSION_TIMEOUT_MS, readWriteStates::add, false));
             assertThat(readWriteStates.poll(REFUSED_WAIT_MS)).as("a client that is not read-only connects to a read-only server")
@@ -101,16 +106,27 @@ class EnsembleReadOnlyTest {
     /** The check lines kazoo_read_only.py prints against {@code server}, within a bound. */
     private static List<String> kazooReadOnly(String server) throws Exception {
         java.nio.file.Path script = java.nio.file.Path.of("src/test/python/kazoo_read_only.py").toAbsolutePath();
-        java.nio.file.Path output = java.nio.file.Files.createTempFile("kazoo-read-only-", ".out");
-        Process python = new ProcessBuilder(Toolchain.pythonWithKazoo(), "-u", script.toString(), server).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        return checkLines("kazoo_read_only.py", new ProcessBuilder(Toolchain.pythonWithKazoo(), "-u", script.toString(), server));
+    }
+
+    /** The check lines zk_read_only.c, built against the C client, prints against {@code server}, within a bound. */
+    private static List<String> cReadOnly(String server) throws Exception {
+        java.nio.file.Path program = CClientTest.build(java.nio.file.Path.of("src/test/c/zk_read_only.c"),
+                java.nio.file.Path.of("target/c/zk_read_only"));
+        return checkLines("zk_read_only", new ProcessBuilder(program.toString(), server));
+    }
+
+    /** Runs a client program that prints "ok NAME" or "fail NAME DETAIL" lines, and returns those lines. */
+    private static List<String> checkLines(String name, ProcessBuilder builder) throws Exception {
+        java.nio.file.Path output = java.nio.file.Files.createTempFile("read-only-client-", ".out");
+        Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
-            assertThat(python.waitFor(CONNECT_BOUND_MS * 3L, TimeUnit.MILLISECONDS)).as("kazoo_read_only.py ends").isTrue();
+            assertThat(process.waitFor(CONNECT_BOUND_MS * 3L, TimeUnit.MILLISECONDS)).as("%s ends", name).isTrue();
             String printed = java.nio.file.Files.readString(output);
             List<String> checks = printed.lines().filter(line -> line.startsWith("ok ") || line.startsWith("fail ")).toList();
             return checks.isEmpty() ? List.of("no check ran: " + printed) : checks;
         } finally {
-            python.destroyForcibly();
+            process.destroyForcibly();
             java.nio.file.Files.deleteIfExists(output);
         }
     }
