@@ -89,21 +89,4 @@ class FourLetterWordTest {
             assertThat(Integer.parseInt(metrics.get("zk_znode_count"))).isEqualTo(6);
         }
     }
-
-    @Nested
-    class DefaultWhitelist {
-        @RegisterExtension
-        final CompatServer server = CompatServer.perTest(ServerSpec.defaults().withConfig("4lw.commands.whitelist", "srvr"));
-
-        @ParameterizedTest
-        @org.junit.jupiter.params.provider.ValueSource(strings = {"ruok", "stat", "mntr", "conf", "cons", "wchs", "dump", "envi"})
-        void wordsOutsideTheWhitelistAreRefusedByName(String word) throws Exception {
-            assertThat(ServerProbe.fourLetterWord(server.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
-        }
-
-        @Test
-        void srvrIsWhitelistedByDefault() throws Exception {
-            assertThat(ServerProbe.fourLetterWord(server.port(), "srvr")).contains("Mode: standalone\n");
-        }
-    }
 }
