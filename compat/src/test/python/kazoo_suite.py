@@ -160,6 +160,7 @@ class Session(KazooCase):
         other = self.client()
         other.create(self.path("eph"), ephemeral=True)
         deleted = EventQueue()
+        self.zk.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertIsNotNone(self.zk.exists(self.path("eph"), watch=deleted))
         other.stop()
         self.assertEqual(EventType.DELETED, deleted.next("the ephemeral's deletion").type)
@@ -545,6 +546,7 @@ class Acls(KazooCase):
         root = self.superuser()
         self.assertEqual(b"v", root.get(self.path("n"))[0])
         root.set_acls(self.path("n"), OPEN_ACL_UNSAFE)
+        self.zk.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(b"v", self.zk.get(self.path("n"))[0])
 
     def test_digest_credential_format_matches_the_servers(self):
@@ -723,9 +725,11 @@ class Recipes(KazooCase):
         duration = datetime.timedelta(minutes=10)
         self.assertTrue(self.zk.NonBlockingLease(self.path("lease"), duration, "a", utcnow=clock))
         other = self.client()
+        other.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertFalse(other.NonBlockingLease(self.path("lease"), duration, "b", utcnow=clock))
         self.assertTrue(self.zk.NonBlockingLease(self.path("lease"), duration, "a", utcnow=clock))  # renewal
         now[0] += datetime.timedelta(minutes=11)
+        other.sync(self.root)
         self.assertTrue(other.NonBlockingLease(self.path("lease"), duration, "b", utcnow=clock))
         self.assertEqual(2, sum(bool(other.MultiNonBlockingLease(2, self.path("multi"), duration, "m%d" % i,
                                                                  utcnow=clock)) for i in range(3)))
