@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * <p>How many: both servers send the last 500 txns as a DIFF at any size. Beyond those Corral sends a DIFF
  * only while the txns weigh no more than a snapshot of its tree ({@code zookeeper.snapshotSizeFactor}, 1 in
  * Corral), so 5,000 setData on a small tree need a SNAP. ZooKeeper 3.9.5 weighs its log files against a third
- * of its last snapshot file and sent a DIFF for 5,000 here; 160,000 make it send a SNAP.
+ * of its last snapshot file, and sets no limit before its first snapshot, which comes after tens of thousands
+ * of txns (snapCount): it sent a DIFF for 5,000 here, and 160,000 make it send a SNAP.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}).
  */

@@ -125,9 +125,9 @@ public final class CorralServer implements AutoCloseable {
     /** ZooKeeper's {@code zookeeper.snapshotSizeFactor}: how many txn bytes, as a share of a snapshot, a DIFF may carry. */
     public static final String SNAPSHOT_SIZE_FACTOR_PROPERTY = "zookeeper.snapshotSizeFactor";
     /**
-     * Corral's default is 1, not ZooKeeper's 0.33: ZooKeeper weighs its log files, padded to 64 MiB each, so a
-     * gap of more than 500 txns gets a SNAP on any tree whose snapshot is under about 200 MB; Corral weighs
-     * the txns themselves against the tree and sends whichever is smaller.
+     * Corral's default is 1, not ZooKeeper's 0.33, since they weigh different things: ZooKeeper the log files
+     * that hold the gap against its last snapshot file (no limit before its first snapshot), Corral the
+     * missing txns themselves against an estimate of a snapshot of its tree; it sends whichever is smaller.
      */
     static final double DEFAULT_SNAPSHOT_SIZE_FACTOR = 1.0;
 
