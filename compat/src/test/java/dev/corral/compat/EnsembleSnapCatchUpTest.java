@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>How many: both servers send the last 500 txns as a DIFF at any size. Beyond those Corral sends a DIFF
  * only while the txns weigh no more than a snapshot of its tree ({@code zookeeper.snapshotSizeFactor}, 1 in
- * Corral), so 5,000 setData on a small tree need a SNAP. ZooKeeper 3.9.5 weighs its log files against a third
- * of its last snapshot file, and sets no limit before its first snapshot, which comes after tens of thousands
- * of txns (snapCount): it sent a DIFF for 5,000 here, and 160,000 make it send a SNAP.
+ * Corral), so 5,000 setData on a small tree need a SNAP. ZooKeeper 3.9.5 weighs the log files that hold the
+ * gap against a third of its last snapshot file: it sent a DIFF for 5,000 here (why its limit let them through
+ * was not traced), and 160,000 make it send a SNAP.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5 ({@code -Dcompat.target=zookeeper}).
  */
