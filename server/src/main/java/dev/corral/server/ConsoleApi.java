@@ -207,17 +207,29 @@ final class ConsoleApi {
         Map<String, String> kinds = server.kinds(paths);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < page.size(); i++) {
-            Stat stat = zk.exists(paths.get(i), false);
-            if (stat == null) {
-                continue; // deleted since the list was read
-            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", page.get(i));
             row.put("path", paths.get(i));
+            row.put("sequential", sequentialName(page.get(i)));
+            Stat stat;
+            try {
+                stat = zk.exists(paths.get(i), false);
+            } catch (KeeperException e) {
+                if (e.code() != ErrorCode.NOAUTH) {
+                    throw e;
+                }
+                // ZooKeeper 3.9 answers exists only with READ: the parent's READ shows the name, nothing more.
+                row.put("readable", false);
+                rows.add(row);
+                continue;
+            }
+            if (stat == null) {
+                continue; // deleted since the list was read
+            }
+            row.put("readable", true);
             row.put("numChildren", stat.numChildren());
             row.put("dataLength", stat.dataLength());
             row.put("kind", kinds.getOrDefault(paths.get(i), stat.ephemeralOwner() != 0 ? "ephemeral" : "persistent"));
-            row.put("sequential", sequentialName(page.get(i)));
             rows.add(row);
         }
         Map<String, Object> m = new LinkedHashMap<>();

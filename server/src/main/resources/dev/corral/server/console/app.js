@@ -55,8 +55,8 @@ function useSession(session) {
 async function login(user, password) {
   try {
     useSession(await api('POST', 'login', {}, { user, password }));
-    showMessage('Logged in as digest:' + user);
     await reloadAll();
+    showMessage('Logged in as digest:' + user);
   } catch (e) { failed(e); }
 }
 
@@ -118,13 +118,16 @@ function badges(row) {
   const out = [];
   if (row.kind && row.kind !== 'persistent') out.push(el('span', { class: 'badge ' + row.kind, textContent: row.kind === 'ttl' ? 'TTL' : row.kind }));
   if (row.sequential) out.push(el('span', { class: 'badge sequential', textContent: 'sequential' }));
+  if (row.readable === false) out.push(el('span', { class: 'badge noread', textContent: 'no READ', title: 'your identity may not read this znode' }));
   return out;
 }
 
 function treeItem(row) {
   const li = el('li', { role: 'treeitem', 'data-path': row.path });
   li.setAttribute('aria-expanded', 'false');
-  const toggle = el('span', { class: 'toggle', textContent: row.numChildren > 0 ? '▸' : '' });
+  // A znode this identity may not read shows its name only; expanding it asks the server, which says NoAuth.
+  if (row.readable === false) row.numChildren = -1;
+  const toggle = el('span', { class: 'toggle', textContent: row.numChildren !== 0 ? '▸' : '' });
   const label = el('div', { class: 'label', tabIndex: -1 }, toggle, el('span', { class: 'name', textContent: row.name }),
     ...badges(row), el('span', { class: 'count', textContent: row.numChildren > 0 ? String(row.numChildren) : '' }));
   label.addEventListener('click', (e) => {
@@ -141,7 +144,7 @@ async function toggleItem(li) {
     li.setAttribute('aria-expanded', 'false');
     li.querySelector(':scope > ul')?.remove();
     li.querySelector(':scope > .filter')?.remove();
-    li.querySelector(':scope > .label .toggle').textContent = li.numChildren > 0 ? '▸' : '';
+    li.querySelector(':scope > .label .toggle').textContent = li.numChildren !== 0 ? '▸' : '';
   } else {
     await loadChildren(li);
   }
@@ -253,7 +256,7 @@ $('tree').addEventListener('keydown', (e) => {
     case 'Home': move(0); break;
     case 'End': move(labels.length - 1); break;
     case 'ArrowRight':
-      if (li && li.getAttribute('aria-expanded') !== 'true' && li.numChildren > 0) loadChildren(li).catch(failed);
+      if (li && li.getAttribute('aria-expanded') !== 'true' && li.numChildren !== 0) loadChildren(li).catch(failed);
       else move(index + 1);
       break;
     case 'ArrowLeft':
@@ -523,7 +526,7 @@ $('login').addEventListener('close', () => {
   $('login').returnValue = '';
 });
 $('logout').addEventListener('click', async () => {
-  try { useSession(await api('POST', 'logout')); showMessage('Logged out'); await reloadAll(); } catch (e) { failed(e); }
+  try { useSession(await api('POST', 'logout')); await reloadAll(); showMessage('Logged out'); } catch (e) { failed(e); }
 });
 
 async function reloadAll() {
@@ -541,6 +544,8 @@ async function start() {
     await selectPath(wanted).catch(() => selectPath('/'));
   } catch (e) { failed(e); }
   document.body.dataset.readyMs = String(Math.round(performance.now() - started));
+  // Milliseconds from the start of the navigation to a listed tree and a shown znode.
+  document.body.dataset.readyAtMs = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 }
 
