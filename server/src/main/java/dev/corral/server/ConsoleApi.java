@@ -2,7 +2,6 @@ package dev.corral.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corral.client.Children;
 import dev.corral.client.CorralClient;
 import dev.corral.client.CreateMode;
 import dev.corral.client.KeeperException;
@@ -49,13 +48,29 @@ final class ConsoleApi {
 
         /** An admin command's answer, as /commands/{name} gives it. */
         Map<String, Object> command(String name);
+
+        /**
+         * The children's names of {@code path} in the local tree, in no order, with its pzxid; the names are left
+         * out (null) when the pzxid is still {@code knownPzxid}, and {@code exists} is false for no such znode.
+         */
+        LocalChildren children(String path, long knownPzxid);
     }
+
+    /** What {@link ServerView#children} read. */
+    record LocalChildren(boolean exists, long pzxid, List<String> names) {}
+
+    /** A parent's children sorted by name, as of its pzxid (which every child create and delete changes). */
+    private record SortedChildren(long pzxid, List<String> names) {}
 
     private final ServerConfig.Console config;
     private final ConsoleSessions sessions;
     private final ServerView server;
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ConsoleHistory history;
+    // The sorted children of the parents listed last, so that paging through 100,000 children sorts them once.
+    // Invariant: at most SORTED_CACHE_MAX entries; guarded by itself.
+    private final Map<String, SortedChildren> sorted = new LinkedHashMap<>(16, 0.75f, true);
+    private static final int SORTED_CACHE_MAX = 8;
 
     ConsoleApi(ServerConfig.Console config, ConsoleSessions sessions, ServerView server, ConsoleHistory history) {
         this.config = config;
@@ -196,9 +211,8 @@ final class ConsoleApi {
         int offset = Math.max(0, intParameter(request, "offset", 0));
         int limit = Math.min(PAGE_MAX, Math.max(1, intParameter(request, "limit", 100)));
         String filter = parameter(request, "filter", "").toLowerCase(Locale.ROOT);
-        Children children = zk.getChildren(path, false);
-        List<String> names = new ArrayList<>(children.children());
-        names.sort(null);
+        List<String> all = sortedChildren(zk, path);
+        List<String> names = new ArrayList<>(all);
         if (!filter.isEmpty()) {
             names.removeIf(name -> !name.toLowerCase(Locale.ROOT).contains(filter));
         }
@@ -234,11 +248,45 @@ final class ConsoleApi {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", path);
-        m.put("total", children.children().size());
+        m.put("total", all.size());
         m.put("matched", names.size());
         m.put("offset", offset);
         m.put("children", rows);
         return m;
+    }
+
+    /**
+     * The children of {@code path}, sorted. The session asks first, with exists, which ZooKeeper 3.9 answers
+     * only with READ on the znode, the permission getChildren needs: an identity that may not list the
+     * children gets NoAuth here as from getChildren. The names then come from the local tree rather than a
+     * getChildren reply, since a reply for 100,000 children passes jute.maxbuffer (1 MB), which every
+     * ZooKeeper client, this one included, refuses to read.
+     */
+    private List<String> sortedChildren(CorralClient zk, String path) throws KeeperException, InterruptedException {
+        if (zk.exists(path, false) == null) {
+            throw new KeeperException(ErrorCode.NONODE, path);
+        }
+        SortedChildren cached;
+        synchronized (sorted) {
+            cached = sorted.get(path);
+        }
+        LocalChildren local = server.children(path, cached == null ? Long.MIN_VALUE : cached.pzxid());
+        if (!local.exists()) {
+            throw new KeeperException(ErrorCode.NONODE, path);
+        }
+        if (local.names() == null) {
+            return cached.names();
+        }
+        List<String> names = new ArrayList<>(local.names());
+        names.sort(null);
+        SortedChildren fresh = new SortedChildren(local.pzxid(), java.util.Collections.unmodifiableList(names));
+        synchronized (sorted) {
+            sorted.put(path, fresh);
+            if (sorted.size() > SORTED_CACHE_MAX) {
+                sorted.remove(sorted.keySet().iterator().next());
+            }
+        }
+        return fresh.names();
     }
 
     /**
@@ -278,7 +326,7 @@ final class ConsoleApi {
      * Paths starting with {@code prefix}: the children of its parent whose names start with its last
      * segment (a prefix ending in "/" lists that znode's children), sorted, at most {@link #PAGE_MAX}.
      */
-    private static Map<String, Object> search(CorralClient zk, String prefix) throws KeeperException, InterruptedException {
+    private Map<String, Object> search(CorralClient zk, String prefix) throws KeeperException, InterruptedException {
         if (!prefix.startsWith("/")) {
             throw new IllegalArgumentException("a search prefix is a path starting with /");
         }
@@ -286,9 +334,8 @@ final class ConsoleApi {
         String parent = slash == 0 ? "/" : prefix.substring(0, slash);
         String start = prefix.substring(slash + 1);
         ZnodePaths.validate(parent);
-        List<String> names = new ArrayList<>(zk.getChildren(parent, false).children());
+        List<String> names = new ArrayList<>(sortedChildren(zk, parent));
         names.removeIf(name -> !name.startsWith(start));
-        names.sort(null);
         List<String> paths = names.stream().limit(PAGE_MAX).map(name -> ZnodePaths.child(parent, name)).toList();
         return Map.of("prefix", prefix, "matched", names.size(), "paths", paths);
     }
@@ -355,7 +402,7 @@ final class ConsoleApi {
         List<String> subtree = new ArrayList<>();
         subtree.add(path);
         for (int i = 0; i < subtree.size(); i++) {
-            for (String child : zk.getChildren(subtree.get(i), false).children()) {
+            for (String child : sortedChildren(zk, subtree.get(i))) {
                 subtree.add(ZnodePaths.child(subtree.get(i), child));
             }
         }

@@ -217,6 +217,17 @@ public final class CorralServer implements AutoCloseable {
             public Map<String, Object> command(String name) {
                 return endpoints.commandAnswer(name);
             }
+
+            @Override
+            public ConsoleApi.LocalChildren children(String path, long knownPzxid) {
+                return callOnNodeLoop(() -> {
+                    dev.corral.tree.Znode znode = node.tree().node(path);
+                    if (znode == null) {
+                        return new ConsoleApi.LocalChildren(false, 0, null);
+                    }
+                    return new ConsoleApi.LocalChildren(true, znode.pzxid(), znode.pzxid() == knownPzxid ? null : znode.childNames());
+                });
+            }
         };
         endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory));
         nodeLoop.scheduleAtFixedRate(() -> consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(),

@@ -147,6 +147,7 @@ class ConsoleBrowserTest {
         wait.until(d -> d.findElement(By.id("data")).getAttribute("value").contains("\"replicas\": 3"));
         assertThat(browser.findElement(By.id("stat")).getText()).contains("dataLength").contains("numChildren");
         assertThat(browser.findElement(By.id("acl")).getText()).contains("world").contains("anyone").contains("cdrwa");
+        screenshot("browsesTheTree-expanded");
         // Keyboard: children are sorted (config, lock-...), so up from config is /browse; Enter selects it, left collapses it.
         item("/browse/config").sendKeys(Keys.ARROW_UP);
         browser.switchTo().activeElement().sendKeys(Keys.ENTER);
@@ -294,6 +295,80 @@ class ConsoleBrowserTest {
             screenshot("worksOnAPhoneSizedScreen");
         } finally {
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+        }
+    }
+
+    @Test
+    void showsSessionsWatchesAndTheServerWithCharts() throws Exception {
+        create("/watched-by-test", "");
+        zk.getData("/watched-by-test", true, null);
+        open(writable, "/");
+        browser.findElement(By.id("tab-sessions")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("wchp"), "/watched-by-test"));
+        assertThat(browser.findElement(By.id("cons")).getText()).contains("0x" + Long.toHexString(zk.getSessionId()));
+        browser.findElement(By.id("tab-server")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("server-facts"), "standalone"));
+        assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(6);
+        assertThat(browser.findElement(By.id("panel-tree")).isDisplayed()).isFalse();
+    }
+
+    /**
+     * A parent with 100,000 children stays responsive: its first page, a filter over all of them and the next
+     * page each come back within a bound, in the page and from the API. The times measured are printed.
+     */
+    @Test
+    void pagesAndFiltersAParentWithAHundredThousandChildren() throws Exception {
+        // -Dconsole.largeChildren=N measures another size; 100,000 names pass the 1 MB a getChildren reply may have.
+        int children = Integer.getInteger("console.largeChildren", 100_000);
+        long createStarted = System.nanoTime();
+        createChildren("/large", children);
+        long createMs = (System.nanoTime() - createStarted) / 1_000_000;
+        open(writable, "/");
+        // Polled every 10 ms, not WebDriverWait's default 500, so that the times measured mean something.
+        WebDriverWait wait = new WebDriverWait(browser, BOUND, Duration.ofMillis(10));
+        long started = System.nanoTime();
+        item("/large").findElement(By.className("toggle")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-path='/large'] > ul > [role=treeitem]"), 100));
+        long expandMs = (System.nanoTime() - started) / 1_000_000;
+        WebElement more = browser.findElement(By.cssSelector("[data-more-for='/large']"));
+        assertThat(more.getText()).contains("100 of " + children);
+        started = System.nanoTime();
+        more.click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-path='/large'] > ul > [role=treeitem]"), 200));
+        long moreMs = (System.nanoTime() - started) / 1_000_000;
+        started = System.nanoTime();
+        String last = String.format("c%06d", children - 1);
+        browser.findElement(By.cssSelector("[data-filter-for='/large']")).sendKeys(last);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-path='/large'] > ul > [role=treeitem]"), 1));
+        long filterMs = (System.nanoTime() - started) / 1_000_000;
+        item("/large/" + last).click();
+        waitForSelected("/large/" + last);
+        ConsoleHttp api = new ConsoleHttp(writable.adminPort()).open();
+        long apiStarted = System.nanoTime();
+        ConsoleHttp.Answer page = api.get("children", Map.of("path", "/large", "offset", String.valueOf(children / 2), "limit", "100"));
+        long apiPageMs = (System.nanoTime() - apiStarted) / 1_000_000;
+        apiStarted = System.nanoTime();
+        ConsoleHttp.Answer filtered = api.get("children", Map.of("path", "/large", "filter", "c0123"));
+        long apiFilterMs = (System.nanoTime() - apiStarted) / 1_000_000;
+        assertThat(page.json().get("children").get(0).get("name").asText()).isEqualTo(String.format("c%06d", children / 2));
+        assertThat(filtered.json().get("matched").asInt()).isEqualTo(Math.min(100, Math.max(0, children - 12300)));
+        System.out.printf("console with %d children: created in %d ms; in the page: first page %d ms, next page %d ms, filter %d ms"
+                + " (150 ms of it the page's typing pause); API: page in the middle %d ms, filter %d ms%n", children, createMs,
+                expandMs, moreMs, filterMs, apiPageMs, apiFilterMs);
+        // Bounds for a loaded CI machine; the note gives the times measured.
+        assertThat(List.of(expandMs, moreMs, filterMs)).allMatch(ms -> ms < 10_000);
+    }
+
+    /** Creates {@code parent} and children c000000, c000001, ... in multis of 1,000 creates (one txn each). */
+    private static void createChildren(String parent, int count) throws Exception {
+        create(parent, "");
+        for (int first = 0; first < count; first += 1000) {
+            List<org.apache.zookeeper.Op> ops = new ArrayList<>();
+            for (int i = first; i < Math.min(count, first + 1000); i++) {
+                ops.add(org.apache.zookeeper.Op.create(String.format("%s/c%06d", parent, i), new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT));
+            }
+            zk.multi(ops);
         }
     }
 

@@ -290,7 +290,6 @@ function renderZnode() {
   const z = state.znode;
   $('znode-path').textContent = z.path;
   $('znode-badges').replaceChildren(...badges({ kind: z.kind, sequential: /\d{10}$/.test(z.path) }));
-  $('data-size').textContent = '(' + z.size + ' bytes, ' + z.encoding + ')';
   $('data-version').textContent = 'version ' + z.stat.version;
   renderData();
   const s = z.stat;
@@ -319,12 +318,14 @@ function renderData() {
   const z = state.znode;
   const view = $('data-view').value;
   let text;
+  let note = '';
   if (z.dataBase64 === null) text = '';
   else if (view === 'hex' || z.text === null) text = hexDump(z.dataBase64);
-  else if (view === 'json') {
-    try { text = JSON.stringify(JSON.parse(z.text), null, 2); } catch (e) { text = z.text; showMessage('the data is not valid JSON: ' + e.message, true); }
+  else if (view === 'json' && z.text !== '') {
+    try { text = JSON.stringify(JSON.parse(z.text), null, 2); } catch (e) { text = z.text; note = ', not valid JSON: ' + e.message; }
   } else text = z.text;
   $('data').value = text;
+  $('data-size').textContent = '(' + z.size + ' bytes, ' + z.encoding + note + ')';
 }
 
 function setEditing(on) {
@@ -461,9 +462,10 @@ async function loadServer() {
     const zab = s.zabstate || {};
     table('server-facts', ['fact', 'value'], [
       ['role', stats.server_state], ['version', s.srvr.version], ['last zxid', '0x' + Number(stats.last_processed_zxid || 0).toString(16)],
-      ['epoch', zab.zabstate ?? zab.current_epoch ?? ''], ['znodes', s.srvr.node_count], ['connections', stats.num_alive_client_connections],
+      // A zxid is the epoch in its high 32 bits and a counter in its low 32.
+      ['epoch', Math.floor(Number(stats.last_processed_zxid || 0) / 2 ** 32)], ['zab state', zab.zabstate || (zab.voting === false ? 'standalone' : '')], ['znodes', s.srvr.node_count], ['connections', stats.num_alive_client_connections],
       ['outstanding', stats.outstanding_requests], ['latency min/avg/max ms', stats.min_latency + ' / ' + stats.avg_latency + ' / ' + stats.max_latency],
-      ['voting view', JSON.stringify(s.voting_view.current_config || s.voting_view)], ['health', s.ready.error ? s.ready.error : 'ok']]);
+      ['quorum members', Object.keys(s.voting_view.current_config || {}).length ? JSON.stringify(s.voting_view.current_config) : 'none (standalone)'], ['health', s.ready.error ? s.ready.error : 'ok']]);
     const h = s.history;
     $('charts').replaceChildren(...[['Requests per second', h.requestsPerSecond], ['Average latency (ms)', h.latencyAvgMs],
       ['Outstanding requests', h.outstanding], ['fsync time, average (ms)', h.fsyncAvgMs], ['Znodes', h.znodes], ['Connections', h.connections]]
