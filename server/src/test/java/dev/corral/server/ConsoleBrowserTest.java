@@ -299,6 +299,22 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void editsAnAclAtTheAversionRead() throws Exception {
+        create("/acl-edit", "");
+        open(writable, "/acl-edit");
+        waitForSelected("/acl-edit");
+        WebElement acl = browser.findElement(By.id("acl-text"));
+        assertThat(acl.getAttribute("value")).isEqualTo("world:anyone:cdrwa");
+        acl.clear();
+        acl.sendKeys("world:anyone:r, ip:127.0.0.1:cdrwa");
+        browser.findElement(By.id("acl-save")).click();
+        waitForMessage("ACL of /acl-edit set");
+        assertThat(zk.getACL("/acl-edit", null)).containsExactly(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE),
+                new ACL(ZooDefs.Perms.ALL, new Id("ip", "127.0.0.1")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("acl"), "127.0.0.1"));
+    }
+
+    @Test
     void showsSessionsWatchesAndTheServerWithCharts() throws Exception {
         create("/watched-by-test", "");
         zk.getData("/watched-by-test", true, null);
