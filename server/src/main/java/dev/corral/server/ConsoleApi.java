@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +35,6 @@ final class ConsoleApi {
     private static final Logger LOG = LoggerFactory.getLogger("dev.corral.server.Console");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CSRF_HEADER = "x-corral-csrf";
-    /** Children listed per page at most: a parent with 100,000 children is paged, never sent whole. */
-    static final int PAGE_MAX = 500;
     /** Deletes sent in one multi when a subtree is deleted: the subtree goes in batches, each all or nothing. */
     static final int DELETE_BATCH = 500;
 
@@ -59,24 +56,20 @@ final class ConsoleApi {
     /** What {@link ServerView#children} read. */
     record LocalChildren(boolean exists, long pzxid, List<String> names) {}
 
-    /** A parent's children sorted by name, as of its pzxid (which every child create and delete changes). */
-    private record SortedChildren(long pzxid, List<String> names) {}
 
     private final ServerConfig.Console config;
     private final ConsoleSessions sessions;
     private final ServerView server;
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ConsoleHistory history;
-    // The sorted children of the parents listed last, so that paging through 100,000 children sorts them once.
-    // Invariant: at most SORTED_CACHE_MAX entries; guarded by itself.
-    private final Map<String, SortedChildren> sorted = new LinkedHashMap<>(16, 0.75f, true);
-    private static final int SORTED_CACHE_MAX = 8;
+    private final ConsoleChildren listing;
 
     ConsoleApi(ServerConfig.Console config, ConsoleSessions sessions, ServerView server, ConsoleHistory history) {
         this.config = config;
         this.sessions = sessions;
         this.server = server;
         this.history = history;
+        this.listing = new ConsoleChildren(server);
     }
 
     /** Whether this API serves {@code path}: the page at "/" and everything under /console/. */
@@ -121,10 +114,11 @@ final class ConsoleApi {
                 case "POST login" -> login(session, request, now, secure);
                 case "POST logout" -> logout(session, now, secure);
                 case "GET events" -> HttpServer.Response.events(session::addStream);
-                case "GET children" -> ok(children(session.client(), request));
+                case "GET children" -> ok(listing.page(session.client(), pathParameter(request), intParameter(request, "offset", 0),
+                        intParameter(request, "limit", 100), parameter(request, "filter", "")));
                 case "GET znode" -> ok(znode(session.client(), pathParameter(request)));
                 case "GET count" -> ok(Map.of("path", pathParameter(request), "count", subtreeCount(session.client(), pathParameter(request))));
-                case "GET search" -> ok(search(session.client(), parameter(request, "prefix", "/")));
+                case "GET search" -> ok(listing.search(session.client(), parameter(request, "prefix", "/")));
                 case "POST create" -> ok(create(session, body(request)));
                 case "POST set" -> ok(set(session, body(request)));
                 case "POST delete" -> ok(delete(session, body(request)));
@@ -201,110 +195,6 @@ final class ConsoleApi {
         return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
     }
 
-    /**
-     * A page of a znode's children, sorted by name, those containing {@code filter} (case-insensitive) only,
-     * each with its stat and kind. The whole list is read (ZooKeeper has no paged getChildren), but only the
-     * page is stat'ed and sent.
-     */
-    private Map<String, Object> children(CorralClient zk, HttpServer.Request request) throws KeeperException, InterruptedException {
-        String path = pathParameter(request);
-        int offset = Math.max(0, intParameter(request, "offset", 0));
-        int limit = Math.min(PAGE_MAX, Math.max(1, intParameter(request, "limit", 100)));
-        String filter = parameter(request, "filter", "").toLowerCase(Locale.ROOT);
-        List<String> all = sortedChildren(zk, path);
-        List<String> names = new ArrayList<>(all);
-        if (!filter.isEmpty()) {
-            names.removeIf(name -> !name.toLowerCase(Locale.ROOT).contains(filter));
-        }
-        List<String> page = names.subList(Math.min(offset, names.size()), Math.min(offset + limit, names.size()));
-        List<String> paths = page.stream().map(name -> ZnodePaths.child(path, name)).toList();
-        Map<String, String> kinds = server.kinds(paths);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < page.size(); i++) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", page.get(i));
-            row.put("path", paths.get(i));
-            row.put("sequential", sequentialName(page.get(i)));
-            Stat stat;
-            try {
-                stat = zk.exists(paths.get(i), false);
-            } catch (KeeperException e) {
-                if (e.code() != ErrorCode.NOAUTH) {
-                    throw e;
-                }
-                // ZooKeeper 3.9 answers exists only with READ: the parent's READ shows the name, nothing more.
-                row.put("readable", false);
-                rows.add(row);
-                continue;
-            }
-            if (stat == null) {
-                continue; // deleted since the list was read
-            }
-            row.put("readable", true);
-            row.put("numChildren", stat.numChildren());
-            row.put("dataLength", stat.dataLength());
-            row.put("kind", kinds.getOrDefault(paths.get(i), stat.ephemeralOwner() != 0 ? "ephemeral" : "persistent"));
-            rows.add(row);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", path);
-        m.put("total", all.size());
-        m.put("matched", names.size());
-        m.put("offset", offset);
-        m.put("children", rows);
-        return m;
-    }
-
-    /**
-     * The children of {@code path}, sorted. The session asks first, with exists, which ZooKeeper 3.9 answers
-     * only with READ on the znode, the permission getChildren needs: an identity that may not list the
-     * children gets NoAuth here as from getChildren. The names then come from the local tree rather than a
-     * getChildren reply, since a reply for 100,000 children passes jute.maxbuffer (1 MB), which every
-     * ZooKeeper client, this one included, refuses to read.
-     */
-    private List<String> sortedChildren(CorralClient zk, String path) throws KeeperException, InterruptedException {
-        if (zk.exists(path, false) == null) {
-            throw new KeeperException(ErrorCode.NONODE, path);
-        }
-        SortedChildren cached;
-        synchronized (sorted) {
-            cached = sorted.get(path);
-        }
-        LocalChildren local = server.children(path, cached == null ? Long.MIN_VALUE : cached.pzxid());
-        if (!local.exists()) {
-            throw new KeeperException(ErrorCode.NONODE, path);
-        }
-        if (local.names() == null) {
-            return cached.names();
-        }
-        List<String> names = new ArrayList<>(local.names());
-        names.sort(null);
-        SortedChildren fresh = new SortedChildren(local.pzxid(), java.util.Collections.unmodifiableList(names));
-        synchronized (sorted) {
-            sorted.put(path, fresh);
-            if (sorted.size() > SORTED_CACHE_MAX) {
-                sorted.remove(sorted.keySet().iterator().next());
-            }
-        }
-        return fresh.names();
-    }
-
-    /**
-     * Whether a name looks sequential: ZooKeeper appends a ten-digit counter and keeps no other trace of the
-     * mode, so a name ending in ten digits is shown as sequential (a client could have chosen such a name).
-     */
-    static boolean sequentialName(String name) {
-        if (name.length() < 10) {
-            return false;
-        }
-        for (int i = name.length() - 10; i < name.length(); i++) {
-            if (!Character.isDigit(name.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private Map<String, Object> znode(CorralClient zk, String path) throws KeeperException, InterruptedException {
         NodeData data = zk.getData(path, false);
         var acl = zk.getAcl(path);
@@ -320,24 +210,6 @@ final class ConsoleApi {
     /** The znodes a delete of {@code path}'s subtree would delete: it and every descendant. */
     private static int subtreeCount(CorralClient zk, String path) throws KeeperException, InterruptedException {
         return zk.getAllChildrenNumber(path) + 1;
-    }
-
-    /**
-     * Paths starting with {@code prefix}: the children of its parent whose names start with its last
-     * segment (a prefix ending in "/" lists that znode's children), sorted, at most {@link #PAGE_MAX}.
-     */
-    private Map<String, Object> search(CorralClient zk, String prefix) throws KeeperException, InterruptedException {
-        if (!prefix.startsWith("/")) {
-            throw new IllegalArgumentException("a search prefix is a path starting with /");
-        }
-        int slash = prefix.lastIndexOf('/');
-        String parent = slash == 0 ? "/" : prefix.substring(0, slash);
-        String start = prefix.substring(slash + 1);
-        ZnodePaths.validate(parent);
-        List<String> names = new ArrayList<>(sortedChildren(zk, parent));
-        names.removeIf(name -> !name.startsWith(start));
-        List<String> paths = names.stream().limit(PAGE_MAX).map(name -> ZnodePaths.child(parent, name)).toList();
-        return Map.of("prefix", prefix, "matched", names.size(), "paths", paths);
     }
 
     private Map<String, Object> create(ConsoleSession session, Map<String, Object> body) throws KeeperException, InterruptedException {
@@ -402,7 +274,7 @@ final class ConsoleApi {
         List<String> subtree = new ArrayList<>();
         subtree.add(path);
         for (int i = 0; i < subtree.size(); i++) {
-            for (String child : sortedChildren(zk, subtree.get(i))) {
+            for (String child : listing.sorted(zk, subtree.get(i))) {
                 subtree.add(ZnodePaths.child(subtree.get(i), child));
             }
         }

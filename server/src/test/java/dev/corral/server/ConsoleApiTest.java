@@ -196,7 +196,7 @@ class ConsoleApiTest {
         assertThat(filtered.get("matched").asInt()).isEqualTo(10);
         assertThat(filtered.get("children").get(9).get("path").asText()).isEqualTo("/many/n0129");
         JsonNode capped = console.get("children", Map.of("path", "/many", "limit", "100000")).json();
-        assertThat(capped.get("children").size()).isEqualTo(ConsoleApi.PAGE_MAX > 250 ? 250 : ConsoleApi.PAGE_MAX);
+        assertThat(capped.get("children").size()).isEqualTo(ConsoleChildren.PAGE_MAX > 250 ? 250 : ConsoleChildren.PAGE_MAX);
         JsonNode search = console.get("search", Map.of("prefix", "/many/n024")).json();
         assertThat(search.get("matched").asInt()).isEqualTo(10);
         assertThat(search.get("paths").get(0).asText()).isEqualTo("/many/n0240");
