@@ -48,6 +48,7 @@ final class ConsoleSession implements AutoCloseable {
      */
     static ConsoleSession open(String connectString, String token, String csrfToken, String user, String password, long nowMs)
             throws IOException, KeeperException, InterruptedException {
+        // The default watcher exists before the session it reports to: it forwards once the session is made.
         ConsoleSession[] self = new ConsoleSession[1];
         CorralClient client = CorralClient.connect(connectString, SESSION_TIMEOUT_MS, event -> {
             if (self[0] != null) {
@@ -68,6 +69,9 @@ final class ConsoleSession implements AutoCloseable {
             client.addWatch("/", AddWatchMode.PERSISTENT_RECURSIVE, session::onChange);
         } catch (KeeperException e) {
             session.liveError = "live updates are off: the server refused the watch on / (" + e.codeName() + ")";
+        } catch (InterruptedException | RuntimeException e) {
+            client.close();
+            throw e;
         }
         return session;
     }
