@@ -37,6 +37,8 @@ final class AdminEndpoints {
     private final ServerMetrics metrics;
     private final QuorumMetrics quorum;
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    // The web console at "/" and under /console/, or null while it is off.
+    private volatile ConsoleApi console;
 
     /** Runs a computation on the node loop and waits (bounded) for its result. */
     interface NodeLoop {
@@ -168,9 +170,30 @@ final class AdminEndpoints {
         return null;
     }
 
+    /** Serves the web console on the admin port from now on. */
+    void useConsole(ConsoleApi api) {
+        this.console = api;
+    }
+
+    /** A command's answer as /commands/{name} gives it, for the console's panels. */
+    Map<String, Object> commandAnswer(String name) {
+        Command command = commands.get(name);
+        if (command.needsServing() && !quorum.serving()) {
+            return map("command", command.name(), "error", NOT_SERVING);
+        }
+        Map<String, Object> result = loop.call(() -> command.run().apply(Map.of()));
+        result.putIfAbsent("error", null);
+        result.put("command", command.name());
+        return result;
+    }
+
     /** The admin server's routes. */
     HttpServer.Response admin(HttpServer.Request request) {
         String path = request.path();
+        ConsoleApi api = console;
+        if (api != null && ConsoleApi.serves(path)) {
+            return api.handle(request);
+        }
         if (path.equals("/health/live")) {
             return HttpServer.Response.json(200, write(map("status", "live")));
         }

@@ -103,6 +103,9 @@ public final class CorralServer implements AutoCloseable {
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
     private HttpServer adminServer;
+    // The web console's logins, each a ZooKeeper session on the client port; null while the console is off.
+    private ConsoleSessions consoleSessions;
+    private final ConsoleHistory consoleHistory = new ConsoleHistory();
     private HttpServer metricsServer;
     private volatile boolean serving;
     public static final String LOG_DIR = "corral-wal";
@@ -200,6 +203,9 @@ public final class CorralServer implements AutoCloseable {
     /** Starts the admin and metrics HTTP servers; one that cannot start is logged and left off, as in ZooKeeper. */
     private void startHttp() {
         if (config.admin() != null) {
+            if (config.console().enabled()) {
+                startConsole();
+            }
             try {
                 adminServer = HttpServer.start("admin", config.admin(), endpoints::admin);
                 LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready)", config.admin().address(), adminServer.port());
@@ -215,6 +221,54 @@ public final class CorralServer implements AutoCloseable {
                 LOG.warn("Metrics server not started: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * Serves the web console on the admin port: its logins connect to this server's own client port (on
+     * loopback when the port listens on every address), and its charts sample the server's counters.
+     */
+    private void startConsole() {
+        InetSocketAddress client = (InetSocketAddress) serverChannel.localAddress();
+        String host = client.getAddress().isAnyLocalAddress() ? "127.0.0.1" : client.getAddress().getHostAddress();
+        consoleSessions = new ConsoleSessions(EnsembleConfig.bracketed(host) + ":" + client.getPort());
+        ConsoleApi.ServerView view = new ConsoleApi.ServerView() {
+            @Override
+            public Map<String, String> kinds(List<String> paths) {
+                return callOnNodeLoop(() -> {
+                    Map<String, String> kinds = new LinkedHashMap<>();
+                    for (String path : paths) {
+                        dev.corral.tree.Znode znode = node.tree().node(path);
+                        if (znode != null) {
+                            kinds.put(path, znode.kind().name().toLowerCase(java.util.Locale.ROOT));
+                        }
+                    }
+                    return kinds;
+                });
+            }
+
+            @Override
+            public Map<String, Object> command(String name) {
+                return endpoints.commandAnswer(name);
+            }
+
+            @Override
+            public ConsoleApi.LocalChildren children(String path, long knownPzxid) {
+                return callOnNodeLoop(() -> {
+                    dev.corral.tree.Znode znode = node.tree().node(path);
+                    if (znode == null) {
+                        return new ConsoleApi.LocalChildren(false, 0, null);
+                    }
+                    return new ConsoleApi.LocalChildren(true, znode.pzxid(), znode.pzxid() == knownPzxid ? null : znode.childNames());
+                });
+            }
+        };
+        endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory));
+        nodeLoop.scheduleAtFixedRate(() -> consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(),
+                node.framesReceived(), node.latency().count(), node.latency().totalMs(), metrics.fsyncCount.get(),
+                metrics.fsyncTotalMicros.get(), node.outstandingRequests(), node.tree().nodeCount() + 1, node.connectionCount())),
+                0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        LOG.info("Web console on the admin port at / ({})", config.console().writable() ? "writable: admin.console.writable=true"
+                : "read-only; admin.console.writable=true allows changes");
     }
 
     /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */
@@ -495,6 +549,9 @@ public final class CorralServer implements AutoCloseable {
         serving = false;
         if (adminServer != null) {
             adminServer.close();
+        }
+        if (consoleSessions != null) {
+            consoleSessions.close();
         }
         if (metricsServer != null) {
             metricsServer.close();

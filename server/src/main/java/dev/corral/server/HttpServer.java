@@ -1,6 +1,7 @@
 package dev.corral.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -11,6 +12,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,55 +26,123 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A small HTTP server for the admin commands and the Prometheus scrape: GET and POST requests, each
- * answered by a function of the method, the decoded path and query, and the Origin header. Bodies are
- * bounded to 64 KiB.
+ * A small HTTP server for the admin commands, the web console and the Prometheus scrape: GET and POST
+ * requests, each answered by a function of the request. Bodies are bounded to 1 MiB (a console import
+ * is the largest). Handlers run on a small bounded pool, not on the I/O thread, since the console's
+ * calls wait on a ZooKeeper session; a connection is not read while its request is being handled, so
+ * answers go out in request order. An answer may instead be a stream of Server-Sent Events, which stays
+ * open until the browser closes it.
  */
 final class HttpServer implements AutoCloseable {
+    /** Largest request body served. */
+    static final int BODY_BYTES_MAX = 1 << 20;
+    /** Requests handled at once, and waiting; past that the server answers 503. */
+    private static final int HANDLER_THREADS = 4;
+    private static final int WAITING_MAX = 64;
+    /** A comment line sent this often on an event stream, so that a browser gone away is noticed by a failed write. */
+    private static final long STREAM_PING_S = 15;
+
     /**
      * An HTTP request as the handlers see it.
      *
      * @param origin the Origin header, which browsers send with a request a web page makes; null without one
+     * @param headers the request's headers, names in lower case
+     * @param body the request body, empty for none
      */
-    record Request(String method, QueryStringDecoder uri, String origin) {
+    record Request(String method, QueryStringDecoder uri, String origin, Map<String, String> headers, byte[] body) {
+        Request(String method, QueryStringDecoder uri, String origin) {
+            this(method, uri, origin, Map.of(), new byte[0]);
+        }
+
         String path() {
             return uri.path();
         }
+
+        String header(String name) {
+            return headers.get(name);
+        }
     }
 
-    /** An HTTP answer: status, content type and body. */
-    record Response(int status, String contentType, String body) {
+    /** Where a handler writes the events of a stream; safe to call from any thread. */
+    interface EventSink {
+        /** Sends one event; false once the stream is closed or its browser is not reading (the event is then dropped). */
+        boolean send(String event, String data);
+
+        /** Runs {@code action} once the stream is closed. */
+        void onClose(Runnable action);
+
+        void close();
+    }
+
+    /**
+     * An HTTP answer: status, content type, body and extra headers; or, with {@code stream} set, an event
+     * stream (text/event-stream) handed to it once the headers are sent.
+     */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers, Consumer<EventSink> stream) {
+        Response(int status, String contentType, String body) {
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        }
+
         static Response json(int status, String body) {
             return new Response(status, "application/json", body);
+        }
+
+        static Response events(Consumer<EventSink> stream) {
+            return new Response(200, "text/event-stream", new byte[0], Map.of("Cache-Control", "no-store"), stream);
+        }
+
+        /** This answer with one more header. */
+        Response withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, contentType, body, more, stream);
+        }
+
+        String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     private final NioEventLoopGroup group;
+    private final ThreadPoolExecutor handlers;
     private final Channel channel;
 
-    private HttpServer(NioEventLoopGroup group, Channel channel) {
+    private HttpServer(NioEventLoopGroup group, ThreadPoolExecutor handlers, Channel channel) {
         this.group = group;
+        this.handlers = handlers;
         this.channel = channel;
     }
 
     static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<Request, Response> handler)
             throws IOException {
         NioEventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name));
+        ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(WAITING_MAX), new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name + "-handler", true));
+        handlers.allowCoreThreadTimeOut(true);
         try {
             Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(handler));
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(BODY_BYTES_MAX),
+                                    new Handler(handler, handlers));
                         }
                     })
                     .bind(new InetSocketAddress(endpoint.address(), endpoint.port())).sync().channel();
-            return new HttpServer(group, channel);
+            return new HttpServer(group, handlers, channel);
         } catch (Exception e) {
             group.shutdownGracefully();
+            handlers.shutdownNow();
             throw new IOException("cannot start the " + name + " HTTP server on " + endpoint.address() + ":" + endpoint.port()
                     + ": " + e.getMessage(), e);
         }
@@ -85,37 +156,103 @@ final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        handlers.shutdownNow();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Function<Request, Response> handler;
+        private final ThreadPoolExecutor pool;
 
-        Handler(Function<Request, Response> handler) {
+        Handler(Function<Request, Response> handler, ThreadPoolExecutor pool) {
             this.handler = handler;
+            this.pool = pool;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            Response response;
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (!request.method().name().equals("GET") && !request.method().name().equals("POST")) {
-                response = Response.json(405, "{\"error\":\"only GET and POST are served\"}");
-            } else {
-                try {
-                    response = handler.apply(new Request(request.method().name(), new QueryStringDecoder(request.uri()),
-                            request.headers().get(HttpHeaderNames.ORIGIN)));
-                } catch (RuntimeException e) {
-                    response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
-                }
+                write(ctx, Response.json(405, "{\"error\":\"only GET and POST are served\"}"), keepAlive);
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+            Request seen = new Request(request.method().name(), new QueryStringDecoder(request.uri()),
+                    request.headers().get(HttpHeaderNames.ORIGIN), Map.copyOf(headers), ByteBufUtil.getBytes(request.content()));
+            ctx.channel().config().setAutoRead(false);
+            try {
+                pool.execute(() -> {
+                    Response response;
+                    try {
+                        response = handler.apply(seen);
+                    } catch (RuntimeException e) {
+                        response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\\", "\\\\")
+                                .replace("\"", "'") + "\"}");
+                    }
+                    write(ctx, response, keepAlive);
+                });
+            } catch (RejectedExecutionException e) {
+                write(ctx, Response.json(503, "{\"error\":\"the server is busy with other HTTP requests; try again\"}"), keepAlive);
+            }
+        }
+
+        private static void write(ChannelHandlerContext ctx, Response response, boolean keepAlive) {
+            if (response.stream() != null) {
+                stream(ctx, response);
+                return;
             }
             FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                    Unpooled.copiedBuffer(response.body(), StandardCharsets.UTF_8));
+                    Unpooled.wrappedBuffer(response.body()));
             reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType() + "; charset=utf-8");
+            response.headers().forEach(reply.headers()::add);
             HttpUtil.setContentLength(reply, reply.content().readableBytes());
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
             var future = ctx.writeAndFlush(reply);
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.channel().config().setAutoRead(true);
             }
+        }
+
+        /** Sends the headers of an event stream, then hands the stream to its producer; the browser's requests end here. */
+        private static void stream(ChannelHandlerContext ctx, Response response) {
+            DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            response.headers().forEach(head.headers()::add);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.writeAndFlush(head);
+            Channel channel = ctx.channel();
+            var ping = channel.eventLoop().scheduleAtFixedRate(
+                    () -> channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": ping\n\n", StandardCharsets.UTF_8))),
+                    STREAM_PING_S, STREAM_PING_S, TimeUnit.SECONDS);
+            channel.closeFuture().addListener(f -> ping.cancel(false));
+            // Read again, so that the browser closing the stream is seen at once.
+            channel.config().setAutoRead(true);
+            response.stream().accept(new EventSink() {
+                @Override
+                public boolean send(String event, String data) {
+                    if (!channel.isActive() || !channel.isWritable()) {
+                        return false;
+                    }
+                    StringBuilder text = new StringBuilder("event: ").append(event).append('\n');
+                    for (String line : data.split("\n", -1)) {
+                        text.append("data: ").append(line).append('\n');
+                    }
+                    text.append('\n');
+                    channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+                    return true;
+                }
+
+                @Override
+                public void onClose(Runnable action) {
+                    channel.closeFuture().addListener(f -> action.run());
+                }
+
+                @Override
+                public void close() {
+                    channel.close();
+                }
+            });
         }
 
         @Override

@@ -47,6 +47,7 @@ public record ServerConfig(
         boolean exportJvmInfo,
         ConnectionLimits connectionLimits,
         boolean adminStateChangingCommandsEnabled,
+        Console console,
         long serverId,
         EnsembleConfig ensemble,
         SecurityConfig security,
@@ -58,6 +59,22 @@ public record ServerConfig(
 
     /** Where an HTTP server listens (port 0 picks a free one). */
     public record HttpEndpoint(String address, int port) {}
+
+    /**
+     * The web console on the admin port: served unless {@code admin.console.enabled=false}, and read-only
+     * unless {@code admin.console.writable=true}, so that a server whose admin port is reachable is not one
+     * browser away from a changed tree by default (ACLs still apply to every read and write it makes).
+     */
+    public record Console(boolean enabled, boolean writable) {}
+
+    /** This config with these console settings (tests that build a config in code). */
+    public ServerConfig withConsole(Console newConsole) {
+        return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
+                connectionLimits, adminStateChangingCommandsEnabled, newConsole, serverId, ensemble, security, warnings);
+    }
 
     /**
      * What one client connection may hold of the server, so that no client can grow its memory or keep a
@@ -88,7 +105,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, security, warnings);
     }
 
     /** This config with these security settings (tests that build a config in code). */
@@ -97,7 +114,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, newSecurity, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, newSecurity, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -108,6 +125,7 @@ public record ServerConfig(
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
             "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands",
+            "admin.console.enabled", "admin.console.writable",
             "electionAlg", "multiAddress.enabled", "dynamicConfigFile");
     /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
     private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
@@ -130,7 +148,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, security, warnings);
     }
 
     /** Reads the zoo.cfg a server starts with: a standalone server's or an ensemble member's ({@link #read}). */
@@ -247,6 +265,7 @@ public record ServerConfig(
                 r.intInRange("session.watchesMax", null, 0, 0, Integer.MAX_VALUE));
         // Off unless asked for: a command that changes the server's state must not be one request of any web page away.
         boolean stateChanging = r.bool("admin.enableStateChangingCommands", null, false);
+        Console console = new Console(r.bool("admin.console.enabled", null, true), r.bool("admin.console.writable", null, false));
         SecurityConfig security = SecurityConfig.read(r, address);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
@@ -254,7 +273,7 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, console, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
     }
 
     /**

@@ -1,0 +1,156 @@
+package dev.corral.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.client.AddWatchMode;
+import dev.corral.client.CorralClient;
+import dev.corral.client.KeeperException;
+import dev.corral.client.WatchedEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * One browser's login to the web console: a ZooKeeper session of its own on this server's client port,
+ * authenticated as the user logged in (or as nobody), so that every read and write the console makes for
+ * it is checked against the ACLs, counted by the quotas and written to the audit log exactly as a
+ * client's would be. A persistent recursive watch on "/" feeds the browser's event streams, so the tree
+ * it shows follows changes made by anyone.
+ *
+ * <p>Invariant: {@code client} belongs to this login only; it is closed when the login ends or expires.
+ */
+final class ConsoleSession implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The ZooKeeper session timeout the console asks for: long enough for a slow browser, short enough to go away. */
+    static final int SESSION_TIMEOUT_MS = 30_000;
+
+    private final String token;
+    private final String csrfToken;
+    private final String identity;
+    private final CorralClient client;
+    private final Set<HttpServer.EventSink> streams = new CopyOnWriteArraySet<>();
+    private volatile long lastUsedMs;
+    // Why the live watch could not be set (an ACL on "/" refusing READ, say), or null once it is set.
+    private volatile String liveError;
+
+    private ConsoleSession(String token, String csrfToken, String identity, CorralClient client, long nowMs) {
+        this.token = token;
+        this.csrfToken = csrfToken;
+        this.identity = identity;
+        this.client = client;
+        this.lastUsedMs = nowMs;
+    }
+
+    /**
+     * Opens a ZooKeeper session on {@code connectString}, adds the digest identity {@code user:password}
+     * when {@code user} is not null, and sets the live watch.
+     */
+    static ConsoleSession open(String connectString, String token, String csrfToken, String user, String password, long nowMs)
+            throws IOException, KeeperException, InterruptedException {
+        // The default watcher exists before the session it reports to: it forwards once the session is made.
+        ConsoleSession[] self = new ConsoleSession[1];
+        CorralClient client = CorralClient.connect(connectString, SESSION_TIMEOUT_MS, event -> {
+            if (self[0] != null) {
+                self[0].onStateEvent(event);
+            }
+        });
+        try {
+            if (user != null) {
+                client.addAuth("digest", (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (KeeperException | InterruptedException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        ConsoleSession session = new ConsoleSession(token, csrfToken, user == null ? "anyone" : "digest:" + user, client, nowMs);
+        self[0] = session;
+        try {
+            client.addWatch("/", AddWatchMode.PERSISTENT_RECURSIVE, session::onChange);
+        } catch (KeeperException e) {
+            session.liveError = "live updates are off: the server refused the watch on / (" + e.codeName() + ")";
+        } catch (InterruptedException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return session;
+    }
+
+    String token() {
+        return token;
+    }
+
+    String csrfToken() {
+        return csrfToken;
+    }
+
+    /** "anyone", or "digest:user" for a login. */
+    String identity() {
+        return identity;
+    }
+
+    CorralClient client() {
+        return client;
+    }
+
+    String liveError() {
+        return liveError;
+    }
+
+    long lastUsedMs() {
+        return lastUsedMs;
+    }
+
+    void touch(long nowMs) {
+        lastUsedMs = nowMs;
+    }
+
+    /** Adds a browser's event stream, which hears of every change until it closes. */
+    void addStream(HttpServer.EventSink sink) {
+        streams.add(sink);
+        sink.onClose(() -> streams.remove(sink));
+        sink.send("hello", json(Map.of("identity", identity, "live", liveError == null,
+                "error", liveError == null ? "" : liveError)));
+    }
+
+    int streamCount() {
+        return streams.size();
+    }
+
+    private void onChange(WatchedEvent event) {
+        if (event.path() == null) {
+            return;
+        }
+        broadcast("change", json(Map.of("type", event.type().zooKeeperName(), "path", event.path(), "zxid", event.zxid())));
+    }
+
+    private void onStateEvent(WatchedEvent event) {
+        broadcast("state", json(Map.of("state", event.state().name())));
+    }
+
+    /**
+     * Sends an event to every stream. A stream whose browser is not reading fast enough drops the event
+     * and is told to reload what it shows, rather than growing a queue in the server.
+     */
+    private void broadcast(String name, String data) {
+        for (HttpServer.EventSink sink : streams) {
+            if (!sink.send(name, data)) {
+                sink.close();
+            }
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.forEach(HttpServer.EventSink::close);
+        client.close();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.corral.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A browser's side of the console API in these tests: it keeps the login's cookie and CSRF token. */
+final class ConsoleHttp {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** An answer: status and JSON body. */
+    record Answer(int status, JsonNode json) {
+        String error() {
+            return json.path("error").asText();
+        }
+    }
+
+    private final int port;
+    String cookie;
+    String csrf;
+
+    ConsoleHttp(int port) {
+        this.port = port;
+    }
+
+    /** Opens an anonymous login, as the page does first. */
+    ConsoleHttp open() throws Exception {
+        HttpResponse<String> response = HTTP.send(request("/console/api/session").GET().build(), HttpResponse.BodyHandlers.ofString());
+        cookie = response.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        csrf = JSON.readTree(response.body()).get("csrf").asText();
+        return this;
+    }
+
+    HttpRequest.Builder request(String pathAndQuery) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(20));
+        if (cookie != null) {
+            builder.header("Cookie", cookie);
+        }
+        return builder;
+    }
+
+    Answer get(String route, Map<String, String> query) throws Exception {
+        String q = query.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(request("/console/api/" + route + (q.isEmpty() ? "" : "?" + q)).GET().build());
+    }
+
+    Answer post(String route, Object body) throws Exception {
+        HttpRequest.Builder builder = request("/console/api/" + route).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (csrf != null) {
+            builder.header("X-Corral-Csrf", csrf);
+        }
+        return send(builder.build());
+    }
+
+    /** Logs in with digest credentials: the cookie and CSRF token become the new login's. */
+    Answer login(String user, String password) throws Exception {
+        HttpRequest request = request("/console/api/login").header("Content-Type", "application/json").header("X-Corral-Csrf", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("user", user, "password", password)))).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        Answer answer = new Answer(response.statusCode(), JSON.readTree(response.body()));
+        if (answer.status() == 200) {
+            cookie = response.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            csrf = answer.json().get("csrf").asText();
+        }
+        return answer;
+    }
+
+    static Answer send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    static HttpClient http() {
+        return HTTP;
+    }
+}
