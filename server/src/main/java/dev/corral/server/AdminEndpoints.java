@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * is computed on the node loop. Commands that change state (log_level, stat_reset,
  * connection_stat_reset) are off unless {@code admin.enableStateChangingCommands=true}, and then served
  * by POST only: ZooKeeper 3.9 serves its reset commands by GET to anyone, which any web page can do.
+ *
+ * <p>While authentication is enforced ({@link Disclosure}), the commands that list sessions and their
+ * ephemerals or watches, or change state, answer only a request whose Authorization header proves an
+ * identity with ALL on "/" ({@link AdminAuthentication}, the check ZooKeeper 3.9.5 makes for its snapshot
+ * and restore commands, with its answers: 401 "Auth info is missing for the command" without the header,
+ * 401 "Not authenticated" when it proves nothing, 403 "Not authorized" when the ACL refuses); environment,
+ * configuration and stats leave out what {@link Disclosure#HIDDEN_KEYS} names unless the request proves one.
  */
 final class AdminEndpoints {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,7 +43,21 @@ final class AdminEndpoints {
     private final BooleanSupplier ready;
     private final ServerMetrics metrics;
     private final QuorumMetrics quorum;
+    private final AdminAuthentication authentication;
     private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    /** Who may see a command's whole answer while authentication is enforced (without enforcement: anyone). */
+    enum Protection {
+        /** Anyone. */
+        OPEN,
+        /** Only an identity with ALL on "/"; anyone else is refused. */
+        ADMIN,
+        /** Anyone, but the {@link Disclosure#HIDDEN_KEYS} only to an identity with ALL on "/". */
+        REDACTED
+    }
+
+    /** What a command that needs an admin identity asks of it: ZooKeeper's AuthRequest of its snapshot command. */
+    static final AdminAuthentication.Required ADMIN_IDENTITY = new AdminAuthentication.Required(dev.corral.wire.Acl.ALL, "/");
 
     /** Runs a computation on the node loop and waits (bounded) for its result. */
     interface NodeLoop {
@@ -48,15 +69,16 @@ final class AdminEndpoints {
      * only when zoo.cfg has {@code admin.enableStateChangingCommands=true}. One that {@code needsServing}
      * answers, while the server does not serve, only ZooKeeper's error for that (its CommandBase#isServerRequired).
      */
-    private record Command(String name, List<String> aliases, boolean changesState, boolean needsServing,
+    private record Command(String name, List<String> aliases, boolean changesState, boolean needsServing, Protection protection,
             Function<Map<String, List<String>>, Map<String, Object>> run) {}
 
     /** ZooKeeper's admin answer, with status 200, to a command that needs a serving server. */
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
-            ServerMetrics metrics, QuorumMetrics quorum) {
+            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication) {
         this.config = config;
+        this.authentication = authentication;
         this.node = node;
         this.report = report;
         this.loop = loop;
@@ -65,15 +87,16 @@ final class AdminEndpoints {
         this.quorum = quorum;
         add("ruok", List.of(), q -> new LinkedHashMap<>());
         add("server_stats", List.of("srvr"), q -> serverStats());
-        add("stats", List.of("stat"), q -> {
+        add("stats", List.of("stat"), Protection.REDACTED, q -> {
             Map<String, Object> m = serverStats();
             m.put("connections", connections());
             return m;
         });
-        add("connections", List.of("cons"), q -> map("connections", connections(), "secure_connections", List.of()));
-        add("configuration", List.of("conf", "config"), q -> new LinkedHashMap<>(report.conf()));
-        put(new Command("environment", List.of("env", "envi"), false, false, q -> new LinkedHashMap<>(FourLetterReport.environment())));
-        put(new Command("monitor", List.of("mntr"), false, false, q -> {
+        add("connections", List.of("cons"), Protection.ADMIN, q -> map("connections", connections(), "secure_connections", List.of()));
+        add("configuration", List.of("conf", "config"), Protection.REDACTED, q -> new LinkedHashMap<>(report.conf()));
+        put(new Command("environment", List.of("env", "envi"), false, false, Protection.REDACTED,
+                q -> new LinkedHashMap<>(FourLetterReport.environment())));
+        put(new Command("monitor", List.of("mntr"), false, false, Protection.OPEN, q -> {
             Map<String, Object> m = new LinkedHashMap<>();
             report.monitor().forEach((key, value) -> m.put(key.startsWith("zk_") ? key.substring(3) : key, value));
             return m;
@@ -84,8 +107,8 @@ final class AdminEndpoints {
         add("voting_view", List.of(), q -> ensemble.votingView());
         add("observers", List.of("obsr"), q -> ensemble.observers());
         // ZooKeeper's ZabStateCommand runs without a serving server: it is how an operator sees an election.
-        put(new Command("zabstate", List.of(), false, false, q -> ensemble.zabState()));
-        add("dump", List.of(), q -> {
+        put(new Command("zabstate", List.of(), false, false, Protection.OPEN, q -> ensemble.zabState()));
+        add("dump", List.of(), Protection.ADMIN, q -> {
             Map<String, Object> ephemerals = new LinkedHashMap<>();
             node.tree().ephemeralsBySession().forEach((id, paths) -> ephemerals.put("0x" + Long.toHexString(id), List.copyOf(paths)));
             Map<String, Object> sessions = new LinkedHashMap<>();
@@ -98,7 +121,7 @@ final class AdminEndpoints {
             int total = byPath.values().stream().mapToInt(java.util.Set::size).sum();
             return map("num_connections", connections, "num_paths", byPath.size(), "num_total_watches", total);
         });
-        add("watches", List.of("wchc"), q -> {
+        add("watches", List.of("wchc"), Protection.ADMIN, q -> {
             Map<String, Object> bySession = new LinkedHashMap<>();
             for (ConnectionView c : node.connectionViews()) {
                 var paths = node.watches().pathsOf(c.connectionId());
@@ -108,7 +131,7 @@ final class AdminEndpoints {
             }
             return map("session_id_to_watched_paths", bySession);
         });
-        add("watches_by_path", List.of("wchp"), q -> {
+        add("watches_by_path", List.of("wchp"), Protection.ADMIN, q -> {
             Map<Long, Long> sessionOf = new LinkedHashMap<>();
             node.connectionViews().forEach(c -> sessionOf.put(c.connectionId(), c.sessionId()));
             Map<String, Object> byPath = new java.util.TreeMap<>();
@@ -131,15 +154,19 @@ final class AdminEndpoints {
         });
         add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
                 "digest", Long.toUnsignedString(node.tree().digest())))));
-        put(new Command("log_level", List.of(), true, false, this::logLevel));
+        put(new Command("log_level", List.of(), true, false, Protection.ADMIN, this::logLevel));
     }
 
     private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, false, true, run));
+        add(name, aliases, Protection.OPEN, run);
+    }
+
+    private void add(String name, List<String> aliases, Protection protection, Function<Map<String, List<String>>, Map<String, Object>> run) {
+        put(new Command(name, aliases, false, true, protection, run));
     }
 
     private void addStateChanging(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, true, true, run));
+        put(new Command(name, aliases, true, true, Protection.ADMIN, run));
     }
 
     private void put(Command command) {
@@ -200,12 +227,31 @@ final class AdminEndpoints {
         if (command.needsServing() && !quorum.serving()) {
             return HttpServer.Response.json(200, write(map("command", command.name(), "error", NOT_SERVING)));
         }
+        boolean protectedHere = command.protection() != Protection.OPEN && config.security().authentication().enforced();
+        List<dev.corral.wire.Id> ids = protectedHere ? authentication.authenticate(request) : List.of();
+        boolean admin = protectedHere && !ids.isEmpty() && loop.call(() -> holds(ids, ADMIN_IDENTITY));
+        if (protectedHere && command.protection() == Protection.ADMIN && !admin) {
+            // ZooKeeper's answers, named with the command as asked for (Commands#runCommand).
+            if (request.authorization() == null) {
+                return HttpServer.Response.json(401, write(map("command", name, "error", "Auth info is missing for the command")));
+            }
+            return ids.isEmpty() ? HttpServer.Response.json(401, write(map("command", name, "error", "Not authenticated")))
+                    : HttpServer.Response.json(403, write(map("command", name, "error", "Not authorized")));
+        }
+        boolean redact = protectedHere && command.protection() == Protection.REDACTED && !admin;
         Map<String, List<String>> parameters = request.uri().parameters();
-        Map<String, Object> result = loop.call(() -> command.run().apply(parameters));
+        Map<String, Object> computed = loop.call(() -> command.run().apply(parameters));
+        Map<String, Object> result = redact ? Disclosure.redacted(computed) : computed;
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
         result.putIfAbsent("error", null);
         result.put("command", command.name());
         return HttpServer.Response.json(status, write(result));
+    }
+
+    /** Whether the ACL of {@code required}'s path grants its permission to {@code ids}; on the node loop. */
+    private boolean holds(List<dev.corral.wire.Id> ids, AdminAuthentication.Required required) {
+        dev.corral.tree.Znode znode = node.tree().node(required.path());
+        return znode != null && AdminAuthentication.authorized(znode.acl(), required.perms(), ids);
     }
 
     /** The Prometheus scrape. */

@@ -138,7 +138,24 @@ public final class CorralServer implements AutoCloseable {
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
-                quorum);
+                quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)));
+    }
+
+    /**
+     * The client port's trust store, against which an admin request's certificate is checked (ZooKeeper's
+     * X509AuthenticationProvider reads ssl.trustStore.*); null without one, or, logged, when it cannot be read.
+     */
+    private static javax.net.ssl.X509TrustManager clientTrust(ServerConfig config) {
+        var tls = config.security().clientTls();
+        if (tls == null || tls.trustStore() == null) {
+            return null;
+        }
+        try {
+            return dev.corral.server.tls.TlsContexts.trustManager(tls.trustStore());
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            LOG.error("x509 on the admin server is off: cannot read the trust store {}: {}", tls.trustStore().location(), e.toString());
+            return null;
+        }
     }
 
     private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {
@@ -168,8 +185,15 @@ public final class CorralServer implements AutoCloseable {
     private void startHttp() {
         if (config.admin() != null) {
             try {
-                adminServer = HttpServer.start("admin", config.admin(), endpoints::admin);
-                LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready)", config.admin().address(), adminServer.port());
+                AdminTls tls = config.security().adminTls();
+                adminServer = HttpServer.start("admin", config.admin(), tls.mode(),
+                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin);
+                LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready), {}", config.admin().address(), adminServer.port(),
+                        switch (tls.mode()) {
+                            case PLAIN -> "plain HTTP";
+                            case UNIFIED -> "HTTPS and plain HTTP (admin.portUnification)";
+                            case FORCED -> "HTTPS only (admin.forceHttps)";
+                        });
             } catch (IOException e) {
                 LOG.warn("Admin server not started: {}", e.getMessage());
             }

@@ -1,5 +1,7 @@
 package dev.corral.server;
 
+import dev.corral.server.tls.ReloadingTlsContext;
+import dev.corral.server.tls.TlsSniffer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,23 +22,49 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A small HTTP server for the admin commands and the Prometheus scrape: GET and POST requests, each
- * answered by a function of the method, the decoded path and query, and the Origin header. Bodies are
- * bounded to 64 KiB.
+ * answered by a function of the request ({@link Request}). Bodies are bounded to 64 KiB.
+ *
+ * <p>Over TLS when asked ({@link AdminTls}): TLS only, or TLS and plain HTTP on one port told apart by the
+ * first byte ({@link TlsSniffer}). A TLS answer carries the Strict-Transport-Security header ZooKeeper's
+ * admin server sends (Jetty's SecureRequestCustomizer with a day's max-age and includeSubDomains).
  */
 final class HttpServer implements AutoCloseable {
+    /** ZooKeeper 3.9's admin server's HSTS header value over TLS (JettyAdminServer#DEFAULT_STS_MAX_AGE: a day). */
+    static final String STRICT_TRANSPORT_SECURITY = "max-age=86400; includeSubDomains";
+
     /**
      * An HTTP request as the handlers see it.
      *
      * @param origin the Origin header, which browsers send with a request a web page makes; null without one
+     * @param authorization the Authorization header, null without one
+     * @param remoteAddress the client's IP address, as text
+     * @param certificates the client's certificate chain from the TLS handshake, leaf first; empty over plain
+     *     HTTP or when none was asked for or sent
      */
-    record Request(String method, QueryStringDecoder uri, String origin) {
+    record Request(String method, QueryStringDecoder uri, String origin, String authorization, String remoteAddress,
+            List<X509Certificate> certificates) {
+        Request {
+            certificates = List.copyOf(certificates);
+        }
+
+        /** A request without credentials, from the loopback address. */
+        static Request of(String method, String uri) {
+            return new Request(method, new QueryStringDecoder(uri), null, null, "127.0.0.1", List.of());
+        }
+
         String path() {
             return uri.path();
         }
@@ -49,6 +77,8 @@ final class HttpServer implements AutoCloseable {
         }
     }
 
+    private static final String TLS_HANDLER = "tls";
+
     private final NioEventLoopGroup group;
     private final Channel channel;
 
@@ -59,12 +89,29 @@ final class HttpServer implements AutoCloseable {
 
     static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<Request, Response> handler)
             throws IOException {
+        return start(name, endpoint, AdminTls.Mode.PLAIN, null, handler);
+    }
+
+    /**
+     * Starts a server on {@code endpoint} that speaks as {@code mode} says; {@code tls} builds each TLS
+     * connection's handler (null exactly for {@link AdminTls.Mode#PLAIN}).
+     */
+    static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, AdminTls.Mode mode, ReloadingTlsContext tls,
+            Function<Request, Response> handler) throws IOException {
+        if ((mode == AdminTls.Mode.PLAIN) != (tls == null)) {
+            throw new IllegalArgumentException("a TLS context is needed exactly when the " + name + " server speaks TLS");
+        }
         NioEventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name));
         try {
             Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            switch (mode) {
+                                case FORCED -> ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc()));
+                                case UNIFIED -> ch.pipeline().addLast("tls-sniffer", new TlsSniffer(tls));
+                                case PLAIN -> { }
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(handler));
                         }
                     })
@@ -96,13 +143,15 @@ final class HttpServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
             Response response;
             if (!request.method().name().equals("GET") && !request.method().name().equals("POST")) {
                 response = Response.json(405, "{\"error\":\"only GET and POST are served\"}");
             } else {
                 try {
                     response = handler.apply(new Request(request.method().name(), new QueryStringDecoder(request.uri()),
-                            request.headers().get(HttpHeaderNames.ORIGIN)));
+                            request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                            ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress(), certificates(tls)));
                 } catch (RuntimeException e) {
                     response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
                 }
@@ -110,11 +159,32 @@ final class HttpServer implements AutoCloseable {
             FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
                     Unpooled.copiedBuffer(response.body(), StandardCharsets.UTF_8));
             reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType() + "; charset=utf-8");
+            if (tls != null) {
+                reply.headers().set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+            }
             HttpUtil.setContentLength(reply, reply.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             var future = ctx.writeAndFlush(reply);
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        /** The verified chain the client presented, leaf first; empty when there is none. */
+        private static List<X509Certificate> certificates(SslHandler tls) {
+            if (tls == null) {
+                return List.of();
+            }
+            try {
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+                    if (certificate instanceof X509Certificate x509) {
+                        chain.add(x509);
+                    }
+                }
+                return chain;
+            } catch (SSLPeerUnverifiedException e) {
+                return List.of();
             }
         }
 

@@ -41,14 +41,16 @@ import java.util.Set;
  * @param authentication what the Node enforces and which schemes it knows
  * @param quorumTls with {@code sslQuorum=true}, the TLS settings of the quorum and election ports, read with
  *     the prefix {@code ssl.quorum.} (ZooKeeper's QuorumX509Util); null when they speak plain TCP
+ * @param adminTls whether the admin HTTP server speaks TLS ({@code admin.forceHttps}, {@code admin.portUnification}),
+ *     with the quorum's stores; never null
  */
 public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls,
-        NodeSecurity authentication, TlsSettings quorumTls) {
+        NodeSecurity authentication, TlsSettings quorumTls, AdminTls adminTls) {
 
     public static final int NO_PORT = -1;
 
     /** No TLS, no enforced authentication: what a zoo.cfg without security keys gets. */
-    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null);
+    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null, AdminTls.PLAIN);
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
@@ -65,11 +67,12 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         if ((secureClientPort != NO_PORT || portUnification) != (clientTls != null)) {
             throw new IllegalArgumentException("TLS settings are needed exactly when a client port speaks TLS");
         }
+        java.util.Objects.requireNonNull(adminTls, "adminTls");
     }
 
     /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key, the quorum's too). */
     static boolean reads(String key) {
-        return KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
+        return KEYS.contains(key) || AdminTls.KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
@@ -84,7 +87,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         // ZooKeeper's sslQuorum: the quorum and election ports speak TLS, both ways authenticated by default.
         TlsSettings quorumTls = bool(source, "sslQuorum") ? TlsSettings.read(source, "ssl.quorum.") : null;
         return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls,
-                authentication(source, tls != null), quorumTls);
+                authentication(source, tls != null), quorumTls, AdminTls.read(source));
     }
 
     /** The schemes with a provider (ZooKeeper's ProviderRegistry), the x509 super user, and what is enforced. */
