@@ -418,13 +418,15 @@ public final class CorralServer implements AutoCloseable {
                 throw e;
             }
         }
+        // Before the client port, as ZooKeeperServerMain starts its admin server: whoever waits for the client port
+        // (a start script, a test) then finds the admin port up too.
+        startHttp();
         serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
         if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
             secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
             LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
                     config.security().clientTls().clientAuth());
         }
-        startHttp();
         serving = true;
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
