@@ -54,7 +54,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
-            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum");
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum", "skipACL");
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
@@ -76,6 +76,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
+        refuseSkipAcl(source);
         String port = source.value("secureClientPort");
         String address = source.value("secureClientPortAddress");
         if (port == null && address != null) {
@@ -136,6 +137,21 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         registered.removeAll(List.of("ip", "digest"));
         return new NodeSecurity(registered, source.value("X509AuthenticationProvider.superUser"), source.value("superUser"), enforced,
                 bool(source, "audit.enable"));
+    }
+
+    /**
+     * ZooKeeper's {@code skipACL=yes} (its ZooKeeperServer compares the value with "yes" exactly; anything else
+     * is no) lets every client read, change and delete every znode whatever its ACL, and says so only in one
+     * INFO line. Corral does not skip ACL checks: a server told to refuses to start, naming the key, rather than
+     * let an operator believe either that ACLs are off (a migration test passing for the wrong reason) or that
+     * they are on. Any other value is accepted, as ZooKeeper's "no".
+     */
+    private static void refuseSkipAcl(ConfigSource source) throws ConfigException {
+        if ("yes".equals(source.value("skipACL"))) {
+            throw new ConfigException(source.describe("skipACL") + ": skipACL=yes would let every client read and change every"
+                    + " znode whatever its ACL; Corral always checks ACLs, so remove skipACL (or set it to no), or open the ACLs"
+                    + " that must be open");
+        }
     }
 
     private static int parsePort(ConfigSource source, String value) throws ConfigException {
