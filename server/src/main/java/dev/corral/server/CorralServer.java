@@ -421,7 +421,9 @@ public final class CorralServer implements AutoCloseable {
         // Before the client port, as ZooKeeperServerMain starts its admin server: whoever waits for the client port
         // (a start script, a test) then finds the admin port up too.
         startHttp();
-        serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        if (config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
+            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        }
         if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
             secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
             LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
@@ -431,12 +433,17 @@ public final class CorralServer implements AutoCloseable {
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
         LOG.info("Corral {} listening for clients on {} ({}, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
-                VERSION, serverChannel.localAddress(), config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
+                VERSION, serverChannel == null ? "no plain port (secureClientPort only)" : serverChannel.localAddress(),
+                config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
                         + " of an ensemble" : "standalone", config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.maxClientCnxns());
     }
 
+    /** The plain client port, or {@link ServerConfig#NO_CLIENT_PORT} when only the secure one is open. */
     public int port() {
+        if (serverChannel == null) {
+            return ServerConfig.NO_CLIENT_PORT;
+        }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
