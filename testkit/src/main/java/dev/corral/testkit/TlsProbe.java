@@ -70,7 +70,7 @@ public final class TlsProbe {
     }
 
     /** A client context with the PKCS12 key store {@code keyStore} of {@code certs} (null: none), trusting their authority. */
-    static SSLContext context(TestCertificates certs, String keyStore) throws GeneralSecurityException, IOException {
+    public static SSLContext context(TestCertificates certs, String keyStore) throws GeneralSecurityException, IOException {
         KeyManagerFactory keys = null;
         if (keyStore != null) {
             keys = KeyManagerFactory.getInstance("PKIX");
