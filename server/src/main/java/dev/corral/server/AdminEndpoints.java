@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * and restore commands, with its answers: 401 "Auth info is missing for the command" without the header,
  * 401 "Not authenticated" when it proves nothing, 403 "Not authorized" when the ACL refuses); environment,
  * configuration and stats leave out what {@link Disclosure#HIDDEN_KEYS} names unless the request proves one.
+ * The snapshot command asks for that identity always, as ZooKeeper's does.
  */
 final class AdminEndpoints {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -53,8 +54,24 @@ final class AdminEndpoints {
         /** Only an identity with ALL on "/"; anyone else is refused. */
         ADMIN,
         /** Anyone, but the {@link Disclosure#HIDDEN_KEYS} only to an identity with ALL on "/". */
-        REDACTED
+        REDACTED,
+        /** Only an identity with ALL on "/", whether or not authentication is enforced: ZooKeeper's snapshot command. */
+        ALWAYS_ADMIN
     }
+
+    /** Writes a snapshot of the tree as it is now and returns its file (SnapshotWorker#writeNow). */
+    interface Snapshotter {
+        java.nio.file.Path take() throws Exception;
+    }
+
+    /**
+     * ZooKeeper 3.9.5's SnapshotCommand allows one snapshot per zookeeper.admin.rateLimiterIntervalInMS (300000)
+     * read as microseconds (its RateLimiter is built with TimeUnit.MICROSECONDS): one per 300 ms in effect.
+     */
+    static final long SNAPSHOT_INTERVAL_NS = 300_000_000L;
+    private final Snapshotter snapshotter;
+    private final java.util.concurrent.atomic.AtomicLong lastSnapshotNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime()
+            - SNAPSHOT_INTERVAL_NS);
 
     /** What a command that needs an admin identity asks of it: ZooKeeper's AuthRequest of its snapshot command. */
     static final AdminAuthentication.Required ADMIN_IDENTITY = new AdminAuthentication.Required(dev.corral.wire.Acl.ALL, "/");
@@ -76,8 +93,9 @@ final class AdminEndpoints {
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
-            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication) {
+            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication, Snapshotter snapshotter) {
         this.config = config;
+        this.snapshotter = snapshotter;
         this.authentication = authentication;
         this.node = node;
         this.report = report;
@@ -155,6 +173,10 @@ final class AdminEndpoints {
         add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
                 "digest", Long.toUnsignedString(node.tree().digest())))));
         put(new Command("log_level", List.of(), true, false, Protection.ADMIN, this::logLevel));
+        // Answered by snapshot(), which streams a file: this map is never computed.
+        put(new Command("snapshot", List.of("snap"), false, true, Protection.ALWAYS_ADMIN, q -> {
+            throw new IllegalStateException("the snapshot command is answered by AdminEndpoints#snapshot");
+        }));
     }
 
     private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
@@ -227,10 +249,11 @@ final class AdminEndpoints {
         if (command.needsServing() && !quorum.serving()) {
             return HttpServer.Response.json(200, write(map("command", command.name(), "error", NOT_SERVING)));
         }
-        boolean protectedHere = command.protection() != Protection.OPEN && config.security().authentication().enforced();
+        boolean protectedHere = command.protection() == Protection.ALWAYS_ADMIN
+                || command.protection() != Protection.OPEN && config.security().authentication().enforced();
         List<dev.corral.wire.Id> ids = protectedHere ? authentication.authenticate(request) : List.of();
         boolean admin = protectedHere && !ids.isEmpty() && loop.call(() -> holds(ids, ADMIN_IDENTITY));
-        if (protectedHere && command.protection() == Protection.ADMIN && !admin) {
+        if (protectedHere && command.protection() != Protection.REDACTED && !admin) {
             // ZooKeeper's answers, named with the command as asked for (Commands#runCommand).
             if (request.authorization() == null) {
                 return HttpServer.Response.json(401, write(map("command", name, "error", "Auth info is missing for the command")));
@@ -240,12 +263,44 @@ final class AdminEndpoints {
         }
         boolean redact = protectedHere && command.protection() == Protection.REDACTED && !admin;
         Map<String, List<String>> parameters = request.uri().parameters();
+        if (command.name().equals("snapshot")) {
+            return snapshot(parameters);
+        }
         Map<String, Object> computed = loop.call(() -> command.run().apply(parameters));
         Map<String, Object> result = redact ? Disclosure.redacted(computed) : computed;
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
         result.putIfAbsent("error", null);
         result.put("command", command.name());
         return HttpServer.Response.json(status, write(result));
+    }
+
+    /**
+     * ZooKeeper 3.9.5's SnapshotCommand: writes a snapshot now and answers with its zxid and size as the header
+     * fields last_zxid ("0x" and hex) and snapshot_size, and, unless {@code streaming=false}, the file itself as
+     * application/octet-stream (Corral's snapshot format, not ZooKeeper's). More than one within
+     * {@link #SNAPSHOT_INTERVAL_NS} is 429; a failed one 500, as in ZooKeeper.
+     */
+    private HttpServer.Response snapshot(Map<String, List<String>> parameters) {
+        long now = System.nanoTime();
+        long last = lastSnapshotNs.get();
+        if (now - last < SNAPSHOT_INTERVAL_NS || !lastSnapshotNs.compareAndSet(last, now)) {
+            return HttpServer.Response.json(429, write(map("command", "snapshot", "error", null)));
+        }
+        boolean streaming = !"false".equalsIgnoreCase(first(parameters, "streaming", "true"));
+        try {
+            java.nio.file.Path file = snapshotter.take();
+            long zxid = dev.corral.storage.SnapshotFile.zxidOf(file.getFileName().toString());
+            Map<String, String> headers = Map.of("last_zxid", "0x" + Long.toHexString(zxid),
+                    "snapshot_size", Long.toString(java.nio.file.Files.size(file)));
+            if (streaming) {
+                return new HttpServer.Response(200, "application/octet-stream", java.nio.file.Files.readAllBytes(file), headers);
+            }
+            return new HttpServer.Response(200, "application/json",
+                    write(map("command", "snapshot", "error", null)).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(AdminEndpoints.class).warn("The snapshot admin command failed: {}", e.toString());
+            return HttpServer.Response.json(500, write(map("command", "snapshot", "error", null)));
+        }
     }
 
     /** Whether the ACL of {@code required}'s path grants its permission to {@code ids}; on the node loop. */

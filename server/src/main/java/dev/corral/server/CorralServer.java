@@ -138,7 +138,8 @@ public final class CorralServer implements AutoCloseable {
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
-                quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)));
+                quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)),
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60));
     }
 
     /**

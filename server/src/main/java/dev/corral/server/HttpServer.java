@@ -30,6 +30,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -70,10 +71,24 @@ final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** An HTTP answer: status, content type and body. */
-    record Response(int status, String contentType, String body) {
+    /** An HTTP answer: status, content type, body and extra header fields. */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+        Response {
+            headers = Map.copyOf(headers);
+        }
+
+        /** A text answer without extra header fields. */
+        Response(int status, String contentType, String body) {
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
         static Response json(int status, String body) {
             return new Response(status, "application/json", body);
+        }
+
+        /** The body as text, for tests and logs. */
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -157,8 +172,10 @@ final class HttpServer implements AutoCloseable {
                 }
             }
             FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                    Unpooled.copiedBuffer(response.body(), StandardCharsets.UTF_8));
-            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType() + "; charset=utf-8");
+                    Unpooled.wrappedBuffer(response.body()));
+            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType().startsWith("application/octet-stream")
+                    ? response.contentType() : response.contentType() + "; charset=utf-8");
+            response.headers().forEach((name, value) -> reply.headers().set(name, value));
             if (tls != null) {
                 reply.headers().set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
             }

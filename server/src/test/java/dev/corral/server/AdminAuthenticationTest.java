@@ -143,6 +143,20 @@ class AdminAuthenticationTest {
         }
     }
 
+    /** ZooKeeper's SnapshotCommand streams the file unless streaming=false; Corral's is its own snapshot format. */
+    @org.junit.jupiter.api.Test
+    void theSnapshotCommandStreamsTheSnapshotItWroteToTheRootsOwner() throws Exception {
+        HttpProbe.Answer answer = HttpProbe.send(HttpProbe.Transport.PLAIN, open.adminPort(), "GET", "/commands/snapshot",
+                "digest " + ADMIN);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.headers()).containsEntry("content-type", "application/octet-stream");
+        assertThat(answer.headers().get("last_zxid")).matches("0x[0-9a-f]+");
+        assertThat(Long.parseLong(answer.headers().get("snapshot_size"))).isPositive();
+        assertThat(answer.body()).isNotEmpty();
+        assertThat(HttpProbe.send(HttpProbe.Transport.PLAIN, open.adminPort(), "GET", "/commands/snapshot", null).status())
+                .as("without credentials, enforcement or not").isEqualTo(401);
+    }
+
     record Word(String word, boolean enforcing, String contains, String lacks) {}
 
     static Stream<Word> fourLetterWords() {
