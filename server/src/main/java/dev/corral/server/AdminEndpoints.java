@@ -293,10 +293,10 @@ final class AdminEndpoints {
             Map<String, String> headers = Map.of("last_zxid", "0x" + Long.toHexString(zxid),
                     "snapshot_size", Long.toString(java.nio.file.Files.size(file)));
             if (streaming) {
-                return new HttpServer.Response(200, "application/octet-stream", java.nio.file.Files.readAllBytes(file), headers);
+                return HttpServer.Response.file(file, headers);
             }
             return new HttpServer.Response(200, "application/json",
-                    write(map("command", "snapshot", "error", null)).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+                    write(map("command", "snapshot", "error", null)).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers, null);
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(AdminEndpoints.class).warn("The snapshot admin command failed: {}", e.toString());
             return HttpServer.Response.json(500, write(map("command", "snapshot", "error", null)));

@@ -5,6 +5,7 @@ import dev.corral.server.tls.TlsSniffer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -13,19 +14,25 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -71,15 +78,25 @@ final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** An HTTP answer: status, content type, body and extra header fields. */
-    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+    /**
+     * An HTTP answer: status, content type, body and extra header fields.
+     *
+     * @param file when not null, the body is this file, sent in chunks from disk (a snapshot can be larger than
+     *     the heap), and {@code body} is empty
+     */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers, Path file) {
         Response {
             headers = Map.copyOf(headers);
         }
 
         /** A text answer without extra header fields. */
         Response(int status, String contentType, String body) {
-            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        }
+
+        /** {@code file} as application/octet-stream. */
+        static Response file(Path file, Map<String, String> headers) {
+            return new Response(200, "application/octet-stream", new byte[0], headers, file);
         }
 
         static Response json(int status, String body) {
@@ -127,7 +144,8 @@ final class HttpServer implements AutoCloseable {
                                 case UNIFIED -> ch.pipeline().addLast("tls-sniffer", new TlsSniffer(tls));
                                 case PLAIN -> { }
                             }
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(handler));
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new ChunkedWriteHandler(),
+                                    new Handler(handler));
                         }
                     })
                     .bind(new InetSocketAddress(endpoint.address(), endpoint.port())).sync().channel();
@@ -171,20 +189,50 @@ final class HttpServer implements AutoCloseable {
                     response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
                 }
             }
-            FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                    Unpooled.wrappedBuffer(response.body()));
-            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType().startsWith("application/octet-stream")
-                    ? response.contentType() : response.contentType() + "; charset=utf-8");
-            response.headers().forEach((name, value) -> reply.headers().set(name, value));
-            if (tls != null) {
-                reply.headers().set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
-            }
-            HttpUtil.setContentLength(reply, reply.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            var future = ctx.writeAndFlush(reply);
+            ChannelFuture future;
+            if (response.file() != null) {
+                future = writeFile(ctx, response, tls != null);
+            } else {
+                FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                        Unpooled.wrappedBuffer(response.body()));
+                setHeaders(reply, response, tls != null);
+                HttpUtil.setContentLength(reply, reply.content().readableBytes());
+                future = ctx.writeAndFlush(reply);
+            }
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        private static void setHeaders(HttpResponse reply, Response response, boolean tls) {
+            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.file() != null ? response.contentType()
+                    : response.contentType() + "; charset=utf-8");
+            response.headers().forEach((name, value) -> reply.headers().set(name, value));
+            if (tls) {
+                reply.headers().set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+            }
+        }
+
+        /** The head, then the file in 64 KiB chunks read as the connection takes them (ChunkedWriteHandler). */
+        private static ChannelFuture writeFile(ChannelHandlerContext ctx, Response response, boolean tls) {
+            ChunkedFile chunks;
+            try {
+                chunks = new ChunkedFile(response.file().toFile(), 64 * 1024);
+            } catch (IOException e) {
+                FullHttpResponse failed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                HttpUtil.setContentLength(failed, 0);
+                return ctx.writeAndFlush(failed);
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
+            setHeaders(head, response, tls);
+            try {
+                HttpUtil.setContentLength(head, chunks.length());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot tell the length of " + response.file(), e);
+            }
+            ctx.write(head);
+            return ctx.writeAndFlush(new HttpChunkedInput(chunks));
         }
 
         /** The verified chain the client presented, leaf first; empty when there is none. */
