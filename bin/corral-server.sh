@@ -23,6 +23,10 @@
 #   both    treat a pid file naming a process that is not a Corral server (a reused pid) as stale.
 #   status  says on stderr what the server answered when it answered without a mode (srvr not in
 #           4lw.commands.whitelist), instead of only "probably not running".
+#   status  with only a secureClientPort (no clientPort), as zkServer.sh, says "Client SSL: true" and asks
+#           srvr over TLS; zkServer.sh's FourLetterWordMain takes the client's TLS settings from CLIENT_JVMFLAGS,
+#           this script's openssl s_client from CORRAL_STATUS_TLS_FLAGS (e.g. "-cert client.pem -key client.pem
+#           -CAfile ca.pem"; a server with ssl.clientAuth=need, the default, wants the certificate).
 # Exit status: 0 on success; 1 when the verb failed (status: no mode from the server); 2 on a usage error.
 set -uo pipefail
 
@@ -148,6 +152,20 @@ resolve_client_endpoint() {
   fi
 }
 
+# As resolve_client_endpoint, then, as zkServer.sh status does when no client port is found anywhere, the
+# secureClientPort and secureClientPortAddress (default localhost) with client_ssl=true.
+resolve_any_client_endpoint() {
+  client_ssl=false
+  resolve_client_endpoint && return 0
+  local secure
+  secure="$(config_value secureClientPort)"
+  [[ "$secure" =~ ^[0-9]+$ ]] || return 1
+  client_ssl=true
+  client_port="$secure"
+  client_address="$(config_value secureClientPortAddress)"
+  client_address="${client_address:-localhost}"
+}
+
 # Runs a command under a time bound where coreutils' timeout exists (it does on every Debian).
 bounded() {
   local seconds="$1"
@@ -171,6 +189,14 @@ four_letter_word() {
   # shellcheck disable=SC2016 # $1..$3 are the inner shell's arguments
   bounded "$STATUS_WAIT_SECONDS" bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1; printf "%s" "$3" >&3; cat <&3' \
     four-letter-word "$1" "$2" "$3" 2>/dev/null
+}
+
+# four_letter_word over TLS, with openssl s_client and the options in CORRAL_STATUS_TLS_FLAGS (-quiet waits
+# for the server to close the connection after its answer).
+four_letter_word_tls() {
+  command -v openssl >/dev/null || return 1
+  # shellcheck disable=SC2086 # the flags are words of their own
+  printf '%s' "$3" | bounded "$STATUS_WAIT_SECONDS" openssl s_client -quiet -connect "$1:$2" ${CORRAL_STATUS_TLS_FLAGS:-} 2>/dev/null
 }
 
 # True when the process exists and is a Corral server. A pid file can outlive its server, and the pid be
@@ -215,7 +241,7 @@ start() {
     exit 1
   fi
   local endpoint_known=true
-  resolve_client_endpoint || endpoint_known=false
+  resolve_any_client_endpoint || endpoint_known=false
   if $endpoint_known && accepts_connections "$client_address" "$client_port"; then
     echo "FAILED TO START: another process already listens on $client_address:$client_port"
     exit 1
@@ -306,17 +332,37 @@ status() {
   require_config
   resolve_pid_file
   if ! resolve_client_endpoint; then
-    echo "Client port not found: $client_error. Terminating."
-    exit 1
+    if [ -z "$(config_value secureClientPort)" ]; then
+      echo "Client port not found: $client_error. Terminating."
+      exit 1
+    fi
+    echo "Client port not found. Looking for secureClientPort in the static config."
+    if ! resolve_any_client_endpoint; then
+      echo "Unable to find either secure or unsecure client port in any configs. Terminating."
+      exit 1
+    fi
   fi
-  echo "Client port found: $client_port. Client address: $client_address. Client SSL: false."
+  client_ssl="${client_ssl:-false}"
+  echo "Client port found: $client_port. Client address: $client_address. Client SSL: $client_ssl."
   local answer mode
-  answer="$(four_letter_word "$client_address" "$client_port" srvr)"
+  if [ "$client_ssl" = true ]; then
+    answer="$(four_letter_word_tls "$client_address" "$client_port" srvr)"
+  else
+    answer="$(four_letter_word "$client_address" "$client_port" srvr)"
+  fi
   mode="$(grep '^Mode: ' <<< "$answer")"
   if [ -z "$mode" ]; then
     if [ -n "$answer" ]; then
       echo "The server on $client_address:$client_port answered srvr without a mode: $(head -n 1 <<< "$answer")" \
         "(is srvr in 4lw.commands.whitelist?)" >&2
+    fi
+    if [ "$client_ssl" = true ]; then
+      echo " "
+      echo "Note: We used secureClientPort ($client_port) to establish connection, but we failed. The 'status'"
+      echo "  command asks srvr over TLS with openssl s_client. Please make sure openssl is installed and"
+      echo "  CORRAL_STATUS_TLS_FLAGS holds the client's TLS options for it! E.g.:"
+      echo "  CORRAL_STATUS_TLS_FLAGS=\"-cert /tmp/client.pem -key /tmp/client.pem -CAfile /tmp/ca.pem\" $0 status"
+      echo " "
     fi
     echo "Error contacting service. It is probably not running."
     exit 1

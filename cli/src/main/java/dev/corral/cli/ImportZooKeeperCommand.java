@@ -85,7 +85,9 @@ final class ImportZooKeeperCommand extends ToolCommand {
     private void refuseIfRunning(ServerConfig serverConfig, DataDirs target) throws ToolFailure {
         String host = serverConfig.clientPortAddress() == null || serverConfig.clientPortAddress().equals("0.0.0.0")
                 ? "127.0.0.1" : serverConfig.clientPortAddress();
-        Optional<String> answer = RunningServerProbe.answerOn(host, serverConfig.clientPort());
+        // A zoo.cfg with only a secureClientPort has no plain port to ask; the pid files below still tell.
+        Optional<String> answer = serverConfig.clientPort() == ServerConfig.NO_CLIENT_PORT ? Optional.empty()
+                : RunningServerProbe.answerOn(host, serverConfig.clientPort());
         if (answer.isPresent()) {
             throw new ToolFailure("a server answers on the client port " + host + ":" + serverConfig.clientPort() + " (" + answer.get()
                     + "); stop ZooKeeper before importing, or its later writes would be lost");

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One hostile client of the network fuzzer: over raw sockets it opens connection after connection, makes a
@@ -24,11 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection or a per-connection count is reached. It reads and drops what comes back, so the server is
  * never held up by a full socket buffer. Bounded by a shared frame budget and a deadline; {@link #stop}
  * closes its socket so that no write blocks past the deadline.
+ *
+ * <p>Over TLS (a socket factory given): each connection makes a TLS handshake and then fuzzes inside it, and
+ * now and then writes a corrupt TLS record onto the raw socket in the middle of the session; one connection
+ * in {@value #MALFORMED_TLS_ONE_IN} sends malformed TLS records instead of a handshake ({@link #sendMalformedTls}).
  */
 final class HostileClient implements Runnable {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int HANDSHAKE_TIMEOUT_MS = 5_000;
     private static final int FRAMES_PER_CONNECTION_MAX = 400;
+    static final int MALFORMED_TLS_ONE_IN = 8;
+    private static final int CORRUPT_RECORD_ONE_IN = 300;
+    private static final int MALFORMED_READ_MS = 200;
+    private static final byte TLS_HANDSHAKE = 0x16;
 
     /** Sessions the hostile clients made, as {sessionId, password}, for others to resume or steal. */
     static final List<Object[]> SESSIONS = new CopyOnWriteArrayList<>();
@@ -41,6 +51,8 @@ final class HostileClient implements Runnable {
     private final AtomicLong connections;
     private final long stopAtNs;
     private final RecentFrames recent;
+    // Null for plain TCP.
+    private final SSLSocketFactory tls;
     private volatile Socket socket;
     private volatile boolean stopped;
 
@@ -63,7 +75,8 @@ final class HostileClient implements Runnable {
     }
 
     HostileClient(int port, long seed, boolean zooKeeperKillers, AtomicLong framesLeft, AtomicLong framesSent,
-            AtomicLong connections, long stopAtNs, RecentFrames recent) {
+            AtomicLong connections, long stopAtNs, RecentFrames recent, SSLSocketFactory tls) {
+        this.tls = tls;
         this.port = port;
         this.random = new Random(seed);
         RequestGrammar grammar = new RequestGrammar(new Random(seed ^ 0x5DEECE66DL), "/", 8);
@@ -83,7 +96,17 @@ final class HostileClient implements Runnable {
                 s.setTcpNoDelay(true);
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
                 connections.incrementAndGet();
-                fuzzOneConnection(s);
+                if (tls == null) {
+                    fuzzOneConnection(s, s);
+                } else if (random.nextInt(MALFORMED_TLS_ONE_IN) == 0) {
+                    sendMalformedTls(s);
+                } else {
+                    SSLSocket secure = (SSLSocket) tls.createSocket(s, "127.0.0.1", port, true);
+                    socket = secure;
+                    secure.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+                    secure.startHandshake();
+                    fuzzOneConnection(secure, s);
+                }
             } catch (IOException closedByServer) {
                 // The server closing a hostile connection is an expected outcome; open another.
             }
@@ -98,7 +121,52 @@ final class HostileClient implements Runnable {
         }
     }
 
-    private void fuzzOneConnection(Socket s) throws IOException {
+    /**
+     * Malformed TLS where a handshake should be: a record whose length lies (longer than what follows, or
+     * past TLS's 2^14 + 2048 bound), a handshake record of random bytes, a ClientHello cut short, application
+     * data before any handshake, or a long run of random bytes after the handshake record type. Then it reads
+     * briefly (whatever the server answers, an alert or nothing) and closes.
+     */
+    private void sendMalformedTls(Socket raw) throws IOException {
+        byte[] body = new byte[random.nextInt(2_000)];
+        random.nextBytes(body);
+        int kind = random.nextInt(5);
+        java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+        switch (kind) {
+            case 0 -> record.writeBytes(header(TLS_HANDSHAKE, body.length + 1 + random.nextInt(60_000)));
+            case 1 -> record.writeBytes(header(TLS_HANDSHAKE, body.length));
+            case 2 -> {
+                // A ClientHello's handshake header (type 1) claiming more than the record holds.
+                record.writeBytes(header(TLS_HANDSHAKE, body.length + 4));
+                record.writeBytes(new byte[] {1, 0, (byte) 0xff, (byte) 0xff});
+            }
+            case 3 -> record.writeBytes(header((byte) 0x17, body.length));
+            default -> {
+                record.write(TLS_HANDSHAKE);
+                body = new byte[16_384 + random.nextInt(50_000)];
+                random.nextBytes(body);
+            }
+        }
+        record.writeBytes(body);
+        byte[] bytes = record.toByteArray();
+        recent.add(System.currentTimeMillis() + " malformed-tls " + kind + " " + HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 48)));
+        framesSent.incrementAndGet();
+        raw.getOutputStream().write(bytes);
+        raw.getOutputStream().flush();
+        raw.setSoTimeout(MALFORMED_READ_MS);
+        try {
+            raw.getInputStream().readNBytes(4_096);
+        } catch (java.net.SocketTimeoutException quiet) {
+            // The server waits for the rest of a record that will never come: closing ends it.
+        }
+    }
+
+    /** A TLS record header: content type, version TLS 1.2, length (which may lie). */
+    private static byte[] header(byte type, int length) {
+        return new byte[] {type, 3, 3, (byte) (length >>> 8), (byte) length};
+    }
+
+    private void fuzzOneConnection(Socket s, Socket raw) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
         InputStream in = s.getInputStream();
         int roll = random.nextInt(10);
@@ -121,6 +189,16 @@ final class HostileClient implements Runnable {
                 int length = random.nextBoolean() ? -1 - random.nextInt(1000) : 0x7fffff00 + random.nextInt(200);
                 out.writeInt(length);
                 recent.add(System.currentTimeMillis() + " length-prefix " + length);
+                framesSent.incrementAndGet();
+            } else if (raw != s && random.nextInt(CORRUPT_RECORD_ONE_IN) == 0) {
+                // An application data record the server's TLS cannot authenticate, in the middle of the session.
+                out.flush();
+                byte[] garbage = new byte[1 + random.nextInt(512)];
+                random.nextBytes(garbage);
+                raw.getOutputStream().write(header((byte) 0x17, garbage.length));
+                raw.getOutputStream().write(garbage);
+                raw.getOutputStream().flush();
+                recent.add(System.currentTimeMillis() + " corrupt-tls-record " + garbage.length);
                 framesSent.incrementAndGet();
             } else {
                 byte[] frame = random.nextInt(50) == 0 ? grammar.garbage() : grammar.request(xid);

@@ -50,8 +50,16 @@ class NetworkFuzzTest {
 
     @Test
     void hostileConnectionsLeaveTheServerAnsweringAndItsBystandersServed() throws Exception {
+        fuzz(server, null, SECONDS_DEFAULT);
+    }
+
+    /**
+     * The fuzz against {@code server}: the hostile clients over TLS with {@code tls} (null: plain TCP), the
+     * bystanders and the prober over plain TCP; {@code secondsDefault} unless {@code fuzz.network.seconds} says.
+     */
+    static void fuzz(CompatServer server, javax.net.ssl.SSLSocketFactory tls, int secondsDefault) throws Exception {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        int seconds = Integer.getInteger("fuzz.network.seconds", SECONDS_DEFAULT);
+        int seconds = Integer.getInteger("fuzz.network.seconds", secondsDefault);
         long framesMax = Long.getLong("fuzz.network.frames", FRAMES_DEFAULT);
         // Against ZooKeeper the requests known to kill it are left out unless asked for, so that the compat
         // suite with -Dcompat.target=zookeeper (the oracle run) stays green; Corral always gets them.
@@ -88,11 +96,11 @@ class NetworkFuzzTest {
             }
             for (int i = 0; i < HOSTILE_CLIENTS; i++) {
                 HostileClient hostile = new HostileClient(server.port(), seed + i, killers, framesLeft, framesSent, connections,
-                        stopAtNs, recent);
+                        stopAtNs, recent, tls);
                 hostiles.add(hostile);
                 threads.add(start("hostile-" + i, hostile));
             }
-            threads.add(start("prober", () -> probe(stopAtNs, framesLeft, probeFailures, worstProbeMs)));
+            threads.add(start("prober", () -> probe(server, stopAtNs, framesLeft, probeFailures, worstProbeMs)));
 
             while (System.nanoTime() < stopAtNs && framesLeft.get() > 0 && server.process().isAlive()) {
                 TimeUnit.MILLISECONDS.sleep(100); // polls the bounds; nothing waits on this for correctness
@@ -107,9 +115,9 @@ class NetworkFuzzTest {
             boolean alive = server.process().isAlive();
             long worstBystanderMs = bystanders.stream().mapToLong(Bystander::worstLatencyMs).max().orElse(0);
             long bystanderRequests = bystanders.stream().mapToLong(Bystander::requests).sum();
-            System.out.printf("NetworkFuzzTest %s %s: %d frames on %d connections in %d ms (%s); bystanders: %d requests, worst"
+            System.out.printf("NetworkFuzzTest %s%s %s: %d frames on %d connections in %d ms (%s); bystanders: %d requests, worst"
                     + " latency %d ms; four-letter words: worst %d ms, %d failed; server heap peak %d KiB, RSS peak %d KiB;"
-                    + " server %s%n", CompatRun.target(), replay, framesSent.get(), connections.get(), elapsedMs,
+                    + " server %s%n", CompatRun.target(), tls == null ? "" : " over TLS", replay, framesSent.get(), connections.get(), elapsedMs,
                     killers ? "all requests" : "without the known ZooKeeper killers", bystanderRequests, worstBystanderMs,
                     worstProbeMs.get(), probeFailures.size(), heap.peakHeapKb(), heap.peakRssKb(), alive ? "alive" : "DEAD");
             if (!alive) {
@@ -131,7 +139,7 @@ class NetworkFuzzTest {
     }
 
     /** Asks a four-letter word every PROBE_EVERY_MS: a server that stopped answering them is a zombie. */
-    private void probe(long stopAtNs, AtomicLong framesLeft, List<String> failures, AtomicLong worstMs) {
+    private static void probe(CompatServer server, long stopAtNs, AtomicLong framesLeft, List<String> failures, AtomicLong worstMs) {
         for (int i = 0; System.nanoTime() < stopAtNs && framesLeft.get() > 0 && server.process().isAlive(); i++) {
             String word = WORDS.get(i % WORDS.size());
             long start = System.nanoTime();

@@ -122,6 +122,32 @@ class ServerScriptTest {
                         + "Mode: standalone\n");
     }
 
+    /** zkServer.sh status with only a secureClientPort: "Client SSL: true", and srvr asked over TLS. */
+    @Test
+    void statusWithOnlyASecureClientPortAsksSrvrOverTls() throws Exception {
+        dev.corral.testkit.TestCertificates certs = dev.corral.testkit.TestCertificates.generate(directory.resolve("certs"));
+        String password = dev.corral.testkit.TestCertificates.PASSWORD;
+        Files.writeString(config, "tickTime=200\ndataDir=" + directory.resolve("data") + "\nsecureClientPort=" + port
+                + "\nsecureClientPortAddress=127.0.0.1\nssl.keyStore.location=" + certs.file("server.p12")
+                + "\nssl.keyStore.password=" + password + "\nssl.trustStore.location=" + certs.file("truststore.p12")
+                + "\nssl.trustStore.password=" + password + "\n4lw.commands.whitelist=*\nadmin.enableServer=false\n",
+                StandardCharsets.UTF_8);
+        ScriptRun start = run("start", config.toString());
+        assertThat(start.stdout()).as(start.describe()).isEqualTo("Starting Corral ... STARTED\n");
+
+        ScriptRun status = run(List.of("status", config.toString()), Map.of("CORRAL_STATUS_TLS_FLAGS",
+                "-cert " + certs.file("client.pem") + " -key " + certs.file("client.pem")));
+
+        assertThat(status.exitCode()).as(status.describe()).isZero();
+        assertThat(status.stdout()).as(status.describe()).isEqualTo(
+                "Client port not found. Looking for secureClientPort in the static config.\n"
+                        + "Client port found: " + port + ". Client address: 127.0.0.1. Client SSL: true.\nMode: standalone\n");
+        // Without a client certificate the server (ssl.clientAuth=need) refuses, and the note says what to set.
+        ScriptRun anonymous = run("status", config.toString());
+        assertThat(anonymous.exitCode()).as(anonymous.describe()).isEqualTo(1);
+        assertThat(anonymous.stdout()).as(anonymous.describe()).contains("Client SSL: true.", "CORRAL_STATUS_TLS_FLAGS", NOT_RUNNING);
+    }
+
     @Test
     void startRefusesWhileThePidFileNamesARunningServer() throws Exception {
         assertThat(run("start", config.toString()).exitCode()).isZero();

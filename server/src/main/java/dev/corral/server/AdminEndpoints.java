@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * is computed on the node loop. Commands that change state (log_level, stat_reset,
  * connection_stat_reset) are off unless {@code admin.enableStateChangingCommands=true}, and then served
  * by POST only: ZooKeeper 3.9 serves its reset commands by GET to anyone, which any web page can do.
+ *
+ * <p>While authentication is enforced ({@link Disclosure}), the commands that list sessions and their
+ * ephemerals or watches, or change state, answer only a request whose Authorization header proves an
+ * identity with ALL on "/" ({@link AdminAuthentication}, the check ZooKeeper 3.9.5 makes for its snapshot
+ * and restore commands, with its answers: 401 "Auth info is missing for the command" without the header,
+ * 401 "Not authenticated" when it proves nothing, 403 "Not authorized" when the ACL refuses); environment,
+ * configuration and stats leave out what {@link Disclosure#HIDDEN_KEYS} names unless the request proves one.
+ * The snapshot command asks for that identity always, as ZooKeeper's does.
  */
 final class AdminEndpoints {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,9 +44,39 @@ final class AdminEndpoints {
     private final BooleanSupplier ready;
     private final ServerMetrics metrics;
     private final QuorumMetrics quorum;
+    private final AdminAuthentication authentication;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     // The web console at "/" and under /console/, or null while it is off.
     private volatile ConsoleApi console;
+
+    /** Who may see a command's whole answer while authentication is enforced (without enforcement: anyone). */
+    enum Protection {
+        /** Anyone. */
+        OPEN,
+        /** Only an identity with ALL on "/"; anyone else is refused. */
+        ADMIN,
+        /** Anyone, but the {@link Disclosure#HIDDEN_KEYS} only to an identity with ALL on "/". */
+        REDACTED,
+        /** Only an identity with ALL on "/", whether or not authentication is enforced: ZooKeeper's snapshot command. */
+        ALWAYS_ADMIN
+    }
+
+    /** Writes a snapshot of the tree as it is now and returns its file (SnapshotWorker#writeNow). */
+    interface Snapshotter {
+        java.nio.file.Path take() throws Exception;
+    }
+
+    /**
+     * ZooKeeper 3.9.5's SnapshotCommand allows one snapshot per zookeeper.admin.rateLimiterIntervalInMS (300000)
+     * read as microseconds (its RateLimiter is built with TimeUnit.MICROSECONDS): one per 300 ms in effect.
+     */
+    static final long SNAPSHOT_INTERVAL_NS = 300_000_000L;
+    private final Snapshotter snapshotter;
+    private final java.util.concurrent.atomic.AtomicLong lastSnapshotNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime()
+            - SNAPSHOT_INTERVAL_NS);
+
+    /** What a command that needs an admin identity asks of it: ZooKeeper's AuthRequest of its snapshot command. */
+    static final AdminAuthentication.Required ADMIN_IDENTITY = new AdminAuthentication.Required(dev.corral.wire.Acl.ALL, "/");
 
     /** Runs a computation on the node loop and waits (bounded) for its result. */
     interface NodeLoop {
@@ -50,15 +88,17 @@ final class AdminEndpoints {
      * only when zoo.cfg has {@code admin.enableStateChangingCommands=true}. One that {@code needsServing}
      * answers, while the server does not serve, only ZooKeeper's error for that (its CommandBase#isServerRequired).
      */
-    private record Command(String name, List<String> aliases, boolean changesState, boolean needsServing,
+    private record Command(String name, List<String> aliases, boolean changesState, boolean needsServing, Protection protection,
             Function<Map<String, List<String>>, Map<String, Object>> run) {}
 
     /** ZooKeeper's admin answer, with status 200, to a command that needs a serving server. */
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
-            ServerMetrics metrics, QuorumMetrics quorum) {
+            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication, Snapshotter snapshotter) {
         this.config = config;
+        this.snapshotter = snapshotter;
+        this.authentication = authentication;
         this.node = node;
         this.report = report;
         this.loop = loop;
@@ -67,15 +107,16 @@ final class AdminEndpoints {
         this.quorum = quorum;
         add("ruok", List.of(), q -> new LinkedHashMap<>());
         add("server_stats", List.of("srvr"), q -> serverStats());
-        add("stats", List.of("stat"), q -> {
+        add("stats", List.of("stat"), Protection.REDACTED, q -> {
             Map<String, Object> m = serverStats();
             m.put("connections", connections());
             return m;
         });
-        add("connections", List.of("cons"), q -> map("connections", connections(), "secure_connections", List.of()));
-        add("configuration", List.of("conf", "config"), q -> new LinkedHashMap<>(report.conf()));
-        put(new Command("environment", List.of("env", "envi"), false, false, q -> new LinkedHashMap<>(FourLetterReport.environment())));
-        put(new Command("monitor", List.of("mntr"), false, false, q -> {
+        add("connections", List.of("cons"), Protection.ADMIN, q -> map("connections", connections(), "secure_connections", List.of()));
+        add("configuration", List.of("conf", "config"), Protection.REDACTED, q -> new LinkedHashMap<>(report.conf()));
+        put(new Command("environment", List.of("env", "envi"), false, false, Protection.REDACTED,
+                q -> new LinkedHashMap<>(FourLetterReport.environment())));
+        put(new Command("monitor", List.of("mntr"), false, false, Protection.OPEN, q -> {
             Map<String, Object> m = new LinkedHashMap<>();
             report.monitor().forEach((key, value) -> m.put(key.startsWith("zk_") ? key.substring(3) : key, value));
             return m;
@@ -86,8 +127,8 @@ final class AdminEndpoints {
         add("voting_view", List.of(), q -> ensemble.votingView());
         add("observers", List.of("obsr"), q -> ensemble.observers());
         // ZooKeeper's ZabStateCommand runs without a serving server: it is how an operator sees an election.
-        put(new Command("zabstate", List.of(), false, false, q -> ensemble.zabState()));
-        add("dump", List.of(), q -> {
+        put(new Command("zabstate", List.of(), false, false, Protection.OPEN, q -> ensemble.zabState()));
+        add("dump", List.of(), Protection.ADMIN, q -> {
             Map<String, Object> ephemerals = new LinkedHashMap<>();
             node.tree().ephemeralsBySession().forEach((id, paths) -> ephemerals.put("0x" + Long.toHexString(id), List.copyOf(paths)));
             Map<String, Object> sessions = new LinkedHashMap<>();
@@ -100,7 +141,7 @@ final class AdminEndpoints {
             int total = byPath.values().stream().mapToInt(java.util.Set::size).sum();
             return map("num_connections", connections, "num_paths", byPath.size(), "num_total_watches", total);
         });
-        add("watches", List.of("wchc"), q -> {
+        add("watches", List.of("wchc"), Protection.ADMIN, q -> {
             Map<String, Object> bySession = new LinkedHashMap<>();
             for (ConnectionView c : node.connectionViews()) {
                 var paths = node.watches().pathsOf(c.connectionId());
@@ -110,7 +151,7 @@ final class AdminEndpoints {
             }
             return map("session_id_to_watched_paths", bySession);
         });
-        add("watches_by_path", List.of("wchp"), q -> {
+        add("watches_by_path", List.of("wchp"), Protection.ADMIN, q -> {
             Map<Long, Long> sessionOf = new LinkedHashMap<>();
             node.connectionViews().forEach(c -> sessionOf.put(c.connectionId(), c.sessionId()));
             Map<String, Object> byPath = new java.util.TreeMap<>();
@@ -133,15 +174,23 @@ final class AdminEndpoints {
         });
         add("hash", List.of(), q -> map("digests", List.of(map("zxid", node.tree().lastProcessedZxid(),
                 "digest", Long.toUnsignedString(node.tree().digest())))));
-        put(new Command("log_level", List.of(), true, false, this::logLevel));
+        put(new Command("log_level", List.of(), true, false, Protection.ADMIN, this::logLevel));
+        // Answered by snapshot(), which streams a file: this map is never computed.
+        put(new Command("snapshot", List.of("snap"), false, true, Protection.ALWAYS_ADMIN, q -> {
+            throw new IllegalStateException("the snapshot command is answered by AdminEndpoints#snapshot");
+        }));
     }
 
     private void add(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, false, true, run));
+        add(name, aliases, Protection.OPEN, run);
+    }
+
+    private void add(String name, List<String> aliases, Protection protection, Function<Map<String, List<String>>, Map<String, Object>> run) {
+        put(new Command(name, aliases, false, true, protection, run));
     }
 
     private void addStateChanging(String name, List<String> aliases, Function<Map<String, List<String>>, Map<String, Object>> run) {
-        put(new Command(name, aliases, true, true, run));
+        put(new Command(name, aliases, true, true, Protection.ADMIN, run));
     }
 
     private void put(Command command) {
@@ -223,12 +272,64 @@ final class AdminEndpoints {
         if (command.needsServing() && !quorum.serving()) {
             return HttpServer.Response.json(200, write(map("command", command.name(), "error", NOT_SERVING)));
         }
+        boolean protectedHere = command.protection() == Protection.ALWAYS_ADMIN
+                || command.protection() != Protection.OPEN && config.security().authentication().enforced();
+        List<dev.corral.wire.Id> ids = protectedHere ? authentication.authenticate(request) : List.of();
+        boolean admin = protectedHere && !ids.isEmpty() && loop.call(() -> holds(ids, ADMIN_IDENTITY));
+        if (protectedHere && command.protection() != Protection.REDACTED && !admin) {
+            // ZooKeeper's answers, named with the command as asked for (Commands#runCommand).
+            if (request.authorization() == null) {
+                return HttpServer.Response.json(401, write(map("command", name, "error", "Auth info is missing for the command")));
+            }
+            return ids.isEmpty() ? HttpServer.Response.json(401, write(map("command", name, "error", "Not authenticated")))
+                    : HttpServer.Response.json(403, write(map("command", name, "error", "Not authorized")));
+        }
+        boolean redact = protectedHere && command.protection() == Protection.REDACTED && !admin;
         Map<String, List<String>> parameters = request.uri().parameters();
-        Map<String, Object> result = loop.call(() -> command.run().apply(parameters));
+        if (command.name().equals("snapshot")) {
+            return snapshot(parameters);
+        }
+        Map<String, Object> computed = loop.call(() -> command.run().apply(parameters));
+        Map<String, Object> result = redact ? Disclosure.redacted(computed) : computed;
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
         result.putIfAbsent("error", null);
         result.put("command", command.name());
         return HttpServer.Response.json(status, write(result));
+    }
+
+    /**
+     * ZooKeeper 3.9.5's SnapshotCommand: writes a snapshot now and answers with its zxid and size as the header
+     * fields last_zxid ("0x" and hex) and snapshot_size, and, unless {@code streaming=false}, the file itself as
+     * application/octet-stream (Corral's snapshot format, not ZooKeeper's). More than one within
+     * {@link #SNAPSHOT_INTERVAL_NS} is 429; a failed one 500, as in ZooKeeper.
+     */
+    private HttpServer.Response snapshot(Map<String, List<String>> parameters) {
+        long now = System.nanoTime();
+        long last = lastSnapshotNs.get();
+        if (now - last < SNAPSHOT_INTERVAL_NS || !lastSnapshotNs.compareAndSet(last, now)) {
+            return HttpServer.Response.json(429, write(map("command", "snapshot", "error", null)));
+        }
+        boolean streaming = !"false".equalsIgnoreCase(first(parameters, "streaming", "true"));
+        try {
+            java.nio.file.Path file = snapshotter.take();
+            long zxid = dev.corral.storage.SnapshotFile.zxidOf(file.getFileName().toString());
+            Map<String, String> headers = Map.of("last_zxid", "0x" + Long.toHexString(zxid),
+                    "snapshot_size", Long.toString(java.nio.file.Files.size(file)));
+            if (streaming) {
+                return HttpServer.Response.file(file, headers);
+            }
+            return new HttpServer.Response(200, "application/json",
+                    write(map("command", "snapshot", "error", null)).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(AdminEndpoints.class).warn("The snapshot admin command failed: {}", e.toString());
+            return HttpServer.Response.json(500, write(map("command", "snapshot", "error", null)));
+        }
+    }
+
+    /** Whether the ACL of {@code required}'s path grants its permission to {@code ids}; on the node loop. */
+    private boolean holds(List<dev.corral.wire.Id> ids, AdminAuthentication.Required required) {
+        dev.corral.tree.Znode znode = node.tree().node(required.path());
+        return znode != null && AdminAuthentication.authorized(znode.acl(), required.perms(), ids);
     }
 
     /** The Prometheus scrape. */

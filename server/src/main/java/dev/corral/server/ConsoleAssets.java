@@ -28,7 +28,7 @@ final class ConsoleAssets {
         // The page may load nothing but its own files: a script injected through a znode's data has nowhere to go.
         return new HttpServer.Response(200, type, body, Map.of("Cache-Control", "no-cache",
                 "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-                "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer"), null);
+                "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer"));
     }
 
     private static byte[] load(String path) {

@@ -156,7 +156,25 @@ public final class CorralServer implements AutoCloseable {
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
-                quorum);
+                quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)),
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60));
+    }
+
+    /**
+     * The client port's trust store, against which an admin request's certificate is checked (ZooKeeper's
+     * X509AuthenticationProvider reads ssl.trustStore.*); null without one, or, logged, when it cannot be read.
+     */
+    private static javax.net.ssl.X509TrustManager clientTrust(ServerConfig config) {
+        var tls = config.security().clientTls();
+        if (tls == null || tls.trustStore() == null) {
+            return null;
+        }
+        try {
+            return dev.corral.server.tls.TlsContexts.trustManager(tls.trustStore());
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            LOG.error("x509 on the admin server is off: cannot read the trust store {}: {}", tls.trustStore().location(), e.toString());
+            return null;
+        }
     }
 
     /** The factor as ZooKeeper's ZKDatabase reads it (with Corral's default): the default when absent, unreadable or above 1. */
@@ -207,8 +225,15 @@ public final class CorralServer implements AutoCloseable {
                 startConsole();
             }
             try {
-                adminServer = HttpServer.start("admin", config.admin(), endpoints::admin);
-                LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready)", config.admin().address(), adminServer.port());
+                AdminTls tls = config.security().adminTls();
+                adminServer = HttpServer.start("admin", config.admin(), tls.mode(),
+                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin);
+                LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready), {}", config.admin().address(), adminServer.port(),
+                        switch (tls.mode()) {
+                            case PLAIN -> "plain HTTP";
+                            case UNIFIED -> "HTTPS and plain HTTP (admin.portUnification)";
+                            case FORCED -> "HTTPS only (admin.forceHttps)";
+                        });
             } catch (IOException e) {
                 LOG.warn("Admin server not started: {}", e.getMessage());
             }
@@ -481,23 +506,32 @@ public final class CorralServer implements AutoCloseable {
                 throw e;
             }
         }
-        serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        // Before the client port, as ZooKeeperServerMain starts its admin server: whoever waits for the client port
+        // (a start script, a test) then finds the admin port up too.
+        startHttp();
+        if (config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
+            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        }
         if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
             secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
             LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
                     config.security().clientTls().clientAuth());
         }
-        startHttp();
         serving = true;
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
         LOG.info("Corral {} listening for clients on {} ({}, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
-                VERSION, serverChannel.localAddress(), config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
+                VERSION, serverChannel == null ? "no plain port (secureClientPort only)" : serverChannel.localAddress(),
+                config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
                         + " of an ensemble" : "standalone", config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.maxClientCnxns());
     }
 
+    /** The plain client port, or {@link ServerConfig#NO_CLIENT_PORT} when only the secure one is open. */
     public int port() {
+        if (serverChannel == null) {
+            return ServerConfig.NO_CLIENT_PORT;
+        }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 

@@ -67,6 +67,10 @@ final class FourLetterReport {
                 || word.equals("cons"))) {
             return NOT_SERVING;
         }
+        boolean enforced = config.security().authentication().enforced();
+        if (enforced && Disclosure.ADMIN_WORDS.contains(word)) {
+            return Disclosure.refusal(word);
+        }
         return switch (word) {
             case "ruok" -> "imok";
             // ZooKeeper's IsroCommand: "null" while no server runs (an ensemble member out of its quorum), "ro"
@@ -75,8 +79,8 @@ final class FourLetterReport {
             case "srvr" -> version() + serverLines();
             case "stat" -> version() + "Clients:\n" + clients(false) + "\n" + serverLines();
             case "cons" -> clients(true) + "\n";
-            case "conf" -> lines(conf());
-            case "envi" -> "Environment:\n" + lines(environment());
+            case "conf" -> lines(enforced ? Disclosure.redacted(conf()) : conf());
+            case "envi" -> "Environment:\n" + lines(enforced ? Disclosure.redacted(environment()) : environment());
             case "mntr" -> mntr();
             case "srst" -> {
                 node.resetStats();

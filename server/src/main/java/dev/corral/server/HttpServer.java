@@ -1,9 +1,12 @@
 package dev.corral.server;
 
+import dev.corral.server.tls.ReloadingTlsContext;
+import dev.corral.server.tls.TlsSniffer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -16,17 +19,27 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,23 +47,31 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A small HTTP server for the admin commands, the web console and the Prometheus scrape: GET and POST
- * requests, each answered by a function of the request. Bodies are bounded to 1 MiB (a console import
- * is the largest). Handlers run on a small bounded pool, not on the I/O thread, since the console's
- * calls wait on a ZooKeeper session; a connection is not read while its request is being handled, so
- * answers go out in request order. An answer may instead be a stream of Server-Sent Events, which stays
- * open until the browser closes it.
+ * requests, each answered by a function of the request ({@link Request}). Bodies are bounded to 1 MiB (a
+ * console import is the largest). Handlers run on a small bounded pool, not on the I/O thread, since the
+ * console's calls wait on a ZooKeeper session; a connection is not read while its request is being
+ * handled, so answers go out in request order. An answer may instead be a file sent in chunks from disk
+ * (a snapshot), or a stream of Server-Sent Events, which stays open until the browser closes it.
+ *
+ * <p>Over TLS when asked ({@link AdminTls}): TLS only, or TLS and plain HTTP on one port told apart by the
+ * first byte ({@link TlsSniffer}). A TLS answer carries the Strict-Transport-Security header ZooKeeper's
+ * admin server sends (Jetty's SecureRequestCustomizer with a day's max-age and includeSubDomains).
  */
 final class HttpServer implements AutoCloseable {
     /** Largest request body served. */
     static final int BODY_BYTES_MAX = 1 << 20;
+    /** ZooKeeper 3.9's admin server's HSTS header value over TLS (JettyAdminServer#DEFAULT_STS_MAX_AGE: a day). */
+    static final String STRICT_TRANSPORT_SECURITY = "max-age=86400; includeSubDomains";
     /** Requests handled at once, and waiting; past that the server answers 503. */
     private static final int HANDLER_THREADS = 4;
     private static final int WAITING_MAX = 64;
     /** A comment line sent this often on an event stream, so that a browser gone away is noticed by a failed write. */
     private static final long STREAM_PING_S = 15;
+    private static final String TLS_HANDLER = "tls";
 
     /**
      * An HTTP request as the handlers see it.
@@ -58,10 +79,32 @@ final class HttpServer implements AutoCloseable {
      * @param origin the Origin header, which browsers send with a request a web page makes; null without one
      * @param headers the request's headers, names in lower case
      * @param body the request body, empty for none
+     * @param remoteAddress the client's IP address, as text
+     * @param certificates the client's certificate chain from the TLS handshake, leaf first; empty over plain
+     *     HTTP or when none was asked for or sent
      */
-    record Request(String method, QueryStringDecoder uri, String origin, Map<String, String> headers, byte[] body) {
+    record Request(String method, QueryStringDecoder uri, String origin, Map<String, String> headers, byte[] body,
+            String remoteAddress, List<X509Certificate> certificates) {
+        Request {
+            headers = Map.copyOf(headers);
+            certificates = List.copyOf(certificates);
+        }
+
+        /** A request without headers or body, from the loopback address. */
         Request(String method, QueryStringDecoder uri, String origin) {
-            this(method, uri, origin, Map.of(), new byte[0]);
+            this(method, uri, origin, Map.of(), new byte[0], "127.0.0.1", List.of());
+        }
+
+        /** A request without credentials, from the loopback address. */
+        static Request of(String method, String uri) {
+            return new Request(method, new QueryStringDecoder(uri), null);
+        }
+
+        /** A request with this Authorization header, from {@code remoteAddress}, with these certificates. */
+        static Request authorized(String method, String uri, String authorization, String remoteAddress,
+                List<X509Certificate> certificates) {
+            return new Request(method, new QueryStringDecoder(uri), null,
+                    authorization == null ? Map.of() : Map.of("authorization", authorization), new byte[0], remoteAddress, certificates);
         }
 
         String path() {
@@ -70,6 +113,11 @@ final class HttpServer implements AutoCloseable {
 
         String header(String name) {
             return headers.get(name);
+        }
+
+        /** The Authorization header, null without one. */
+        String authorization() {
+            return headers.get("authorization");
         }
     }
 
@@ -85,12 +133,24 @@ final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * An HTTP answer: status, content type, body and extra headers; or, with {@code stream} set, an event
-     * stream (text/event-stream) handed to it once the headers are sent.
+     * An HTTP answer: status, content type, body and extra header fields; or, with {@code stream} set, an
+     * event stream (text/event-stream) handed to it once the headers are sent; or, with {@code file} set, that
+     * file sent in chunks from disk (a snapshot can be larger than the heap), {@code body} then empty.
      */
-    record Response(int status, String contentType, byte[] body, Map<String, String> headers, Consumer<EventSink> stream) {
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers, Consumer<EventSink> stream,
+            Path file) {
+        Response {
+            headers = Map.copyOf(headers);
+        }
+
+        /** A text answer without extra header fields. */
         Response(int status, String contentType, String body) {
-            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of(), null, null);
+        }
+
+        /** A body with extra header fields. */
+        Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+            this(status, contentType, body, headers, null, null);
         }
 
         static Response json(int status, String body) {
@@ -98,18 +158,28 @@ final class HttpServer implements AutoCloseable {
         }
 
         static Response events(Consumer<EventSink> stream) {
-            return new Response(200, "text/event-stream", new byte[0], Map.of("Cache-Control", "no-store"), stream);
+            return new Response(200, "text/event-stream", new byte[0], Map.of("Cache-Control", "no-store"), stream, null);
+        }
+
+        /** {@code file} as application/octet-stream. */
+        static Response file(Path file, Map<String, String> headers) {
+            return new Response(200, "application/octet-stream", new byte[0], headers, null, file);
         }
 
         /** This answer with one more header. */
         Response withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
-            return new Response(status, contentType, body, more, stream);
+            return new Response(status, contentType, body, more, stream, file);
+        }
+
+        /** The body as text, for tests and logs. */
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
 
         String bodyText() {
-            return new String(body, StandardCharsets.UTF_8);
+            return text();
         }
     }
 
@@ -125,6 +195,18 @@ final class HttpServer implements AutoCloseable {
 
     static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<Request, Response> handler)
             throws IOException {
+        return start(name, endpoint, AdminTls.Mode.PLAIN, null, handler);
+    }
+
+    /**
+     * Starts a server on {@code endpoint} that speaks as {@code mode} says; {@code tls} builds each TLS
+     * connection's handler (null exactly for {@link AdminTls.Mode#PLAIN}).
+     */
+    static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, AdminTls.Mode mode, ReloadingTlsContext tls,
+            Function<Request, Response> handler) throws IOException {
+        if ((mode == AdminTls.Mode.PLAIN) != (tls == null)) {
+            throw new IllegalArgumentException("a TLS context is needed exactly when the " + name + " server speaks TLS");
+        }
         NioEventLoopGroup group = new NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name));
         ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(WAITING_MAX), new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name + "-handler", true));
@@ -134,8 +216,13 @@ final class HttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            switch (mode) {
+                                case FORCED -> ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc()));
+                                case UNIFIED -> ch.pipeline().addLast("tls-sniffer", new TlsSniffer(tls));
+                                case PLAIN -> { }
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(BODY_BYTES_MAX),
-                                    new Handler(handler, handlers));
+                                    new ChunkedWriteHandler(), new Handler(handler, handlers));
                         }
                     })
                     .bind(new InetSocketAddress(endpoint.address(), endpoint.port())).sync().channel();
@@ -171,14 +258,16 @@ final class HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
             if (!request.method().name().equals("GET") && !request.method().name().equals("POST")) {
-                write(ctx, Response.json(405, "{\"error\":\"only GET and POST are served\"}"), keepAlive);
+                write(ctx, Response.json(405, "{\"error\":\"only GET and POST are served\"}"), keepAlive, tls != null);
                 return;
             }
             Map<String, String> headers = new LinkedHashMap<>();
             request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
             Request seen = new Request(request.method().name(), new QueryStringDecoder(request.uri()),
-                    request.headers().get(HttpHeaderNames.ORIGIN), Map.copyOf(headers), ByteBufUtil.getBytes(request.content()));
+                    request.headers().get(HttpHeaderNames.ORIGIN), headers, ByteBufUtil.getBytes(request.content()),
+                    ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress(), certificates(tls));
             ctx.channel().config().setAutoRead(false);
             try {
                 pool.execute(() -> {
@@ -189,24 +278,29 @@ final class HttpServer implements AutoCloseable {
                         response = Response.json(500, "{\"error\":\"" + String.valueOf(e.getMessage()).replace("\\", "\\\\")
                                 .replace("\"", "'") + "\"}");
                     }
-                    write(ctx, response, keepAlive);
+                    write(ctx, response, keepAlive, tls != null);
                 });
             } catch (RejectedExecutionException e) {
-                write(ctx, Response.json(503, "{\"error\":\"the server is busy with other HTTP requests; try again\"}"), keepAlive);
+                write(ctx, Response.json(503, "{\"error\":\"the server is busy with other HTTP requests; try again\"}"), keepAlive,
+                        tls != null);
             }
         }
 
-        private static void write(ChannelHandlerContext ctx, Response response, boolean keepAlive) {
+        private static void write(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean tls) {
             if (response.stream() != null) {
-                stream(ctx, response);
+                stream(ctx, response, tls);
                 return;
             }
-            FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                    Unpooled.wrappedBuffer(response.body()));
-            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType() + "; charset=utf-8");
-            response.headers().forEach(reply.headers()::add);
-            HttpUtil.setContentLength(reply, reply.content().readableBytes());
-            var future = ctx.writeAndFlush(reply);
+            ChannelFuture future;
+            if (response.file() != null) {
+                future = writeFile(ctx, response, tls);
+            } else {
+                FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                        Unpooled.wrappedBuffer(response.body()));
+                setHeaders(reply, response, tls);
+                HttpUtil.setContentLength(reply, reply.content().readableBytes());
+                future = ctx.writeAndFlush(reply);
+            }
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -214,11 +308,41 @@ final class HttpServer implements AutoCloseable {
             }
         }
 
+        private static void setHeaders(HttpResponse reply, Response response, boolean tls) {
+            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.file() != null ? response.contentType()
+                    : response.contentType() + "; charset=utf-8");
+            response.headers().forEach((name, value) -> reply.headers().set(name, value));
+            if (tls) {
+                reply.headers().set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+            }
+        }
+
+        /** The head, then the file in 64 KiB chunks read as the connection takes them (ChunkedWriteHandler). */
+        private static ChannelFuture writeFile(ChannelHandlerContext ctx, Response response, boolean tls) {
+            ChunkedFile chunks;
+            try {
+                chunks = new ChunkedFile(response.file().toFile(), 64 * 1024);
+            } catch (IOException e) {
+                FullHttpResponse failed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                HttpUtil.setContentLength(failed, 0);
+                return ctx.writeAndFlush(failed);
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
+            setHeaders(head, response, tls);
+            try {
+                HttpUtil.setContentLength(head, chunks.length());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot tell the length of " + response.file(), e);
+            }
+            ctx.write(head);
+            return ctx.writeAndFlush(new HttpChunkedInput(chunks));
+        }
+
         /** Sends the headers of an event stream, then hands the stream to its producer; the browser's requests end here. */
-        private static void stream(ChannelHandlerContext ctx, Response response) {
+        private static void stream(ChannelHandlerContext ctx, Response response, boolean tls) {
             DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            setHeaders(head, response, tls);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            response.headers().forEach(head.headers()::add);
             HttpUtil.setTransferEncodingChunked(head, true);
             ctx.writeAndFlush(head);
             Channel channel = ctx.channel();
@@ -253,6 +377,24 @@ final class HttpServer implements AutoCloseable {
                     channel.close();
                 }
             });
+        }
+
+        /** The verified chain the client presented, leaf first; empty when there is none. */
+        private static List<X509Certificate> certificates(SslHandler tls) {
+            if (tls == null) {
+                return List.of();
+            }
+            try {
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+                    if (certificate instanceof X509Certificate x509) {
+                        chain.add(x509);
+                    }
+                }
+                return chain;
+            } catch (SSLPeerUnverifiedException e) {
+                return List.of();
+            }
         }
 
         @Override

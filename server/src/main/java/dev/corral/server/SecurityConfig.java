@@ -41,18 +41,20 @@ import java.util.Set;
  * @param authentication what the Node enforces and which schemes it knows
  * @param quorumTls with {@code sslQuorum=true}, the TLS settings of the quorum and election ports, read with
  *     the prefix {@code ssl.quorum.} (ZooKeeper's QuorumX509Util); null when they speak plain TCP
+ * @param adminTls whether the admin HTTP server speaks TLS ({@code admin.forceHttps}, {@code admin.portUnification}),
+ *     with the quorum's stores; never null
  */
 public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls,
-        NodeSecurity authentication, TlsSettings quorumTls) {
+        NodeSecurity authentication, TlsSettings quorumTls, AdminTls adminTls) {
 
     public static final int NO_PORT = -1;
 
     /** No TLS, no enforced authentication: what a zoo.cfg without security keys gets. */
-    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null);
+    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null, AdminTls.PLAIN);
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
-            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum");
+            "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum", "skipACL");
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
@@ -65,14 +67,16 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         if ((secureClientPort != NO_PORT || portUnification) != (clientTls != null)) {
             throw new IllegalArgumentException("TLS settings are needed exactly when a client port speaks TLS");
         }
+        java.util.Objects.requireNonNull(adminTls, "adminTls");
     }
 
     /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key, the quorum's too). */
     static boolean reads(String key) {
-        return KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
+        return KEYS.contains(key) || AdminTls.KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
+        refuseSkipAcl(source);
         String port = source.value("secureClientPort");
         String address = source.value("secureClientPortAddress");
         if (port == null && address != null) {
@@ -84,7 +88,7 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         // ZooKeeper's sslQuorum: the quorum and election ports speak TLS, both ways authenticated by default.
         TlsSettings quorumTls = bool(source, "sslQuorum") ? TlsSettings.read(source, "ssl.quorum.") : null;
         return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls,
-                authentication(source, tls != null), quorumTls);
+                authentication(source, tls != null), quorumTls, AdminTls.read(source));
     }
 
     /** The schemes with a provider (ZooKeeper's ProviderRegistry), the x509 super user, and what is enforced. */
@@ -133,6 +137,21 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         registered.removeAll(List.of("ip", "digest"));
         return new NodeSecurity(registered, source.value("X509AuthenticationProvider.superUser"), source.value("superUser"), enforced,
                 bool(source, "audit.enable"));
+    }
+
+    /**
+     * ZooKeeper's {@code skipACL=yes} (its ZooKeeperServer compares the value with "yes" exactly; anything else
+     * is no) lets every client read, change and delete every znode whatever its ACL, and says so only in one
+     * INFO line. Corral does not skip ACL checks: a server told to refuses to start, naming the key, rather than
+     * let an operator believe either that ACLs are off (a migration test passing for the wrong reason) or that
+     * they are on. Any other value is accepted, as ZooKeeper's "no".
+     */
+    private static void refuseSkipAcl(ConfigSource source) throws ConfigException {
+        if ("yes".equals(source.value("skipACL"))) {
+            throw new ConfigException(source.describe("skipACL") + ": skipACL=yes would let every client read and change every"
+                    + " znode whatever its ACL; Corral always checks ACLs, so remove skipACL (or set it to no), or open the ACLs"
+                    + " that must be open");
+        }
     }
 
     private static int parsePort(ConfigSource source, String value) throws ConfigException {

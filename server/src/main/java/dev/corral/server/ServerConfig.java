@@ -60,6 +60,9 @@ public record ServerConfig(
     /** Where an HTTP server listens (port 0 picks a free one). */
     public record HttpEndpoint(String address, int port) {}
 
+    /** {@link #clientPort()} of a server that takes TLS clients only: secureClientPort without clientPort. */
+    public static final int NO_CLIENT_PORT = -1;
+
     /**
      * The web console on the admin port: served unless {@code admin.console.enabled=false}, and read-only
      * unless {@code admin.console.writable=true}, so that a server whose admin port is reachable is not one
@@ -197,9 +200,14 @@ public record ServerConfig(
             // QuorumPeerConfig#parseProperties refuses it rather than guess the port.
             throw new ConfigException(r.where("clientPortAddress") + ": clientPortAddress is set but clientPort is not");
         }
-        int clientPort = r.intInRange("clientPort", null, 2181, 1, 65535);
-        String address = r.string("clientPortAddress", null, "127.0.0.1");
         EnsembleConfig.Member me = ensemble.members().get(ensemble.myId());
+        // QuorumPeerConfig: without clientPort (in zoo.cfg or this server's server.N line) ZooKeeper opens no plain
+        // client port at all, only the secure one; 2181 is Corral's default only when no secure port is set either,
+        // so that a zoo.cfg meant to take TLS clients only never gets a plain listener it did not ask for.
+        boolean securePortOnly = cfg.getProperty("clientPort") == null && (me == null || me.clientPort() < 0)
+                && r.value("secureClientPort") != null;
+        int clientPort = securePortOnly ? NO_CLIENT_PORT : r.intInRange("clientPort", null, 2181, 1, 65535);
+        String address = r.string("clientPortAddress", null, "127.0.0.1");
         if (me != null && me.clientPort() >= 0) {
             // QuorumPeerConfig#setupClientPort: this server's line may give its client port; it must agree with
             // clientPort and a specific clientPortAddress, and then it is the one used.

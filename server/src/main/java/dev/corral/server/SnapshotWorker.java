@@ -57,6 +57,14 @@ final class SnapshotWorker implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Writes {@code snapshot} now, after any snapshot being written (one thread writes them all, so two never
+     * write the same file), and returns its file: the admin snapshot command's. Bounded by {@code boundS}.
+     */
+    Path writeNow(TreeSnapshot snapshot, long boundS) throws Exception {
+        return executor.submit(() -> SnapshotFile.write(dir, snapshot)).get(boundS, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         executor.shutdown();

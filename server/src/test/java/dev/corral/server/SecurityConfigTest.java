@@ -66,6 +66,57 @@ class SecurityConfigTest {
     }
 
     @Test
+    void theAdminServerSpeaksTlsWithTheQuorumStoresAsJettyAdminServerReadsThem() throws Exception {
+        assertThat(load("clientPort=2181\n").security().adminTls()).isEqualTo(AdminTls.PLAIN);
+        String stores = "ssl.quorum.keyStore.location=/k/quorum.p12\nssl.quorum.keyStore.password=pw\n"
+                + "ssl.quorum.trustStore.location=/k/ca.pem\nssl.keyStore.location=/k/client-port.jks\n";
+        AdminTls unified = load(stores + "admin.portUnification=true\n").security().adminTls();
+        assertThat(unified.mode()).isEqualTo(AdminTls.Mode.UNIFIED);
+        assertThat(unified.settings().keyStore()).isEqualTo(new TlsSettings.Store(Path.of("/k/quorum.p12"), "pw", StoreType.PKCS12));
+        assertThat(unified.settings().trustStore().location()).isEqualTo(Path.of("/k/ca.pem"));
+        // Jetty's protocols on Java 17, and no client certificate asked for without admin.needClientAuth.
+        assertThat(unified.settings().enabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(unified.settings().clientAuth()).isEqualTo(TlsSettings.ClientAuth.NONE);
+        AdminTls forced = load(stores + "admin.portUnification=true\nadmin.forceHttps=true\nadmin.needClientAuth=true\n"
+                + "ssl.quorum.enabledProtocols=TLSv1.3\n").security().adminTls();
+        assertThat(forced.mode()).isEqualTo(AdminTls.Mode.FORCED);
+        assertThat(forced.settings().clientAuth()).isEqualTo(TlsSettings.ClientAuth.NEED);
+        assertThat(forced.settings().enabledProtocols()).containsExactly("TLSv1.3");
+        assertThat(load(stores + "admin.forceHttps=true\n").warnings()).isEmpty();
+        assertThatThrownBy(() -> load("ssl.keyStore.location=/k/client-port.jks\nadmin.forceHttps=true\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.quorum.keyStore.location");
+    }
+
+    record SkipAcl(String line, String systemProperty, boolean refused) {}
+
+    static Stream<SkipAcl> skipAcl() {
+        return Stream.of(
+                // ZooKeeperServer skips ACL checks exactly for "yes", from zoo.cfg or -Dzookeeper.skipACL.
+                new SkipAcl("skipACL=yes\n", null, true),
+                new SkipAcl("", "yes", true),
+                new SkipAcl("skipACL=no\n", null, false),
+                new SkipAcl("skipACL=YES\n", null, false),
+                new SkipAcl("", "no", false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("skipAcl")
+    void skipAclYesIsRefusedWithTheKeyNamed(SkipAcl c) throws Exception {
+        Properties system = new Properties();
+        if (c.systemProperty() != null) {
+            system.setProperty("zookeeper.skipACL", c.systemProperty());
+        }
+        Properties cfg = new Properties();
+        cfg.load(new java.io.StringReader("dataDir=" + dir + "\n" + c.line()));
+        if (c.refused()) {
+            assertThatThrownBy(() -> ServerConfig.parse(cfg, "zoo.cfg", java.util.Map.of(), system))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("skipACL");
+        } else {
+            assertThat(ServerConfig.parse(cfg, "zoo.cfg", java.util.Map.of(), system).warnings()).isEmpty();
+        }
+    }
+
+    @Test
     void systemPropertiesStandForZooCfgKeys() throws Exception {
         Properties system = new Properties();
         system.setProperty("zookeeper.client.portUnification", "true");

@@ -175,6 +175,24 @@ class TlsClientPortTest {
         server = null;
     }
 
+    /** QuorumPeerConfig: without clientPort ZooKeeper opens no plain client port, only the secure one. */
+    @Test
+    void secureClientPortWithoutClientPortOpensNoPlainPort() throws Exception {
+        Properties cfg = tls(certs.file("server.p12"), certs.file("truststore.p12"), null);
+        cfg.setProperty("secureClientPort", "0");
+        cfg.setProperty("ssl.clientAuth", "none");
+        cfg.setProperty("dataDir", dir.resolve("data").toString());
+        cfg.setProperty("admin.enableServer", "false");
+        ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties());
+        assertThat(config.clientPort()).isEqualTo(ServerConfig.NO_CLIENT_PORT);
+        server = new CorralServer(config, e -> { });
+        server.start();
+        assertThat(server.port()).isEqualTo(ServerConfig.NO_CLIENT_PORT);
+        assertThat(TlsProbe.fourLetterWord(certs, null, server.securePort(), "srvr")).contains("Mode: standalone");
+        cfg.setProperty("clientPort", "2181");
+        assertThat(ServerConfig.parse(cfg, "test", Map.of(), new Properties()).clientPort()).as("with clientPort").isEqualTo(2181);
+    }
+
     private static Properties tls(Path keyStore, Path trustStore, String type) {
         Properties cfg = new Properties();
         cfg.setProperty("ssl.keyStore.location", keyStore.toString());

@@ -69,7 +69,8 @@ public final class TlsProbe {
         }
     }
 
-    private static SSLContext context(TestCertificates certs, String keyStore) throws GeneralSecurityException, IOException {
+    /** A client context with the PKCS12 key store {@code keyStore} of {@code certs} (null: none), trusting their authority. */
+    public static SSLContext context(TestCertificates certs, String keyStore) throws GeneralSecurityException, IOException {
         KeyManagerFactory keys = null;
         if (keyStore != null) {
             keys = KeyManagerFactory.getInstance("PKIX");

@@ -82,6 +82,16 @@ public final class TlsContexts {
         return factory;
     }
 
+    /** The X.509 trust manager of {@code store}, to check a chain that did not come through a handshake with it. */
+    public static javax.net.ssl.X509TrustManager trustManager(TlsSettings.Store store) throws GeneralSecurityException, IOException {
+        for (javax.net.ssl.TrustManager manager : trustManagers(store).getTrustManagers()) {
+            if (manager instanceof javax.net.ssl.X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new java.security.KeyStoreException("no X.509 trust manager for " + store.location());
+    }
+
     static TrustManagerFactory trustManagers(TlsSettings.Store store) throws GeneralSecurityException, IOException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
         factory.init(load(store, false));
