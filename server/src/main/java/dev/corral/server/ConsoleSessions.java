@@ -24,11 +24,12 @@ final class ConsoleSessions implements AutoCloseable {
     static final long IDLE_MS = 30 * 60_000L;
 
     private final SecureRandom random = new SecureRandom();
-    private final String connectString;
+    // Where the console's sessions connect: asked at each login, since the admin port opens before the client port.
+    private final java.util.function.Supplier<String> connectString;
     // Invariant: at most SESSIONS_MAX entries; guarded by this.
     private final Map<String, ConsoleSession> byToken = new LinkedHashMap<>();
 
-    ConsoleSessions(String connectString) {
+    ConsoleSessions(java.util.function.Supplier<String> connectString) {
         this.connectString = connectString;
     }
 
@@ -56,7 +57,7 @@ final class ConsoleSessions implements AutoCloseable {
 
     /** Opens a login as {@code user} (null: anonymous), closing the longest idle one if there are too many. */
     ConsoleSession open(String user, String password, long nowMs) throws IOException, KeeperException, InterruptedException {
-        ConsoleSession session = ConsoleSession.open(connectString, newToken(), newToken(), user, password, nowMs);
+        ConsoleSession session = ConsoleSession.open(connectString.get(), newToken(), newToken(), user, password, nowMs);
         ConsoleSession evicted = null;
         synchronized (this) {
             if (byToken.size() >= SESSIONS_MAX) {

@@ -83,7 +83,8 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final java.util.function.Consumer<RuntimeException> onFatal;
-    private Channel serverChannel;
+    // Volatile: the console reads it from HTTP handler threads (consoleConnectString).
+    private volatile Channel serverChannel;
     // The TLS-only client port (secureClientPort), or null; and the TLS context of every TLS client connection.
     private Channel secureServerChannel;
     private dev.corral.server.tls.ReloadingTlsContext clientTls;
@@ -249,13 +250,27 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
+     * Where the console's logins connect: the plain client port, on loopback when it listens on every address.
+     * The admin port opens first, so this is asked at each login; a server with only a TLS client port has no
+     * plain port for the console (its logins are refused, and the log says why).
+     */
+    private String consoleConnectString() {
+        Channel channel = serverChannel;
+        if (channel == null) {
+            throw new IllegalStateException("the console needs the plain client port, and this server has "
+                    + (serving ? "only a TLS client port (secureClientPort)" : "not opened it yet"));
+        }
+        InetSocketAddress client = (InetSocketAddress) channel.localAddress();
+        String host = client.getAddress().isAnyLocalAddress() ? "127.0.0.1" : client.getAddress().getHostAddress();
+        return EnsembleConfig.bracketed(host) + ":" + client.getPort();
+    }
+
+    /**
      * Serves the web console on the admin port: its logins connect to this server's own client port (on
      * loopback when the port listens on every address), and its charts sample the server's counters.
      */
     private void startConsole() {
-        InetSocketAddress client = (InetSocketAddress) serverChannel.localAddress();
-        String host = client.getAddress().isAnyLocalAddress() ? "127.0.0.1" : client.getAddress().getHostAddress();
-        consoleSessions = new ConsoleSessions(EnsembleConfig.bracketed(host) + ":" + client.getPort());
+        consoleSessions = new ConsoleSessions(this::consoleConnectString);
         ConsoleApi.ServerView view = new ConsoleApi.ServerView() {
             @Override
             public Map<String, String> kinds(List<String> paths) {
