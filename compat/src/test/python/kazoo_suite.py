@@ -46,8 +46,13 @@ SESSION_TIMEOUT_S = 4.0
 
 
 def new_client(hosts=None, **kwargs):
-    """A started client; reconnects quickly (at most 0.5 s apart) so that restarts are cheap."""
-    client = KazooClient(hosts=hosts or CONNECT, timeout=SESSION_TIMEOUT_S,
+    """A started client; reconnects quickly (at most 0.5 s apart) so that restarts are cheap.
+
+    Against an ensemble (CONNECT names every member) each client takes the first member it can reach rather
+    than a random one: the cases were written for one server, and a client on another member would have to
+    sync before reading what the first one wrote (ZooKeeper promises no more), which they do not.
+    """
+    client = KazooClient(hosts=hosts or CONNECT, timeout=SESSION_TIMEOUT_S, randomize_hosts=False,
                          connection_retry=KazooRetry(max_tries=-1, delay=0.05, max_delay=0.5),
                          command_retry=KazooRetry(max_tries=20, delay=0.05, max_delay=0.5), **kwargs)
     client.start(timeout=WAIT_S)
