@@ -177,10 +177,6 @@ final class HttpServer implements AutoCloseable {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
-
-        String bodyText() {
-            return text();
-        }
     }
 
     private final NioEventLoopGroup group;
