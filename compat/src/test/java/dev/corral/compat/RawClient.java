@@ -47,6 +47,7 @@ final class RawClient implements AutoCloseable {
     static final int GET_DATA = 4;
     static final int SET_DATA = 5;
     static final int GET_CHILDREN = 8;
+    static final int SYNC = 9;
     static final int PING = 11;
     static final int MULTI = 14;
     static final int CREATE2 = 15;
@@ -202,6 +203,20 @@ final class RawClient implements AutoCloseable {
     /** Sends a ping and returns once its reply arrived: every notification sent before it is then collected. */
     Reply ping() throws IOException {
         return call(PING_XID, PING, new byte[0]);
+    }
+
+    /**
+     * Sends {@code sync} and returns once its reply arrived: the server this client is on has then
+     * applied every write committed before the sync, and sent the notifications those writes fired.
+     * A test whose writes go through another client (on another member of an ensemble) needs this
+     * where a standalone server would need only {@link #ping()}.
+     */
+    Reply sync(String path) throws IOException {
+        Reply reply = call(SYNC, new Jute.Writer().writeString(path).toByteArray());
+        if (reply.err() != 0) {
+            throw new IOException("sync " + path + " failed: " + reply);
+        }
+        return reply;
     }
 
     void setReadTimeout(int readTimeoutMs) throws IOException {

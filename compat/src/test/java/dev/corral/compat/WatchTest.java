@@ -349,6 +349,7 @@ class WatchTest {
         ZooKeeper writer = server.zk();
         String root = server.newRoot(writer);
         RawClient raw = server.raw();
+        raw.sync(root);
         byte[] dataWatch = new Jute.Writer().writeString(root).writeInt(2).toByteArray();
         raw.call(RawClient.GET_DATA, new Jute.Writer().writeString(root).writeBoolean(true).toByteArray());
 
@@ -356,7 +357,7 @@ class WatchTest {
         int removed = raw.call(RawClient.REMOVE_WATCHES, dataWatch).err();
         int removedAgain = raw.call(RawClient.REMOVE_WATCHES, dataWatch).err();
         writer.setData(root, bytes("x"), -1);
-        raw.ping();
+        raw.sync(root);
 
         assertThat(List.of(checked, removed, removedAgain)).containsExactly(0, 0, KeeperException.Code.NOWATCHER.intValue());
         assertThat(raw.notifications()).isEmpty();
@@ -367,10 +368,11 @@ class WatchTest {
         ZooKeeper writer = server.zk();
         String root = server.newRoot(writer);
         RawClient raw = server.raw();
+        raw.sync(root);
         raw.call(RawClient.GET_DATA, new Jute.Writer().writeString(root).writeBoolean(true).toByteArray());
 
         Stat changed = writer.setData(root, bytes("x"), -1);
-        raw.ping();
+        raw.sync(root);
 
         assertThat(raw.notifications()).containsExactly(new RawClient.Notification(
                 changed.getMzxid(), EventType.NodeDataChanged.getIntValue(), KeeperState.SyncConnected.getIntValue(),
@@ -433,6 +435,7 @@ class WatchTest {
         writer.create(root + "/parent/c", new byte[0], OPEN, CreateMode.PERSISTENT);
         writer.delete(root + "/gone-parent", -1);
         RawClient raw = server.raw();
+        raw.sync(root);
 
         RawClient.Reply reply = raw.call(RawClient.SET_WATCHES_XID, RawClient.SET_WATCHES, new Jute.Writer()
                 .writeLong(relativeZxid)
@@ -454,7 +457,7 @@ class WatchTest {
         Stat unchanged = writer.setData(root + "/unchanged", bytes("y"), -1);
         Stat never = new Stat();
         writer.create(root + "/never", new byte[0], OPEN, CreateMode.PERSISTENT, never);
-        raw.ping();
+        raw.sync(root);
         assertThat(raw.notifications()).as("re-armed watches").endsWith(
                 new RawClient.Notification(unchanged.getMzxid(), EventType.NodeDataChanged.getIntValue(), connected,
                         root + "/unchanged"),
