@@ -14,8 +14,10 @@ import picocli.CommandLine.ParameterException;
 /**
  * {@code corral export-zookeeper}: the way back. Recovers a stopped Corral server's state as the server
  * would (newest valid snapshot, then its log) and writes it as a ZooKeeper 3.9 snapshot,
- * {@code <dir>/version-2/snapshot.<zxid>}, which ZooKeeper 3.9.5 started with {@code dataDir=<dir>} loads.
- * Sessions and their ephemerals go along; ZooKeeper derives session passwords as Corral does.
+ * {@code <dir>/version-2/snapshot.<zxid>}, and the empty log after it, which ZooKeeper 3.9.5 started with
+ * {@code dataDir=<dir>} loads. Sessions and their ephemerals go along. Sessions that came from ZooKeeper
+ * keep ZooKeeper's passwords and resume there; those Corral made have passwords keyed by Corral's
+ * session secret, which ZooKeeper cannot check, so their clients start new sessions on ZooKeeper.
  */
 @Command(name = "export-zookeeper", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a stopped Corral server's state as a ZooKeeper 3.9 snapshot in DIR/version-2,",

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
  * with the same zoo.cfg. ZooKeeper's files are only read: its own directory ({@code version-2}) and
  * Corral's ({@code corral-snap}, {@code corral-wal}) can share one dataDir, so the way back stays open.
  *
- * <p>Sessions come over with their timeouts and ephemerals; Corral derives session passwords from the
- * session id exactly as ZooKeeper does, so clients that reconnect within their timeout keep their
- * sessions. The epoch files are set to ZooKeeper's last epoch, so Corral's first election moves to the
+ * <p>Sessions come over with their timeouts and ephemerals, and their ids are listed in the data
+ * directory so that Corral goes on accepting the passwords ZooKeeper derived for them (its own sessions
+ * get passwords keyed by the installation's secret): clients that reconnect within their timeout keep
+ * their sessions. The epoch files are set to ZooKeeper's last epoch, so Corral's first election moves to the
  * next one and every new zxid is above ZooKeeper's.
  *
  * <p>Refused: a target that already holds Corral files, a ZooKeeper (or anything) that still answers on

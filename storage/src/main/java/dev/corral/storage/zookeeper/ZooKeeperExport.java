@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * The way back from Corral to ZooKeeper: Corral's state, recovered as the server recovers it (newest
  * valid snapshot, then the log after it), written as a ZooKeeper 3.9 data directory that ZooKeeper
- * loads like one of its own: {@code <dir>/version-2/snapshot.<zxid>} and no log, which ZooKeeper's restore
- * accepts (a log is only replayed after the snapshot, and there is nothing after it).
+ * loads like one of its own: {@code <dir>/version-2/snapshot.<zxid>} and the empty log after it,
+ * {@code log.<zxid + 1>} (only its header: ZooKeeper replays nothing from it and starts its own log
+ * file at its first write).
  *
  * <p>Every logged txn is taken as committed, which holds for a standalone server's log; an ensemble
  * member's log may end in proposals its next leader would truncate, so export from the leader, or from
@@ -47,13 +48,15 @@ public final class ZooKeeperExport {
 
     /**
      * Writes {@code state} into {@code zooKeeperDataDir/version-2}, which must hold no ZooKeeper snapshot or
-     * log yet; returns the snapshot file.
+     * log yet: the snapshot, then the empty log after it. Returns the snapshot file.
      */
     public static Path write(TreeSnapshot state, Path zooKeeperDataDir) throws StorageException {
         Path dir = ZkFiles.versionDir(zooKeeperDataDir);
         if (!ZkFiles.snapshots(dir).isEmpty() || !ZkFiles.logsFrom(dir, 0).isEmpty()) {
             throw new StorageException("the target " + dir + " already holds ZooKeeper snapshots or logs; refusing to mix two histories");
         }
-        return ZkSnapshotWriter.write(dir, state);
+        Path snapshot = ZkSnapshotWriter.write(dir, state);
+        ZkLogWriter.writeEmpty(dir, state.zxid());
+        return snapshot;
     }
 }

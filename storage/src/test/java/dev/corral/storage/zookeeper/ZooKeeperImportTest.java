@@ -166,6 +166,10 @@ class ZooKeeperImportTest {
         });
         assertThat(ZkSnapshotReader.read(file).digest().value()).as("the digest written is ZooKeeper's digest of the tree it loads")
                 .isEqualTo(restored.digest());
+        Path log = file.resolveSibling("log." + Long.toHexString(reference.lastZxid() + 1));
+        assertThat(ZkFiles.logsFrom(file.getParent(), reference.lastZxid())).as("the empty log after the snapshot").containsExactly(log);
+        assertThat(Files.size(log)).isEqualTo(ZkLogWriter.HEADER_BYTES);
+        assertThat(ZkLogReader.read(log, reference.lastZxid(), record -> { }).records()).isZero();
         assertThatThrownBy(() -> ZooKeeperExport.write(result.snapshot(), exported)).hasMessageContaining("already holds");
     }
 
