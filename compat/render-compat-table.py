@@ -10,8 +10,12 @@ then render:
     mvn -B -pl compat -am verify -Dtest='<classes>' -Dsurefire.failIfNoSpecifiedTests=false -Dcompat.target=zookeeper
     python3 compat/render-compat-table.py            # prints the table
     python3 compat/render-compat-table.py --write    # replaces it in README.md, between its two markers
+    python3 compat/render-compat-table.py --check    # fails unless README.md's table says what the suites ran
 
 A class that did not run on a target shows "not run" there: the table never claims a result it has no file for.
+`mvn -B verify` runs the client suites on both targets and then --check (CompatTableCheck), so a README whose table
+no longer matches the suites fails the build. The check leaves the version column out: a fresh machine may install
+a newer Debian revision of a client than the one the table was last written with.
 """
 
 import pathlib
@@ -83,19 +87,53 @@ def table(found):
     return "\n".join(rows)
 
 
+def readme_parts():
+    readme = README.read_text(encoding="utf-8")
+    if BEGIN not in readme or END not in readme:
+        sys.exit("README.md has no %s ... %s markers" % (BEGIN, END))
+    head, rest = readme.split(BEGIN, 1)
+    current, tail = rest.split(END, 1)
+    return head, current.strip("\n"), tail
+
+
+def without_versions(rows):
+    """The table's rows with the version column (the second) blanked."""
+    kept = []
+    for row in rows.splitlines():
+        cells = re.split(r"(?<!\\)\|", row)
+        if len(cells) > 3:
+            cells[2] = " "
+        kept.append("|".join(cells))
+    return kept
+
+
+def check(found, rendered):
+    missing = ["%s on %s" % (name, target) for name in ORDER for target in TARGETS
+               if target not in found.get(name, {})]
+    if missing:
+        sys.exit("compat table check: no results for %s; run the client suites on both targets first" % ", ".join(missing))
+    _, current, _ = readme_parts()
+    expected, written = without_versions(rendered), without_versions(current)
+    if expected != written:
+        differ = [line for line in expected if line not in written] + ["README: " + line for line in written
+                                                                        if line not in expected]
+        sys.exit("README.md's compatibility table does not say what the client suites ran (versions aside):\n  "
+                 + "\n  ".join(differ) + "\nrun: python3 compat/render-compat-table.py --write")
+    print("README.md's compatibility table matches the results of %d client suites on both targets" % len(found))
+
+
 def main():
     found = load()
     if not found:
         sys.exit("no results under %s: run the client suites first" % RESULTS)
     rendered = table(found)
+    if "--check" in sys.argv[1:]:
+        check(found, rendered)
+        return
     if "--write" not in sys.argv[1:]:
         print(rendered)
         return
-    readme = README.read_text(encoding="utf-8")
-    if BEGIN not in readme or END not in readme:
-        sys.exit("README.md has no %s ... %s markers" % (BEGIN, END))
-    head, rest = readme.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    head, _, tail = readme_parts()
     README.write_text(head + BEGIN + "\n" + rendered + "\n" + END + tail, encoding="utf-8")
     print("README.md: %d rows written" % (len(rendered.splitlines()) - 2))
 

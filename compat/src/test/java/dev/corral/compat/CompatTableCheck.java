@@ -1,0 +1,19 @@
+package dev.corral.compat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's compatibility table says what the client suites ran (issue 13): runs
+ * {@code compat/render-compat-table.py --check} over the results the suites of this build wrote on both
+ * targets. The surefire execution {@code compat-table} runs it after the others; its name keeps it out of
+ * the default execution, which runs before the ZooKeeper results exist.
+ */
+class CompatTableCheck {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    @Test
+    void theReadmeTableMatchesWhatTheClientSuitesRanOnBothTargets() throws Exception {
+        Toolchain.build(new ProcessBuilder("python3", "render-compat-table.py", "--check").redirectErrorStream(true), BOUND);
+    }
+}
