@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -21,8 +22,9 @@ import org.apache.zookeeper.data.Stat;
  * ZooKeeper as on Corral. A test whose second client reads what its first one wrote is such a program. The
  * ensemble runs found it in a few cases: a root just created through server 2 was not there yet on server 1.
  * An asynchronous getData, exists or getChildren is preceded by an asynchronous sync: the client sends both
- * at once, and the server answers a session's requests in order, so the read comes after the sync. Writes
- * go as they are.
+ * at once, and the server answers a session's requests in order, so the read comes after the sync. A
+ * persistent watch is added after a sync too: added on a member that has not applied the create of its
+ * path yet, it would then fire NodeCreated for that path (one CI run saw it). Writes go as they are.
  */
 final class SyncingReads extends ZooKeeper {
     private static final int SYNC_BOUND_MS = 15_000;
@@ -72,6 +74,19 @@ final class SyncingReads extends ZooKeeper {
     public void getChildren(String path, Watcher watcher, AsyncCallback.ChildrenCallback callback, Object context) {
         sync("/", (rc, p, c) -> { }, null);
         super.getChildren(path, watcher, callback, context);
+    }
+
+    @Override
+    public void addWatch(String basePath, Watcher watcher, AddWatchMode mode) throws KeeperException, InterruptedException {
+        syncFirst();
+        super.addWatch(basePath, watcher, mode);
+    }
+
+    @Override
+    public void addWatch(String basePath, Watcher watcher, AddWatchMode mode, AsyncCallback.VoidCallback callback,
+            Object context) {
+        sync("/", (rc, p, c) -> { }, null);
+        super.addWatch(basePath, watcher, mode, callback, context);
     }
 
     @Override
