@@ -4,35 +4,49 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * The znodes of a tree by path, laid out so that an image of all of them costs two array copies.
+ * The znodes of a tree by path, laid out so that no single change costs time in proportion to the
+ * number of znodes, and an image of all of them costs one copy of their references.
  *
- * <p>Each znode sits in a slot: {@code paths[s]} and {@code nodes[s]}; a free slot holds nulls and is
- * reused by the next insertion. Lookups go through an open-addressed table of slot numbers (linear
- * probing, load at most one half, deletion by shifting back the entries that follow, so there are no
- * tombstones). A {@link java.util.HashMap} would need an entry object per znode and a walk over all of
- * them to copy it; here {@link #image} is {@code Arrays.copyOf} of the slot arrays, about a millisecond
- * for a million znodes, which is what keeps a snapshot from stalling the node loop. It also takes about
- * 16 bytes per znode where a HashMap takes about 40.
+ * <p>Each znode sits in a slot: {@code paths[s]} and {@code nodes[s]}, kept in pages of
+ * {@link #PAGE_SLOTS}; a free slot holds nulls and is reused by the next insertion. Growing adds a
+ * page instead of copying every reference into arrays twice as long. Lookups go through
+ * {@link #SEGMENTS} open-addressed tables of slot numbers, a path's segment chosen by the top bits of
+ * its hash (linear probing, load at most one half, deletion by shifting back the entries that follow,
+ * so there are no tombstones). Each segment doubles on its own, so a rehash moves a 256th of the
+ * entries: at ten million znodes about 40,000, where one table would move all ten million on one
+ * insertion and stall the node loop for the time that takes (the longest write stall while a large
+ * tree is populated, issue 16). A {@link java.util.HashMap} would need an entry object per znode and
+ * move them all on a resize.
  *
- * <p>Invariants: {@code table[i] == 0} or {@code table[i] - 1} is a used slot whose path hashes to a
- * probe sequence that reaches {@code i} without crossing an empty entry; every used slot appears in the
- * table exactly once; {@code size} is the number of used slots; free slots below {@code used} are on the
- * free stack.
+ * <p>Invariants: {@code tables[g][i] == 0} or {@code tables[g][i] - 1} is a used slot whose path has
+ * segment {@code g} and hashes to a probe sequence in it that reaches {@code i} without crossing an
+ * empty entry; every used slot appears in the tables exactly once; {@code size} is the number of used
+ * slots; free slots below {@code used} are on the free stack.
  */
 final class NodeIndex {
-    private static final int MIN_SLOTS = 16;
+    static final int SEGMENT_BITS = 8;
+    static final int SEGMENTS = 1 << SEGMENT_BITS;
+    private static final int MIN_ENTRIES = 8;
+    static final int PAGE_BITS = 12;
+    static final int PAGE_SLOTS = 1 << PAGE_BITS;
+    private static final int PAGE_MASK = PAGE_SLOTS - 1;
 
-    private String[] paths = new String[MIN_SLOTS];
-    private Znode[] nodes = new Znode[MIN_SLOTS];
-    // Slot number + 1 per entry, 0 for empty; the length is a power of two.
-    private int[] table = new int[2 * MIN_SLOTS];
-    private int[] freeSlots = new int[MIN_SLOTS];
+    private String[][] pathPages = new String[1][];
+    private Znode[][] nodePages = new Znode[1][];
+    // Slot number + 1 per entry, 0 for empty; each segment's length is a power of two.
+    private final int[][] tables = new int[SEGMENTS][];
+    private final int[] segmentSizes = new int[SEGMENTS];
+    private int[] freeSlots = new int[MIN_ENTRIES];
     private int freeCount;
     // Slots [0, used) have been handed out; those not on the free stack hold a znode.
     private int used;
     private int size;
 
-    /** An image of the index: the slot arrays up to the last slot used; free slots hold nulls. */
+    NodeIndex() {
+        clear();
+    }
+
+    /** An image of the index: the slots up to the last slot used; free slots hold nulls. */
     record Image(String[] paths, Znode[] nodes, int size) {}
 
     int size() {
@@ -40,34 +54,38 @@ final class NodeIndex {
     }
 
     Znode get(String path) {
-        int entry = find(path);
-        return entry < 0 ? null : nodes[table[entry] - 1];
+        int hash = spread(path.hashCode());
+        int entry = find(path, hash);
+        return entry < 0 ? null : node(tables[segment(hash)][entry] - 1);
     }
 
     boolean containsKey(String path) {
-        return find(path) >= 0;
+        return find(path, spread(path.hashCode())) >= 0;
     }
 
     /** Maps {@code path} to {@code node}; returns the znode it replaced, or null. */
     Znode put(String path, Znode node) {
         Invariants.check(path != null && node != null, "null path or node");
+        int hash = spread(path.hashCode());
+        int segment = segment(hash);
+        int[] table = tables[segment];
         int mask = table.length - 1;
-        for (int i = spread(path.hashCode()) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
             int slot = table[i] - 1;
             if (slot < 0) {
                 slot = allocateSlot();
-                paths[slot] = path;
-                nodes[slot] = node;
+                pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK] = path;
+                nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
                 table[i] = slot + 1;
                 size++;
-                if (2 * size > table.length) {
-                    rehash(2 * table.length);
+                if (2 * ++segmentSizes[segment] > table.length) {
+                    rehash(segment, 2 * table.length);
                 }
                 return null;
             }
-            if (paths[slot].equals(path)) {
-                Znode previous = nodes[slot];
-                nodes[slot] = node;
+            if (path(slot).equals(path)) {
+                Znode previous = node(slot);
+                nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
                 return previous;
             }
         }
@@ -75,25 +93,33 @@ final class NodeIndex {
 
     /** Removes {@code path}; returns its znode, or null if it was not there. */
     Znode remove(String path) {
-        int entry = find(path);
+        int hash = spread(path.hashCode());
+        int entry = find(path, hash);
         if (entry < 0) {
             return null;
         }
-        int slot = table[entry] - 1;
-        Znode removed = nodes[slot];
-        paths[slot] = null;
-        nodes[slot] = null;
+        int segment = segment(hash);
+        int slot = tables[segment][entry] - 1;
+        Znode removed = node(slot);
+        pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
+        nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
         pushFree(slot);
         size--;
-        deleteEntry(entry);
+        segmentSizes[segment]--;
+        deleteEntry(tables[segment], entry);
         return removed;
     }
 
     void clear() {
-        paths = new String[MIN_SLOTS];
-        nodes = new Znode[MIN_SLOTS];
-        table = new int[2 * MIN_SLOTS];
-        freeSlots = new int[MIN_SLOTS];
+        pathPages = new String[1][];
+        nodePages = new Znode[1][];
+        pathPages[0] = new String[PAGE_SLOTS];
+        nodePages[0] = new Znode[PAGE_SLOTS];
+        for (int segment = 0; segment < SEGMENTS; segment++) {
+            tables[segment] = new int[MIN_ENTRIES];
+            segmentSizes[segment] = 0;
+        }
+        freeSlots = new int[MIN_ENTRIES];
         freeCount = 0;
         used = 0;
         size = 0;
@@ -102,39 +128,58 @@ final class NodeIndex {
     /** Calls {@code action} for every znode, in slot order. */
     void forEach(BiConsumer<String, Znode> action) {
         for (int slot = 0; slot < used; slot++) {
-            if (paths[slot] != null) {
-                action.accept(paths[slot], nodes[slot]);
+            String path = path(slot);
+            if (path != null) {
+                action.accept(path, node(slot));
             }
         }
     }
 
-    /** A copy of the slot arrays: the znodes are immutable, so it stays the state of this moment. */
+    /** A copy of the slots: the znodes are immutable, so it stays the state of this moment. */
     Image image() {
-        return new Image(Arrays.copyOf(paths, used), Arrays.copyOf(nodes, used), size);
+        String[] paths = new String[used];
+        Znode[] nodes = new Znode[used];
+        for (int page = 0, start = 0; start < used; page++, start += PAGE_SLOTS) {
+            int length = Math.min(PAGE_SLOTS, used - start);
+            System.arraycopy(pathPages[page], 0, paths, start, length);
+            System.arraycopy(nodePages[page], 0, nodes, start, length);
+        }
+        return new Image(paths, nodes, size);
     }
 
-    private int find(String path) {
+    private String path(int slot) {
+        return pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK];
+    }
+
+    private Znode node(int slot) {
+        return nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK];
+    }
+
+    /** The entry of {@code path} in its segment's table, or -1. */
+    private int find(String path, int hash) {
+        int[] table = tables[segment(hash)];
         int mask = table.length - 1;
-        for (int i = spread(path.hashCode()) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
             int slot = table[i] - 1;
             if (slot < 0) {
                 return -1;
             }
-            if (paths[slot].equals(path)) {
+            if (path(slot).equals(path)) {
                 return i;
             }
         }
     }
 
     /**
-     * Empties entry {@code i}, then moves back each entry of the run after it whose probe sequence starts
-     * at or before the hole, so every entry stays reachable from its home without tombstones.
+     * Empties entry {@code i} of one segment's table, then moves back each entry of the run after it whose
+     * probe sequence starts at or before the hole, so every entry stays reachable from its home without
+     * tombstones.
      */
-    private void deleteEntry(int i) {
+    private void deleteEntry(int[] table, int i) {
         int mask = table.length - 1;
         int hole = i;
         for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = spread(paths[table[j] - 1].hashCode()) & mask;
+            int home = spread(path(table[j] - 1).hashCode()) & mask;
             // The entry at j may fill the hole if its home is not in the cyclic range (hole, j].
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 table[hole] = table[j];
@@ -148,10 +193,15 @@ final class NodeIndex {
         if (freeCount > 0) {
             return freeSlots[--freeCount];
         }
-        if (used == paths.length) {
-            int capacity = paths.length * 2;
-            paths = Arrays.copyOf(paths, capacity);
-            nodes = Arrays.copyOf(nodes, capacity);
+        int page = used >>> PAGE_BITS;
+        if (page == pathPages.length) {
+            // Only the short arrays of page references grow; the pages themselves stay where they are.
+            pathPages = Arrays.copyOf(pathPages, 2 * page);
+            nodePages = Arrays.copyOf(nodePages, 2 * page);
+        }
+        if (pathPages[page] == null) {
+            pathPages[page] = new String[PAGE_SLOTS];
+            nodePages[page] = new Znode[PAGE_SLOTS];
         }
         return used++;
     }
@@ -163,22 +213,28 @@ final class NodeIndex {
         freeSlots[freeCount++] = slot;
     }
 
-    private void rehash(int capacity) {
+    private void rehash(int segment, int capacity) {
+        int[] old = tables[segment];
         int[] fresh = new int[capacity];
         int mask = capacity - 1;
-        for (int slot = 0; slot < used; slot++) {
-            if (paths[slot] != null) {
-                int i = spread(paths[slot].hashCode()) & mask;
+        for (int entry : old) {
+            if (entry != 0) {
+                int i = spread(path(entry - 1).hashCode()) & mask;
                 while (fresh[i] != 0) {
                     i = (i + 1) & mask;
                 }
-                fresh[i] = slot + 1;
+                fresh[i] = entry;
             }
         }
-        table = fresh;
+        tables[segment] = fresh;
     }
 
-    /** Mixes the high bits of String's hash into the low ones the mask keeps. */
+    /** The segment of a spread hash: its top bits, which no segment's mask (the low bits) uses until a segment holds 2^24 entries. */
+    private static int segment(int hash) {
+        return hash >>> (Integer.SIZE - SEGMENT_BITS);
+    }
+
+    /** Mixes the high bits of String's hash into the low ones the masks keep. */
     private static int spread(int hash) {
         int h = hash * 0x9E3779B9;
         return h ^ (h >>> 16);

@@ -51,6 +51,38 @@ class ChildSetTest {
         assertSame(set, model);
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3, 4})
+    void aLargeSetSplitsIntoSegmentsAndStaysASetThroughGrowthAndShrinking(long seed) {
+        Random random = new Random(seed);
+        int count = ChildSet.SPLIT_CAPACITY;
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            paths.add("/registry/" + Integer.toString(random.nextInt(), 36) + "-" + i);
+        }
+        ChildSet set = new ChildSet();
+        Set<String> model = new HashSet<>();
+        for (String path : paths) {
+            assertThat(set.add(path)).isTrue();
+            model.add(path);
+        }
+        assertThat(set.segmented()).as("past three quarters of the split capacity").isTrue();
+        assertThat(set.add(paths.get(0))).isFalse();
+        for (int op = 0; op < 3 * count; op++) {
+            String path = paths.get(random.nextInt(count));
+            if (random.nextInt(100) < 70) {
+                assertThat(set.remove(path)).as("remove %s (seed %d, op %d)", path, seed, op).isEqualTo(model.remove(path));
+            } else {
+                assertThat(set.add(path)).as("add %s (seed %d, op %d)", path, seed, op).isEqualTo(model.add(path));
+            }
+        }
+        assertThat(set.size()).isEqualTo(model.size());
+        Set<String> seen = new HashSet<>();
+        set.forEachPath(path -> assertThat(seen.add(path)).as("%s twice", path).isTrue());
+        assertThat(seen).isEqualTo(model);
+        assertThat(set.names()).hasSize(model.size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/a", "/zookeeper/quota", "/a/b/c-0000000007"})
     void aNameIsTheLastComponentOfTheChildsPath(String path) {

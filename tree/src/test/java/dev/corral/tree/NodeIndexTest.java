@@ -54,7 +54,7 @@ class NodeIndexTest {
     }
 
     @ParameterizedTest(name = "{0} znodes")
-    @ValueSource(ints = {0, 1, 17, 5_000})
+    @ValueSource(ints = {0, 1, 17, 5_000, NodeIndex.PAGE_SLOTS * 3 + 5})
     void anImageKeepsTheStateOfItsMomentWhileTheIndexChanges(int count) {
         NodeIndex index = new NodeIndex();
         Map<String, Znode> model = new HashMap<>();
@@ -84,6 +84,31 @@ class NodeIndexTest {
         }
         assertThat(image.size()).isEqualTo(model.size());
         assertThat(imaged).containsExactlyInAnyOrderEntriesOf(model);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {5, 6})
+    void manyZnodesSpreadOverEverySegmentAndPageAndComeBackOut(long seed) {
+        Random random = new Random(seed);
+        NodeIndex index = new NodeIndex();
+        Map<String, Znode> model = new HashMap<>();
+        int count = 40 * NodeIndex.SEGMENTS + 7 * NodeIndex.PAGE_SLOTS;
+        for (int i = 0; i < count; i++) {
+            Znode node = znode(i);
+            String path = "/many/" + Integer.toString(random.nextInt(), 36) + "-" + i;
+            assertThat(index.put(path, node)).isNull();
+            model.put(path, node);
+        }
+        assertSameContents(index, model);
+        List<String> paths = new ArrayList<>(model.keySet());
+        for (int i = 0; i < paths.size(); i += 2) {
+            assertThat(index.remove(paths.get(i))).isSameAs(model.remove(paths.get(i)));
+        }
+        for (String path : paths) {
+            assertThat(index.get(path)).as(path).isSameAs(model.get(path));
+        }
+        assertThat(index.size()).isEqualTo(model.size());
+        assertThat(index.image().size()).isEqualTo(model.size());
     }
 
     private static void assertSameContents(NodeIndex index, Map<String, Znode> model) {
