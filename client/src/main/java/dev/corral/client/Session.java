@@ -30,6 +30,14 @@ import java.util.function.IntConsumer;
  * gets SyncConnected. A request made meanwhile waits for the next attempt: it is sent if that attempt
  * connects, and fails with ConnectionLoss if it does not.
  *
+ * <p>With {@code canBeReadOnly} ({@link ClientOptions}), a server cut off from its quorum may grant a
+ * read-only session: the listener gets ConnectedReadOnly instead of SyncConnected. Until a read-write server
+ * has been seen, a reconnect asks for a new session (session id 0), as ZooKeeper 3.9's
+ * {@code ClientCnxn.SendThread#primeConnection} does: a read-only server's session is local to it, and a
+ * read-write server would answer its id as expired. ZooKeeper's client also looks for a read-write server in
+ * the background while read-only ({@code pingRwServer}); this one moves only when the connection is lost
+ * (a server that rejoins its quorum closes its read-only connections).
+ *
  * <p>The session ends as Expired when a server answers the reconnect with a zero timeout, or when nothing
  * was heard from any server for four thirds of the session timeout (ZooKeeper 3.9.3's client-side bound,
  * ZOOKEEPER-4508; here "heard" means a frame read, where ZooKeeper also counts a TCP connect). Requests then
@@ -48,6 +56,7 @@ final class Session implements Connection.Events {
 
     private final ServerRotation rotation;
     private final int requestedTimeoutMs;
+    private final ClientOptions options;
     private final Consumer<WatchedEvent> listener;
     private final WatchRegistry watches = new WatchRegistry();
     private final Object lock = new Object();
@@ -60,6 +69,9 @@ final class Session implements Connection.Events {
     private int sessionTimeoutMs;
     private long lastZxidSeen;
     private long lastHeardNanos;
+    private boolean readOnly;
+    // Some server granted this client a read-write session; until then, reconnects ask for a new session.
+    private boolean seenReadWriteServer;
     private final List<AuthPacket> authInfo = new ArrayList<>();
     private boolean closing;
     private boolean expired;
@@ -67,25 +79,28 @@ final class Session implements Connection.Events {
     // Attempts that failed since the session began; a waiting request fails when it moves.
     private long failedAttempts;
 
-    private Session(List<InetSocketAddress> servers, int requestedTimeoutMs, Consumer<WatchedEvent> listener) {
+    private Session(List<InetSocketAddress> servers, int requestedTimeoutMs, ClientOptions options,
+            Consumer<WatchedEvent> listener) {
         this.rotation = new ServerRotation(servers);
         this.requestedTimeoutMs = requestedTimeoutMs;
+        this.options = options;
         this.listener = listener;
     }
 
     /**
      * Opens a new session on the first of {@code servers} that grants one, trying each once in order and
      * waiting for each at most {@code requestedTimeoutMs} divided among the servers (ZooKeeper's connect
-     * timeout). {@code listener} gets SyncConnected before this returns.
+     * timeout). {@code listener} gets SyncConnected (or ConnectedReadOnly) before this returns.
      */
-    static Session open(List<InetSocketAddress> servers, int requestedTimeoutMs, Consumer<WatchedEvent> listener)
-            throws IOException {
-        Session session = new Session(servers, requestedTimeoutMs, listener);
+    static Session open(List<InetSocketAddress> servers, int requestedTimeoutMs, ClientOptions options,
+            Consumer<WatchedEvent> listener) throws IOException {
+        Session session = new Session(servers, requestedTimeoutMs, options, listener);
         int connectTimeoutMs = Math.max(1, requestedTimeoutMs / servers.size());
         IOException failure = null;
         for (int i = 0; i < servers.size(); i++) {
             try {
-                Connection first = Connection.open(servers.get(i), session.connectRequest(), connectTimeoutMs, session);
+                Connection first = Connection.open(servers.get(i), session.connectRequest(), connectTimeoutMs,
+                        options.juteMaxBuffer(), session);
                 synchronized (session.lock) {
                     session.rotation.onConnected(i);
                     session.becomeConnected(first);
@@ -136,6 +151,13 @@ final class Session implements Connection.Events {
     int sessionTimeoutMs() {
         synchronized (lock) {
             return sessionTimeoutMs;
+        }
+    }
+
+    /** The current connection, or the last one, is to a server that granted a read-only session. */
+    boolean readOnly() {
+        synchronized (lock) {
+            return readOnly;
         }
     }
 
@@ -307,7 +329,7 @@ final class Session implements Connection.Events {
     private boolean tryConnect(InetSocketAddress address, int index, ConnectRequest request, int connectTimeoutMs) {
         Connection next = null;
         try {
-            next = Connection.open(address, request, connectTimeoutMs, this);
+            next = Connection.open(address, request, connectTimeoutMs, options.juteMaxBuffer(), this);
             List<AuthPacket> auths;
             synchronized (lock) {
                 auths = List.copyOf(authInfo);
@@ -344,7 +366,8 @@ final class Session implements Connection.Events {
     // ---- transitions (under lock)
 
     private ConnectRequest connectRequest() {
-        return new ConnectRequest(0, lastZxidSeen, requestedTimeoutMs, sessionId, password.clone(), false, true);
+        long resumed = seenReadWriteServer ? sessionId : 0;
+        return new ConnectRequest(0, lastZxidSeen, requestedTimeoutMs, resumed, password.clone(), options.canBeReadOnly(), true);
     }
 
     private void becomeConnected(Connection next) {
@@ -353,10 +376,12 @@ final class Session implements Connection.Events {
         sessionId = next.sessionId();
         password = next.password();
         sessionTimeoutMs = next.sessionTimeoutMs();
+        readOnly = next.readOnly();
+        seenReadWriteServer |= !readOnly;
         state = State.CONNECTED;
         reconnector = null;
         lock.notifyAll();
-        deliver(WatchedEvent.ofState(KeeperState.SYNC_CONNECTED));
+        deliver(WatchedEvent.ofState(readOnly ? KeeperState.CONNECTED_READ_ONLY : KeeperState.SYNC_CONNECTED));
         // Started last, so that SyncConnected comes before any notification it reads.
         next.start();
     }
