@@ -1,0 +1,96 @@
+package dev.corral.compat;
+
+import static dev.corral.compat.CorralClientTest.assertCode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.client.ClientOptions;
+import dev.corral.client.CorralClient;
+import dev.corral.client.CreateMode;
+import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
+import dev.corral.testkit.TcpProxy;
+import dev.corral.wire.Acl;
+import dev.corral.wire.ErrorCode;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Protocol robustness as Corral's own client sees it (issue 13, item 4), against Corral and ZooKeeper 3.9.5
+ * alike, the cases {@link ClientRobustnessTest} pins for ZooKeeper's Java client, with the same outcome: a
+ * connection that closes after a request reached the server and before its reply came back, and a reply
+ * larger than the client's jute.maxbuffer ({@link ClientOptions#juteMaxBuffer}). Either fails that call with
+ * ConnectionLoss; the client then resumes the same session, and the server kept what the request did.
+ */
+class CorralClientRobustnessTest {
+
+    @RegisterExtension
+    static final CompatServer server = CompatServer.perClass();
+
+    @RegisterExtension
+    static final CompatResults results = new CompatResults("Corral's Java client (`client` module)",
+            "a reply cut off after its request (create and getData), a reply above the client's "
+            + "jute.maxbuffer (ClientOptions): ConnectionLoss, then the same session resumed",
+            () -> "0.1.0-SNAPSHOT (this build)");
+
+    /** Asked for; the server grants at most 20 ticks (4 s at the compat servers' 200 ms tick). */
+    private static final int SESSION_TIMEOUT_MS = 30_000;
+    private static final AtomicInteger roots = new AtomicInteger();
+
+    private static CorralClient connect(String connectString, ClientOptions options, ClientEvents events)
+            throws java.io.IOException {
+        return server.clients().track(CorralClient.connect(connectString, SESSION_TIMEOUT_MS, events, options));
+    }
+
+    private static String newRoot(CorralClient zk) throws KeeperException, InterruptedException {
+        return zk.create("/corralrobust-" + roots.incrementAndGet(), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT).path();
+    }
+
+    @Test
+    void replyCutOffAfterTheRequestIsConnectionLossAndTheSessionResumesWithTheWriteApplied() throws Exception {
+        TcpProxy proxy = server.clients().track(TcpProxy.start(server.port()));
+        ClientEvents events = new ClientEvents();
+        CorralClient zk = connect(proxy.connectString(), ClientOptions.defaults(), events);
+        String root = newRoot(zk);
+        long session = zk.sessionId();
+        events.awaitState(KeeperState.SYNC_CONNECTED);
+
+        proxy.cutAtNextReply();
+        assertCode(() -> zk.create(root + "/written", new byte[] {1}, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                ErrorCode.CONNECTIONLOSS, root + "/written");
+        events.awaitState(KeeperState.DISCONNECTED);
+        events.awaitState(KeeperState.SYNC_CONNECTED);
+
+        assertThat(zk.sessionId()).isEqualTo(session);
+        assertThat(zk.getData(root + "/written", false).data()).as("the server applied the create").containsExactly(1);
+        assertCode(() -> zk.create(root + "/written", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                ErrorCode.NODEEXISTS, root + "/written");
+
+        proxy.cutAtNextReply();
+        assertCode(() -> zk.getData(root + "/written", false), ErrorCode.CONNECTIONLOSS, root + "/written");
+        events.awaitState(KeeperState.DISCONNECTED);
+        events.awaitState(KeeperState.SYNC_CONNECTED);
+        assertThat(zk.getData(root + "/written", false).data()).containsExactly(1);
+        assertThat(zk.sessionId()).isEqualTo(session);
+    }
+
+    @Test
+    void replyLargerThanTheClientsJuteMaxbufferIsConnectionLossAndTheSessionResumes() throws Exception {
+        CorralClient writer = connect(server.connectString(), ClientOptions.defaults(), new ClientEvents());
+        String root = newRoot(writer);
+        writer.create(root + "/big", new byte[4_096], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/small", new byte[16], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        ClientEvents events = new ClientEvents();
+        CorralClient reader = connect(server.connectString(), ClientOptions.defaults().withJuteMaxBuffer(2_048), events);
+        long session = reader.sessionId();
+        events.awaitState(KeeperState.SYNC_CONNECTED);
+
+        // The client reads the frame length, finds it out of range, and drops the connection.
+        assertCode(() -> reader.getData(root + "/big", false), ErrorCode.CONNECTIONLOSS, root + "/big");
+        events.awaitState(KeeperState.DISCONNECTED);
+        events.awaitState(KeeperState.SYNC_CONNECTED);
+        assertThat(reader.sessionId()).isEqualTo(session);
+        assertThat(reader.getData(root + "/small", false).data()).hasSize(16);
+        assertThat(reader.exists(root + "/big", false).dataLength()).isEqualTo(4_096);
+    }
+}
