@@ -29,8 +29,8 @@ class CorralClientRobustnessTest {
 
     @RegisterExtension
     static final CompatResults results = new CompatResults("Corral's Java client (`client` module)",
-            "a reply cut off after its request (create and getData), a reply above the client's "
-            + "jute.maxbuffer (ClientOptions): ConnectionLoss, then the same session resumed",
+            "a reply cut off after its request (create and getData), a reply of exactly the client's "
+            + "jute.maxbuffer (ClientOptions; read) and one byte above it: ConnectionLoss, then the same session resumed",
             () -> "0.1.0-SNAPSHOT (this build)");
 
     /** Asked for; the server grants at most 20 ticks (4 s at the compat servers' 200 ms tick). */
@@ -74,23 +74,27 @@ class CorralClientRobustnessTest {
         assertThat(zk.sessionId()).isEqualTo(session);
     }
 
+    /** The boundary {@link ClientRobustnessTest} finds for ZooKeeper's client: a frame of jute.maxbuffer bytes is read. */
     @Test
-    void replyLargerThanTheClientsJuteMaxbufferIsConnectionLossAndTheSessionResumes() throws Exception {
+    void replyOfJuteMaxbufferBytesIsReadAndOneByteMoreIsConnectionLossAndTheSessionResumes() throws Exception {
+        int fitting = ClientRobustnessTest.DATA_BYTES_FITTING;
         CorralClient writer = connect(server.connectString(), ClientOptions.defaults(), new ClientEvents());
         String root = newRoot(writer);
-        writer.create(root + "/big", new byte[4_096], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        writer.create(root + "/small", new byte[16], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/fits", new byte[fitting], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/big", new byte[fitting + 1], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ClientEvents events = new ClientEvents();
-        CorralClient reader = connect(server.connectString(), ClientOptions.defaults().withJuteMaxBuffer(2_048), events);
+        CorralClient reader = connect(server.connectString(),
+                ClientOptions.defaults().withJuteMaxBuffer(ClientRobustnessTest.JUTE_MAXBUFFER), events);
         long session = reader.sessionId();
         events.awaitState(KeeperState.SYNC_CONNECTED);
+        assertThat(reader.getData(root + "/fits", false).data()).as("a reply of exactly jute.maxbuffer bytes").hasSize(fitting);
 
         // The client reads the frame length, finds it out of range, and drops the connection.
         assertCode(() -> reader.getData(root + "/big", false), ErrorCode.CONNECTIONLOSS, root + "/big");
         events.awaitState(KeeperState.DISCONNECTED);
         events.awaitState(KeeperState.SYNC_CONNECTED);
         assertThat(reader.sessionId()).isEqualTo(session);
-        assertThat(reader.getData(root + "/small", false).data()).hasSize(16);
-        assertThat(reader.exists(root + "/big", false).dataLength()).isEqualTo(4_096);
+        assertThat(reader.getData(root + "/fits", false).data()).hasSize(fitting);
+        assertThat(reader.exists(root + "/big", false).dataLength()).isEqualTo(fitting + 1);
     }
 }
