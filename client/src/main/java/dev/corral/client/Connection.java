@@ -482,9 +482,9 @@ final class Connection {
 
     /**
      * Reads one length-prefixed frame, refusing the lengths ZooKeeper 3.9.5's client refuses
-     * ({@code ClientCnxnSocket#readLength}: below 0 or above jute.maxbuffer; a frame of exactly jute.maxbuffer
-     * bytes is read, where ZooKeeper 3.4 refused it), before reading, so that a length a server got wrong
-     * never sizes a buffer.
+     * ({@code ClientCnxnSocket#readLength}: below 0 or above jute.maxbuffer; a frame of exactly
+     * jute.maxbuffer bytes is read since ZOOKEEPER-4281, which ZooKeeper 3.7 and older refused) before
+     * reading it, so that a length a server got wrong never sizes a buffer.
      */
     static byte[] readFrame(DataInputStream in, int frameBytesMax) throws IOException {
         int length;
