@@ -7,7 +7,8 @@ package dev.corral.client;
  *   <li>{@code canBeReadOnly}: the ConnectRequest's readOnly flag, as {@code new ZooKeeper(..., canBeReadOnly)}
  *       sets it. A server cut off from its quorum and running with {@code readonlymode.enabled=true} then
  *       grants a read-only session, reported as {@link KeeperState#CONNECTED_READ_ONLY} and
- *       {@link CorralClient#isReadOnly}; a client without it is refused by such a server.</li>
+ *       {@link CorralClient#isReadOnly}; a client without it is refused by such a server. While read-only,
+ *       the client looks for a read-write server of its connect string and moves there ({@link ReadWriteSeeker}).</li>
  *   <li>{@code juteMaxBuffer}: the largest frame, in bytes, this client reads from a server (ZooKeeper's
  *       client setting {@code jute.maxbuffer}, ZKClientConfig, default 0xfffff or the JVM's
  *       {@code -Djute.maxbuffer}). A longer reply ends the connection: the request fails with

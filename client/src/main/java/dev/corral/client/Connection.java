@@ -318,6 +318,14 @@ final class Connection {
         }
     }
 
+    /**
+     * Closes the socket without ending the session (unlike {@link #close}): the reader thread fails what is
+     * outstanding with ConnectionLoss and tells {@link Events#onEnd}, as for a connection the network lost.
+     */
+    void drop() {
+        closeQuietly(socket);
+    }
+
     // ---- sending
 
     /**

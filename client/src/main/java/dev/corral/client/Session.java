@@ -34,9 +34,10 @@ import java.util.function.IntConsumer;
  * read-only session: the listener gets ConnectedReadOnly instead of SyncConnected. Until a read-write server
  * has been seen, a reconnect asks for a new session (session id 0), as ZooKeeper 3.9's
  * {@code ClientCnxn.SendThread#primeConnection} does: a read-only server's session is local to it, and a
- * read-write server would answer its id as expired. ZooKeeper's client also looks for a read-write server in
- * the background while read-only ({@code pingRwServer}); this one moves only when the connection is lost
- * (a server that rejoins its quorum closes its read-only connections).
+ * read-write server would answer its id as expired. While read-only, a {@link ReadWriteSeeker} looks for a
+ * server of the connect string that serves read-write, as ZooKeeper's {@code pingRwServer} does; once one is
+ * found, the read-only connection is dropped (its requests fail with ConnectionLoss) and the next attempt
+ * goes to that server.
  *
  * <p>The session ends as Expired when a server answers the reconnect with a zero timeout, or when nothing
  * was heard from any server for four thirds of the session timeout (ZooKeeper 3.9.3's client-side bound,
@@ -47,7 +48,8 @@ import java.util.function.IntConsumer;
  * must not block, nor call back into the client's requests.
  *
  * <p>Invariants, under {@code lock}: {@code connection} is not null when {@code state} is CONNECTED, and is
- * the only started connection; {@code reconnector} runs only while {@code state} is CONNECTING; once
+ * the only started connection; {@code reconnector} runs only while {@code state} is CONNECTING;
+ * {@code seeker} runs only while {@code state} is CONNECTED on a read-only connection; once
  * {@code state} is CLOSED or AUTH_FAILED it never changes again.
  */
 final class Session implements Connection.Events {
@@ -76,6 +78,8 @@ final class Session implements Connection.Events {
     private boolean closing;
     private boolean expired;
     private Thread reconnector;
+    // Runs only while the current connection is read-only.
+    private ReadWriteSeeker seeker;
     // Attempts that failed since the session began; a waiting request fails when it moves.
     private long failedAttempts;
 
@@ -231,6 +235,7 @@ final class Session implements Connection.Events {
                 return;
             }
             closing = true;
+            stopSeeking();
             current = state == State.CONNECTED ? connection : null;
             stopping = reconnector;
             if (current == null) {
@@ -270,6 +275,7 @@ final class Session implements Connection.Events {
             }
             lastZxidSeen = Math.max(lastZxidSeen, ended.lastZxidSeen());
             lastHeardNanos = ended.lastHeardNanos();
+            stopSeeking();
             if (closing) {
                 end(State.CLOSED, KeeperState.CLOSED);
             } else if (authFailed) {
@@ -283,6 +289,17 @@ final class Session implements Connection.Events {
                 reconnector.start();
             }
         }
+    }
+
+    /** The seeker found a read-write server while {@code from} was read-only: drop it, and try that server next. */
+    private void onReadWriteServer(Connection from, int index) {
+        synchronized (lock) {
+            if (from != connection || state != State.CONNECTED || closing) {
+                return;
+            }
+            rotation.tryNext(index);
+        }
+        from.drop();
     }
 
     // ---- reconnecting (reconnector thread)
@@ -384,6 +401,18 @@ final class Session implements Connection.Events {
         deliver(WatchedEvent.ofState(readOnly ? KeeperState.CONNECTED_READ_ONLY : KeeperState.SYNC_CONNECTED));
         // Started last, so that SyncConnected comes before any notification it reads.
         next.start();
+        if (readOnly) {
+            seeker = new ReadWriteSeeker(rotation.servers(), rotation.lastConnectedIndex(),
+                    index -> onReadWriteServer(next, index), "corral-client-rw-seeker-0x" + Long.toHexString(sessionId));
+            seeker.start();
+        }
+    }
+
+    private void stopSeeking() {
+        if (seeker != null) {
+            seeker.stop();
+            seeker = null;
+        }
     }
 
     /** Hands an event to the listener; its failure must not stop the thread that every request depends on. */
