@@ -30,7 +30,7 @@ END = "<!-- compat-table:end -->"
 TARGETS = ("corral", "zookeeper")
 # Row order: the other languages' clients, then the shells, then the Java libraries, then Corral's own client.
 ORDER = ("KazooTest", "CClientTest", "GoClientTest", "NodeClientTest", "ZkCliTest", "CuratorRecipeTest",
-         "CuratorFrameworkTest", "ClientRobustnessTest", "CorralClientTest")
+         "CuratorFrameworkTest", "ClientRobustnessTest", "CorralClientTest", "CorralClientRobustnessTest")
 
 
 def read_properties(path):

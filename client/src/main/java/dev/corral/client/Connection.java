@@ -56,8 +56,9 @@ import java.util.function.IntConsumer;
  * stays alive while the shell is idle; -4 answers an auth packet, which the server may answer ahead of
  * requests still in its pipeline, so auth packets wait in a queue of their own; -8 answers SetWatches.
  *
- * <p>The connection ends on a socket error, the server closing it, two thirds of the session timeout
- * without a frame (ZooKeeper's read timeout), or a request without a reply within the session timeout,
+ * <p>The connection ends on a socket error, the server closing it, a frame longer than the client's
+ * jute.maxbuffer ({@link ClientOptions}), two thirds of the session timeout without a frame (ZooKeeper's
+ * read timeout), or a request without a reply within the session timeout,
  * since a later reply could no longer be matched safely. Then every outstanding request fails with
  * ConnectionLoss and {@link Events#onEnd} is told, once.
  *
@@ -68,8 +69,6 @@ final class Connection {
     /** Requests awaiting a reply; a caller past this bound is refused rather than queued without end. */
     static final int OUTSTANDING_MAX = 1000;
     static final int AUTH_OUTSTANDING_MAX = 64;
-    /** ZooKeeper's client refuses frames of jute.maxbuffer bytes or more (default 0xfffff). */
-    private static final int FRAME_BYTES_MAX = Integer.getInteger("jute.maxbuffer", 0xfffff);
     /** How long close waits for the server to acknowledge the end of the session. */
     private static final long CLOSE_WAIT_MS_MAX = 2_000;
     static final int PASSWORD_BYTES = 16;
@@ -113,6 +112,8 @@ final class Connection {
     private final DataInputStream in;
     private final OutputStream out;
     private final ConnectResponse session;
+    // The client's jute.maxbuffer: a longer frame ends the connection. Invariant: > 0.
+    private final int frameBytesMax;
     private final Events events;
     private final Object sendLock = new Object();
     private final BlockingQueue<Outstanding<?>> outstanding = new ArrayBlockingQueue<>(OUTSTANDING_MAX);
@@ -132,9 +133,10 @@ final class Connection {
     // System.nanoTime() of the last frame read, the handshake's included.
     private volatile long lastHeardNanos;
 
-    private Connection(String server, Socket socket, ConnectResponse session, long lastZxidSeen, Events events)
-            throws IOException {
+    private Connection(String server, Socket socket, ConnectResponse session, long lastZxidSeen, int frameBytesMax,
+            Events events) throws IOException {
         this.server = server;
+        this.frameBytesMax = frameBytesMax;
         this.socket = socket;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.out = new BufferedOutputStream(socket.getOutputStream());
@@ -156,10 +158,11 @@ final class Connection {
 
     /**
      * Connects to {@code address} and sends {@code request}; waits at most {@code connectTimeoutMs} for
-     * the TCP connection and as long again for the ConnectResponse. The connection is not started.
+     * the TCP connection and as long again for the ConnectResponse. The connection is not started. Frames
+     * longer than {@code frameBytesMax}, the ConnectResponse's included, end it.
      */
-    static Connection open(InetSocketAddress address, ConnectRequest request, int connectTimeoutMs, Events events)
-            throws IOException {
+    static Connection open(InetSocketAddress address, ConnectRequest request, int connectTimeoutMs, int frameBytesMax,
+            Events events) throws IOException {
         String name = address.getHostString() + ":" + address.getPort();
         Socket socket = new Socket();
         try {
@@ -176,7 +179,7 @@ final class Connection {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             ConnectResponse session;
             try {
-                session = ConnectResponse.read(new JuteInput(readFrame(in)));
+                session = ConnectResponse.read(new JuteInput(readFrame(in, frameBytesMax)));
             } catch (MalformedRecordException e) {
                 throw new IOException("malformed ConnectResponse from " + name + ": " + e.getMessage(), e);
             }
@@ -185,7 +188,7 @@ final class Connection {
                         ? name + " refused the session (negotiated timeout " + session.timeOut() + ")"
                         : "session 0x" + Long.toHexString(request.sessionId()) + " has expired (" + name + ")");
             }
-            return new Connection(name, socket, session, request.lastZxidSeen(), events);
+            return new Connection(name, socket, session, request.lastZxidSeen(), frameBytesMax, events);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
@@ -250,6 +253,11 @@ final class Connection {
         return session.timeOut();
     }
 
+    /** The server granted a read-only session: it is cut off from its quorum, and refuses every change. */
+    boolean readOnly() {
+        return session.readOnly();
+    }
+
     long lastZxidSeen() {
         return lastZxidSeen;
     }
@@ -308,6 +316,14 @@ final class Connection {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Closes the socket without ending the session (unlike {@link #close}): the reader thread fails what is
+     * outstanding with ConnectionLoss and tells {@link Events#onEnd}, as for a connection the network lost.
+     */
+    void drop() {
+        closeQuietly(socket);
     }
 
     // ---- sending
@@ -389,7 +405,7 @@ final class Connection {
         Throwable cause = null;
         try {
             while (true) {
-                byte[] frame = readFrame(in);
+                byte[] frame = readFrame(in, frameBytesMax);
                 lastHeardNanos = System.nanoTime();
                 onFrame(frame);
             }
@@ -472,15 +488,20 @@ final class Connection {
         events.onEnd(this, cause, authFailed);
     }
 
-    /** Reads one length-prefixed frame, refusing lengths ZooKeeper's client refuses. */
-    private static byte[] readFrame(DataInputStream in) throws IOException {
+    /**
+     * Reads one length-prefixed frame, refusing the lengths ZooKeeper 3.9.5's client refuses
+     * ({@code ClientCnxnSocket#readLength}: below 0 or above jute.maxbuffer; a frame of exactly
+     * jute.maxbuffer bytes is read since ZOOKEEPER-4281, which ZooKeeper 3.7 and older refused) before
+     * reading it, so that a length a server got wrong never sizes a buffer.
+     */
+    static byte[] readFrame(DataInputStream in, int frameBytesMax) throws IOException {
         int length;
         try {
             length = in.readInt();
         } catch (EOFException e) {
             throw new EOFException("connection closed by the server");
         }
-        if (length < 0 || length >= FRAME_BYTES_MAX) {
+        if (length < 0 || length > frameBytesMax) {
             throw new IOException("Packet len " + length + " is out of range!");
         }
         byte[] frame = new byte[length];

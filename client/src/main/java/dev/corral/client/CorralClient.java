@@ -90,6 +90,18 @@ public final class CorralClient implements AutoCloseable {
      * calls that take {@code boolean watch}; see {@link Watcher} for the threads it runs on.
      */
     public static CorralClient connect(String connectString, int sessionTimeoutMs, Watcher watcher) throws IOException {
+        return connect(connectString, sessionTimeoutMs, watcher, ClientOptions.defaults());
+    }
+
+    /**
+     * As {@link #connect(String, int, Watcher)}, with {@code options}: whether a read-only session will do,
+     * and the largest reply to accept ({@link ClientOptions}).
+     */
+    public static CorralClient connect(String connectString, int sessionTimeoutMs, Watcher watcher, ClientOptions options)
+            throws IOException {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null: ClientOptions.defaults() are the defaults");
+        }
         if (sessionTimeoutMs <= 0) {
             throw new IllegalArgumentException("session timeout must be positive, not " + sessionTimeoutMs + " ms");
         }
@@ -107,7 +119,7 @@ public final class CorralClient implements AutoCloseable {
             }
         };
         try {
-            return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, dispatch), chroot, watchers);
+            return new CorralClient(Session.open(parsed.servers(), sessionTimeoutMs, options, dispatch), chroot, watchers);
         } catch (IOException e) {
             throw new IOException("cannot connect to " + connectString + ": " + e.getMessage(), e);
         }
@@ -158,6 +170,15 @@ public final class CorralClient implements AutoCloseable {
     public boolean isAlive() {
         State state = state();
         return state == State.CONNECTED || state == State.CONNECTING;
+    }
+
+    /**
+     * The server of the current (or last) connection granted a read-only session, as ZooKeeper's state
+     * CONNECTEDREADONLY says: reads work, every change and sync fails with NotReadOnly. Only a client
+     * connected with {@link ClientOptions#canBeReadOnly} gets one.
+     */
+    public boolean isReadOnly() {
+        return session.readOnly();
     }
 
     /** True once the session expired, on a server's word or after four thirds of its timeout without one. */

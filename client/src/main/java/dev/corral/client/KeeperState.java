@@ -3,8 +3,9 @@ package dev.corral.client;
 /**
  * The state of the connection a {@link WatchedEvent} reports. The codes are those of the wire's
  * WatcherEvent and the names those of ZooKeeper 3.9's {@code Watcher.Event.KeeperState}. This client
- * reports DISCONNECTED, SYNC_CONNECTED, AUTH_FAILED, EXPIRED and CLOSED; the others are ZooKeeper's
- * and are listed so that any code a server sends has a name.
+ * reports DISCONNECTED, SYNC_CONNECTED, CONNECTED_READ_ONLY (a read-only session, {@link ClientOptions}),
+ * AUTH_FAILED, EXPIRED and CLOSED; the others are ZooKeeper's and are listed so that any code a server
+ * sends has a name.
  */
 public enum KeeperState {
     UNKNOWN(-1, "Unknown"),

@@ -58,6 +58,25 @@ final class ServerRotation {
         attempts = 0;
     }
 
+    /** The servers, in the order of the connect string. */
+    List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    /** The index of the server of the last connection. */
+    int lastConnectedIndex() {
+        return lastConnected;
+    }
+
+    /** Makes {@code servers.get(index)} the next attempt, without a round pause (a read-write server was found there). */
+    void tryNext(int index) {
+        if (index < 0 || index >= servers.size()) {
+            throw new IllegalArgumentException("server index " + index + " of " + servers.size());
+        }
+        lastConnected = Math.floorMod(index - 1, servers.size());
+        attempts = 0;
+    }
+
     /** The index of the server {@link #next} returned last: what {@link #onConnected} takes on success. */
     int lastTriedIndex() {
         return Math.floorMod(lastConnected + attempts, servers.size());

@@ -30,6 +30,15 @@ import java.util.function.IntConsumer;
  * gets SyncConnected. A request made meanwhile waits for the next attempt: it is sent if that attempt
  * connects, and fails with ConnectionLoss if it does not.
  *
+ * <p>With {@code canBeReadOnly} ({@link ClientOptions}), a server cut off from its quorum may grant a
+ * read-only session: the listener gets ConnectedReadOnly instead of SyncConnected. Until a read-write server
+ * has been seen, a reconnect asks for a new session (session id 0), as ZooKeeper 3.9's
+ * {@code ClientCnxn.SendThread#primeConnection} does: a read-only server's session is local to it, and a
+ * read-write server would answer its id as expired. While read-only, a {@link ReadWriteSeeker} looks for a
+ * server of the connect string that serves read-write, as ZooKeeper's {@code pingRwServer} does; once one is
+ * found, the read-only connection is dropped (its requests fail with ConnectionLoss) and the next attempt
+ * goes to that server.
+ *
  * <p>The session ends as Expired when a server answers the reconnect with a zero timeout, or when nothing
  * was heard from any server for four thirds of the session timeout (ZooKeeper 3.9.3's client-side bound,
  * ZOOKEEPER-4508; here "heard" means a frame read, where ZooKeeper also counts a TCP connect). Requests then
@@ -39,7 +48,8 @@ import java.util.function.IntConsumer;
  * must not block, nor call back into the client's requests.
  *
  * <p>Invariants, under {@code lock}: {@code connection} is not null when {@code state} is CONNECTED, and is
- * the only started connection; {@code reconnector} runs only while {@code state} is CONNECTING; once
+ * the only started connection; {@code reconnector} runs only while {@code state} is CONNECTING;
+ * {@code seeker} runs only while {@code state} is CONNECTED on a read-only connection; once
  * {@code state} is CLOSED or AUTH_FAILED it never changes again.
  */
 final class Session implements Connection.Events {
@@ -48,6 +58,7 @@ final class Session implements Connection.Events {
 
     private final ServerRotation rotation;
     private final int requestedTimeoutMs;
+    private final ClientOptions options;
     private final Consumer<WatchedEvent> listener;
     private final WatchRegistry watches = new WatchRegistry();
     private final Object lock = new Object();
@@ -60,32 +71,40 @@ final class Session implements Connection.Events {
     private int sessionTimeoutMs;
     private long lastZxidSeen;
     private long lastHeardNanos;
+    private boolean readOnly;
+    // Some server granted this client a read-write session; until then, reconnects ask for a new session.
+    private boolean seenReadWriteServer;
     private final List<AuthPacket> authInfo = new ArrayList<>();
     private boolean closing;
     private boolean expired;
     private Thread reconnector;
+    // Runs only while the current connection is read-only.
+    private ReadWriteSeeker seeker;
     // Attempts that failed since the session began; a waiting request fails when it moves.
     private long failedAttempts;
 
-    private Session(List<InetSocketAddress> servers, int requestedTimeoutMs, Consumer<WatchedEvent> listener) {
+    private Session(List<InetSocketAddress> servers, int requestedTimeoutMs, ClientOptions options,
+            Consumer<WatchedEvent> listener) {
         this.rotation = new ServerRotation(servers);
         this.requestedTimeoutMs = requestedTimeoutMs;
+        this.options = options;
         this.listener = listener;
     }
 
     /**
      * Opens a new session on the first of {@code servers} that grants one, trying each once in order and
      * waiting for each at most {@code requestedTimeoutMs} divided among the servers (ZooKeeper's connect
-     * timeout). {@code listener} gets SyncConnected before this returns.
+     * timeout). {@code listener} gets SyncConnected (or ConnectedReadOnly) before this returns.
      */
-    static Session open(List<InetSocketAddress> servers, int requestedTimeoutMs, Consumer<WatchedEvent> listener)
-            throws IOException {
-        Session session = new Session(servers, requestedTimeoutMs, listener);
+    static Session open(List<InetSocketAddress> servers, int requestedTimeoutMs, ClientOptions options,
+            Consumer<WatchedEvent> listener) throws IOException {
+        Session session = new Session(servers, requestedTimeoutMs, options, listener);
         int connectTimeoutMs = Math.max(1, requestedTimeoutMs / servers.size());
         IOException failure = null;
         for (int i = 0; i < servers.size(); i++) {
             try {
-                Connection first = Connection.open(servers.get(i), session.connectRequest(), connectTimeoutMs, session);
+                Connection first = Connection.open(servers.get(i), session.connectRequest(), connectTimeoutMs,
+                        options.juteMaxBuffer(), session);
                 synchronized (session.lock) {
                     session.rotation.onConnected(i);
                     session.becomeConnected(first);
@@ -136,6 +155,13 @@ final class Session implements Connection.Events {
     int sessionTimeoutMs() {
         synchronized (lock) {
             return sessionTimeoutMs;
+        }
+    }
+
+    /** The current connection, or the last one, is to a server that granted a read-only session. */
+    boolean readOnly() {
+        synchronized (lock) {
+            return readOnly;
         }
     }
 
@@ -209,6 +235,7 @@ final class Session implements Connection.Events {
                 return;
             }
             closing = true;
+            stopSeeking();
             current = state == State.CONNECTED ? connection : null;
             stopping = reconnector;
             if (current == null) {
@@ -248,6 +275,7 @@ final class Session implements Connection.Events {
             }
             lastZxidSeen = Math.max(lastZxidSeen, ended.lastZxidSeen());
             lastHeardNanos = ended.lastHeardNanos();
+            stopSeeking();
             if (closing) {
                 end(State.CLOSED, KeeperState.CLOSED);
             } else if (authFailed) {
@@ -261,6 +289,17 @@ final class Session implements Connection.Events {
                 reconnector.start();
             }
         }
+    }
+
+    /** The seeker found a read-write server while {@code from} was read-only: drop it, and try that server next. */
+    private void onReadWriteServer(Connection from, int index) {
+        synchronized (lock) {
+            if (from != connection || state != State.CONNECTED || closing) {
+                return;
+            }
+            rotation.tryNext(index);
+        }
+        from.drop();
     }
 
     // ---- reconnecting (reconnector thread)
@@ -307,7 +346,7 @@ final class Session implements Connection.Events {
     private boolean tryConnect(InetSocketAddress address, int index, ConnectRequest request, int connectTimeoutMs) {
         Connection next = null;
         try {
-            next = Connection.open(address, request, connectTimeoutMs, this);
+            next = Connection.open(address, request, connectTimeoutMs, options.juteMaxBuffer(), this);
             List<AuthPacket> auths;
             synchronized (lock) {
                 auths = List.copyOf(authInfo);
@@ -344,7 +383,8 @@ final class Session implements Connection.Events {
     // ---- transitions (under lock)
 
     private ConnectRequest connectRequest() {
-        return new ConnectRequest(0, lastZxidSeen, requestedTimeoutMs, sessionId, password.clone(), false, true);
+        long resumed = seenReadWriteServer ? sessionId : 0;
+        return new ConnectRequest(0, lastZxidSeen, requestedTimeoutMs, resumed, password.clone(), options.canBeReadOnly(), true);
     }
 
     private void becomeConnected(Connection next) {
@@ -353,12 +393,26 @@ final class Session implements Connection.Events {
         sessionId = next.sessionId();
         password = next.password();
         sessionTimeoutMs = next.sessionTimeoutMs();
+        readOnly = next.readOnly();
+        seenReadWriteServer |= !readOnly;
         state = State.CONNECTED;
         reconnector = null;
         lock.notifyAll();
-        deliver(WatchedEvent.ofState(KeeperState.SYNC_CONNECTED));
+        deliver(WatchedEvent.ofState(readOnly ? KeeperState.CONNECTED_READ_ONLY : KeeperState.SYNC_CONNECTED));
         // Started last, so that SyncConnected comes before any notification it reads.
         next.start();
+        if (readOnly) {
+            seeker = new ReadWriteSeeker(rotation.servers(), rotation.lastConnectedIndex(),
+                    index -> onReadWriteServer(next, index), "corral-client-rw-seeker-0x" + Long.toHexString(sessionId));
+            seeker.start();
+        }
+    }
+
+    private void stopSeeking() {
+        if (seeker != null) {
+            seeker.stop();
+            seeker = null;
+        }
     }
 
     /** Hands an event to the listener; its failure must not stop the thread that every request depends on. */

@@ -7,7 +7,10 @@
  * <ul>
  *   <li>{@code connect(connectString, sessionTimeoutMs, watcher)}: one session over the servers of
  *       "host:port[,host:port...][/chroot]", resumed on any of them after a lost connection, with its auth
- *       and watches, until it expires or is closed.</li>
+ *       and watches, until it expires or is closed; {@code connect(connectString, sessionTimeoutMs, watcher,
+ *       options)} takes {@link dev.corral.client.ClientOptions}: {@code canBeReadOnly} (a read-only session
+ *       from a server cut off from its quorum, {@code isReadOnly()}) and {@code juteMaxBuffer} (the largest
+ *       reply accepted).</li>
  *   <li>{@code create} with a {@link dev.corral.client.CreateMode} (persistent, ephemeral, sequential,
  *       container, TTL), {@code delete}, {@code exists}, {@code getData}, {@code setData},
  *       {@code getChildren}, {@code getAcl}, {@code setAcl}, {@code sync}, {@code multi},

@@ -65,6 +65,23 @@ class ServerRotationTest {
         assertThat(after.delayMs()).as("a new outage starts without a round pause").isZero();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aReadWriteServerFoundIsTriedNextAndTheRoundGoesOnFromIt(Case c) {
+        List<InetSocketAddress> servers = servers(c.servers());
+        ServerRotation rotation = new ServerRotation(servers, () -> 0);
+        rotation.onConnected(c.connectedTo());
+        int found = (c.connectedTo() + c.servers() - 1) % c.servers();
+
+        rotation.tryNext(found);
+
+        ServerRotation.Attempt first = rotation.next();
+        assertThat(first.server()).isEqualTo(servers.get(found));
+        assertThat(first.delayMs()).as("no round pause before it").isZero();
+        assertThat(rotation.lastTriedIndex()).isEqualTo(found);
+        assertThat(rotation.next().server()).isEqualTo(servers.get((found + 1) % servers.size()));
+    }
+
     private static List<InetSocketAddress> servers(int count) {
         List<InetSocketAddress> servers = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -32,11 +32,19 @@ class ClientRobustnessTest {
 
     @RegisterExtension
     static final CompatResults results = new CompatResults("ZooKeeper's Java client",
-            "a reply cut off after its request (create and getData), a reply above the client's "
-            + "jute.maxbuffer, 600 pipelined requests answered in xid order",
+            "a reply cut off after its request (create and getData), a reply of exactly the client's "
+            + "jute.maxbuffer (read) and one byte above it (ConnectionLoss, session resumed), 600 pipelined requests "
+            + "answered in xid order",
             () -> CompatResults.mavenVersion("org.apache.zookeeper", "zookeeper"));
 
     private static final long STATE_BOUND_S = 15;
+    /** The client's jute.maxbuffer in the reply-size test. */
+    static final int JUTE_MAXBUFFER = 2_048;
+    /**
+     * The data of a getData reply frame of exactly {@link #JUTE_MAXBUFFER} bytes: the frame is a 16-byte
+     * ReplyHeader, the data after its 4-byte length, and a 68-byte Stat.
+     */
+    static final int DATA_BYTES_FITTING = JUTE_MAXBUFFER - 16 - 4 - 68;
 
     @Test
     void replyCutOffAfterTheRequestIsConnectionLossAndTheSessionResumesWithTheWriteApplied() throws Exception {
@@ -66,27 +74,33 @@ class ClientRobustnessTest {
         assertThat(zk.getSessionId()).isEqualTo(session);
     }
 
+    /**
+     * jute.maxbuffer bounds the reply frame, itself included (ZooKeeper 3.9.5's ClientCnxnSocket#readLength
+     * refuses {@code len > packetLen}): a getData reply of exactly 2,048 bytes is read, one of 2,049 is not.
+     */
     @Test
-    void replyLargerThanTheClientsJuteMaxbufferIsConnectionLossAndTheSessionResumes() throws Exception {
+    void replyOfJuteMaxbufferBytesIsReadAndOneByteMoreIsConnectionLossAndTheSessionResumes() throws Exception {
         ZooKeeper writer = server.zk();
         String root = server.newRoot(writer);
-        writer.create(root + "/big", new byte[4_096], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        writer.create(root + "/small", new byte[16], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/fits", new byte[DATA_BYTES_FITTING], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        writer.create(root + "/big", new byte[DATA_BYTES_FITTING + 1], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ZKClientConfig config = new ZKClientConfig();
-        config.setProperty(ZKClientConfig.JUTE_MAXBUFFER, "2048");
+        config.setProperty(ZKClientConfig.JUTE_MAXBUFFER, Integer.toString(JUTE_MAXBUFFER));
         BlockingQueue<KeeperState> states = new LinkedBlockingQueue<>();
         ZooKeeper reader = server.clients().zk(server.connectString(), Clients.SESSION_TIMEOUT_MS,
                 event -> states.add(event.getState()), config);
         long session = reader.getSessionId();
         awaitStates(states, KeeperState.SyncConnected); // the connect, delivered after the client returned
+        assertThat(reader.getData(root + "/fits", false, null)).as("a reply of exactly jute.maxbuffer bytes")
+                .hasSize(DATA_BYTES_FITTING);
 
         // The client reads the frame length, finds it out of range, and drops the connection.
         assertThatThrownBy(() -> reader.getData(root + "/big", false, null))
                 .isInstanceOf(KeeperException.ConnectionLossException.class);
         awaitStates(states, KeeperState.Disconnected, KeeperState.SyncConnected);
         assertThat(reader.getSessionId()).isEqualTo(session);
-        assertThat(reader.getData(root + "/small", false, null)).hasSize(16);
-        assertThat(reader.exists(root + "/big", false).getDataLength()).isEqualTo(4_096);
+        assertThat(reader.getData(root + "/fits", false, null)).hasSize(DATA_BYTES_FITTING);
+        assertThat(reader.exists(root + "/big", false).getDataLength()).isEqualTo(DATA_BYTES_FITTING + 1);
     }
 
     /**

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Corral's own Java client ({@code dev.corral.client}) against the compat server, Corral or ZooKeeper 3.9.5
  * as the run asks, over its whole API: connect and session, every create mode, get/set/exists/children
  * with and without watches (one watcher per call, and the default one), persistent and recursive watches,
- * delete, multi, sync, ACLs and auth, chroot, reconnect across a server restart, and session expiry.
+ * delete, multi, sync, ACLs (world, ip, digest, auth, super) and auth, chroot, reconnect across a server restart, and session expiry.
  */
 class CorralClientTest {
 
@@ -47,7 +47,8 @@ class CorralClientTest {
     static final CompatResults results = new CompatResults("Corral's Java client (`client` module)",
             "connect and session, every create mode, get/set/exists/children with and "
             + "without watches (a watcher per call and the default one), persistent and recursive watches "
-            + "and their removal (with its events), delete, multi, sync, ACLs with digest and auth, an unknown auth scheme, "
+            + "and their removal (with its events), delete, multi, sync, ACLs with world, ip, digest, auth and the super "
+            + "user, an unknown auth scheme, "
             + "getEphemerals, chroot, reconnect across a server restart (watches set again), session expiry",
             () -> "0.1.0-SNAPSHOT (this build)");
 
@@ -390,6 +391,66 @@ class CorralClientTest {
     }
 
     @Test
+    void aWorldAclGrantsEveryoneItsPermissionsAndNoOthers() throws Exception {
+        CorralClient owner = connect(new ClientEvents());
+        CorralClient anyone = connect(new ClientEvents());
+        String root = newRoot(owner);
+        owner.create(root + "/read", bytes("r"), Acl.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Acl createOnly = new Acl(Acl.CREATE, Id.ANYONE);
+        owner.create(root + "/create", null, List.of(createOnly), CreateMode.PERSISTENT);
+
+        assertThat(anyone.getData(root + "/read", false).data()).isEqualTo(bytes("r"));
+        assertThat(anyone.getAcl(root + "/read").acl()).isEqualTo(Acl.READ_ACL_UNSAFE);
+        assertCode(() -> anyone.setData(root + "/read", bytes("w"), -1), ErrorCode.NOAUTH, root + "/read");
+        assertCode(() -> anyone.create(root + "/read/c", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT), ErrorCode.NOAUTH,
+                root + "/read/c");
+        assertThat(anyone.create(root + "/create/c", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT).path())
+                .isEqualTo(root + "/create/c");
+        assertCode(() -> anyone.getChildren(root + "/create", false), ErrorCode.NOAUTH, root + "/create");
+        assertCode(() -> anyone.delete(root + "/create/c", -1), ErrorCode.NOAUTH, root + "/create/c");
+    }
+
+    @Test
+    void anIpAclMatchesTheClientsAddressOrItsNetwork() throws Exception {
+        CorralClient owner = connect(new ClientEvents());
+        CorralClient local = connect(new ClientEvents());
+        String root = newRoot(owner);
+        owner.create(root + "/exact", bytes("e"), List.of(new Acl(Acl.READ, new Id("ip", "127.0.0.1"))), CreateMode.PERSISTENT);
+        owner.create(root + "/network", bytes("n"), List.of(new Acl(Acl.READ, new Id("ip", "127.0.0.0/8"))),
+                CreateMode.PERSISTENT);
+        owner.create(root + "/elsewhere", bytes("x"), List.of(new Acl(Acl.READ, new Id("ip", "10.0.0.1"))),
+                CreateMode.PERSISTENT);
+
+        assertThat(local.getData(root + "/exact", false).data()).isEqualTo(bytes("e"));
+        assertThat(local.getData(root + "/network", false).data()).isEqualTo(bytes("n"));
+        assertCode(() -> local.getData(root + "/elsewhere", false), ErrorCode.NOAUTH, root + "/elsewhere");
+        assertCode(() -> local.setData(root + "/exact", bytes("w"), -1), ErrorCode.NOAUTH, root + "/exact");
+    }
+
+    /** Every compat server is started with a superDigest for {@link ServerSpec#SUPER_CREDENTIALS}. */
+    @Test
+    void theSuperUserBypassesEveryAcl() throws Exception {
+        CorralClient alice = connect(new ClientEvents());
+        CorralClient superUser = connect(new ClientEvents());
+        CorralClient stranger = connect(new ClientEvents());
+        String root = newRoot(alice);
+        alice.addAuth("digest", bytes("alice:pw"));
+        Acl aliceReads = new Acl(Acl.READ, new Id("digest", ServerSpec.digest("alice:pw")));
+        alice.create(root + "/n", bytes("a"), List.of(aliceReads), CreateMode.PERSISTENT);
+        superUser.addAuth("digest", bytes(ServerSpec.SUPER_CREDENTIALS));
+
+        superUser.create(root + "/n/child", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        superUser.setData(root + "/n", bytes("b"), -1);
+        superUser.delete(root + "/n/child", -1);
+        assertThat(superUser.getData(root + "/n", false).data()).isEqualTo(bytes("b"));
+        assertCode(() -> stranger.getData(root + "/n", false), ErrorCode.NOAUTH, root + "/n");
+        superUser.setAcl(root + "/n", Acl.READ_ACL_UNSAFE, -1);
+
+        assertThat(stranger.getData(root + "/n", false).data()).isEqualTo(bytes("b"));
+        assertThat(alice.getAcl(root + "/n").acl()).isEqualTo(Acl.READ_ACL_UNSAFE);
+    }
+
+    @Test
     void theAuthSchemeGivesTheZnodeTheCreatorsIdentities() throws Exception {
         CorralClient zk = connect(new ClientEvents());
         String root = newRoot(zk);
@@ -494,11 +555,13 @@ class CorralClientTest {
 
     // ----
 
+    /** A call of Corral's client that is expected to fail; also used by the other classes that test that client. */
     interface Call {
         void run() throws Exception;
     }
 
-    private static void assertCode(Call call, int code, String path) {
+    /** {@code call} fails with a KeeperException of {@code code} about {@code path}. */
+    static void assertCode(Call call, int code, String path) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(KeeperException.class, e -> {
             assertThat(e.codeName()).isEqualTo(KeeperException.nameOf(code));
             assertThat(e.path()).isEqualTo(path);

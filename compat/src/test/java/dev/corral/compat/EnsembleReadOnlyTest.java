@@ -3,9 +3,13 @@ package dev.corral.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.client.ClientOptions;
+import dev.corral.client.CorralClient;
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.Poll;
 import dev.corral.testkit.ServerProbe;
+import dev.corral.wire.Acl;
+import dev.corral.wire.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +32,10 @@ import org.junit.jupiter.api.Test;
  * other two killed) serves read-only clients, as ZooKeeper's ReadOnlyZooKeeperServer does: {@code isro} says
  * "ro" and {@code srvr} "Mode: read-only"; the official client built with {@code canBeReadOnly} connects in
  * state ConnectedReadOnly and reads what the quorum committed; every change and sync is refused NOTREADONLY; a
- * client that is not read-only does not connect; kazoo with read_only=True and the C client with ZOO_READONLY
- * connect read-only, read and are refused a write; once the others are back, the member rejoins and the
- * client is served read-write again. ZooKeeper grants sessions to read-only clients only with
+ * client that is not read-only does not connect; kazoo with read_only=True, the C client with ZOO_READONLY and
+ * Corral's client with {@code ClientOptions.canBeReadOnly} connect read-only, read and are refused a write (Corral's
+ * client without it does not connect); once the others are back, the member rejoins and the official client and
+ * Corral's are served read-write again. ZooKeeper grants sessions to read-only clients only with
  * {@code localSessionsEnabled=true} (without it, none ever connects), so both targets get it.
  *
  * <p>Runs against Corral and against ZooKeeper 3.9.5.
@@ -86,6 +91,21 @@ class EnsembleReadOnlyTest {
             assertThat(cReadOnly(survivor)).containsExactly("ok connected-read-only", "ok reads-what-the-quorum-committed",
                     "ok a-write-is-not-read-only");
 
+            // And Corral's own client, with ClientOptions.canBeReadOnly; without it, the server refuses it.
+            ClientEvents corralStates = new ClientEvents();
+            CorralClient corral = clients.track(CorralClient.connect(survivor, SESSION_TIMEOUT_MS, corralStates,
+                    ClientOptions.defaults().withCanBeReadOnly(true)));
+            corralStates.awaitState(dev.corral.client.KeeperState.CONNECTED_READ_ONLY);
+            assertThat(corral.isReadOnly()).isTrue();
+            assertThat(corral.isConnected()).isTrue();
+            assertThat(corral.getData("/ro", false).data()).asString(StandardCharsets.UTF_8).isEqualTo("committed");
+            CorralClientTest.assertCode(() -> corral.setData("/ro", bytes("changed"), -1), ErrorCode.NOTREADONLY, "/ro");
+            CorralClientTest.assertCode(() -> corral.create("/new", null, Acl.OPEN_ACL_UNSAFE, dev.corral.client.CreateMode.EPHEMERAL),
+                    ErrorCode.NOTREADONLY, "/new");
+            CorralClientTest.assertCode(() -> corral.sync("/ro"), ErrorCode.NOTREADONLY, "/ro");
+            assertThatThrownBy(() -> clients.track(CorralClient.connect(survivor, SESSION_TIMEOUT_MS, new ClientEvents())))
+                    .as("Corral's client without canBeReadOnly").isInstanceOf(IOException.class);
+
             StateLog readWriteStates = new StateLog();
             clients.track(new ZooKeeper(survivor, SESSION_TIMEOUT_MS, readWriteStates::add, false));
             assertThat(readWriteStates.poll(REFUSED_WAIT_MS)).as("a client that is not read-only connects to a read-only server")
@@ -98,6 +118,11 @@ class EnsembleReadOnlyTest {
             readOnlyStates.await(KeeperState.SyncConnected, "the read-only client, read-write again");
             reader.setData("/ro", bytes("changed"), -1);
             assertThat(reader.getData("/ro", false, null)).asString(StandardCharsets.UTF_8).isEqualTo("changed");
+            // Corral's client had seen no read-write server: it asks for a new session, which the member grants.
+            corralStates.awaitState(dev.corral.client.KeeperState.SYNC_CONNECTED);
+            assertThat(corral.isReadOnly()).isFalse();
+            corral.setData("/ro", bytes("again"), -1);
+            assertThat(corral.getData("/ro", false).data()).asString(StandardCharsets.UTF_8).isEqualTo("again");
             System.out.printf("EnsembleReadOnlyTest %s: the survivor served read-only, then read-write; client states %s%n",
                     CompatRun.target(), readOnlyStates.seen);
         }

@@ -567,6 +567,11 @@ public final class CorralServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptBackoff(metrics.acceptFailures))
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // A four-letter word's sender may shut its output down right after the word, as ZooKeeper's
+                // FourLetterWordMain does (zkServer.sh status, the client's search for a read-write server):
+                // the answer must still go out, so the end of input no longer closes the channel by itself;
+                // ClientHandler closes every other connection whose input ends, as ZooKeeper does.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
                 // read again once the queue has drained under half of the mark.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
@@ -833,6 +838,8 @@ public final class CorralServer implements AutoCloseable {
         private ClientChannel client;
         // Closes the connection unless a whole first frame arrives in time; null once one has.
         private ScheduledFuture<?> handshakeTimer;
+        // A four-letter word arrived: its answer closes the connection, and the end of input must not first.
+        private boolean answeringFourLetterWord;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -897,6 +904,7 @@ public final class CorralServer implements AutoCloseable {
                     throttle(sender);
                 });
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
+                answeringFourLetterWord = true;
                 nodeLoop.execute(() -> {
                     String answer = fourLetterAnswer(command.word());
                     ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
@@ -927,7 +935,9 @@ public final class CorralServer implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
+            if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !answeringFourLetterWord) {
+                ctx.close();
+            } else if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
                 if (!handshake.isSuccess()) {
                     // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
                     LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
