@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsoleApi {
     private static final Logger LOG = LoggerFactory.getLogger("dev.corral.server.Console");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made at the first request, not at start (an ObjectMapper loads some 300 classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     static final String CSRF_HEADER = "x-corral-csrf";
     /** Deletes sent in one multi when a subtree is deleted: the subtree goes in batches, each all or nothing. */
     static final int DELETE_BATCH = 500;
@@ -316,7 +319,7 @@ final class ConsoleApi {
         checkWritable();
         Object document = body.get("document");
         String target = body.get("path") instanceof String p && !p.isEmpty() ? p : null;
-        int created = ConsoleExport.write(session.client(), JSON.valueToTree(document), target);
+        int created = ConsoleExport.write(session.client(), Json.MAPPER.valueToTree(document), target);
         LOG.info("Console {}: import of {} znodes under {}", session.identity(), created, target);
         return Map.of("created", created);
     }
@@ -373,7 +376,7 @@ final class ConsoleApi {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> body(HttpServer.Request request) {
         try {
-            Object parsed = JSON.readValue(request.body(), Object.class);
+            Object parsed = Json.MAPPER.readValue(request.body(), Object.class);
             if (parsed instanceof Map<?, ?> map) {
                 return (Map<String, Object>) map;
             }
@@ -410,7 +413,7 @@ final class ConsoleApi {
 
     private static String write(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
