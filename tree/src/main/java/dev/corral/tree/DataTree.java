@@ -110,12 +110,22 @@ public final class DataTree {
                 quotas.addRoot(quotaRoot);
             }
         }
+        // Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
+        // the previous node's parent is tried first: no substring and no lookup when it is the same one.
+        String parentPath = null;
+        Znode parent = null;
         for (String path : paths) {
-            if (!Paths.ROOT.equals(path)) {
-                Znode parent = nodes.get(Paths.parent(path));
-                Invariants.check(parent != null, "snapshot node %s without its parent", path);
-                parent.linkChild(path);
+            if (Paths.ROOT.equals(path)) {
+                continue;
             }
+            int slash = path.lastIndexOf('/');
+            int parentLength = slash == 0 ? 1 : slash;
+            if (parentPath == null || parentPath.length() != parentLength || !path.startsWith(parentPath)) {
+                parentPath = Paths.parent(path);
+                parent = nodes.get(parentPath);
+                Invariants.check(parent != null, "snapshot node %s without its parent", path);
+            }
+            parent.linkChild(path);
         }
         Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
         Invariants.check(digest == expectedDigest, "snapshot digest %x but its nodes hash to %x", expectedDigest, digest);

@@ -172,6 +172,35 @@ class TreeSnapshotTest {
         assertThat(loaded.descendantCount("/")).isEqualTo(tree.descendantCount("/"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"as written", "reversed", "shuffled"})
+    void loadingLinksEveryChildToItsParentInAnyOrderOfTheNodes(String order) {
+        // Names where one parent's path begins another's: the parent of the previous node must not be taken
+        // for a node whose parent only shares its first characters.
+        for (String path : List.of("/ab", "/a/bc", "/ab/c", "/a/b/c", "/ab/cd", "/a/bc/d", "/abc", "/ab/c/d")) {
+            create(path, "x", NodeKind.PERSISTENT, 0, 0);
+        }
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        List<String> paths = pathsOf(snapshot);
+        List<Znode> nodes = copies(snapshot);
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            positions.add(i);
+        }
+        if (order.equals("reversed")) {
+            java.util.Collections.reverse(positions);
+        } else if (order.equals("shuffled")) {
+            java.util.Collections.shuffle(positions, new java.util.Random(11));
+        }
+        DataTree loaded = new DataTree();
+        loaded.load(snapshot.zxid(), positions.stream().map(paths::get).toList(), positions.stream().map(nodes::get).toList(),
+                snapshot.digest());
+
+        for (String path : paths) {
+            assertThat(loaded.node(path).childNames()).as(path).containsExactlyInAnyOrderElementsOf(tree.node(path).childNames());
+        }
+    }
+
     @Test
     void loadingReplacesEverythingTheTreeHeldBefore() {
         DataTree empty = new DataTree();
