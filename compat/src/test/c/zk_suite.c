@@ -613,6 +613,36 @@ static void reply_cut_off_is_connection_loss_and_the_write_was_applied(void) {
     CHECK(length == 1 && buffer[0] == 'x', "data of length %d", length);
 }
 
+/* A value just under the servers' default jute.maxbuffer (0xfffff bytes), so that both accept the create. */
+#define BIG_BYTES 1000000
+static char big_written[BIG_BYTES];
+static char big_read[BIG_BYTES];
+
+static void reply_of_a_million_bytes_comes_back_whole_and_a_short_buffer_cuts_it(void) {
+    /* Protocol robustness (issue 13, item 4): a large reply. The C client has no maximum reply size of its
+     * own: recv_buffer allocates whatever length a frame announces. Its only bound is the caller's buffer,
+     * and a value longer than that comes back cut to it, with ZOK and the whole length in the Stat
+     * (process_sync_completion, COMPLETION_DATA); the session goes on. */
+    for (int i = 0; i < BIG_BYTES; i++) {
+        big_written[i] = (char) ((i * 31 + 7) % 251);
+    }
+    CHECK_RC(zoo_create(zk->zh, at("big"), big_written, BIG_BYTES, &ZOO_OPEN_ACL_UNSAFE, 0, NULL, 0), ZOK,
+             "create of 1,000,000 bytes");
+    struct Stat stat;
+    int length = BIG_BYTES;
+    memset(big_read, 0, sizeof big_read);
+    CHECK_RC(zoo_get(zk->zh, at("big"), 0, big_read, &length, &stat), ZOK, "get of 1,000,000 bytes");
+    CHECK(length == BIG_BYTES && stat.dataLength == BIG_BYTES, "read %d bytes, dataLength %d", length, stat.dataLength);
+    CHECK(memcmp(big_read, big_written, BIG_BYTES) == 0, "the bytes read differ from those written");
+    length = 1000;
+    memset(big_read, 0, sizeof big_read);
+    CHECK_RC(zoo_get(zk->zh, at("big"), 0, big_read, &length, &stat), ZOK, "get into a buffer of 1,000 bytes");
+    CHECK(length == 1000 && stat.dataLength == BIG_BYTES, "read %d bytes, dataLength %d", length, stat.dataLength);
+    CHECK(memcmp(big_read, big_written, 1000) == 0 && big_read[1000] == 0, "not the first 1,000 bytes, or more");
+    CHECK(zoo_state(zk->zh) == ZOO_CONNECTED_STATE, "state %d after the large replies", zoo_state(zk->zh));
+    CHECK_RC(zoo_exists(zk->zh, at("big"), 0, &stat), ZOK, "exists after the large replies");
+}
+
 static void restart_keeps_the_session_and_reregisters_watches(void) {
     struct Stat stat;
     events_t events;
@@ -694,6 +724,7 @@ static const case_t cases[] = {
     CASE(unknown_auth_scheme_fails_the_session),
     CASE(session_expiry_is_reported_and_removes_ephemerals),
     CASE(reply_cut_off_is_connection_loss_and_the_write_was_applied),
+    CASE(reply_of_a_million_bytes_comes_back_whole_and_a_short_buffer_cuts_it),
     CASE(restart_keeps_the_session_and_reregisters_watches),
     CASE(get_config_names_every_member),
 };

@@ -309,6 +309,32 @@ const cases = {
     const [data] = await call(client, 'getData', env.path('written'));
     check(data.toString() === 'x', 'data of the create the server applied: ' + data);
   },
+
+  async reply_of_a_million_bytes_comes_back_whole(env, zk) {
+    // Protocol robustness (issue 13, item 4): a large reply, just under the servers' default jute.maxbuffer
+    // (0xfffff bytes) so that both accept the create. This client has no maximum reply size of its own
+    // (ConnectionManager#onSocketData gathers whatever length a frame announces); its one bound is on data
+    // it sends, DATA_SIZE_LIMIT (1,048,576 bytes, fixed): create and setData throw before sending more.
+    const big = Buffer.alloc(1000000);
+    for (let i = 0; i < big.length; i++) {
+      big[i] = (i * 31 + 7) % 251;
+    }
+    await call(zk, 'create', env.path('big'), big, OPEN, CreateMode.PERSISTENT);
+    const [data, stat] = await call(zk, 'getData', env.path('big'));
+    check(data.length === big.length && stat.dataLength === big.length, 'read ' + data.length + ' bytes, dataLength '
+      + stat.dataLength);
+    check(data.equals(big), 'the bytes read differ from those written');
+    let refused = null;
+    try {
+      zk.setData(env.path('big'), Buffer.alloc(1048577), -1, () => {});
+    } catch (error) {
+      refused = error;
+    }
+    check(refused !== null && /1048576/.test(refused.message), 'setData of 1,048,577 bytes: ' + refused);
+    const [after] = await call(zk, 'exists', env.path('big'));
+    check(after.version === 0 && after.dataLength === big.length, 'the node after the refused setData: version '
+      + after.version);
+  },
 };
 
 // ---- runner ----------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The ZooKeeper C client (Debian libzookeeper-mt-dev and zookeeper-bin, 3.8): src/test/c/zk_suite.c,
  * built here with gcc against -lzookeeper_mt, goes through the library's API (connect with chroot and
  * the read-only flag, every create mode, reads and watches, removeWatches, multi, sync, ACLs and auth,
- * restart, expiry), each case one dynamic test; and cli_mt, the library's shell, is typed into as a
- * user would. The C client has no API for persistent or recursive watches (addWatch), so neither is here.
+ * restart, expiry, a cut-off reply, a reply of 1,000,000 bytes), each case one dynamic test; and cli_mt,
+ * the library's shell, is typed into as a user would. The C client has no API for persistent or recursive
+ * watches (addWatch), so neither is here.
  */
 class CClientTest {
 
@@ -31,7 +32,9 @@ class CClientTest {
             + "read-only flag, chroot, every create mode (container and TTL included, and their "
             + "removal), errors, get/set/exists/children, watches, removeWatches, multi, sync, ACLs "
             + "and auth, auth failure, expiry, restart (watches re-sent), a reply cut off after its "
-            + "request, getConfig; and `cli_mt` typed into (create with every flag, create2, set, "
+            + "request, a reply of 1,000,000 bytes read whole and cut to a 1,000-byte buffer (ZOK, the "
+            + "whole length in the Stat: the client has no reply size limit but the caller's buffer), "
+            + "getConfig; and `cli_mt` typed into (create with every flag, create2, set, "
             + "get, ls, ls2, exists, wexists, sync, delete, addauth, config, myid), batch mode, an "
             + "unknown auth scheme",
             () -> "Debian libzookeeper-mt-dev " + CompatResults.debianVersion("libzookeeper-mt-dev"));

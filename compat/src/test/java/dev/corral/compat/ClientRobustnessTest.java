@@ -22,8 +22,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Protocol robustness as the official Java client sees it (issue 13, item 4), against Corral and
  * ZooKeeper 3.9.5 alike: a connection that closes after a request reached the server and before its
  * reply came back, a reply larger than the client's jute.maxbuffer, and replies to many pipelined requests,
- * which must come back in the order of their xids. kazoo's behaviour when its connection closes before a
- * reply is pinned in kazoo_suite.py (Robustness); kazoo has no jute.maxbuffer of its own.
+ * which must come back in the order of their xids. The other clients' behaviour is pinned in their suites,
+ * against both servers too: a connection that closes before the reply in kazoo_suite.py (Robustness),
+ * zk_suite.c, zk_suite.go and zk_suite.js; a large reply in zk_suite.go (above WithMaxBufferSize, go-zookeeper's
+ * jute.maxbuffer: ErrConnectionClosed, session resumed), zk_suite.c (1,000,000 bytes read whole; the C client
+ * has no reply size limit, only the caller's buffer, which cuts the value with ZOK) and zk_suite.js
+ * (1,000,000 bytes read whole; node-zookeeper-client has no reply size limit). kazoo has no jute.maxbuffer
+ * of its own.
  */
 class ClientRobustnessTest {
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * node-zookeeper-client (npm, the version pinned by src/test/node/package-lock.json, installed here with
  * {@code npm ci} into target/node): src/test/node/zk_suite.js goes through the library's API (session
  * handshake, chroot, create modes, mkdirp, errors, reads, watches, transactions, ACLs and auth,
- * removeRecursive, restart with watches re-sent, expiry), each case one dynamic test. This client has no
- * sync, read-only, container, TTL or persistent-watch API.
+ * removeRecursive, restart with watches re-sent, expiry, a cut-off reply, a reply of 1,000,000 bytes), each
+ * case one dynamic test. This client has no sync, read-only, container, TTL or persistent-watch API.
  */
 class NodeClientTest {
 
@@ -26,7 +26,9 @@ class NodeClientTest {
     static final CompatResults results = new CompatResults("node-zookeeper-client (Node.js)",
             "`compat/src/test/node/zk_suite.js`: session handshake, chroot, create modes, mkdirp, "
             + "errors, get/set/exists/children, watches, transactions, ACLs and auth, "
-            + "removeRecursive, restart (watches re-sent), expiry, a reply cut off after its request "
+            + "removeRecursive, restart (watches re-sent), expiry, a reply cut off after its request, "
+            + "a reply of 1,000,000 bytes read whole (no reply size limit in this client; data above its "
+            + "fixed 1,048,576 bytes refused before sending) "
             + "(no sync, read-only, container or TTL API in this client)",
             () -> CompatResults.npmLockedVersion("node-zookeeper-client") + " (npm, locked in package-lock.json)");
 

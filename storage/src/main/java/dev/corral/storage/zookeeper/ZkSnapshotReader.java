@@ -41,6 +41,9 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>The zxid of a snapshot is the one in its file name, as ZooKeeper takes it; a snapshot is fuzzy and
  * may already hold txns after it (see {@link ZkTree}).
+ *
+ * <p>Tested on snapshots written by ZooKeeper 3.9.5 (with and without its trailers) and by ZooKeeper
+ * 3.8.6 (digest, no lastZxid); see {@link ZooKeeperImport} for which versions were run.
  */
 final class ZkSnapshotReader {
     static final int MAGIC = 0x5A4B534E; // "ZKSN"

@@ -27,6 +27,12 @@ import java.util.stream.Stream;
  * after it, checking ZooKeeper's digests where the files carry them; and writes that state as a Corral
  * data directory. It only reads ZooKeeper's files.
  *
+ * <p>Tested against files written by ZooKeeper 3.9.5 (in-process, with every snapshot compression, and
+ * with its digest and last-zxid trailers switched off, as 3.5 writes them: ZooKeeperImportTest) and by
+ * a ZooKeeper 3.8.6 server process killed with SIGKILL (OlderZooKeeperImportTest); each import is compared
+ * with ZooKeeper 3.9.5's own restore of the same files. No release before 3.8 was run: Maven Central
+ * serves no 3.5 to 3.7 jars to this build, so the 3.5 layout is known from the format, not from 3.5 itself.
+ *
  * <p>Digests (ZooKeeper 3.6+): a snapshot's trailer holds the tree digest at a zxid at or after the
  * snapshot's (the snapshot is fuzzy); it is compared once the replay reaches that zxid. From then on,
  * each logged txn's digest is compared with the replayed tree's. A mismatch is an error: the files do

@@ -90,7 +90,11 @@ final class ZooKeeperDataDir {
         }
     }
 
-    private static void fill(ZooKeeper client, ZooKeeper kept, int znodes) throws Exception {
+    /**
+     * Znodes of every kind through {@code client}, and through {@code kept} ephemerals that stay with its session:
+     * {@code znodes} plain ones besides, with updates, deletes, a multi and a failed multi.
+     */
+    static void fill(ZooKeeper client, ZooKeeper kept, int znodes) throws Exception {
         List<ACL> digest = java.util.Arrays.asList(new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("alice:secret"))));
         List<ACL> ip = java.util.Arrays.asList(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.WRITE, new Id("ip", "127.0.0.1")),
                 new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
