@@ -253,22 +253,31 @@ const cases = {
   },
 
   async restart_keeps_the_session_and_resends_watches(env, zk) {
-    const client = await env.connect();
+    // The client reaches the server through a proxy, cut while the server restarts and restored once it serves
+    // again. Connected straight to ZooKeeper 3.9.5, node-zookeeper-client 1.1.3 sometimes lost its session in
+    // the restart (about 1 run in 5): ZooKeeper has its port bound before it serves and closes what connects
+    // then ("ZooKeeperServer not running"), and the 4 s session ended before the client got back. Corral
+    // opens its client port only once it serves. Through the cut proxy every attempt is closed at once and
+    // the client tries again every spinDelay (50 ms), as it does for any closed connection.
+    const proxy = await control('proxy');
+    const client = await env.connect(proxy);
     const session = client.getSessionId();
     await call(client, 'create', env.path('e'), null, OPEN, CreateMode.EPHEMERAL);
     const changed = watch();
     await call(client, 'getData', env.path('e'), changed.watcher);
-    // Both listened for before the restart and awaited after the driver answers, by when the client may have
-    // reconnected already; the bound on reconnecting starts once the server is back, not while it restarts.
     const disconnected = once(client, 'disconnected');
     const reconnected = new Promise((resolve) => disconnected.then(() => client.once('connected', resolve)));
-    await control('restart');
+    await control('cut');
     await disconnected;
+    await control('restart');
+    await control('restore');
     await within(reconnected, 'connected again');
     check(client.getSessionId().equals(session), 'another session after the restart');
-    const [stat] = await call(zk, 'exists', env.path('e'));
+    // zk was connected to the server itself through the restart; a client connected after it reads and writes.
+    const after = await env.connect();
+    const [stat] = await call(after, 'exists', env.path('e'));
     check(stat !== null && stat.ephemeralOwner.equals(session), 'the ephemeral after the restart');
-    await call(zk, 'setData', env.path('e'), Buffer.from('x'), -1);
+    await call(after, 'setData', env.path('e'), Buffer.from('x'), -1);
     const event = await changed.fired();
     check(event.getType() === Event.NODE_DATA_CHANGED, 'event ' + event);
   },
