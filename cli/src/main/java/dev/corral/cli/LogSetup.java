@@ -16,8 +16,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@code logback.xml} cost about 0.4 s of every start on this machine (logback's XML configurator loads
  * some 500 classes), most of the time an empty server took to serve (issue 16 asks that it start no
  * slower than ZooKeeper). A configuration of one's own still wins: with {@code -Dlogback.configurationFile}
- * (as {@code corral-server.sh} passes for {@code conf/logback.xml}) or a {@code logback-test.xml} on the
- * class path, logback's configurators run instead.
+ * (as {@code corral-server.sh} passes for {@code conf/logback.xml}), or a {@code logback-test.xml} or
+ * {@code logback.xml} on the class path, logback's configurators run instead.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n";
@@ -25,8 +25,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || LogSetup.class.getClassLoader().getResource("logback-test.xml") != null) {
+        ClassLoader loader = LogSetup.class.getClassLoader();
+        // Corral's jars carry no logback.xml, so one on the class path is the user's (a conf directory first on it).
+        if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context, System.getProperty(LEVEL_PROPERTY));

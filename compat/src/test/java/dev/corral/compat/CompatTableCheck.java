@@ -1,6 +1,8 @@
 package dev.corral.compat;
 
+import dev.corral.testkit.Target;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +16,8 @@ class CompatTableCheck {
 
     @Test
     void theReadmeTableMatchesWhatTheClientSuitesRanOnBothTargets() throws Exception {
+        // With -Dcompat.target=zookeeper (the oracle run) no execution ran the suites against Corral: nothing to check.
+        Assumptions.assumeTrue(CompatRun.target() == Target.CORRAL, "the suites ran against ZooKeeper only");
         Toolchain.build(new ProcessBuilder("python3", "render-compat-table.py", "--check").redirectErrorStream(true), BOUND);
     }
 }

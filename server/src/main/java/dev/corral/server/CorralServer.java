@@ -906,8 +906,14 @@ public final class CorralServer implements AutoCloseable {
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
                 answeringFourLetterWord = true;
                 nodeLoop.execute(() -> {
-                    String answer = fourLetterAnswer(command.word());
-                    ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                    try {
+                        String answer = fourLetterAnswer(command.word());
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                    } catch (RuntimeException e) {
+                        // The end of input no longer closes this connection (half-closure): close it here.
+                        ctx.close();
+                        throw e;
+                    }
                 });
             }
         }
