@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 
@@ -96,13 +97,14 @@ final class ClientProgram {
 
     /**
      * The control commands every client program may send about {@code server}: {@code restart} kills the
-     * server (SIGKILL, as a crash; every member of an ensemble) and starts it again on the same ports and data; {@code proxy} starts a
-     * {@link TcpProxy} to the server and answers its connect string; {@code cut} and {@code restore} cut
-     * and restore the proxy started last (to let a session expire while its client is cut off, as a
-     * partition would); {@code cut-at-next-reply} makes that proxy drop the next reply and close its
-     * connection ({@link TcpProxy#cutAtNextReply}). Proxies are closed with the test's clients.
+     * server (SIGKILL, as a crash; every member of an ensemble) and starts it again on the same ports and
+     * data; {@code proxy} starts a {@link TcpProxy} to {@code port} (the server, or a member of the
+     * ensemble) and answers its connect string; {@code cut} and {@code restore} cut and restore the proxy
+     * started last (to let a session expire while its client is cut off, as a partition would);
+     * {@code cut-at-next-reply} makes that proxy drop the next reply and close its connection
+     * ({@link TcpProxy#cutAtNextReply}). Proxies are closed with the test's clients.
      */
-    static Map<String, Control> serverControls(CompatServer server) {
+    static Map<String, Control> serverControls(CompatServer server, IntSupplier port) {
         List<TcpProxy> proxies = new ArrayList<>();
         return Map.of(
                 "restart", arguments -> {
@@ -110,7 +112,7 @@ final class ClientProgram {
                     return "";
                 },
                 "proxy", arguments -> {
-                    proxies.add(server.clients().track(TcpProxy.start(server.port())));
+                    proxies.add(server.clients().track(TcpProxy.start(port.getAsInt())));
                     return proxies.get(proxies.size() - 1).connectString();
                 },
                 "cut", arguments -> {
@@ -133,7 +135,13 @@ final class ClientProgram {
      */
     static Stream<DynamicTest> suite(String client, String programName, List<String> command, Path directory,
             CompatServer server, Duration bound) throws Exception {
-        ClientProgram run = new ClientProgram(command, directory, serverControls(server), bound);
+        return suite(client, programName, command, directory, server, server::port, bound);
+    }
+
+    /** As {@link #suite(String, String, List, Path, CompatServer, Duration)}, with its proxies to {@code port}. */
+    static Stream<DynamicTest> suite(String client, String programName, List<String> command, Path directory,
+            CompatServer server, IntSupplier port, Duration bound) throws Exception {
+        ClientProgram run = new ClientProgram(command, directory, serverControls(server, port), bound);
         System.out.printf("%s against %s: %d cases in %d ms%n", client, CompatRun.target(), run.results().size(),
                 run.elapsed().toMillis());
         return run.tests(programName);

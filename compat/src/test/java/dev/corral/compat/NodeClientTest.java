@@ -38,9 +38,14 @@ class NodeClientTest {
     @TestFactory
     Stream<DynamicTest> nodeSuite() throws Exception {
         Path directory = install(Path.of("src/test/node"), Path.of("target/node"));
+        // This client has no sync, and its cases read what another of its clients wrote. On an ensemble that is
+        // guaranteed only through one member (a member that has not yet applied a commit answers without it,
+        // as ZooKeeper's does), so the suite, its chroot client and its proxies all use one member.
+        int port = server.port();
+        String connectString = server.ensemble() == null ? server.connectString() : "127.0.0.1:" + port;
         return ClientProgram.suite("node-zookeeper-client", "zk_suite.js",
-                List.of("node", directory.resolve("zk_suite.js").toString(), server.connectString()), directory, server,
-                SUITE_BOUND);
+                List.of("node", directory.resolve("zk_suite.js").toString(), connectString), directory, server,
+                () -> port, SUITE_BOUND);
     }
 
     /** Copies the suite and its lock file to {@code target} and installs the locked packages there (npm ci). */
