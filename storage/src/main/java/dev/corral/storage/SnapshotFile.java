@@ -277,7 +277,7 @@ public final class SnapshotFile {
         long owner = in.readLong();
         long ttlMs = in.readLong();
         List<Acl> shared = acls.computeIfAbsent(List.copyOf(acl), key -> key);
-        return new Znode(data, shared, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, NodeKind.values()[kind], owner,
+        return Znode.of(data, shared, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, NodeKind.values()[kind], owner,
                 ttlMs);
     }
 

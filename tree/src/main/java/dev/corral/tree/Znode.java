@@ -17,25 +17,24 @@ import java.util.zip.CRC32C;
  * keys them by ({@link ChildSet}); a node that never had a child has no set (most znodes are leaves), the
  * version that gets the first child creates it.
  *
+ * <p>Two layouts, chosen by {@link #make}: a node as it was created and never changed since (no set, no
+ * ACL change, no child, not ephemeral and no TTL) keeps only its creation zxid and time, because its
+ * mzxid and pzxid equal its czxid, its mtime its ctime, and its versions and owner are 0; every other
+ * node is a {@link Full} one, which stores each Stat field. In the large trees people keep (service
+ * registries, Kafka, HBase) most znodes are leaves written once, and the short layout takes 48 bytes of
+ * heap where the full one takes 96 (issue 16: heap per znode). Which layout a node has is invisible
+ * outside this class.
+ *
  * <p>{@code cversion} is stored as ZooKeeper stores it: the number of children ever created. Clients see
  * {@code 2 * cversion - numChildren}, the number of child creations plus deletions
  * (ZooKeeper 3.9: {@code DataNode#copyStat}); sequential names are numbered from the stored value.
  */
-public final class Znode {
+public sealed class Znode permits Znode.Full {
     private final byte[] data;
     private final List<Acl> acl;
     private final long czxid;
     private final long ctime;
-    private final long mzxid;
-    private final long mtime;
-    private final long pzxid;
-    private final int version;
-    private final int cversion;
-    private final int aversion;
     private final NodeKind kind;
-    // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise: no node has both, so
-    // one field holds either (8 bytes per znode, the room the CRC cache below takes).
-    private final long ownerOrTtl;
     // Shared by every version of this node from its first child on, null before; only DataTree changes it,
     // on the node loop. Not final because linkChild may create it in place; snapshot writers never read it.
     private ChildSet children;
@@ -45,36 +44,40 @@ public final class Znode {
     // snapshot) hashes.
     private int pathDataCrc;
 
-    /** A node as the tree stores it; used by the tree and by snapshot loading. */
-    public Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
-            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
-        this(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner, ttlMs, null,
-                0);
-    }
-
-    private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid, int version,
-            int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children,
+    private Znode(byte[] data, List<Acl> acl, long czxid, long ctime, NodeKind kind, ChildSet children,
             int pathDataCrc) {
-        Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
-        Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
         this.data = data;
         this.acl = acl;
         this.czxid = czxid;
         this.ctime = ctime;
-        this.mzxid = mzxid;
-        this.mtime = mtime;
-        this.pzxid = pzxid;
-        this.version = version;
-        this.cversion = cversion;
-        this.aversion = aversion;
         this.kind = kind;
-        this.ownerOrTtl = kind == NodeKind.TTL ? ttlMs : ephemeralOwner;
         this.children = children;
         this.pathDataCrc = pathDataCrc;
     }
 
+    /** A node as the tree stores it; used by snapshot loading and imports. */
+    public static Znode of(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
+            int version, int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
+        return make(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner,
+                ttlMs, null, 0);
+    }
+
+    private static Znode make(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
+            int version, int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children,
+            int pathDataCrc) {
+        Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
+        Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
+        // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise: no node has both.
+        long ownerOrTtl = kind == NodeKind.TTL ? ttlMs : ephemeralOwner;
+        boolean unchanged = mzxid == czxid && mtime == ctime && pzxid == czxid && version == 0 && cversion == 0
+                && aversion == 0 && ownerOrTtl == 0;
+        return unchanged ? new Znode(data, acl, czxid, ctime, kind, children, pathDataCrc)
+                : new Full(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ownerOrTtl,
+                        children, pathDataCrc);
+    }
+
     static Znode created(byte[] data, List<Acl> acl, long zxid, long time, NodeKind kind, long ephemeralOwner, long ttlMs) {
-        return new Znode(data, acl, zxid, time, zxid, time, zxid, 0, 0, 0, kind, ephemeralOwner, ttlMs);
+        return of(data, acl, zxid, time, zxid, time, zxid, 0, 0, 0, kind, ephemeralOwner, ttlMs);
     }
 
     /** The data; null if the client wrote null, which clients read back as null, as in ZooKeeper. */
@@ -90,12 +93,14 @@ public final class Znode {
         return czxid;
     }
 
+    // The Stat of a node unchanged since its creation (the short layout); Full overrides each of these.
+
     public long mzxid() {
-        return mzxid;
+        return czxid;
     }
 
     public long pzxid() {
-        return pzxid;
+        return czxid;
     }
 
     public long ctime() {
@@ -103,20 +108,20 @@ public final class Znode {
     }
 
     public long mtime() {
-        return mtime;
+        return ctime;
     }
 
     public int version() {
-        return version;
+        return 0;
     }
 
     /** The stored child-creation count (not what clients see; see {@link #stat()}). */
     public int cversion() {
-        return cversion;
+        return 0;
     }
 
     public int aversion() {
-        return aversion;
+        return 0;
     }
 
     public NodeKind kind() {
@@ -124,11 +129,11 @@ public final class Znode {
     }
 
     public long ephemeralOwner() {
-        return kind == NodeKind.EPHEMERAL ? ownerOrTtl : 0;
+        return 0;
     }
 
     public long ttlMs() {
-        return kind == NodeKind.TTL ? ownerOrTtl : 0;
+        return 0;
     }
 
     public int numChildren() {
@@ -150,8 +155,8 @@ public final class Znode {
     /** The Stat a client sees for this node. */
     public Stat stat() {
         int numChildren = numChildren();
-        return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - numChildren, aversion,
-                ephemeralOwner(), data == null ? 0 : data.length, numChildren, pzxid);
+        return new Stat(czxid, mzxid(), ctime, mtime(), version(), 2 * cversion() - numChildren, aversion(),
+                ephemeralOwner(), data == null ? 0 : data.length, numChildren, pzxid());
     }
 
     /**
@@ -167,13 +172,13 @@ public final class Znode {
             }
             pathDataCrc = (int) crc.getValue();
         }
-        long fields = czxid * 31 + mzxid;
-        fields = fields * 31 + pzxid;
+        long fields = czxid * 31 + mzxid();
+        fields = fields * 31 + pzxid();
         fields = fields * 31 + ctime;
-        fields = fields * 31 + mtime;
-        fields = fields * 31 + version;
-        fields = fields * 31 + cversion;
-        fields = fields * 31 + aversion;
+        fields = fields * 31 + mtime();
+        fields = fields * 31 + version();
+        fields = fields * 31 + cversion();
+        fields = fields * 31 + aversion();
         fields = fields * 31 + ephemeralOwner();
         fields = fields * 31 + ttlMs();
         fields = fields * 31 + kind.ordinal();
@@ -188,7 +193,7 @@ public final class Znode {
     }
 
     Znode withData(byte[] newData, int newVersion, long zxid, long time) {
-        return new Znode(newData, acl, czxid, ctime, zxid, time, pzxid, newVersion, cversion, aversion, kind,
+        return make(newData, acl, czxid, ctime, zxid, time, pzxid(), newVersion, cversion(), aversion(), kind,
                 ephemeralOwner(), ttlMs(), children, 0);
     }
 
@@ -197,12 +202,12 @@ public final class Znode {
      * ZooKeeper, the stat (version, mzxid, mtime) does not change.
      */
     Znode withQuotaStats(byte[] statsData) {
-        return new Znode(statsData, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
+        return make(statsData, acl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind,
                 ephemeralOwner(), ttlMs(), children, 0);
     }
 
     Znode withAcl(List<Acl> newAcl, int newAversion) {
-        return new Znode(data, newAcl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, newAversion, kind,
+        return make(data, newAcl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), newAversion, kind,
                 ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
@@ -213,7 +218,7 @@ public final class Znode {
      * tree goes on changing.
      */
     Znode loadedCopy(List<Acl> interned) {
-        return new Znode(data, interned, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
+        return make(data, interned, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind,
                 ephemeralOwner(), ttlMs(), null, 0);
     }
 
@@ -221,15 +226,15 @@ public final class Znode {
     Znode withChildAdded(String childPath, int newCversion, long zxid) {
         ChildSet set = children == null ? new ChildSet() : children;
         Invariants.check(set.add(childPath), "child %s already present", childPath);
-        return new Znode(data, acl, czxid, ctime, mzxid, mtime, zxid, version, newCversion, aversion, kind,
+        return make(data, acl, czxid, ctime, mzxid(), mtime(), zxid, version(), newCversion, aversion(), kind,
                 ephemeralOwner(), ttlMs(), set, pathDataCrc);
     }
 
     /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
     Znode withChildRemoved(String childPath, long zxid) {
         Invariants.check(children != null && children.remove(childPath), "child %s missing", childPath);
-        return new Znode(data, acl, czxid, ctime, mzxid, mtime, Math.max(pzxid, zxid), version, cversion, aversion, kind,
-                ephemeralOwner(), ttlMs(), children, pathDataCrc);
+        return make(data, acl, czxid, ctime, mzxid(), mtime(), Math.max(pzxid(), zxid), version(), cversion(), aversion(),
+                kind, ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
@@ -238,5 +243,70 @@ public final class Znode {
             children = new ChildSet();
         }
         children.add(childPath);
+    }
+
+    /** A node whose Stat differs from its creation's: every field stored (see the class comment). */
+    static final class Full extends Znode {
+        private final long mzxid;
+        private final long mtime;
+        private final long pzxid;
+        private final int version;
+        private final int cversion;
+        private final int aversion;
+        // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise.
+        private final long ownerOrTtl;
+
+        private Full(byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
+                int version, int cversion, int aversion, NodeKind kind, long ownerOrTtl, ChildSet children,
+                int pathDataCrc) {
+            super(data, acl, czxid, ctime, kind, children, pathDataCrc);
+            this.mzxid = mzxid;
+            this.mtime = mtime;
+            this.pzxid = pzxid;
+            this.version = version;
+            this.cversion = cversion;
+            this.aversion = aversion;
+            this.ownerOrTtl = ownerOrTtl;
+        }
+
+        @Override
+        public long mzxid() {
+            return mzxid;
+        }
+
+        @Override
+        public long pzxid() {
+            return pzxid;
+        }
+
+        @Override
+        public long mtime() {
+            return mtime;
+        }
+
+        @Override
+        public int version() {
+            return version;
+        }
+
+        @Override
+        public int cversion() {
+            return cversion;
+        }
+
+        @Override
+        public int aversion() {
+            return aversion;
+        }
+
+        @Override
+        public long ephemeralOwner() {
+            return kind() == NodeKind.EPHEMERAL ? ownerOrTtl : 0;
+        }
+
+        @Override
+        public long ttlMs() {
+            return kind() == NodeKind.TTL ? ownerOrTtl : 0;
+        }
     }
 }

@@ -89,7 +89,7 @@ class TreeSnapshotTest {
     /** Fresh nodes equal to the snapshot's, as a snapshot file reads them back. */
     static List<Znode> copies(TreeSnapshot snapshot) {
         List<Znode> copies = new ArrayList<>();
-        snapshot.forEach((path, n) -> copies.add(new Znode(n.data(), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
+        snapshot.forEach((path, n) -> copies.add(Znode.of(n.data(), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
                 n.pzxid(), n.version(), n.cversion(), n.aversion(), n.kind(), n.ephemeralOwner(), n.ttlMs())));
         return copies;
     }
@@ -258,7 +258,7 @@ class TreeSnapshotTest {
                 new Broken("a node's data changed after the digest", image -> {
                     int i = image.paths.indexOf("/a/b");
                     Znode n = image.nodes.get(i);
-                    image.nodes.set(i, new Znode("B".getBytes(StandardCharsets.UTF_8), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
+                    image.nodes.set(i, Znode.of("B".getBytes(StandardCharsets.UTF_8), n.acl(), n.czxid(), n.ctime(), n.mzxid(), n.mtime(),
                             n.pzxid(), n.version(), n.cversion(), n.aversion(), n.kind(), n.ephemeralOwner(), n.ttlMs()));
                 }, "digest"),
                 new Broken("a node without its parent", image -> image.remove("/box"), "parent"),

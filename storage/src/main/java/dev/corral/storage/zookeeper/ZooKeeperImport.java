@@ -262,7 +262,7 @@ public final class ZooKeeperImport {
     private static Znode toZnode(ZkNode node) {
         NodeKind kind = node.isContainer() ? NodeKind.CONTAINER : node.isTtl() ? NodeKind.TTL
                 : node.ephemeralOwner != 0 ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
-        return new Znode(node.data, node.acl, node.czxid, node.ctime, node.mzxid, node.mtime, node.pzxid, node.version, node.cversion,
+        return Znode.of(node.data, node.acl, node.czxid, node.ctime, node.mzxid, node.mtime, node.pzxid, node.version, node.cversion,
                 node.aversion, kind, node.sessionOwner(), node.ttlMs());
     }
 }

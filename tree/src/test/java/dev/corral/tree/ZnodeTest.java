@@ -1,0 +1,119 @@
+package dev.corral.tree;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.wire.Acl;
+import dev.corral.wire.Stat;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The two layouts of {@link Znode}: a node unchanged since its creation is stored short, every other one
+ * in full, and no accessor, Stat or hash can tell them apart.
+ */
+class ZnodeTest {
+
+    private static final byte[] DATA = "value".getBytes(StandardCharsets.UTF_8);
+    private static final List<Acl> ACL = Acl.OPEN_ACL_UNSAFE;
+    private static final long ZXID = 0x5_0000_0007L;
+    private static final long TIME = 1_700_000_000_000L;
+    private static final long SESSION = 0x1234L;
+
+    record Case(String name, UnaryOperator<Znode> change, boolean full, Stat expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Stat stat(long mzxid, long mtime, int version, int cversion, int aversion, long owner,
+            int dataLength, int numChildren, long pzxid) {
+        return new Stat(ZXID, mzxid, TIME, mtime, version, cversion, aversion, owner, dataLength, numChildren, pzxid);
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                // Created and never changed: the short layout.
+                new Case("created", n -> n, false, stat(ZXID, TIME, 0, 0, 0, 0, 5, 0, ZXID)),
+                new Case("quota stats written (no Stat change)", n -> n.withQuotaStats(new byte[3]), false,
+                        stat(ZXID, TIME, 0, 0, 0, 0, 3, 0, ZXID)),
+                new Case("loaded copy of an unchanged node", n -> n.loadedCopy(ACL), false,
+                        stat(ZXID, TIME, 0, 0, 0, 0, 5, 0, ZXID)),
+                // Any change of the Stat: the full layout.
+                new Case("data set", n -> n.withData(new byte[2], 1, ZXID + 1, TIME + 9), true,
+                        stat(ZXID + 1, TIME + 9, 1, 0, 0, 0, 2, 0, ZXID)),
+                new Case("ACL set", n -> n.withAcl(Acl.READ_ACL_UNSAFE, 1), true,
+                        stat(ZXID, TIME, 0, 0, 1, 0, 5, 0, ZXID)),
+                new Case("child added", n -> n.withChildAdded("/p/c", 1, ZXID + 2), true,
+                        stat(ZXID, TIME, 0, 1, 0, 0, 5, 1, ZXID + 2)),
+                new Case("child added and removed", n -> n.withChildAdded("/p/c", 1, ZXID + 2)
+                        .withChildRemoved("/p/c", ZXID + 3), true, stat(ZXID, TIME, 0, 2, 0, 0, 5, 0, ZXID + 3)),
+                new Case("loaded copy of a changed node", n -> n.withData(DATA, 4, ZXID + 1, TIME + 1).loadedCopy(ACL),
+                        true, stat(ZXID + 1, TIME + 1, 4, 0, 0, 0, 5, 0, ZXID)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void eachChangeKeepsTheStatAndChoosesTheLayout(Case c) {
+        Znode node = c.change().apply(Znode.created(DATA, ACL, ZXID, TIME, NodeKind.PERSISTENT, 0, 0));
+        assertThat(node instanceof Znode.Full).as("full layout").isEqualTo(c.full());
+        assertThat(node.stat()).isEqualTo(c.expected());
+    }
+
+    @Test
+    void ephemeralAndTtlNodesAreStoredInFullFromTheirCreation() {
+        Znode ephemeral = Znode.created(DATA, ACL, ZXID, TIME, NodeKind.EPHEMERAL, SESSION, 0);
+        Znode ttl = Znode.created(DATA, ACL, ZXID, TIME, NodeKind.TTL, 0, 5_000);
+        Znode container = Znode.created(DATA, ACL, ZXID, TIME, NodeKind.CONTAINER, 0, 0);
+        assertThat(ephemeral).isInstanceOf(Znode.Full.class);
+        assertThat(ephemeral.ephemeralOwner()).isEqualTo(SESSION);
+        assertThat(ephemeral.ttlMs()).isZero();
+        assertThat(ttl).isInstanceOf(Znode.Full.class);
+        assertThat(ttl.ttlMs()).isEqualTo(5_000);
+        assertThat(ttl.ephemeralOwner()).isZero();
+        assertThat(container).isNotInstanceOf(Znode.Full.class);
+        assertThat(container.kind()).isEqualTo(NodeKind.CONTAINER);
+    }
+
+    /**
+     * Random field values through {@link Znode#of} (as a snapshot load gives them): every accessor returns
+     * what was given, and the short layout is chosen exactly when the fields are those of an unchanged node.
+     */
+    @Test
+    void randomFieldsReadBackInWhicheverLayoutHoldsThem() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            long czxid = random.nextInt(4) + 1;
+            long ctime = random.nextInt(3);
+            // Each field equals its "unchanged" value about half the time, so both layouts come up.
+            long mzxid = random.nextBoolean() ? czxid : czxid + random.nextInt(3);
+            long mtime = random.nextBoolean() ? ctime : ctime + random.nextInt(3);
+            long pzxid = random.nextBoolean() ? czxid : czxid + random.nextInt(3);
+            int version = random.nextBoolean() ? 0 : random.nextInt(3);
+            int cversion = random.nextBoolean() ? 0 : random.nextInt(3);
+            int aversion = random.nextBoolean() ? 0 : random.nextInt(3);
+            NodeKind kind = NodeKind.values()[random.nextInt(NodeKind.values().length)];
+            long owner = kind == NodeKind.EPHEMERAL ? random.nextInt(5) + 1 : 0;
+            long ttl = kind == NodeKind.TTL ? random.nextInt(5) + 1 : 0;
+            Znode node = Znode.of(DATA, ACL, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, owner,
+                    ttl);
+            String where = "seed " + seed + ", node " + i;
+            assertThat(List.of(node.czxid(), node.ctime(), node.mzxid(), node.mtime(), node.pzxid(),
+                    (long) node.version(), (long) node.cversion(), (long) node.aversion(), node.ephemeralOwner(),
+                    node.ttlMs())).as(where)
+                    .containsExactly(czxid, ctime, mzxid, mtime, pzxid, (long) version, (long) cversion,
+                            (long) aversion, owner, ttl);
+            assertThat(node.kind()).as(where).isEqualTo(kind);
+            boolean unchanged = mzxid == czxid && mtime == ctime && pzxid == czxid && version == 0 && cversion == 0
+                    && aversion == 0 && owner == 0 && ttl == 0;
+            assertThat(node instanceof Znode.Full).as(where).isEqualTo(!unchanged);
+        }
+    }
+}
