@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -101,6 +102,24 @@ final class SnapshotInput {
         String text = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
         buffer.position(buffer.position() + length);
         return text;
+    }
+
+    /**
+     * Consumes the next {@code expected.length} bytes and returns true if they equal {@code expected};
+     * otherwise consumes nothing and returns false. It lets a reader recognise a value it read just before
+     * (the same ACL on node after node) without decoding it again.
+     */
+    boolean skipIfNext(byte[] expected) throws IOException {
+        if (expected.length > buffer.capacity() || expected.length > remaining()) {
+            return false;
+        }
+        require(expected.length);
+        int at = buffer.arrayOffset() + buffer.position();
+        if (!Arrays.equals(buffer.array(), at, at + expected.length, expected, 0, expected.length)) {
+            return false;
+        }
+        buffer.position(buffer.position() + expected.length);
+        return true;
     }
 
     /** The 4 bytes after the body, outside the CRC; only once the whole body has been read. */

@@ -170,6 +170,36 @@ class SnapshotInputTest {
         }
     }
 
+    /**
+     * {@link SnapshotInput#skipIfNext}: a run of the bytes that come next is consumed, anything else (one
+     * byte off, longer than what is left) consumes nothing, wherever the run falls across a refill.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 9, 13, 64})
+    void skipIfNextConsumesOnlyTheBytesThatComeNext(int chunkBytes) throws IOException {
+        byte[] body = new byte[200];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 7);
+        }
+        Path file = Files.write(dir.resolve("body"), body);
+        for (int at = 0; at < body.length; at += 5) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                SnapshotInput in = new SnapshotInput(channel, body.length, chunkBytes);
+                in.readFully(new byte[at]);
+                int length = Math.min(chunkBytes, body.length - at);
+                byte[] next = Arrays.copyOfRange(body, at, at + length);
+                byte[] offByOne = next.clone();
+                offByOne[length - 1] ^= 1;
+                byte[] pastTheEnd = Arrays.copyOf(Arrays.copyOfRange(body, at, body.length), body.length - at + 1);
+                assertThat(in.skipIfNext(offByOne)).as("one byte off at %d", at).isFalse();
+                assertThat(in.skipIfNext(pastTheEnd)).as("past the end at %d", at).isFalse();
+                assertThat(in.remaining()).as("nothing consumed at %d", at).isEqualTo(body.length - at);
+                assertThat(in.skipIfNext(next)).as("the next %d bytes at %d", length, at).isTrue();
+                assertThat(in.remaining()).as("consumed at %d", at).isEqualTo(body.length - at - length);
+            }
+        }
+    }
+
     /** With buffers far smaller than the file, a cut anywhere and sampled bit flips are still rejected, naming the file. */
     @ParameterizedTest
     @ValueSource(ints = {8, 13, 64})

@@ -99,6 +99,9 @@ public final class DataTree {
         containers.clear();
         ttlNodes.clear();
         quotas.clear();
+        // The ACLs of the nodes being replaced are interned no more; the snapshot's own lists become the
+        // shared ones, so that its nodes are taken without a copy where they can be (Znode#loadedCopy).
+        aclCache.clear();
         digest = 0;
         approximateDataSize = 0;
         for (int i = 0; i < paths.size(); i++) {

@@ -212,12 +212,19 @@ public sealed class Znode permits Znode.Full {
     }
 
     /**
-     * A copy of this node for a tree loading it from a snapshot: the tree's shared instance of an equal
-     * ACL (the tree interns ACLs) and no child set, which the loading tree builds from the paths. The
-     * child set is never passed on: a snapshot's nodes may be another live tree's, whose child sets that
-     * tree goes on changing.
+     * This node for a tree loading it from a snapshot: with the tree's shared instance of an equal ACL (the
+     * tree interns ACLs) and no child set, which the loading tree builds from the paths. A node that has
+     * no child set and already the interned ACL is taken as it is: nothing in it can change any more but
+     * its child set, which the loading tree then creates in place only if the snapshot holds children of
+     * it, and a live tree's node with children always has a set (it is never shared, since it is copied
+     * here). That spares a second znode per node of a snapshot read from a file (48 to 96 bytes each).
+     * Any other node is copied without its set: a snapshot's nodes may be another live tree's, whose
+     * child sets that tree goes on changing.
      */
     Znode loadedCopy(List<Acl> interned) {
+        if (children == null && acl == interned) {
+            return this;
+        }
         return make(data, interned, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind,
                 ephemeralOwner(), ttlMs(), null, 0);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Stat;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -79,6 +80,23 @@ class ZnodeTest {
         assertThat(ttl.ephemeralOwner()).isZero();
         assertThat(container).isNotInstanceOf(Znode.Full.class);
         assertThat(container.kind()).isEqualTo(NodeKind.CONTAINER);
+    }
+
+    @Test
+    void aLoadedNodeSharesNoChildSetWithItsSource() {
+        Znode parent = Znode.created(DATA, ACL, ZXID, TIME, NodeKind.PERSISTENT, 0, 0).withChildAdded("/p/c", 1, ZXID + 1);
+        Znode copy = parent.loadedCopy(ACL);
+        assertThat(copy).isNotSameAs(parent);
+        assertThat(copy.numChildren()).isZero();
+        copy.linkChild("/p/d");
+        assertThat(parent.childNames()).containsExactly("c");
+        assertThat(copy.childNames()).containsExactly("d");
+        // A leaf with the interned ACL is taken as it is; with another instance of an equal ACL, copied.
+        Znode leaf = Znode.created(DATA, ACL, ZXID, TIME, NodeKind.PERSISTENT, 0, 0);
+        assertThat(leaf.loadedCopy(ACL)).isSameAs(leaf);
+        List<Acl> equal = new ArrayList<>(ACL);
+        assertThat(leaf.loadedCopy(equal)).isNotSameAs(leaf);
+        assertThat(leaf.loadedCopy(equal).acl()).isSameAs(equal);
     }
 
     /**
