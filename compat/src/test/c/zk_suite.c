@@ -266,6 +266,18 @@ static int await_completion(completion_t *c) {
     return done ? 0 : -1;
 }
 
+/* Syncs c's server with the leader (zoo_async) and waits for the reply: on an ensemble, a client reads what
+ * another client (on another member) wrote only after a sync, as ZooKeeper promises no more. */
+static int sync_client(client_t *c, const char *path) {
+    completion_t done;
+    completion_init(&done);
+    int rc = zoo_async(c->zh, path, on_string, &done);
+    if (rc != ZOK) {
+        return rc;
+    }
+    return await_completion(&done) == 0 ? done.rc : ZOPERATIONTIMEOUT;
+}
+
 /* ---- cases ------------------------------------------------------------------------------------- */
 
 static client_t *zk; /* each case's first client */
@@ -295,6 +307,7 @@ static void chroot_paths_are_relative_to_the_root(void) {
     CHECK_RC(zoo_create(chrooted->zh, "/s-", "", 0, &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT_SEQUENTIAL, name, sizeof name),
              ZOK, "create /s-");
     CHECK(strcmp(name, "/s-0000000001") == 0, "created %s", name);
+    CHECK_RC(sync_client(zk, root), ZOK, "sync of the unchrooted client");
     struct Stat stat;
     CHECK_RC(zoo_exists(zk->zh, at("a"), 0, &stat), ZOK, "the node below the root, seen unchrooted");
     events_t events;
@@ -529,6 +542,7 @@ static void creator_all_acl_after_digest_auth(void) {
     deallocate_ACL_vector(&acl);
     client_t *anonymous = open_client(NULL, NULL, 0);
     CHECK(anonymous != NULL, "second client");
+    CHECK_RC(sync_client(anonymous, root), ZOK, "sync of the second client");
     char buffer[16];
     int length = sizeof buffer;
     CHECK_RC(zoo_get(anonymous->zh, at("n"), 0, buffer, &length, NULL), ZNOAUTH, "anonymous get");

@@ -286,6 +286,9 @@ func aclsWorldAuthDigestIP(e *env, c *zk.Conn) {
 	expected := zk.DigestACL(zk.PermAll, "bob", "pw")
 	check(len(acl) == 1 && acl[0] == expected[0], "acl %+v, expected %+v", acl, expected)
 	other, _ := e.connect("")
+	// On an ensemble other may be on another member than c: it sees c's create once it has synced.
+	_, err = other.Sync(e.root)
+	checkErr(err, nil, "sync")
 	_, _, err = other.Get(e.path("mine"))
 	checkErr(err, zk.ErrNoAuth, "anonymous get")
 	_, err = other.Create(e.path("ro"), nil, 0, zk.WorldACL(zk.PermRead))
@@ -344,6 +347,9 @@ func restartKeepsTheSessionAndResendsWatches(e *env, c *zk.Conn) {
 	awaitState(events, zk.StateDisconnected)
 	awaitState(events, zk.StateHasSession)
 	check(conn.SessionID() == session, "another session after the restart")
+	// On an ensemble c may be on another member than conn: it sees conn's create once it has synced.
+	_, err = c.Sync(e.root)
+	checkErr(err, nil, "sync")
 	_, stat, err := c.Exists(e.path("e"))
 	check(err == nil && stat != nil && stat.EphemeralOwner == session, "the ephemeral after the restart: %v", err)
 	_, err = c.Set(e.path("e"), []byte("x"), -1)

@@ -49,8 +49,11 @@ def new_client(hosts=None, **kwargs):
     """A started client; reconnects quickly (at most 0.5 s apart) so that restarts are cheap.
 
     Against an ensemble (CONNECT names every member) each client takes the first member it can reach rather
-    than a random one: the cases were written for one server, and a client on another member would have to
-    sync before reading what the first one wrote (ZooKeeper promises no more), which they do not.
+    than a random one. That alone does not put every client on one member: a client whose connection
+    drops (a restart, an expired session) goes on to the next host, and a slow connect to the first one
+    falls through to the next. So a case whose client reads what another client wrote syncs that client
+    first (ZooKeeper promises another session's writes only after a sync); watch events and recipe state
+    that a case awaits with a bound come eventually without one.
     """
     client = KazooClient(hosts=hosts or CONNECT, timeout=SESSION_TIMEOUT_S, randomize_hosts=False,
                          connection_retry=KazooRetry(max_tries=-1, delay=0.05, max_delay=0.5),
@@ -152,10 +155,12 @@ class Session(KazooCase):
     def test_chroot_client_sees_and_names_paths_below_its_root(self):
         chrooted = self.client(CONNECT + self.root)
         events = EventQueue()
+        chrooted.sync("/")  # on an ensemble the clients may be on different members
         self.assertEqual([], chrooted.get_children("/", watch=events))
         self.assertEqual("/a", chrooted.create("/a", b"x"))
         sequential = chrooted.create("/s-", sequence=True)
         self.assertEqual("/s-0000000001", sequential)
+        self.zk.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(b"x", self.zk.get(self.path("a"))[0])
         self.assertEqual((EventType.CHILD, "/"), type_and_path(events.next("the chrooted child watch")))
         self.assertEqual(["a", "s-0000000001"], sorted(self.zk.get_children(self.root)))
@@ -190,8 +195,11 @@ class Session(KazooCase):
         self.assertEqual(KazooState.SUSPENDED, seen[0])
         self.assertEqual(KazooState.CONNECTED, states.next("CONNECTED with a new session"))
         self.assertNotEqual(old_session, victim.client_id[0])
+        # The thief, and the victim once it reconnects (kazoo goes on to the next host), may be on other members.
+        self.zk.sync(self.root)
         self.assertIsNone(self.zk.exists(self.path("eph")))
         victim.create(self.path("eph"), ephemeral=True)
+        self.zk.sync(self.root)
         self.assertEqual(victim.client_id[0], self.zk.exists(self.path("eph")).ephemeralOwner)
 
     def test_reconnect_after_server_restart_keeps_the_session_and_data_watch_recipe(self):
@@ -471,9 +479,12 @@ class Acls(KazooCase):
         acls, _ = self.zk.get_acls(self.path("mine"))
         self.assertEqual([expected], acls)
         self.assertEqual([expected], self.zk.get_acls(self.path("mine2"))[0])
+        anonymous = self.client()
+        anonymous.sync(self.root)  # on an ensemble the clients may be on different members
         with self.assertRaises(NoAuthError):
-            self.client().get(self.path("mine"))
+            anonymous.get(self.path("mine"))
         alice_again = self.client(auth_data=[("digest", "alice:secret")])
+        alice_again.sync(self.root)
         self.assertEqual(b"private", alice_again.get(self.path("mine"))[0])
 
     def test_empty_acl_ids_are_answered_as_zookeeper_answers_them(self):
@@ -503,11 +514,13 @@ class Acls(KazooCase):
         acl = [make_digest_acl("bob", "pw", read=True), make_acl("world", "anyone", read=True)]
         self.zk.create(self.path("n"), b"v", acl=acl)
         bob = self.client(auth_data=[("digest", "bob:pw")])
+        bob.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(b"v", bob.get(self.path("n"))[0])
         with self.assertRaises(NoAuthError):
             bob.set(self.path("n"), b"w")
         self.superuser().set_acls(self.path("n"), [make_digest_acl("bob", "pw", read=True, write=True)])
         bob.set(self.path("n"), b"w")
+        self.zk.sync(self.root)
         with self.assertRaises(NoAuthError):
             self.zk.get(self.path("n"))
 
@@ -549,6 +562,7 @@ class Acls(KazooCase):
     def test_super_digest_passes_every_acl(self):
         self.zk.create(self.path("n"), b"v", acl=[make_digest_acl("carol", "x", all=True)])
         root = self.superuser()
+        root.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(b"v", root.get(self.path("n"))[0])
         root.set_acls(self.path("n"), OPEN_ACL_UNSAFE)
         self.zk.sync(self.root)  # on an ensemble the clients may be on different members
@@ -615,6 +629,7 @@ class Recipes(KazooCase):
         self.assertTrue(sems[0].acquire(timeout=WAIT_S))
         self.assertTrue(sems[1].acquire(timeout=WAIT_S))
         self.assertFalse(sems[2].acquire(blocking=False))
+        sems[0].client.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(["c0", "c1"], sorted(sems[0].lease_holders()))
         sems[0].release()
         self.assertTrue(sems[2].acquire(timeout=WAIT_S))
@@ -645,6 +660,7 @@ class Recipes(KazooCase):
         barrier = self.zk.Barrier(self.path("barrier"))
         barrier.create()
         waiter = self.client().Barrier(self.path("barrier"))
+        waiter.client.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertFalse(waiter.wait(timeout=0.2))
         passed = threading.Event()
         in_thread(lambda: waiter.wait(timeout=WAIT_S) and passed.set())
@@ -677,8 +693,10 @@ class Recipes(KazooCase):
         threads = [in_thread(lambda c=c: [c.__add__(1) for _ in range(10)]) for c in counters]
         for thread in threads:
             thread.join(WAIT_S)
+        counters[0].client.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(30, counters[0].value)
         counters[1] -= 5
+        self.zk.sync(self.root)
         self.assertEqual(25, self.zk.Counter(self.path("counter")).value)
         floats = self.zk.Counter(self.path("float"), default=0.0)
         floats += 2.5
@@ -689,9 +707,11 @@ class Recipes(KazooCase):
             members = [getattr(self.client(), cls)(self.path(cls), "m%d" % i) for i in range(3)]
             for member in members:
                 member.join()
+            members[0].client.sync(self.root)  # on an ensemble the clients may be on different members
             self.assertEqual(3, len(members[0]))
             self.assertEqual(["m0", "m1", "m2"], sorted(members[0]))
             members[1].leave()
+            members[2].client.sync(self.root)
             self.assertEqual(["m0", "m2"], sorted(members[2]))
 
     def test_queue_orders_by_priority_then_arrival(self):
@@ -701,6 +721,7 @@ class Recipes(KazooCase):
         queue.put(b"later", priority=50)
         self.assertEqual(3, len(queue))
         consumer = self.client().Queue(self.path("queue"))
+        consumer.client.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual([b"first", b"late", b"later"], [consumer.get() for _ in range(3)])
         self.assertIsNone(consumer.get())
 
@@ -709,15 +730,20 @@ class Recipes(KazooCase):
         queue.put_all([b"a", b"b"])
         queue.put(b"urgent", priority=1)
         first, second = self.client().LockingQueue(self.path("lq")), self.client().LockingQueue(self.path("lq"))
+        first.client.sync(self.root)  # on an ensemble the clients may be on different members
         self.assertEqual(b"urgent", first.get(timeout=WAIT_S))
         self.assertTrue(first.holds_lock())
+        second.client.sync(self.root)
         self.assertEqual(b"a", second.get(timeout=WAIT_S))
         self.assertTrue(second.release())  # back to the queue
         self.assertTrue(first.consume())
+        first.client.sync(self.root)
         self.assertEqual(b"a", first.get(timeout=WAIT_S))
         self.assertTrue(first.consume())
+        self.zk.sync(self.root)
         self.assertEqual(1, len(queue))
         got = EventQueue()
+        second.client.sync(self.root)
         self.assertEqual(b"b", second.get(timeout=WAIT_S))
         second.consume()
         in_thread(lambda: got(first.get(timeout=WAIT_S)))

@@ -98,6 +98,8 @@ class CorralClientTest {
 
         events.awaitState(KeeperState.CLOSED);
         assertThat(zk.isAlive()).isFalse();
+        // On an ensemble the observer may be on another member than zk: it sees the close once synced.
+        observer.sync(root);
         assertThat(observer.exists(root + "/e", false)).as("the ephemeral went with its session").isNull();
         assertThatThrownBy(() -> zk.exists(root, false)).isInstanceOfSatisfying(KeeperException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.SESSIONEXPIRED));
@@ -376,6 +378,8 @@ class CorralClientTest {
         String root = newRoot(owner);
         Acl userOnly = new Acl(Acl.ALL, new Id("digest", ServerSpec.digest("user:pass")));
         owner.create(root + "/secret", bytes("s"), List.of(userOnly), CreateMode.PERSISTENT);
+        // On an ensemble the stranger may be on another member than the owner: it sees the owner's writes once synced.
+        stranger.sync(root);
 
         assertCode(() -> stranger.getData(root + "/secret", false), ErrorCode.NOAUTH, root + "/secret");
         assertCode(() -> stranger.getAcl(root + "/secret"), ErrorCode.NOAUTH, root + "/secret");
@@ -387,6 +391,7 @@ class CorralClientTest {
         Stat changed = stranger.setAcl(root + "/secret", Acl.READ_ACL_UNSAFE, 0);
         assertThat(changed.aversion()).isEqualTo(1);
         assertCode(() -> stranger.setAcl(root + "/secret", Acl.OPEN_ACL_UNSAFE, 0), ErrorCode.NOAUTH, root + "/secret");
+        owner.sync(root);
         assertThat(owner.getData(root + "/secret", false).data()).isEqualTo(bytes("s"));
     }
 
@@ -398,6 +403,8 @@ class CorralClientTest {
         owner.create(root + "/read", bytes("r"), Acl.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
         Acl createOnly = new Acl(Acl.CREATE, Id.ANYONE);
         owner.create(root + "/create", null, List.of(createOnly), CreateMode.PERSISTENT);
+        // On an ensemble anyone may be on another member than the owner: it sees the owner's writes once synced.
+        anyone.sync(root);
 
         assertThat(anyone.getData(root + "/read", false).data()).isEqualTo(bytes("r"));
         assertThat(anyone.getAcl(root + "/read").acl()).isEqualTo(Acl.READ_ACL_UNSAFE);
@@ -420,6 +427,8 @@ class CorralClientTest {
                 CreateMode.PERSISTENT);
         owner.create(root + "/elsewhere", bytes("x"), List.of(new Acl(Acl.READ, new Id("ip", "10.0.0.1"))),
                 CreateMode.PERSISTENT);
+        // On an ensemble local may be on another member than the owner: it sees the owner's writes once synced.
+        local.sync(root);
 
         assertThat(local.getData(root + "/exact", false).data()).isEqualTo(bytes("e"));
         assertThat(local.getData(root + "/network", false).data()).isEqualTo(bytes("n"));
@@ -443,8 +452,12 @@ class CorralClientTest {
         superUser.setData(root + "/n", bytes("b"), -1);
         superUser.delete(root + "/n/child", -1);
         assertThat(superUser.getData(root + "/n", false).data()).isEqualTo(bytes("b"));
+        // On an ensemble these clients may be on other members: they see the super user's writes once synced.
+        stranger.sync(root);
         assertCode(() -> stranger.getData(root + "/n", false), ErrorCode.NOAUTH, root + "/n");
         superUser.setAcl(root + "/n", Acl.READ_ACL_UNSAFE, -1);
+        stranger.sync(root);
+        alice.sync(root);
 
         assertThat(stranger.getData(root + "/n", false).data()).isEqualTo(bytes("b"));
         assertThat(alice.getAcl(root + "/n").acl()).isEqualTo(Acl.READ_ACL_UNSAFE);
@@ -500,6 +513,8 @@ class CorralClientTest {
         assertThat(zk.create("/a", bytes("x"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT).path()).isEqualTo("/a");
         assertThat(zk.create("/s-", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL).path())
                 .isEqualTo("/s-0000000001");
+        // On an ensemble plain may be on another member than zk: it sees zk's creates once synced.
+        plain.sync(root);
         assertThat(plain.getData(root + "/a", false).data()).isEqualTo(bytes("x"));
         assertThat(zk.getChildren("/", false).children()).containsExactlyInAnyOrder("a", "s-0000000001");
         assertThat(zk.sync("/a")).isEqualTo("/a");

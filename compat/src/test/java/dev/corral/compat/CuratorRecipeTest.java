@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +90,7 @@ class CuratorRecipeTest {
 
         assertThat(holdersMax.get()).isEqualTo(1);
         assertThat(acquisitions.get()).isEqualTo(CLIENTS * rounds);
+        sync(clients.get(0), "/recipes/mutex");
         assertThat(clients.get(0).getChildren().forPath("/recipes/mutex")).isEmpty();
     }
 
@@ -110,6 +112,9 @@ class CuratorRecipeTest {
 
         assertThat(second).isNotSameAs(first);
         assertThat(second.getLeader().getId()).isEqualTo(second.getId());
+        for (CuratorFramework client : clients) { // the closed latch's node went through its own client's member
+            sync(client, "/recipes/leader");
+        }
         assertThat(latches.get(0).getParticipants()).hasSize(CLIENTS - 1);
     }
 
@@ -209,12 +214,14 @@ class CuratorRecipeTest {
                 .port(8080).build();
 
         registering.registerService(instance);
+        sync(clients.get(1), "/recipes/services");
         Collection<ServiceInstance<Void>> found = querying.queryForInstances("api");
         assertThat(found).extracting(ServiceInstance::getId).containsExactly(instance.getId());
         assertThat(found.iterator().next().getPort()).isEqualTo(8080);
         assertThat(querying.queryForNames()).contains("api");
 
         registering.unregisterService(instance);
+        sync(clients.get(1), "/recipes/services");
         assertThat(querying.queryForInstances("api")).isEmpty();
     }
 
@@ -224,6 +231,17 @@ class CuratorRecipeTest {
             clients.add(server.curator());
         }
         return clients;
+    }
+
+    /**
+     * Syncs the member {@code client} is connected to with the leader. Each of a test's clients is on another
+     * member of an ensemble ({@link Clients}), and Curator's clients do not sync before reading: a read of what
+     * another client wrote, where the test expects it, comes after this.
+     */
+    private static void sync(CuratorFramework client, String path) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        client.getZookeeperClient().getZooKeeper().sync(path, (rc, p, context) -> done.complete(rc), null);
+        assertThat(done.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).as("sync of %s", path).isZero();
     }
 
     private static LeaderLatch awaitSingleLeader(List<LeaderLatch> latches) {
