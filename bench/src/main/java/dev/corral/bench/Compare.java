@@ -187,7 +187,8 @@ final class Compare implements Callable<Integer> {
         } catch (Exception | Error e) { // a JDK without fonts fails in AWT with an Error
             chartsNote = "Charts were not drawn: " + e;
         }
-        List<String> settings = settings(profile, pairCount, specs.get(0).durationMs(), specs.get(0).warmupMs(), reuse, started);
+        List<String> settings = settings(profile, pairCount, specs.get(0).durationMs(), specs.get(0).warmupMs(), reuse,
+                options.corralClassArchive() != null, started);
         String report = Report.markdown(new Report.Input("Corral vs Apache ZooKeeper, " + FOLDER_NAME.format(started) + " UTC",
                 commandLine, settings, machine, results, footprints, problems, charts, chartsNote));
         Files.writeString(resultsFolder.resolve("report.md"), report, StandardCharsets.UTF_8);
@@ -269,7 +270,7 @@ final class Compare implements Callable<Integer> {
         }
     }
 
-    private List<String> settings(Profile profile, int pairCount, long durationMs, long warmupMs, boolean reuse,
+    private List<String> settings(Profile profile, int pairCount, long durationMs, long warmupMs, boolean reuse, boolean classArchive,
             Instant started) {
         List<String> settings = new ArrayList<>();
         settings.add(String.format(Locale.ROOT, "Profile %s: %d pair(s) per workload, alternating ZooKeeper then Corral;"
@@ -285,6 +286,10 @@ final class Compare implements Callable<Integer> {
                 : "A freshly started " + what + " with empty data directories for every run");
         settings.add("Both servers: -Xmx" + heapMax + " (each member), the JDK above; zoo.cfg tickTime=" + (ensembleSize > 1 ? tickMs : 2000) + ", forceSync=yes, "
                 + "clientPortAddress=127.0.0.1, maxClientCnxns=0, admin.enableServer=false");
+        settings.add(classArchive ? "Corral starts with the class-data-sharing archive of its training run (`corral cds-training`), as "
+                + "`bin/corral server` starts with the one its build makes; ZooKeeper as `zkServer.sh` starts it (the JDK's own archive)"
+                : "Corral starts without its class-data-sharing archive (its classpath holds class directories, which an archive"
+                + " cannot cover): its empty start is slower than `bin/corral server`'s");
         if (flightRecordings) {
             settings.add("Both servers recorded with Java Flight Recorder (settings=profile): figures include its cost");
         }

@@ -33,13 +33,16 @@ import java.util.jar.JarFile;
  * @param zookeeperClasspath classpath of org.apache.zookeeper.server.ZooKeeperServerMain
  * @param logsDirectory      where each server's log is kept after it stops; null keeps none
  * @param flightRecordings   record each server with JFR (settings "profile") into the logs directory
+ * @param corralClassArchive Corral's class-data-sharing archive for its classpath, as bin/corral starts servers
+ *                           with the one its build makes ({@link #withCorralCopiedTo}); null for none
  */
 record ServerOptions(Path javaHome, String heapMax, String corralClasspath, String zookeeperClasspath, Path logsDirectory,
-        boolean flightRecordings) {
+        boolean flightRecordings, Path corralClassArchive) {
 
     static final String CORRAL_CLASSPATH_PROPERTY = "bench.corral.classpath.file";
     static final String ZOOKEEPER_CLASSPATH_PROPERTY = "bench.zookeeper.classpath.file";
     private static final Duration STARTUP_BOUND = Duration.ofMinutes(2);
+    private static final Duration TRAINING_BOUND = Duration.ofMinutes(2);
     /** Ticks for a follower to connect and sync, and to lag: the test kit's defaults (EnsembleSpec.of). */
     private static final int ENSEMBLE_INIT_LIMIT = 10;
     private static final int ENSEMBLE_SYNC_LIMIT = 5;
@@ -63,14 +66,16 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
             throws IOException {
         return new ServerOptions(Path.of(System.getProperty("java.home")), heapMax,
                 ServerRuntime.classpathFromFile(CORRAL_CLASSPATH_PROPERTY), ServerRuntime.classpathFromFile(ZOOKEEPER_CLASSPATH_PROPERTY), logsDirectory,
-                flightRecordings);
+                flightRecordings, null);
     }
 
     /**
      * These options with Corral's classpath copied into {@code directory}, so that every run of a comparison
      * starts the same Corral even if someone installs a new build into the local Maven repository meanwhile
      * (a JVM that reads a jar while it is rewritten fails in odd ways). Each copy is checked to be a
-     * readable jar.
+     * readable jar. Then Corral's class-data-sharing archive is made for the copies by the same training run
+     * as the cli build's ({@code corral cds-training}), so that Corral starts as {@code bin/corral server}
+     * starts it; an archive only fits the class path it was made on, and the build's fits bin/corral's.
      */
     ServerOptions withCorralCopiedTo(Path directory) throws IOException {
         List<String> copies = new ArrayList<>();
@@ -92,8 +97,41 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
             }
             copies.add(copy.toString());
         }
-        return new ServerOptions(javaHome, heapMax, String.join(java.io.File.pathSeparator, copies), zookeeperClasspath,
-                logsDirectory, flightRecordings);
+        String copiedClasspath = String.join(java.io.File.pathSeparator, copies);
+        return new ServerOptions(javaHome, heapMax, copiedClasspath, zookeeperClasspath, logsDirectory, flightRecordings,
+                trainClassArchive(copiedClasspath, directory));
+    }
+
+    /**
+     * Runs Corral's training run on {@code classpath} and returns the archive it made in {@code directory};
+     * null for a classpath with class directories (a build that compiled without packaging), which the JDK
+     * refuses to archive.
+     */
+    private Path trainClassArchive(String classpath, Path directory) throws IOException {
+        if (Arrays.stream(classpath.split(java.io.File.pathSeparator)).anyMatch(entry -> Files.isDirectory(Path.of(entry)))) {
+            System.err.println("bench: Corral's classpath holds class directories; Corral starts without a class archive");
+            return null;
+        }
+        Path archive = directory.resolve("corral.jsa");
+        Path log = directory.resolve("cds-training.log");
+        Process training = new ProcessBuilder(javaHome.resolve("bin").resolve("java").toString(),
+                "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classpath,
+                "dev.corral.cli.Corral", "cds-training")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!training.waitFor(TRAINING_BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IOException("Corral's class archive training did not end within " + TRAINING_BOUND + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while training Corral's class archive", e);
+        } finally {
+            training.destroyForcibly();
+        }
+        if (training.exitValue() != 0 || !Files.isRegularFile(archive)) {
+            throw new IOException("Corral's class archive training failed (exit " + training.exitValue() + "); see " + log);
+        }
+        return archive;
     }
 
     /** The first 12 hex digits of a SHA-256 over Corral's jars: two reports with the same one measured the same build. */
@@ -123,7 +161,7 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
     ServerProcess start(Target kind, Path home, String label) throws IOException, InterruptedException {
         ServerRuntime runtime = runtime();
         return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, zooCfg(home.resolve("data"), port), label)
-                .withJvmOptions(jvmOptions(label))
+                .withJvmOptions(jvmOptions(kind, label))
                 .withLogsDirectory(logsDirectory)
                 .withStartupBound(STARTUP_BOUND));
     }
@@ -137,7 +175,7 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
      */
     Ensemble startEnsemble(Target kind, int size, int tickMs, String label) throws IOException, InterruptedException {
         EnsembleSpec spec = new EnsembleSpec(kind, runtime(), size, 0, tickMs, ENSEMBLE_INIT_LIMIT, ENSEMBLE_SYNC_LIMIT,
-                Map.of("forceSync", "yes", "maxClientCnxns", "0"), List.of("-Xmx" + heapMax), label, logsDirectory, STARTUP_BOUND, false);
+                Map.of("forceSync", "yes", "maxClientCnxns", "0"), heapAndArchive(kind), label, logsDirectory, STARTUP_BOUND, false);
         return Ensemble.start(spec);
     }
 
@@ -156,8 +194,18 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
                 .put("forceSync", "yes");
     }
 
-    private List<String> jvmOptions(String label) {
+    /** The heap of every server, and Corral's class archive with the flags bin/corral gives it. */
+    private List<String> heapAndArchive(Target kind) {
         List<String> options = new ArrayList<>(List.of("-Xmx" + heapMax));
+        if (kind == Target.CORRAL && corralClassArchive != null) {
+            options.addAll(List.of("-XX:SharedArchiveFile=" + corralClassArchive, "-Xshare:auto", "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off"));
+        }
+        return options;
+    }
+
+    private List<String> jvmOptions(Target kind, String label) {
+        List<String> options = heapAndArchive(kind);
         if (flightRecordings) {
             options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + logsDirectory.resolve(label + ".jfr"));

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "corral", mixinStandardHelpOptions = true, version = CorralServer.VERSION,
         description = "Corral: a coordination service that speaks ZooKeeper's client protocol.",
         subcommands = {Corral.Server.class, ShellCommand.class, PurgeCommand.class, LogCommand.class, SnapshotCommand.class,
-            SimCommand.class, ImportZooKeeperCommand.class, ExportZooKeeperCommand.class})
+            SimCommand.class, ImportZooKeeperCommand.class, ExportZooKeeperCommand.class, CdsTraining.class})
 public final class Corral implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Corral.class);
 
