@@ -235,6 +235,14 @@ public final class Node {
         return stats.latency();
     }
 
+    /**
+     * Percentiles of the latency of the requests answered since the last call, which starts the next interval
+     * (the console's charts call it once per sample).
+     */
+    public IntervalHistogram.Percentiles takeLatencyInterval() {
+        return stats.latencyInterval().takeInterval();
+    }
+
     /** Latency of answered requests per opcode since start (never reset: Prometheus counters only grow). */
     public Map<Integer, LatencyStats> latencyByOpcode() {
         return stats.latencyByOpcode();

@@ -23,6 +23,8 @@ final class NodeStats {
     private final LatencyStats latency = new LatencyStats();
     // Never reset: Prometheus counters only grow.
     private final Map<Integer, LatencyStats> latencyByOpcode = new TreeMap<>();
+    // The console's charts take it every sampling interval; srst leaves it alone.
+    private final IntervalHistogram latencyInterval = new IntervalHistogram();
 
     long framesReceived() {
         return framesReceived;
@@ -34,6 +36,10 @@ final class NodeStats {
 
     LatencyStats latency() {
         return latency;
+    }
+
+    IntervalHistogram latencyInterval() {
+        return latencyInterval;
     }
 
     Map<Integer, LatencyStats> latencyByOpcode() {
@@ -54,6 +60,7 @@ final class NodeStats {
     void answered(ClientConnection connection, PendingRequest request, long nowMs, long lastZxid) {
         long latencyMs = nowMs - request.receivedMs;
         latency.record(latencyMs);
+        latencyInterval.record(latencyMs);
         latencyByOpcode.computeIfAbsent(request.type, type -> new LatencyStats()).record(latencyMs);
         connection.stats.answered(request, latencyMs, nowMs, lastZxid);
     }

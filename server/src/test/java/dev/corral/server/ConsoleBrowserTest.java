@@ -318,13 +318,28 @@ class ConsoleBrowserTest {
     void showsSessionsWatchesAndTheServerWithCharts() throws Exception {
         create("/watched-by-test", "");
         zk.getData("/watched-by-test", true, null);
+        // Two samples with requests in them, so that each chart has a line to draw (a sample taken in the same
+        // millisecond as the one before is not one: hence the bounded loop).
+        for (int i = 0; i < 20 && ((java.util.List<?>) writable.consoleHistorySamples().get("at")).size() < 2; i++) {
+            zk.setData("/watched-by-test", new byte[] {(byte) i}, -1);
+            writable.sampleConsoleNow();
+        }
         open(writable, "/");
         browser.findElement(By.id("tab-sessions")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("wchp"), "/watched-by-test"));
         assertThat(browser.findElement(By.id("cons")).getText()).contains("0x" + Long.toHexString(zk.getSessionId()));
         browser.findElement(By.id("tab-server")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("server-facts"), "standalone"));
-        assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(6);
+        assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(8);
+        // The percentile charts draw a line per percentile, each named in data-series and in the legend.
+        for (String chart : List.of("Latency percentiles", "fsync time percentiles")) {
+            WebElement box = browser.findElement(By.xpath("//div[@class='chart'][h4[starts-with(., '" + chart + "')]]"));
+            List<WebElement> lines = box.findElements(By.cssSelector("polyline"));
+            assertThat(lines).extracting(line -> line.getAttribute("data-series"))
+                    .isEqualTo(chart.startsWith("Latency") ? List.of("p50", "p99", "p99.9", "max") : List.of("p50", "p99", "max"));
+            assertThat(lines).allSatisfy(line -> assertThat(line.getAttribute("points").split(" ")).hasSizeGreaterThanOrEqualTo(2));
+            assertThat(box.findElement(By.className("legend")).getText()).contains("p50", "p99", "max");
+        }
         assertThat(browser.findElement(By.id("panel-tree")).isDisplayed()).isFalse();
     }
 

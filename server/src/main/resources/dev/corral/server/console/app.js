@@ -467,8 +467,12 @@ async function loadServer() {
       ['outstanding', stats.outstanding_requests], ['latency min/avg/max ms', stats.min_latency + ' / ' + stats.avg_latency + ' / ' + stats.max_latency],
       ['quorum members', Object.keys(s.voting_view.current_config || {}).length ? JSON.stringify(s.voting_view.current_config) : 'none (standalone)'], ['health', s.ready.error ? s.ready.error : 'ok']]);
     const h = s.history;
-    $('charts').replaceChildren(...[['Requests per second', h.requestsPerSecond], ['Average latency (ms)', h.latencyAvgMs],
-      ['Outstanding requests', h.outstanding], ['fsync time, average (ms)', h.fsyncAvgMs], ['Znodes', h.znodes], ['Connections', h.connections]]
+    // Percentiles are of each interval's own requests and fsyncs, so a burst shows in its sample only.
+    $('charts').replaceChildren(...[['Requests per second', h.requestsPerSecond],
+      ['Latency percentiles (ms)', { p50: h.latencyP50Ms, p99: h.latencyP99Ms, 'p99.9': h.latencyP999Ms, max: h.latencyMaxMs }],
+      ['Average latency (ms)', h.latencyAvgMs], ['Outstanding requests', h.outstanding],
+      ['fsync time percentiles (ms)', { p50: h.fsyncP50Ms, p99: h.fsyncP99Ms, max: h.fsyncMaxMs }],
+      ['fsync time, average (ms)', h.fsyncAvgMs], ['Znodes', h.znodes], ['Connections', h.connections]]
       .map(([title, series]) => drawChart(title, h.at, series)));
   } catch (e) { failed(e); }
 }
