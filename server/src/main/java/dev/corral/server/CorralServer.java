@@ -271,6 +271,7 @@ public final class CorralServer implements AutoCloseable {
      */
     private void startConsole() {
         consoleSessions = new ConsoleSessions(this::consoleConnectString);
+        EnsembleMembers members = new EnsembleMembers(config.ensemble(), node, PEER_TICK_MS);
         ConsoleApi.ServerView view = new ConsoleApi.ServerView() {
             @Override
             public Map<String, String> kinds(List<String> paths) {
@@ -289,6 +290,11 @@ public final class CorralServer implements AutoCloseable {
             @Override
             public Map<String, Object> command(String name) {
                 return endpoints.commandAnswer(name);
+            }
+
+            @Override
+            public Map<String, Object> members() {
+                return callOnNodeLoop(members::view);
             }
 
             @Override
