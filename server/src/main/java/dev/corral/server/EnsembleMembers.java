@@ -69,7 +69,7 @@ final class EnsembleMembers {
         row.put("role", leader ? "leader" : member.observer() ? "observer" : "follower");
         row.put("address", EnsembleConfig.bracketed(member.host()) + ":" + member.quorumPort());
         if (state == ServerState.LEADING && self) {
-            known(row, "leading", peer.lastLoggedZxid(), 0, 0);
+            known(row, "leading", peer.lastLoggedZxid(), 0, -1);
         } else if (state == ServerState.LEADING) {
             if (learner == null) {
                 row.put("state", "not connected");
@@ -78,7 +78,7 @@ final class EnsembleMembers {
             }
         } else if (self && (state == ServerState.FOLLOWING || state == ServerState.OBSERVING)) {
             // Its lag is to the last commit it got; the proposals it logged and that are not committed yet wait apart.
-            known(row, state.name().toLowerCase(java.util.Locale.ROOT), peer.lastDelivered(), Zxid.txnsBehind(peer.lastDelivered(), peer.commitZxid()), 0);
+            known(row, state.name().toLowerCase(java.util.Locale.ROOT), peer.lastDelivered(), Zxid.txnsBehind(peer.lastDelivered(), peer.commitZxid()), -1);
             row.put("uncommittedTxns", Zxid.txnsBehind(peer.commitZxid(), peer.lastLoggedZxid()));
         } else if (leader && state != ServerState.LOOKING) {
             // A learner knows of its leader what the leader sent it: commits up to this zxid, and when.
@@ -91,10 +91,13 @@ final class EnsembleMembers {
         return row;
     }
 
+    // heardMsAgo -1: not a member this server hears from (itself), so the row has none.
     private static void known(Map<String, Object> row, String state, long zxid, long lagTxns, long heardMsAgo) {
         row.put("state", state);
         row.put("zxid", Zxid.hex(zxid));
         row.put("lagTxns", lagTxns);
-        row.put("heardMsAgo", heardMsAgo);
+        if (heardMsAgo >= 0) {
+            row.put("heardMsAgo", heardMsAgo);
+        }
     }
 }
