@@ -40,13 +40,18 @@ public final class IntervalHistogram {
     private long count;
     private long max;
 
-    /** Adds one value; a negative one (a clock that went back) counts as 0, as {@link LatencyStats} counts it. */
+    /**
+     * Adds one value; a negative one (a clock that went back) is dropped, as {@link LatencySummary} and
+     * ZooKeeper's ServerStats drop it, so that an interval counts the requests the latency summary counts.
+     */
     public void record(long value) {
-        long v = Math.max(0, value);
-        buckets[bucketOf(v)]++;
+        if (value < 0) {
+            return;
+        }
+        buckets[bucketOf(value)]++;
         count++;
-        if (v > max) {
-            max = v;
+        if (value > max) {
+            max = value;
         }
     }
 

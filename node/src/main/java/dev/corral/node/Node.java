@@ -231,7 +231,7 @@ public final class Node {
     }
 
     /** Latency of answered requests since the last {@link #resetStats()}. */
-    public LatencyStats latency() {
+    public LatencySummary latency() {
         return stats.latency();
     }
 
@@ -244,7 +244,7 @@ public final class Node {
     }
 
     /** Latency of answered requests per opcode since start (never reset: Prometheus counters only grow). */
-    public Map<Integer, LatencyStats> latencyByOpcode() {
+    public Map<Integer, LatencySummary> latencyByOpcode() {
         return stats.latencyByOpcode();
     }
 

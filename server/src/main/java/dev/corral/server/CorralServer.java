@@ -317,7 +317,7 @@ public final class CorralServer implements AutoCloseable {
     // On the node loop: the interval histograms are the loop's (latency) or locked (fsync).
     private ConsoleHistory.Sample sampleForConsole() {
         return consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(), node.framesReceived(),
-                node.latency().count(), node.latency().totalMs(), metrics.fsyncCount.get(), metrics.fsyncTotalMicros.get(),
+                node.latency().count(), node.latency().total(), metrics.fsyncCount.get(), metrics.fsyncTotalMicros.get(),
                 node.outstandingRequests(), node.tree().nodeCount() + 1, node.connectionCount(), node.takeLatencyInterval(),
                 metrics.takeFsyncInterval()));
     }
