@@ -332,6 +332,8 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("cons")).getText()).contains("0x" + Long.toHexString(zk.getSessionId()));
         browser.findElement(By.id("tab-server")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("server-facts"), "standalone"));
+        assertThat(browser.findElement(By.id("members-note")).getText()).isEqualTo("Standalone: this server is the whole ensemble.");
+        assertThat(browser.findElements(By.cssSelector("#members tr"))).isEmpty();
         assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(8);
         // The percentile charts draw a line per percentile, each named in data-series and in the legend.
         for (String chart : List.of("Latency percentiles", "fsync time percentiles")) {
