@@ -77,6 +77,37 @@ class IntervalHistogramTest {
         assertThat(histogram.takeInterval()).as("an interval with no values").isEqualTo(IntervalHistogram.Percentiles.NONE);
     }
 
+    /** Values each in a bucket of its own, so that a rank off by one reads another bucket. */
+    record RankCase(String name, long[] values, double quantile, long expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<RankCase> ranks() {
+        // 2^4 .. 2^62: 59 values, one per power of two, each the lowest of its bucket.
+        long[] powers = java.util.stream.IntStream.rangeClosed(4, 62).mapToLong(bit -> 1L << bit).toArray();
+        return Stream.of(
+                // Nearest rank: ceil(q * n). 0.5 * 59 = 29.5, rank 30, the 30th value 2^33; reported as its bucket's highest.
+                new RankCase("median of 59 by nearest rank", powers, 0.5, IntervalHistogram.highestIn(IntervalHistogram.bucketOf(1L << 33))),
+                // 0.99 * 59 = 58.41, rank 59: the largest, which caps its bucket.
+                new RankCase("p99 of 59 is the largest", powers, 0.99, 1L << 62),
+                // Exact values: 0.9 * 10 = 9 exactly, rank 9, not 10.
+                new RankCase("an exact rank is not rounded up", new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 0.9, 8),
+                new RankCase("p50 of two", new long[] {3, 12}, 0.5, 3));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ranks")
+    void percentileIsTheNearestRanksBucket(RankCase c) {
+        IntervalHistogram histogram = new IntervalHistogram();
+        for (long value : c.values()) {
+            histogram.record(value);
+        }
+        assertThat(histogram.valueAt(c.quantile())).isEqualTo(c.expected());
+    }
+
     @Test
     void bucketsTileTheLongsWithoutGapsAndWithinAnEighth() {
         assertThat(IntervalHistogram.bucketOf(0)).isZero();
