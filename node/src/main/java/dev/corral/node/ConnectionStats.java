@@ -15,14 +15,14 @@ final class ConnectionStats {
     long lastZxid;
     long lastResponseMs;
     long lastLatencyMs;
-    final LatencyStats latency = new LatencyStats();
+    final LatencySummary latency = LatencySummary.basic("latency");
 
     ConnectionStats(long openedMs) {
         this.openedMs = openedMs;
     }
 
     void answered(PendingRequest request, long latencyMs, long nowMs, long lastZxid) {
-        latency.record(latencyMs);
+        latency.add(latencyMs);
         lastLatencyMs = latencyMs;
         lastResponseMs = nowMs;
         lastOpcode = request.type;

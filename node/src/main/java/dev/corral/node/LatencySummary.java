@@ -9,6 +9,9 @@ import java.util.function.DoubleFunction;
  * ({@code AvgMinMaxCounter}, a BASIC summary), and with percentiles the median, 95th, 99th and 99.9th of
  * a uniform sample of {@value #RESERVOIR} values ({@code AvgMinMaxPercentileCounter}, an ADVANCED one,
  * whose reservoir has that size). Keys are ZooKeeper's: {@code zk_avg_<name>}, ..., {@code zk_p999_<name>}.
+ * A basic one is also the request latency of srvr, stat, cons and mntr ({@code ServerStats}, whose
+ * {@code requestLatency} is an AvgMinMaxCounter too), overall, per opcode and per connection, in
+ * milliseconds of the node's event clock, and srst and crst {@link #reset} it.
  *
  * <p>Fed on the node loop only. The sample's choice of which value to replace is pseudo-random with a
  * fixed seed, so that a simulated run stays the same run.
@@ -74,8 +77,25 @@ public final class LatencySummary {
         return total;
     }
 
+    /** 0 before the first value, as ZooKeeper shows it. */
+    public long min() {
+        return min;
+    }
+
+    public double avg() {
+        return count == 0 ? 0 : (double) total / count;
+    }
+
     public long max() {
         return max;
+    }
+
+    /** Starts again from nothing (ZooKeeper's srst and crst). */
+    public void reset() {
+        count = 0;
+        total = 0;
+        min = 0;
+        max = 0;
     }
 
     /**
@@ -102,7 +122,7 @@ public final class LatencySummary {
 
     /** Puts the summary's mntr keys into {@code m}; {@code average} formats the average as mntr does. */
     public void monitor(Map<String, Object> m, DoubleFunction<String> average) {
-        m.put("zk_avg_" + name, average.apply(count == 0 ? 0 : (double) total / count));
+        m.put("zk_avg_" + name, average.apply(avg()));
         m.put("zk_min_" + name, min);
         m.put("zk_max_" + name, max);
         m.put("zk_cnt_" + name, count);

@@ -231,12 +231,20 @@ public final class Node {
     }
 
     /** Latency of answered requests since the last {@link #resetStats()}. */
-    public LatencyStats latency() {
+    public LatencySummary latency() {
         return stats.latency();
     }
 
+    /**
+     * Percentiles of the latency of the requests answered since the last call, which starts the next interval
+     * (the console's charts call it once per sample).
+     */
+    public IntervalHistogram.Percentiles takeLatencyInterval() {
+        return stats.latencyInterval().takeInterval();
+    }
+
     /** Latency of answered requests per opcode since start (never reset: Prometheus counters only grow). */
-    public Map<Integer, LatencyStats> latencyByOpcode() {
+    public Map<Integer, LatencySummary> latencyByOpcode() {
         return stats.latencyByOpcode();
     }
 

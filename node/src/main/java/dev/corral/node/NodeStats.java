@@ -20,9 +20,11 @@ import java.util.TreeMap;
 final class NodeStats {
     private long framesReceived;
     private long framesSent;
-    private final LatencyStats latency = new LatencyStats();
+    private final LatencySummary latency = LatencySummary.basic("latency");
     // Never reset: Prometheus counters only grow.
-    private final Map<Integer, LatencyStats> latencyByOpcode = new TreeMap<>();
+    private final Map<Integer, LatencySummary> latencyByOpcode = new TreeMap<>();
+    // The console's charts take it every sampling interval; srst leaves it alone.
+    private final IntervalHistogram latencyInterval = new IntervalHistogram();
 
     long framesReceived() {
         return framesReceived;
@@ -32,11 +34,15 @@ final class NodeStats {
         return framesSent;
     }
 
-    LatencyStats latency() {
+    LatencySummary latency() {
         return latency;
     }
 
-    Map<Integer, LatencyStats> latencyByOpcode() {
+    IntervalHistogram latencyInterval() {
+        return latencyInterval;
+    }
+
+    Map<Integer, LatencySummary> latencyByOpcode() {
         return Collections.unmodifiableMap(latencyByOpcode);
     }
 
@@ -53,8 +59,10 @@ final class NodeStats {
     /** Records a reply's latency for the connection and the server (srvr, cons, mntr). */
     void answered(ClientConnection connection, PendingRequest request, long nowMs, long lastZxid) {
         long latencyMs = nowMs - request.receivedMs;
-        latency.record(latencyMs);
-        latencyByOpcode.computeIfAbsent(request.type, type -> new LatencyStats()).record(latencyMs);
+        latency.add(latencyMs);
+        latencyInterval.record(latencyMs);
+        // Clamped, not dropped: these counts are also requests_total, which must count every answered request.
+        latencyByOpcode.computeIfAbsent(request.type, type -> LatencySummary.basic("latency")).add(Math.max(0, latencyMs));
         connection.stats.answered(request, latencyMs, nowMs, lastZxid);
     }
 
@@ -86,8 +94,8 @@ final class NodeStats {
             ConnectionStats s = c.stats;
             views.add(new ConnectionView(c.connectionId, c.remoteAddress, queued, s.framesReceived, s.framesSent,
                     c.sessionId, s.lastOpcode, s.openedMs, session == null ? 0 : session.timeoutMs, s.lastCxid,
-                    s.lastZxid, s.lastResponseMs, s.lastLatencyMs, s.latency.minMs(), s.latency.avgMs(),
-                    s.latency.maxMs()));
+                    s.lastZxid, s.lastResponseMs, s.lastLatencyMs, s.latency.min(), s.latency.avg(),
+                    s.latency.max()));
         }
         views.sort(Comparator.comparingLong(ConnectionView::connectionId));
         return views;

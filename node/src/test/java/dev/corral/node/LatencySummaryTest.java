@@ -3,6 +3,7 @@ package dev.corral.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -52,6 +53,23 @@ class LatencySummaryTest {
         assertThat(summary.max()).isEqualTo(10L * LatencySummary.RESERVOIR);
         // A uniform sample of 1..10280: its median lies near the middle (the bound is loose, the seed fixed).
         assertThat(summary.quantile(0.5)).isBetween(0.35 * 10 * LatencySummary.RESERVOIR, 0.65 * 10 * LatencySummary.RESERVOIR);
+    }
+
+    @Test
+    void basicSummaryGivesSrvrsMinAvgMaxAndResetsForSrst() {
+        LatencySummary latency = LatencySummary.basic("latency");
+        assertThat(List.of(latency.min(), latency.avg(), latency.max())).as("0/0/0 before the first request, as ZooKeeper")
+                .containsExactly(0L, 0.0, 0L);
+        for (long value : new long[] {7, 3, -1, 5}) {
+            latency.add(value);
+        }
+        // The negative one (a clock stepped back) is dropped, as ZooKeeper's ServerStats#updateLatency drops it.
+        assertThat(List.of(latency.count(), latency.total(), latency.min(), latency.max())).containsExactly(3L, 15L, 3L, 7L);
+        assertThat(latency.avg()).isEqualTo(5.0);
+        latency.reset();
+        assertThat(List.of(latency.count(), latency.total(), latency.min(), latency.max())).containsExactly(0L, 0L, 0L, 0L);
+        latency.add(9);
+        assertThat(latency.min()).as("the first value after a reset is the minimum").isEqualTo(9);
     }
 
     @Test

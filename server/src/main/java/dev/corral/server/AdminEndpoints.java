@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.corral.node.ConnectionView;
-import dev.corral.node.LatencyStats;
+import dev.corral.node.LatencySummary;
 import dev.corral.node.Node;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -359,11 +359,11 @@ final class AdminEndpoints {
         text.gauge("session_watches_max", "Most watches held by one session (session.watchesMax bounds it when set)",
                 sessionWatchesMax);
         text.header("requests_total", "counter", "Requests answered, by operation");
-        Map<Integer, LatencyStats> byOp = node.latencyByOpcode();
+        Map<Integer, LatencySummary> byOp = node.latencyByOpcode();
         byOp.forEach((opcode, stats) -> text.sample("requests_total", stats.count(), "op", OpNames.of(opcode)));
         text.header("request_latency_ms", "summary", "Request latency in milliseconds, by operation");
         byOp.forEach((opcode, stats) -> {
-            text.sample("request_latency_ms_sum", stats.totalMs(), "op", OpNames.of(opcode));
+            text.sample("request_latency_ms_sum", stats.total(), "op", OpNames.of(opcode));
             text.sample("request_latency_ms_count", stats.count(), "op", OpNames.of(opcode));
         });
         metrics.write(text);
@@ -422,9 +422,9 @@ final class AdminEndpoints {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("packets_sent", node.framesSent());
         stats.put("packets_received", node.framesReceived());
-        stats.put("avg_latency", latency.avgMs());
-        stats.put("min_latency", latency.minMs());
-        stats.put("max_latency", latency.maxMs());
+        stats.put("avg_latency", latency.avg());
+        stats.put("min_latency", latency.min());
+        stats.put("max_latency", latency.max());
         stats.put("outstanding_requests", node.outstandingRequests());
         stats.put("num_alive_client_connections", node.connectionCount());
         stats.put("server_state", report.mode());

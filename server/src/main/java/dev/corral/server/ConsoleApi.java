@@ -49,6 +49,9 @@ final class ConsoleApi {
         /** An admin command's answer, as /commands/{name} gives it. */
         Map<String, Object> command(String name);
 
+        /** The quorum's members and their lag as this server sees them ({@link EnsembleMembers}). */
+        Map<String, Object> members();
+
         /**
          * The children's names of {@code path} in the local tree, in no order, with its pzxid; the names are left
          * out (null) when the pzxid is still {@code knownPzxid}, and {@code exists} is false for no such znode.
@@ -338,6 +341,7 @@ final class ConsoleApi {
         m.put("srvr", server.command("srvr"));
         m.put("zabstate", server.command("zabstate"));
         m.put("voting_view", server.command("voting_view"));
+        m.put("ensemble", server.members());
         m.put("ready", server.command("ruok"));
         m.put("history", history.samples());
         return m;

@@ -1,5 +1,6 @@
 package dev.corral.server;
 
+import dev.corral.node.IntervalHistogram.Percentiles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,7 +11,9 @@ import java.util.Map;
 /**
  * The last hour of the server's own counters, for the console's charts: a sample every
  * {@link #INTERVAL_MS} turned into rates and averages over the interval before it. It takes counter
- * readings and keeps numbers; the server's clock and loop call {@link #record}.
+ * readings and keeps numbers; the server's clock and loop call {@link #record}. Latency and fsync
+ * percentiles come with each reading already limited to its interval (the server's interval histograms
+ * start again at each reading), since percentiles, unlike sums and counts, cannot be subtracted.
  *
  * <p>Invariant: at most {@link #SAMPLES_MAX} samples, oldest first.
  */
@@ -18,32 +21,45 @@ final class ConsoleHistory {
     static final long INTERVAL_MS = 10_000;
     static final int SAMPLES_MAX = (int) (3_600_000 / INTERVAL_MS);
 
-    /** Cumulative counters read at one moment, and the gauges of that moment. */
+    /**
+     * Cumulative counters read at one moment, the gauges of that moment, and the percentiles of request
+     * latency (ms) and fsync time (µs) since the reading before.
+     */
     record Reading(long atMs, long requests, long latencyCount, long latencyTotalMs, long fsyncCount, long fsyncTotalMicros,
-            int outstanding, int znodes, int connections) {}
+            int outstanding, int znodes, int connections, Percentiles latencyMs, Percentiles fsyncMicros) {}
 
     /** One point of the charts: what happened since the reading before it. */
     record Sample(long atMs, double requestsPerSecond, double latencyAvgMs, double fsyncAvgMs, int outstanding, int znodes,
-            int connections) {}
+            int connections, Percentiles latencyMs, Percentiles fsyncMicros) {}
+
+    // The percentile series, in the order of the values each sample adds to them.
+    private static final List<String> PERCENTILE_KEYS = List.of("latencyP50Ms", "latencyP99Ms", "latencyP999Ms", "latencyMaxMs",
+            "fsyncP50Ms", "fsyncP99Ms", "fsyncMaxMs");
 
     private final Deque<Sample> samples = new ArrayDeque<>();
     private Reading last;
 
-    /** Adds the sample since the previous reading (the first reading only sets the baseline). */
-    synchronized void record(Reading reading) {
+    /**
+     * Adds the sample since the previous reading and returns it; the first reading only sets the baseline
+     * (null), as does one no later than the previous.
+     */
+    synchronized Sample record(Reading reading) {
+        Sample sample = null;
         if (last != null && reading.atMs() > last.atMs()) {
             double seconds = (reading.atMs() - last.atMs()) / 1000.0;
             long latencyCount = reading.latencyCount() - last.latencyCount();
             long fsyncs = reading.fsyncCount() - last.fsyncCount();
-            samples.addLast(new Sample(reading.atMs(), (reading.requests() - last.requests()) / seconds,
+            sample = new Sample(reading.atMs(), (reading.requests() - last.requests()) / seconds,
                     latencyCount <= 0 ? 0 : (double) (reading.latencyTotalMs() - last.latencyTotalMs()) / latencyCount,
                     fsyncs <= 0 ? 0 : (reading.fsyncTotalMicros() - last.fsyncTotalMicros()) / 1000.0 / fsyncs,
-                    reading.outstanding(), reading.znodes(), reading.connections()));
+                    reading.outstanding(), reading.znodes(), reading.connections(), reading.latencyMs(), reading.fsyncMicros());
+            samples.addLast(sample);
             while (samples.size() > SAMPLES_MAX) {
                 samples.removeFirst();
             }
         }
         last = reading;
+        return sample;
     }
 
     /** The samples as the browser draws them: one list per series, oldest first. */
@@ -55,6 +71,10 @@ final class ConsoleHistory {
         List<Integer> outstanding = new ArrayList<>();
         List<Integer> znodes = new ArrayList<>();
         List<Integer> connections = new ArrayList<>();
+        Map<String, List<Number>> percentiles = new LinkedHashMap<>();
+        for (String key : PERCENTILE_KEYS) {
+            percentiles.put(key, new ArrayList<>());
+        }
         for (Sample s : samples) {
             at.add(s.atMs());
             rate.add(s.requestsPerSecond());
@@ -63,6 +83,12 @@ final class ConsoleHistory {
             outstanding.add(s.outstanding());
             znodes.add(s.znodes());
             connections.add(s.connections());
+            Percentiles l = s.latencyMs();
+            Percentiles f = s.fsyncMicros();
+            List<Number> values = List.of(l.p50(), l.p99(), l.p999(), l.max(), f.p50() / 1000.0, f.p99() / 1000.0, f.max() / 1000.0);
+            for (int i = 0; i < PERCENTILE_KEYS.size(); i++) {
+                percentiles.get(PERCENTILE_KEYS.get(i)).add(values.get(i));
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("intervalMs", INTERVAL_MS);
@@ -70,6 +96,7 @@ final class ConsoleHistory {
         m.put("requestsPerSecond", rate);
         m.put("latencyAvgMs", latency);
         m.put("fsyncAvgMs", fsync);
+        m.putAll(percentiles);
         m.put("outstanding", outstanding);
         m.put("znodes", znodes);
         m.put("connections", connections);

@@ -271,6 +271,7 @@ public final class CorralServer implements AutoCloseable {
      */
     private void startConsole() {
         consoleSessions = new ConsoleSessions(this::consoleConnectString);
+        EnsembleMembers members = new EnsembleMembers(config.ensemble(), node, PEER_TICK_MS);
         ConsoleApi.ServerView view = new ConsoleApi.ServerView() {
             @Override
             public Map<String, String> kinds(List<String> paths) {
@@ -292,6 +293,11 @@ public final class CorralServer implements AutoCloseable {
             }
 
             @Override
+            public Map<String, Object> members() {
+                return callOnNodeLoop(members::view);
+            }
+
+            @Override
             public ConsoleApi.LocalChildren children(String path, long knownPzxid) {
                 return callOnNodeLoop(() -> {
                     dev.corral.tree.Znode znode = node.tree().node(path);
@@ -303,12 +309,27 @@ public final class CorralServer implements AutoCloseable {
             }
         };
         endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory));
-        nodeLoop.scheduleAtFixedRate(() -> consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(),
-                node.framesReceived(), node.latency().count(), node.latency().totalMs(), metrics.fsyncCount.get(),
-                metrics.fsyncTotalMicros.get(), node.outstandingRequests(), node.tree().nodeCount() + 1, node.connectionCount())),
-                0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        nodeLoop.scheduleAtFixedRate(this::sampleForConsole, 0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("Web console on the admin port at / ({})", config.console().writable() ? "writable: admin.console.writable=true"
                 : "read-only; admin.console.writable=true allows changes");
+    }
+
+    // On the node loop: the interval histograms are the loop's (latency) or locked (fsync).
+    private ConsoleHistory.Sample sampleForConsole() {
+        return consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(), node.framesReceived(),
+                node.latency().count(), node.latency().total(), metrics.fsyncCount.get(), metrics.fsyncTotalMicros.get(),
+                node.outstandingRequests(), node.tree().nodeCount() + 1, node.connectionCount(), node.takeLatencyInterval(),
+                metrics.takeFsyncInterval()));
+    }
+
+    /** Takes a console sample now, as the periodic one does, and returns it (a test's way to end an interval). */
+    ConsoleHistory.Sample sampleConsoleNow() {
+        return callOnNodeLoop(this::sampleForConsole);
+    }
+
+    /** The console's chart series as its API gives them (a test's view). */
+    java.util.Map<String, Object> consoleHistorySamples() {
+        return consoleHistory.samples();
     }
 
     /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */

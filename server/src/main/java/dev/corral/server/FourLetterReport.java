@@ -108,7 +108,7 @@ final class FourLetterReport {
 
     private String serverLines() {
         var latency = node.latency();
-        return "Latency min/avg/max: " + latency.minMs() + "/" + avg(latency.avgMs()) + "/" + latency.maxMs() + "\n"
+        return "Latency min/avg/max: " + latency.min() + "/" + avg(latency.avg()) + "/" + latency.max() + "\n"
                 + "Received: " + node.framesReceived() + "\n"
                 + "Sent: " + node.framesSent() + "\n"
                 + "Connections: " + node.connectionCount() + "\n"
@@ -226,9 +226,9 @@ final class FourLetterReport {
         if (config.ensemble().isDistributed() && node.peer() != null) {
             quorumKeys(node.peer(), m);
         }
-        m.put("zk_avg_latency", avg(latency.avgMs()));
-        m.put("zk_max_latency", latency.maxMs());
-        m.put("zk_min_latency", latency.minMs());
+        m.put("zk_avg_latency", avg(latency.avg()));
+        m.put("zk_max_latency", latency.max());
+        m.put("zk_min_latency", latency.min());
         m.put("zk_packets_received", node.framesReceived());
         m.put("zk_packets_sent", node.framesSent());
         m.put("zk_num_alive_connections", node.connectionCount());

@@ -22,12 +22,25 @@ final class ServerMetrics {
     final AtomicLong outgoingBytesCloses = new AtomicLong();
     final AtomicLong handshakeTimeouts = new AtomicLong();
     final AtomicLong acceptFailures = new AtomicLong();
+    // fsync times in microseconds since the console's last sample; recorded by the disk worker, taken by the
+    // node loop, so guarded by its own monitor (one uncontended lock per fsync, which takes far longer).
+    private final dev.corral.node.IntervalHistogram fsyncInterval = new dev.corral.node.IntervalHistogram();
 
     void fsync(long micros, int txns) {
         fsyncCount.incrementAndGet();
         fsyncTotalMicros.addAndGet(micros);
         fsyncMaxMicros.accumulateAndGet(micros, Math::max);
         fsyncBatchTxns.addAndGet(txns);
+        synchronized (fsyncInterval) {
+            fsyncInterval.record(micros);
+        }
+    }
+
+    /** Percentiles of the fsync times in microseconds since the last call, which starts the next interval. */
+    dev.corral.node.IntervalHistogram.Percentiles takeFsyncInterval() {
+        synchronized (fsyncInterval) {
+            return fsyncInterval.takeInterval();
+        }
     }
 
     void snapshot(long millis) {

@@ -342,6 +342,49 @@ class ConsoleApiTest {
     }
 
     @Test
+    void historyCarriesTheLatencyAndFsyncPercentilesOfEachInterval() throws Exception {
+        int writes = 40;
+        ConsoleHistory.Sample sample = null;
+        // The periodic sample may end an interval amid the writes; then the interval is measured again (bounded).
+        for (int attempt = 0; attempt < 3 && (sample == null || sample.latencyMs().count() < writes); attempt++) {
+            writable.sampleConsoleNow();
+            for (int i = 0; i < writes; i++) {
+                zk.create("/percentiles-" + attempt + "-" + i, new byte[10], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            }
+            sample = writable.sampleConsoleNow();
+        }
+        IntervalHistogramView latency = new IntervalHistogramView(sample.latencyMs());
+        // The interval's own requests: the writes, and at most a few pings of the client beside them.
+        assertThat(sample.latencyMs().count()).isBetween((long) writes, writes + 10L);
+        latency.assertOrdered();
+        assertThat(sample.fsyncMicros().count()).as("each write was made durable by an fsync of its own or a group's").isPositive();
+        assertThat(sample.fsyncMicros().max()).isPositive();
+        new IntervalHistogramView(sample.fsyncMicros()).assertOrdered();
+
+        JsonNode history = console().get("server", Map.of()).json().get("history");
+        int index = -1;
+        for (int i = 0; i < history.get("at").size(); i++) {
+            index = history.get("at").get(i).asLong() == sample.atMs() ? i : index;
+        }
+        assertThat(index).as("the sample is in the console's history").isNotNegative();
+        assertThat(history.get("latencyP50Ms").get(index).asLong()).isEqualTo(sample.latencyMs().p50());
+        assertThat(history.get("latencyP99Ms").get(index).asLong()).isEqualTo(sample.latencyMs().p99());
+        assertThat(history.get("latencyP999Ms").get(index).asLong()).isEqualTo(sample.latencyMs().p999());
+        assertThat(history.get("latencyMaxMs").get(index).asLong()).isEqualTo(sample.latencyMs().max());
+        assertThat(history.get("fsyncP99Ms").get(index).asDouble()).isEqualTo(sample.fsyncMicros().p99() / 1000.0);
+        assertThat(history.get("fsyncMaxMs").get(index).asDouble()).isEqualTo(sample.fsyncMicros().max() / 1000.0).isPositive();
+    }
+
+    /** The ordering every interval's percentiles must have. */
+    private record IntervalHistogramView(dev.corral.node.IntervalHistogram.Percentiles p) {
+        void assertOrdered() {
+            assertThat(p.p50()).isLessThanOrEqualTo(p.p99());
+            assertThat(p.p99()).isLessThanOrEqualTo(p.p999());
+            assertThat(p.p999()).isLessThanOrEqualTo(p.max());
+        }
+    }
+
+    @Test
     void consoleIsOnByDefaultAndReadOnlyUnlessConfigured() throws Exception {
         ServerConfig defaults = ServerConfig.defaults();
         assertThat(defaults.console()).isEqualTo(new ServerConfig.Console(true, false));

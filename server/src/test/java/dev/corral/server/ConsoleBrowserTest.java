@@ -318,14 +318,85 @@ class ConsoleBrowserTest {
     void showsSessionsWatchesAndTheServerWithCharts() throws Exception {
         create("/watched-by-test", "");
         zk.getData("/watched-by-test", true, null);
+        // Two samples with requests in them, so that each chart has a line to draw (a sample taken in the same
+        // millisecond as the one before is not one: hence the bounded loop). The writes go elsewhere: a write to
+        // /watched-by-test would fire its watch, and the watch is what the sessions panel must show.
+        create("/charts-sample", "");
+        for (int i = 0; i < 20 && ((java.util.List<?>) writable.consoleHistorySamples().get("at")).size() < 2; i++) {
+            zk.setData("/charts-sample", new byte[] {(byte) i}, -1);
+            writable.sampleConsoleNow();
+        }
         open(writable, "/");
         browser.findElement(By.id("tab-sessions")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("wchp"), "/watched-by-test"));
         assertThat(browser.findElement(By.id("cons")).getText()).contains("0x" + Long.toHexString(zk.getSessionId()));
         browser.findElement(By.id("tab-server")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("server-facts"), "standalone"));
-        assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(6);
+        assertThat(browser.findElement(By.id("members-note")).getText()).isEqualTo("Standalone: this server is the whole ensemble.");
+        assertThat(browser.findElements(By.cssSelector("#members tr"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#charts .chart"))).hasSize(8);
+        // The percentile charts draw a line per percentile, each named in data-series and in the legend.
+        for (String chart : List.of("Latency percentiles", "fsync time percentiles")) {
+            WebElement box = browser.findElement(By.xpath("//div[@class='chart'][h4[starts-with(., '" + chart + "')]]"));
+            List<WebElement> lines = box.findElements(By.cssSelector("polyline"));
+            assertThat(lines).extracting(line -> line.getAttribute("data-series"))
+                    .isEqualTo(chart.startsWith("Latency") ? List.of("p50", "p99", "p99.9", "max") : List.of("p50", "p99", "max"));
+            assertThat(lines).allSatisfy(line -> assertThat(line.getAttribute("points").split(" ")).hasSizeGreaterThanOrEqualTo(2));
+            assertThat(box.findElement(By.className("legend")).getText()).contains("p50", "p99", "max");
+        }
         assertThat(browser.findElement(By.id("panel-tree")).isDisplayed()).isFalse();
+    }
+
+    /**
+     * The server panel of a three-server ensemble: on the leader every member with its state, zxid, lag and
+     * when it was last heard; on a follower itself, its leader, and the other follower as unknown to it.
+     */
+    @Test
+    void serverPanelShowsTheQuorumsMembersAndTheirLag(@TempDir Path ensembleDir) throws Exception {
+        Map<Integer, CorralServer> ensemble = InProcessEnsemble.start(ensembleDir, BOUND);
+        try {
+            int leader = InProcessEnsemble.leaderId(ensemble);
+            open(ensemble.get(leader), "/");
+            browser.findElement(By.id("tab-server")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#members tr[data-member]")).size() == 3);
+            assertThat(browser.findElement(By.id("members-note")).getText()).contains("(" + leader + ") is leading, leader " + leader);
+            for (int id = 1; id <= 3; id++) {
+                List<String> cells = memberCells(id);
+                // id, role, address, state, zxid, lag, last heard
+                assertThat(cells.get(0)).isEqualTo(id == leader ? id + " (this server)" : Integer.toString(id));
+                assertThat(cells.get(1)).isEqualTo(id == leader ? "leader" : "follower");
+                assertThat(cells.get(3)).isEqualTo(id == leader ? "leading" : "synced");
+                assertThat(cells.get(4)).startsWith("0x");
+                assertThat(cells.get(5)).matches("\\d+");
+                assertThat(cells.get(6)).matches(id == leader ? "" : "\\d+");
+            }
+            Files.write(SCREENSHOTS.resolve("serverPanelShowsTheQuorumsMembersAndTheirLag-leader.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+            int follower = leader == 1 ? 2 : 1;
+            open(ensemble.get(follower), "/");
+            browser.findElement(By.id("tab-server")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#members tr[data-member]")).size() == 3);
+            assertThat(browser.findElement(By.id("members-note")).getText()).contains("(" + follower + ") is following, leader " + leader);
+            for (int id = 1; id <= 3; id++) {
+                List<String> cells = memberCells(id);
+                if (id == follower) {
+                    assertThat(cells.get(3)).isEqualTo("following");
+                    assertThat(cells.get(5)).matches("\\d+.*");
+                } else if (id == leader) {
+                    assertThat(cells.get(1)).isEqualTo("leader");
+                    assertThat(cells.get(6)).matches("\\d+");
+                } else {
+                    assertThat(cells.get(3)).isEqualTo("unknown (only the leader tracks it)");
+                    assertThat(cells.get(5)).isEmpty();
+                }
+            }
+        } finally {
+            ensemble.values().forEach(CorralServer::close);
+        }
+    }
+
+    private static List<String> memberCells(int id) {
+        return browser.findElements(By.cssSelector("#members tr[data-member='" + id + "'] td")).stream().map(WebElement::getText).toList();
     }
 
     /**

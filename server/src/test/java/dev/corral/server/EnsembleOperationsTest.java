@@ -8,11 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,32 +47,14 @@ class EnsembleOperationsTest {
     static final ListAppender<ILoggingEvent> log = new ListAppender<>();
     // Servers a test already closed (CorralServer#close is not meant to run twice).
     static final List<CorralServer> closed = new ArrayList<>();
+    // One console login per server, kept for the polls.
+    static final Map<CorralServer, ConsoleHttp> consoles = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
         log.start();
         ((Logger) LoggerFactory.getLogger(CorralServer.class)).addAppender(log);
-        List<Integer> ports = freePorts(9);
-        StringBuilder lines = new StringBuilder();
-        for (int id = 1; id <= 3; id++) {
-            lines.append("server.").append(id).append("=127.0.0.1:").append(ports.get(3 * id - 2)).append(':')
-                    .append(ports.get(3 * id - 1)).append('\n');
-        }
-        ServerConfig.HttpEndpoint loopback = new ServerConfig.HttpEndpoint("127.0.0.1", 0);
-        for (int id = 1; id <= 3; id++) {
-            Path data = Files.createDirectories(dir.resolve("server" + id));
-            Files.writeString(data.resolve("myid"), id + "\n", StandardCharsets.US_ASCII);
-            Path cfg = data.resolve("zoo.cfg");
-            Files.writeString(cfg, "tickTime=200\ninitLimit=10\nsyncLimit=5\ndataDir=" + data + "\nclientPort=" + ports.get(3 * id - 3)
-                    + "\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=*\n" + lines, StandardCharsets.US_ASCII);
-            CorralServer server = new CorralServer(ServerConfig.load(cfg).withHttp(loopback, loopback), e -> { });
-            servers.put(id, server);
-            server.start();
-        }
-        for (CorralServer server : servers.values()) {
-            await().atMost(BOUND).until(() -> AdminHttpTest.get(server.adminPort(), "/health/ready").statusCode() == 200);
-        }
-        await().atMost(BOUND).until(() -> monitor(leader()).path("synced_followers").asInt() == 2);
+        servers.putAll(InProcessEnsemble.start(dir, BOUND));
         try (ZooKeeper zk = Connected.zk(leader().port())) {
             zk.create("/ops", new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.setData("/ops", new byte[10], -1);
@@ -191,6 +169,60 @@ class EnsembleOperationsTest {
 
     @Test
     @Order(5)
+    void consoleShowsEveryMembersLagOnTheLeaderAndItsOwnOnAFollower() throws Exception {
+        long leaderId = leaderId();
+        try (ZooKeeper zk = Connected.zk(leader().port())) {
+            zk.setData("/ops", new byte[20], -1);
+        }
+        // The followers ack the write within moments; until then their lag may be 1 (bounded wait, no sleep).
+        await().atMost(BOUND).until(() -> members(leader()).findValuesAsText("lagTxns").stream().allMatch("0"::equals));
+        JsonNode onLeader = ensembleView(leader());
+        assertThat(onLeader.get("state").asText()).isEqualTo("leading");
+        assertThat(onLeader.get("leaderId").asLong()).isEqualTo(leaderId);
+        JsonNode rows = onLeader.get("members");
+        assertThat(rows).hasSize(3);
+        for (JsonNode row : rows) {
+            boolean self = row.get("id").asLong() == leaderId;
+            assertThat(row.get("self").asBoolean()).isEqualTo(self);
+            assertThat(row.get("role").asText()).isEqualTo(self ? "leader" : "follower");
+            assertThat(row.get("state").asText()).isEqualTo(self ? "leading" : "synced");
+            // The lag is what the member's zxid is behind the leader's log (0 once it acked everything).
+            assertThat(row.get("lagTxns").asLong()).isEqualTo(dev.corral.tree.Zxid.txnsBehind(zxid(row.get("zxid")),
+                    zxid(onLeader.get("lastLoggedZxid"))));
+            // Heard within syncLimit (5 ticks of 200 ms), or the leader would have dropped it; itself it does not hear.
+            if (self) {
+                assertThat(row.has("heardMsAgo")).isFalse();
+            } else {
+                assertThat(row.get("heardMsAgo").asLong()).isBetween(0L, 1000L);
+            }
+        }
+
+        CorralServer follower = followers().get(0);
+        long followerId = idOf(follower);
+        // Once it applied every commit it got (its own console login is a txn too, so its zxid moves on).
+        await().atMost(BOUND).until(() -> "0".equals(memberRow(follower, Long.toString(followerId)).path("lagTxns").asText()));
+        JsonNode onFollower = ensembleView(follower);
+        assertThat(onFollower.get("state").asText()).isEqualTo("following");
+        assertThat(onFollower.get("leaderId").asLong()).isEqualTo(leaderId);
+        for (JsonNode row : onFollower.get("members")) {
+            long id = row.get("id").asLong();
+            if (id == followerId) {
+                assertThat(row.get("state").asText()).isEqualTo("following");
+                assertThat(row.get("lagTxns").asLong()).isEqualTo(dev.corral.tree.Zxid.txnsBehind(zxid(row.get("zxid")),
+                        zxid(onFollower.get("lastCommittedZxid"))));
+                assertThat(zxid(row.get("zxid"))).as("it applied the leader's txns").isGreaterThanOrEqualTo(zxid(onLeader.get("lastLoggedZxid")));
+            } else if (id == leaderId) {
+                assertThat(row.get("role").asText()).isEqualTo("leader");
+                assertThat(row.get("heardMsAgo").asLong()).isBetween(0L, 1000L);
+            } else {
+                assertThat(row.get("state").asText()).isEqualTo("unknown (only the leader tracks it)");
+                assertThat(row.has("lagTxns")).isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void withoutAQuorumTheLeaderIsNotReadyAndItsCommandsSaySoAsZooKeepers() throws Exception {
         CorralServer leader = leader();
         List<CorralServer> followers = followers();
@@ -198,6 +230,10 @@ class EnsembleOperationsTest {
         followers.get(0).close();
         // Two of three voters are a quorum still.
         assertThat(AdminHttpTest.get(leader.adminPort(), "/health/ready").statusCode()).isEqualTo(200);
+        // The console's members: the closed follower is shown as gone, not with a stale lag.
+        String gone = Long.toString(idOf(followers.get(0)));
+        await().atMost(BOUND).until(() -> "not connected".equals(memberRow(leader, gone).path("state").asText()));
+        assertThat(memberRow(leader, gone).has("lagTxns")).isFalse();
         closed.add(followers.get(1));
         followers.get(1).close();
         await().atMost(BOUND).until(() -> AdminHttpTest.get(leader.adminPort(), "/health/ready").statusCode() == 503);
@@ -221,6 +257,33 @@ class EnsembleOperationsTest {
                 .containsAnyOf("voters a quorum needs", "lost the connection"));
     }
 
+    /** The console's ensemble view of {@code server}, through its API as the page reads it. */
+    private static JsonNode ensembleView(CorralServer server) throws Exception {
+        ConsoleHttp console = consoles.get(server);
+        if (console == null) {
+            console = new ConsoleHttp(server.adminPort()).open();
+            consoles.put(server, console);
+        }
+        return console.get("server", Map.of()).json().get("ensemble");
+    }
+
+    private static long zxid(JsonNode hex) {
+        return Long.parseUnsignedLong(hex.asText().substring(2), 16);
+    }
+
+    private static JsonNode members(CorralServer server) throws Exception {
+        return ensembleView(server).get("members");
+    }
+
+    private static JsonNode memberRow(CorralServer server, String id) throws Exception {
+        for (JsonNode row : members(server)) {
+            if (row.get("id").asText().equals(id)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no member " + id + " in " + members(server));
+    }
+
     private static JsonNode monitor(CorralServer server) throws Exception {
         return command(server, "monitor");
     }
@@ -232,8 +295,9 @@ class EnsembleOperationsTest {
     }
 
     private static long leaderId() {
-        return servers.entrySet().stream().filter(e -> e.getValue().fourLetterWord("srvr").contains("Mode: leader"))
-                .findFirst().orElseThrow().getKey();
+        int id = InProcessEnsemble.leaderId(servers);
+        assertThat(id).as("a leader").isPositive();
+        return id;
     }
 
     private static CorralServer leader() {
@@ -253,19 +317,5 @@ class EnsembleOperationsTest {
         Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(body);
         assertThat(matcher.find()).as("%s in %s", name, body).isTrue();
         return Double.parseDouble(matcher.group(1));
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

@@ -29,6 +29,19 @@ public final class Zxid {
         return Integer.compareUnsigned(epoch(zxid), epoch(previous)) > 0 && counter(zxid) == 1;
     }
 
+    /**
+     * How many txns a server holding {@code from} lacks to hold {@code to}, as a leader counts a learner's lag:
+     * the counters' difference within one epoch; from an earlier epoch, every txn of {@code to}'s epoch up to
+     * it (counters start again at each epoch, so the earlier epoch's remaining txns cannot be counted from the
+     * zxids alone, and a new leader truncates them anyway). 0 when {@code from} is not behind.
+     */
+    public static long txnsBehind(long from, long to) {
+        if (Long.compareUnsigned(to, from) <= 0) {
+            return 0;
+        }
+        return epoch(from) == epoch(to) ? counter(to) - counter(from) : counter(to);
+    }
+
     public static String hex(long zxid) {
         return "0x" + Long.toHexString(zxid);
     }

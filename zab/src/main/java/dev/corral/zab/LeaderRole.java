@@ -420,20 +420,21 @@ final class LeaderRole implements Role {
     }
 
     /**
-     * Txns each synchronized learner is behind our log's end. Within one epoch that is the difference of
-     * the zxid counters; a learner whose last txn is of an earlier epoch is behind by every txn of ours.
+     * Each connected learner as the leader knows it, in server id order. How far it is: a synchronized follower
+     * by what it acked, an observer by what it was sent committed, a learner still synchronizing by where its
+     * synchronization takes it (0 before the plan is made); behind our log's end as {@link Zxid#txnsBehind} counts.
      */
-    Map<Long, Long> learnerLags() {
+    java.util.List<Peer.LearnerState> learnerStates() {
         long last = peer.log().lastZxid();
-        Map<Long, Long> lags = new java.util.TreeMap<>();
+        long now = peer.now();
+        java.util.List<Peer.LearnerState> states = new java.util.ArrayList<>();
         for (Handler h : learners.values()) {
-            if (h.stage == Stage.ACTIVE) {
-                long reached = h.observer ? h.syncedTo : h.acked;
-                long lag = Zxid.epoch(reached) == Zxid.epoch(last) ? Zxid.counter(last) - Zxid.counter(reached) : Zxid.counter(last);
-                lags.put(h.serverId, Math.max(0, lag));
-            }
+            boolean synced = h.stage == Stage.ACTIVE;
+            long reached = synced && !h.observer ? h.acked : h.syncedTo;
+            states.add(new Peer.LearnerState(h.serverId, h.observer, synced, reached, Zxid.txnsBehind(reached, last), now - h.lastHeard));
         }
-        return lags;
+        states.sort(java.util.Comparator.comparingLong(Peer.LearnerState::serverId));
+        return states;
     }
 
     /** Us and the voting followers that are synchronized and heard from within syncLimit. */

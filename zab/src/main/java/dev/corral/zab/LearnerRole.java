@@ -59,6 +59,11 @@ final class LearnerRole implements Role {
         }
     }
 
+    /** Peer ticks since the leader was last heard from. */
+    long silentTicks() {
+        return peer.now() - lastHeard;
+    }
+
     @Override
     public void onLearnerMessage(long from, Message.Learner message) {
         if (from != leader || message.connection() != connection) {

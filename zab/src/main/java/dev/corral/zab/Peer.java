@@ -242,11 +242,34 @@ public final class Peer {
     }
 
     /**
+     * What a leader knows of one connected learner: whether it observes, whether it is synchronized (it takes
+     * proposals or informs), the last zxid it holds as far as the leader knows, how many txns that is behind
+     * the leader's log, and how many peer ticks ago the leader last heard from it.
+     */
+    public record LearnerState(long serverId, boolean observer, boolean synced, long zxid, long lagTxns, long silentTicks) {}
+
+    /** On the leader: its connected learners in server id order. Empty elsewhere. */
+    public java.util.List<LearnerState> learnerStates() {
+        return role instanceof LeaderRole leading ? leading.learnerStates() : java.util.List.of();
+    }
+
+    /**
      * On the leader: how many txns each synchronized learner is behind the last one proposed, by server id;
      * a follower by what it acked, an observer by what it was sent committed. Empty elsewhere.
      */
     public java.util.Map<Long, Long> learnerLags() {
-        return role instanceof LeaderRole leading ? leading.learnerLags() : java.util.Map.of();
+        java.util.Map<Long, Long> lags = new java.util.TreeMap<>();
+        for (LearnerState learner : learnerStates()) {
+            if (learner.synced()) {
+                lags.put(learner.serverId(), learner.lagTxns());
+            }
+        }
+        return lags;
+    }
+
+    /** On a follower or observer: peer ticks since it last heard from its leader; -1 elsewhere. */
+    public long ticksSinceLeaderHeard() {
+        return role instanceof LearnerRole learning ? learning.silentTicks() : -1;
     }
 
     /** How many learners this server synchronized as a leader by DIFF, TRUNC and SNAP since it started. */

@@ -60,6 +60,32 @@ class PeerMonitoringTest {
     }
 
     @Test
+    void learnerStatesSayHowFarEachLearnerIsAndWhenItWasLastHeard() {
+        PeerHarness ensemble = establishedEnsemble();
+        ensemble.propose(1, "x");
+        ensemble.settle(1, 2);
+        long acked = ensemble.peer(1).lastLoggedZxid();
+        ensemble.propose(1, "y");
+        ensemble.drop(1, 2);
+        ensemble.drop(1, 3);
+        ensemble.tick(1);
+        ensemble.tick(1);
+        ensemble.tick(3);
+
+        // Server 3 lost every proposal, so it holds what it was synchronized to (nothing: zxid 0, an earlier
+        // epoch, behind by all of this epoch's txns); server 2 acked the first. Neither was heard during the
+        // leader's two ticks.
+        assertThat(ensemble.peer(1).learnerStates()).containsExactly(
+                new Peer.LearnerState(2, false, true, acked, 1, 2),
+                new Peer.LearnerState(3, false, true, 0, 2, 2));
+        assertThat(ensemble.peer(1).learnerLags()).containsExactly(java.util.Map.entry(2L, 1L), java.util.Map.entry(3L, 2L));
+        assertThat(ensemble.peer(2).learnerStates()).as("a follower knows no learners").isEmpty();
+        assertThat(ensemble.peer(3).ticksSinceLeaderHeard()).isEqualTo(1);
+        assertThat(ensemble.peer(2).ticksSinceLeaderHeard()).isZero();
+        assertThat(ensemble.peer(1).ticksSinceLeaderHeard()).as("the leader has no leader to hear").isEqualTo(-1);
+    }
+
+    @Test
     void everyRoleChangeSaysWhy() {
         PeerHarness ensemble = establishedEnsemble();
         assertThat(ensemble.roleReasons).contains("1: LEADING elected by a quorum (last zxid 0x0)",

@@ -465,12 +465,41 @@ async function loadServer() {
       // A zxid is the epoch in its high 32 bits and a counter in its low 32.
       ['epoch', Math.floor(Number(stats.last_processed_zxid || 0) / 2 ** 32)], ['zab state', zab.zabstate || (zab.voting === false ? 'standalone' : '')], ['znodes', s.srvr.node_count], ['connections', stats.num_alive_client_connections],
       ['outstanding', stats.outstanding_requests], ['latency min/avg/max ms', stats.min_latency + ' / ' + stats.avg_latency + ' / ' + stats.max_latency],
-      ['quorum members', Object.keys(s.voting_view.current_config || {}).length ? JSON.stringify(s.voting_view.current_config) : 'none (standalone)'], ['health', s.ready.error ? s.ready.error : 'ok']]);
+      ['health', s.ready.error ? s.ready.error : 'ok']]);
+    showMembers(s.ensemble || {});
     const h = s.history;
-    $('charts').replaceChildren(...[['Requests per second', h.requestsPerSecond], ['Average latency (ms)', h.latencyAvgMs],
-      ['Outstanding requests', h.outstanding], ['fsync time, average (ms)', h.fsyncAvgMs], ['Znodes', h.znodes], ['Connections', h.connections]]
+    // Percentiles are of each interval's own requests and fsyncs, so a burst shows in its sample only.
+    $('charts').replaceChildren(...[['Requests per second', h.requestsPerSecond],
+      ['Latency percentiles (ms)', { p50: h.latencyP50Ms, p99: h.latencyP99Ms, 'p99.9': h.latencyP999Ms, max: h.latencyMaxMs }],
+      ['Average latency (ms)', h.latencyAvgMs], ['Outstanding requests', h.outstanding],
+      ['fsync time percentiles (ms)', { p50: h.fsyncP50Ms, p99: h.fsyncP99Ms, max: h.fsyncMaxMs }],
+      ['fsync time, average (ms)', h.fsyncAvgMs], ['Znodes', h.znodes], ['Connections', h.connections]]
       .map(([title, series]) => drawChart(title, h.at, series)));
   } catch (e) { failed(e); }
+}
+
+// The quorum's members as this server sees them: the leader knows every learner's lag and when it last
+// heard from it; a follower knows its own lag and its leader only, and the table says so.
+function showMembers(e) {
+  if (!e.distributed) {
+    $('members-note').textContent = 'Standalone: this server is the whole ensemble.';
+    $('members').replaceChildren();
+    return;
+  }
+  $('members-note').textContent = 'This server (' + e.myId + ') is ' + e.state + (e.leaderId >= 0 ? ', leader ' + e.leaderId : '')
+    + '; last logged ' + e.lastLoggedZxid + ', committed ' + e.lastCommittedZxid + ', applied ' + e.lastAppliedZxid + '.';
+  const members = e.members || [];
+  const shown = (v) => (v === undefined ? '' : v);
+  table('members', ['id', 'role', 'address', 'state', 'zxid', 'lag (txns)', 'last heard (ms ago)'], members.map((m) => [
+    m.id + (m.self ? ' (this server)' : ''), m.role, m.address, m.state, shown(m.zxid),
+    m.lagTxns === undefined ? '' : m.lagTxns + (m.uncommittedTxns ? ' (+' + m.uncommittedTxns + ' uncommitted)' : ''), shown(m.heardMsAgo)]));
+  // Rows carry the member's id for tests and styles; the first row is the header.
+  $('members').querySelectorAll('tr').forEach((row, i) => {
+    if (i > 0) {
+      row.dataset.member = members[i - 1].id;
+      if (members[i - 1].self) row.classList.add('self');
+    }
+  });
 }
 
 // ---- Wiring ----------------------------------------------------------------------------------------
