@@ -61,6 +61,10 @@ class EnsembleQuorumTlsTest {
                     .as("the quorum port without a certificate (ssl.quorum.clientAuth=need)").isFalse();
             assertThat(TlsProbe.acceptsTls(certificates, "untrusted.p12", electionPort, QUIET_MS))
                     .as("an election port with a certificate of another authority").isFalse();
+            // ssl.quorum.hostnameVerification (default true): the accepting member checks that a connecting member's
+            // certificate names the address it connects from (ZooKeeper's client host name verification on quorum ports).
+            assertThat(TlsProbe.acceptsTls(certificates, "otherhost.p12", quorumPort, QUIET_MS))
+                    .as("the quorum port with a trusted certificate that names another host").isFalse();
             assertThat(closedOnPlainTcp(quorumPort)).as("the leader's quorum port, plain TCP").isTrue();
             assertThat(closedOnPlainTcp(electionPort)).as("an election port, plain TCP").isTrue();
             assertThat(ensemble.awaitLeader(ELECTION_BOUND)).as("the ensemble after the plain probes").isEqualTo(leader);
