@@ -24,6 +24,9 @@ import java.security.GeneralSecurityException;
  * from, unless either that or {@code ssl.quorum.clientHostnameVerification} is false, as ZooKeeper 3.9.5's
  * ZKTrustManager does ({@link PeerHostVerifier}). Key and trust stores replaced on disk serve the next accepted
  * connection, as on the client port.
+ *
+ * <p>Where Corral differs: ZooKeeper 3.9.5 uses ZKTrustManager only with {@code zookeeper.fips-mode=false}; in
+ * its default FIPS mode its quorum sockets check no host name at all. Corral checks as the key says.
  */
 public final class QuorumTls {
     private final ReloadingTlsContext accepting;
