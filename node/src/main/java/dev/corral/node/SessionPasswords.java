@@ -30,7 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
  * working there. Its password was computable before the secret existed, so keeping it loses nothing; every
  * session made after the secret gets the derived one.
  *
- * A negative {@code zookeeperPasswordsBeforeMs} means no session predates the secret: a secret made in a
+ * <p>A negative {@code zookeeperPasswordsBeforeMs} means no session predates the secret: a secret made in a
  * data directory that held no state, as an ensemble member makes one at its first start (members boot at
  * different times, and the secret adopted from the leader must not date from the leader's boot).
  *
