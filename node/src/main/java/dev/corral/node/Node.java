@@ -657,6 +657,9 @@ public final class Node {
             onForwarded(forwarded.from(), forwarded.message());
         } else if (output instanceof dev.corral.zab.Output.SyncDone) {
             drain(learner.onSyncDone().session());
+        } else if (output instanceof dev.corral.zab.Output.WriteSharedSecret adopted) {
+            // A learner takes its leader's secret, before it serves: every member derives the same passwords.
+            sessions.rekey(sessions.passwords().withSharedForm(adopted.secret().value()));
         }
     }
 

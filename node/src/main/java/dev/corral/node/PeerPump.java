@@ -66,6 +66,9 @@ final class PeerPump {
             } else {
                 askedSeq = persist.seq();
             }
+            if (persist instanceof dev.corral.zab.Output.WriteSharedSecret) {
+                node.accept(output); // the Node makes passwords with it from now on
+            }
         } else if (output instanceof dev.corral.zab.Output.Send send) {
             effects.add(new Output.PeerSend(send.to(), send.message()));
         } else {

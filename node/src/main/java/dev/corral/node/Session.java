@@ -20,7 +20,8 @@ final class Session {
     static final long UNKNOWN_OWNER = -1;
 
     final long sessionId;
-    final byte[] password;
+    // Changes only when the ensemble's secret does (a learner adopting its leader's, before it serves).
+    byte[] password;
     int timeoutMs;
     long connectionId = NO_CONNECTION;
     // True once the createSession txn is applied; requests wait until then.

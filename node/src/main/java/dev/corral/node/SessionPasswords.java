@@ -30,8 +30,17 @@ import javax.crypto.spec.SecretKeySpec;
  * working there. Its password was computable before the secret existed, so keeping it loses nothing; every
  * session made after the secret gets the derived one.
  *
- * <p>Without a secret ({@link #zookeeper}) passwords are ZooKeeper's, exactly: the Node's default, and
- * what an ensemble without a shared secret file uses.
+ * <p>A negative {@code zookeeperPasswordsBeforeMs} means no session predates the secret: a secret made in a
+ * data directory that held no state, as an ensemble member makes one at its first start (members boot at
+ * different times, and the secret adopted from the leader must not date from the leader's boot).
+ *
+ * <p>Every member of an ensemble must derive the same passwords: the leader hands its secret to each learner
+ * in the {@link #sharedForm} (the core carries it opaque, {@code dev.corral.zab.SharedSecret}):
+ * <pre>
+ * sharedForm := zookeeperPasswordsBeforeMs (8 bytes, big-endian; -1: none) secret (16 bytes or more)
+ * </pre>
+ *
+ * <p>Without a secret ({@link #zookeeper}) passwords are ZooKeeper's, exactly: the Node's default.
  *
  * <p>Invariants: {@link #derive} depends only on the secret and the session id; {@link #accepts} compares
  * in constant time.
@@ -62,7 +71,7 @@ public final class SessionPasswords {
 
     /**
      * Passwords derived from {@code secret} (at least 16 bytes); sessions whose id carries a boot time before
-     * {@code zookeeperPasswordsBeforeMs} (the wall time the secret was made) also accept ZooKeeper's.
+     * {@code zookeeperPasswordsBeforeMs} (the wall time the secret was made; negative: none) keep ZooKeeper's.
      */
     public static SessionPasswords keyed(byte[] secret, long zookeeperPasswordsBeforeMs) {
         return keyed(secret, zookeeperPasswordsBeforeMs, java.util.Set.of());
@@ -76,6 +85,26 @@ public final class SessionPasswords {
         return new SessionPasswords(secret, zookeeperPasswordsBeforeMs, zookeeperSessions);
     }
 
+    /** The secret and its date as the ensemble shares them (see the class comment); only when {@link #isKeyed}. */
+    public byte[] sharedForm() {
+        if (secret == null) {
+            throw new IllegalStateException("ZooKeeper's passwords have no secret to share");
+        }
+        return ByteBuffer.allocate(Long.BYTES + secret.length).putLong(zookeeperPasswordsBeforeMs).put(secret).array();
+    }
+
+    /** Passwords from a {@link #sharedForm}, with the sessions this server knows were imported from ZooKeeper. */
+    public SessionPasswords withSharedForm(byte[] sharedForm) {
+        if (sharedForm.length < Long.BYTES + LENGTH) {
+            throw new IllegalArgumentException("a shared session secret of " + sharedForm.length + " bytes, fewer than " + (Long.BYTES + LENGTH));
+        }
+        ByteBuffer form = ByteBuffer.wrap(sharedForm);
+        long before = form.getLong();
+        byte[] sharedSecret = new byte[form.remaining()];
+        form.get(sharedSecret);
+        return keyed(sharedSecret, before, zookeeperSessions);
+    }
+
     /** Whether passwords are derived from a secret (false: ZooKeeper's, computable). */
     public boolean isKeyed() {
         return secret != null;
@@ -83,7 +112,8 @@ public final class SessionPasswords {
 
     /** The password this server gives the session's client, and the one it checks. */
     public byte[] derive(long sessionId) {
-        if (secret == null || zookeeperSessions.contains(sessionId) || madeBefore(sessionId, zookeeperPasswordsBeforeMs)) {
+        if (secret == null || zookeeperSessions.contains(sessionId)
+                || (zookeeperPasswordsBeforeMs >= 0 && madeBefore(sessionId, zookeeperPasswordsBeforeMs))) {
             return zookeeperPassword(sessionId);
         }
         try {

@@ -40,6 +40,22 @@ final class Sessions {
         this.passwords = newPasswords;
     }
 
+    /**
+     * Makes and checks passwords with {@code newPasswords} from now on, sessions already held included: a
+     * learner adopting its leader's secret ({@code dev.corral.zab.SharedSecret}) before it serves.
+     */
+    void rekey(SessionPasswords newPasswords) {
+        this.passwords = newPasswords;
+        for (Session session : byId.values()) {
+            session.password = newPasswords.derive(session.sessionId);
+        }
+    }
+
+    /** The passwords sessions are made and checked with. */
+    SessionPasswords passwords() {
+        return passwords;
+    }
+
     /** Every held session. */
     Collection<Session> all() {
         return byId.values();

@@ -75,6 +75,35 @@ class SessionPasswordsTest {
         assertThat(keyed.accepts(id, null)).isFalse();
     }
 
+    /** An ensemble member's secret made in a blank data directory dates from no session: every session is keyed, even one older. */
+    @Test
+    void aSecretThatNoSessionPredatesKeysEverySession() {
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, -1);
+        for (long bootMs : new long[] {BOOT_MS - 86_400_000L, BOOT_MS, BOOT_MS + 86_400_000L}) {
+            long id = sessionId(bootMs);
+            assertThat(keyed.derive(id)).as("boot " + bootMs).isNotEqualTo(SessionPasswords.zookeeperPassword(id))
+                    .isEqualTo(SessionPasswords.keyed(SECRET, bootMs).derive(id));
+        }
+    }
+
+    /** What a leader hands its learners derives exactly its passwords, and keeps the learner's own imported sessions. */
+    @Test
+    void theSharedFormCarriesTheSecretAndItsDate() {
+        long before = sessionId(BOOT_MS - 1_000);
+        long after = sessionId(BOOT_MS + 1_000);
+        long imported = sessionId(BOOT_MS + 2_000);
+        SessionPasswords leaders = SessionPasswords.keyed(SECRET, BOOT_MS);
+        SessionPasswords learners = SessionPasswords.keyed("another secret, 32 bytes long...".getBytes(StandardCharsets.US_ASCII), -1,
+                java.util.Set.of(imported)).withSharedForm(leaders.sharedForm());
+        assertThat(learners.derive(after)).isEqualTo(leaders.derive(after));
+        assertThat(learners.derive(before)).isEqualTo(leaders.derive(before)).isEqualTo(SessionPasswords.zookeeperPassword(before));
+        assertThat(learners.derive(imported)).isEqualTo(SessionPasswords.zookeeperPassword(imported));
+        assertThat(SessionPasswords.keyed(SECRET, -1).withSharedForm(SessionPasswords.keyed(SECRET, -1).sharedForm()).derive(before))
+                .isEqualTo(SessionPasswords.keyed(SECRET, -1).derive(before));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> leaders.withSharedForm(new byte[23]))
+                .hasMessageContaining("23 bytes, fewer than 24");
+    }
+
     @Test
     void aSessionImportedFromZooKeeperKeepsItsPasswordWhateverItsIdSays() {
         // ZooKeeper 3.9 puts its monotonic clock in session ids (here: 6 hours of uptime), not the wall clock.

@@ -11,6 +11,7 @@ import dev.corral.storage.EpochFiles;
 import dev.corral.tree.Zxid;
 import dev.corral.zab.DurableState;
 import dev.corral.zab.LogEntry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.netty.bootstrap.ServerBootstrap;
@@ -345,10 +346,10 @@ public final class CorralServer implements AutoCloseable {
      */
     private void recover() throws IOException {
         dataLock = DataDirLock.acquire(config.dataDir());
-        usePasswordSecret();
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
+        Optional<SessionSecretFile.Secret> sharedSecret = usePasswordSecret(holdsNoState(snapshotDir) && holdsNoState(logDir));
         long snapshotZxid = 0;
         Optional<SnapshotFile.Loaded> snapshot = Optional.empty();
         // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
@@ -377,8 +378,10 @@ public final class CorralServer implements AutoCloseable {
         List<LogEntry> logged = new ArrayList<>();
         log.read(snapshotZxid, record -> logged.add(new LogEntry(record.zxid(), record.payload())));
         EpochFiles.Epochs epochs = EpochFiles.load(snapshotDir, Math.max(snapshotZxid, log.lastZxid()));
-        DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged);
-        diskWorker = new DiskWorker(log, snapshotDir, snapshotDir, seq -> nodeLoop.execute(() -> onNode(() -> node.onPersisted(seq,
+        DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged,
+                sharedSecret.map(secret -> new dev.corral.zab.SharedSecret(secret.passwords(Set.of()).sharedForm()))
+                        .orElse(dev.corral.zab.SharedSecret.NONE));
+        diskWorker = new DiskWorker(log, snapshotDir, snapshotDir, config.dataDir(), seq -> nodeLoop.execute(() -> onNode(() -> node.onPersisted(seq,
                 System.currentTimeMillis()))), onFatal, metrics, config.fsyncWarningThresholdMs());
         diskWorker.start();
         snapshotWorker = new SnapshotWorker(snapshotDir, metrics);
@@ -435,20 +438,29 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * Session passwords from the installation's secret ({@link SessionSecretFile}), made at a standalone
-     * server's first start; an ensemble member without the shared file keeps ZooKeeper's passwords.
+     * Session passwords from the installation's secret ({@link SessionSecretFile}), made at a server's first
+     * start. A standalone server's dates from its boot (sessions of an earlier Corral that computed
+     * ZooKeeper's passwords keep them). An ensemble member's dates from no session when its data directory
+     * holds no state ({@code blank}): members boot at different times and all end up with the leader's
+     * secret, which must key the sessions of a member that booted before the leader. Returns the secret,
+     * which an ensemble member's consensus core shares (a leader) or replaces with its leader's (a learner).
      */
-    private void usePasswordSecret() throws IOException {
+    private Optional<SessionSecretFile.Secret> usePasswordSecret(boolean blank) throws IOException {
         boolean distributed = config.ensemble().isDistributed();
-        Optional<SessionSecretFile.Secret> secret = SessionSecretFile.load(config.dataDir(), !distributed,
+        SessionSecretFile.Secret secret = SessionSecretFile.load(config.dataDir(),
                 // Made now, it dates from this boot, so that this boot's sessions already get keyed passwords.
-                bootWallMs);
-        if (secret.isPresent()) {
-            node.usePasswords(secret.get().passwords(ImportedSessionsFile.read(config.dataDir())));
-        } else {
-            LOG.warn("No {} in {}: session passwords are computed as ZooKeeper computes them, so a session id is enough to take "
-                    + "a session over; copy one server's {} to every server of the ensemble", SessionSecretFile.NAME, config.dataDir(),
-                    SessionSecretFile.NAME);
+                distributed && blank ? SessionSecretFile.NO_SESSION_BEFORE : bootWallMs);
+        node.usePasswords(secret.passwords(ImportedSessionsFile.read(config.dataDir())));
+        return distributed ? Optional.of(secret) : Optional.empty();
+    }
+
+    /** Whether a directory of the data holds no file (or does not exist yet): a server's first start. */
+    private static boolean holdsNoState(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return true;
+        }
+        try (var files = Files.list(directory)) {
+            return files.findAny().isEmpty();
         }
     }
 

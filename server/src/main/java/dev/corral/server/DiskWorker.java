@@ -39,6 +39,8 @@ final class DiskWorker implements AutoCloseable {
     private TxnLog log;
     private final Path epochDir;
     private final Path snapshotDir;
+    // Where a learner writes the session secret it takes from its leader (the data directory).
+    private final Path secretDir;
     private final LongConsumer onSynced;
     private final java.util.function.Consumer<RuntimeException> onFatal;
     /** Queued in order with the entries: the next entry starts a new log segment. */
@@ -53,13 +55,14 @@ final class DiskWorker implements AutoCloseable {
     /**
      * {@code onSynced} gets the highest persist number that is durable; {@code slowFsyncMs}: an fsync at
      * least this long is logged (ZooKeeper's fsync.warningthresholdms). Epoch files go to {@code epochDir},
-     * snapshots from a leader to {@code snapshotDir}.
+     * snapshots from a leader to {@code snapshotDir}, the session secret a leader shares to {@code secretDir}.
      */
-    DiskWorker(TxnLog log, Path epochDir, Path snapshotDir, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal,
+    DiskWorker(TxnLog log, Path epochDir, Path snapshotDir, Path secretDir, LongConsumer onSynced, java.util.function.Consumer<RuntimeException> onFatal,
             ServerMetrics metrics, long slowFsyncMs) {
         this.log = log;
         this.epochDir = epochDir;
         this.snapshotDir = snapshotDir;
+        this.secretDir = secretDir;
         this.slowFsyncMs = slowFsyncMs;
         this.metrics = metrics;
         this.onSynced = onSynced;
@@ -113,6 +116,12 @@ final class DiskWorker implements AutoCloseable {
                 EpochFiles.writeCurrentEpoch(epochDir, current.epoch());
             } else if (persist instanceof Output.InstallSnapshot install) {
                 log = SnapshotInstall.install(log, snapshotDir, (TreeSnapshot) install.snapshot().image(), change.committedZxid());
+            } else if (persist instanceof Output.WriteSharedSecret shared) {
+                try {
+                    SessionSecretFile.adopt(secretDir, shared.secret().value());
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    throw new StorageException("could not write the leader's session secret to " + secretDir + ": " + e.getMessage(), e);
+                }
             }
             seq = persist.seq();
         }

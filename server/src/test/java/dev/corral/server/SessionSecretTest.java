@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The installation's session secret: made at a standalone server's first start, private to its owner, read
+ * The installation's session secret: made at a server's first start, private to its owner, read
  * back at every later start so sessions and their passwords survive a restart, and never replaced silently.
  */
 class SessionSecretTest {
@@ -26,27 +26,40 @@ class SessionSecretTest {
 
     @Test
     void madeOnceReadableByItsOwnerOnlyAndReadBackUnchanged() throws IOException {
-        SessionSecretFile.Secret made = SessionSecretFile.load(dir, true, 1234).orElseThrow();
+        SessionSecretFile.Secret made = SessionSecretFile.load(dir, 1234);
         Path file = dir.resolve(SessionSecretFile.NAME);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(made.createdMs()).isEqualTo(1234);
 
-        SessionSecretFile.Secret again = SessionSecretFile.load(dir, true, 9999).orElseThrow();
+        SessionSecretFile.Secret again = SessionSecretFile.load(dir, 9999);
         assertThat(again.secret()).isEqualTo(made.secret()).hasSize(32);
         assertThat(again.createdMs()).isEqualTo(1234);
         assertThat(dir.resolve(SessionSecretFile.NAME + ".tmp")).doesNotExist();
     }
 
+    /** A learner replaces its secret with its leader's, durably and privately, and reads the leader's back at its next start. */
     @Test
-    void anEnsembleMemberMakesNone() throws IOException {
-        assertThat(SessionSecretFile.load(dir, false, 1234)).isEmpty();
-        assertThat(dir.resolve(SessionSecretFile.NAME)).doesNotExist();
+    void aLearnerTakesItsLeadersSecretInPlaceOfItsOwn() throws IOException {
+        SessionSecretFile.Secret own = SessionSecretFile.load(dir, SessionSecretFile.NO_SESSION_BEFORE);
+        byte[] leaders = SessionPasswords.keyed("the leader's secret, 32 bytes...".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 777)
+                .sharedForm();
+        SessionSecretFile.adopt(dir, leaders);
+        SessionSecretFile.Secret now = SessionSecretFile.load(dir, 9999);
+        assertThat(now.secret()).isNotEqualTo(own.secret()).asString(java.nio.charset.StandardCharsets.US_ASCII)
+                .isEqualTo("the leader's secret, 32 bytes...");
+        assertThat(now.createdMs()).isEqualTo(777);
+        assertThat(now.passwords(java.util.Set.of()).sharedForm()).isEqualTo(leaders);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(SessionSecretFile.NAME)))).isEqualTo("rw-------");
+        assertThat(dir.resolve(SessionSecretFile.NAME + ".tmp")).doesNotExist();
+
+        assertThatThrownBy(() -> SessionSecretFile.adopt(dir, new byte[20])).hasMessageContaining("20 bytes, fewer than 24");
+        assertThat(SessionSecretFile.load(dir, 9999).secret()).as("a refused one leaves the file").isEqualTo(now.secret());
     }
 
     @Test
     void aDamagedFileIsAnErrorNamingItNotANewSecret() throws IOException {
         Files.writeString(dir.resolve(SessionSecretFile.NAME), "created=12\nsecret=c2hvcnQ=\n");
-        assertThatThrownBy(() -> SessionSecretFile.load(dir, true, 1234)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> SessionSecretFile.load(dir, 1234)).isInstanceOf(IOException.class)
                 .hasMessageContaining(dir.resolve(SessionSecretFile.NAME).toString()).hasMessageContaining("damaged");
     }
 

@@ -20,6 +20,7 @@ import java.util.Random;
 final class SimDisk {
     private long acceptedEpoch;
     private long currentEpoch;
+    private dev.corral.zab.SharedSecret secret = dev.corral.zab.SharedSecret.NONE;
     private Snapshot snapshot = new Snapshot(0, HashChainState.EMPTY);
     private final List<LogEntry> log = new ArrayList<>();
     private final List<Output.Persist> unsynced = new ArrayList<>();
@@ -84,6 +85,7 @@ final class SimDisk {
         lostSnapshotZxid = Math.max(lostSnapshotZxid, snapshot.zxid());
         acceptedEpoch = 0;
         currentEpoch = 0;
+        secret = dev.corral.zab.SharedSecret.NONE;
         snapshot = new Snapshot(0, HashChainState.EMPTY);
         log.clear();
         unsynced.clear();
@@ -91,7 +93,7 @@ final class SimDisk {
     }
 
     DurableState recover() {
-        return new DurableState(acceptedEpoch, currentEpoch, snapshot.zxid(), log);
+        return new DurableState(acceptedEpoch, currentEpoch, snapshot.zxid(), log, secret);
     }
 
     Snapshot snapshot() {
@@ -150,6 +152,8 @@ final class SimDisk {
         } else if (output instanceof Output.InstallSnapshot install) {
             snapshot = install.snapshot();
             log.clear();
+        } else if (output instanceof Output.WriteSharedSecret shared) {
+            secret = shared.secret();
         }
         Invariants.check(acceptedEpoch >= currentEpoch, "on disk: acceptedEpoch %d below currentEpoch %d", acceptedEpoch, currentEpoch);
     }

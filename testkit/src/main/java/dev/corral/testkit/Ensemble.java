@@ -212,6 +212,12 @@ public final class Ensemble implements AutoCloseable {
         process(serverId).restart();
     }
 
+    /** The data directory of member {@code serverId} (dataDir of its zoo.cfg). */
+    public Path dataDirectory(int serverId) {
+        member(serverId);
+        return root.resolve("server" + serverId).resolve("data");
+    }
+
     /**
      * Empties the data directory of member {@code serverId}, which must be down, but for its myid file: the
      * member's disk was lost and replaced, and the operator wrote myid again.
@@ -220,7 +226,7 @@ public final class Ensemble implements AutoCloseable {
         if (process(serverId).isAlive()) {
             throw new IllegalStateException("server " + serverId + " is running: stop or kill it before wiping its data");
         }
-        Path dataDirectory = root.resolve("server" + serverId).resolve("data");
+        Path dataDirectory = dataDirectory(serverId);
         try (var entries = Files.list(dataDirectory)) {
             for (Path entry : entries.toList()) {
                 if (!entry.getFileName().toString().equals("myid")) {

@@ -83,6 +83,12 @@ public record EnsembleSpec(Target target, ServerRuntime runtime, int participant
                 name, logsDirectory, startupBound, quorumProxied);
     }
 
+    /** How long starting waits for members to serve: short for a test that expects an ensemble not to form. */
+    public EnsembleSpec withStartupBound(Duration bound) {
+        return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
+                label, logsDirectory, bound, quorumProxied);
+    }
+
     public EnsembleSpec withLogsDirectory(Path directory) {
         return new EnsembleSpec(target, runtime, participants, observers, tickMs, initLimit, syncLimit, config, jvmOptions,
                 label, directory, startupBound, quorumProxied);

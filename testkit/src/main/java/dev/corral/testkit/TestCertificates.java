@@ -26,7 +26,9 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Certificates a test makes for itself, written to a directory as an operator's tools would write them: a
- * certificate authority; a server certificate for localhost and 127.0.0.1; two client certificates signed by
+ * certificate authority; a server certificate for localhost and 127.0.0.1; a server certificate of the same
+ * authority for another host ({@code otherhost}: other.example and 192.0.2.1, which host name verification
+ * refuses on loopback); two client certificates signed by
  * the authority; and a self-signed client certificate that no store trusts. Each identity is written as
  * PKCS12 ({@code name.p12}), JKS ({@code name.jks}) and PEM ({@code name.pem}: the unencrypted PKCS#8 private
  * key, then the chain, leaf first), and the authority as trust stores ({@code truststore.p12},
@@ -64,6 +66,7 @@ public final class TestCertificates {
             made.trustStore("truststore.p12", "PKCS12", ca);
             made.trustStore("truststore.jks", "JKS", ca);
             made.identity("server", "CN=localhost,OU=test,O=Corral", true, caKeys, ca);
+            made.identity("otherhost", "CN=other.example,OU=test,O=Corral", true, caKeys, ca);
             made.identity("client", CLIENT_SUBJECT, false, caKeys, ca);
             made.identity("client2", CLIENT2_SUBJECT, false, caKeys, ca);
             KeyPair untrusted = keyPair();
@@ -146,9 +149,10 @@ public final class TestCertificates {
             extensions.add(Der.sequence(Der.oid("2.5.29.19"), Der.bool(true), Der.octetString(Der.sequence(Der.bool(true)))));
         }
         if (server) {
-            // subjectAltName: dNSName [2] localhost, iPAddress [7] 127.0.0.1, for clients that check the host name.
-            byte[] names = Der.sequence(Der.tlv(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)),
-                    Der.tlv(0x87, InetAddress.getByName("127.0.0.1").getAddress()));
+            // subjectAltName: dNSName [2] localhost, iPAddress [7] 127.0.0.1 (otherhost: other.example, 192.0.2.1), for host name checks.
+            boolean loopback = subject.getName().startsWith("CN=localhost");
+            byte[] names = Der.sequence(Der.tlv(0x82, (loopback ? "localhost" : "other.example").getBytes(StandardCharsets.US_ASCII)),
+                    Der.tlv(0x87, InetAddress.getByName(loopback ? "127.0.0.1" : "192.0.2.1").getAddress()));
             extensions.add(Der.sequence(Der.oid("2.5.29.17"), Der.octetString(names)));
         }
         byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256));

@@ -12,10 +12,17 @@ import java.util.List;
  * @param currentEpoch ZooKeeper's currentEpoch file: the last epoch this server synchronized with
  * @param snapshotZxid the zxid of the state the state machine holds (0 for an empty tree)
  * @param log the txns after {@code snapshotZxid}, each following the one before by {@code Zxid.follows}
+ * @param secret the ensemble's shared secret as last made durable here ({@link SharedSecret}; NONE if none)
  */
-public record DurableState(long acceptedEpoch, long currentEpoch, long snapshotZxid, List<LogEntry> log) {
+public record DurableState(long acceptedEpoch, long currentEpoch, long snapshotZxid, List<LogEntry> log, SharedSecret secret) {
     public DurableState {
         log = List.copyOf(log);
+        java.util.Objects.requireNonNull(secret, "secret (SharedSecret.NONE for none)");
+    }
+
+    /** A state without a shared secret. */
+    public DurableState(long acceptedEpoch, long currentEpoch, long snapshotZxid, List<LogEntry> log) {
+        this(acceptedEpoch, currentEpoch, snapshotZxid, log, SharedSecret.NONE);
     }
 
     public static DurableState empty() {

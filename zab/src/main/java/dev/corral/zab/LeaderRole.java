@@ -179,7 +179,7 @@ final class LeaderRole implements Role {
             phase = Phase.ACKEPOCH;
             epochAckers.add(config.serverId());
             for (Handler h : learners.values()) {
-                peer.send(h.serverId, new Message.LeaderInfo(h.connection, epoch));
+                peer.send(h.serverId, new Message.LeaderInfo(h.connection, epoch, peer.sharedSecret()));
             }
             maybeStartSync();
         }
@@ -212,7 +212,7 @@ final class LeaderRole implements Role {
             // steps down on a higher term.
             peer.becomeLooking("server " + from + " accepted epoch " + info.acceptedEpoch() + ", above our epoch " + epoch);
         } else if (phase != Phase.EPOCH_PENDING) {
-            peer.send(from, new Message.LeaderInfo(h.connection, epoch));
+            peer.send(from, new Message.LeaderInfo(h.connection, epoch, peer.sharedSecret()));
         }
     }
 

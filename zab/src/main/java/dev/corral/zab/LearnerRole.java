@@ -182,12 +182,14 @@ final class LearnerRole implements Role {
         epoch = info.newEpoch();
         peer.knowEpoch(epoch);
         stage = Stage.EPOCH;
+        // The leader's secret is durable here before the ACKEPOCH, so before this server serves any client.
+        long secretSeq = peer.adoptSharedSecret(info.secret());
         if (epoch < peer.acceptedEpoch()) {
             waitSeq = peer.followEpochAsNonVoter(epoch);
         } else if (epoch > peer.acceptedEpoch()) {
             waitSeq = peer.writeAcceptedEpoch(epoch);
         } else {
-            waitSeq = 0;
+            waitSeq = secretSeq;
             reAck = true;
             onDurable();
         }

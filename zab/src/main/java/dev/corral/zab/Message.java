@@ -26,8 +26,20 @@ public sealed interface Message {
     /** Learner to leader: the first message (ZooKeeper FOLLOWERINFO or OBSERVERINFO). */
     record LearnerInfo(long connection, long acceptedEpoch, boolean observer) implements Learner {}
 
-    /** Leader to learner: the epoch it proposes (ZooKeeper LEADERINFO). */
-    record LeaderInfo(long connection, long newEpoch) implements Learner {}
+    /**
+     * Leader to learner: the epoch it proposes (ZooKeeper LEADERINFO), and the ensemble's shared secret,
+     * which a learner holding another one adopts before it acks the epoch ({@link SharedSecret}).
+     */
+    record LeaderInfo(long connection, long newEpoch, SharedSecret secret) implements Learner {
+        public LeaderInfo {
+            java.util.Objects.requireNonNull(secret, "secret (SharedSecret.NONE for none)");
+        }
+
+        /** A LEADERINFO without a secret, as ZooKeeper's leaders send it. */
+        public LeaderInfo(long connection, long newEpoch) {
+            this(connection, newEpoch, SharedSecret.NONE);
+        }
+    }
 
     /**
      * Learner to leader: it accepted {@code epoch}; its durable current epoch and last logged zxid

@@ -9,7 +9,7 @@ package dev.corral.zab;
  * to hold messages back.
  */
 public sealed interface Output {
-    /** A change to the durable state: the log, the epoch files or the snapshot. */
+    /** A change to the durable state: the log, the epoch files, the snapshot or the shared secret. */
     sealed interface Persist extends Output {
         /** Position in the order of persist outputs, from 1; {@link Peer#onPersisted} reports these. */
         long seq();
@@ -26,6 +26,12 @@ public sealed interface Output {
 
     /** Write the {@code currentEpoch} file; ordered after the txns of the epoch's synchronization. */
     record WriteCurrentEpoch(long seq, long epoch) implements Persist {}
+
+    /**
+     * Make this the ensemble's shared secret here, replacing the one held (a learner adopting its leader's);
+     * written whole or not at all, since a torn secret would refuse every session's password.
+     */
+    record WriteSharedSecret(long seq, SharedSecret secret) implements Persist {}
 
     /** Make the data directory hold exactly this snapshot and nothing after it (a SNAP from the leader). */
     record InstallSnapshot(long seq, Snapshot snapshot) implements Persist {}

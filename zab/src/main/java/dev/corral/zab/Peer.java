@@ -56,6 +56,9 @@ public final class Peer {
     private long durableAcceptedEpoch;
     // Invariant: durableCurrentEpoch <= durableAcceptedEpoch.
     private long durableCurrentEpoch;
+    // The ensemble's shared secret as this server holds it: recovered, or adopted from a leader (written
+    // before it is used, since outputs are made durable in order and ACKEPOCH waits for all of them).
+    private SharedSecret secret;
     private long lastSeq;
     private long durableSeq;
     private long durableLastZxid;
@@ -80,6 +83,7 @@ public final class Peer {
         this.stateSource = stateSource;
         this.log = new PeerLog(recovered.snapshotZxid(), recovered.log());
         this.acceptedEpoch = recovered.acceptedEpoch();
+        this.secret = recovered.secret();
         this.durableAcceptedEpoch = acceptedEpoch;
         this.currentEpoch = recovered.currentEpoch();
         this.durableCurrentEpoch = currentEpoch;
@@ -311,6 +315,11 @@ public final class Peer {
         return acceptedEpoch;
     }
 
+    /** The ensemble's shared secret as this server holds it ({@link SharedSecret}): what it sends as a leader. */
+    public SharedSecret sharedSecret() {
+        return secret;
+    }
+
     public long currentEpoch() {
         return currentEpoch;
     }
@@ -484,6 +493,18 @@ public final class Peer {
         // A snapshot holds only what its leader delivered, so all of it is committed.
         commitZxid = Math.max(commitZxid, snapshot.zxid());
         return persist(seq -> new Output.InstallSnapshot(seq, snapshot));
+    }
+
+    /**
+     * A learner takes its leader's shared secret when it differs from its own; returns the persist output
+     * to wait for (0 when nothing changed). A leader without one leaves the learner's as it is.
+     */
+    long adoptSharedSecret(SharedSecret leaders) {
+        if (leaders.isEmpty() || leaders.equals(secret)) {
+            return 0;
+        }
+        secret = leaders;
+        return persist(seq -> new Output.WriteSharedSecret(seq, leaders));
     }
 
     long writeAcceptedEpoch(long epoch) {

@@ -1,5 +1,6 @@
 package dev.corral.server.quorum;
 
+import dev.corral.server.tls.PeerHostVerifier;
 import dev.corral.server.tls.ReloadingTlsContext;
 import dev.corral.server.tls.TlsContexts;
 import dev.corral.server.tls.TlsSettings;
@@ -19,10 +20,13 @@ import java.security.GeneralSecurityException;
  * member's certificate and, with ZooKeeper's default {@code ssl.quorum.clientAuth=need}, requires the
  * connecting member's; the connecting side presents its own and checks the accepting member's certificate
  * against the trust store and, unless {@code ssl.quorum.hostnameVerification=false}, against the host of its
- * server.N line. Key and trust stores replaced on disk serve the next accepted connection, as on the client port.
+ * server.N line; the accepting side checks a connecting member's certificate against the address it connects
+ * from, unless either that or {@code ssl.quorum.clientHostnameVerification} is false, as ZooKeeper 3.9.5's
+ * ZKTrustManager does ({@link PeerHostVerifier}). Key and trust stores replaced on disk serve the next accepted
+ * connection, as on the client port.
  *
- * <p>Where Corral differs: ZooKeeper's trust manager also checks an accepted member's address against its
- * certificate (client host name verification); Corral relies on the certificate chain and clientAuth there.
+ * <p>Where Corral differs: ZooKeeper 3.9.5 uses ZKTrustManager only with {@code zookeeper.fips-mode=false}; in
+ * its default FIPS mode its quorum sockets check no host name at all. Corral checks as the key says.
  */
 public final class QuorumTls {
     private final ReloadingTlsContext accepting;
@@ -36,7 +40,11 @@ public final class QuorumTls {
     /** Both sides' contexts from the {@code ssl.quorum.} settings; unreadable stores fail the start. */
     public static QuorumTls of(TlsSettings settings) throws IOException {
         try {
-            return new QuorumTls(ReloadingTlsContext.open(settings), TlsContexts.forClient(settings));
+            boolean verifyServer = settings.hostnameVerification();
+            boolean verifyClient = verifyServer && settings.clientHostnameVerification();
+            java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> hosts = chain -> new PeerHostVerifier(chain,
+                    verifyServer, verifyClient, settings.allowReverseDnsLookup());
+            return new QuorumTls(ReloadingTlsContext.open(settings, hosts), TlsContexts.forClient(settings, hosts));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("cannot set up TLS for the quorum ports (" + settings.prefix() + "*): " + e, e);
         }
@@ -44,7 +52,10 @@ public final class QuorumTls {
 
     /** Puts TLS in front of an accepted member's connection. */
     void onAccepted(SocketChannel channel) {
-        channel.pipeline().addFirst("tls", accepting.newHandler(channel.alloc()));
+        // The connecting address is the host the member's certificate must name (client host name verification).
+        InetSocketAddress remote = channel.remoteAddress();
+        channel.pipeline().addFirst("tls", remote == null ? accepting.newHandler(channel.alloc())
+                : accepting.newHandler(channel.alloc(), remote.getAddress().getHostAddress(), remote.getPort()));
     }
 
     /**

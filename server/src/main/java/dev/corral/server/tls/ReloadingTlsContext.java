@@ -30,21 +30,32 @@ public final class ReloadingTlsContext {
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingTlsContext.class);
 
     private final TlsSettings settings;
+    // Wraps the trust store's check (null: none), for every context built.
+    private final java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust;
     private SslContext context;
     // Size and modification time of each store file when the current context was built, or last tried.
     private List<String> fingerprint;
 
-    private ReloadingTlsContext(TlsSettings settings, SslContext context, List<String> fingerprint) {
+    private ReloadingTlsContext(TlsSettings settings, java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust,
+            SslContext context, List<String> fingerprint) {
         this.settings = settings;
+        this.trust = trust;
         this.context = context;
         this.fingerprint = fingerprint;
     }
 
     /** Builds the first context; unreadable or invalid stores fail the start, naming the file and the cause. */
     public static ReloadingTlsContext open(TlsSettings settings) throws IOException {
+        return open(settings, null);
+    }
+
+    /** As {@link #open(TlsSettings)}, the trust store's check wrapped by {@code trust} ({@link TlsContexts#forServer(TlsSettings,
+     * java.util.function.UnaryOperator)}). */
+    public static ReloadingTlsContext open(TlsSettings settings, java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust)
+            throws IOException {
         List<String> fingerprint = fingerprint(settings);
         try {
-            return new ReloadingTlsContext(settings, TlsContexts.forServer(settings), fingerprint);
+            return new ReloadingTlsContext(settings, trust, TlsContexts.forServer(settings, trust), fingerprint);
         } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
             throw new IOException("cannot set up TLS from " + describe(settings) + ": " + e, e);
         }
@@ -59,6 +70,11 @@ public final class ReloadingTlsContext {
         return current().newHandler(allocator);
     }
 
+    /** As {@link #newHandler(ByteBufAllocator)}, for a peer at {@code host}, which a trust check may verify. */
+    public SslHandler newHandler(ByteBufAllocator allocator, String host, int port) {
+        return current().newHandler(allocator, host, port);
+    }
+
     synchronized SslContext current() {
         List<String> now;
         try {
@@ -69,7 +85,7 @@ public final class ReloadingTlsContext {
         if (!now.equals(fingerprint)) {
             fingerprint = now;
             try {
-                context = TlsContexts.forServer(settings);
+                context = TlsContexts.forServer(settings, trust);
                 LOG.info("TLS ({}) key and trust stores reloaded from {}", settings.prefix(), describe(settings));
             } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
                 LOG.warn("TLS ({}) stores changed but cannot be loaded, keeping the previous ones: {}", settings.prefix(), e.toString());

@@ -40,26 +40,48 @@ public final class TlsContexts {
 
     /** A server context: presents the key store's certificate, asks for the client's as {@code clientAuth} says. */
     public static SslContext forServer(TlsSettings settings) throws GeneralSecurityException, IOException {
+        return forServer(settings, null);
+    }
+
+    /**
+     * As {@link #forServer(TlsSettings)}, the trust store's check wrapped by {@code trust} (null: as it is), for
+     * checks of the peer beyond its chain ({@link PeerHostVerifier}).
+     */
+    public static SslContext forServer(TlsSettings settings, java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust)
+            throws GeneralSecurityException, IOException {
         SslContextBuilder builder = SslContextBuilder.forServer(keyManagers(settings.keyStore()))
                 .clientAuth(switch (settings.clientAuth()) {
                     case NONE -> ClientAuth.NONE;
                     case WANT -> ClientAuth.OPTIONAL;
                     case NEED -> ClientAuth.REQUIRE;
                 });
-        return finish(builder, settings);
+        return finish(builder, settings, trust);
     }
 
     /** A client context: presents the key store's certificate and trusts what the trust store holds. */
     public static SslContext forClient(TlsSettings settings) throws GeneralSecurityException, IOException {
-        SslContextBuilder builder = SslContextBuilder.forClient().keyManager(keyManagers(settings.keyStore()));
-        if (settings.hostnameVerification()) {
-            builder.endpointIdentificationAlgorithm("HTTPS");
-        }
-        return finish(builder, settings);
+        return forClient(settings, null);
     }
 
-    private static SslContext finish(SslContextBuilder builder, TlsSettings settings) throws GeneralSecurityException, IOException {
-        if (settings.trustStore() != null) {
+    /**
+     * As {@link #forClient(TlsSettings)}; with {@code trust} (not null) the trust store's check is wrapped by it,
+     * which then checks the server's host in place of the JDK's HTTPS endpoint identification.
+     */
+    public static SslContext forClient(TlsSettings settings, java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust)
+            throws GeneralSecurityException, IOException {
+        SslContextBuilder builder = SslContextBuilder.forClient().keyManager(keyManagers(settings.keyStore()));
+        if (settings.hostnameVerification() && trust == null) {
+            builder.endpointIdentificationAlgorithm("HTTPS");
+        }
+        return finish(builder, settings, trust);
+    }
+
+    private static SslContext finish(SslContextBuilder builder, TlsSettings settings,
+            java.util.function.UnaryOperator<javax.net.ssl.X509ExtendedTrustManager> trust) throws GeneralSecurityException, IOException {
+        if (trust != null) {
+            TrustManagerFactory factory = settings.trustStore() != null ? trustManagers(settings.trustStore()) : defaultTrust();
+            builder.trustManager(trust.apply(extended(factory)));
+        } else if (settings.trustStore() != null) {
             builder.trustManager(trustManagers(settings.trustStore()));
         }
         return builder.sslProvider(SslProvider.JDK)
@@ -90,6 +112,21 @@ public final class TlsContexts {
             }
         }
         throw new java.security.KeyStoreException("no X.509 trust manager for " + store.location());
+    }
+
+    private static TrustManagerFactory defaultTrust() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init((KeyStore) null);
+        return factory;
+    }
+
+    private static javax.net.ssl.X509ExtendedTrustManager extended(TrustManagerFactory factory) throws GeneralSecurityException {
+        for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof javax.net.ssl.X509ExtendedTrustManager x509) {
+                return x509;
+            }
+        }
+        throw new java.security.KeyStoreException("no X.509 trust manager");
     }
 
     static TrustManagerFactory trustManagers(TlsSettings.Store store) throws GeneralSecurityException, IOException {

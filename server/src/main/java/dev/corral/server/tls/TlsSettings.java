@@ -20,7 +20,10 @@ import java.util.Locale;
  * {@code enabledProtocols} (comma list; default: just {@code protocol}), {@code ciphersuites} (comma list;
  * default: ZooKeeper's list of GCM, CBC and TLSv1.3 suites the JDK supports), {@code clientAuth}
  * (none, want or need; default need), {@code hostnameVerification} (default true; only a TLS client
- * checks it: ZooKeeper's server side never verifies a client's host name on the client port).
+ * checks it: ZooKeeper's server side never verifies a client's host name on the client port). On the quorum
+ * ports only ({@code ssl.quorum.}, ZooKeeper 3.9.5's QuorumX509Util): {@code clientHostnameVerification}
+ * (default true; the accepting member checks the connecting one's certificate against its address, when
+ * hostnameVerification is on too) and {@code allowReverseDnsLookup} (default true).
  *
  * <p>Invariant: a key store location is set (a TLS server needs one); the store types are resolved.
  */
@@ -31,7 +34,15 @@ public record TlsSettings(
         List<String> enabledProtocols,
         List<String> cipherSuites,
         ClientAuth clientAuth,
-        boolean hostnameVerification) {
+        boolean hostnameVerification,
+        boolean clientHostnameVerification,
+        boolean allowReverseDnsLookup) {
+
+    /** Settings whose host checks are ZooKeeper's quorum defaults: client host name check and reverse lookup on. */
+    public TlsSettings(String prefix, Store keyStore, Store trustStore, List<String> enabledProtocols, List<String> cipherSuites,
+            ClientAuth clientAuth, boolean hostnameVerification) {
+        this(prefix, keyStore, trustStore, enabledProtocols, cipherSuites, clientAuth, hostnameVerification, true, true);
+    }
 
     /** ZooKeeper's X509Util#DEFAULT_PROTOCOL on any JDK that Corral runs on (17 and later). */
     public static final String DEFAULT_PROTOCOL = "TLSv1.3";
@@ -76,9 +87,15 @@ public record TlsSettings(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source.describe(prefix + "clientAuth") + ": expected none, want or need, got '" + auth + "'");
         }
-        String verify = source.value(prefix + "hostnameVerification");
         return new TlsSettings(prefix, keyStore, trustStore, protocols, ciphers == null ? null : list(ciphers), clientAuth,
-                verify == null || !verify.equalsIgnoreCase("false"));
+                notFalse(source, prefix + "hostnameVerification"), notFalse(source, prefix + "clientHostnameVerification"),
+                notFalse(source, prefix + "allowReverseDnsLookup"));
+    }
+
+    /** A boolean key that is true unless set to false (ZooKeeper's ZKConfig#getBoolean with default true). */
+    private static boolean notFalse(ConfigSource source, String key) {
+        String value = source.value(key);
+        return value == null || !value.trim().equalsIgnoreCase("false");
     }
 
     private static Store store(ConfigSource source, String keyPrefix) throws ConfigException {

@@ -21,7 +21,7 @@ import dev.corral.zab.Message;
  *   Message        type            zxid                          data
  *   LearnerInfo    FOLLOWERINFO(11) epoch zxid of acceptedEpoch  LearnerInfo{serverid, 0x10000, configVersion 0}
  *                  OBSERVERINFO(16)   (observer = true)
- *   LeaderInfo     LEADERINFO(17)  epoch zxid of newEpoch        int 0x10000
+ *   LeaderInfo     LEADERINFO(17)  epoch zxid of newEpoch        int 0x10000, then the shared secret's bytes (none: none)
  *   AckEpoch       ACKEPOCH(18)    lastZxid                      int currentEpoch (-1: epoch already accepted)
  *   Diff           DIFF(13)        0 (see below)                 none
  *   Trunc          TRUNC(14)       zxid                          none
@@ -56,6 +56,9 @@ import dev.corral.zab.Message;
  *   <li>DIFF's zxid is the leader's last committed zxid in ZooKeeper, which its learner only logs; our
  *       Diff has no zxid, so we write 0 and decoding drops the value.
  *   <li>UPTODATE's zxid is -1 in ZooKeeper and ignored by its learner; ours carries the commit point.
+ *   <li>LEADERINFO's data is only the protocol version in ZooKeeper; Corral's leader appends the ensemble's
+ *       shared secret ({@code SharedSecret}, at most {@value #SECRET_BYTES_MAX} bytes), which ZooKeeper's learner
+ *       skips (it reads the one int, Learner#registerWithLeader), and a ZooKeeper leader's 4 bytes decode as no secret.
  *   <li>NEWLEADER's data is the ensemble configuration text in ZooKeeper (QuorumVerifier); we write none,
  *       which its learner accepts (it parses data only when longer than one byte), and decoding drops it.
  *   <li>PING's zxid is the leader's last proposed zxid in ZooKeeper, echoed by the learner; ours is 0,
@@ -69,6 +72,9 @@ import dev.corral.zab.Message;
 public final class LearnerPackets {
     /** The configuration version Corral announces: 0, ZooKeeper's for a configuration never reconfigured. */
     public static final long CONFIG_VERSION = 0;
+
+    /** The longest shared secret a LEADERINFO may carry: a bound on what a peer can make us persist. */
+    public static final int SECRET_BYTES_MAX = 1024;
 
     private static final long EPOCH_MAX = 0xffffffffL;
 
@@ -85,7 +91,14 @@ public final class LearnerPackets {
             int type = m.observer() ? QuorumPacketType.OBSERVERINFO : QuorumPacketType.FOLLOWERINFO;
             return packet(type, epochZxid(m.acceptedEpoch(), "acceptedEpoch"), data.toByteArray());
         } else if (message instanceof Message.LeaderInfo m) {
-            return packet(QuorumPacketType.LEADERINFO, epochZxid(m.newEpoch(), "newEpoch"), intBytes(LearnerInfo.PROTOCOL_VERSION));
+            byte[] secret = m.secret().value();
+            if (secret.length > SECRET_BYTES_MAX) {
+                throw new IllegalArgumentException("a shared secret of " + secret.length + " bytes, above " + SECRET_BYTES_MAX);
+            }
+            JuteOutput data = new JuteOutput(4 + secret.length);
+            data.writeInt(LearnerInfo.PROTOCOL_VERSION);
+            data.writeRaw(secret, 0, secret.length);
+            return packet(QuorumPacketType.LEADERINFO, epochZxid(m.newEpoch(), "newEpoch"), data.toByteArray());
         } else if (message instanceof Message.AckEpoch m) {
             // ZooKeeper reads this int signed (StateSummary's current epoch): above 2^31-1 it would read negative.
             if (m.currentEpoch() < -1 || m.currentEpoch() > Integer.MAX_VALUE) {
@@ -169,11 +182,16 @@ public final class LearnerPackets {
                 return new Message.LearnerInfo(connection, epochOf(packet), packet.type() == QuorumPacketType.OBSERVERINFO);
             }
             case QuorumPacketType.LEADERINFO -> {
-                int version = intOf(packet);
+                if (data == null || data.length < 4 || data.length > 4 + SECRET_BYTES_MAX) {
+                    throw malformed(packet, "data of " + length(data) + " bytes, not one int and at most " + SECRET_BYTES_MAX
+                            + " bytes of secret");
+                }
+                int version = new JuteInput(data).readInt();
                 if (version != LearnerInfo.PROTOCOL_VERSION) {
                     throw malformed(packet, "protocol version 0x" + Integer.toHexString(version) + ", not 0x10000");
                 }
-                return new Message.LeaderInfo(connection, epochOf(packet));
+                return new Message.LeaderInfo(connection, epochOf(packet),
+                        new dev.corral.zab.SharedSecret(java.util.Arrays.copyOfRange(data, 4, data.length)));
             }
             case QuorumPacketType.ACKEPOCH -> {
                 if (epoch < 0) {

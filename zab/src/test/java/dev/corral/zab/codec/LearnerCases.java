@@ -73,6 +73,9 @@ final class LearnerCases {
                         packet(11, ZxidUtils.makeZxid(0xffffffffL, 0), learnerInfo(SENDER)), -1),
                 row("LEADERINFO", new Message.LeaderInfo(CONNECTION, EPOCH),
                         packet(17, ZxidUtils.makeZxid(EPOCH, 0), ByteBuffer.allocate(4).putInt(0x10000).array()), -1),
+                // Corral's leader appends the ensemble's shared secret; ZooKeeper's learner reads only the int.
+                row("LEADERINFO with a shared secret", new Message.LeaderInfo(CONNECTION, EPOCH, new dev.corral.zab.SharedSecret(new byte[] {1, 2, 3})),
+                        packet(17, ZxidUtils.makeZxid(EPOCH, 0), ByteBuffer.allocate(7).putInt(0x10000).put(new byte[] {1, 2, 3}).array()), -1),
                 row("ACKEPOCH of a newly accepted epoch", new Message.AckEpoch(CONNECTION, EPOCH, 5, zxid),
                         packet(18, zxid, ByteBuffer.allocate(4).putInt(5).array()), EPOCH),
                 row("ACKEPOCH of an epoch already accepted (-1)", new Message.AckEpoch(CONNECTION, EPOCH, -1, zxid),

@@ -89,7 +89,9 @@ class LearnerStreamMalformedTest {
                 bad("FOLLOWERINFO without data", raw(o -> packet(o, 11, 0x500000000L, null)), "null bytes, not 20"),
                 bad("FOLLOWERINFO of protocol 0", raw(o -> packet(o, 11, 0x500000000L, new byte[20])), "below 0x10000"),
                 bad("FOLLOWERINFO with a counter", raw(o -> packet(o, 11, 0x500000001L, LearnerCases.learnerInfo(3))), "counter 1"),
-                bad("LEADERINFO of 8 bytes", raw(o -> packet(o, 17, 0x600000000L, new byte[8])), "8 bytes, not one int"),
+                bad("LEADERINFO of 3 bytes", raw(o -> packet(o, 17, 0x600000000L, new byte[3])), "3 bytes, not one int"),
+                bad("LEADERINFO with a secret past its bound", raw(o -> packet(o, 17, 0x600000000L, java.nio.ByteBuffer.allocate(4 + 1025)
+                        .putInt(0x10000).array())), "1029 bytes, not one int and at most 1024 bytes of secret"),
                 bad("LEADERINFO of protocol 0x20000", raw(o -> packet(o, 17, 0x600000000L, intBytes(0x20000))), "protocol version 0x20000"),
                 bad("LEADERINFO with a counter", raw(o -> packet(o, 17, 0x600000002L, intBytes(0x10000))), "counter 2"),
                 bad("NEWLEADER with a counter", raw(o -> packet(o, 10, 0x600000005L, null)), "counter 5"),
