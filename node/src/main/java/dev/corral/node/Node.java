@@ -389,6 +389,27 @@ public final class Node {
     public void restore(long zxid, List<String> paths, List<dev.corral.tree.Znode> nodes, Map<Long, Integer> sessions, long digest) {
         Invariants.check(peer == null, "restore after the node started");
         tree.load(zxid, paths, nodes, digest);
+        restoreSessions(sessions);
+    }
+
+    /**
+     * The first half of {@link #restore} for a snapshot still being read: its nodes go to the returned
+     * loader as they come, then {@link #restored} takes the rest. A read that fails abandons the loader,
+     * which leaves the tree as a new one.
+     */
+    public dev.corral.tree.DataTree.Loader restoring(int expectedNodes) {
+        Invariants.check(peer == null, "restore after the node started");
+        return tree.loader(expectedNodes);
+    }
+
+    /** The second half of {@link #restore}: the snapshot's nodes are all in {@code loader}. */
+    public void restored(dev.corral.tree.DataTree.Loader loader, long zxid, Map<Long, Integer> sessions, long digest) {
+        Invariants.check(peer == null, "restore after the node started");
+        loader.finish(zxid, digest);
+        restoreSessions(sessions);
+    }
+
+    private void restoreSessions(Map<Long, Integer> sessions) {
         sessionTable.load(sessions);
         this.sessions.replaceAll(sessionTable);
     }

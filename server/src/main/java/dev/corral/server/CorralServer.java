@@ -3,11 +3,14 @@ package dev.corral.server;
 import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
+import dev.corral.storage.OverlappedSnapshotRead;
 import dev.corral.storage.SnapshotFile;
 import dev.corral.storage.Snapshots;
 import dev.corral.storage.StorageException;
 import dev.corral.storage.TxnLog;
 import dev.corral.storage.EpochFiles;
+import dev.corral.tree.DataTree;
+import dev.corral.tree.Znode;
 import dev.corral.tree.Zxid;
 import dev.corral.zab.DurableState;
 import dev.corral.zab.LogEntry;
@@ -351,17 +354,33 @@ public final class CorralServer implements AutoCloseable {
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
         Optional<SessionSecretFile.Secret> sharedSecret = usePasswordSecret(holdsNoState(snapshotDir) && holdsNoState(logDir));
         long snapshotZxid = 0;
-        Optional<SnapshotFile.Loaded> snapshot = Optional.empty();
+        Optional<SnapshotFile.Header> snapshot = Optional.empty();
         // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
-        // for the one before it (the log still holds what the skipped one summarised).
+        // for the one before it (the log still holds what the skipped one summarised), and the tree it
+        // was partly loaded into is left as a new one. The file is decoded on a thread of its own while
+        // this one builds the tree.
         for (Path file : Snapshots.list(snapshotDir)) {
+            DataTree.Loader[] loader = {null};
             try {
-                SnapshotFile.Loaded loaded = SnapshotFile.read(file);
-                node.restore(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.sessions(), loaded.digest());
-                snapshot = Optional.of(loaded);
-                snapshotZxid = loaded.zxid();
+                SnapshotFile.Header header = OverlappedSnapshotRead.read(file, new SnapshotFile.NodeSink() {
+                    @Override
+                    public void expect(int nodeCount) {
+                        loader[0] = node.restoring(nodeCount);
+                    }
+
+                    @Override
+                    public void node(String path, Znode znode) {
+                        loader[0].add(path, znode);
+                    }
+                });
+                node.restored(loader[0], header.zxid(), header.sessions(), header.digest());
+                snapshot = Optional.of(header);
+                snapshotZxid = header.zxid();
                 break;
             } catch (StorageException | IllegalStateException e) {
+                if (loader[0] != null) {
+                    loader[0].abandon();
+                }
                 LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
             }
         }

@@ -53,6 +53,20 @@ public final class SnapshotFile {
     /** A snapshot as read back: the state to load into a tree and a session table. */
     public record Loaded(Path file, long zxid, long digest, Map<Long, Integer> sessions, List<String> paths, List<Znode> nodes) {}
 
+    /** What a snapshot holds besides its nodes, once the whole file has been read and checked. */
+    public record Header(Path file, long zxid, long digest, Map<Long, Integer> sessions, int nodeCount) {}
+
+    /**
+     * Where a read hands a snapshot's nodes, one at a time in the file's order, before the file's CRC has
+     * been checked: a read that throws leaves the sink holding what it was given until then.
+     */
+    public interface NodeSink {
+        /** Called once, before the first node: how many the file says follow. */
+        default void expect(int nodeCount) {}
+
+        void node(String path, Znode node);
+    }
+
     private SnapshotFile() {}
 
     public static String fileName(long zxid) {
@@ -169,8 +183,23 @@ public final class SnapshotFile {
 
     /** {@link #read(Path)} with a reader buffer of at most {@code chunkBytes}, so tests can make values straddle refills. */
     static Loaded read(Path file, int chunkBytes) throws StorageException {
+        Collected nodes = new Collected();
+        Header header = read(file, nodes, chunkBytes);
+        return nodes.loaded(header);
+    }
+
+    /**
+     * Reads and checks a snapshot file, handing its nodes to {@code sink} as they are read instead of
+     * keeping them; the header comes back once the CRC has been checked. {@link OverlappedSnapshotRead}
+     * runs this on a thread of its own.
+     */
+    public static Header read(Path file, NodeSink sink) throws StorageException {
+        return read(file, sink, SnapshotInput.CHUNK_BYTES);
+    }
+
+    private static Header read(Path file, NodeSink sink, int chunkBytes) throws StorageException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(channel, channel.size(), file, file, chunkBytes);
+            return read(channel, channel.size(), file, file, sink, chunkBytes);
         } catch (IOException e) {
             if (e instanceof StorageException storage) {
                 throw storage;
@@ -201,8 +230,10 @@ public final class SnapshotFile {
     public static Loaded decode(byte[] bytes) throws StorageException {
         String source = "received image of " + bytes.length + " bytes";
         try {
-            return read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length, null, source,
-                    SnapshotInput.CHUNK_BYTES);
+            Collected nodes = new Collected();
+            Header header = read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length, null,
+                    source, nodes, SnapshotInput.CHUNK_BYTES);
+            return nodes.loaded(header);
         } catch (IOException e) {
             if (e instanceof StorageException storage) {
                 throw storage;
@@ -212,8 +243,8 @@ public final class SnapshotFile {
     }
 
     /** Reads {@code size} bytes of a snapshot from {@code channel}; {@code file} names it in errors. */
-    private static Loaded read(java.nio.channels.ReadableByteChannel channel, long size, Path path, Object file, int chunkBytes)
-            throws IOException {
+    private static Header read(java.nio.channels.ReadableByteChannel channel, long size, Path path, Object file, NodeSink sink,
+            int chunkBytes) throws IOException {
         try {
             if (size < 28) {
                 throw new StorageException("snapshot " + file + " is " + size + " bytes, shorter than its header and trailer");
@@ -230,12 +261,11 @@ public final class SnapshotFile {
                 sessions.put(in.readLong(), in.readInt());
             }
             int nodeCount = count(in, 60, file, "node");
-            List<String> paths = new ArrayList<>(nodeCount);
-            List<Znode> nodes = new ArrayList<>(nodeCount);
+            sink.expect(nodeCount);
             AclReader acls = new AclReader();
             for (int i = 0; i < nodeCount; i++) {
-                paths.add(readString(in, file));
-                nodes.add(readNode(in, file, acls));
+                String nodePath = readString(in, file);
+                sink.node(nodePath, readNode(in, file, acls));
             }
             if (in.remaining() != 0) {
                 throw new StorageException("snapshot " + file + " has " + in.remaining() + " unread bytes before its trailer");
@@ -243,7 +273,7 @@ public final class SnapshotFile {
             if (in.readTrailer() != in.crc()) {
                 throw new StorageException("snapshot " + file + " fails its CRC check");
             }
-            return new Loaded(path, zxid, digest, sessions, paths, nodes);
+            return new Header(path, zxid, digest, sessions, nodeCount);
         } catch (EOFException e) {
             throw new StorageException("snapshot " + file + " is truncated", e);
         } catch (RuntimeException e) {
@@ -314,6 +344,28 @@ public final class SnapshotFile {
                     + " with " + in.remaining() + " bytes left before its trailer");
         }
         return length;
+    }
+
+    /** A sink that keeps every node, for {@link Loaded}. */
+    private static final class Collected implements NodeSink {
+        private List<String> paths = new ArrayList<>();
+        private List<Znode> nodes = new ArrayList<>();
+
+        @Override
+        public void expect(int nodeCount) {
+            paths = new ArrayList<>(nodeCount);
+            nodes = new ArrayList<>(nodeCount);
+        }
+
+        @Override
+        public void node(String path, Znode node) {
+            paths.add(path);
+            nodes.add(node);
+        }
+
+        Loaded loaded(Header header) {
+            return new Loaded(header.file(), header.zxid(), header.digest(), header.sessions(), paths, nodes);
+        }
     }
 
     /**

@@ -37,6 +37,11 @@ public final class DataTree {
     private long approximateDataSize;
 
     public DataTree() {
+        addBuiltIns();
+    }
+
+    /** The nodes every tree starts with, as ZooKeeper 3.9's DataTree constructor makes them. */
+    private void addBuiltIns() {
         put(Paths.ROOT, Znode.created(new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0));
         addBuiltIn(ZOOKEEPER, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(QUOTA, Acl.OPEN_ACL_UNSAFE);
@@ -94,7 +99,26 @@ public final class DataTree {
      */
     public void load(long zxid, List<String> paths, List<Znode> values, long expectedDigest) {
         Invariants.check(paths.size() == values.size(), "%d paths for %d nodes", paths.size(), values.size());
-        nodes.clear();
+        Loader loader = loader(paths.size());
+        for (int i = 0; i < paths.size(); i++) {
+            loader.add(paths.get(i), values.get(i));
+        }
+        loader.finish(zxid, expectedDigest);
+    }
+
+    /**
+     * Empties this tree for a snapshot's nodes, which the returned loader takes one at a time as they are
+     * read ({@link #load} with the nodes in hand), so that reading a file and building the tree can overlap.
+     * Until {@link Loader#finish} the tree is not whole; a load that fails, in the loader or in the reading,
+     * leaves it as a new tree ({@link Loader#abandon}).
+     */
+    public Loader loader(int expectedNodes) {
+        empty(expectedNodes);
+        return new Loader(expectedNodes);
+    }
+
+    private void empty(int expectedNodes) {
+        nodes.clear(expectedNodes);
         ephemeralsBySession.clear();
         containers.clear();
         ttlNodes.clear();
@@ -104,35 +128,81 @@ public final class DataTree {
         aclCache.clear();
         digest = 0;
         approximateDataSize = 0;
-        for (int i = 0; i < paths.size(); i++) {
-            Znode node = values.get(i);
-            put(paths.get(i), node.loadedCopy(internAcl(node.acl())));
-            index(paths.get(i), node);
-            String quotaRoot = QuotaStats.rootOf(paths.get(i), QuotaStats.LIMITS_NODE);
-            if (quotaRoot != null) {
-                quotas.addRoot(quotaRoot);
+    }
+
+    /** Takes a snapshot's nodes into the tree: {@link #add} each, then {@link #finish} once. */
+    public final class Loader {
+        private final List<String> paths;
+        private boolean done;
+
+        private Loader(int expectedNodes) {
+            paths = new ArrayList<>(Math.max(0, expectedNodes));
+        }
+
+        /** The next node of the snapshot; its children are linked by {@link #finish}. */
+        public void add(String path, Znode node) {
+            Invariants.check(!done, "node %s added after the load ended", path);
+            try {
+                put(path, node.loadedCopy(internAcl(node.acl())));
+                index(path, node);
+                String quotaRoot = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
+                if (quotaRoot != null) {
+                    quotas.addRoot(quotaRoot);
+                }
+                paths.add(path);
+            } catch (RuntimeException e) {
+                abandon();
+                throw e;
             }
         }
-        // Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
-        // the previous node's parent is tried first: no substring and no lookup when it is the same one.
-        String parentPath = null;
-        Znode parent = null;
-        for (String path : paths) {
-            if (Paths.ROOT.equals(path)) {
-                continue;
+
+        /**
+         * Links every node to its parent and checks the tree against the snapshot's digest; the tree is
+         * then at {@code zxid}. A node without its parent, no root or another digest leave a new tree and
+         * throw.
+         */
+        public void finish(long zxid, long expectedDigest) {
+            Invariants.check(!done, "load finished twice");
+            try {
+                linkChildren();
+                Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
+                Invariants.check(digest == expectedDigest, "snapshot digest %x but its nodes hash to %x", expectedDigest, digest);
+            } catch (RuntimeException e) {
+                abandon();
+                throw e;
             }
-            int slash = path.lastIndexOf('/');
-            int parentLength = slash == 0 ? 1 : slash;
-            if (parentPath == null || parentPath.length() != parentLength || !path.startsWith(parentPath)) {
-                parentPath = Paths.parent(path);
-                parent = nodes.get(parentPath);
-                Invariants.check(parent != null, "snapshot node %s without its parent", path);
-            }
-            parent.linkChild(path);
+            done = true;
+            lastProcessedZxid = zxid;
         }
-        Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
-        Invariants.check(digest == expectedDigest, "snapshot digest %x but its nodes hash to %x", expectedDigest, digest);
-        lastProcessedZxid = zxid;
+
+        private void linkChildren() {
+            // Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
+            // the previous node's parent is tried first: no substring and no lookup when it is the same one.
+            String parentPath = null;
+            Znode parent = null;
+            for (String path : paths) {
+                if (Paths.ROOT.equals(path)) {
+                    continue;
+                }
+                int slash = path.lastIndexOf('/');
+                int parentLength = slash == 0 ? 1 : slash;
+                if (parentPath == null || parentPath.length() != parentLength || !path.startsWith(parentPath)) {
+                    parentPath = Paths.parent(path);
+                    parent = nodes.get(parentPath);
+                    Invariants.check(parent != null, "snapshot node %s without its parent", path);
+                }
+                parent.linkChild(path);
+            }
+        }
+
+        /** Gives up this load: the tree is as a new one, at zxid 0 (what it held before the load is gone). */
+        public void abandon() {
+            done = true;
+            paths.clear();
+            empty(0);
+            lastProcessedZxid = 0;
+            addBuiltIns();
+        }
     }
 
     /** The node at {@code path}, or null. */

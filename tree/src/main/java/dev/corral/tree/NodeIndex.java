@@ -111,12 +111,24 @@ final class NodeIndex {
     }
 
     void clear() {
+        clear(0);
+    }
+
+    /**
+     * Empties the index with each segment's table as long as it would have grown to by holding an even
+     * share of {@code expected} znodes, so that loading that many skips the doublings on the way (a segment
+     * a little over its share still doubles once; a longer table would cost heap in every segment).
+     */
+    void clear(int expected) {
         pathPages = new String[1][];
         nodePages = new Znode[1][];
         pathPages[0] = new String[PAGE_SLOTS];
         nodePages[0] = new Znode[PAGE_SLOTS];
+        long perSegment = (long) expected / SEGMENTS;
+        // The power of two at least twice the share: a load of at most one half.
+        int capacity = (int) Math.min(1 << 26, Math.max(MIN_ENTRIES, Long.highestOneBit(Math.max(1, 2 * perSegment) * 2 - 1)));
         for (int segment = 0; segment < SEGMENTS; segment++) {
-            tables[segment] = new int[MIN_ENTRIES];
+            tables[segment] = new int[capacity];
             segmentSizes[segment] = 0;
         }
         freeSlots = new int[MIN_ENTRIES];

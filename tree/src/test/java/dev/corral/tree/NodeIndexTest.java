@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -86,13 +87,17 @@ class NodeIndexTest {
         assertThat(imaged).containsExactlyInAnyOrderEntriesOf(model);
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {5, 6})
-    void manyZnodesSpreadOverEverySegmentAndPageAndComeBackOut(long seed) {
+    /** With {@code presized}, the index is first emptied for the count it will hold, as a snapshot load does. */
+    @ParameterizedTest(name = "seed {0}, presized {1}")
+    @CsvSource({"5, false", "6, false", "7, true", "8, true"})
+    void manyZnodesSpreadOverEverySegmentAndPageAndComeBackOut(long seed, boolean presized) {
         Random random = new Random(seed);
         NodeIndex index = new NodeIndex();
         Map<String, Znode> model = new HashMap<>();
         int count = 40 * NodeIndex.SEGMENTS + 7 * NodeIndex.PAGE_SLOTS;
+        if (presized) {
+            index.clear(count);
+        }
         for (int i = 0; i < count; i++) {
             Znode node = znode(i);
             String path = "/many/" + Integer.toString(random.nextInt(), 36) + "-" + i;
