@@ -39,7 +39,8 @@ final class Compare implements Callable<Integer> {
     private static final DateTimeFormatter FOLDER_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final int LOG_BYTES_SCANNED = 4 << 20;
 
-    @Option(names = "--profile", description = "quick (default), full or smoke: defaults for everything below")
+    @Option(names = "--profile", description = "quick (default), full, large (10,000,000 znodes of footprint) or smoke:"
+            + " defaults for everything below")
     String profileName = "quick";
 
     @Option(names = {"-w", "--workload"}, description = "a load spec such as set or get:clients=1,outstanding=1"
@@ -55,11 +56,15 @@ final class Compare implements Callable<Integer> {
     @Option(names = "--warmup", description = "unmeasured time before each run's window, e.g. 2s")
     String warmup;
 
-    @Option(names = "--xmx", description = "-Xmx of both servers (default ${DEFAULT-VALUE})")
-    String heapMax = "1g";
+    @Option(names = "--xmx", description = "-Xmx of both servers (default: the profile's, 1g but for large's 8g)")
+    String heapMaxOption;
 
     @Option(names = "--footprint-znodes", description = "znodes of the footprint and recovery figures; 0 skips them")
     Integer footprintZnodes;
+
+    @Option(names = "--footprint-runs", description = "footprint runs of each server, alternating (default: the profile's,"
+            + " 1 but for large's 3)")
+    Integer footprintRuns;
 
     @Option(names = "--reuse-servers", description = "one server of each kind for all runs (default: fresh per run)")
     Boolean reuseServers;
@@ -90,6 +95,8 @@ final class Compare implements Callable<Integer> {
     private final List<LoadResult> results = new ArrayList<>();
     private final List<Report.Problem> problems = new ArrayList<>();
     private final List<Footprint.Result> footprints = new ArrayList<>();
+    private String heapMax;
+    private int footprintRunCount;
 
     @Override
     public Integer call() throws Exception {
@@ -104,8 +111,10 @@ final class Compare implements Callable<Integer> {
         // Footprint and recovery are figures of one server: measured in standalone comparisons only.
         int znodes = ensembleSize > 1 ? 0 : footprintZnodes == null ? profile.footprintZnodes() : footprintZnodes;
         boolean reuse = reuseServers == null ? profile.reuseServers() : reuseServers;
-        if (pairCount < 1 || znodes < 0) {
-            throw new IllegalArgumentException("--pairs must be at least 1 and --footprint-znodes at least 0");
+        footprintRunCount = footprintRuns == null ? profile.footprintPairs() : footprintRuns;
+        heapMax = heapMaxOption == null ? profile.heapMax() : heapMaxOption;
+        if (pairCount < 1 || znodes < 0 || footprintRunCount < 1) {
+            throw new IllegalArgumentException("--pairs and --footprint-runs must be at least 1 and --footprint-znodes at least 0");
         }
         if (ensembleSize < 1 || ensembleSize > 9 || tickMs < 1) {
             throw new IllegalArgumentException("--ensemble must be 1 to 9 servers and --tick-ms positive");
@@ -162,7 +171,7 @@ final class Compare implements Callable<Integer> {
         }
         if (znodes > 0 && !timeUp) {
             try (PrintWriter footprintJson = writer(resultsFolder.resolve("footprint.jsonl"))) {
-                for (int rep = 1; rep <= profile.footprintPairs(); rep++) {
+                for (int rep = 1; rep <= footprintRunCount; rep++) {
                     for (Target kind : Target.values()) {
                         Footprint.Result result = Footprint.measure(kind, options, znodes, rep);
                         footprints.add(result);

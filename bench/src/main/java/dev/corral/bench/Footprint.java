@@ -6,6 +6,7 @@ import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
@@ -31,7 +32,12 @@ final class Footprint {
     static final int VALUE_BYTES = 100;
     private static final int WINDOW = 256;
     private static final String PARENT = "/footprint";
-    private static final long POPULATE_BOUND_MS = 900_000;
+    // Bounds that grow with the tree: ZooKeeper populated about 15,000 znodes a second here, and its
+    // restart of a million took up to 9 s.
+    private static final long POPULATE_MIN_BOUND_MS = 900_000;
+    private static final double POPULATE_BOUND_MS_PER_ZNODE = 0.25;
+    private static final long RESTART_MIN_BOUND_MS = 120_000;
+    private static final double RESTART_BOUND_MS_PER_ZNODE = 0.05;
 
     /** The figures; bytes and milliseconds, -1 where unknown. */
     record Result(String server, int rep, int znodes, double populateSeconds, double populateOpsPerSecond,
@@ -109,7 +115,8 @@ final class Footprint {
             long dataDirBytes = sizeOf(home.resolve("data"));
             long restartMillis;
             long recovered;
-            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep + "-restart")) {
+            Duration restartBound = Duration.ofMillis(Math.max(RESTART_MIN_BOUND_MS, (long) (znodes * RESTART_BOUND_MS_PER_ZNODE)));
+            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep + "-restart", restartBound)) {
                 restartMillis = server.startMillis();
                 ZooKeeper zk = Clients.connect(server.connectString());
                 try {
@@ -150,11 +157,12 @@ final class Footprint {
         Semaphore window = new Semaphore(WINDOW);
         AtomicLong longestNanos = new AtomicLong();
         AtomicReference<String> failure = new AtomicReference<>();
+        long boundMs = Math.max(POPULATE_MIN_BOUND_MS, (long) (znodes * POPULATE_BOUND_MS_PER_ZNODE));
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(POPULATE_BOUND_MS);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(boundMs);
         for (int i = 0; i < znodes && failure.get() == null; i++) {
             if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new IOException("populating " + znodes + " znodes took longer than " + POPULATE_BOUND_MS + " ms");
+                throw new IOException("populating " + znodes + " znodes took longer than " + boundMs + " ms");
             }
             long issued = System.nanoTime();
             zk.create(PARENT + "/z-" + i, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, (rc, path, ctx, name) -> {
@@ -166,7 +174,7 @@ final class Footprint {
             }, null);
         }
         if (!window.tryAcquire(WINDOW, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            throw new IOException("populating " + znodes + " znodes took longer than " + POPULATE_BOUND_MS + " ms");
+            throw new IOException("populating " + znodes + " znodes took longer than " + boundMs + " ms");
         }
         if (failure.get() != null) {
             throw new IOException("populating failed: " + failure.get());

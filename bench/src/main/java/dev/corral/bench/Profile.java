@@ -5,14 +5,18 @@ import java.util.List;
 /**
  * Named defaults of the side-by-side runner. {@code quick} is what a person runs to get a report in about
  * a quarter of an hour; {@code full} is the issue's shape (1,000,000 znodes, longer runs, more pairs);
- * {@code smoke} checks in well under a minute that the runner still works, and measures nothing worth
- * reading.
+ * {@code large} is issue 16's ten million znodes, three alternating footprint runs of each server with the
+ * heap ZooKeeper needs for them (about an hour and a half on a 2-core machine; a command, never part of the
+ * test suite); {@code smoke} checks in well under a minute that the runner still works, and measures
+ * nothing worth reading.
  *
  * @param footprintZnodes znodes of the footprint and recovery measurement; 0 skips it
+ * @param footprintPairs  footprint runs of each server, alternating ZooKeeper then Corral
  * @param reuseServers    keep one server of each kind for all runs instead of a fresh one per run
+ * @param heapMax         -Xmx of both servers unless {@code --xmx} says otherwise
  */
 record Profile(String name, List<String> specs, int pairs, long durationMs, long warmupMs, int footprintZnodes,
-        int footprintPairs, boolean reuseServers) {
+        int footprintPairs, boolean reuseServers, String heapMax) {
 
     /** Every workload of the official client, the single-client latency runs, and the raw generator. */
     static final List<String> DEFAULT_SPECS = List.of(
@@ -39,11 +43,14 @@ record Profile(String name, List<String> specs, int pairs, long durationMs, long
 
     static Profile named(String name) {
         return switch (name) {
-            case "quick" -> new Profile(name, DEFAULT_SPECS, 3, 8_000, 2_000, 100_000, 1, false);
-            case "full" -> new Profile(name, DEFAULT_SPECS, 5, 30_000, 5_000, 1_000_000, 1, false);
+            case "quick" -> new Profile(name, DEFAULT_SPECS, 3, 8_000, 2_000, 100_000, 1, false, "1g");
+            case "full" -> new Profile(name, DEFAULT_SPECS, 5, 30_000, 5_000, 1_000_000, 1, false, "1g");
+            // ZooKeeper 3.9.5 holds about 450 bytes of heap per znode of 100 bytes: 4.5 GB for ten million,
+            // and G1 needs room beside it to keep up with the populate's allocation.
+            case "large" -> new Profile(name, List.of("get"), 1, 5_000, 2_000, 10_000_000, 3, false, "8g");
             case "smoke" -> new Profile(name, List.of("create", "set", "get", "mixed", "exists-watch", "sessions",
-                    "children:children=50", "multi", "raw-set:clients=4,outstanding=8"), 1, 500, 200, 500, 1, true);
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; known: quick, full, smoke");
+                    "children:children=50", "multi", "raw-set:clients=4,outstanding=8"), 1, 500, 200, 500, 1, true, "1g");
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; known: quick, full, large, smoke");
         };
     }
 }

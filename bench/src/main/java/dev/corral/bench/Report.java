@@ -136,10 +136,24 @@ final class Report {
 
     private static void footprintRow(StringBuilder md, String figure, List<Footprint.Result> zk,
             List<Footprint.Result> corral, ToDoubleFunction<Footprint.Result> value, boolean asCount) {
-        double z = Summary.median(zk.stream().mapToDouble(value).toArray());
-        double c = Summary.median(corral.stream().mapToDouble(value).toArray());
-        md.append("| ").append(figure).append(" | ").append(asCount ? count(z) : decimal(z)).append(" | ")
-                .append(asCount ? count(c) : decimal(c)).append(" | ").append(ratio(c, z)).append(" |\n");
+        double[] zs = zk.stream().mapToDouble(value).toArray();
+        double[] cs = corral.stream().mapToDouble(value).toArray();
+        double z = Summary.median(zs);
+        double c = Summary.median(cs);
+        md.append("| ").append(figure).append(" | ").append(footprintCell(z, zs, asCount)).append(" | ")
+                .append(footprintCell(c, cs, asCount)).append(" | ").append(ratio(c, z)).append(" |\n");
+    }
+
+    /** The median, and with more than one run the lowest and highest in brackets, as the spread to read it by. */
+    static String footprintCell(double median, double[] values, boolean asCount) {
+        String cell = asCount ? count(median) : decimal(median);
+        double[] known = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+        if (known.length < 2) {
+            return cell;
+        }
+        double low = java.util.Arrays.stream(known).min().orElseThrow();
+        double high = java.util.Arrays.stream(known).max().orElseThrow();
+        return cell + " (" + (asCount ? count(low) : decimal(low)) + "–" + (asCount ? count(high) : decimal(high)) + ")";
     }
 
     private static void footprintRowLong(StringBuilder md, String figure, List<Footprint.Result> zk,

@@ -159,11 +159,16 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
      * log file, which is kept in the logs directory. A port taken meanwhile is retried with another.
      */
     ServerProcess start(Target kind, Path home, String label) throws IOException, InterruptedException {
+        return start(kind, home, label, STARTUP_BOUND);
+    }
+
+    /** {@link #start(Target, Path, String)} with a bound of its own: a restart that recovers a large tree takes longer. */
+    ServerProcess start(Target kind, Path home, String label, Duration startupBound) throws IOException, InterruptedException {
         ServerRuntime runtime = runtime();
         return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, zooCfg(home.resolve("data"), port), label)
                 .withJvmOptions(jvmOptions(kind, label))
                 .withLogsDirectory(logsDirectory)
-                .withStartupBound(STARTUP_BOUND));
+                .withStartupBound(startupBound));
     }
 
     /**
