@@ -5,12 +5,9 @@ import dev.corral.tree.TreeSnapshot;
 import dev.corral.tree.Znode;
 import dev.corral.wire.Acl;
 import dev.corral.wire.Id;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * One snapshot file: the whole state at a zxid, written once and never changed.
@@ -107,22 +102,16 @@ public final class SnapshotFile {
     static void writeUnnamed(Path temporary, TreeSnapshot snapshot) throws StorageException {
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            CRC32C crc = new CRC32C();
-            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+            SnapshotOutput out = new SnapshotOutput(channel);
             writeBody(out, snapshot);
-            out.flush();
-            int value = (int) crc.getValue();
-            DataOutputStream trailer = new DataOutputStream(new BufferedOutputStream(raw, 8));
-            trailer.writeInt(value);
-            trailer.flush();
+            out.writeTrailer();
             channel.force(true);
         } catch (IOException e) {
             throw new StorageException("cannot write snapshot " + temporary + ": " + e, e);
         }
     }
 
-    private static void writeBody(DataOutputStream out, TreeSnapshot snapshot) throws IOException {
+    private static void writeBody(SnapshotOutput out, TreeSnapshot snapshot) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeLong(snapshot.zxid());
@@ -141,7 +130,7 @@ public final class SnapshotFile {
         }
     }
 
-    private static void writeNode(DataOutputStream out, String path, Znode node) throws IOException {
+    private static void writeNode(SnapshotOutput out, String path, Znode node) throws IOException {
         writeBytes(out, path.getBytes(StandardCharsets.UTF_8));
         writeBytes(out, node.data());
         writeAcl(out, node.acl());
@@ -158,7 +147,7 @@ public final class SnapshotFile {
         out.writeLong(node.ttlMs());
     }
 
-    private static void writeAcl(DataOutputStream out, List<Acl> acl) throws IOException {
+    private static void writeAcl(SnapshotOutput out, List<Acl> acl) throws IOException {
         out.writeInt(acl.size());
         for (Acl entry : acl) {
             out.writeInt(entry.perms());
@@ -167,7 +156,7 @@ public final class SnapshotFile {
         }
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    private static void writeBytes(SnapshotOutput out, byte[] bytes) throws IOException {
         if (bytes == null) {
             out.writeInt(-1);
             return;
@@ -213,13 +202,11 @@ public final class SnapshotFile {
      * so that the learner checks it (CRC, then digest) as it checks a file.
      */
     public static byte[] encode(TreeSnapshot snapshot) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            CRC32C crc = new CRC32C();
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
+            SnapshotOutput out = new SnapshotOutput(java.nio.channels.Channels.newChannel(bytes));
             writeBody(out, snapshot);
-            out.flush();
-            new DataOutputStream(bytes).writeInt((int) crc.getValue());
+            out.writeTrailer();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("a byte array stream cannot fail", e);
         }
@@ -396,7 +383,9 @@ public final class SnapshotFile {
             }
             last = shared.computeIfAbsent(List.copyOf(acl), key -> key);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            writeAcl(new DataOutputStream(bytes), last);
+            SnapshotOutput encoded = new SnapshotOutput(java.nio.channels.Channels.newChannel(bytes));
+            writeAcl(encoded, last);
+            encoded.flush();
             lastEncoded = bytes.toByteArray();
             return last;
         }

@@ -1,0 +1,89 @@
+package dev.corral.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * The writing half of {@link SnapshotInput}: big-endian ints, longs and byte strings put into one heap
+ * buffer, whose whole content goes to the channel and into the CRC32C at once when it fills. It replaces a
+ * DataOutputStream over a CheckedOutputStream over a BufferedOutputStream, which passed each int through
+ * the stack one byte at a time and updated the CRC for every byte or every long: writing a
+ * 915,000-znode snapshot cost 0.8 to 1.0 s of CPU that way, on the snapshot thread, beside a node loop
+ * and a disk worker that share the same two cores while writes go on.
+ *
+ * <p>Invariant: the CRC covers exactly the bytes handed to the channel so far; the buffer holds the bytes
+ * written since, in write mode.
+ */
+final class SnapshotOutput {
+    static final int BUFFER_BYTES = 1 << 16;
+
+    private final WritableByteChannel channel;
+    private final ByteBuffer buffer;
+    private final CRC32C crc = new CRC32C();
+
+    SnapshotOutput(WritableByteChannel channel) {
+        this(channel, BUFFER_BYTES);
+    }
+
+    /** With a buffer of {@code bufferBytes} (tests pass a few, so that values straddle a flush). */
+    SnapshotOutput(WritableByteChannel channel, int bufferBytes) {
+        this.channel = channel;
+        this.buffer = ByteBuffer.allocate(Math.max(Long.BYTES, bufferBytes));
+    }
+
+    void writeInt(int value) throws IOException {
+        room(Integer.BYTES);
+        buffer.putInt(value);
+    }
+
+    void writeLong(long value) throws IOException {
+        room(Long.BYTES);
+        buffer.putLong(value);
+    }
+
+    /** The bytes as they are, with no length before them. */
+    void write(byte[] bytes) throws IOException {
+        if (bytes.length <= buffer.remaining()) {
+            buffer.put(bytes);
+            return;
+        }
+        flush();
+        if (bytes.length < buffer.capacity()) {
+            buffer.put(bytes);
+            return;
+        }
+        crc.update(bytes);
+        writeFully(ByteBuffer.wrap(bytes));
+    }
+
+    /** Hands every buffered byte to the channel and to the CRC. */
+    void flush() throws IOException {
+        buffer.flip();
+        crc.update(buffer.array(), buffer.arrayOffset(), buffer.limit());
+        writeFully(buffer);
+        buffer.clear();
+    }
+
+    /** Ends a snapshot: flushes, then writes the CRC32C of every byte before it, which no CRC covers. */
+    void writeTrailer() throws IOException {
+        flush();
+        buffer.putInt((int) crc.getValue());
+        buffer.flip();
+        writeFully(buffer);
+        buffer.clear();
+    }
+
+    private void room(int bytes) throws IOException {
+        if (buffer.remaining() < bytes) {
+            flush();
+        }
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+}
