@@ -17,6 +17,10 @@ import java.util.Map;
  * login unused for {@link #IDLE_MS} ends. Tokens and CSRF tokens are 256 random bits from SecureRandom;
  * the cookie is HttpOnly and SameSite=Strict, and Secure when the page came over HTTPS (a proxy's
  * X-Forwarded-Proto), so no script of the page and no other site's request carries it.
+ *
+ * <p>A login opened by a request with a TLS client certificate carries the certificate's x509 identity
+ * ({@link ConsoleCertificateGrant}) and serves only requests with that same certificate: a cookie replayed
+ * with another certificate, or none, finds no login.
  */
 final class ConsoleSessions implements AutoCloseable {
     static final String COOKIE = "corral_console";
@@ -29,12 +33,18 @@ final class ConsoleSessions implements AutoCloseable {
     // Invariant: at most SESSIONS_MAX entries; guarded by this.
     private final Map<String, ConsoleSession> byToken = new LinkedHashMap<>();
 
-    ConsoleSessions(java.util.function.Supplier<String> connectString) {
+    private final ConsoleCertificateGrant grant;
+
+    ConsoleSessions(java.util.function.Supplier<String> connectString, ConsoleCertificateGrant grant) {
         this.connectString = connectString;
+        this.grant = grant;
     }
 
-    /** The login of a request's cookie, or null if it has none or it has ended. */
-    ConsoleSession find(String cookieHeader, long nowMs) {
+    /**
+     * The login of a request's cookie, or null if it has none, it has ended, or it was opened with another
+     * certificate than {@code leaf} (the request's, null for none).
+     */
+    ConsoleSession find(String cookieHeader, java.security.cert.X509Certificate leaf, long nowMs) {
         String token = cookie(cookieHeader, COOKIE);
         List<ConsoleSession> expired = new ArrayList<>();
         ConsoleSession found;
@@ -49,15 +59,22 @@ final class ConsoleSessions implements AutoCloseable {
             found = token == null ? null : byToken.get(token);
         }
         expired.forEach(ConsoleSession::close);
+        if (found != null && !java.util.Objects.equals(leaf, found.certificate() == null ? null : found.certificate().leaf())) {
+            return null;
+        }
         if (found != null) {
             found.touch(nowMs);
         }
         return found;
     }
 
-    /** Opens a login as {@code user} (null: anonymous), closing the longest idle one if there are too many. */
-    ConsoleSession open(String user, String password, long nowMs) throws IOException, KeeperException, InterruptedException {
-        ConsoleSession session = ConsoleSession.open(connectString.get(), newToken(), newToken(), user, password, nowMs);
+    /**
+     * Opens a login as {@code user} (null: anonymous) and with {@code certificate}'s identity (null: none), closing
+     * the longest idle one if there are too many.
+     */
+    ConsoleSession open(String user, String password, ConsoleSession.ClientCertificate certificate, long nowMs)
+            throws IOException, KeeperException, InterruptedException {
+        ConsoleSession session = ConsoleSession.open(connectString.get(), newToken(), newToken(), user, password, certificate, grant, nowMs);
         ConsoleSession evicted = null;
         synchronized (this) {
             if (byToken.size() >= SESSIONS_MAX) {
