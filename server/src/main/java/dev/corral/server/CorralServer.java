@@ -161,7 +161,7 @@ public final class CorralServer implements AutoCloseable {
         this.adminAuthentication = new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config));
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
                 quorum, adminAuthentication,
-                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60));
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60), consoleHistory);
     }
 
     /**
@@ -224,6 +224,10 @@ public final class CorralServer implements AutoCloseable {
 
     /** Starts the admin and metrics HTTP servers; one that cannot start is logged and left off, as in ZooKeeper. */
     private void startHttp() {
+        // The console's charts and the scrape's percentile summaries both read these samples.
+        if (config.admin() != null || config.metrics() != null) {
+            nodeLoop.scheduleAtFixedRate(this::sampleForConsole, 0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         if (config.admin() != null) {
             if (config.console().enabled()) {
                 startConsole();
@@ -312,7 +316,6 @@ public final class CorralServer implements AutoCloseable {
             }
         };
         endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory, adminAuthentication::x509Subject));
-        nodeLoop.scheduleAtFixedRate(this::sampleForConsole, 0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("Web console on the admin port at / ({})", config.console().writable() ? "writable: admin.console.writable=true"
                 : "read-only; admin.console.writable=true allows changes");
     }
