@@ -109,7 +109,8 @@ final class ConsoleApi {
         boolean secure = "https".equalsIgnoreCase(request.header("x-forwarded-proto"));
         try {
             var chain = request.certificates();
-            ConsoleSession session = sessions.find(request.header("cookie"), chain.isEmpty() ? null : chain.get(0), now);
+            String cookie = ConsoleSessions.cookieName(request.header("host"));
+            ConsoleSession session = sessions.find(request.header("cookie"), cookie, chain.isEmpty() ? null : chain.get(0), now);
             if (route.equals("session") && request.method().equals("GET")) {
                 if (session == null) {
                     session = sessions.open(null, null, certificate(request), now);
@@ -117,7 +118,7 @@ final class ConsoleApi {
                         LOG.info("Console login as {} by its TLS client certificate (session {})", session.identity(),
                                 ZnodeJson.hex(session.client().sessionId()));
                     }
-                    return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+                    return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
                 }
                 return ok(describe(session));
             }
@@ -128,8 +129,8 @@ final class ConsoleApi {
                 checkCsrf(session, request);
             }
             return switch (request.method() + " " + route) {
-                case "POST login" -> login(session, request, now, secure);
-                case "POST logout" -> logout(session, now, secure);
+                case "POST login" -> login(session, request, now, cookie, secure);
+                case "POST logout" -> logout(session, now, cookie, secure);
                 case "GET events" -> HttpServer.Response.events(session::addStream);
                 case "GET children" -> ok(listing.page(session.client(), pathParameter(request), intParameter(request, "offset", 0),
                         intParameter(request, "limit", 100), parameter(request, "filter", "")));
@@ -191,7 +192,7 @@ final class ConsoleApi {
         }
     }
 
-    private HttpServer.Response login(ConsoleSession old, HttpServer.Request request, long now, boolean secure)
+    private HttpServer.Response login(ConsoleSession old, HttpServer.Request request, long now, String cookie, boolean secure)
             throws IOException, KeeperException, InterruptedException {
         Map<String, Object> body = body(request);
         String user = string(body, "user");
@@ -202,14 +203,14 @@ final class ConsoleApi {
         ConsoleSession session = sessions.open(user, password, old.certificate(), now);
         sessions.close(old);
         LOG.info("Console login as {} (session {})", session.identity(), ZnodeJson.hex(session.client().sessionId()));
-        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
     }
 
-    private HttpServer.Response logout(ConsoleSession old, long now, boolean secure) throws IOException, KeeperException, InterruptedException {
+    private HttpServer.Response logout(ConsoleSession old, long now, String cookie, boolean secure) throws IOException, KeeperException, InterruptedException {
         sessions.close(old);
         LOG.info("Console logout of {}", old.identity());
         ConsoleSession session = sessions.open(null, null, old.certificate(), now);
-        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.Map;
  * their number is bounded ({@link #SESSIONS_MAX}; the login idle longest is closed to make room) and a
  * login unused for {@link #IDLE_MS} ends. Tokens and CSRF tokens are 256 random bits from SecureRandom;
  * the cookie is HttpOnly and SameSite=Strict, and Secure when the page came over HTTPS (a proxy's
- * X-Forwarded-Proto), so no script of the page and no other site's request carries it.
+ * X-Forwarded-Proto), so no script of the page and no other site's request carries it. Its name carries the
+ * port of the Host the browser asked for ({@link #cookieName}): a browser keeps cookies by host, not by port, so
+ * the consoles of servers on one host (an ensemble on one machine) would otherwise replace each other's logins.
  *
  * <p>A login opened by a request with a TLS client certificate carries the certificate's x509 identity
  * ({@link ConsoleCertificateGrant}) and serves only requests with that same certificate: a cookie replayed
@@ -41,11 +43,11 @@ final class ConsoleSessions implements AutoCloseable {
     }
 
     /**
-     * The login of a request's cookie, or null if it has none, it has ended, or it was opened with another
-     * certificate than {@code leaf} (the request's, null for none).
+     * The login of a request's cookie {@code name}, or null if it has none, it has ended, or it was opened with
+     * another certificate than {@code leaf} (the request's, null for none).
      */
-    ConsoleSession find(String cookieHeader, java.security.cert.X509Certificate leaf, long nowMs) {
-        String token = cookie(cookieHeader, COOKIE);
+    ConsoleSession find(String cookieHeader, String name, java.security.cert.X509Certificate leaf, long nowMs) {
+        String token = cookie(cookieHeader, name);
         List<ConsoleSession> expired = new ArrayList<>();
         ConsoleSession found;
         synchronized (this) {
@@ -101,9 +103,24 @@ final class ConsoleSessions implements AutoCloseable {
         return byToken.size();
     }
 
-    /** The Set-Cookie value that gives the browser a login. */
-    static String setCookie(ConsoleSession session, boolean secure) {
-        return COOKIE + "=" + session.token() + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    /**
+     * The login cookie's name for a request with this Host header: {@link #COOKIE}, then "_" and the port when
+     * the Host names one. The port the browser sees, so a proxy in front keeps it apart from other origins too.
+     */
+    static String cookieName(String hostHeader) {
+        if (hostHeader != null) {
+            int colon = hostHeader.lastIndexOf(':');
+            String port = colon < 0 ? "" : hostHeader.substring(colon + 1);
+            if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit)) {
+                return COOKIE + "_" + port;
+            }
+        }
+        return COOKIE;
+    }
+
+    /** The Set-Cookie value that gives the browser a login, in cookie {@code name}. */
+    static String setCookie(String name, ConsoleSession session, boolean secure) {
+        return name + "=" + session.token() + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     /** Whether {@code given} is the login's CSRF token, compared in constant time. */
