@@ -346,6 +346,15 @@ public final class CorralServer implements AutoCloseable {
         return granted;
     }
 
+    /** Closes the client connections of session {@code sessionId}, as a network fault would (a test's way). */
+    void dropConnectionsOf(long sessionId) {
+        callOnNodeLoop(() -> {
+            node.connectionViews().stream().filter(c -> c.sessionId() == sessionId).map(c -> channels.get(c.connectionId()))
+                    .filter(java.util.Objects::nonNull).forEach(c -> c.channel().close());
+            return null;
+        });
+    }
+
     // On the node loop: the interval histograms are the loop's (latency) or locked (fsync).
     private ConsoleHistory.Sample sampleForConsole() {
         return consoleHistory.record(new ConsoleHistory.Reading(System.currentTimeMillis(), node.framesReceived(),

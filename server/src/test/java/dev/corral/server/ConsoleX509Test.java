@@ -121,6 +121,20 @@ class ConsoleX509Test {
         assertThat(holder.get("znode", Map.of("path", "/secret")).status()).isEqualTo(200);
     }
 
+    /** The console's client resumes its session on a new connection after a fault: the identity is given to it again. */
+    @Test
+    void aResumedConnectionGetsTheCertificatesIdentityAgain() throws Exception {
+        ConsoleHttp console = browser("client.p12").open();
+        assertThat(console.get("znode", Map.of("path", "/secret")).status()).isEqualTo(200);
+        long session = Long.parseUnsignedLong(console.get("session", Map.of()).json().get("sessionId").asText().substring(2), 16);
+        server.dropConnectionsOf(session);
+        // ConnectionLoss (503) while it reconnects; NoAuth (403) would stay if the new connection lacked the identity.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> console.get("znode", Map.of("path", "/secret")).status() == 200);
+        assertThat(Long.parseUnsignedLong(console.get("session", Map.of()).json().get("sessionId").asText().substring(2), 16))
+                .isEqualTo(session);
+    }
+
     /**
      * A client of the client port cannot get the identity the console gets: the x509 scheme is refused in an
      * auth packet, and the grant matches only the connection from the console client's own socket that also
