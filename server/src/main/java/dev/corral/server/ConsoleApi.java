@@ -106,7 +106,8 @@ final class ConsoleApi {
         }
         String route = path.substring("/console/api/".length());
         long now = System.currentTimeMillis();
-        boolean secure = "https".equalsIgnoreCase(request.header("x-forwarded-proto"));
+        // Secure over an HTTPS admin port, or behind a TLS proxy that says so.
+        boolean secure = request.tls() || "https".equalsIgnoreCase(request.header("x-forwarded-proto"));
         try {
             var chain = request.certificates();
             String cookie = ConsoleSessions.cookieName(request.header("host"));

@@ -15,8 +15,8 @@ import java.util.Map;
  * The web console's logins, by the random token of their cookie. Each holds a ZooKeeper session, so
  * their number is bounded ({@link #SESSIONS_MAX}; the login idle longest is closed to make room) and a
  * login unused for {@link #IDLE_MS} ends. Tokens and CSRF tokens are 256 random bits from SecureRandom;
- * the cookie is HttpOnly and SameSite=Strict, and Secure when the page came over HTTPS (a proxy's
- * X-Forwarded-Proto), so no script of the page and no other site's request carries it. Its name carries the
+ * the cookie is HttpOnly and SameSite=Strict, and Secure when the page came over HTTPS (the admin port's TLS, or a
+ * proxy's X-Forwarded-Proto), so no script of the page and no other site's request carries it. Its name carries the
  * port of the Host the browser asked for ({@link #cookieName}): a browser keeps cookies by host, not by port, so
  * the consoles of servers on one host (an ensemble on one machine) would otherwise replace each other's logins.
  *

@@ -28,6 +28,8 @@ final class ConsoleHttp {
     private final HttpClient http;
     String cookie;
     String csrf;
+    // The whole Set-Cookie of the login open() made, attributes included.
+    String setCookie;
 
     ConsoleHttp(int port) {
         this("http://127.0.0.1:" + port, HTTP);
@@ -47,7 +49,8 @@ final class ConsoleHttp {
     /** Opens an anonymous login, as the page does first. */
     ConsoleHttp open() throws Exception {
         HttpResponse<String> response = http.send(request("/console/api/session").GET().build(), HttpResponse.BodyHandlers.ofString());
-        cookie = response.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        setCookie = response.headers().firstValue("set-cookie").orElseThrow();
+        cookie = setCookie.split(";")[0];
         csrf = JSON.readTree(response.body()).get("csrf").asText();
         return this;
     }

@@ -102,6 +102,12 @@ class ConsoleX509Test {
     }
 
     @Test
+    void theLoginCookieIsSecureOverHttpsOnly() throws Exception {
+        assertThat(browser("client.p12").open().setCookie).contains("; Secure");
+        assertThat(browser(null).open().setCookie).doesNotContain("Secure");
+    }
+
+    @Test
     void aDigestLoginKeepsTheCertificatesIdentityBesideIt() throws Exception {
         ConsoleHttp console = browser("client.p12").open();
         ConsoleHttp.Answer login = console.login("bob", "pw");
