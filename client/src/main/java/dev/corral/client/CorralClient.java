@@ -139,7 +139,6 @@ public final class CorralClient implements AutoCloseable {
         return session.server();
     }
 
-    /** The chroot of the connect string, {@link Chroot#NONE} if it had none. */
     /**
      * This side's address of the current connection, which the server sees as the connection's remote
      * address; null while the client is reconnecting.
@@ -148,6 +147,7 @@ public final class CorralClient implements AutoCloseable {
         return session.localAddress();
     }
 
+    /** The chroot of the connect string, {@link Chroot#NONE} if it had none. */
     public Chroot chroot() {
         return chroot;
     }

@@ -4,25 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.client.AddWatchMode;
 import dev.corral.client.CorralClient;
 import dev.corral.client.KeeperException;
-import dev.corral.client.WatchedEvent;
 import dev.corral.client.KeeperState;
+import dev.corral.client.WatchedEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * One browser's login to the web console: a ZooKeeper session of its own on this server's client port,
- * authenticated as the user logged in (or as nobody), so that every read and write the console makes for
+ * authenticated as the user logged in (or as nobody) and as the browser's TLS client certificate when it sent one
+ * ({@link ConsoleCertificateGrant}), so that every read and write the console makes for
  * it is checked against the ACLs, counted by the quotas and written to the audit log exactly as a
  * client's would be. A persistent recursive watch on "/" feeds the browser's event streams, so the tree
  * it shows follows changes made by anyone.
