@@ -240,6 +240,11 @@ final class Connection {
         return server;
     }
 
+    /** This side's address of the socket: the server sees it as the connection's remote address. */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
     long sessionId() {
         return session.sessionId();
     }

@@ -139,6 +139,14 @@ public final class CorralClient implements AutoCloseable {
         return session.server();
     }
 
+    /**
+     * This side's address of the current connection, which the server sees as the connection's remote
+     * address; null while the client is reconnecting.
+     */
+    public java.net.InetSocketAddress localAddress() {
+        return session.localAddress();
+    }
+
     /** The chroot of the connect string, {@link Chroot#NONE} if it had none. */
     public Chroot chroot() {
         return chroot;

@@ -140,6 +140,13 @@ final class Session implements Connection.Events {
         }
     }
 
+    /** This side's address of the current connection's socket, or null while there is none. */
+    java.net.InetSocketAddress localAddress() {
+        synchronized (lock) {
+            return state == State.CONNECTED ? connection.localAddress() : null;
+        }
+    }
+
     long sessionId() {
         synchronized (lock) {
             return sessionId;

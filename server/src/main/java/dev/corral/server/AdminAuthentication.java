@@ -85,8 +85,27 @@ final class AdminAuthentication {
     }
 
     private List<Id> x509(List<X509Certificate> chain) {
-        if (!security.x509Registered() || chain.isEmpty() || clientTrust == null) {
+        String subject = x509Subject(chain);
+        if (subject == null) {
             return List.of();
+        }
+        List<Id> ids = new ArrayList<>(2);
+        if (subject.equals(security.x509SuperUser())) {
+            ids.add(new Id(Acls.SUPER, subject));
+        }
+        ids.add(new Id(Acls.X509, subject));
+        return ids;
+    }
+
+    /**
+     * The x509 id of a request's certificate chain: the leaf's subject (X500Principal#getName, as
+     * X509AuthenticationProvider and the client port's TLS handler name it), once the chain is trusted by the
+     * client port's trust store; null without the x509 scheme, a certificate or a trust store, or when the
+     * chain is not trusted. The web console's logins use it too ({@link ConsoleCertificateGrant}).
+     */
+    String x509Subject(List<X509Certificate> chain) {
+        if (!security.x509Registered() || chain.isEmpty() || clientTrust == null) {
+            return null;
         }
         X509Certificate leaf = chain.get(0);
         try {
@@ -94,15 +113,9 @@ final class AdminAuthentication {
         } catch (CertificateException e) {
             LOG.warn("Admin request refused: its certificate {} is not trusted by the client port's trust store: {}",
                     leaf.getSubjectX500Principal(), e.getMessage());
-            return List.of();
+            return null;
         }
-        String subject = leaf.getSubjectX500Principal().getName();
-        List<Id> ids = new ArrayList<>(2);
-        if (subject.equals(security.x509SuperUser())) {
-            ids.add(new Id(Acls.SUPER, subject));
-        }
-        ids.add(new Id(Acls.X509, subject));
-        return ids;
+        return leaf.getSubjectX500Principal().getName();
     }
 
     /** Whether {@code acl} grants every bit of {@code perms} to {@code ids} (each bit may come from another entry). */

@@ -49,6 +49,8 @@ final class AdminEndpoints {
     private final QuorumMetrics quorum;
     private final AdminAuthentication authentication;
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    // The sampled intervals whose percentiles the scrape exports, as the console charts them.
+    private final ConsoleHistory history;
     // The web console at "/" and under /console/, or null while it is off.
     private volatile ConsoleApi console;
 
@@ -98,8 +100,10 @@ final class AdminEndpoints {
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
-            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication, Snapshotter snapshotter) {
+            ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication, Snapshotter snapshotter,
+            ConsoleHistory history) {
         this.config = config;
+        this.history = history;
         this.snapshotter = snapshotter;
         this.authentication = authentication;
         this.node = node;
@@ -362,11 +366,18 @@ final class AdminEndpoints {
         Map<Integer, LatencySummary> byOp = node.latencyByOpcode();
         byOp.forEach((opcode, stats) -> text.sample("requests_total", stats.count(), "op", OpNames.of(opcode)));
         text.header("request_latency_ms", "summary", "Request latency in milliseconds, by operation");
-        byOp.forEach((opcode, stats) -> {
-            text.sample("request_latency_ms_sum", stats.total(), "op", OpNames.of(opcode));
-            text.sample("request_latency_ms_count", stats.count(), "op", OpNames.of(opcode));
-        });
+        long requests = 0;
+        long requestsTotalMs = 0;
+        for (var entry : byOp.entrySet()) {
+            String op = OpNames.of(entry.getKey());
+            text.sample("request_latency_ms_sum", entry.getValue().total(), "op", op);
+            text.sample("request_latency_ms_count", entry.getValue().count(), "op", op);
+            requests += entry.getValue().count();
+            requestsTotalMs += entry.getValue().total();
+        }
         metrics.write(text);
+        PercentileSummaries.write(text, history.latest(), new PercentileSummaries.Totals(requests, requestsTotalMs,
+                metrics.fsyncCount.get(), metrics.fsyncTotalMicros.get()));
         if (config.exportJvmInfo()) {
             jvm(text);
         }

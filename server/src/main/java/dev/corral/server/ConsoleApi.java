@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Security: the API answers only a request with the login's cookie; a POST also needs the login's
  * CSRF token in the X-Corral-Csrf header and, if the browser sent an Origin, one of this host; credentials
  * travel only in a POST body, never in a URL; writes are refused unless admin.console.writable=true; every
- * write and login is logged with the identity that made it.
+ * write and login is logged with the identity that made it. Over an HTTPS admin port, a browser's TLS client
+ * certificate gives every login of that browser the certificate's x509 identity ({@link ConsoleCertificateGrant}),
+ * with a digest login's identity beside it, as a client presenting the certificate that calls addAuth has both.
  */
 final class ConsoleApi {
     private static final Logger LOG = LoggerFactory.getLogger("dev.corral.server.Console");
@@ -69,9 +71,13 @@ final class ConsoleApi {
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ConsoleHistory history;
     private final ConsoleChildren listing;
+    // The x509 id of a certificate chain, null when it gives none ({@link AdminAuthentication#x509Subject}).
+    private final java.util.function.Function<List<java.security.cert.X509Certificate>, String> x509Subject;
 
-    ConsoleApi(ServerConfig.Console config, ConsoleSessions sessions, ServerView server, ConsoleHistory history) {
+    ConsoleApi(ServerConfig.Console config, ConsoleSessions sessions, ServerView server, ConsoleHistory history,
+            java.util.function.Function<List<java.security.cert.X509Certificate>, String> x509Subject) {
         this.config = config;
+        this.x509Subject = x509Subject;
         this.sessions = sessions;
         this.server = server;
         this.history = history;
@@ -100,13 +106,20 @@ final class ConsoleApi {
         }
         String route = path.substring("/console/api/".length());
         long now = System.currentTimeMillis();
-        boolean secure = "https".equalsIgnoreCase(request.header("x-forwarded-proto"));
+        // Secure over an HTTPS admin port, or behind a TLS proxy that says so.
+        boolean secure = request.tls() || "https".equalsIgnoreCase(request.header("x-forwarded-proto"));
         try {
-            ConsoleSession session = sessions.find(request.header("cookie"), now);
+            var chain = request.certificates();
+            String cookie = ConsoleSessions.cookieName(request.header("host"));
+            ConsoleSession session = sessions.find(request.header("cookie"), cookie, chain.isEmpty() ? null : chain.get(0), now);
             if (route.equals("session") && request.method().equals("GET")) {
                 if (session == null) {
-                    session = sessions.open(null, null, now);
-                    return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+                    session = sessions.open(null, null, certificate(request), now);
+                    if (session.certificate() != null) {
+                        LOG.info("Console login as {} by its TLS client certificate (session {})", session.identity(),
+                                ZnodeJson.hex(session.client().sessionId()));
+                    }
+                    return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
                 }
                 return ok(describe(session));
             }
@@ -117,8 +130,8 @@ final class ConsoleApi {
                 checkCsrf(session, request);
             }
             return switch (request.method() + " " + route) {
-                case "POST login" -> login(session, request, now, secure);
-                case "POST logout" -> logout(session, now, secure);
+                case "POST login" -> login(session, request, now, cookie, secure);
+                case "POST logout" -> logout(session, now, cookie, secure);
                 case "GET events" -> HttpServer.Response.events(session::addStream);
                 case "GET children" -> ok(listing.page(session.client(), pathParameter(request), intParameter(request, "offset", 0),
                         intParameter(request, "limit", 100), parameter(request, "filter", "")));
@@ -180,7 +193,7 @@ final class ConsoleApi {
         }
     }
 
-    private HttpServer.Response login(ConsoleSession old, HttpServer.Request request, long now, boolean secure)
+    private HttpServer.Response login(ConsoleSession old, HttpServer.Request request, long now, String cookie, boolean secure)
             throws IOException, KeeperException, InterruptedException {
         Map<String, Object> body = body(request);
         String user = string(body, "user");
@@ -188,17 +201,26 @@ final class ConsoleApi {
         if (user.isEmpty() || user.contains(":")) {
             throw new IllegalArgumentException("a digest user name is needed, without ':'");
         }
-        ConsoleSession session = sessions.open(user, password, now);
+        ConsoleSession session = sessions.open(user, password, old.certificate(), now);
         sessions.close(old);
         LOG.info("Console login as {} (session {})", session.identity(), ZnodeJson.hex(session.client().sessionId()));
-        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
     }
 
-    private HttpServer.Response logout(ConsoleSession old, long now, boolean secure) throws IOException, KeeperException, InterruptedException {
+    private HttpServer.Response logout(ConsoleSession old, long now, String cookie, boolean secure) throws IOException, KeeperException, InterruptedException {
         sessions.close(old);
         LOG.info("Console logout of {}", old.identity());
-        ConsoleSession session = sessions.open(null, null, now);
-        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(session, secure));
+        ConsoleSession session = sessions.open(null, null, old.certificate(), now);
+        return ok(describe(session)).withHeader("Set-Cookie", ConsoleSessions.setCookie(cookie, session, secure));
+    }
+
+    /**
+     * The request's TLS client certificate with the x509 id it gives, or null without one; checked against the
+     * trust store when a login opens, not at each request (a login then only compares the certificate).
+     */
+    private ConsoleSession.ClientCertificate certificate(HttpServer.Request request) {
+        List<java.security.cert.X509Certificate> chain = request.certificates();
+        return chain.isEmpty() ? null : new ConsoleSession.ClientCertificate(chain.get(0), x509Subject.apply(chain));
     }
 
     private Map<String, Object> znode(CorralClient zk, String path) throws KeeperException, InterruptedException {

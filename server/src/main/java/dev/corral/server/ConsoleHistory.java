@@ -62,6 +62,11 @@ final class ConsoleHistory {
         return sample;
     }
 
+    /** The newest sample, or null before the second reading. */
+    synchronized Sample latest() {
+        return samples.peekLast();
+    }
+
     /** The samples as the browser draws them: one list per series, oldest first. */
     synchronized Map<String, Object> samples() {
         List<Long> at = new ArrayList<>();

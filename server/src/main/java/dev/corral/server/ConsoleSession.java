@@ -4,16 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.client.AddWatchMode;
 import dev.corral.client.CorralClient;
 import dev.corral.client.KeeperException;
+import dev.corral.client.KeeperState;
 import dev.corral.client.WatchedEvent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One browser's login to the web console: a ZooKeeper session of its own on this server's client port,
- * authenticated as the user logged in (or as nobody), so that every read and write the console makes for
+ * authenticated as the user logged in (or as nobody) and as the browser's TLS client certificate when it sent one
+ * ({@link ConsoleCertificateGrant}), so that every read and write the console makes for
  * it is checked against the ACLs, counted by the quotas and written to the audit log exactly as a
  * client's would be. A persistent recursive watch on "/" feeds the browser's event streams, so the tree
  * it shows follows changes made by anyone.
@@ -29,24 +39,38 @@ final class ConsoleSession implements AutoCloseable {
     private final String csrfToken;
     private final String identity;
     private final CorralClient client;
+    // The browser's certificate this login carries the x509 identity of, or null.
+    private final ClientCertificate certificate;
+    private final ConsoleCertificateGrant grant;
     private final Set<HttpServer.EventSink> streams = new CopyOnWriteArraySet<>();
     private volatile long lastUsedMs;
     // Why the live watch could not be set (an ACL on "/" refusing READ, say), or null once it is set.
     private volatile String liveError;
 
-    private ConsoleSession(String token, String csrfToken, String identity, CorralClient client, long nowMs) {
+    /**
+     * The TLS client certificate the admin port received, and its x509 id, or a null id when it gives none (no
+     * x509 scheme, or the client port's trust store does not accept it): the login is still bound to it.
+     */
+    record ClientCertificate(X509Certificate leaf, String subject) {}
+
+    private ConsoleSession(String token, String csrfToken, String identity, CorralClient client, ClientCertificate certificate,
+            ConsoleCertificateGrant grant, long nowMs) {
         this.token = token;
         this.csrfToken = csrfToken;
         this.identity = identity;
         this.client = client;
+        this.certificate = certificate;
+        this.grant = grant;
         this.lastUsedMs = nowMs;
     }
 
     /**
-     * Opens a ZooKeeper session on {@code connectString}, adds the digest identity {@code user:password}
-     * when {@code user} is not null, and sets the live watch.
+     * Opens a ZooKeeper session on {@code connectString}; gives it {@code certificate}'s x509 identity through
+     * {@code grant} when there is one ({@link ConsoleCertificateGrant}); adds the digest identity
+     * {@code user:password} when {@code user} is not null; and sets the live watch.
      */
-    static ConsoleSession open(String connectString, String token, String csrfToken, String user, String password, long nowMs)
+    static ConsoleSession open(String connectString, String token, String csrfToken, String user, String password,
+            ClientCertificate certificate, ConsoleCertificateGrant grant, long nowMs)
             throws IOException, KeeperException, InterruptedException {
         // The default watcher exists before the session it reports to: it forwards once the session is made.
         ConsoleSession[] self = new ConsoleSession[1];
@@ -56,14 +80,28 @@ final class ConsoleSession implements AutoCloseable {
             }
         });
         try {
+            if (certificate != null && certificate.subject() != null) {
+                grantCertificate(client, certificate, grant).get(SESSION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
             if (user != null) {
                 client.addAuth("digest", (user + ":" + password).getBytes(StandardCharsets.UTF_8));
             }
         } catch (KeeperException | InterruptedException | RuntimeException e) {
             client.close();
             throw e;
+        } catch (ExecutionException | TimeoutException e) {
+            client.close();
+            throw new IOException("the console could not give its session the certificate's identity: " + e.getMessage(), e);
         }
-        ConsoleSession session = new ConsoleSession(token, csrfToken, user == null ? "anyone" : "digest:" + user, client, nowMs);
+        List<String> names = new ArrayList<>();
+        if (certificate != null && certificate.subject() != null) {
+            names.add("x509:" + certificate.subject());
+        }
+        if (user != null) {
+            names.add("digest:" + user);
+        }
+        ConsoleSession session = new ConsoleSession(token, csrfToken, names.isEmpty() ? "anyone" : String.join(", ", names), client,
+                certificate, grant, nowMs);
         self[0] = session;
         try {
             client.addWatch("/", AddWatchMode.PERSISTENT_RECURSIVE, session::onChange);
@@ -76,6 +114,28 @@ final class ConsoleSession implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Asks the server to give the client's current connection the certificate's identity; fails when the
+     * client is between connections or the server found no such connection of this session.
+     */
+    private static CompletableFuture<Boolean> grantCertificate(CorralClient client, ClientCertificate certificate,
+            ConsoleCertificateGrant grant) {
+        InetSocketAddress local = client.localAddress();
+        CompletableFuture<Boolean> granted = local == null ? CompletableFuture.completedFuture(false)
+                : grant.grant(local, client.sessionId(), certificate.subject());
+        return granted.thenApply(done -> {
+            if (!done) {
+                throw new IllegalStateException("no connection of session 0x" + Long.toHexString(client.sessionId()) + " from " + local);
+            }
+            return true;
+        });
+    }
+
+    /** The certificate whose x509 identity this login carries, or null. */
+    ClientCertificate certificate() {
+        return certificate;
+    }
+
     String token() {
         return token;
     }
@@ -84,7 +144,7 @@ final class ConsoleSession implements AutoCloseable {
         return csrfToken;
     }
 
-    /** "anyone", or "digest:user" for a login. */
+    /** "anyone", or the login's identities: "x509:subject" for a certificate, "digest:user" for a user, comma-separated. */
     String identity() {
         return identity;
     }
@@ -125,6 +185,11 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     private void onStateEvent(WatchedEvent event) {
+        // A resumed connection is a new one on the server: it has the certificate's identity only once given
+        // again. Not waited for, since a watcher must not block the client's thread.
+        if (certificate != null && certificate.subject() != null && event.state() == KeeperState.SYNC_CONNECTED) {
+            grantCertificate(client, certificate, grant).exceptionally(e -> false);
+        }
         broadcast("state", json(Map.of("state", event.state().name())));
     }
 

@@ -107,6 +107,7 @@ public final class CorralServer implements AutoCloseable {
     private final AuditLog auditLog;
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
+    private final AdminAuthentication adminAuthentication;
     private HttpServer adminServer;
     // The web console's logins, each a ZooKeeper session on the client port; null while the console is off.
     private ConsoleSessions consoleSessions;
@@ -160,9 +161,10 @@ public final class CorralServer implements AutoCloseable {
         node.useSnapshotSizeFactor(snapshotSizeFactor(System.getProperty(SNAPSHOT_SIZE_FACTOR_PROPERTY)));
         this.report = new FourLetterReport(config, node, this::addressOf, System.currentTimeMillis(), quorum);
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
+        this.adminAuthentication = new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config));
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
-                quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)),
-                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60));
+                quorum, adminAuthentication,
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60), consoleHistory);
     }
 
     /**
@@ -225,6 +227,10 @@ public final class CorralServer implements AutoCloseable {
 
     /** Starts the admin and metrics HTTP servers; one that cannot start is logged and left off, as in ZooKeeper. */
     private void startHttp() {
+        // The console's charts and the scrape's percentile summaries both read these samples.
+        if (config.admin() != null || config.metrics() != null) {
+            nodeLoop.scheduleAtFixedRate(this::sampleForConsole, 0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         if (config.admin() != null) {
             if (config.console().enabled()) {
                 startConsole();
@@ -274,7 +280,7 @@ public final class CorralServer implements AutoCloseable {
      * loopback when the port listens on every address), and its charts sample the server's counters.
      */
     private void startConsole() {
-        consoleSessions = new ConsoleSessions(this::consoleConnectString);
+        consoleSessions = new ConsoleSessions(this::consoleConnectString, this::grantConsoleCertificate);
         EnsembleMembers members = new EnsembleMembers(config.ensemble(), node, PEER_TICK_MS);
         ConsoleApi.ServerView view = new ConsoleApi.ServerView() {
             @Override
@@ -312,10 +318,44 @@ public final class CorralServer implements AutoCloseable {
                 });
             }
         };
-        endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory));
-        nodeLoop.scheduleAtFixedRate(this::sampleForConsole, 0, ConsoleHistory.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        endpoints.useConsole(new ConsoleApi(config.console(), consoleSessions, view, consoleHistory, adminAuthentication::x509Subject));
         LOG.info("Web console on the admin port at / ({})", config.console().writable() ? "writable: admin.console.writable=true"
                 : "read-only; admin.console.writable=true allows changes");
+    }
+
+    /**
+     * Gives a console login's connection the x509 identity of its browser's certificate, as the TLS handler
+     * gives a client's (see {@link ConsoleCertificateGrant} for why only the console's own connection can match):
+     * on the node loop, the connection must come from {@code consoleSide} and carry session {@code sessionId}.
+     */
+    java.util.concurrent.CompletableFuture<Boolean> grantConsoleCertificate(InetSocketAddress consoleSide, long sessionId,
+            String subject) {
+        java.util.concurrent.CompletableFuture<Boolean> granted = new java.util.concurrent.CompletableFuture<>();
+        nodeLoop.execute(() -> {
+            long id = 0;
+            for (ClientChannel client : channels.values()) {
+                if (consoleSide.equals(client.channel().remoteAddress())) {
+                    id = client.connectionId();
+                }
+            }
+            long connectionId = id;
+            boolean found = connectionId != 0 && node.connectionViews().stream()
+                    .anyMatch(c -> c.connectionId() == connectionId && c.sessionId() == sessionId);
+            if (found) {
+                onNode(() -> node.onClientCertificate(connectionId, subject, System.currentTimeMillis()));
+            }
+            granted.complete(found);
+        });
+        return granted;
+    }
+
+    /** Closes the client connections of session {@code sessionId}, as a network fault would (a test's way). */
+    void dropConnectionsOf(long sessionId) {
+        callOnNodeLoop(() -> {
+            node.connectionViews().stream().filter(c -> c.sessionId() == sessionId).map(c -> channels.get(c.connectionId()))
+                    .filter(java.util.Objects::nonNull).forEach(c -> c.channel().close());
+            return null;
+        });
     }
 
     // On the node loop: the interval histograms are the loop's (latency) or locked (fsync).

@@ -82,9 +82,10 @@ final class HttpServer implements AutoCloseable {
      * @param remoteAddress the client's IP address, as text
      * @param certificates the client's certificate chain from the TLS handshake, leaf first; empty over plain
      *     HTTP or when none was asked for or sent
+     * @param tls whether the request came over TLS
      */
     record Request(String method, QueryStringDecoder uri, String origin, Map<String, String> headers, byte[] body,
-            String remoteAddress, List<X509Certificate> certificates) {
+            String remoteAddress, List<X509Certificate> certificates, boolean tls) {
         Request {
             headers = Map.copyOf(headers);
             certificates = List.copyOf(certificates);
@@ -92,7 +93,7 @@ final class HttpServer implements AutoCloseable {
 
         /** A request without headers or body, from the loopback address. */
         Request(String method, QueryStringDecoder uri, String origin) {
-            this(method, uri, origin, Map.of(), new byte[0], "127.0.0.1", List.of());
+            this(method, uri, origin, Map.of(), new byte[0], "127.0.0.1", List.of(), false);
         }
 
         /** A request without credentials, from the loopback address. */
@@ -100,11 +101,12 @@ final class HttpServer implements AutoCloseable {
             return new Request(method, new QueryStringDecoder(uri), null);
         }
 
-        /** A request with this Authorization header, from {@code remoteAddress}, with these certificates. */
+        /** A request with this Authorization header, from {@code remoteAddress}, with these certificates (over TLS if any). */
         static Request authorized(String method, String uri, String authorization, String remoteAddress,
                 List<X509Certificate> certificates) {
             return new Request(method, new QueryStringDecoder(uri), null,
-                    authorization == null ? Map.of() : Map.of("authorization", authorization), new byte[0], remoteAddress, certificates);
+                    authorization == null ? Map.of() : Map.of("authorization", authorization), new byte[0], remoteAddress, certificates,
+                    !certificates.isEmpty());
         }
 
         String path() {
@@ -263,7 +265,7 @@ final class HttpServer implements AutoCloseable {
             request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
             Request seen = new Request(request.method().name(), new QueryStringDecoder(request.uri()),
                     request.headers().get(HttpHeaderNames.ORIGIN), headers, ByteBufUtil.getBytes(request.content()),
-                    ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress(), certificates(tls));
+                    ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress(), certificates(tls), tls != null);
             ctx.channel().config().setAutoRead(false);
             try {
                 pool.execute(() -> {

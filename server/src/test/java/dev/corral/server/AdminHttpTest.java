@@ -152,4 +152,49 @@ class AdminHttpTest {
         assertThat(samples.get("fsync_time_seconds_count")).isGreaterThan(0);
         assertThat(samples.get("requests_total{op=\"SETD\"}")).isGreaterThanOrEqualTo(1);
     }
+
+    /**
+     * The scrape's requestlatency and fsynctime summaries (fsynctime is ZooKeeper 3.9.5's name) carry the
+     * percentiles of the console's last interval, in ms, and the cumulative _sum and _count. The periodic sample
+     * may end an interval between the test's sample and its scrape: then the scrape shows another interval, and
+     * the test takes a new one (at most a few times: the period is ten seconds).
+     */
+    @Test
+    void scrapeExportsTheConsolesLatencyAndFsyncPercentilesAsSummaries() throws Exception {
+        Map<String, Double> scraped = Map.of();
+        ConsoleHistory.Sample sample = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            for (int i = 0; i < 20; i++) {
+                zk.setData("/admin-e", new byte[] {(byte) i}, -1);
+            }
+            sample = server.sampleConsoleNow();
+            scraped = quantiles(get(server.metricsPort(), "/metrics").body());
+            if (scraped.get("requestlatency{quantile=\"1\"}") == sample.latencyMs().max()) {
+                break;
+            }
+        }
+        assertThat(sample.fsyncMicros().count()).isGreaterThanOrEqualTo(1);
+        String[] quantiles = {"0.5", "0.9", "0.99", "0.999", "1"};
+        long[] latency = {sample.latencyMs().p50(), sample.latencyMs().p90(), sample.latencyMs().p99(), sample.latencyMs().p999(),
+                sample.latencyMs().max()};
+        var f = sample.fsyncMicros();
+        long[] fsync = {f.p50(), f.p90(), f.p99(), f.p999(), f.max()};
+        for (int i = 0; i < quantiles.length; i++) {
+            assertThat(scraped).containsEntry("requestlatency{quantile=\"" + quantiles[i] + "\"}", (double) latency[i]);
+            assertThat(scraped).containsEntry("fsynctime{quantile=\"" + quantiles[i] + "\"}", fsync[i] / 1000.0);
+        }
+        assertThat(scraped.get("fsynctime_count")).isEqualTo(scraped.get("fsync_time_seconds_count"));
+        assertThat(scraped.get("fsynctime_sum")).isCloseTo(scraped.get("fsync_time_seconds_sum") * 1000, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(scraped.get("requestlatency_count")).isGreaterThanOrEqualTo(20);
+    }
+
+    /** The scrape's unlabelled samples and those labelled only by quantile, by name with their labels. */
+    private static Map<String, Double> quantiles(String body) {
+        Map<String, Double> samples = new HashMap<>();
+        Matcher matcher = Pattern.compile("(?m)^([a-z_]+(?:\\{quantile=\"[0-9.]+\"\\})?) (\\S+)$").matcher(body);
+        while (matcher.find()) {
+            samples.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+        }
+        return samples;
+    }
 }

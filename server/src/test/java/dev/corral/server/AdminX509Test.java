@@ -38,16 +38,7 @@ class AdminX509Test {
     @BeforeAll
     static void start() throws Exception {
         certs = TestCertificates.generate(dir.resolve("certs"));
-        Properties cfg = new Properties();
-        cfg.setProperty("secureClientPort", "0");
-        cfg.setProperty("ssl.keyStore.location", certs.file("server.p12").toString());
-        cfg.setProperty("ssl.keyStore.password", TestCertificates.PASSWORD);
-        cfg.setProperty("ssl.trustStore.location", certs.file("truststore.p12").toString());
-        cfg.setProperty("ssl.trustStore.password", TestCertificates.PASSWORD);
-        cfg.setProperty("ssl.quorum.keyStore.location", certs.file("server.p12").toString());
-        cfg.setProperty("ssl.quorum.keyStore.password", TestCertificates.PASSWORD);
-        cfg.setProperty("ssl.quorum.trustStore.location", certs.file("truststore.p12").toString());
-        cfg.setProperty("ssl.quorum.trustStore.password", TestCertificates.PASSWORD);
+        Properties cfg = TlsTestConfig.secureClientPortAndStores(certs);
         cfg.setProperty("admin.forceHttps", "true");
         cfg.setProperty("admin.needClientAuth", "true");
         cfg.setProperty("X509AuthenticationProvider.superUser", TestCertificates.CLIENT2_SUBJECT);

@@ -115,11 +115,42 @@ class ConsoleApiTest {
         HttpResponse<String> response = ConsoleHttp.http().send(new ConsoleHttp(writable.adminPort()).request("/console/api/session")
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         String cookie = response.headers().firstValue("set-cookie").orElseThrow();
-        assertThat(cookie).startsWith(ConsoleSessions.COOKIE + "=").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+        assertThat(cookie).startsWith(ConsoleSessions.COOKIE + "_" + writable.adminPort() + "=").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
         JsonNode session = ConsoleHttp.JSON.readTree(response.body());
         assertThat(session.get("identity").asText()).isEqualTo("anyone");
         assertThat(session.get("writable").asBoolean()).isTrue();
         assertThat(session.get("csrf").asText()).hasSizeGreaterThan(40).isNotEqualTo(cookie.split("[=;]")[1]);
+    }
+
+    /**
+     * Two consoles on one host (servers of an ensemble on one machine, as InProcessEnsemble runs them, or the two
+     * servers here) keep their own logins in one browser: a browser keeps cookies by host, not by port, and sends
+     * each server the other's cookies too, so a cookie name shared by both would let the second login replace
+     * the first's, whose next request or event stream (the "live" badge) would then find no login.
+     */
+    @Test
+    void twoConsolesOnOneHostKeepTheirOwnLoginsInOneBrowser() throws Exception {
+        Map<String, String> jar = new java.util.LinkedHashMap<>();
+        for (CorralServer server : List.of(writable, readOnly, writable)) {
+            HttpResponse<String> response = ConsoleHttp.http().send(withJar(server, "/console/api/session", jar).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            for (String setCookie : response.headers().allValues("set-cookie")) {
+                String[] nameValue = setCookie.split(";")[0].split("=", 2);
+                jar.put(nameValue[0], nameValue[1]);
+            }
+        }
+        for (CorralServer server : List.of(writable, readOnly)) {
+            assertThat(ConsoleHttp.send(withJar(server, "/console/api/children?path=/", jar).GET().build()).status()).isEqualTo(200);
+        }
+    }
+
+    private static HttpRequest.Builder withJar(CorralServer server, String path, Map<String, String> jar) {
+        ConsoleHttp browser = new ConsoleHttp(server.adminPort());
+        if (!jar.isEmpty()) {
+            browser.cookie = jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("; "));
+        }
+        return browser.request(path);
     }
 
     @Test

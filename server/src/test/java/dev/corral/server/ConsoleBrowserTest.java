@@ -370,6 +370,7 @@ class ConsoleBrowserTest {
                 assertThat(cells.get(5)).matches("\\d+");
                 assertThat(cells.get(6)).matches(id == leader ? "" : "\\d+");
             }
+            wait.until(ExpectedConditions.attributeToBe(By.id("live"), "class", "live on"));
             Files.write(SCREENSHOTS.resolve("serverPanelShowsTheQuorumsMembersAndTheirLag-leader.png"), browser.getScreenshotAs(OutputType.BYTES));
 
             int follower = leader == 1 ? 2 : 1;
@@ -377,6 +378,8 @@ class ConsoleBrowserTest {
             browser.findElement(By.id("tab-server")).click();
             wait.until(d -> d.findElements(By.cssSelector("#members tr[data-member]")).size() == 3);
             assertThat(browser.findElement(By.id("members-note")).getText()).contains("(" + follower + ") is following, leader " + leader);
+            wait.until(ExpectedConditions.attributeToBe(By.id("live"), "class", "live on"));
+            Files.write(SCREENSHOTS.resolve("serverPanelShowsTheQuorumsMembersAndTheirLag-follower.png"), browser.getScreenshotAs(OutputType.BYTES));
             for (int id = 1; id <= 3; id++) {
                 List<String> cells = memberCells(id);
                 if (id == follower) {
@@ -390,6 +393,16 @@ class ConsoleBrowserTest {
                     assertThat(cells.get(5)).isEmpty();
                 }
             }
+            // The leader's console in a second tab: the browser keeps cookies by host, not port, and the follower's
+            // tab must keep its own login (a shared cookie name made its requests, and its live stream, find none).
+            String followerTab = browser.getWindowHandle();
+            browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            open(ensemble.get(leader), "/");
+            browser.close();
+            browser.switchTo().window(followerTab);
+            Object status = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + " fetch('/console/api/server', { credentials: 'same-origin' }).then(r => done(r.status), e => done(String(e)));");
+            assertThat(status).isEqualTo(200L);
         } finally {
             ensemble.values().forEach(CorralServer::close);
         }

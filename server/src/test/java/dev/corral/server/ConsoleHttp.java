@@ -24,24 +24,39 @@ final class ConsoleHttp {
         }
     }
 
-    private final int port;
+    private final String origin;
+    private final HttpClient http;
     String cookie;
     String csrf;
+    // The whole Set-Cookie of the login open() made, attributes included.
+    String setCookie;
 
     ConsoleHttp(int port) {
-        this.port = port;
+        this("http://127.0.0.1:" + port, HTTP);
+    }
+
+    /** A browser at {@code origin} ("https://127.0.0.1:port") that makes its requests with {@code http}. */
+    ConsoleHttp(String origin, HttpClient http) {
+        this.origin = origin;
+        this.http = http;
+    }
+
+    /** A browser over HTTPS presenting the client certificate of {@code tls}'s key manager, if any. */
+    static ConsoleHttp overTls(int port, javax.net.ssl.SSLContext tls) {
+        return new ConsoleHttp("https://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build());
     }
 
     /** Opens an anonymous login, as the page does first. */
     ConsoleHttp open() throws Exception {
-        HttpResponse<String> response = HTTP.send(request("/console/api/session").GET().build(), HttpResponse.BodyHandlers.ofString());
-        cookie = response.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> response = http.send(request("/console/api/session").GET().build(), HttpResponse.BodyHandlers.ofString());
+        setCookie = response.headers().firstValue("set-cookie").orElseThrow();
+        cookie = setCookie.split(";")[0];
         csrf = JSON.readTree(response.body()).get("csrf").asText();
         return this;
     }
 
     HttpRequest.Builder request(String pathAndQuery) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(origin + pathAndQuery))
                 .timeout(Duration.ofSeconds(20));
         if (cookie != null) {
             builder.header("Cookie", cookie);
@@ -52,7 +67,7 @@ final class ConsoleHttp {
     Answer get(String route, Map<String, String> query) throws Exception {
         String q = query.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(request("/console/api/" + route + (q.isEmpty() ? "" : "?" + q)).GET().build());
+        return answer(request("/console/api/" + route + (q.isEmpty() ? "" : "?" + q)).GET().build());
     }
 
     Answer post(String route, Object body) throws Exception {
@@ -61,20 +76,25 @@ final class ConsoleHttp {
         if (csrf != null) {
             builder.header("X-Corral-Csrf", csrf);
         }
-        return send(builder.build());
+        return answer(builder.build());
     }
 
     /** Logs in with digest credentials: the cookie and CSRF token become the new login's. */
     Answer login(String user, String password) throws Exception {
         HttpRequest request = request("/console/api/login").header("Content-Type", "application/json").header("X-Corral-Csrf", csrf)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("user", user, "password", password)))).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         Answer answer = new Answer(response.statusCode(), JSON.readTree(response.body()));
         if (answer.status() == 200) {
             cookie = response.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
             csrf = answer.json().get("csrf").asText();
         }
         return answer;
+    }
+
+    private Answer answer(HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 
     static Answer send(HttpRequest request) throws Exception {

@@ -221,6 +221,49 @@ class EnsembleOperationsTest {
         }
     }
 
+    /**
+     * A follower's console follows the tree live: its event stream says hello with live on, and a change
+     * made through the leader reaches it (the page's "live" badge is green from the hello).
+     */
+    @Test
+    @Order(5)
+    void aFollowersConsoleEventStreamIsLiveAndHearsOfTheLeadersChanges() throws Exception {
+        CorralServer follower = servers.get(leaderId() == 1 ? 2 : 1);
+        ConsoleHttp console = new ConsoleHttp(follower.adminPort()).open();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.ArrayBlockingQueue<>(1000);
+        var stream = ConsoleHttp.http().sendAsync(console.request("/console/api/events").GET().build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body().forEach(lines::offer));
+        try {
+            String hello = nextData(lines, "hello");
+            assertThat(JSON.readTree(hello).get("live").asBoolean()).as(hello).isTrue();
+            try (var zk = Connected.zk(servers.get((int) leaderId()).port())) {
+                zk.create("/follower-live", new byte[0], org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        org.apache.zookeeper.CreateMode.PERSISTENT);
+            }
+            assertThat(nextData(lines, "change")).contains("\"path\":\"/follower-live\"");
+        } finally {
+            stream.cancel(true);
+        }
+    }
+
+    /** The data of the next event named {@code name} on a stream, within the bound. */
+    private static String nextData(java.util.concurrent.BlockingQueue<String> lines, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        boolean named = false;
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (line == null) {
+                continue;
+            }
+            if (line.equals("event: " + name)) {
+                named = true;
+            } else if (named && line.startsWith("data: ")) {
+                return line.substring("data: ".length());
+            }
+        }
+        throw new AssertionError("no " + name + " event within " + BOUND);
+    }
+
     @Test
     @Order(6)
     void withoutAQuorumTheLeaderIsNotReadyAndItsCommandsSaySoAsZooKeepers() throws Exception {

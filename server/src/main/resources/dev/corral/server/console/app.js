@@ -47,8 +47,10 @@ function useSession(session) {
   document.body.classList.toggle('readonly', !session.writable);
   $('mode').textContent = session.writable ? 'writable' : 'read-only';
   $('identity').textContent = session.identity + ' · session ' + session.sessionId;
-  $('login-open').hidden = session.identity !== 'anyone';
-  $('logout').hidden = session.identity === 'anyone';
+  // A certificate's identity ("x509:...") stays with every login of this browser: only a digest login ends.
+  const digest = session.identity.split(', ').some((id) => id.startsWith('digest:'));
+  $('login-open').hidden = digest;
+  $('logout').hidden = !digest;
   connectEvents();
 }
 
@@ -73,7 +75,13 @@ function connectEvents() {
     setLive(hello.live, hello.error);
   });
   events.addEventListener('change', (e) => onChange(JSON.parse(e.data)));
-  events.onerror = () => setLive(false, 'live updates lost; reconnecting');
+  events.onerror = () => {
+    if (events.readyState !== EventSource.CLOSED) { setLive(false, 'live updates lost; reconnecting'); return; }
+    // The server refused the stream (its login ended): the browser will not retry, so open a login again.
+    setLive(false, 'live updates stopped: the console login ended; opening a new one');
+    const stopped = events;
+    setTimeout(() => { if (events === stopped) api('GET', 'session').then(useSession).catch(failed); }, 3000);
+  };
 }
 
 function setLive(on, why) {
