@@ -27,7 +27,10 @@ import javax.security.sasl.SaslException;
  * <p>Where Corral differs: only DIGEST-MD5. ZooKeeper uses GSSAPI when a section logs in with Kerberos
  * (Krb5LoginModule); that needs a Kerberos login and ticket renewal that Corral does not have, so a section with
  * any other login module than ZooKeeper's DigestLoginModule stops the start rather than leave members
- * unauthenticated. Immutable and thread-safe; each connection gets exchanges of its own.
+ * unauthenticated. And Corral does not read {@code zookeeper.fips-mode}: ZooKeeper 3.9.5 in its default FIPS mode
+ * makes no DIGEST-MD5 client (SecurityUtils#createSaslClient), so its members with learnerRequireSasl=true fail every
+ * connection until {@code -Dzookeeper.fips-mode=false} is set, as a working 3.9 deployment therefore has it; Corral
+ * authenticates either way. Immutable and thread-safe; each connection gets exchanges of its own.
  */
 public final class QuorumSasl {
     /** ZooKeeper's QuorumAuth.QUORUM_SERVER_PROTOCOL_NAME: the SASL protocol both sides name. */
