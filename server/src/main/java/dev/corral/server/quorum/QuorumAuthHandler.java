@@ -120,7 +120,7 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
                         refuse(context, "Learner not trying to authenticate and authentication is required ("
                                 + QuorumAuthSettings.SERVER_REQUIRE_SASL + "=true)", in);
                     } else {
-                        LOG.debug("{} from {} is not authenticated and let through ({}=false)", description,
+                        LOG.debug("{} with {} is not authenticated and let through ({}=false)", description,
                                 context.channel().remoteAddress(), QuorumAuthSettings.SERVER_REQUIRE_SASL);
                         pass(context);
                     }
@@ -180,7 +180,7 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
             case FAILED -> {
                 if (accepting && !sasl.serverRequires()) {
                     context.writeAndFlush(Unpooled.wrappedBuffer(step.reply().encode()));
-                    LOG.warn("{} from {}: SASL authentication failed ({}); maintaining the connection as {}=false",
+                    LOG.warn("{} with {}: SASL authentication failed ({}); maintaining the connection as {}=false",
                             description, context.channel().remoteAddress(), step.reason(), QuorumAuthSettings.SERVER_REQUIRE_SASL);
                     pass(context);
                 } else {

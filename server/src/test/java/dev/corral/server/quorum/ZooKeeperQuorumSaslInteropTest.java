@@ -64,22 +64,14 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @BeforeAll
     static void useTheJaasFile() throws Exception {
-        Path file = QuorumJaas.writeText(jaasDir, "zookeeper.conf", """
-                QuorumServer {
-                  org.apache.zookeeper.server.auth.DigestLoginModule required
-                  user_test="test";
-                };
-                QuorumLearner {
-                  org.apache.zookeeper.server.auth.DigestLoginModule required
-                  username="test"
-                  password="test";
-                };
+        Path file = QuorumJaas.write(jaasDir, "zookeeper.conf", "test");
+        java.nio.file.Files.writeString(file, """
                 QuorumLearnerWrong {
                   org.apache.zookeeper.server.auth.DigestLoginModule required
                   username="test"
                   password="wrong";
                 };
-                """);
+                """, java.nio.file.StandardOpenOption.APPEND);
         try {
             previous = Configuration.getConfiguration();
         } catch (SecurityException e) {
@@ -108,6 +100,11 @@ class ZooKeeperQuorumSaslInteropTest {
         }
     }
 
+    private void twoMembers() throws IOException {
+        addresses.put(1L, freePort());
+        addresses.put(2L, freePort());
+    }
+
     private LearnerServer ours(long id, String password) {
         return new LearnerServer(id, addresses, config -> config.withHandshakeTimeout(Duration.ofSeconds(10)))
                 .withSasl(QuorumJaas.sasl(jaasDir, QuorumJaas.REQUIRED, password)).start();
@@ -127,8 +124,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @Test
     void aZooKeeperLearnerAuthenticatesToOurLeaderAndItsFollowerInfoFollows() throws Exception {
-        addresses.put(1L, freePort());
-        addresses.put(2L, freePort());
+        twoMembers();
         ours = ours(1, "test");
         connectToOurs();
 
@@ -145,8 +141,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @Test
     void aZooKeeperLearnerInItsDefaultFipsModeCannotUseDigest() throws Exception {
-        addresses.put(1L, freePort());
-        addresses.put(2L, freePort());
+        twoMembers();
         ours = ours(1, "test");
         connectToOurs();
         System.clearProperty(FIPS_MODE);
@@ -160,8 +155,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @Test
     void ourLeaderRefusesAZooKeeperLearnerWithAWrongPassword() throws Exception {
-        addresses.put(1L, freePort());
-        addresses.put(2L, freePort());
+        twoMembers();
         ours = ours(1, "test");
         connectToOurs();
 
@@ -173,8 +167,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @Test
     void ourLearnerAuthenticatesToAZooKeeperLeaderAndItsFollowerInfoFollows() throws Exception {
-        addresses.put(1L, freePort());
-        addresses.put(2L, freePort());
+        twoMembers();
         listener = new ServerSocket(addresses.get(1L).getPort(), 1, addresses.get(1L).getAddress());
         ours = ours(2, "test");
         ours.transport.send(1, new Message.LearnerInfo(0x0000000102000001L, 5, false));
@@ -193,8 +186,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @Test
     void aZooKeeperLeaderRefusesOurLearnerWithAWrongPasswordAndItTriesAgain() throws Exception {
-        addresses.put(1L, freePort());
-        addresses.put(2L, freePort());
+        twoMembers();
         listener = new ServerSocket(addresses.get(1L).getPort(), 1, addresses.get(1L).getAddress());
         ours = ours(2, "wrong");
         ours.transport.send(1, new Message.LearnerInfo(0x0000000102000001L, 5, false));
