@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.URIParameter;
+import javax.security.auth.login.Configuration;
 
 /** JAAS files for quorum SASL tests, in the form ZooKeeper's documentation gives. */
 final class QuorumJaas {
@@ -14,6 +16,8 @@ final class QuorumJaas {
     /** Enabled, this member authenticates, but accepts members that do not: the middle step of a rollout. */
     static final QuorumAuthSettings LEARNER_REQUIRED = new QuorumAuthSettings(true, true, false, "QuorumLearner", "QuorumServer",
             "zkquorum/localhost", 20);
+
+    static final String FIPS_MODE = "zookeeper.fips-mode";
 
     private QuorumJaas() {}
 
@@ -38,6 +42,26 @@ final class QuorumJaas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Makes {@code file} the JVM's JAAS configuration, which ZooKeeper's own classes read, and turns ZooKeeper's FIPS
+     * mode off (in it, ZooKeeper 3.9.5 makes no DIGEST-MD5 client); closing restores both.
+     */
+    static AutoCloseable forZooKeeper(Path file) throws Exception {
+        Configuration previous;
+        try {
+            previous = Configuration.getConfiguration();
+        } catch (SecurityException e) {
+            previous = null; // no JAAS file configured for the JVM
+        }
+        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(file.toUri())));
+        System.setProperty(FIPS_MODE, "false");
+        Configuration restored = previous;
+        return () -> {
+            Configuration.setConfiguration(restored);
+            System.clearProperty(FIPS_MODE);
+        };
     }
 
     /** The quorum SASL of {@code settings} with a JAAS file whose learner presents {@code password}. */

@@ -15,12 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.URIParameter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import javax.security.auth.login.Configuration;
 import javax.security.sasl.SaslException;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
@@ -54,8 +52,7 @@ class ZooKeeperQuorumSaslInteropTest {
 
     @TempDir
     static Path jaasDir;
-    private static Configuration previous;
-    private static final String FIPS_MODE = "zookeeper.fips-mode";
+    private static AutoCloseable zooKeeperJaas;
 
     private final Map<Long, InetSocketAddress> addresses = new HashMap<>();
     private LearnerServer ours;
@@ -72,19 +69,12 @@ class ZooKeeperQuorumSaslInteropTest {
                   password="wrong";
                 };
                 """, java.nio.file.StandardOpenOption.APPEND);
-        try {
-            previous = Configuration.getConfiguration();
-        } catch (SecurityException e) {
-            previous = null; // no JAAS file configured for the JVM
-        }
-        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(file.toUri())));
-        System.setProperty(FIPS_MODE, "false");
+        zooKeeperJaas = QuorumJaas.forZooKeeper(file);
     }
 
     @AfterAll
-    static void restoreJaas() {
-        Configuration.setConfiguration(previous);
-        System.clearProperty(FIPS_MODE);
+    static void restoreJaas() throws Exception {
+        zooKeeperJaas.close();
     }
 
     @AfterEach
@@ -144,12 +134,12 @@ class ZooKeeperQuorumSaslInteropTest {
         twoMembers();
         ours = ours(1, "test");
         connectToOurs();
-        System.clearProperty(FIPS_MODE);
+        System.clearProperty(QuorumJaas.FIPS_MODE);
         try {
             assertThatThrownBy(() -> new SaslQuorumAuthLearner(true, "zkquorum/localhost", "QuorumLearner").authenticate(socket, "127.0.0.1"))
                     .isInstanceOf(NullPointerException.class);
         } finally {
-            System.setProperty(FIPS_MODE, "false");
+            System.setProperty(QuorumJaas.FIPS_MODE, "false");
         }
     }
 
