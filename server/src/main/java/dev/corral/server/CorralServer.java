@@ -549,10 +549,15 @@ public final class CorralServer implements AutoCloseable {
             LOG.info("The quorum and election ports speak TLS (sslQuorum, ssl.quorum.clientAuth={})",
                     config.security().quorumTls().clientAuth());
         }
+        dev.corral.server.quorum.QuorumSasl quorumSasl = dev.corral.server.quorum.QuorumSasl.load(config.security().quorumAuth(),
+                System.getProperty(dev.corral.server.sasl.JaasFile.PROPERTY));
+        if (quorumSasl != null) {
+            LOG.info("Members authenticate each other on the quorum and election ports: {}", quorumSasl);
+        }
         try {
             electionTransport = dev.corral.server.quorum.ElectionTransport.start(ensemble.electionTransportConfig(),
                     (serverId, notification) -> onPeerEvent(() -> node.onPeerMessage(serverId, notification,
-                            System.currentTimeMillis())), quorumTls);
+                            System.currentTimeMillis())), quorumTls, quorumSasl);
             learnerTransport = dev.corral.server.quorum.LearnerTransport.start(
                     ensemble.learnerTransportConfig(new TreeImageCodec(), config.maxBufferBytes()),
                     new dev.corral.server.quorum.LearnerTransport.Receiver() {
@@ -566,7 +571,7 @@ public final class CorralServer implements AutoCloseable {
                             // A leader's socket that closed is a leader gone: look for another now, not after syncLimit.
                             onPeerEvent(() -> node.onPeerDisconnected(serverId, connection, System.currentTimeMillis()));
                         }
-                    }, quorumTls);
+                    }, quorumTls, quorumSasl);
         } catch (RuntimeException e) {
             throw new IOException("cannot open the quorum ports of server " + ensemble.myId() + ": " + e.getMessage(), e);
         }

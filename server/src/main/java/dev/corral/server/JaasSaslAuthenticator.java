@@ -1,22 +1,14 @@
 package dev.corral.server;
 
 import dev.corral.node.SaslAuthenticator;
+import dev.corral.server.sasl.DigestServerCallbacks;
+import dev.corral.server.sasl.JaasFile;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
-import java.security.URIParameter;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.Configuration;
-import javax.security.sasl.AuthorizeCallback;
-import javax.security.sasl.RealmCallback;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
@@ -45,15 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 final class JaasSaslAuthenticator implements SaslAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(JaasSaslAuthenticator.class);
-    static final String JAAS_FILE = "java.security.auth.login.config";
+    static final String JAAS_FILE = JaasFile.PROPERTY;
     static final String SECTION = "zookeeper.sasl.serverconfig";
-    private static final String USER_PREFIX = "user_";
 
-    private final Map<String, String> passwords;
+    private final DigestServerCallbacks callbacks;
     private final Map<Long, SaslServer> exchanges = new ConcurrentHashMap<>();
 
     private JaasSaslAuthenticator(Map<String, String> passwords) {
-        this.passwords = Map.copyOf(passwords);
+        this.callbacks = new DigestServerCallbacks(passwords);
     }
 
     /** The authenticator of the JAAS file the system properties name, if it has the server section. */
@@ -63,26 +54,12 @@ final class JaasSaslAuthenticator implements SaslAuthenticator {
             return Optional.empty();
         }
         String section = system.getProperty(SECTION, "Server");
-        AppConfigurationEntry[] entries;
-        try {
-            String location = file.startsWith("=") ? file.substring(1) : file;
-            Configuration jaas = Configuration.getInstance("JavaLoginConfig", new URIParameter(Path.of(location).toUri()));
-            entries = jaas.getAppConfigurationEntry(section);
-        } catch (NoSuchAlgorithmException | SecurityException | IllegalArgumentException e) {
-            throw new IOException("cannot read the JAAS configuration " + file + " (" + JAAS_FILE + "): " + e.getMessage(), e);
-        }
+        AppConfigurationEntry[] entries = JaasFile.open(file).section(section);
         if (entries == null) {
             LOG.warn("No JAAS section '{}' in {}: SASL authentication is off", section, file);
             return Optional.empty();
         }
-        Map<String, String> passwords = new HashMap<>();
-        for (AppConfigurationEntry entry : entries) {
-            entry.getOptions().forEach((key, value) -> {
-                if (key.startsWith(USER_PREFIX)) {
-                    passwords.put(key.substring(USER_PREFIX.length()), String.valueOf(value));
-                }
-            });
-        }
+        Map<String, String> passwords = JaasFile.users(entries);
         LOG.info("SASL DIGEST-MD5 on the client port for {} users of JAAS section '{}' in {}", passwords.size(), section, file);
         return Optional.of(new JaasSaslAuthenticator(passwords));
     }
@@ -92,7 +69,7 @@ final class JaasSaslAuthenticator implements SaslAuthenticator {
         try {
             SaslServer server = exchanges.get(connectionId);
             if (server == null) {
-                server = Sasl.createSaslServer("DIGEST-MD5", "zookeeper", "zk-sasl-md5", null, this::handle);
+                server = Sasl.createSaslServer("DIGEST-MD5", "zookeeper", "zk-sasl-md5", null, callbacks);
                 exchanges.put(connectionId, server);
             }
             byte[] response = server.evaluateResponse(token);
@@ -106,26 +83,5 @@ final class JaasSaslAuthenticator implements SaslAuthenticator {
     /** The connection closed: its exchange, finished or not, is dropped. */
     void forget(long connectionId) {
         exchanges.remove(connectionId);
-    }
-
-    /** ZooKeeper's SaslServerCallbackHandler for DIGEST-MD5: passwords from the JAAS users, any realm. */
-    private void handle(Callback[] callbacks) {
-        String user = null;
-        for (Callback callback : callbacks) {
-            if (callback instanceof NameCallback name) {
-                user = name.getDefaultName();
-                name.setName(user);
-            } else if (callback instanceof PasswordCallback password) {
-                String known = user == null ? null : passwords.get(user);
-                if (known != null) {
-                    password.setPassword(known.toCharArray());
-                }
-            } else if (callback instanceof RealmCallback realm) {
-                realm.setText(realm.getDefaultText());
-            } else if (callback instanceof AuthorizeCallback authorize) {
-                authorize.setAuthorized(authorize.getAuthenticationID().equals(authorize.getAuthorizationID()));
-                authorize.setAuthorizedID(authorize.getAuthenticationID());
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.corral.server;
 
 import dev.corral.node.NodeSecurity;
+import dev.corral.server.quorum.QuorumAuthSettings;
 import dev.corral.server.tls.ConfigSource;
 import dev.corral.server.tls.TlsSettings;
 import java.util.LinkedHashSet;
@@ -43,18 +44,24 @@ import java.util.Set;
  *     the prefix {@code ssl.quorum.} (ZooKeeper's QuorumX509Util); null when they speak plain TCP
  * @param adminTls whether the admin HTTP server speaks TLS ({@code admin.forceHttps}, {@code admin.portUnification}),
  *     with the quorum's stores; never null
+ * @param quorumAuth SASL between ensemble members, ZooKeeper's {@code quorum.auth.*} and {@code quorum.cnxn.threads.size}
+ *     keys, parsed strictly as QuorumPeerConfig parses them (true or false); never null
  */
 public record SecurityConfig(int secureClientPort, String secureClientPortAddress, boolean portUnification, TlsSettings clientTls,
-        NodeSecurity authentication, TlsSettings quorumTls, AdminTls adminTls) {
+        NodeSecurity authentication, TlsSettings quorumTls, AdminTls adminTls, QuorumAuthSettings quorumAuth) {
 
     public static final int NO_PORT = -1;
 
     /** No TLS, no enforced authentication: what a zoo.cfg without security keys gets. */
-    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null, AdminTls.PLAIN);
+    public static final SecurityConfig NONE = new SecurityConfig(NO_PORT, null, false, null, NodeSecurity.NONE, null, AdminTls.PLAIN,
+            QuorumAuthSettings.OFF);
 
     private static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "client.portUnification",
             "serverCnxnFactory", "client.certReload", "X509AuthenticationProvider.superUser", "enforce.auth.enabled",
             "enforce.auth.schemes", "sessionRequireClientSASLAuth", "audit.enable", "superUser", "sslQuorum", "skipACL");
+    private static final Set<String> QUORUM_AUTH_KEYS = Set.of(QuorumAuthSettings.ENABLE_SASL, QuorumAuthSettings.LEARNER_REQUIRE_SASL,
+            QuorumAuthSettings.SERVER_REQUIRE_SASL, QuorumAuthSettings.LEARNER_LOGIN_CONTEXT, QuorumAuthSettings.SERVER_LOGIN_CONTEXT,
+            QuorumAuthSettings.SERVICE_PRINCIPAL, QuorumAuthSettings.CNXN_THREADS);
     private static final String PROVIDER_PACKAGE = "org.apache.zookeeper.server.auth.";
     /** ZooKeeper's provider classes and their schemes; a null scheme is a provider Corral cannot honour yet. */
     private static final Map<String, String> PROVIDERS = Map.of(
@@ -68,11 +75,13 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
             throw new IllegalArgumentException("TLS settings are needed exactly when a client port speaks TLS");
         }
         java.util.Objects.requireNonNull(adminTls, "adminTls");
+        java.util.Objects.requireNonNull(quorumAuth, "quorumAuth");
     }
 
     /** Whether zoo.cfg key {@code key} is one of the keys read here (every {@code ssl.} key, the quorum's too). */
     static boolean reads(String key) {
-        return KEYS.contains(key) || AdminTls.KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.");
+        return KEYS.contains(key) || AdminTls.KEYS.contains(key) || key.startsWith("authProvider.") || key.startsWith("ssl.")
+                || QUORUM_AUTH_KEYS.contains(key);
     }
 
     static SecurityConfig read(ConfigSource source, String clientPortAddress) throws ConfigException {
@@ -88,7 +97,47 @@ public record SecurityConfig(int secureClientPort, String secureClientPortAddres
         // ZooKeeper's sslQuorum: the quorum and election ports speak TLS, both ways authenticated by default.
         TlsSettings quorumTls = bool(source, "sslQuorum") ? TlsSettings.read(source, "ssl.quorum.") : null;
         return new SecurityConfig(securePort, securePort == NO_PORT ? null : address == null ? clientPortAddress : address, unification, tls,
-                authentication(source, tls != null), quorumTls, AdminTls.read(source));
+                authentication(source, tls != null), quorumTls, AdminTls.read(source), quorumAuth(source));
+    }
+
+    /** ZooKeeper's quorum.auth.* keys with their defaults, and QuorumPeerConfig's rules on how they combine. */
+    private static QuorumAuthSettings quorumAuth(ConfigSource source) throws ConfigException {
+        QuorumAuthSettings off = QuorumAuthSettings.OFF;
+        String threads = source.value(QuorumAuthSettings.CNXN_THREADS);
+        int threadCount = off.cnxnThreads();
+        if (threads != null) {
+            try {
+                threadCount = Integer.parseInt(threads.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(source.describe(QuorumAuthSettings.CNXN_THREADS) + ": expected a number, got '" + threads + "'");
+            }
+        }
+        try {
+            return new QuorumAuthSettings(strictBool(source, QuorumAuthSettings.ENABLE_SASL),
+                    strictBool(source, QuorumAuthSettings.LEARNER_REQUIRE_SASL), strictBool(source, QuorumAuthSettings.SERVER_REQUIRE_SASL),
+                    valueOr(source, QuorumAuthSettings.LEARNER_LOGIN_CONTEXT, off.learnerLoginContext()),
+                    valueOr(source, QuorumAuthSettings.SERVER_LOGIN_CONTEXT, off.serverLoginContext()),
+                    valueOr(source, QuorumAuthSettings.SERVICE_PRINCIPAL, off.servicePrincipal()), threadCount);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source.describe(QuorumAuthSettings.ENABLE_SASL) + ": " + e.getMessage());
+        }
+    }
+
+    /** QuorumPeerConfig#parseBoolean: true or false in any case, anything else an error (not "yes", unlike other keys). */
+    private static boolean strictBool(ConfigSource source, String key) throws ConfigException {
+        String value = source.value(key);
+        if (value == null || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ConfigException(source.describe(key) + ": Invalid option '" + value + "' for " + key + ". Choose 'true' or 'false.'");
+    }
+
+    private static String valueOr(ConfigSource source, String key, String otherwise) {
+        String value = source.value(key);
+        return value == null || value.isBlank() ? otherwise : value.trim();
     }
 
     /** The schemes with a provider (ZooKeeper's ProviderRegistry), the x509 super user, and what is enforced. */

@@ -3,6 +3,7 @@ package dev.corral.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.server.quorum.QuorumAuthSettings;
 import dev.corral.server.tls.StoreType;
 import dev.corral.server.tls.TlsSettings;
 import java.nio.file.Files;
@@ -24,6 +25,16 @@ class SecurityConfigTest {
         Path file = dir.resolve("zoo.cfg");
         Files.writeString(file, "dataDir=" + dir + "\n" + lines);
         return ServerConfig.load(file);
+    }
+
+    @Test
+    void quorumAuthKeysAsQuorumPeerConfigReadsThem() throws Exception {
+        assertThat(load("clientPort=2181\n").security().quorumAuth()).isEqualTo(QuorumAuthSettings.OFF)
+                .isEqualTo(new QuorumAuthSettings(false, false, false, "QuorumLearner", "QuorumServer", "zkquorum/localhost", 20));
+        assertThat(load("quorum.auth.enableSasl=TRUE\nquorum.auth.learnerRequireSasl=true\nquorum.auth.serverRequireSasl=true\n"
+                + "quorum.auth.learner.saslLoginContext=Learner2\nquorum.auth.server.saslLoginContext=Server2\n"
+                + "quorum.auth.kerberos.servicePrincipal=zkquorum/_HOST\nquorum.cnxn.threads.size=4\n").security().quorumAuth())
+                .isEqualTo(new QuorumAuthSettings(true, true, true, "Learner2", "Server2", "zkquorum/_HOST", 4));
     }
 
     @Test
@@ -162,7 +173,16 @@ class SecurityConfigTest {
                 new Broken("authProvider.sasl=com.example.KerberosProvider\n",
                         "key authProvider.sasl: authentication provider com.example.KerberosProvider is not supported"),
                 new Broken("secureClientPort=2281\nssl.keyStore.location=/k.jks\nssl.authProvider=sasl\n",
-                        "key ssl.authProvider: only the x509 provider can authenticate TLS clients, got 'sasl'"));
+                        "key ssl.authProvider: only the x509 provider can authenticate TLS clients, got 'sasl'"),
+                // Quorum SASL: QuorumPeerConfig's strict booleans and its three rules, with its messages.
+                new Broken("quorum.auth.enableSasl=yes\n", "Invalid option 'yes' for quorum.auth.enableSasl. Choose 'true' or 'false.'"),
+                new Broken("quorum.auth.serverRequireSasl=true\nquorum.auth.learnerRequireSasl=true\n",
+                        "quorum.auth.enableSasl is disabled, so cannot enable quorum.auth.serverRequireSasl"),
+                new Broken("quorum.auth.learnerRequireSasl=true\n", "quorum.auth.enableSasl is disabled, so cannot enable quorum.auth.learnerRequireSasl"),
+                new Broken("quorum.auth.enableSasl=true\nquorum.auth.serverRequireSasl=true\n",
+                        "quorum.auth.learnerRequireSasl is disabled, so cannot enable quorum.auth.serverRequireSasl"),
+                new Broken("quorum.cnxn.threads.size=many\n", "key quorum.cnxn.threads.size: expected a number, got 'many'"),
+                new Broken("quorum.cnxn.threads.size=0\n", "quorum.cnxn.threads.size must be at least 1, got 0"));
     }
 
     @ParameterizedTest

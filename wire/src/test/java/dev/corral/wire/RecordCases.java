@@ -229,6 +229,20 @@ final class RecordCases {
                 of("SetSASLResponse done", new SetSASLResponse(null), SetSASLResponse::write, SetSASLResponse::read,
                         new org.apache.zookeeper.proto.SetSASLResponse(null)),
 
+                // Quorum SASL authentication between members: a learner's first step, a challenge, the end.
+                of("QuorumAuthPacket first step", QuorumAuthPacket.of(QuorumAuthPacket.IN_PROGRESS, new byte[0]),
+                        QuorumAuthPacket::write, QuorumAuthPacket::read,
+                        new org.apache.zookeeper.server.quorum.QuorumAuthPacket(QuorumAuthPacket.MAGIC, 0, new byte[0])),
+                of("QuorumAuthPacket challenge", QuorumAuthPacket.of(QuorumAuthPacket.IN_PROGRESS, "nonce=\"x\"".getBytes(UTF_8)),
+                        QuorumAuthPacket::write, QuorumAuthPacket::read,
+                        new org.apache.zookeeper.server.quorum.QuorumAuthPacket(QuorumAuthPacket.MAGIC, 0, "nonce=\"x\"".getBytes(UTF_8))),
+                of("QuorumAuthPacket success", QuorumAuthPacket.of(QuorumAuthPacket.SUCCESS, "rspauth=1".getBytes(UTF_8)),
+                        QuorumAuthPacket::write, QuorumAuthPacket::read,
+                        new org.apache.zookeeper.server.quorum.QuorumAuthPacket(QuorumAuthPacket.MAGIC, 1, "rspauth=1".getBytes(UTF_8))),
+                of("QuorumAuthPacket error without token", QuorumAuthPacket.of(QuorumAuthPacket.ERROR, null),
+                        QuorumAuthPacket::write, QuorumAuthPacket::read,
+                        new org.apache.zookeeper.server.quorum.QuorumAuthPacket(QuorumAuthPacket.MAGIC, -1, null)),
+
                 // Multi: ZooKeeper's side is built through its client API, not from our bytes.
                 of("MultiRequest writes", multiWrites(), MultiRequest::write, MultiRequest::read, zkMultiWrites()),
                 of("MultiRequest reads", new MultiRequest(List.of(

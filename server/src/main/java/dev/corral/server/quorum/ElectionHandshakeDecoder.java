@@ -1,18 +1,35 @@
 package dev.corral.server.quorum;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reads the {@link ElectionHandshake} at the start of an accepted election connection and then steps
  * aside for the {@link ElectionFrameDecoder} (bytes already received after the handshake pass on to it).
  * A malformed handshake throws, which closes the connection. Reads nothing until the whole handshake
  * is there, so its buffering is bounded by the 2,048-byte address limit.
+ *
+ * <p>With quorum SASL on, the handshake is held back: the decoder steps aside for the handler that
+ * {@code authentication} makes of it ({@link QuorumAuthHandler}), which hands the handshake on once the peer
+ * has passed, so that no notification is exchanged with a peer that has not.
  */
 final class ElectionHandshakeDecoder extends ByteToMessageDecoder {
+    /** The authentication that follows a handshake, or null when none does. */
+    private final Function<ElectionHandshake, ChannelHandler> authentication;
+
+    ElectionHandshakeDecoder() {
+        this(null);
+    }
+
+    ElectionHandshakeDecoder(Function<ElectionHandshake, ChannelHandler> authentication) {
+        this.authentication = authentication;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
         try {
@@ -48,6 +65,10 @@ final class ElectionHandshakeDecoder extends ByteToMessageDecoder {
             in.skipBytes(20);
             String text = in.readCharSequence(length, StandardCharsets.UTF_8).toString();
             handshake = ElectionHandshake.parse(serverId, text);
+        }
+        if (authentication != null) {
+            context.pipeline().replace(this, "auth", authentication.apply(handshake));
+            return;
         }
         out.add(handshake);
         context.pipeline().replace(this, "frames", new ElectionFrameDecoder());

@@ -69,13 +69,16 @@ public final class ElectionTransport implements AutoCloseable {
     /** Every connection open now, handshaking and refused ones included, so that close() reaches them all. */
     private final ChannelGroup channels;
     private final byte[] handshake;
+    /** SASL between members (quorum.auth.*), or null when it is off. */
+    private final QuorumSasl sasl;
     private boolean closed;
     // Counters written on the loop, read by anyone.
     private volatile long refusedConnections;
     private volatile long malformedNotifications;
 
-    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls) {
+    private ElectionTransport(ElectionTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls, QuorumSasl sasl) {
         this.config = config;
+        this.sasl = sasl;
         this.receiver = receiver;
         this.loops = loops;
         this.loop = loops.loop;
@@ -99,7 +102,8 @@ public final class ElectionTransport implements AutoCloseable {
                 if (tls != null) {
                     tls.onAccepted(channel);
                 }
-                channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder()).addLast("transport", handler);
+                channel.pipeline().addLast("handshake", new ElectionHandshakeDecoder(sasl == null ? null : ElectionTransport.this::authenticating))
+                        .addLast("transport", handler);
                 channel.eventLoop().schedule(() -> closeIfNoHandshake(channel),
                         config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -115,9 +119,17 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** As {@link #start(ElectionTransportConfig, Receiver)}, every connection over TLS unless {@code tls} is null. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, QuorumTls tls) {
+        return start(config, receiver, tls, null);
+    }
+
+    /**
+     * As {@link #start(ElectionTransportConfig, Receiver, QuorumTls)}, with SASL authentication between members
+     * after the handshake unless {@code sasl} is null ({@link QuorumAuthHandler}).
+     */
+    public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, QuorumTls tls, QuorumSasl sasl) {
         TransportLoop loops = TransportLoop.ownThread("corral-election-" + config.myId());
         try {
-            return new ElectionTransport(config, receiver, loops, tls);
+            return new ElectionTransport(config, receiver, loops, tls, sasl);
         } catch (RuntimeException e) {
             loops.shutdownOwnThread();
             throw e;
@@ -126,7 +138,7 @@ public final class ElectionTransport implements AutoCloseable {
 
     /** Listens and connects on one loop of {@code group}, which stays the caller's to shut down. */
     public static ElectionTransport start(ElectionTransportConfig config, Receiver receiver, EventLoopGroup group) {
-        return new ElectionTransport(config, receiver, TransportLoop.on(group, "election transport of server " + config.myId()), null);
+        return new ElectionTransport(config, receiver, TransportLoop.on(group, "election transport of server " + config.myId()), null, null);
     }
 
     /** The address it listens on (the configured one, with the port chosen if that was 0). */
@@ -252,6 +264,39 @@ public final class ElectionTransport implements AutoCloseable {
             return;
         }
         ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(handshake));
+        if (sasl != null && sasl.learnerAuthenticates()) {
+            // ZooKeeper's startConnection authenticates right after its handshake, even on a connection it then drops.
+            link.connecting = channel;
+            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, "election connection of server "
+                    + config.myId() + " to " + link.serverId, config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
+                        @Override
+                        public void onPassed(ChannelHandlerContext context) {
+                            if (link.connecting == channel) {
+                                link.connecting = null;
+                            }
+                            if (closed || link.active != null) {
+                                closeQuietly(channel);
+                                return;
+                            }
+                            onHandshakeSent(link, channel, written);
+                        }
+
+                        @Override
+                        public void onRefused(Channel refused, String reason) {
+                            if (link.connecting == refused) {
+                                link.connecting = null;
+                            }
+                            link.failedAttempts++;
+                            scheduleRetry(link);
+                        }
+                    }));
+            return;
+        }
+        onHandshakeSent(link, channel, written);
+    }
+
+    /** The handshake is out (and SASL done, if this side authenticates): keep the connection or leave it to the peer. */
+    private void onHandshakeSent(PeerLink link, Channel channel, ChannelFuture written) {
         if (DuplicateConnectionRule.initiatorKeeps(config.myId(), link.serverId)) {
             becomeActive(link, channel);
         } else {
@@ -260,6 +305,26 @@ public final class ElectionTransport implements AutoCloseable {
             link.failedAttempts++;
             scheduleRetry(link);
         }
+    }
+
+    /**
+     * What follows the handshake of an accepted connection when SASL is on: authentication, after which the
+     * handshake goes to the transport and the notification frames to their decoder (QuorumCnxManager#handleConnection
+     * authenticates between the two).
+     */
+    private ChannelHandler authenticating(ElectionHandshake received) {
+        return new QuorumAuthHandler(sasl, true, "election connection of server " + config.myId() + " from " + received.serverId(),
+                config.handshakeTimeout(), "frames", new ElectionFrameDecoder(), new QuorumAuthHandler.Listener() {
+                    @Override
+                    public void onPassed(ChannelHandlerContext context) {
+                        context.fireChannelRead(received);
+                    }
+
+                    @Override
+                    public void onRefused(Channel channel, String reason) {
+                        refusedConnections++;
+                    }
+                });
     }
 
     private void onHandshake(Channel channel, ElectionHandshake received) {

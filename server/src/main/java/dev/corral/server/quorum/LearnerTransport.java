@@ -96,6 +96,8 @@ public final class LearnerTransport implements AutoCloseable {
     /** Connections written to in this turn of the loop and not flushed yet. */
     private final Set<LearnerConnection> unflushed = new LinkedHashSet<>();
     private boolean flushScheduled;
+    /** SASL between members (quorum.auth.*), or null when it is off. */
+    private final QuorumSasl sasl;
     private boolean closed;
     // Counters written on the loop, read by anyone.
     private volatile long refusedConnections;
@@ -104,8 +106,9 @@ public final class LearnerTransport implements AutoCloseable {
     private volatile long droppedSends;
     private volatile long failedConnects;
 
-    private LearnerTransport(LearnerTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls) {
+    private LearnerTransport(LearnerTransportConfig config, Receiver receiver, TransportLoop loops, QuorumTls tls, QuorumSasl sasl) {
         this.config = config;
+        this.sasl = sasl;
         this.receiver = receiver;
         this.loops = loops;
         this.loop = loops.loop;
@@ -129,6 +132,21 @@ public final class LearnerTransport implements AutoCloseable {
                 if (tls != null) {
                     tls.onAccepted(channel);
                 }
+                if (sasl != null) {
+                    // LearnerHandler's constructor authenticates before the first packet is read.
+                    channel.pipeline().addLast("auth", new QuorumAuthHandler(sasl, true, "learner connection of server "
+                            + config.myId(), config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
+                                @Override
+                                public void onPassed(ChannelHandlerContext context) {
+                                    // the first packet, FOLLOWERINFO or OBSERVERINFO, follows
+                                }
+
+                                @Override
+                                public void onRefused(Channel refused, String reason) {
+                                    refusedConnections++;
+                                }
+                            }));
+                }
                 channel.pipeline().addLast("frames", new LearnerFrameDecoder(stream)).addLast("transport", handler);
                 channel.eventLoop().schedule(() -> closeIfNoInfo(channel), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -142,9 +160,17 @@ public final class LearnerTransport implements AutoCloseable {
 
     /** As {@link #start(LearnerTransportConfig, Receiver)}, every connection over TLS unless {@code tls} is null. */
     public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver, QuorumTls tls) {
+        return start(config, receiver, tls, null);
+    }
+
+    /**
+     * As {@link #start(LearnerTransportConfig, Receiver, QuorumTls)}, with SASL authentication between members before
+     * the learner protocol unless {@code sasl} is null ({@link QuorumAuthHandler}).
+     */
+    public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver, QuorumTls tls, QuorumSasl sasl) {
         TransportLoop loops = TransportLoop.ownThread("corral-learners-" + config.myId());
         try {
-            return new LearnerTransport(config, receiver, loops, tls);
+            return new LearnerTransport(config, receiver, loops, tls, sasl);
         } catch (RuntimeException e) {
             loops.shutdownOwnThread();
             throw e;
@@ -153,7 +179,7 @@ public final class LearnerTransport implements AutoCloseable {
 
     /** Listens and connects on one loop of {@code group}, which stays the caller's to shut down. */
     public static LearnerTransport start(LearnerTransportConfig config, Receiver receiver, EventLoopGroup group) {
-        return new LearnerTransport(config, receiver, TransportLoop.on(group, "learner transport of server " + config.myId()), null);
+        return new LearnerTransport(config, receiver, TransportLoop.on(group, "learner transport of server " + config.myId()), null, null);
     }
 
     /** The address it accepts learners on (the configured one, with the port chosen if that was 0). */
@@ -364,6 +390,40 @@ public final class LearnerTransport implements AutoCloseable {
             return;
         }
         LOG.debug("server {} connected to leader {}: {} -> {}", config.myId(), c.serverId, channel.localAddress(), channel.remoteAddress());
+        if (sasl != null && sasl.learnerAuthenticates()) {
+            // Learner#connectToLeader authenticates before its first packet; until then the connect is not over.
+            c.connecting = channel;
+            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, "learner connection of server "
+                    + config.myId() + " to leader " + c.serverId, config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
+                        @Override
+                        public void onPassed(ChannelHandlerContext context) {
+                            if (c.connecting == channel) {
+                                c.connecting = null;
+                            }
+                            if (closed || c.ended) {
+                                channel.close();
+                                return;
+                            }
+                            becomeConnected(c, channel);
+                        }
+
+                        @Override
+                        public void onRefused(Channel refused, String reason) {
+                            if (c.connecting == refused) {
+                                c.connecting = null;
+                            }
+                            c.failedAttempts++;
+                            failedConnects++;
+                            scheduleRetry(c);
+                        }
+                    }));
+            return;
+        }
+        becomeConnected(c, channel);
+    }
+
+    /** The channel to the leader is up (and authenticated, if this side authenticates): what was queued goes out. */
+    private void becomeConnected(LearnerConnection c, Channel channel) {
         c.channel = channel;
         c.failedAttempts = 0;
         c.unflushedBytes = 0;

@@ -16,16 +16,19 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.apache.zookeeper.server.quorum.QuorumCnxManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +48,8 @@ class ElectionTransportTest {
     final class Server {
         final long id;
         final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+        /** Quorum SASL, or null for none. */
+        QuorumSasl sasl;
         ElectionTransport transport;
 
         Server(long id) {
@@ -55,8 +60,9 @@ class ElectionTransportTest {
             Map<Long, InetSocketAddress> peers = new HashMap<>(addresses);
             peers.remove(id);
             ElectionTransportConfig config = ElectionTransportConfig.of(id, addresses.get(id), peers)
-                    .withSendQueueMax(sendQueueMax).withHandshakeTimeout(Duration.ofMillis(300));
-            transport = ElectionTransport.start(config, (from, notification) -> received.add(new Received(from, notification)));
+                    .withSendQueueMax(sendQueueMax).withHandshakeTimeout(sasl == null ? Duration.ofMillis(300) : Duration.ofSeconds(3));
+            transport = ElectionTransport.start(config, (from, notification) -> received.add(new Received(from, notification)), null,
+                    sasl);
         }
 
         void stop() {
@@ -69,6 +75,8 @@ class ElectionTransportTest {
         }
     }
 
+    @TempDir
+    Path jaasDir;
     private final Map<Long, InetSocketAddress> addresses = new HashMap<>();
     private final List<Server> servers = new ArrayList<>();
     private final List<AutoCloseable> rawSockets = new ArrayList<>();
@@ -135,6 +143,39 @@ class ElectionTransportTest {
         for (Server server : servers) {
             assertEquals(count - 1, server.transport.connectedPeers().size());
         }
+    }
+
+    @Test
+    void membersAuthenticatingWithQuorumSaslExchangeNotifications() throws IOException {
+        for (Server server : servers(3)) {
+            server.sasl = QuorumJaas.sasl(jaasDir, QuorumJaas.REQUIRED, "test");
+            server.start();
+        }
+        everyPairExchanges(servers, 1);
+        for (Server server : servers) {
+            assertEquals(2, server.transport.connectedPeers().size());
+        }
+    }
+
+    @Test
+    void aMemberWithAWrongQuorumPasswordHoldsNoElectionConnection() throws IOException {
+        List<Server> three = servers(3);
+        for (Server server : three) {
+            // Server 3 has the highest id: every connection it keeps is one it opens, and authenticates on.
+            server.sasl = QuorumJaas.sasl(jaasDir, QuorumJaas.REQUIRED, server.id == 3 ? "wrong" : "test");
+            server.start();
+        }
+        Server one = three.get(0);
+        Server two = three.get(1);
+        Server wrong = three.get(2);
+        one.transport.send(2, vote(1, 2, 1));
+        within().until(() -> two.got(1, vote(1, 2, 1)));
+        wrong.transport.send(1, vote(3, 1, 1));
+        wrong.transport.send(2, vote(3, 2, 1));
+        within().until(() -> one.transport.refusedConnections() > 0 && two.transport.refusedConnections() > 0);
+        assertEquals(Set.of(), wrong.transport.connectedPeers());
+        assertEquals(Set.of(2L), one.transport.connectedPeers());
+        assertTrue(one.received.stream().noneMatch(r -> r.from() == 3), "server 1 heard from server 3");
     }
 
     @Test

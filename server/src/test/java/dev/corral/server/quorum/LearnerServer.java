@@ -45,12 +45,19 @@ final class LearnerServer {
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final UnaryOperator<LearnerTransportConfig> tune;
+    private QuorumSasl sasl;
     LearnerTransport transport;
 
     LearnerServer(long id, Map<Long, InetSocketAddress> addresses, UnaryOperator<LearnerTransportConfig> tune) {
         this.id = id;
         this.addresses = addresses;
         this.tune = tune;
+    }
+
+    /** Authenticates members with {@code sasl} (set before {@link #start()}). */
+    LearnerServer withSasl(QuorumSasl quorumSasl) {
+        this.sasl = quorumSasl;
+        return this;
     }
 
     LearnerServer start() {
@@ -68,7 +75,7 @@ final class LearnerServer {
             public void onDisconnected(long serverId, long connection) {
                 ended.add(new Ended(serverId, connection));
             }
-        });
+        }, null, sasl);
         return this;
     }
 
