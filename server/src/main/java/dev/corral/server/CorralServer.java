@@ -104,6 +104,8 @@ public final class CorralServer implements AutoCloseable {
     private final AuditLog auditLog;
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
+    // The admin restore under way, completed with its zxid when the Node loaded it; null when none. Node loop only.
+    private java.util.concurrent.CompletableFuture<Long> restored;
     private HttpServer adminServer;
     // The web console's logins, each a ZooKeeper session on the client port; null while the console is off.
     private ConsoleSessions consoleSessions;
@@ -159,7 +161,7 @@ public final class CorralServer implements AutoCloseable {
         // Ready only while the client port is open and the Node serves: in a synchronized quorum, not merely up.
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
                 quorum, new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config)),
-                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60));
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60), this::restore);
     }
 
     /**
@@ -197,6 +199,23 @@ public final class CorralServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The admin restore command's work: hands the image to the Node on its loop and waits (bounded) until the
+     * Node says it is durable and loaded; -1 when the Node cannot take it now (writes in flight).
+     */
+    private long restore(dev.corral.tree.TreeSnapshot image) throws Exception {
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        boolean started = callOnNodeLoop(() -> {
+            if (!node.canRestoreByAdmin() || restored != null) {
+                return false;
+            }
+            restored = done;
+            carryOut(node.restoreByAdmin(image, System.currentTimeMillis()));
+            return true;
+        });
+        return started ? done.get(60, TimeUnit.SECONDS) : -1;
+    }
+
     private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {
         try {
             return nodeLoop.submit(work).get(10, TimeUnit.SECONDS);
@@ -229,7 +248,8 @@ public final class CorralServer implements AutoCloseable {
             try {
                 AdminTls tls = config.security().adminTls();
                 adminServer = HttpServer.start("admin", config.admin(), tls.mode(),
-                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin);
+                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin,
+                        new HttpServer.LargeBodies(AdminEndpoints::isRestore, config.restore().bytesMax()));
                 LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready), {}", config.admin().address(), adminServer.port(),
                         switch (tls.mode()) {
                             case PLAIN -> "plain HTTP";
@@ -789,6 +809,9 @@ public final class CorralServer implements AutoCloseable {
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
+            } else if (output instanceof Output.Restored done) {
+                restored.complete(done.zxid());
+                restored = null;
             } else if (output instanceof Output.Audit audit) {
                 auditLog.write(audit.event());
             } else if (output instanceof Output.SessionExpired expired) {
