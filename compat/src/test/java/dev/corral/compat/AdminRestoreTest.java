@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.corral.testkit.AdminSnapshotClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AdminRestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final int ADMIN_PORT = TlsClients.freePort();
     private static final String OWNER = "owner:secret";
 
@@ -59,19 +55,13 @@ class AdminRestoreTest {
     }
 
     private static byte[] snapshot() throws Exception {
-        HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ADMIN_PORT + "/commands/snapshot"))
-                .header("Authorization", "digest " + OWNER).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> answer = AdminSnapshotClient.snapshot(ADMIN_PORT, "digest " + OWNER);
         assertThat(answer.statusCode()).isEqualTo(200);
         return answer.body();
     }
 
     private static HttpResponse<String> restore(byte[] body, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ADMIN_PORT + "/commands/restore"))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return AdminSnapshotClient.restore(ADMIN_PORT, "restore", body, authorization);
     }
 
     private static String data(ZooKeeper zk, String path) throws Exception {

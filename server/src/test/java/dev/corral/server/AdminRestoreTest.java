@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.tree.Acls;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.corral.testkit.AdminSnapshotClient;
+import dev.corral.testkit.HttpProbe;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +39,6 @@ class AdminRestoreTest {
     private static final String ADMIN = "admin:secret";
     // A body the command refuses before it reads it.
     private static final byte[] NOT_READ = "a body that is not read".getBytes(StandardCharsets.UTF_8);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     static Path dir;
@@ -91,19 +88,13 @@ class AdminRestoreTest {
     }
 
     private static byte[] snapshot(CorralServer server) throws Exception {
-        HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort()
-                + "/commands/snapshot")).header("Authorization", "digest " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> answer = AdminSnapshotClient.snapshot(server.adminPort(), "digest " + ADMIN);
         assertThat(answer.statusCode()).isEqualTo(200);
         return answer.body();
     }
 
     private static HttpResponse<String> restore(CorralServer server, byte[] body, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + "/commands/restore"))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return AdminSnapshotClient.restore(server.adminPort(), "restore", body, authorization);
     }
 
     private static String data(ZooKeeper zk, String path) throws Exception {
@@ -227,9 +218,8 @@ class AdminRestoreTest {
 
     @Test
     void aGetIsNotARestore() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unlimited.adminPort()
-                + "/commands/rest")).header("Authorization", "digest " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(405);
+        HttpProbe.Answer answer = HttpProbe.send(HttpProbe.Transport.PLAIN, unlimited.adminPort(), "GET", "/commands/rest", "digest " + ADMIN);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(405);
     }
 
     @Test
@@ -246,8 +236,6 @@ class AdminRestoreTest {
         HttpResponse<String> answer = restore(limited, new byte[4097], "digest " + ADMIN);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
         // Other admin requests go on being served.
-        HttpResponse<String> ruok = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + limited.adminPort() + "/commands/ruok"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(ruok.statusCode()).isEqualTo(200);
+        assertThat(HttpProbe.send(HttpProbe.Transport.PLAIN, limited.adminPort(), "GET", "/commands/ruok", null).status()).isEqualTo(200);
     }
 }
