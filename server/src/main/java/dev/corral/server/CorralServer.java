@@ -209,8 +209,10 @@ public final class CorralServer implements AutoCloseable {
             if (!node.canRestoreByAdmin() || restored != null) {
                 return false;
             }
+            List<Output> outputs = node.restoreByAdmin(image, System.currentTimeMillis());
+            // Set only once the Node took the image: its Restored output comes later, after the snapshot is durable.
             restored = done;
-            carryOut(node.restoreByAdmin(image, System.currentTimeMillis()));
+            carryOut(outputs);
             return true;
         });
         return started ? done.get(60, TimeUnit.SECONDS) : -1;
