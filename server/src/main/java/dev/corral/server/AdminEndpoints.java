@@ -384,13 +384,16 @@ final class AdminEndpoints {
                     + " is the ensemble's");
         }
         if (!takeRestoreToken()) {
+            metrics.restoreRateLimited.incrementAndGet();
             return restoreAnswer(429, "one restore per admin.rateLimiterIntervalInMS (" + config.restore().intervalMs() + " ms)");
         }
         var log = LoggerFactory.getLogger(AdminEndpoints.class);
+        long start = System.nanoTime();
         dev.corral.tree.TreeSnapshot image;
         try {
             image = checkedImage(request.body());
         } catch (dev.corral.storage.StorageException | IllegalStateException e) {
+            metrics.restoreErrors.incrementAndGet();
             log.warn("Refused the snapshot of a restore command ({} bytes): {}", request.body().length, e.getMessage());
             return restoreAnswer(500, "not a snapshot this server can restore: " + e.getMessage());
         }
@@ -399,11 +402,14 @@ final class AdminEndpoints {
             if (zxid < 0) {
                 return restoreAnswer(503, "writes are in flight; try again");
             }
-            log.info("Restored a snapshot of {} znodes and {} sessions (zxid 0x{} where it was taken) as zxid 0x{}", image.nodeCount(),
-                    image.sessions().size(), Long.toHexString(image.zxid()), Long.toHexString(zxid));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            metrics.restore(tookMs);
+            log.info("Restored a snapshot of {} znodes and {} sessions (zxid 0x{} where it was taken) as zxid 0x{} in {} ms", image.nodeCount(),
+                    image.sessions().size(), Long.toHexString(image.zxid()), Long.toHexString(zxid), tookMs);
             Map<String, Object> answer = map("command", "restore", "error", null, "last_zxid", zxid);
             return HttpServer.Response.json(200, write(answer));
         } catch (Exception e) {
+            metrics.restoreErrors.incrementAndGet();
             log.warn("The restore admin command failed: {}", e.toString());
             return restoreAnswer(500, "the restore failed: " + e.getMessage());
         }

@@ -66,7 +66,7 @@ class AdminRestoreTest {
         Properties cfg = new Properties();
         cfg.putAll(settings);
         ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, data)
-                .withHttp(new ServerConfig.HttpEndpoint("127.0.0.1", 0), null);
+                .withHttp(new ServerConfig.HttpEndpoint("127.0.0.1", 0), new ServerConfig.HttpEndpoint("127.0.0.1", 0));
         CorralServer server = new CorralServer(config, e -> { });
         server.start();
         return server;
@@ -95,6 +95,13 @@ class AdminRestoreTest {
 
     private static HttpResponse<String> restore(CorralServer server, byte[] body, String authorization) throws Exception {
         return AdminSnapshotClient.restore(server.adminPort(), "restore", body, authorization);
+    }
+
+    /** The value of a metric without labels in the Prometheus scrape. */
+    private static double metric(CorralServer server, String name) throws Exception {
+        String scrape = HttpProbe.send(HttpProbe.Transport.PLAIN, server.metricsPort(), "GET", "/metrics", null).body();
+        return scrape.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " in " + scrape));
     }
 
     private static String data(ZooKeeper zk, String path) throws Exception {
@@ -174,8 +181,10 @@ class AdminRestoreTest {
             byte[] snapshot = snapshot(unlimited);
             zk.setData(path, "changed".getBytes(StandardCharsets.UTF_8), -1);
 
+            double errors = metric(unlimited, "restore_error_count");
             HttpResponse<String> answer = restore(unlimited, upload.damage().apply(snapshot), "digest " + ADMIN);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);
+            assertThat(metric(unlimited, "restore_error_count")).isEqualTo(errors + 1);
             assertThat(JSON.readTree(answer.body()).get("error").asText()).startsWith("not a snapshot this server can restore");
             assertThat(data(zk, path)).as("the session goes on, on the same tree").isEqualTo("changed");
         } finally {
@@ -229,6 +238,8 @@ class AdminRestoreTest {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         HttpResponse<String> second = restore(limited, snapshot, "digest " + ADMIN);
         assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+        assertThat(metric(limited, "restore_time_count")).isEqualTo(1);
+        assertThat(metric(limited, "restore_rate_limited_count")).isEqualTo(1);
     }
 
     @Test
