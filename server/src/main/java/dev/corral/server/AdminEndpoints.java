@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * and restore commands, with its answers: 401 "Auth info is missing for the command" without the header,
  * 401 "Not authenticated" when it proves nothing, 403 "Not authorized" when the ACL refuses); environment,
  * configuration and stats leave out what {@link Disclosure#HIDDEN_KEYS} names unless the request proves one.
- * The snapshot command asks for that identity always, as ZooKeeper's does.
+ * The snapshot and restore commands ask for that identity always, as ZooKeeper's do.
  */
 final class AdminEndpoints {
     /** Made at the first answer, not at start: building an ObjectMapper loads some 300 classes, about 0.15 s of a start. */
