@@ -84,6 +84,8 @@ public final class Node {
     // How many times this server stopped serving; requests carry the generation they were queued in.
     private long generation;
     private boolean leading;
+    // The zxid of an admin restore being made durable, -1 when none: serving and leading are off meanwhile.
+    private long adminRestoreZxid = -1;
     // Sees each output of the Peer once it was carried out (the simulator's checkers); nothing by default.
     private java.util.function.Consumer<dev.corral.zab.Output> observer = output -> { };
     private final Sessions sessions;
@@ -727,9 +729,40 @@ public final class Node {
         maybeResume();
     }
 
-    /** Replaces the whole state with a snapshot the leader sent; no client is served meanwhile. */
+    /**
+     * Whether {@link #restoreByAdmin} may run now: this server is the serving leader and every write it
+     * proposed is applied (the caller may try again later when not).
+     */
+    public boolean canRestoreByAdmin() {
+        return serving && leading && proposer.canPropose() && waiters.size() == 0 && peer.lastDelivered() == peer.lastLoggedZxid();
+    }
+
+    /**
+     * Replaces the whole state of this standalone server with the nodes and sessions of {@code image} (the
+     * admin restore command; its zxid is not used), as the txn at the next zxid: the image is given that zxid,
+     * made durable in place of the log, and then loaded (see {@link dev.corral.zab.Peer#restoreAsLeader}), and
+     * {@link Output.Restored} says so. Every client connection is closed now, with its watches: its session goes
+     * on after the restore only if the image holds it, and a client that reconnects sets its watches again.
+     * Until the image is loaded this server does not serve (a new connection is closed at its first frame).
+     * Only when {@link #canRestoreByAdmin}.
+     */
+    public List<Output> restoreByAdmin(dev.corral.tree.TreeSnapshot image, long wallMs) {
+        nowMs = wallMs;
+        Invariants.check(canRestoreByAdmin(), "an admin restore while writes are in flight or this server does not lead");
+        long zxid = peer.nextZxid();
+        release("this server's state is being replaced by a restored snapshot");
+        serving = false;
+        leading = false;
+        adminRestoreZxid = zxid;
+        peer.restoreAsLeader(new dev.corral.zab.Snapshot(zxid,
+                new dev.corral.tree.TreeSnapshot(zxid, image.paths(), image.nodes(), image.sessions(), image.digest())));
+        pump();
+        return effects.drain();
+    }
+
+    /** Replaces the whole state with a snapshot the leader sent, or the admin restore command's; no client is served meanwhile. */
     private void restoreImage(dev.corral.tree.TreeSnapshot image) {
-        String reason = "this server's state is replaced by its leader's snapshot";
+        String reason = "this server's state is replaced by " + (adminRestoreZxid >= 0 ? "a restored snapshot" : "its leader's snapshot");
         if (holdUntilMs >= 0) {
             release(reason);
         } else if (!connections.isEmpty()) {
@@ -753,6 +786,16 @@ public final class Node {
         sessionTable.load(image.sessions());
         sessions.replaceAll(sessionTable);
         proposer.discardPending();
+        if (adminRestoreZxid >= 0) {
+            Invariants.check(image.zxid() == adminRestoreZxid, "restored %s, the admin restore was at %s", dev.corral.tree.Zxid.hex(image.zxid()),
+                    dev.corral.tree.Zxid.hex(adminRestoreZxid));
+            adminRestoreZxid = -1;
+            serving = true;
+            leading = true;
+            // The restored sessions expire as recovered ones do, unless their clients come back in time.
+            sessions.recover(sessionTable);
+            effects.add(new Output.Restored(image.zxid()));
+        }
     }
 
     private void onRoleChanged(dev.corral.zab.Output.RoleChanged changed) {

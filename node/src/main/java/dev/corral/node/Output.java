@@ -27,6 +27,9 @@ public sealed interface Output {
      */
     record Snapshot(dev.corral.tree.TreeSnapshot snapshot) implements Output {}
 
+    /** The admin restore command's snapshot is durable and is now the state, at {@code zxid} (Node#restoreByAdmin). */
+    record Restored(long zxid) implements Output {}
+
     /** A session's timeout passed without a request or ping from it; an operator event, for the log. */
     record SessionExpired(long sessionId, int timeoutMs) implements Output {}
 

@@ -151,6 +151,11 @@ final class SimShell {
         }
     }
 
+    /** The admin restore command of a standalone server (Node#restoreByAdmin), its outputs routed as every event's. */
+    void restoreByAdmin(dev.corral.tree.TreeSnapshot image) {
+        deliver(node.restoreByAdmin(image, wallMs));
+    }
+
     /** Reports every change asked for so far as durable (the log's txns, the epoch files). */
     void syncLog() {
         while (askedSeq > persistedSeq) {

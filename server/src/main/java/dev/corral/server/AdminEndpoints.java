@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * and restore commands, with its answers: 401 "Auth info is missing for the command" without the header,
  * 401 "Not authenticated" when it proves nothing, 403 "Not authorized" when the ACL refuses); environment,
  * configuration and stats leave out what {@link Disclosure#HIDDEN_KEYS} names unless the request proves one.
- * The snapshot command asks for that identity always, as ZooKeeper's does.
+ * The snapshot and restore commands ask for that identity always, as ZooKeeper's do.
  */
 final class AdminEndpoints {
     /** Made at the first answer, not at start: building an ObjectMapper loads some 300 classes, about 0.15 s of a start. */
@@ -73,12 +73,25 @@ final class AdminEndpoints {
 
     /**
      * ZooKeeper 3.9.5's SnapshotCommand allows one snapshot per zookeeper.admin.rateLimiterIntervalInMS (300000)
-     * read as microseconds (its RateLimiter is built with TimeUnit.MICROSECONDS): one per 300 ms in effect.
+     * read as microseconds (its RateLimiter is built with TimeUnit.MICROSECONDS): one per 300 ms by default.
      */
-    static final long SNAPSHOT_INTERVAL_NS = 300_000_000L;
+    private final long snapshotIntervalNs;
     private final Snapshotter snapshotter;
-    private final java.util.concurrent.atomic.AtomicLong lastSnapshotNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime()
-            - SNAPSHOT_INTERVAL_NS);
+    private final java.util.concurrent.atomic.AtomicLong lastSnapshotNs;
+
+    /**
+     * Replaces the server's state with a checked image and returns the zxid of the state after it, once that
+     * state is durable and loaded; -1, with nothing changed, while writes are in flight (CorralServer: Node#restoreByAdmin).
+     */
+    interface Restorer {
+        long restore(dev.corral.tree.TreeSnapshot image) throws Exception;
+    }
+
+    private final Restorer restorer;
+    // ZooKeeper 3.9.5's RateLimiter(1, rateLimiterIntervalInMS, MILLISECONDS) of its RestoreCommand: one token,
+    // given back when more than the interval passed since the last time it was given back (at first, the start).
+    private long restoreTokenResetNs = System.nanoTime();
+    private boolean restoreTokenLeft = true;
 
     /** What a command that needs an admin identity asks of it: ZooKeeper's AuthRequest of its snapshot command. */
     static final AdminAuthentication.Required ADMIN_IDENTITY = new AdminAuthentication.Required(dev.corral.wire.Acl.ALL, "/");
@@ -101,10 +114,13 @@ final class AdminEndpoints {
 
     AdminEndpoints(ServerConfig config, Node node, FourLetterReport report, NodeLoop loop, BooleanSupplier ready,
             ServerMetrics metrics, QuorumMetrics quorum, AdminAuthentication authentication, Snapshotter snapshotter,
-            ConsoleHistory history) {
+            Restorer restorer, ConsoleHistory history) {
         this.config = config;
         this.history = history;
         this.snapshotter = snapshotter;
+        this.restorer = restorer;
+        this.snapshotIntervalNs = config.restore().intervalMs() * 1_000L;
+        this.lastSnapshotNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - snapshotIntervalNs);
         this.authentication = authentication;
         this.node = node;
         this.report = report;
@@ -185,6 +201,10 @@ final class AdminEndpoints {
         // Answered by snapshot(), which streams a file: this map is never computed.
         put(new Command("snapshot", List.of("snap"), false, true, Protection.ALWAYS_ADMIN, q -> {
             throw new IllegalStateException("the snapshot command is answered by AdminEndpoints#snapshot");
+        }));
+        // Answered by restore(), which takes the request's body.
+        put(new Command("restore", List.of("rest"), false, true, Protection.ALWAYS_ADMIN, q -> {
+            throw new IllegalStateException("the restore command is answered by AdminEndpoints#restore");
         }));
     }
 
@@ -296,6 +316,9 @@ final class AdminEndpoints {
         if (command.name().equals("snapshot")) {
             return snapshot(parameters);
         }
+        if (command.name().equals("restore")) {
+            return restore(request);
+        }
         Map<String, Object> computed = loop.call(() -> command.run().apply(parameters));
         Map<String, Object> result = redact ? Disclosure.redacted(computed) : computed;
         int status = result.containsKey("error") && result.get("error") != null ? 400 : 200;
@@ -308,12 +331,12 @@ final class AdminEndpoints {
      * ZooKeeper 3.9.5's SnapshotCommand: writes a snapshot now and answers with its zxid and size as the header
      * fields last_zxid ("0x" and hex) and snapshot_size, and, unless {@code streaming=false}, the file itself as
      * application/octet-stream (Corral's snapshot format, not ZooKeeper's). More than one within
-     * {@link #SNAPSHOT_INTERVAL_NS} is 429; a failed one 500, as in ZooKeeper.
+     * {@link #snapshotIntervalNs} is 429; a failed one 500, as in ZooKeeper.
      */
     private HttpServer.Response snapshot(Map<String, List<String>> parameters) {
         long now = System.nanoTime();
         long last = lastSnapshotNs.get();
-        if (now - last < SNAPSHOT_INTERVAL_NS || !lastSnapshotNs.compareAndSet(last, now)) {
+        if (now - last < snapshotIntervalNs || !lastSnapshotNs.compareAndSet(last, now)) {
             return HttpServer.Response.json(429, write(map("command", "snapshot", "error", null)));
         }
         boolean streaming = !"false".equalsIgnoreCase(first(parameters, "streaming", "true"));
@@ -331,6 +354,96 @@ final class AdminEndpoints {
             org.slf4j.LoggerFactory.getLogger(AdminEndpoints.class).warn("The snapshot admin command failed: {}", e.toString());
             return HttpServer.Response.json(500, write(map("command", "snapshot", "error", null)));
         }
+    }
+
+    /** Whether {@code path} is the restore command's, whose body may be as large as admin.restore.bytesMax. */
+    static boolean isRestore(String path) {
+        return path.equals("/commands/restore") || path.equals("/commands/rest");
+    }
+
+    /**
+     * ZooKeeper 3.9.5's RestoreCommand (Commands.java), on a request that already proved ALL on "/": the POST's
+     * body is a snapshot as the snapshot command streams it (Corral's format: the bytes of a snapshot file,
+     * CRC-checked, then its tree checked against its digest before anything changes) and replaces the state.
+     * The answers, in ZooKeeper's order: 503 while admin.restore.enabled=false, 429 past the rate limit (the
+     * token is spent by a failed restore too), 500 when the snapshot is refused or the restore fails, and 200
+     * with last_zxid, the zxid of the restored state, as a number. ZooKeeper leaves "error" null in all of them;
+     * Corral says what was wrong. Corral's own refusals: a GET (405), a request with an Origin header (403),
+     * an ensemble member (409: ZooKeeper restores only the member asked, which then differs from the others),
+     * and writes in flight (503, nothing spent). ZooKeeper keeps the zxid of the snapshot; Corral gives the
+     * restored state the next zxid, so the log goes on forward and clients that saw later zxids can reconnect.
+     */
+    private HttpServer.Response restore(HttpServer.Request request) {
+        if (!request.method().equals("POST")) {
+            return restoreAnswer(405, "the restore command takes a snapshot as the body of a POST");
+        }
+        if (request.origin() != null) {
+            return restoreAnswer(403, "the restore command is not served to a request from a web page (Origin " + request.origin() + ")");
+        }
+        if (!config.restore().enabled()) {
+            return restoreAnswer(503, "the restore command is off (admin.restore.enabled=false)");
+        }
+        if (config.ensemble().isDistributed()) {
+            return restoreAnswer(409, "the restore command replaces the state of a standalone server only; an ensemble member's state"
+                    + " is the ensemble's");
+        }
+        if (!takeRestoreToken()) {
+            metrics.restoreRateLimited.incrementAndGet();
+            return restoreAnswer(429, "one restore per admin.rateLimiterIntervalInMS (" + config.restore().intervalMs() + " ms)");
+        }
+        var log = LoggerFactory.getLogger(AdminEndpoints.class);
+        long start = System.nanoTime();
+        dev.corral.tree.TreeSnapshot image;
+        try {
+            image = checkedImage(request.body());
+        } catch (dev.corral.storage.StorageException | IllegalStateException e) {
+            metrics.restoreErrors.incrementAndGet();
+            log.warn("Refused the snapshot of a restore command ({} bytes): {}", request.body().length, e.getMessage());
+            return restoreAnswer(500, "not a snapshot this server can restore: " + e.getMessage());
+        }
+        try {
+            long zxid = restorer.restore(image);
+            if (zxid < 0) {
+                return restoreAnswer(503, "writes are in flight; try again");
+            }
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            metrics.restore(tookMs);
+            log.info("Restored a snapshot of {} znodes and {} sessions (zxid 0x{} where it was taken) as zxid 0x{} in {} ms", image.nodeCount(),
+                    image.sessions().size(), Long.toHexString(image.zxid()), Long.toHexString(zxid), tookMs);
+            Map<String, Object> answer = map("command", "restore", "error", null, "last_zxid", zxid);
+            return HttpServer.Response.json(200, write(answer));
+        } catch (Exception e) {
+            metrics.restoreErrors.incrementAndGet();
+            log.warn("The restore admin command failed: {}", e.toString());
+            return restoreAnswer(500, "the restore failed: " + e.getMessage());
+        }
+    }
+
+    private synchronized boolean takeRestoreToken() {
+        long now = System.nanoTime();
+        if (now - restoreTokenResetNs > config.restore().intervalMs() * 1_000_000L) {
+            restoreTokenLeft = true;
+            restoreTokenResetNs = now;
+        }
+        boolean taken = restoreTokenLeft;
+        restoreTokenLeft = false;
+        return taken;
+    }
+
+    /**
+     * The image {@code bytes} hold, checked as a snapshot file is (CRC, then the tree it builds: every parent
+     * there, the digest it was written with), without touching this server's tree.
+     */
+    static dev.corral.tree.TreeSnapshot checkedImage(byte[] bytes) throws dev.corral.storage.StorageException {
+        dev.corral.storage.SnapshotFile.Loaded loaded = dev.corral.storage.SnapshotFile.decode(bytes);
+        dev.corral.tree.DataTree scratch = new dev.corral.tree.DataTree();
+        scratch.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
+        return new dev.corral.tree.TreeSnapshot(loaded.zxid(), loaded.paths().toArray(new String[0]),
+                loaded.nodes().toArray(new dev.corral.tree.Znode[0]), loaded.sessions(), loaded.digest());
+    }
+
+    private HttpServer.Response restoreAnswer(int status, String error) {
+        return HttpServer.Response.json(status, write(map("command", "restore", "error", error)));
     }
 
     /** Whether the ACL of {@code required}'s path grants its permission to {@code ids}; on the node loop. */

@@ -108,6 +108,8 @@ public final class CorralServer implements AutoCloseable {
     private final QuorumMetrics quorum = new QuorumMetrics(System.nanoTime());
     private final AdminEndpoints endpoints;
     private final AdminAuthentication adminAuthentication;
+    // The admin restore under way, completed with its zxid when the Node loaded it; null when none. Node loop only.
+    private java.util.concurrent.CompletableFuture<Long> restored;
     private HttpServer adminServer;
     // The web console's logins, each a ZooKeeper session on the client port; null while the console is off.
     private ConsoleSessions consoleSessions;
@@ -164,7 +166,7 @@ public final class CorralServer implements AutoCloseable {
         this.adminAuthentication = new AdminAuthentication(config.superDigest(), config.security().authentication(), clientTrust(config));
         this.endpoints = new AdminEndpoints(config, node, report, this::callOnNodeLoop, () -> serving && quorum.serving(), metrics,
                 quorum, adminAuthentication,
-                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60), consoleHistory);
+                () -> snapshotWorker.writeNow(callOnNodeLoop(node::snapshot), 60), this::restore, consoleHistory);
     }
 
     /**
@@ -200,6 +202,25 @@ public final class CorralServer implements AutoCloseable {
             LOG.warn("{}={} is not a number; using the default {}", SNAPSHOT_SIZE_FACTOR_PROPERTY, value, DEFAULT_SNAPSHOT_SIZE_FACTOR);
             return DEFAULT_SNAPSHOT_SIZE_FACTOR;
         }
+    }
+
+    /**
+     * The admin restore command's work: hands the image to the Node on its loop and waits (bounded) until the
+     * Node says it is durable and loaded; -1 when the Node cannot take it now (writes in flight).
+     */
+    private long restore(dev.corral.tree.TreeSnapshot image) throws Exception {
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        boolean started = callOnNodeLoop(() -> {
+            if (!node.canRestoreByAdmin() || restored != null) {
+                return false;
+            }
+            List<Output> outputs = node.restoreByAdmin(image, System.currentTimeMillis());
+            // Set only once the Node took the image: its Restored output comes later, after the snapshot is durable.
+            restored = done;
+            carryOut(outputs);
+            return true;
+        });
+        return started ? done.get(60, TimeUnit.SECONDS) : -1;
     }
 
     private <T> T callOnNodeLoop(java.util.concurrent.Callable<T> work) {
@@ -238,7 +259,8 @@ public final class CorralServer implements AutoCloseable {
             try {
                 AdminTls tls = config.security().adminTls();
                 adminServer = HttpServer.start("admin", config.admin(), tls.mode(),
-                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin);
+                        tls.settings() == null ? null : dev.corral.server.tls.ReloadingTlsContext.open(tls.settings()), endpoints::admin,
+                        new HttpServer.LargeBodies(AdminEndpoints::isRestore, config.restore().bytesMax()));
                 LOG.info("Admin server on {}:{} (/commands, /health/live, /health/ready), {}", config.admin().address(), adminServer.port(),
                         switch (tls.mode()) {
                             case PLAIN -> "plain HTTP";
@@ -853,6 +875,9 @@ public final class CorralServer implements AutoCloseable {
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
+            } else if (output instanceof Output.Restored done) {
+                restored.complete(done.zxid());
+                restored = null;
             } else if (output instanceof Output.Audit audit) {
                 auditLog.write(audit.event());
             } else if (output instanceof Output.SessionExpired expired) {

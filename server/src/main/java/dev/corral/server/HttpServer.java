@@ -193,7 +193,17 @@ final class HttpServer implements AutoCloseable {
 
     static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, Function<Request, Response> handler)
             throws IOException {
-        return start(name, endpoint, AdminTls.Mode.PLAIN, null, handler);
+        return start(name, endpoint, AdminTls.Mode.PLAIN, null, handler, LargeBodies.NONE);
+    }
+
+    /**
+     * The requests whose body may be larger than {@link #BODY_BYTES_MAX}: POSTs to {@code paths} (an admin
+     * restore's snapshot), up to {@code bytesMax} each, and one at a time from its head until its answer is
+     * written, so that the heap holds at most one such body however many clients send one. Another one
+     * meanwhile is answered 503; a body past its bound 413, and its connection is closed.
+     */
+    record LargeBodies(java.util.function.Predicate<String> paths, int bytesMax) {
+        static final LargeBodies NONE = new LargeBodies(path -> false, BODY_BYTES_MAX);
     }
 
     /**
@@ -201,7 +211,7 @@ final class HttpServer implements AutoCloseable {
      * connection's handler (null exactly for {@link AdminTls.Mode#PLAIN}).
      */
     static HttpServer start(String name, ServerConfig.HttpEndpoint endpoint, AdminTls.Mode mode, ReloadingTlsContext tls,
-            Function<Request, Response> handler) throws IOException {
+            Function<Request, Response> handler, LargeBodies large) throws IOException {
         if ((mode == AdminTls.Mode.PLAIN) != (tls == null)) {
             throw new IllegalArgumentException("a TLS context is needed exactly when the " + name + " server speaks TLS");
         }
@@ -209,6 +219,7 @@ final class HttpServer implements AutoCloseable {
         ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(WAITING_MAX), new io.netty.util.concurrent.DefaultThreadFactory("corral-" + name + "-handler", true));
         handlers.allowCoreThreadTimeOut(true);
+        java.util.concurrent.atomic.AtomicBoolean largeBodyTaken = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -219,7 +230,8 @@ final class HttpServer implements AutoCloseable {
                                 case UNIFIED -> ch.pipeline().addLast("tls-sniffer", new TlsSniffer(tls));
                                 case PLAIN -> { }
                             }
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(BODY_BYTES_MAX),
+                            ch.pipeline().addLast(new HttpServerCodec(), new BodyBound(large, largeBodyTaken),
+                                    new HttpObjectAggregator(Math.max(BODY_BYTES_MAX, large.bytesMax())),
                                     new ChunkedWriteHandler(), new Handler(handler, handlers));
                         }
                     })
@@ -242,6 +254,82 @@ final class HttpServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         handlers.shutdownNow();
+    }
+
+    /** Bounds each request's body as {@link LargeBodies} says, before the aggregator holds it. */
+    private static final class BodyBound extends io.netty.channel.ChannelInboundHandlerAdapter {
+        // Set on a channel whose request holds the large-body slot, until its answer is written or it closes.
+        private static final io.netty.util.AttributeKey<java.util.concurrent.atomic.AtomicBoolean> LARGE =
+                io.netty.util.AttributeKey.valueOf("corral-large-body");
+        private final LargeBodies large;
+        private final java.util.concurrent.atomic.AtomicBoolean largeTaken;
+        private long allowedBytes = BODY_BYTES_MAX;
+        private long receivedBytes;
+        // After a refusal the rest of the connection's input is dropped until it closes.
+        private boolean refused;
+
+        BodyBound(LargeBodies large, java.util.concurrent.atomic.AtomicBoolean largeTaken) {
+            this.large = large;
+            this.largeTaken = largeTaken;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (refused) {
+                io.netty.util.ReferenceCountUtil.release(message);
+                return;
+            }
+            if (message instanceof io.netty.handler.codec.http.HttpRequest request) {
+                receivedBytes = 0;
+                boolean isLarge = request.method().name().equals("POST") && large.paths().test(new QueryStringDecoder(request.uri()).path());
+                allowedBytes = isLarge ? large.bytesMax() : BODY_BYTES_MAX;
+                if (isLarge && !largeTaken.compareAndSet(false, true)) {
+                    refuse(ctx, message, 503, "another upload is being received or handled; try again when it is answered");
+                    return;
+                }
+                if (isLarge) {
+                    ctx.channel().attr(LARGE).set(largeTaken);
+                }
+                if (HttpUtil.getContentLength(request, -1L) > allowedBytes) {
+                    refuse(ctx, message, 413, "the body is larger than the " + allowedBytes + " bytes this request may have");
+                    return;
+                }
+            }
+            if (message instanceof io.netty.handler.codec.http.HttpContent content) {
+                receivedBytes += content.content().readableBytes();
+                if (receivedBytes > allowedBytes) {
+                    refuse(ctx, message, 413, "the body is larger than the " + allowedBytes + " bytes this request may have");
+                    return;
+                }
+            }
+            ctx.fireChannelRead(message);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, Object message, int status, String error) {
+            refused = true;
+            io.netty.util.ReferenceCountUtil.release(message);
+            FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                    Unpooled.copiedBuffer("{\"error\":\"" + error + "\"}", StandardCharsets.UTF_8));
+            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            reply.headers().set(HttpHeaderNames.CONNECTION, "close");
+            HttpUtil.setContentLength(reply, reply.content().readableBytes());
+            ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+            releaseLarge(ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            releaseLarge(ctx.channel());
+            ctx.fireChannelInactive();
+        }
+
+        /** Frees the large-body slot if this channel's request holds it. */
+        static void releaseLarge(Channel channel) {
+            java.util.concurrent.atomic.AtomicBoolean taken = channel.attr(LARGE).getAndSet(null);
+            if (taken != null) {
+                taken.set(false);
+            }
+        }
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -299,6 +387,7 @@ final class HttpServer implements AutoCloseable {
                 HttpUtil.setContentLength(reply, reply.content().readableBytes());
                 future = ctx.writeAndFlush(reply);
             }
+            future.addListener(done -> BodyBound.releaseLarge(ctx.channel()));
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
             } else {

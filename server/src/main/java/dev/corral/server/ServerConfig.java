@@ -48,6 +48,7 @@ public record ServerConfig(
         ConnectionLimits connectionLimits,
         boolean adminStateChangingCommandsEnabled,
         Console console,
+        Restore restore,
         long serverId,
         EnsembleConfig ensemble,
         SecurityConfig security,
@@ -70,13 +71,25 @@ public record ServerConfig(
      */
     public record Console(boolean enabled, boolean writable) {}
 
+    /**
+     * ZooKeeper 3.9's admin restore command: on unless {@code admin.restore.enabled=false} (its system property
+     * zookeeper.admin.restore.enabled), at most one per {@code admin.rateLimiterIntervalInMS} milliseconds
+     * (zookeeper.admin.rateLimiterIntervalInMS, default 300000: five minutes; the snapshot command reads the
+     * same value as microseconds, as ZooKeeper 3.9.5 does), and, Corral's own bound, an upload of at most
+     * {@code admin.restore.bytesMax} bytes (ZooKeeper reads the stream without a bound).
+     */
+    public record Restore(boolean enabled, long intervalMs, int bytesMax) {
+        /** ZooKeeper's default rate limit interval, and an upload bound for a tree of some hundred thousand znodes. */
+        public static final Restore DEFAULT = new Restore(true, 300_000, 128 << 20);
+    }
+
     /** This config with these console settings (tests that build a config in code). */
     public ServerConfig withConsole(Console newConsole) {
         return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, newConsole, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, newConsole, restore, serverId, ensemble, security, warnings);
     }
 
     /**
@@ -108,7 +121,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, security, warnings);
     }
 
     /** This config with these security settings (tests that build a config in code). */
@@ -117,7 +130,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, newSecurity, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, newSecurity, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -128,7 +141,7 @@ public record ServerConfig(
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
             "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands",
-            "admin.console.enabled", "admin.console.writable",
+            "admin.console.enabled", "admin.console.writable", "admin.restore.enabled", "admin.rateLimiterIntervalInMS", "admin.restore.bytesMax",
             "electionAlg", "multiAddress.enabled", "dynamicConfigFile");
     /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
     private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
@@ -151,7 +164,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, security, warnings);
     }
 
     /** Reads the zoo.cfg a server starts with: a standalone server's or an ensemble member's ({@link #read}). */
@@ -274,6 +287,10 @@ public record ServerConfig(
         // Off unless asked for: a command that changes the server's state must not be one request of any web page away.
         boolean stateChanging = r.bool("admin.enableStateChangingCommands", null, false);
         Console console = new Console(r.bool("admin.console.enabled", null, true), r.bool("admin.console.writable", null, false));
+        Restore restore = new Restore(r.bool("admin.restore.enabled", "zookeeper.admin.restore.enabled", Restore.DEFAULT.enabled()),
+                r.intInRange("admin.rateLimiterIntervalInMS", "zookeeper.admin.rateLimiterIntervalInMS", (int) Restore.DEFAULT.intervalMs(), 0,
+                        Integer.MAX_VALUE),
+                r.intInRange("admin.restore.bytesMax", null, Restore.DEFAULT.bytesMax(), 1, Integer.MAX_VALUE - 8));
         SecurityConfig security = SecurityConfig.read(r, address);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
@@ -281,7 +298,7 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, console, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, console, restore, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
     }
 
     /**

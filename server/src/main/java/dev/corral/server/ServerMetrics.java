@@ -14,6 +14,11 @@ final class ServerMetrics {
     final AtomicLong fsyncBatchTxns = new AtomicLong();
     final AtomicLong snapshotCount = new AtomicLong();
     final AtomicLong snapshotTotalMillis = new AtomicLong();
+    // The admin restore command's, under ZooKeeper 3.9.5's names (ServerMetrics RESTORE_*).
+    final AtomicLong restoreCount = new AtomicLong();
+    final AtomicLong restoreTotalMillis = new AtomicLong();
+    final AtomicLong restoreErrors = new AtomicLong();
+    final AtomicLong restoreRateLimited = new AtomicLong();
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong readPauses = new AtomicLong();
@@ -48,6 +53,11 @@ final class ServerMetrics {
         snapshotTotalMillis.addAndGet(millis);
     }
 
+    void restore(long millis) {
+        restoreCount.incrementAndGet();
+        restoreTotalMillis.addAndGet(millis);
+    }
+
     void write(PrometheusText text) {
         text.header("fsync_time_seconds", "summary", "Time of each log fsync, which covers a batch of txns (group commit)");
         text.sample("fsync_time_seconds_sum", fsyncTotalMicros.get() / 1e6);
@@ -58,6 +68,11 @@ final class ServerMetrics {
         text.header("snapshot_time_seconds", "summary", "Time to write a snapshot");
         text.sample("snapshot_time_seconds_sum", snapshotTotalMillis.get() / 1e3);
         text.sample("snapshot_time_seconds_count", snapshotCount.get());
+        text.header("restore_time", "summary", "Milliseconds each admin restore took, upload checked to state served (ZooKeeper's name)");
+        text.sample("restore_time_sum", restoreTotalMillis.get());
+        text.sample("restore_time_count", restoreCount.get());
+        text.counter("restore_error_count", "Admin restores refused for their snapshot or failed (ZooKeeper's name)", restoreErrors.get());
+        text.counter("restore_rate_limited_count", "Admin restores refused by the rate limit (ZooKeeper's name)", restoreRateLimited.get());
         text.counter("client_bytes_received_total", "Bytes received on the client port", bytesReceived.get());
         text.counter("client_bytes_sent_total", "Bytes sent on the client port", bytesSent.get());
         text.counter("client_read_pauses_total", "Times a connection stopped being read because more requests than"

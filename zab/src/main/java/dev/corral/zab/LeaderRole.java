@@ -127,6 +127,17 @@ final class LeaderRole implements Role {
         }
     }
 
+    /** See {@link Peer#restoreAsLeader}. */
+    void restore(Snapshot snapshot) {
+        Invariants.check(config.quorumSize() == 1 && learners.isEmpty(), "a restore on a leader with learners or other voters");
+        Invariants.check(snapshot.zxid() == lastProposed + 1, "restore at %s, expected %s", Zxid.hex(snapshot.zxid()),
+                Zxid.hex(lastProposed + 1));
+        Invariants.check(peer.lastDelivered() == lastProposed, "restore with proposals up to %s in flight, delivered %s",
+                Zxid.hex(lastProposed), Zxid.hex(peer.lastDelivered()));
+        lastProposed = snapshot.zxid();
+        peer.installSnapshot(snapshot);
+    }
+
     @Override
     public void tick() {
         long now = peer.now();

@@ -156,9 +156,26 @@ public final class Peer {
         maybeDeliver();
     }
 
-    /** Whether this server is an established leader that can take a proposal now. */
+    /**
+     * Whether this server is an established leader that can take a proposal now: not while a restored state
+     * is being made durable ({@link #restoreAsLeader}), since a txn prepared against the old state would be
+     * applied to the new one.
+     */
     public boolean canPropose() {
-        return role instanceof LeaderRole leading && leading.established();
+        return role instanceof LeaderRole leading && leading.established() && pendingRestore == null;
+    }
+
+    /**
+     * Replaces the state with {@code snapshot}, whose zxid is {@link #nextZxid()}, on the leader of an ensemble
+     * of one voter without learners and with every proposal delivered (the admin restore command of a
+     * standalone server). It takes the place of a txn: the log is reset to continue from it, the snapshot is
+     * made durable in place of the log ({@link Output.InstallSnapshot}), and then the state machine is handed
+     * it ({@link Output.Restore}), as a learner is handed a SNAP. The zxid moves on, never back, so that
+     * clients that saw later zxids of the old state can still connect.
+     */
+    public void restoreAsLeader(Snapshot snapshot) {
+        Invariants.check(canPropose(), "restore on a server that cannot propose");
+        ((LeaderRole) role).restore(snapshot);
     }
 
     /** The zxid the next proposal must carry; only when {@link #canPropose()}. */
