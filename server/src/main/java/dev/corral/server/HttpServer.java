@@ -200,7 +200,9 @@ final class HttpServer implements AutoCloseable {
      * The requests whose body may be larger than {@link #BODY_BYTES_MAX}: POSTs to {@code paths} (an admin
      * restore's snapshot), up to {@code bytesMax} each, and one at a time from its head until its answer is
      * written, so that the heap holds at most one such body however many clients send one. Another one
-     * meanwhile is answered 503; a body past its bound 413, and its connection is closed.
+     * meanwhile is answered 503; a body past its bound 413, and its connection is closed. One without an
+     * Authorization header is answered 401 from its headers, so only a caller with credentials to check is
+     * ever read (who they prove to be is checked once the body is in, by the endpoint).
      */
     record LargeBodies(java.util.function.Predicate<String> paths, int bytesMax) {
         static final LargeBodies NONE = new LargeBodies(path -> false, BODY_BYTES_MAX);
@@ -281,8 +283,16 @@ final class HttpServer implements AutoCloseable {
             }
             if (message instanceof io.netty.handler.codec.http.HttpRequest request) {
                 receivedBytes = 0;
-                boolean isLarge = request.method().name().equals("POST") && large.paths().test(new QueryStringDecoder(request.uri()).path());
+                String path = new QueryStringDecoder(request.uri()).path();
+                boolean isLarge = request.method().name().equals("POST") && large.paths().test(path);
                 allowedBytes = isLarge ? large.bytesMax() : BODY_BYTES_MAX;
+                if (isLarge && !request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+                    // ZooKeeper's first answer to an anonymous restore, given before a byte of the body is taken:
+                    // a caller without credentials neither holds the upload slot nor fills the heap.
+                    String command = path.substring(path.lastIndexOf('/') + 1);
+                    refuseWith(ctx, message, 401, "{\"command\":\"" + command + "\",\"error\":\"Auth info is missing for the command\"}");
+                    return;
+                }
                 if (isLarge && !largeTaken.compareAndSet(false, true)) {
                     refuse(ctx, message, 503, "another upload is being received or handled; try again when it is answered");
                     return;
@@ -306,10 +316,15 @@ final class HttpServer implements AutoCloseable {
         }
 
         private void refuse(ChannelHandlerContext ctx, Object message, int status, String error) {
+            refuseWith(ctx, message, status, "{\"error\":\"" + error + "\"}");
+        }
+
+        /** Answers {@code json} and closes the connection, dropping whatever else it sends. */
+        private void refuseWith(ChannelHandlerContext ctx, Object message, int status, String json) {
             refused = true;
             io.netty.util.ReferenceCountUtil.release(message);
             FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                    Unpooled.copiedBuffer("{\"error\":\"" + error + "\"}", StandardCharsets.UTF_8));
+                    Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
             reply.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
             reply.headers().set(HttpHeaderNames.CONNECTION, "close");
             HttpUtil.setContentLength(reply, reply.content().readableBytes());

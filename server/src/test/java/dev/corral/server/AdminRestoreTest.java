@@ -249,4 +249,29 @@ class AdminRestoreTest {
         // Other admin requests go on being served.
         assertThat(HttpProbe.send(HttpProbe.Transport.PLAIN, limited.adminPort(), "GET", "/commands/ruok", null).status()).isEqualTo(200);
     }
+
+    /**
+     * An anonymous upload is answered 401 from its headers, before a byte of its body: it neither waits for
+     * the body (the old order held the one upload slot, and heap, for a caller with no credentials) nor
+     * keeps the slot, so an authorised upload after it is judged on its own (413 for its size, not 503).
+     */
+    @Test
+    void anAnonymousUploadIsRefusedFromItsHeadersAndHoldsNoSlot() throws Exception {
+        String anonymous = raw(unlimited, "POST /commands/rest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n");
+        assertThat(anonymous).startsWith("HTTP/1.1 401").contains("\"error\":\"Auth info is missing for the command\"")
+                .contains("\"command\":\"rest\"");
+
+        String oversized = raw(unlimited, "POST /commands/restore HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: digest " + ADMIN
+                + "\r\nContent-Length: " + (1L << 40) + "\r\n\r\n");
+        assertThat(oversized).startsWith("HTTP/1.1 413");
+    }
+
+    /** Sends {@code head} and no body; returns all the server answers before it closes (bounded: 10 s). */
+    private static String raw(CorralServer server, String head) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.adminPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
 }
