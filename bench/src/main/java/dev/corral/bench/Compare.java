@@ -198,6 +198,10 @@ final class Compare implements Callable<Integer> {
         }
         List<String> settings = settings(profile, pairCount, specs.get(0).durationMs(), specs.get(0).warmupMs(), reuse,
                 options.corralClassArchive() != null, started);
+        if (!Footprint.zooCfgFor(znodes).isEmpty()) {
+            settings.add("Footprint runs of both servers: zoo.cfg " + Footprint.zooCfgFor(znodes) + " (with the default 100,000 each"
+                    + " would keep about a hundred snapshots of a tree this size, more than the disk holds)");
+        }
         String report = Report.markdown(new Report.Input("Corral vs Apache ZooKeeper, " + FOLDER_NAME.format(started) + " UTC",
                 commandLine, settings, machine, results, footprints, problems, charts, chartsNote));
         Files.writeString(resultsFolder.resolve("report.md"), report, StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,19 @@ final class Footprint {
 
     private Footprint() {}
 
+    /** Above this many znodes a footprint run sets a snapCount of its own (see {@link #zooCfgFor}). */
+    static final int SNAP_COUNT_FROM_ZNODES = 2_000_000;
+
+    /**
+     * The zoo.cfg settings of a footprint run of {@code znodes}, the same for both servers: none up to
+     * {@link #SNAP_COUNT_FROM_ZNODES}; beyond it a snapCount of a tenth of the znodes. With the default
+     * 100,000 both servers would write about a hundred snapshots while populating ten million znodes, each
+     * kept (neither purges by default), some 100 GB apiece: more than the machine's disk.
+     */
+    static Map<String, String> zooCfgFor(int znodes) {
+        return znodes > SNAP_COUNT_FROM_ZNODES ? Map.of("snapCount", Integer.toString(znodes / 10)) : Map.of();
+    }
+
     static Result measure(Target kind, ServerOptions options, int znodes, int rep) throws InterruptedException {
         Path home = null;
         try {
@@ -97,7 +111,8 @@ final class Footprint {
             long residentBaseline;
             long residentLoaded;
             Populated populated;
-            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep)) {
+            Map<String, String> cfg = zooCfgFor(znodes);
+            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep, ServerOptions.STARTUP_BOUND, cfg)) {
                 startMillis = server.startMillis();
                 ZooKeeper zk = Clients.connect(server.connectString());
                 try {
@@ -116,7 +131,7 @@ final class Footprint {
             long restartMillis;
             long recovered;
             Duration restartBound = Duration.ofMillis(Math.max(RESTART_MIN_BOUND_MS, (long) (znodes * RESTART_BOUND_MS_PER_ZNODE)));
-            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep + "-restart", restartBound)) {
+            try (ServerProcess server = options.start(kind, home, kind.id() + "-footprint-" + rep + "-restart", restartBound, cfg)) {
                 restartMillis = server.startMillis();
                 ZooKeeper zk = Clients.connect(server.connectString());
                 try {

@@ -6,8 +6,8 @@ import java.util.List;
  * Named defaults of the side-by-side runner. {@code quick} is what a person runs to get a report in about
  * a quarter of an hour; {@code full} is the issue's shape (1,000,000 znodes, longer runs, more pairs);
  * {@code large} is issue 16's ten million znodes, three alternating footprint runs of each server with the
- * heap ZooKeeper needs for them (about an hour and a half on a 2-core machine; a command, never part of the
- * test suite); {@code smoke} checks in well under a minute that the runner still works, and measures
+ * heap ZooKeeper needs for them and a snapCount of a million for both ({@link Footprint#zooCfgFor}; about an
+ * hour and a half on a 2-core machine; a command, never part of the test suite); {@code smoke} checks in well under a minute that the runner still works, and measures
  * nothing worth reading.
  *
  * @param footprintZnodes znodes of the footprint and recovery measurement; 0 skips it

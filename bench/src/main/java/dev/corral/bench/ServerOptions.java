@@ -41,7 +41,7 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
 
     static final String CORRAL_CLASSPATH_PROPERTY = "bench.corral.classpath.file";
     static final String ZOOKEEPER_CLASSPATH_PROPERTY = "bench.zookeeper.classpath.file";
-    private static final Duration STARTUP_BOUND = Duration.ofMinutes(2);
+    static final Duration STARTUP_BOUND = Duration.ofMinutes(2);
     private static final Duration TRAINING_BOUND = Duration.ofMinutes(2);
     /** Ticks for a follower to connect and sync, and to lag: the test kit's defaults (EnsembleSpec.of). */
     private static final int ENSEMBLE_INIT_LIMIT = 10;
@@ -164,8 +164,14 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
 
     /** {@link #start(Target, Path, String)} with a bound of its own: a restart that recovers a large tree takes longer. */
     ServerProcess start(Target kind, Path home, String label, Duration startupBound) throws IOException, InterruptedException {
+        return start(kind, home, label, startupBound, Map.of());
+    }
+
+    /** {@link #start(Target, Path, String, Duration)} with more zoo.cfg settings, the same for either server. */
+    ServerProcess start(Target kind, Path home, String label, Duration startupBound, Map<String, String> moreCfg)
+            throws IOException, InterruptedException {
         ServerRuntime runtime = runtime();
-        return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, zooCfg(home.resolve("data"), port), label)
+        return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, withSettings(zooCfg(home.resolve("data"), port), moreCfg), label)
                 .withJvmOptions(jvmOptions(kind, label))
                 .withLogsDirectory(logsDirectory)
                 .withStartupBound(startupBound));
@@ -188,6 +194,14 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
      * The same zoo.cfg for both servers: tickTime=2000, forceSync=yes, no admin server, all four-letter words,
      * no per-address connection limit.
      */
+    private static ZooCfg withSettings(ZooCfg cfg, Map<String, String> settings) {
+        ZooCfg result = cfg;
+        for (Map.Entry<String, String> setting : new java.util.TreeMap<>(settings).entrySet()) {
+            result = result.put(setting.getKey(), setting.getValue());
+        }
+        return result;
+    }
+
     private static ZooCfg zooCfg(Path dataDirectory, int port) {
         try {
             Files.createDirectories(dataDirectory);

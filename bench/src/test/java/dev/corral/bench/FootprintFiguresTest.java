@@ -22,6 +22,13 @@ class FootprintFiguresTest {
     }
 
     @Test
+    void aLargeFootprintRunSnapshotsEveryTenthOfItsZnodesOnBothServers() {
+        assertThat(Footprint.zooCfgFor(10_000_000)).containsExactly(java.util.Map.entry("snapCount", "1000000"));
+        assertThat(Footprint.zooCfgFor(1_000_000)).isEmpty();
+        assertThat(Footprint.zooCfgFor(Footprint.SNAP_COUNT_FROM_ZNODES)).isEmpty();
+    }
+
+    @Test
     void aFigureOfSeveralRunsShowsItsLowestAndHighestBesideTheMedian() {
         assertThat(Report.footprintCell(270, new double[] {258, 270, 273}, true)).isEqualTo("270 (258–273)");
         assertThat(Report.footprintCell(270.4, new double[] {270.4}, false)).doesNotContain("(");
