@@ -165,7 +165,7 @@ final class Report {
         md.append("## Notes\n\n");
         md.append("- Both servers run standalone (one server each), in their own JVM, with the same JDK and -Xmx, a fresh"
                 + " data directory, and zoo.cfg `tickTime=2000`, `forceSync=yes`. ZooKeeper fsyncs its transaction log"
-                + " before acknowledging a write (and snapshots every snapCount = 100,000 transactions).\n");
+                + " before acknowledging a write (and snapshots every snapCount transactions: 100,000 unless the settings above say otherwise).\n");
         List<Footprint.Result> corral = input.footprints().stream()
                 .filter(f -> f.server().equals(Target.CORRAL.id()) && f.failure() == null).toList();
         if (corral.isEmpty()) {
