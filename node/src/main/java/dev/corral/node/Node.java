@@ -783,8 +783,7 @@ public final class Node {
         if (ensembleConfig != null) {
             tree.initConfig(ensembleConfig, 0);
         }
-        sessionTable.load(image.sessions());
-        sessions.replaceAll(sessionTable);
+        restoreSessions(image.sessions());
         proposer.discardPending();
         if (adminRestoreZxid >= 0) {
             Invariants.check(image.zxid() == adminRestoreZxid, "restored %s, the admin restore was at %s", dev.corral.tree.Zxid.hex(image.zxid()),
