@@ -152,6 +152,8 @@ class ElectionTransportTest {
             server.start();
         }
         everyPairExchanges(servers, 1);
+        // A connection the lower id opened is replaced by one the higher id opens, which authenticates in its turn.
+        within().until(() -> servers.stream().allMatch(server -> server.transport.connectedPeers().size() == 2));
         for (Server server : servers) {
             assertEquals(2, server.transport.connectedPeers().size());
         }
@@ -173,6 +175,9 @@ class ElectionTransportTest {
         wrong.transport.send(1, vote(3, 1, 1));
         wrong.transport.send(2, vote(3, 2, 1));
         within().until(() -> one.transport.refusedConnections() > 0 && two.transport.refusedConnections() > 0);
+        // The refused connections close, and 1 and 2 keep one connection between them, each in its own time:
+        // the connection 1 opened to 2 is replaced by one 2 opens (the higher id keeps the connection it makes).
+        within().until(() -> wrong.transport.connectedPeers().isEmpty() && one.transport.connectedPeers().equals(Set.of(2L)));
         assertEquals(Set.of(), wrong.transport.connectedPeers());
         assertEquals(Set.of(2L), one.transport.connectedPeers());
         assertTrue(one.received.stream().noneMatch(r -> r.from() == 3), "server 1 heard from server 3");
