@@ -45,17 +45,22 @@ final class SnapshotOutput {
 
     /** The bytes as they are, with no length before them. */
     void write(byte[] bytes) throws IOException {
-        if (bytes.length <= buffer.remaining()) {
-            buffer.put(bytes);
+        write(bytes, 0, bytes.length);
+    }
+
+    /** {@code bytes[offset, offset + length)} as they are, with no length before them. */
+    void write(byte[] bytes, int offset, int length) throws IOException {
+        if (length <= buffer.remaining()) {
+            buffer.put(bytes, offset, length);
             return;
         }
         flush();
-        if (bytes.length < buffer.capacity()) {
-            buffer.put(bytes);
+        if (length < buffer.capacity()) {
+            buffer.put(bytes, offset, length);
             return;
         }
-        crc.update(bytes);
-        writeFully(ByteBuffer.wrap(bytes));
+        crc.update(bytes, offset, length);
+        writeFully(ByteBuffer.wrap(bytes, offset, length));
     }
 
     /** Hands every buffered byte to the channel and to the CRC. */
