@@ -189,12 +189,11 @@ public final class DataTree {
             Znode parent = null;
             for (int slot = 0, limit = nodes.slotLimit(); slot < limit; slot++) {
                 Znode node = nodes.node(slot);
-                String parentPath = node.parentPath();
-                if (parentPath == null) {
+                if (node.isRoot()) {
                     continue;
                 }
                 if (previous == null || !node.sameParent(previous)) {
-                    parent = nodes.get(parentPath);
+                    parent = nodes.get(node.parentPath());
                     Invariants.check(parent != null, "snapshot node %s without its parent", node.path());
                 }
                 parent.linkChild(nodes, slot);

@@ -270,6 +270,10 @@ public sealed class Znode permits Znode.Full {
         return slash == start ? (end - start == 1 ? 0 : 1) : slash - start;
     }
 
+    boolean isRoot() {
+        return (header(bytes) >>> 1) == 1 && bytes[pathOffset(bytes)] == '/';
+    }
+
     /** The parent's path (a new String); null for the root. */
     String parentPath() {
         int length = parentLength();
