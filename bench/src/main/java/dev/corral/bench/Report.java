@@ -131,6 +131,12 @@ final class Report {
         footprintRow(md, "populate throughput (creates/s, 1 client, window 256)", zk, corral,
                 Footprint.Result::populateOpsPerSecond, true);
         footprintRow(md, "longest write stall while populating (ms)", zk, corral, Footprint.Result::longestWriteStallMs, false);
+        footprintRow(md, "p99.9 of creates while populating (ms)", zk, corral, Footprint.Result::writeP999Ms, false);
+        footprintRow(md, "p99.9 of creates during a snapshot (ms)", zk, corral, Footprint.Result::snapshotWriteP999Ms, false);
+        footprintRow(md, "snapshots written while populating", zk, corral, f -> f.snapshotsSeen() < 0 ? Double.NaN : f.snapshotsSeen(),
+                true);
+        footprintRow(md, "creates in flight during a snapshot", zk, corral,
+                f -> f.writesDuringSnapshots() < 0 ? Double.NaN : f.writesDuringSnapshots(), true);
         md.append('\n');
     }
 

@@ -38,10 +38,9 @@ final class SnapshotView {
         long dataBytes = 0;
         long digest = 0;
         Map<Long, Integer> ephemerals = new HashMap<>();
-        for (int i = 0; i < snapshot.nodes().size(); i++) {
-            Znode node = snapshot.nodes().get(i);
-            dataBytes += node.data() == null ? 0 : node.data().length;
-            digest += node.hash(snapshot.paths().get(i));
+        for (Znode node : snapshot.nodes()) {
+            dataBytes += node.dataLength();
+            digest += node.hash();
             if (node.kind() == NodeKind.EPHEMERAL) {
                 ephemerals.merge(node.ephemeralOwner(), 1, Integer::sum);
             }
@@ -96,7 +95,7 @@ final class SnapshotView {
     /** The tree the snapshot holds, children linked; throws IllegalStateException if it is not a tree. */
     static DataTree tree(SnapshotFile.Loaded snapshot) {
         DataTree tree = new DataTree();
-        tree.load(snapshot.zxid(), snapshot.paths(), snapshot.nodes(), snapshot.digest());
+        tree.load(snapshot.zxid(), snapshot.nodes(), snapshot.digest());
         return tree;
     }
 

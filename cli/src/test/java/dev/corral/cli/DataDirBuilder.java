@@ -110,7 +110,7 @@ final class DataDirBuilder implements AutoCloseable {
     /** Writes a snapshot whose stored digest does not match its nodes. */
     Path snapshotWithWrongDigest() throws StorageException {
         TreeSnapshot good = tree.snapshot(sessions);
-        return SnapshotFile.write(snapshotDir(), new TreeSnapshot(good.zxid(), good.paths(), good.nodes(), good.sessions(),
+        return SnapshotFile.write(snapshotDir(), new TreeSnapshot(good.zxid(), good.nodes(), good.sessions(),
                 good.digest() + 1));
     }
 

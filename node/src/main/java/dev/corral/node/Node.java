@@ -388,9 +388,9 @@ public final class Node {
     }
 
     /** Restores the state a snapshot holds, at start, before {@link #start}. */
-    public void restore(long zxid, List<String> paths, List<dev.corral.tree.Znode> nodes, Map<Long, Integer> sessions, long digest) {
+    public void restore(long zxid, List<dev.corral.tree.Znode> nodes, Map<Long, Integer> sessions, long digest) {
         Invariants.check(peer == null, "restore after the node started");
-        tree.load(zxid, paths, nodes, digest);
+        tree.load(zxid, nodes, digest);
         restoreSessions(sessions);
     }
 
@@ -755,7 +755,7 @@ public final class Node {
         leading = false;
         adminRestoreZxid = zxid;
         peer.restoreAsLeader(new dev.corral.zab.Snapshot(zxid,
-                new dev.corral.tree.TreeSnapshot(zxid, image.paths(), image.nodes(), image.sessions(), image.digest())));
+                new dev.corral.tree.TreeSnapshot(zxid, image.nodes(), image.sessions(), image.digest())));
         pump();
         return effects.drain();
     }
@@ -773,13 +773,9 @@ public final class Node {
             connections.closeAll(reason);
         }
         Invariants.check(connections.isEmpty() && waiters.size() == 0, "state replaced while serving");
-        List<String> paths = new ArrayList<>(image.nodeCount());
         List<dev.corral.tree.Znode> nodes = new ArrayList<>(image.nodeCount());
-        image.forEach((path, node) -> {
-            paths.add(path);
-            nodes.add(node);
-        });
-        tree.load(image.zxid(), paths, nodes, image.digest());
+        image.forEach(nodes::add);
+        tree.load(image.zxid(), nodes, image.digest());
         if (ensembleConfig != null) {
             tree.initConfig(ensembleConfig, 0);
         }

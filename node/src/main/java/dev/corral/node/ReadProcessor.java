@@ -25,7 +25,6 @@ import dev.corral.wire.GetChildren2Response;
 import dev.corral.wire.GetChildrenRequest;
 import dev.corral.wire.GetChildrenResponse;
 import dev.corral.wire.GetDataRequest;
-import dev.corral.wire.GetDataResponse;
 import dev.corral.wire.GetEphemeralsRequest;
 import dev.corral.wire.GetEphemeralsResponse;
 import dev.corral.wire.Id;
@@ -38,6 +37,7 @@ import dev.corral.wire.RemoveWatchesRequest;
 import dev.corral.wire.ReplyHeader;
 import dev.corral.wire.SetWatches;
 import dev.corral.wire.SetWatches2;
+import dev.corral.wire.Stat;
 import dev.corral.wire.SyncRequest;
 import dev.corral.wire.SyncResponse;
 import dev.corral.wire.WhoAmIResponse;
@@ -109,7 +109,20 @@ final class ReadProcessor {
                 return new ExistsResponse(node.stat())::write;
             }
             case OpCode.GET_DATA -> {
-                return getData((GetDataRequest) request.body, watcher, auth)::write;
+                // GetDataResponse's bytes, with the data written from the node's own array rather than a copy of it.
+                Znode node = getData((GetDataRequest) request.body, watcher, auth);
+                Stat stat = node.stat();
+                return out -> {
+                    if (node.dataIsNull()) {
+                        out.writeInt(-1);
+                    } else {
+                        node.writeData((bytes, offset, length) -> {
+                            out.writeInt(length);
+                            out.writeRaw(bytes, offset, length);
+                        });
+                    }
+                    stat.write(out);
+                };
             }
             case OpCode.GET_CHILDREN -> {
                 GetChildrenRequest get = (GetChildrenRequest) request.body;
@@ -229,12 +242,13 @@ final class ReadProcessor {
         return paths == null ? 0 : paths.size();
     }
 
-    private GetDataResponse getData(GetDataRequest get, long watcher, List<Id> auth) throws KeeperError {
+    /** The node a getData reads, its ACL checked and the watch it asks for set. */
+    private Znode getData(GetDataRequest get, long watcher, List<Id> auth) throws KeeperError {
         Znode node = readable(get.path(), auth);
         if (get.watch()) {
             watches.addDataWatch(get.path(), watcher);
         }
-        return new GetDataResponse(node.data(), node.stat());
+        return node;
     }
 
     private GetACLResponse getAcl(GetACLRequest get, List<Id> auth) throws KeeperError {
@@ -252,8 +266,8 @@ final class ReadProcessor {
         for (MultiRequest.Op op : multi.ops()) {
             try {
                 if (op.request() instanceof GetDataRequest get) {
-                    GetDataResponse data = getData(get, watcher, auth);
-                    results.add(new OpResult.GetDataResult(data.data(), data.stat()));
+                    Znode node = getData(get, watcher, auth);
+                    results.add(new OpResult.GetDataResult(node.data(), node.stat()));
                 } else if (op.request() instanceof GetChildrenRequest get) {
                     Znode node = readable(get.path(), auth);
                     if (get.watch()) {

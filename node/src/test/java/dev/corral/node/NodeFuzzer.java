@@ -209,13 +209,9 @@ final class NodeFuzzer {
                 }
             } else if (output instanceof Output.Snapshot snapshot) {
                 TreeSnapshot image = snapshot.snapshot();
-                List<String> paths = new ArrayList<>();
                 List<dev.corral.tree.Znode> nodes = new ArrayList<>();
-                image.forEach((path, znode) -> {
-                    paths.add(path);
-                    nodes.add(znode);
-                });
-                new DataTree().load(image.zxid(), paths, nodes, image.digest());
+                image.forEach(nodes::add);
+                new DataTree().load(image.zxid(), nodes, image.digest());
             }
         }
         if (!holdLog && config.durableLog()) {

@@ -437,9 +437,8 @@ final class AdminEndpoints {
     static dev.corral.tree.TreeSnapshot checkedImage(byte[] bytes) throws dev.corral.storage.StorageException {
         dev.corral.storage.SnapshotFile.Loaded loaded = dev.corral.storage.SnapshotFile.decode(bytes);
         dev.corral.tree.DataTree scratch = new dev.corral.tree.DataTree();
-        scratch.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
-        return new dev.corral.tree.TreeSnapshot(loaded.zxid(), loaded.paths().toArray(new String[0]),
-                loaded.nodes().toArray(new dev.corral.tree.Znode[0]), loaded.sessions(), loaded.digest());
+        scratch.load(loaded.zxid(), loaded.nodes(), loaded.digest());
+        return new dev.corral.tree.TreeSnapshot(loaded.zxid(), loaded.nodes().toArray(new dev.corral.tree.Znode[0]), loaded.sessions(), loaded.digest());
     }
 
     private HttpServer.Response restoreAnswer(int status, String error) {

@@ -431,8 +431,8 @@ public final class CorralServer implements AutoCloseable {
                     }
 
                     @Override
-                    public void node(String path, Znode znode) {
-                        loader[0].add(path, znode);
+                    public void node(Znode znode) {
+                        loader[0].add(znode);
                     }
                 });
                 node.restored(loader[0], header.zxid(), header.sessions(), header.digest());

@@ -26,7 +26,7 @@ final class TreeImageCodec implements SnapshotImageCodec {
         } catch (StorageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new TreeSnapshot(loaded.zxid(), loaded.paths().toArray(String[]::new), loaded.nodes().toArray(Znode[]::new),
+        return new TreeSnapshot(loaded.zxid(), loaded.nodes().toArray(Znode[]::new),
                 loaded.sessions(), loaded.digest());
     }
 }

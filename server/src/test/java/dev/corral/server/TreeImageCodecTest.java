@@ -32,14 +32,10 @@ class TreeImageCodecTest {
         assertThat(back.digest()).isEqualTo(image.digest());
         assertThat(back.sessions()).isEqualTo(image.sessions()).isNotEmpty();
         assertThat(back.nodeCount()).isEqualTo(image.nodeCount()).isGreaterThan(2);
-        List<String> paths = new ArrayList<>();
         List<Znode> nodes = new ArrayList<>();
-        back.forEach((path, node) -> {
-            paths.add(path);
-            nodes.add(node);
-        });
+        back.forEach(nodes::add);
         DataTree tree = new DataTree();
-        tree.load(back.zxid(), paths, nodes, back.digest()); // checks the digest of the nodes it built
+        tree.load(back.zxid(), nodes, back.digest()); // checks the digest of the nodes it built
         assertThat(tree.nodeCount()).isEqualTo(image.nodeCount());
     }
 

@@ -61,13 +61,9 @@ final class SimServer {
         node = new Node(config);
         Snapshot snapshot = disk.snapshot();
         if (snapshot.image() instanceof TreeSnapshot tree) {
-            List<String> paths = new java.util.ArrayList<>();
             List<dev.corral.tree.Znode> nodes = new java.util.ArrayList<>();
-            tree.forEach((path, znode) -> {
-                paths.add(path);
-                nodes.add(znode);
-            });
-            node.restore(tree.zxid(), paths, nodes, tree.sessions(), tree.digest());
+            tree.forEach(nodes::add);
+            node.restore(tree.zxid(), nodes, tree.sessions(), tree.digest());
         }
         state = shadowAt.apply(snapshot.zxid());
         PeerConfig peerConfig = new PeerConfig(id, voters, observers, incarnation, 2, 5, 60, 15, 50, plantedBug, diskReplaced);

@@ -21,13 +21,13 @@ public final class OverlappedSnapshotRead {
     private static final int BATCHES_IN_FLIGHT = 4;
 
     /** Some nodes, or the end of the file: its header, or what stopped the read. */
-    private record Batch(String[] paths, Znode[] nodes, int count, int expected, SnapshotFile.Header header, Throwable failure) {
+    private record Batch(Znode[] nodes, int count, int expected, SnapshotFile.Header header, Throwable failure) {
         static Batch expecting(int nodeCount) {
-            return new Batch(null, null, 0, nodeCount, null, null);
+            return new Batch(null, 0, nodeCount, null, null);
         }
 
         static Batch end(SnapshotFile.Header header, Throwable failure) {
-            return new Batch(null, null, 0, -1, header, failure);
+            return new Batch(null, 0, -1, header, failure);
         }
 
         boolean isEnd() {
@@ -61,7 +61,7 @@ public final class OverlappedSnapshotRead {
                     sink.expect(batch.expected());
                 }
                 for (int i = 0; i < batch.count(); i++) {
-                    sink.node(batch.paths()[i], batch.nodes()[i]);
+                    sink.node(batch.nodes()[i]);
                 }
             }
         } catch (InterruptedException e) {
@@ -107,7 +107,6 @@ public final class OverlappedSnapshotRead {
     /** Collects the reader's nodes into batches and puts each full one on the queue. */
     private static final class Batching implements SnapshotFile.NodeSink {
         private final BlockingQueue<Batch> queue;
-        private String[] paths = new String[BATCH_NODES];
         private Znode[] nodes = new Znode[BATCH_NODES];
         private int count;
 
@@ -121,8 +120,7 @@ public final class OverlappedSnapshotRead {
         }
 
         @Override
-        public void node(String path, Znode node) {
-            paths[count] = path;
+        public void node(Znode node) {
             nodes[count] = node;
             if (++count == BATCH_NODES) {
                 flush();
@@ -131,8 +129,7 @@ public final class OverlappedSnapshotRead {
 
         void flush() {
             if (count > 0) {
-                put(new Batch(paths, nodes, count, -1, null, null));
-                paths = new String[BATCH_NODES];
+                put(new Batch(nodes, count, -1, null, null));
                 nodes = new Znode[BATCH_NODES];
                 count = 0;
             }

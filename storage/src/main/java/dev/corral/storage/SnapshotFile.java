@@ -46,7 +46,7 @@ public final class SnapshotFile {
     private static final int BUFFER_MAX = 256 << 20;
 
     /** A snapshot as read back: the state to load into a tree and a session table. */
-    public record Loaded(Path file, long zxid, long digest, Map<Long, Integer> sessions, List<String> paths, List<Znode> nodes) {}
+    public record Loaded(Path file, long zxid, long digest, Map<Long, Integer> sessions, List<Znode> nodes) {}
 
     /** What a snapshot holds besides its nodes, once the whole file has been read and checked. */
     public record Header(Path file, long zxid, long digest, Map<Long, Integer> sessions, int nodeCount) {}
@@ -59,7 +59,8 @@ public final class SnapshotFile {
         /** Called once, before the first node: how many the file says follow. */
         default void expect(int nodeCount) {}
 
-        void node(String path, Znode node);
+        /** The next node; it holds its path. */
+        void node(Znode node);
     }
 
     private SnapshotFile() {}
@@ -122,17 +123,27 @@ public final class SnapshotFile {
             out.writeInt(session.getValue());
         }
         out.writeInt(snapshot.nodeCount());
-        String[] paths = snapshot.paths();
-        for (int i = 0; i < paths.length; i++) {
-            if (paths[i] != null) {
-                writeNode(out, paths[i], snapshot.nodes()[i]);
+        for (Znode node : snapshot.nodes()) {
+            if (node != null) {
+                writeNode(out, node);
             }
         }
     }
 
-    private static void writeNode(SnapshotOutput out, String path, Znode node) throws IOException {
-        writeBytes(out, path.getBytes(StandardCharsets.UTF_8));
-        writeBytes(out, node.data());
+    private static void writeNode(SnapshotOutput out, Znode node) throws IOException {
+        // The path and the data as the node holds them, without a copy: a length, then the bytes (-1 for null data).
+        node.writePath((bytes, offset, length) -> {
+            out.writeInt(length);
+            out.write(bytes, offset, length);
+        });
+        if (node.dataIsNull()) {
+            out.writeInt(-1);
+        } else {
+            node.writeData((bytes, offset, length) -> {
+                out.writeInt(length);
+                out.write(bytes, offset, length);
+            });
+        }
         writeAcl(out, node.acl());
         out.writeLong(node.czxid());
         out.writeLong(node.ctime());
@@ -250,9 +261,9 @@ public final class SnapshotFile {
             int nodeCount = count(in, 60, file, "node");
             sink.expect(nodeCount);
             AclReader acls = new AclReader();
+            PathBuffer paths = new PathBuffer();
             for (int i = 0; i < nodeCount; i++) {
-                String nodePath = readString(in, file);
-                sink.node(nodePath, readNode(in, file, acls));
+                sink.node(readNode(in, file, acls, paths));
             }
             if (in.remaining() != 0) {
                 throw new StorageException("snapshot " + file + " has " + in.remaining() + " unread bytes before its trailer");
@@ -268,9 +279,34 @@ public final class SnapshotFile {
         }
     }
 
-    /** Reads one node; its ACL list is the one {@code acls} shares with every earlier node of an equal ACL. */
-    private static Znode readNode(SnapshotInput in, Object file, AclReader acls) throws IOException {
-        byte[] data = readBytes(in, BUFFER_MAX, file, true);
+    /** Where a node's path is read before its data's length, which the node's one array needs, is known. */
+    private static final class PathBuffer {
+        byte[] bytes = new byte[256];
+        int length;
+
+        void read(SnapshotInput in, Object file) throws IOException {
+            length = readLength(in, STRING_MAX, file, false);
+            if (length > bytes.length) {
+                bytes = new byte[Math.max(length, 2 * bytes.length)];
+            }
+            in.readFully(bytes, 0, length);
+        }
+    }
+
+    /**
+     * Reads one node, its path and data straight into the node's one array; its ACL list is the one
+     * {@code acls} shares with every earlier node of an equal ACL.
+     */
+    private static Znode readNode(SnapshotInput in, Object file, AclReader acls, PathBuffer path) throws IOException {
+        path.read(in, file);
+        if (path.length == 0) {
+            throw new StorageException("snapshot " + file + " has a node with an empty path");
+        }
+        int dataLength = readLength(in, BUFFER_MAX, file, true);
+        byte[] bytes = Znode.layout(path.length, dataLength);
+        int pathOffset = Znode.pathOffset(bytes);
+        System.arraycopy(path.bytes, 0, bytes, pathOffset, path.length);
+        in.readFully(bytes, pathOffset + path.length, bytes.length);
         List<Acl> acl = acls.read(in, file);
         long czxid = in.readLong();
         long ctime = in.readLong();
@@ -286,8 +322,8 @@ public final class SnapshotFile {
         }
         long owner = in.readLong();
         long ttlMs = in.readLong();
-        return Znode.of(data, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, NodeKind.values()[kind], owner,
-                ttlMs);
+        return Znode.ofLaidOut(bytes, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, NodeKind.values()[kind],
+                owner, ttlMs);
     }
 
     /**
@@ -304,18 +340,7 @@ public final class SnapshotFile {
         return count;
     }
 
-    /** Reads a length-prefixed byte string; a length beyond what the file still holds is refused before any allocation. */
-    private static byte[] readBytes(SnapshotInput in, int max, Object file, boolean nullable) throws IOException {
-        int length = readLength(in, max, file, nullable);
-        if (length == -1) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return bytes;
-    }
-
-    /** Reads a length-prefixed UTF-8 string (a path, a scheme, an id), checked as {@link #readBytes} checks a byte string. */
+    /** Reads a length-prefixed UTF-8 string (a path, a scheme, an id), checked as {@link #readLength} checks a length. */
     private static String readString(SnapshotInput in, Object file) throws IOException {
         return in.readUtf8(readLength(in, STRING_MAX, file, false));
     }
@@ -335,23 +360,20 @@ public final class SnapshotFile {
 
     /** A sink that keeps every node, for {@link Loaded}. */
     private static final class Collected implements NodeSink {
-        private List<String> paths = new ArrayList<>();
         private List<Znode> nodes = new ArrayList<>();
 
         @Override
         public void expect(int nodeCount) {
-            paths = new ArrayList<>(nodeCount);
             nodes = new ArrayList<>(nodeCount);
         }
 
         @Override
-        public void node(String path, Znode node) {
-            paths.add(path);
+        public void node(Znode node) {
             nodes.add(node);
         }
 
         Loaded loaded(Header header) {
-            return new Loaded(header.file(), header.zxid(), header.digest(), header.sessions(), paths, nodes);
+            return new Loaded(header.file(), header.zxid(), header.digest(), header.sessions(), nodes);
         }
     }
 

@@ -69,13 +69,18 @@ final class SnapshotInput {
 
     /** Fills {@code bytes}, or throws EOFException if the body holds fewer. */
     void readFully(byte[] bytes) throws IOException {
-        if (bytes.length > remaining()) {
-            throw new EOFException("the body ends " + remaining() + " bytes into a value of " + bytes.length);
+        readFully(bytes, 0, bytes.length);
+    }
+
+    /** Fills {@code bytes[start, end)}, or throws EOFException if the body holds fewer. */
+    void readFully(byte[] bytes, int start, int end) throws IOException {
+        if (end - start > remaining()) {
+            throw new EOFException("the body ends " + remaining() + " bytes into a value of " + (end - start));
         }
-        int offset = 0;
-        while (offset < bytes.length) {
+        int offset = start;
+        while (offset < end) {
             if (!buffer.hasRemaining()) {
-                int left = bytes.length - offset;
+                int left = end - offset;
                 if (left >= buffer.capacity()) {
                     // Too big for the buffer: straight into the array, without a copy through the buffer, one
                     // buffer's worth at a time, since the channel copies through a temporary direct buffer of
@@ -85,7 +90,7 @@ final class SnapshotInput {
                 }
                 require(1);
             }
-            int taken = Math.min(buffer.remaining(), bytes.length - offset);
+            int taken = Math.min(buffer.remaining(), end - offset);
             buffer.get(bytes, offset, taken);
             offset += taken;
         }

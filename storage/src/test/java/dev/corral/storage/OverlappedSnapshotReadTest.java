@@ -53,8 +53,8 @@ class OverlappedSnapshotReadTest {
         }
 
         @Override
-        public void node(String path, Znode node) {
-            paths.add(path);
+        public void node(Znode node) {
+            paths.add(node.path());
             nodes.add(node);
             if (threads.isEmpty() || !threads.get(threads.size() - 1).equals(Thread.currentThread().getName())) {
                 threads.add(Thread.currentThread().getName());
@@ -71,15 +71,14 @@ class OverlappedSnapshotReadTest {
         Recording recording = new Recording();
         SnapshotFile.Header header = OverlappedSnapshotRead.read(file, recording);
 
-        assertThat(recording.expected).containsExactly(plain.paths().size());
-        assertThat(recording.paths).hasSizeGreaterThan(NODES).isEqualTo(plain.paths());
+        assertThat(recording.expected).containsExactly(plain.nodes().size());
+        assertThat(recording.paths).hasSizeGreaterThan(NODES).isEqualTo(plain.nodes().stream().map(Znode::path).toList());
         assertThat(recording.nodes).hasSameSizeAs(plain.nodes());
         for (int i = 0; i < plain.nodes().size(); i++) {
-            assertThat(recording.nodes.get(i).hash(recording.paths.get(i))).as(recording.paths.get(i))
-                    .isEqualTo(plain.nodes().get(i).hash(plain.paths().get(i)));
+            assertThat(recording.nodes.get(i).hash()).as(recording.paths.get(i)).isEqualTo(plain.nodes().get(i).hash());
         }
         assertThat(recording.threads).containsExactly(Thread.currentThread().getName());
-        assertThat(header).isEqualTo(new SnapshotFile.Header(file, plain.zxid(), plain.digest(), plain.sessions(), plain.paths().size()));
+        assertThat(header).isEqualTo(new SnapshotFile.Header(file, plain.zxid(), plain.digest(), plain.sessions(), plain.nodes().size()));
     }
 
     @Test
@@ -113,8 +112,8 @@ class OverlappedSnapshotReadTest {
         }
 
         @Override
-        public void node(String path, Znode node) {
-            loader.add(path, node);
+        public void node(Znode node) {
+            loader.add(node);
         }
     }
 
@@ -154,7 +153,7 @@ class OverlappedSnapshotReadTest {
         Path file = SnapshotFile.write(dir, state.tree.snapshot(state.sessions));
         IllegalStateException refusal = new IllegalStateException("refused by the sink");
         int[] seen = {0};
-        SnapshotFile.NodeSink failing = (path, node) -> {
+        SnapshotFile.NodeSink failing = node -> {
             if (++seen[0] == OverlappedSnapshotRead.BATCH_NODES + 1) {
                 throw refusal;
             }
@@ -171,7 +170,7 @@ class OverlappedSnapshotReadTest {
     void aLoadRefusedByItsDigestLeavesANewTree() throws IOException {
         AppliedState state = manyNodes();
         TreeSnapshot good = state.tree.snapshot(state.sessions);
-        Path file = SnapshotFile.write(dir, new TreeSnapshot(good.zxid(), good.paths(), good.nodes(), good.sessions(), good.digest() + 1));
+        Path file = SnapshotFile.write(dir, new TreeSnapshot(good.zxid(), good.nodes(), good.sessions(), good.digest() + 1));
         DataTree tree = new DataTree();
         Loading loading = new Loading(tree);
         SnapshotFile.Header header = OverlappedSnapshotRead.read(file, loading);

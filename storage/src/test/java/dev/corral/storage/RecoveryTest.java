@@ -49,7 +49,7 @@ class RecoveryTest {
         var snapshot = Snapshots.loadNewestValid(snapshotDir);
         if (snapshot.isPresent()) {
             SnapshotFile.Loaded loaded = snapshot.get();
-            tree.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
+            tree.load(loaded.zxid(), loaded.nodes(), loaded.digest());
             sessions.load(loaded.sessions());
             after = loaded.zxid();
         }

@@ -94,7 +94,7 @@ class SnapshotFileTest {
     static TreeImage load(SnapshotFile.Loaded loaded) {
         DataTree tree = new DataTree();
         SessionTable sessions = new SessionTable();
-        tree.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
+        tree.load(loaded.zxid(), loaded.nodes(), loaded.digest());
         sessions.load(loaded.sessions());
         assertThat(tree.recomputeDigest()).as("digest recomputed after load").isEqualTo(tree.digest());
         return TreeImage.of(tree, sessions);
@@ -165,10 +165,10 @@ class SnapshotFileTest {
     void aSnapshotWhoseNodesDoNotHashToItsDigestPassesItsCrcButIsRefusedByLoad() throws IOException {
         AppliedState state = everyKind(new AppliedState(), false);
         TreeSnapshot good = state.tree.snapshot(state.sessions);
-        TreeSnapshot lying = new TreeSnapshot(good.zxid(), good.paths(), good.nodes(), good.sessions(), good.digest() + 1);
+        TreeSnapshot lying = new TreeSnapshot(good.zxid(), good.nodes(), good.sessions(), good.digest() + 1);
         SnapshotFile.Loaded loaded = SnapshotFile.read(SnapshotFile.write(dir, lying));
 
-        assertThatThrownBy(() -> new DataTree().load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest()))
+        assertThatThrownBy(() -> new DataTree().load(loaded.zxid(), loaded.nodes(), loaded.digest()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("digest");
     }
 

@@ -75,7 +75,7 @@ class SnapshotInstallTest {
         long after = 0;
         var snapshot = Snapshots.loadNewestValid(snapshotDir);
         if (snapshot.isPresent()) {
-            tree.load(snapshot.get().zxid(), snapshot.get().paths(), snapshot.get().nodes(), snapshot.get().digest());
+            tree.load(snapshot.get().zxid(), snapshot.get().nodes(), snapshot.get().digest());
             sessions.load(snapshot.get().sessions());
             after = snapshot.get().zxid();
         }

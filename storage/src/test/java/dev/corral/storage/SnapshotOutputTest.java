@@ -53,4 +53,26 @@ class SnapshotOutputTest {
 
         assertThat(actual.toByteArray()).hasSizeGreaterThan(8_000).isEqualTo(expected.toByteArray());
     }
+
+    /** Written to a file, the output forces it every SYNC_BYTES, so the closing fsync has little left to write. */
+    @org.junit.jupiter.api.Test
+    void aFileIsForcedEveryFewMegabytesAsItIsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        byte[] chunk = new byte[100_000];
+        new Random(6).nextBytes(chunk);
+        long total = 5 * SnapshotOutput.SYNC_BYTES + 12_345;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("snapshot"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            SnapshotOutput out = new SnapshotOutput(channel);
+            for (long written = 0; written < total; written += chunk.length) {
+                out.write(chunk);
+            }
+            out.writeTrailer();
+            assertThat(out.syncs()).isEqualTo(5);
+        }
+        SnapshotOutput inMemory = new SnapshotOutput(Channels.newChannel(new ByteArrayOutputStream()));
+        for (long written = 0; written < total; written += chunk.length) {
+            inMemory.write(chunk);
+        }
+        assertThat(inMemory.syncs()).isZero();
+    }
 }

@@ -35,7 +35,7 @@ class SnapshotsTest {
     /** A real snapshot file of an empty tree at {@code zxid}. */
     Path snapshotAt(long zxid) throws StorageException {
         TreeSnapshot empty = new DataTree().snapshot(new SessionTable());
-        return SnapshotFile.write(snapshotDir, new TreeSnapshot(zxid, empty.paths(), empty.nodes(), empty.sessions(), empty.digest()));
+        return SnapshotFile.write(snapshotDir, new TreeSnapshot(zxid, empty.nodes(), empty.sessions(), empty.digest()));
     }
 
     /** What happened to one snapshot file on disk. */

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The children of one znode, held as their full paths: the very String instances the tree's index uses
- * as keys, so a child costs one table slot here (about 6 bytes) instead of a name String and a HashMap
- * entry (about 90). Names are cut from the paths when a client asks for them.
+ * The children of one znode, held as their slot numbers in the tree's {@link NodeIndex}, which stay the
+ * same for as long as a path exists: a child costs one int entry here (about 6 bytes) instead of a name
+ * String and a HashMap entry (about 90), and no String of its path need exist anywhere (issue 16: heap
+ * per znode). Names and paths are decoded from the children's znodes when a client asks for them.
  *
- * <p>An open-addressed table of path references (linear probing, load at most three quarters, deletion
- * by shifting back, so no tombstones). Past {@link #SPLIT_CAPACITY} the one table becomes
+ * <p>An open-addressed table of slot numbers plus one, 0 for an empty entry (linear probing, load at most
+ * three quarters, deletion by shifting back, so no tombstones). Past {@link #SPLIT_CAPACITY} the one table becomes
  * {@link #SEGMENTS} tables, a path's chosen by the top bits of its hash, each growing and shrinking on
  * its own: a znode with millions of children (the registries of issue 16 keep them under one parent)
  * then never rehashes them all on one create, which would stall the node loop for as long as that takes.
@@ -23,21 +24,28 @@ final class ChildSet {
     private static final int SEGMENT_BITS = 6;
     static final int SEGMENTS = 1 << SEGMENT_BITS;
 
+    // The index whose slots the entries are: the children's znodes are looked up there.
+    private final NodeIndex index;
     // The one table while the set is small; null once it is split into segments.
-    private String[] table = new String[MIN_CAPACITY];
-    private String[][] segments;
+    private int[] table = new int[MIN_CAPACITY];
+    private int[][] segments;
     private int[] segmentSizes;
     private int size;
+
+    ChildSet(NodeIndex index) {
+        this.index = index;
+    }
 
     int size() {
         return size;
     }
 
-    /** Adds a child path; false if it was there already. */
-    boolean add(String childPath) {
-        int hash = spread(childPath.hashCode());
+    /** Adds the child in index slot {@code slot}; false if it was there already. */
+    boolean add(int slot) {
+        int entry = slot + 1;
+        int hash = spread(slot);
         if (segments == null) {
-            if (!insert(table, childPath, hash)) {
+            if (!insert(table, entry, hash)) {
                 return false;
             }
             size++;
@@ -51,8 +59,8 @@ final class ChildSet {
             return true;
         }
         int segment = segment(hash);
-        String[] own = segments[segment];
-        if (!insert(own, childPath, hash)) {
+        int[] own = segments[segment];
+        if (!insert(own, entry, hash)) {
             return false;
         }
         size++;
@@ -62,11 +70,12 @@ final class ChildSet {
         return true;
     }
 
-    /** Removes a child path; false if it was not there. */
-    boolean remove(String childPath) {
-        int hash = spread(childPath.hashCode());
+    /** Removes the child in index slot {@code slot}; false if it was not there. */
+    boolean remove(int slot) {
+        int entry = slot + 1;
+        int hash = spread(slot);
         if (segments == null) {
-            if (!delete(table, childPath, hash)) {
+            if (!delete(table, entry, hash)) {
                 return false;
             }
             size--;
@@ -76,8 +85,8 @@ final class ChildSet {
             return true;
         }
         int segment = segment(hash);
-        String[] own = segments[segment];
-        if (!delete(own, childPath, hash)) {
+        int[] own = segments[segment];
+        if (!delete(own, entry, hash)) {
             return false;
         }
         size--;
@@ -87,21 +96,26 @@ final class ChildSet {
         return true;
     }
 
-    /** Calls {@code action} with every child's full path. */
-    void forEachPath(Consumer<String> action) {
+    /** Calls {@code action} with every child's znode. */
+    void forEach(Consumer<Znode> action) {
         if (segments == null) {
             forEachIn(table, action);
         } else {
-            for (String[] own : segments) {
+            for (int[] own : segments) {
                 forEachIn(own, action);
             }
         }
     }
 
+    /** Calls {@code action} with every child's full path (decoded: a new String each). */
+    void forEachPath(Consumer<String> action) {
+        forEach(child -> action.accept(child.path()));
+    }
+
     /** The children's names (the last path component), in no particular order, in a fresh list. */
     List<String> names() {
         List<String> names = new ArrayList<>(size);
-        forEachPath(path -> names.add(path.substring(path.lastIndexOf('/') + 1)));
+        forEach(child -> names.add(child.name()));
         return names;
     }
 
@@ -116,16 +130,16 @@ final class ChildSet {
         while (capacity < 2 * size / SEGMENTS) {
             capacity *= 2;
         }
-        segments = new String[SEGMENTS][];
+        segments = new int[SEGMENTS][];
         segmentSizes = new int[SEGMENTS];
         for (int segment = 0; segment < SEGMENTS; segment++) {
-            segments[segment] = new String[capacity];
+            segments[segment] = new int[capacity];
         }
-        for (String entry : table) {
-            if (entry != null) {
-                int hash = spread(entry.hashCode());
+        for (int entry : table) {
+            if (entry != 0) {
+                int hash = spread(entry - 1);
                 int segment = segment(hash);
-                String[] own = segments[segment];
+                int[] own = segments[segment];
                 if (4 * ++segmentSizes[segment] > 3 * own.length) {
                     own = segments[segment] = resized(own, own.length * 2);
                 }
@@ -135,60 +149,60 @@ final class ChildSet {
         table = null;
     }
 
-    private static void forEachIn(String[] table, Consumer<String> action) {
-        for (String entry : table) {
-            if (entry != null) {
-                action.accept(entry);
+    private void forEachIn(int[] table, Consumer<Znode> action) {
+        for (int entry : table) {
+            if (entry != 0) {
+                action.accept(index.node(entry - 1));
             }
         }
     }
 
-    /** Puts {@code path} in {@code table}, which has a free entry; false if it is there already. */
-    private static boolean insert(String[] table, String path, int hash) {
+    /** Puts {@code entry} in {@code table}, which has a free entry; false if it is there already. */
+    private static boolean insert(int[] table, int entry, int hash) {
         int mask = table.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            String entry = table[i];
-            if (entry == null) {
-                table[i] = path;
+            int present = table[i];
+            if (present == 0) {
+                table[i] = entry;
                 return true;
             }
-            if (entry.equals(path)) {
+            if (present == entry) {
                 return false;
             }
         }
     }
 
-    /** Takes {@code path} out of {@code table}, shifting back the run after it; false if it was not there. */
-    private static boolean delete(String[] table, String path, int hash) {
+    /** Takes {@code entry} out of {@code table}, shifting back the run after it; false if it was not there. */
+    private static boolean delete(int[] table, int entry, int hash) {
         int mask = table.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            String entry = table[i];
-            if (entry == null) {
+            int present = table[i];
+            if (present == 0) {
                 return false;
             }
-            if (entry.equals(path)) {
+            if (present == entry) {
                 int hole = i;
-                for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
-                    int home = spread(table[j].hashCode()) & mask;
+                for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+                    int home = spread(table[j] - 1) & mask;
                     // The entry at j may fill the hole unless its home lies in the cyclic range (hole, j].
                     if (((j - home) & mask) >= ((j - hole) & mask)) {
                         table[hole] = table[j];
                         hole = j;
                     }
                 }
-                table[hole] = null;
+                table[hole] = 0;
                 return true;
             }
         }
     }
 
-    private static String[] resized(String[] old, int capacity) {
-        String[] fresh = new String[capacity];
+    private static int[] resized(int[] old, int capacity) {
+        int[] fresh = new int[capacity];
         int mask = capacity - 1;
-        for (String entry : old) {
-            if (entry != null) {
-                int i = spread(entry.hashCode()) & mask;
-                while (fresh[i] != null) {
+        for (int entry : old) {
+            if (entry != 0) {
+                int i = spread(entry - 1) & mask;
+                while (fresh[i] != 0) {
                     i = (i + 1) & mask;
                 }
                 fresh[i] = entry;
@@ -201,9 +215,9 @@ final class ChildSet {
         return hash >>> (Integer.SIZE - SEGMENT_BITS);
     }
 
-    /** Mixes the high bits of String's hash into the low ones the masks keep, as {@link NodeIndex} does. */
-    private static int spread(int hash) {
-        int h = hash * 0x9E3779B9;
+    /** Spreads a slot number over the bits, the top ones (segments) as well as the low ones (masks). */
+    private static int spread(int slot) {
+        int h = slot * 0x9E3779B9;
         return h ^ (h >>> 16);
     }
 }

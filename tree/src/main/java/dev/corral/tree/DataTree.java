@@ -42,7 +42,7 @@ public final class DataTree {
 
     /** The nodes every tree starts with, as ZooKeeper 3.9's DataTree constructor makes them. */
     private void addBuiltIns() {
-        put(Paths.ROOT, Znode.created(new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0));
+        put(Paths.ROOT, Znode.created(Paths.ROOT, new byte[0], internAcl(Acl.OPEN_ACL_UNSAFE), 0, 0, NodeKind.PERSISTENT, 0, 0));
         addBuiltIn(ZOOKEEPER, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(QUOTA, Acl.OPEN_ACL_UNSAFE);
         addBuiltIn(CONFIG, Acl.READ_ACL_UNSAFE);
@@ -62,8 +62,8 @@ public final class DataTree {
     }
 
     private void addBuiltIn(String path, List<Acl> acl) {
-        put(path, Znode.created(new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
-        nodes.get(Paths.parent(path)).linkChild(path);
+        int slot = put(path, Znode.created(path, new byte[0], internAcl(acl), 0, 0, NodeKind.PERSISTENT, 0, 0));
+        nodes.get(Paths.parent(path)).linkChild(nodes, slot);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class DataTree {
     /** Recomputes the digest from every node, to check the running one. */
     public long recomputeDigest() {
         long[] sum = {0};
-        nodes.forEach((path, node) -> sum[0] += node.hash(path));
+        nodes.forEach(node -> sum[0] += node.hash());
         return sum[0];
     }
 
@@ -88,7 +88,7 @@ public final class DataTree {
      */
     public TreeSnapshot snapshot(SessionTable sessions) {
         NodeIndex.Image image = nodes.image();
-        return new TreeSnapshot(lastProcessedZxid, image.paths(), image.nodes(), Map.copyOf(sessions.all()), digest);
+        return new TreeSnapshot(lastProcessedZxid, image.nodes(), Map.copyOf(sessions.all()), digest);
     }
 
     /**
@@ -97,11 +97,10 @@ public final class DataTree {
      * with child sets of its own, so it is independent of wherever the nodes came from, another live tree
      * included.
      */
-    public void load(long zxid, List<String> paths, List<Znode> values, long expectedDigest) {
-        Invariants.check(paths.size() == values.size(), "%d paths for %d nodes", paths.size(), values.size());
-        Loader loader = loader(paths.size());
-        for (int i = 0; i < paths.size(); i++) {
-            loader.add(paths.get(i), values.get(i));
+    public void load(long zxid, List<Znode> values, long expectedDigest) {
+        Loader loader = loader(values.size());
+        for (Znode node : values) {
+            loader.add(node);
         }
         loader.finish(zxid, expectedDigest);
     }
@@ -114,7 +113,7 @@ public final class DataTree {
      */
     public Loader loader(int expectedNodes) {
         empty(expectedNodes);
-        return new Loader(expectedNodes);
+        return new Loader();
     }
 
     private void empty(int expectedNodes) {
@@ -132,24 +131,31 @@ public final class DataTree {
 
     /** Takes a snapshot's nodes into the tree: {@link #add} each, then {@link #finish} once. */
     public final class Loader {
-        private final List<String> paths;
         private boolean done;
 
-        private Loader(int expectedNodes) {
-            paths = new ArrayList<>(Math.max(0, expectedNodes));
+        private Loader() {
         }
 
-        /** The next node of the snapshot; its children are linked by {@link #finish}. */
-        public void add(String path, Znode node) {
-            Invariants.check(!done, "node %s added after the load ended", path);
+        /**
+         * The next node of the snapshot; its children are linked by {@link #finish}. No String of its path
+         * is made unless it is indexed by path (ephemeral, container, TTL, quota).
+         */
+        public void add(Znode node) {
+            Invariants.check(!done, "node added after the load ended");
             try {
-                put(path, node.loadedCopy(internAcl(node.acl())));
-                index(path, node);
-                String quotaRoot = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
-                if (quotaRoot != null) {
-                    quotas.addRoot(quotaRoot);
+                Znode copy = node.loadedCopy(internAcl(node.acl()));
+                nodes.insertLoaded(copy);
+                digest += copy.hash();
+                approximateDataSize += copy.pathChars() + copy.dataLength();
+                if (copy.kind() != NodeKind.PERSISTENT) {
+                    index(copy.path(), copy);
                 }
-                paths.add(path);
+                if (copy.pathStartsWith(QUOTA + "/")) {
+                    String quotaRoot = QuotaStats.rootOf(copy.path(), QuotaStats.LIMITS_NODE);
+                    if (quotaRoot != null) {
+                        quotas.addRoot(quotaRoot);
+                    }
+                }
             } catch (RuntimeException e) {
                 abandon();
                 throw e;
@@ -176,29 +182,28 @@ public final class DataTree {
         }
 
         private void linkChildren() {
-            // Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
-            // the previous node's parent is tried first: no substring and no lookup when it is the same one.
-            String parentPath = null;
+            // The loaded nodes fill the slots in snapshot order, and siblings mostly lie next to each other in
+            // a snapshot (slots are handed out in creation order), so the previous node's parent is tried
+            // first: no String and no lookup when it is the same one.
+            Znode previous = null;
             Znode parent = null;
-            for (String path : paths) {
-                if (Paths.ROOT.equals(path)) {
+            for (int slot = 0, limit = nodes.slotLimit(); slot < limit; slot++) {
+                Znode node = nodes.node(slot);
+                if (node.isRoot()) {
                     continue;
                 }
-                int slash = path.lastIndexOf('/');
-                int parentLength = slash == 0 ? 1 : slash;
-                if (parentPath == null || parentPath.length() != parentLength || !path.startsWith(parentPath)) {
-                    parentPath = Paths.parent(path);
-                    parent = nodes.get(parentPath);
-                    Invariants.check(parent != null, "snapshot node %s without its parent", path);
+                if (previous == null || !node.sameParent(previous)) {
+                    parent = nodes.get(node.parentPath());
+                    Invariants.check(parent != null, "snapshot node %s without its parent", node.path());
                 }
-                parent.linkChild(path);
+                parent.linkChild(nodes, slot);
+                previous = node;
             }
         }
 
         /** Gives up this load: the tree is as a new one, at zxid 0 (what it held before the load is gone). */
         public void abandon() {
             done = true;
-            paths.clear();
             empty(0);
             lastProcessedZxid = 0;
             addBuiltIns();
@@ -247,12 +252,12 @@ public final class DataTree {
         if (start == null) {
             return 0;
         }
-        List<String> stack = new ArrayList<>();
-        stack.add(path);
+        List<Znode> stack = new ArrayList<>();
+        stack.add(start);
         int count = -1;
         while (!stack.isEmpty()) {
             count++;
-            nodes.get(stack.remove(stack.size() - 1)).forEachChildPath(stack::add);
+            stack.remove(stack.size() - 1).forEachChild(stack::add);
         }
         return count;
     }
@@ -273,10 +278,9 @@ public final class DataTree {
         String parentPath = Paths.parent(path);
         Znode parent = nodes.get(parentPath);
         Invariants.check(parent != null, "create %s without parent", path);
-        Invariants.check(!nodes.containsKey(path), "create %s over an existing node", path);
-        Znode node = Znode.created(data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
-        put(parentPath, parent.withChildAdded(path, parentCversion, zxid));
-        put(path, node);
+        Znode node = Znode.created(path, data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
+        int slot = insert(path, node);
+        put(parentPath, parent.withChildAdded(nodes, slot, parentCversion, zxid));
         index(path, node);
         String limitsOf = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
         if (limitsOf != null) {
@@ -294,11 +298,11 @@ public final class DataTree {
         Znode node = nodes.get(path);
         Invariants.check(node != null, "delete of missing %s", path);
         Invariants.check(node.numChildren() == 0, "delete of %s with %d children", path, node.numChildren());
-        Znode removed = nodes.remove(path);
-        digest -= removed.hash(path);
-        approximateDataSize -= size(path, removed);
         String parentPath = Paths.parent(path);
-        put(parentPath, nodes.get(parentPath).withChildRemoved(path, zxid));
+        put(parentPath, nodes.get(parentPath).withChildRemoved(nodes.slot(path), zxid));
+        Znode removed = nodes.remove(path);
+        digest -= removed.hash();
+        approximateDataSize -= size(path, removed);
         switch (node.kind()) {
             case EPHEMERAL -> {
                 Set<String> owned = ephemeralsBySession.get(node.ephemeralOwner());
@@ -315,7 +319,7 @@ public final class DataTree {
         if (limitsOf != null) {
             quotas.removeRoot(limitsOf);
         }
-        addToQuotaStats(path, -1, -(node.data() == null ? 0 : node.data().length));
+        addToQuotaStats(path, -1, -node.dataLength());
     }
 
     Znode setData(String path, byte[] data, int version, long zxid, long time) {
@@ -323,7 +327,7 @@ public final class DataTree {
         Invariants.check(node != null, "setData of missing %s", path);
         Znode updated = node.withData(data, version, zxid, time);
         put(path, updated);
-        addToQuotaStats(path, 0, (data == null ? 0 : data.length) - (node.data() == null ? 0 : node.data().length));
+        addToQuotaStats(path, 0, (data == null ? 0 : data.length) - node.dataLength());
         return updated;
     }
 
@@ -342,13 +346,14 @@ public final class DataTree {
     private void recountQuota(String root) {
         long count = 0;
         long bytes = 0;
-        if (nodes.containsKey(root)) {
-            List<String> stack = new ArrayList<>(List.of(root));
+        Znode top = nodes.get(root);
+        if (top != null) {
+            List<Znode> stack = new ArrayList<>(List.of(top));
             while (!stack.isEmpty()) {
-                Znode node = nodes.get(stack.remove(stack.size() - 1));
+                Znode node = stack.remove(stack.size() - 1);
                 count++;
-                bytes += node.data() == null ? 0 : node.data().length;
-                node.forEachChildPath(stack::add);
+                bytes += node.dataLength();
+                node.forEachChild(stack::add);
             }
         }
         replaceStats(root, QuotaStats.statsData(count, bytes));
@@ -371,14 +376,29 @@ public final class DataTree {
         }
     }
 
-    private void put(String path, Znode node) {
-        Znode previous = nodes.put(path, node);
-        digest += node.hash(path) - (previous == null ? 0 : previous.hash(path));
-        approximateDataSize += size(path, node) - (previous == null ? 0 : size(path, previous));
+    /** Puts a new version of the node at {@code path} in the tree, or a new node; returns its slot. */
+    private int put(String path, Znode node) {
+        int slot = nodes.slot(path);
+        if (slot < 0) {
+            return insert(path, node);
+        }
+        Znode previous = nodes.node(slot);
+        nodes.replace(slot, node);
+        digest += node.hash() - previous.hash();
+        approximateDataSize += size(path, node) - size(path, previous);
+        return slot;
+    }
+
+    /** Adds the node at {@code path}, which the tree does not hold; returns its slot. */
+    private int insert(String path, Znode node) {
+        int slot = nodes.insert(path, node);
+        digest += node.hash();
+        approximateDataSize += size(path, node);
+        return slot;
     }
 
     private static long size(String path, Znode node) {
-        return path.length() + (node.data() == null ? 0 : node.data().length);
+        return path.length() + node.dataLength();
     }
 
     /** The sum of path lengths and data sizes, as ZooKeeper's approximateDataSize counts it. */

@@ -1,14 +1,16 @@
 package dev.corral.tree;
 
 import java.util.Arrays;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The znodes of a tree by path, laid out so that no single change costs time in proportion to the
  * number of znodes, and an image of all of them costs one copy of their references.
  *
- * <p>Each znode sits in a slot: {@code paths[s]} and {@code nodes[s]}, kept in pages of
- * {@link #PAGE_SLOTS}; a free slot holds nulls and is reused by the next insertion. Growing adds a
+ * <p>Each znode sits in a slot, {@code nodes[s]}, kept in pages of {@link #PAGE_SLOTS}; a znode holds its own
+ * path ({@link Znode#hasPath}), so no path String is kept. A free slot holds null and is reused by the next
+ * insertion; a path keeps its slot for as long as it exists, so a parent's {@link ChildSet} names its
+ * children by slot. Growing adds a
  * page instead of copying every reference into arrays twice as long. Lookups go through
  * {@link #SEGMENTS} open-addressed tables of slot numbers, a path's segment chosen by the top bits of
  * its hash (linear probing, load at most one half, deletion by shifting back the entries that follow,
@@ -18,7 +20,7 @@ import java.util.function.BiConsumer;
  * tree is populated, issue 16). A {@link java.util.HashMap} would need an entry object per znode and
  * move them all on a resize.
  *
- * <p>Invariants: {@code tables[g][i] == 0} or {@code tables[g][i] - 1} is a used slot whose path has
+ * <p>Invariants: {@code tables[g][i] == 0} or {@code tables[g][i] - 1} is a used slot whose node's path has
  * segment {@code g} and hashes to a probe sequence in it that reaches {@code i} without crossing an
  * empty entry; every used slot appears in the tables exactly once; {@code size} is the number of used
  * slots; free slots below {@code used} are on the free stack.
@@ -31,7 +33,6 @@ final class NodeIndex {
     static final int PAGE_SLOTS = 1 << PAGE_BITS;
     private static final int PAGE_MASK = PAGE_SLOTS - 1;
 
-    private String[][] pathPages = new String[1][];
     private Znode[][] nodePages = new Znode[1][];
     // Slot number + 1 per entry, 0 for empty; each segment's length is a power of two.
     private final int[][] tables = new int[SEGMENTS][];
@@ -47,48 +48,91 @@ final class NodeIndex {
     }
 
     /** An image of the index: the slots up to the last slot used; free slots hold nulls. */
-    record Image(String[] paths, Znode[] nodes, int size) {}
+    record Image(Znode[] nodes, int size) {}
 
     int size() {
         return size;
     }
 
     Znode get(String path) {
-        int hash = spread(path.hashCode());
-        int entry = find(path, hash);
-        return entry < 0 ? null : node(tables[segment(hash)][entry] - 1);
+        int slot = slot(path);
+        return slot < 0 ? null : node(slot);
     }
 
     boolean containsKey(String path) {
-        return find(path, spread(path.hashCode())) >= 0;
+        return slot(path) >= 0;
     }
 
-    /** Maps {@code path} to {@code node}; returns the znode it replaced, or null. */
-    Znode put(String path, Znode node) {
-        Invariants.check(path != null && node != null, "null path or node");
+    /** The slot of {@code path}, or -1. */
+    int slot(String path) {
         int hash = spread(path.hashCode());
-        int segment = segment(hash);
-        int[] table = tables[segment];
+        int entry = find(path, hash);
+        return entry < 0 ? -1 : tables[segment(hash)][entry] - 1;
+    }
+
+    /** The znode in a used slot. */
+    Znode node(int slot) {
+        return nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK];
+    }
+
+    /** Puts {@code node} in the slot of its path, which holds another version of it. */
+    void replace(int slot, Znode node) {
+        Invariants.check(node(slot) != null, "replace in free slot %d", slot);
+        nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
+    }
+
+    /** Adds {@code node} at {@code path}, its path, which the index does not hold; returns its slot. */
+    int insert(String path, Znode node) {
+        if (!node.hasPath(path)) {
+            Invariants.check(false, "node at %s is not %s's", path, node.path());
+        }
+        int hash = spread(path.hashCode());
+        int[] table = tables[segment(hash)];
         int mask = table.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int slot = table[i] - 1;
             if (slot < 0) {
-                slot = allocateSlot();
-                pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK] = path;
-                nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
-                table[i] = slot + 1;
-                size++;
-                if (2 * ++segmentSizes[segment] > table.length) {
-                    rehash(segment, 2 * table.length);
-                }
-                return null;
+                return take(hash, i, node);
             }
-            if (path(slot).equals(path)) {
-                Znode previous = node(slot);
-                nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
-                return previous;
+            Invariants.check(!node(slot).hasPath(path), "insert of %s over an existing node", path);
+        }
+    }
+
+    /**
+     * Adds a node being loaded, keyed by its own path's bytes, without a String of it; the index must not
+     * hold that path. Returns its slot.
+     */
+    int insertLoaded(Znode node) {
+        int hash = spread(node.pathHash());
+        int[] table = tables[segment(hash)];
+        int mask = table.length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            int slot = table[i] - 1;
+            if (slot < 0) {
+                return take(hash, i, node);
+            }
+            if (node(slot).samePath(node)) {
+                Invariants.check(false, "snapshot holds %s twice", node.path());
             }
         }
+    }
+
+    /** Puts {@code node} in a new slot that empty entry {@code i} of its segment's table names; returns the slot. */
+    private int take(int hash, int i, Znode node) {
+        int segment = segment(hash);
+        int slot = allocateSlot();
+        nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
+        tables[segment][i] = slot + 1;
+        size++;
+        if (2 * ++segmentSizes[segment] > tables[segment].length) {
+            rehash(segment, 2 * tables[segment].length);
+        }
+        return slot;
+    }
+
+    /** The number of slots handed out: every used slot is below it. */
+    int slotLimit() {
+        return used;
     }
 
     /** Removes {@code path}; returns its znode, or null if it was not there. */
@@ -101,7 +145,6 @@ final class NodeIndex {
         int segment = segment(hash);
         int slot = tables[segment][entry] - 1;
         Znode removed = node(slot);
-        pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
         nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
         pushFree(slot);
         size--;
@@ -120,9 +163,7 @@ final class NodeIndex {
      * a little over its share still doubles once; a longer table would cost heap in every segment).
      */
     void clear(int expected) {
-        pathPages = new String[1][];
         nodePages = new Znode[1][];
-        pathPages[0] = new String[PAGE_SLOTS];
         nodePages[0] = new Znode[PAGE_SLOTS];
         long perSegment = (long) expected / SEGMENTS;
         // The power of two at least twice the share: a load of at most one half.
@@ -138,33 +179,23 @@ final class NodeIndex {
     }
 
     /** Calls {@code action} for every znode, in slot order. */
-    void forEach(BiConsumer<String, Znode> action) {
+    void forEach(Consumer<Znode> action) {
         for (int slot = 0; slot < used; slot++) {
-            String path = path(slot);
-            if (path != null) {
-                action.accept(path, node(slot));
+            Znode node = node(slot);
+            if (node != null) {
+                action.accept(node);
             }
         }
     }
 
     /** A copy of the slots: the znodes are immutable, so it stays the state of this moment. */
     Image image() {
-        String[] paths = new String[used];
         Znode[] nodes = new Znode[used];
         for (int page = 0, start = 0; start < used; page++, start += PAGE_SLOTS) {
             int length = Math.min(PAGE_SLOTS, used - start);
-            System.arraycopy(pathPages[page], 0, paths, start, length);
             System.arraycopy(nodePages[page], 0, nodes, start, length);
         }
-        return new Image(paths, nodes, size);
-    }
-
-    private String path(int slot) {
-        return pathPages[slot >>> PAGE_BITS][slot & PAGE_MASK];
-    }
-
-    private Znode node(int slot) {
-        return nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK];
+        return new Image(nodes, size);
     }
 
     /** The entry of {@code path} in its segment's table, or -1. */
@@ -176,7 +207,7 @@ final class NodeIndex {
             if (slot < 0) {
                 return -1;
             }
-            if (path(slot).equals(path)) {
+            if (node(slot).hasPath(path)) {
                 return i;
             }
         }
@@ -191,7 +222,7 @@ final class NodeIndex {
         int mask = table.length - 1;
         int hole = i;
         for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = spread(path(table[j] - 1).hashCode()) & mask;
+            int home = spread(node(table[j] - 1).pathHash()) & mask;
             // The entry at j may fill the hole if its home is not in the cyclic range (hole, j].
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 table[hole] = table[j];
@@ -206,13 +237,11 @@ final class NodeIndex {
             return freeSlots[--freeCount];
         }
         int page = used >>> PAGE_BITS;
-        if (page == pathPages.length) {
-            // Only the short arrays of page references grow; the pages themselves stay where they are.
-            pathPages = Arrays.copyOf(pathPages, 2 * page);
+        if (page == nodePages.length) {
+            // Only the short array of page references grows; the pages themselves stay where they are.
             nodePages = Arrays.copyOf(nodePages, 2 * page);
         }
-        if (pathPages[page] == null) {
-            pathPages[page] = new String[PAGE_SLOTS];
+        if (nodePages[page] == null) {
             nodePages[page] = new Znode[PAGE_SLOTS];
         }
         return used++;
@@ -231,7 +260,7 @@ final class NodeIndex {
         int mask = capacity - 1;
         for (int entry : old) {
             if (entry != 0) {
-                int i = spread(path(entry - 1).hashCode()) & mask;
+                int i = spread(node(entry - 1).pathHash()) & mask;
                 while (fresh[i] != 0) {
                     i = (i + 1) & mask;
                 }

@@ -32,16 +32,17 @@ class ChildSetTest {
         for (int i = 0; i < 400; i++) {
             paths.add("/parent/n" + i);
         }
-        ChildSet set = new ChildSet();
+        NodeIndex index = indexOf(paths);
+        ChildSet set = new ChildSet(index);
         Set<String> model = new HashSet<>();
         for (int op = 0; op < 20_000; op++) {
             String path = paths.get(random.nextInt(paths.size()));
             // Mostly adds first, then mostly removes, so the table grows and shrinks.
             boolean add = random.nextInt(100) < (op < 10_000 ? 70 : 25);
             if (add) {
-                assertThat(set.add(path)).as("add %s (seed %d, op %d)", path, seed, op).isEqualTo(model.add(path));
+                assertThat(set.add(index.slot(path))).as("add %s (seed %d, op %d)", path, seed, op).isEqualTo(model.add(path));
             } else {
-                assertThat(set.remove(path)).as("remove %s (seed %d, op %d)", path, seed, op).isEqualTo(model.remove(path));
+                assertThat(set.remove(index.slot(path))).as("remove %s (seed %d, op %d)", path, seed, op).isEqualTo(model.remove(path));
             }
             assertThat(set.size()).isEqualTo(model.size());
             if (op % 1_000 == 0) {
@@ -60,20 +61,21 @@ class ChildSetTest {
         for (int i = 0; i < count; i++) {
             paths.add("/registry/" + Integer.toString(random.nextInt(), 36) + "-" + i);
         }
-        ChildSet set = new ChildSet();
+        NodeIndex index = indexOf(paths);
+        ChildSet set = new ChildSet(index);
         Set<String> model = new HashSet<>();
         for (String path : paths) {
-            assertThat(set.add(path)).isTrue();
+            assertThat(set.add(index.slot(path))).isTrue();
             model.add(path);
         }
         assertThat(set.segmented()).as("past three quarters of the split capacity").isTrue();
-        assertThat(set.add(paths.get(0))).isFalse();
+        assertThat(set.add(index.slot(paths.get(0)))).isFalse();
         for (int op = 0; op < 3 * count; op++) {
             String path = paths.get(random.nextInt(count));
             if (random.nextInt(100) < 70) {
-                assertThat(set.remove(path)).as("remove %s (seed %d, op %d)", path, seed, op).isEqualTo(model.remove(path));
+                assertThat(set.remove(index.slot(path))).as("remove %s (seed %d, op %d)", path, seed, op).isEqualTo(model.remove(path));
             } else {
-                assertThat(set.add(path)).as("add %s (seed %d, op %d)", path, seed, op).isEqualTo(model.add(path));
+                assertThat(set.add(index.slot(path))).as("add %s (seed %d, op %d)", path, seed, op).isEqualTo(model.add(path));
             }
         }
         assertThat(set.size()).isEqualTo(model.size());
@@ -86,9 +88,19 @@ class ChildSetTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/a", "/zookeeper/quota", "/a/b/c-0000000007"})
     void aNameIsTheLastComponentOfTheChildsPath(String path) {
-        ChildSet set = new ChildSet();
-        set.add(path);
+        NodeIndex index = indexOf(List.of(path));
+        ChildSet set = new ChildSet(index);
+        set.add(index.slot(path));
         assertThat(set.names()).containsExactly(path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** An index holding a znode at each path, so that a set can name them by slot. */
+    private static NodeIndex indexOf(List<String> paths) {
+        NodeIndex index = new NodeIndex();
+        for (String path : paths) {
+            index.insert(path, Znode.created(path, new byte[0], List.of(), 1, 0, NodeKind.PERSISTENT, 0, 0));
+        }
+        return index;
     }
 
     private static void assertSame(ChildSet set, Set<String> model) {

@@ -35,8 +35,8 @@ class NodeIndexTest {
             if (random.nextInt(100) < removeChance) {
                 assertThat(index.remove(key)).as("remove %s (seed %d, op %d)", key, seed, op).isSameAs(model.remove(key));
             } else {
-                Znode node = znode(op);
-                assertThat(index.put(key, node)).as("put %s (seed %d, op %d)", key, seed, op).isSameAs(model.put(key, node));
+                Znode node = znode(key, op);
+                assertThat(put(index, key, node)).as("put %s (seed %d, op %d)", key, seed, op).isSameAs(model.put(key, node));
             }
             assertThat(index.size()).isEqualTo(model.size());
             String probe = keys.get(random.nextInt(keys.size()));
@@ -60,8 +60,8 @@ class NodeIndexTest {
         NodeIndex index = new NodeIndex();
         Map<String, Znode> model = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            Znode node = znode(i);
-            index.put("/n" + i, node);
+            Znode node = znode("/n" + i, i);
+            put(index, "/n" + i, node);
             model.put("/n" + i, node);
         }
         for (int i = 0; i < count; i += 3) {
@@ -69,18 +69,16 @@ class NodeIndexTest {
             model.remove("/n" + i);
         }
         NodeIndex.Image image = index.image();
-        index.put("/after", znode(-1));
+        put(index, "/after", znode("/after", -1));
         for (int i = 1; i < count; i += 3) {
-            index.put("/n" + i, znode(-2));
+            put(index, "/n" + i, znode("/n" + i, -2));
         }
         index.clear();
 
         Map<String, Znode> imaged = new HashMap<>();
-        for (int slot = 0; slot < image.paths().length; slot++) {
-            assertThat(image.paths()[slot] == null).as("slot %d: path and node both free or both used", slot)
-                    .isEqualTo(image.nodes()[slot] == null);
-            if (image.paths()[slot] != null) {
-                assertThat(imaged.put(image.paths()[slot], image.nodes()[slot])).as("path in two slots").isNull();
+        for (Znode node : image.nodes()) {
+            if (node != null) {
+                assertThat(imaged.put(node.path(), node)).as("path in two slots").isNull();
             }
         }
         assertThat(image.size()).isEqualTo(model.size());
@@ -99,9 +97,9 @@ class NodeIndexTest {
             index.clear(count);
         }
         for (int i = 0; i < count; i++) {
-            Znode node = znode(i);
             String path = "/many/" + Integer.toString(random.nextInt(), 36) + "-" + i;
-            assertThat(index.put(path, node)).isNull();
+            Znode node = znode(path, i);
+            assertThat(put(index, path, node)).isNull();
             model.put(path, node);
         }
         assertSameContents(index, model);
@@ -118,7 +116,7 @@ class NodeIndexTest {
 
     private static void assertSameContents(NodeIndex index, Map<String, Znode> model) {
         Map<String, Znode> seen = new HashMap<>();
-        index.forEach((path, node) -> assertThat(seen.put(path, node)).as("%s visited twice", path).isNull());
+        index.forEach(node -> assertThat(seen.put(node.path(), node)).as("%s visited twice", node.path()).isNull());
         assertThat(seen).containsExactlyInAnyOrderEntriesOf(model);
     }
 
@@ -141,7 +139,19 @@ class NodeIndexTest {
         return keys;
     }
 
-    private static Znode znode(int version) {
-        return Znode.created(new byte[] {(byte) version}, List.of(), version, 0, NodeKind.PERSISTENT, 0, 0);
+    private static Znode znode(String path, int version) {
+        return Znode.created(path, new byte[] {(byte) version}, List.of(), version, 0, NodeKind.PERSISTENT, 0, 0);
+    }
+
+    /** Maps {@code path} to {@code node} as a map's put does; returns the znode it replaced, or null. */
+    private static Znode put(NodeIndex index, String path, Znode node) {
+        int slot = index.slot(path);
+        if (slot < 0) {
+            assertThat(index.node(index.insert(path, node))).isSameAs(node);
+            return null;
+        }
+        Znode previous = index.node(slot);
+        index.replace(slot, node);
+        return previous;
     }
 }

@@ -92,14 +92,10 @@ class QuotaStatsTest {
         p.create("/q");
         setQuota(p, "/q");
         TreeSnapshot image = p.tree.snapshot(p.sessions);
-        List<String> paths = new ArrayList<>();
         List<Znode> nodes = new ArrayList<>();
-        image.forEach((path, node) -> {
-            paths.add(path);
-            nodes.add(node);
-        });
+        image.forEach(nodes::add);
         DataTree loaded = new DataTree();
-        loaded.load(image.zxid(), paths, nodes, image.digest());
+        loaded.load(image.zxid(), nodes, image.digest());
         loaded.create("/q/a", bytes("abc"), Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, 0, 0, 1, image.zxid() + 1, 0);
         assertThat(text(loaded.node(STATS).data())).isEqualTo("count=2,bytes=3");
     }

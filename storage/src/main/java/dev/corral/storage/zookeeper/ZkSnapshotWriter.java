@@ -81,7 +81,8 @@ final class ZkSnapshotWriter {
         Map<List<Acl>, Long> refs = new LinkedHashMap<>();
         Map<String, Znode> byPath = new HashMap<>();
         Map<String, List<String>> children = new HashMap<>();
-        snapshot.forEach((path, node) -> {
+        snapshot.forEach(node -> {
+            String path = node.path();
             byPath.put(path, node);
             refs.computeIfAbsent(node.acl(), acl -> (long) refs.size() + 1);
             if (!path.equals("/")) {
@@ -128,7 +129,7 @@ final class ZkSnapshotWriter {
     /** ZooKeeper's tree digest of the snapshot's nodes (see {@link ZkNode#digest}). */
     static long digest(TreeSnapshot snapshot) {
         long[] sum = {0};
-        snapshot.forEach((path, node) -> sum[0] += toZk(node).digest(path));
+        snapshot.forEach(node -> sum[0] += toZk(node).digest(node.path()));
         return sum[0];
     }
 

@@ -35,7 +35,7 @@ public final class ZooKeeperExport {
         long zxid = 0;
         if (snapshot.isPresent()) {
             SnapshotFile.Loaded loaded = snapshot.get();
-            tree.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
+            tree.load(loaded.zxid(), loaded.nodes(), loaded.digest());
             sessions.load(loaded.sessions());
             zxid = loaded.zxid();
         }

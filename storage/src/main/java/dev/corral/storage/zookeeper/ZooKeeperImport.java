@@ -228,7 +228,7 @@ public final class ZooKeeperImport {
                 continue;
             }
             paths.add(path);
-            znodes.add(toZnode(node));
+            znodes.add(toZnode(path, node));
             if (node.sessionOwner() != 0 && !tree.sessions().containsKey(node.sessionOwner())) {
                 orphanEphemerals++;
             }
@@ -252,17 +252,17 @@ public final class ZooKeeperImport {
             }
         }
         long digest = 0;
-        for (int i = 0; i < paths.size(); i++) {
-            digest += znodes.get(i).hash(paths.get(i));
+        for (Znode znode : znodes) {
+            digest += znode.hash();
         }
-        return new TreeSnapshot(tree.lastProcessedZxid(), paths.toArray(new String[0]), znodes.toArray(new Znode[0]),
+        return new TreeSnapshot(tree.lastProcessedZxid(), znodes.toArray(new Znode[0]),
                 Map.copyOf(new HashMap<>(tree.sessions())), digest);
     }
 
-    private static Znode toZnode(ZkNode node) {
+    private static Znode toZnode(String path, ZkNode node) {
         NodeKind kind = node.isContainer() ? NodeKind.CONTAINER : node.isTtl() ? NodeKind.TTL
                 : node.ephemeralOwner != 0 ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
-        return Znode.of(node.data, node.acl, node.czxid, node.ctime, node.mzxid, node.mtime, node.pzxid, node.version, node.cversion,
+        return Znode.of(path, node.data, node.acl, node.czxid, node.ctime, node.mzxid, node.mtime, node.pzxid, node.version, node.cversion,
                 node.aversion, kind, node.sessionOwner(), node.ttlMs());
     }
 }

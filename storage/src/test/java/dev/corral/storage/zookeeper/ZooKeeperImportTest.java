@@ -128,7 +128,7 @@ class ZooKeeperImportTest {
         SnapshotFile.Loaded loaded = Snapshots.loadNewestValid(snapshotDir).orElseThrow();
         assertThat(loaded.zxid()).isEqualTo(reference.lastZxid());
         DataTree tree = new DataTree();
-        tree.load(loaded.zxid(), loaded.paths(), loaded.nodes(), loaded.digest());
+        tree.load(loaded.zxid(), loaded.nodes(), loaded.digest());
         assertThat(loaded.sessions()).isEqualTo(reference.sessions());
         try (TxnLog log = TxnLog.open(logDir, TxnLog.Options.defaults())) {
             assertThat(log.lastZxid()).as("the empty log continues after the snapshot").isEqualTo(loaded.zxid());
@@ -179,12 +179,12 @@ class ZooKeeperImportTest {
         assertThat(imported.sessions()).isEqualTo(expected.sessions());
         List<String> paths = new ArrayList<>();
         List<Znode> nodes = new ArrayList<>();
-        imported.forEach((path, node) -> {
-            paths.add(path);
+        imported.forEach(node -> {
+            paths.add(node.path());
             nodes.add(node);
         });
         DataTree tree = new DataTree();
-        tree.load(imported.zxid(), paths, nodes, imported.digest());
+        tree.load(imported.zxid(), nodes, imported.digest());
         assertThat(new java.util.HashSet<>(paths)).isEqualTo(expected.nodes().keySet());
         Map<String, String> differences = new HashMap<>();
         expected.nodes().forEach((path, node) -> {
