@@ -46,7 +46,7 @@ final class Compare implements Callable<Integer> {
             + " defaults for everything below")
     String profileName = "quick";
 
-    @Option(names = {"-w", "--workload"}, description = "a load spec such as set or get:clients=1,outstanding=1"
+    @Option(names = {"-w", "--workload"}, description = "a load spec such as set, get:clients=1,outstanding=1 or tls-get"
             + " (repeatable; default: the profile's list)")
     List<String> specTexts;
 
