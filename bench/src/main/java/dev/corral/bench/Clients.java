@@ -23,12 +23,17 @@ final class Clients {
 
     /** A connected session, or an IOException after {@link #CONNECT_BOUND_MS}. */
     static ZooKeeper connect(String connectString) throws IOException, InterruptedException {
+        return connect(connectString, config());
+    }
+
+    /** As {@link #connect(String)} with a configuration of its own (e.g. TLS, {@link BenchTls#clientConfig()}). */
+    static ZooKeeper connect(String connectString, ZKClientConfig config) throws IOException, InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString, SESSION_TIMEOUT_MS, event -> {
             if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
-        }, config());
+        }, config);
         if (!connected.await(CONNECT_BOUND_MS, TimeUnit.MILLISECONDS)) {
             zk.close();
             throw new IOException("no session with " + connectString + " within " + CONNECT_BOUND_MS + " ms");

@@ -1,6 +1,7 @@
 package dev.corral.bench;
 
 import dev.corral.testkit.Directories;
+import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.Target;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Option;
  * footprint.jsonl (every figure of every run), PNG charts, and the servers' logs. With {@code --ensemble N}
  * each target is an N-server loopback ensemble instead (the test kit's {@code Ensemble}): each run's sessions
  * are spread over the members and its server CPU is summed over them ({@link Servers}); footprint is skipped.
+ * {@code tls-} workloads run on servers of their own that also listen on a TLS client port ({@link BenchTls}),
+ * with certificates made for the comparison; the other workloads' servers have no TLS configured.
  *
  * <p>Bounded: each run is bounded by its spec; the whole comparison stops starting runs after
  * {@code --max-minutes} and says so in the report.
@@ -43,7 +46,7 @@ final class Compare implements Callable<Integer> {
             + " defaults for everything below")
     String profileName = "quick";
 
-    @Option(names = {"-w", "--workload"}, description = "a load spec such as set or get:clients=1,outstanding=1"
+    @Option(names = {"-w", "--workload"}, description = "a load spec such as set, get:clients=1,outstanding=1 or tls-get"
             + " (repeatable; default: the profile's list)")
     List<String> specTexts;
 
@@ -125,21 +128,29 @@ final class Compare implements Callable<Integer> {
         if (ensembleSize > 1 && footprintZnodes != null && footprintZnodes > 0) {
             throw new IllegalArgumentException("--footprint-znodes measures one server; it cannot go with --ensemble");
         }
+        boolean anyTls = specs.stream().anyMatch(LoadSpec::tls);
+        if (ensembleSize > 1 && anyTls) {
+            throw new IllegalArgumentException("tls- workloads run against standalone servers only, not with --ensemble");
+        }
 
         Instant started = Instant.now();
         resultsFolder = Files.createDirectories(resultsParent.resolve(FOLDER_NAME.format(started)
                 + (ensembleSize > 1 ? "-ensemble" + ensembleSize : "")));
         Path corralCopy = Files.createTempDirectory("corral-bench-lib-");
+        BenchTls tls = anyTls ? BenchTls.create() : null;
         try {
             ServerOptions options = ServerOptions.fromSystemProperties(heapMax, resultsFolder.resolve("logs"), flightRecordings)
                     .withCorralCopiedTo(corralCopy);
-            return compare(options, profile, specs, pairCount, znodes, reuse, started);
+            return compare(options, tls, profile, specs, pairCount, znodes, reuse, started);
         } finally {
             Directories.deleteRecursively(corralCopy);
+            if (tls != null) {
+                tls.close();
+            }
         }
     }
 
-    private int compare(ServerOptions options, Profile profile, List<LoadSpec> specs, int pairCount, int znodes,
+    private int compare(ServerOptions options, BenchTls tls, Profile profile, List<LoadSpec> specs, int pairCount, int znodes,
             boolean reuse, Instant started) throws IOException, InterruptedException {
         Path repository = Path.of(System.getProperty("bench.repo.dir", "."));
         MachineInfo machine = MachineInfo.collect(options, repository);
@@ -151,7 +162,7 @@ final class Compare implements Callable<Integer> {
 
         boolean timeUp = false;
         try (PrintWriter runsJson = writer(resultsFolder.resolve("runs.jsonl"));
-                ServerPool pool = new ServerPool(options, reuse, ensembleSize, tickMs)) {
+                ServerPool pool = new ServerPool(options, tls, reuse, ensembleSize, tickMs)) {
             int runNumber = 0;
             for (LoadSpec spec : specs) {
                 for (int rep = 1; rep <= pairCount && !timeUp; rep++) {
@@ -160,7 +171,7 @@ final class Compare implements Callable<Integer> {
                             timeUp = true;
                             break;
                         }
-                        LoadResult result = runWithRetry(pool, kind, spec, rep, ++runNumber);
+                        LoadResult result = runWithRetry(pool, tls, kind, spec, rep, ++runNumber);
                         results.add(result);
                         out.println(result.toHuman());
                         runsJson.println(result.toJson());
@@ -197,7 +208,7 @@ final class Compare implements Callable<Integer> {
             chartsNote = "Charts were not drawn: " + e;
         }
         List<String> settings = settings(profile, pairCount, specs.get(0).durationMs(), specs.get(0).warmupMs(), reuse,
-                options.corralClassArchive() != null, started);
+                options.corralClassArchive() != null, tls != null, started);
         if (!Footprint.zooCfgFor(znodes).isEmpty()) {
             settings.add("Footprint runs of both servers: zoo.cfg " + Footprint.zooCfgFor(znodes) + " (with the default 100,000 each"
                     + " would keep about a hundred snapshots of a tree this size, more than the disk holds)");
@@ -226,16 +237,16 @@ final class Compare implements Callable<Integer> {
      * Runs once, and once more if the server died: on a shared machine another process may stop it. Both
      * attempts are in the report's problems, so a server that crashes by itself is never hidden.
      */
-    private LoadResult runWithRetry(ServerPool pool, Target kind, LoadSpec spec, int rep, int runNumber) {
-        Attempt first = runOne(pool, kind, spec, rep, runNumber, "");
+    private LoadResult runWithRetry(ServerPool pool, BenchTls tls, Target kind, LoadSpec spec, int rep, int runNumber) {
+        Attempt first = runOne(pool, tls, kind, spec, rep, runNumber, "");
         if (!first.serverDied()) {
             return first.result();
         }
         out.println(first.result().toHuman() + "  (server died; trying this run once more)");
-        return runOne(pool, kind, spec, rep, runNumber, "-retry").result();
+        return runOne(pool, tls, kind, spec, rep, runNumber, "-retry").result();
     }
 
-    private Attempt runOne(ServerPool pool, Target kind, LoadSpec spec, int rep, int runNumber, String suffix) {
+    private Attempt runOne(ServerPool pool, BenchTls tls, Target kind, LoadSpec spec, int rep, int runNumber, String suffix) {
         String label = String.format(Locale.ROOT, "%03d-%s-%s-%d%s", runNumber, kind.id(),
                 spec.label().replaceAll("[^A-Za-z0-9=-]+", "_"), rep, suffix);
         String runName = kind.id() + " " + spec.label() + " #" + rep + suffix;
@@ -243,10 +254,11 @@ final class Compare implements Callable<Integer> {
         System.gc(); // the generator's garbage of the previous run should not be collected during this one
         Servers server = null;
         try {
-            server = pool.acquire(kind, label);
+            server = pool.acquire(kind, label, spec.tls());
             LoadResult result = spec.generator() == LoadSpec.Generator.RAW
                     ? RawFrameLoad.run(kind.id(), rep, server.ports(), spec, root, server::cpuNanos)
-                    : OfficialClientLoad.run(kind.id(), rep, server.connectStrings(), spec, root, server::cpuNanos);
+                    : OfficialClientLoad.run(kind.id(), rep, server.connectStrings(spec.tls()), spec, root, server::cpuNanos,
+                            spec.tls() ? tls::clientConfig : Clients::config);
             if (!server.allAlive()) {
                 problems.add(new Report.Problem(runName, "the server " + server.exitDescription() + " during the run",
                         Report.logExcerpt(server.logText(LOG_BYTES_SCANNED), 20, 20)));
@@ -284,7 +296,7 @@ final class Compare implements Callable<Integer> {
     }
 
     private List<String> settings(Profile profile, int pairCount, long durationMs, long warmupMs, boolean reuse, boolean classArchive,
-            Instant started) {
+            boolean tls, Instant started) {
         List<String> settings = new ArrayList<>();
         settings.add(String.format(Locale.ROOT, "Profile %s: %d pair(s) per workload, alternating ZooKeeper then Corral;"
                 + " each run measures %.1f s after a %.1f s warm-up", profile.name(), pairCount, durationMs / 1e3,
@@ -303,6 +315,18 @@ final class Compare implements Callable<Integer> {
                 + "`bin/corral server` starts with the one its build makes; ZooKeeper as `zkServer.sh` starts it (the JDK's own archive)"
                 : "Corral starts without its class-data-sharing archive (its classpath holds class directories, which an archive"
                 + " cannot cover): its empty start is slower than `bin/corral server`'s");
+        if (tls) {
+            settings.add("TLS (`tls-` workloads): their own " + (reuse ? "servers" : "fresh servers") + ", started with a TLS client port"
+                    + " beside the plain one (zoo.cfg `secureClientPort` on 127.0.0.1, `ssl.keyStore.*` and `ssl.trustStore.*`: PKCS12"
+                    + " stores of EC P-256 certificates the bench makes, `ssl.clientAuth` at its default `need`) and ZooKeeper's TLS"
+                    + " defaults for protocol and suites (TLSv1.3; X509Util's suite list, which Corral copies), both on the JDK's TLS"
+                    + " provider (ZooKeeper's `ssl.sslProvider` default `JDK`: its classpath holds netty-tcnative-boringssl-static, used"
+                    + " only with `ssl.sslProvider=OPENSSL`; Corral's client port has no OpenSSL option). ZooKeeper with `serverCnxnFactory=NettyServerCnxnFactory`, which it needs for TLS (its plain runs keep"
+                    + " its default NIO factory). The official client per session (ZKClientConfig): `zookeeper.client.secure=true`,"
+                    + " `zookeeper.clientCnxnSocket=ClientCnxnSocketNetty`, `zookeeper.ssl.keyStore.*`/`trustStore.*`, to the TLS port;"
+                    + " before its warm-up each run checks every session's channel for a completed TLS handshake and the server's"
+                    + " whoAmI for the client certificate (x509), and fails otherwise");
+        }
         if (flightRecordings) {
             settings.add("Both servers recorded with Java Flight Recorder (settings=profile): figures include its cost");
         }
@@ -320,19 +344,25 @@ final class Compare implements Callable<Integer> {
      */
     private static final class ServerPool implements AutoCloseable {
         private final ServerOptions options;
+        private final BenchTls tls;
         private final boolean reuse;
         private final int ensembleSize;
         private final int tickMs;
-        private final Map<Target, Servers> shared = new EnumMap<>(Target.class);
+        // Invariant: a server in plain has no TLS port; one in withTls has one (they are started differently).
+        private final Map<Target, Servers> plain = new EnumMap<>(Target.class);
+        private final Map<Target, Servers> withTls = new EnumMap<>(Target.class);
 
-        ServerPool(ServerOptions options, boolean reuse, int ensembleSize, int tickMs) {
+        ServerPool(ServerOptions options, BenchTls tls, boolean reuse, int ensembleSize, int tickMs) {
             this.options = options;
+            this.tls = tls;
             this.reuse = reuse;
             this.ensembleSize = ensembleSize;
             this.tickMs = tickMs;
         }
 
-        Servers acquire(Target kind, String label) throws IOException, InterruptedException {
+        /** A server of {@code kind} for one run; {@code overTls}: one that also listens on a TLS client port. */
+        Servers acquire(Target kind, String label, boolean overTls) throws IOException, InterruptedException {
+            Map<Target, Servers> shared = overTls ? withTls : plain;
             Servers existing = shared.get(kind);
             if (existing != null) {
                 if (existing.allAlive()) {
@@ -341,35 +371,44 @@ final class Compare implements Callable<Integer> {
                 shared.remove(kind);
                 existing.close();
             }
-            String name = reuse ? kind.id() + "-shared-" + label : label;
+            String name = reuse ? kind.id() + (overTls ? "-shared-tls-" : "-shared-") + label : label;
             Servers servers = ensembleSize > 1 ? Servers.ensemble(options.startEnsemble(kind, ensembleSize, tickMs, name))
-                    : startStandalone(kind, name);
+                    : startStandalone(kind, name, overTls);
             if (reuse) {
                 shared.put(kind, servers);
             }
             return servers;
         }
 
-        private Servers startStandalone(Target kind, String name) throws IOException, InterruptedException {
+        private Servers startStandalone(Target kind, String name, boolean overTls) throws IOException, InterruptedException {
             Path home = ServerOptions.createHome(kind.id());
             try {
+                if (overTls) {
+                    if (tls == null) {
+                        throw new IllegalStateException("a TLS run without the comparison's certificates");
+                    }
+                    ServerProcess server = options.startWithTls(kind, home, name, tls);
+                    return Servers.standaloneWithTls(server, home, BenchTls.securePort(server));
+                }
                 return Servers.standalone(options.start(kind, home, name), home);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | InterruptedException e) {
                 Directories.deleteRecursively(home);
                 throw e;
             }
         }
 
         void release(Servers servers) {
-            if (servers != null && !shared.containsValue(servers)) {
+            if (servers != null && !plain.containsValue(servers) && !withTls.containsValue(servers)) {
                 servers.close();
             }
         }
 
         @Override
         public void close() {
-            shared.values().forEach(Servers::close);
-            shared.clear();
+            plain.values().forEach(Servers::close);
+            plain.clear();
+            withTls.values().forEach(Servers::close);
+            withTls.clear();
         }
     }
 }

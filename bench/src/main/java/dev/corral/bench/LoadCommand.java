@@ -35,6 +35,10 @@ final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadSpec spec = LoadSpec.parse(specText, LoadSpec.parseDurationMs(duration, "--duration"),
                 LoadSpec.parseDurationMs(warmup, "--warmup"));
+        if (spec.tls()) {
+            throw new IllegalArgumentException(spec.label() + ": tls- workloads need the certificates and TLS port that"
+                    + " compare sets up for both servers; run them with compare");
+        }
         String root = this.root + "-" + Long.toHexString(System.currentTimeMillis());
         java.util.function.LongSupplier cpu = serverPid == null ? () -> -1 : () -> ProcessStats.cpuNanos(serverPid);
         LoadResult result = spec.generator() == LoadSpec.Generator.RAW

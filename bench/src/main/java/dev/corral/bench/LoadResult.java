@@ -8,6 +8,9 @@ import org.HdrHistogram.Histogram;
  * console. Latencies are in microseconds; CPU per operation is the server process's user + system time
  * over the window divided by the operations completed in it.
  *
+ * <p>{@code tls} is what every session of a {@code tls-} run negotiated (e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384",
+ * checked on both ends by {@link BenchTls#verify}); null for a run over plain TCP and for a failed run.
+ *
  * <p>{@code unanswered} counts requests still without a reply {@code DRAIN_MS} after the run stopped;
  * with {@code stalls} and {@code errors} it is what a healthy server keeps at zero.
  */
@@ -32,10 +35,11 @@ record LoadResult(
         double serverCpuUsPerOp,
         double clientCpuCores,
         double loadAverage,
-        String firstError) {
+        String firstError,
+        String tls) {
 
     static LoadResult of(String server, int rep, LoadSpec spec, Window window, long stalls, long unanswered,
-            String firstError) {
+            String firstError, String tls) {
         Histogram latency = window.latencyNanos();
         double seconds = window.elapsedNanos() / 1e9;
         boolean measured = latency.getTotalCount() > 0;
@@ -49,14 +53,14 @@ record LoadResult(
                 measured ? latency.getMean() / 1e3 : Double.NaN,
                 window.serverCpuNanos() < 0 || window.ops() == 0 ? Double.NaN : window.serverCpuNanos() / 1e3 / window.ops(),
                 window.clientCpuNanos() < 0 ? Double.NaN : window.clientCpuNanos() / (double) window.elapsedNanos(),
-                window.loadAverageStart(), firstError);
+                window.loadAverageStart(), firstError, tls);
     }
 
     /** A run that measured nothing because it failed before or during its window. */
     static LoadResult failed(String server, int rep, LoadSpec spec, String failure) {
         return new LoadResult(server, rep, spec.label(), spec.generator().name().toLowerCase(Locale.ROOT),
                 spec.workload().label(), spec.describe(), 0, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, ProcessStats.loadAverage(), failure);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, ProcessStats.loadAverage(), failure, null);
     }
 
     /** True when the run measured something and nothing went wrong. */
@@ -73,7 +77,7 @@ record LoadResult(
                 .field("p50Us", p50Us).field("p99Us", p99Us).field("p999Us", p999Us).field("maxUs", maxUs)
                 .field("meanUs", meanUs).field("serverCpuUsPerOp", serverCpuUsPerOp)
                 .field("clientCpuCores", clientCpuCores).field("loadAverage", loadAverage)
-                .field("firstError", firstError)
+                .field("firstError", firstError).field("tls", tls)
                 .toString();
     }
 
@@ -83,6 +87,9 @@ record LoadResult(
                         + "  server CPU %6.1f us/op  client CPU %.2f cores  load %.2f",
                 server, rep, spec, opsPerSecond, p50Us / 1e3, p99Us / 1e3, p999Us / 1e3, maxUs / 1e3,
                 serverCpuUsPerOp, clientCpuCores, loadAverage);
+        if (tls != null) {
+            text += "  over " + tls;
+        }
         if (!clean()) {
             text += String.format(Locale.ROOT, "  PROBLEM: %d errors, %d stalls, %d unanswered; first: %s",
                     errors, stalls, unanswered, firstError);

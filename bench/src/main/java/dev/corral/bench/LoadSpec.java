@@ -7,17 +7,19 @@ import java.util.Map;
 /**
  * One load run's shape: which generator, which workload, and every knob. Written and read as text so that
  * a person names runs on the command line: {@code set}, {@code get:clients=1,outstanding=1},
- * {@code raw-set:clients=64,threads=2}.
+ * {@code raw-set:clients=64,threads=2}, {@code tls-get}.
  *
- * <p>Grammar: {@code spec = ["raw-"] workload [":" knob "=" value {"," knob "=" value}]}; durations are in
- * milliseconds or carry a unit ({@code 10s}, {@code 500ms}).
+ * <p>Grammar: {@code spec = ["raw-" | "tls-"] workload [":" knob "=" value {"," knob "=" value}]}; durations are in
+ * milliseconds or carry a unit ({@code 10s}, {@code 500ms}). {@code tls-} runs the official client over TLS,
+ * against servers that listen on a TLS client port ({@link BenchTls}).
  *
  * <p>Invariants: every count is at least 1 (warm-up may be 0); {@code 0 <= readRatio <= 1}; a raw spec names
- * a workload the raw generator implements.
+ * a workload the raw generator implements; only the official generator runs over TLS.
  */
 record LoadSpec(
         String label,
         Generator generator,
+        boolean tls,
         Workload workload,
         int clients,
         int outstanding,
@@ -73,6 +75,9 @@ record LoadSpec(
         if (generator == Generator.RAW && !workload.raw()) {
             throw new IllegalArgumentException(label + ": the raw-frame generator does not implement " + workload.label());
         }
+        if (tls && generator != Generator.OFFICIAL) {
+            throw new IllegalArgumentException(label + ": only the official client runs over TLS");
+        }
     }
 
     /** Parses a spec; knobs not named take the defaults of its generator and the run's duration and warm-up. */
@@ -81,7 +86,8 @@ record LoadSpec(
         int colon = trimmed.indexOf(':');
         String name = colon < 0 ? trimmed : trimmed.substring(0, colon);
         Generator generator = name.startsWith("raw-") ? Generator.RAW : Generator.OFFICIAL;
-        Workload workload = Workload.of(generator == Generator.RAW ? name.substring(4) : name);
+        boolean tls = name.startsWith("tls-");
+        Workload workload = Workload.of(generator == Generator.RAW || tls ? name.substring(4) : name);
         Map<String, String> knobs = new LinkedHashMap<>();
         if (colon >= 0) {
             for (String pair : trimmed.substring(colon + 1).split(",")) {
@@ -93,7 +99,7 @@ record LoadSpec(
             }
         }
         boolean raw = generator == Generator.RAW;
-        LoadSpec spec = new LoadSpec(trimmed, generator, workload,
+        LoadSpec spec = new LoadSpec(trimmed, generator, tls, workload,
                 intKnob(knobs, "clients", raw ? 16 : 4, text),
                 intKnob(knobs, "outstanding", raw ? 32 : 8, text),
                 intKnob(knobs, "threads", 1, text),
@@ -122,6 +128,7 @@ record LoadSpec(
     String describe() {
         StringBuilder text = new StringBuilder()
                 .append(generator == Generator.RAW ? "raw" : "official")
+                .append(tls ? " over TLS" : "")
                 .append(' ').append(workload.label())
                 .append(", clients=").append(clients)
                 .append(", outstanding=").append(outstanding);

@@ -17,12 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * The load generator users' own client would produce: the official ZooKeeper Java client (3.9.5), its
@@ -34,6 +36,10 @@ import org.apache.zookeeper.ZooKeeper;
  * <p>Bounds: the run stops at its duration or after {@code opsMax} operations; a slot not returned within
  * {@link LoadCounters#STALL_MS} counts as a stall; after the stop, requests in flight get
  * {@link #DRAIN_MS} to complete and those that do not are reported as unanswered.
+ *
+ * <p>A {@code tls-} spec runs every session with the given TLS configuration ({@link BenchTls#clientConfig()}) and
+ * checks each one before the warm-up ({@link BenchTls#verify}): a session not over TLS fails the run, and the
+ * result names the protocol and suite they negotiated (all must agree).
  */
 final class OfficialClientLoad {
     static final long DRAIN_MS = 10_000;
@@ -45,6 +51,7 @@ final class OfficialClientLoad {
     private final String connectString;
     private final LoadSpec spec;
     private final String root;
+    private final Supplier<ZKClientConfig> clientConfig;
     private final byte[] value;
     private final LoadCounters counters = new LoadCounters();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -52,11 +59,12 @@ final class OfficialClientLoad {
     // Sessions opened by the sessions workload and not yet closed; closed at the end whatever happened.
     private final Set<ZooKeeper> churnSessions = ConcurrentHashMap.newKeySet();
 
-    private OfficialClientLoad(List<String> servers, LoadSpec spec, String root) {
+    private OfficialClientLoad(List<String> servers, LoadSpec spec, String root, Supplier<ZKClientConfig> clientConfig) {
         this.servers = List.copyOf(servers);
         this.connectString = String.join(",", servers);
         this.spec = spec;
         this.root = root;
+        this.clientConfig = clientConfig;
         this.value = new byte[spec.valueBytes()];
         new SplittableRandom(SEED).nextBytes(value);
     }
@@ -67,20 +75,21 @@ final class OfficialClientLoad {
      */
     static LoadResult run(String server, int rep, String connectString, LoadSpec spec, String root,
             LongSupplier serverCpuNanos) throws IOException, InterruptedException {
-        return run(server, rep, List.of(connectString), spec, root, serverCpuNanos);
+        return run(server, rep, List.of(connectString), spec, root, serverCpuNanos, Clients::config);
     }
 
     /**
      * As above against an ensemble: session i connects to {@code servers.get(i % servers.size())} only, so
      * the clients are spread evenly over the members (a connect string naming all of them would let the
-     * client pick at random); {@code serverCpuNanos} should sum the CPU of every member.
+     * client pick at random); {@code serverCpuNanos} should sum the CPU of every member. Every session
+     * of the run gets a configuration of its own from {@code clientConfig} (TLS for a {@code tls-} spec).
      */
     static LoadResult run(String server, int rep, List<String> servers, LoadSpec spec, String root,
-            LongSupplier serverCpuNanos) throws IOException, InterruptedException {
+            LongSupplier serverCpuNanos, Supplier<ZKClientConfig> clientConfig) throws IOException, InterruptedException {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to run " + spec.label() + " against");
         }
-        return new OfficialClientLoad(servers, spec, root).run(server, rep, serverCpuNanos);
+        return new OfficialClientLoad(servers, spec, root, clientConfig).run(server, rep, serverCpuNanos);
     }
 
     private LoadResult run(String server, int rep, LongSupplier serverCpuNanos) throws IOException, InterruptedException {
@@ -91,8 +100,9 @@ final class OfficialClientLoad {
         List<Thread> drivers = new ArrayList<>();
         try {
             for (int i = 0; i < sessionCount; i++) {
-                sessions.add(Clients.connect(servers.get(i % servers.size())));
+                sessions.add(Clients.connect(servers.get(i % servers.size()), clientConfig.get()));
             }
+            String tls = spec.tls() ? negotiated(sessions) : null;
             Setup.prepare(sessions.get(0), spec, root, value);
             if (servers.size() > 1) {
                 Setup.syncAll(sessions, root);
@@ -118,7 +128,7 @@ final class OfficialClientLoad {
                 driver.join(JOIN_MS);
             }
             long unanswered = counters.awaitIdle(DRAIN_MS);
-            return LoadResult.of(server, rep, spec, window, counters.stalls(), unanswered, counters.firstError());
+            return LoadResult.of(server, rep, spec, window, counters.stalls(), unanswered, counters.firstError(), tls);
         } finally {
             stop.set(true);
             closer.shutdown();
@@ -126,6 +136,18 @@ final class OfficialClientLoad {
             churnSessions.forEach(Clients::closeQuietly);
             sessions.forEach(Clients::closeQuietly);
         }
+    }
+
+    /** What every session negotiated, after {@link BenchTls#verify} of each; an IOException if one is not over TLS or they differ. */
+    private static String negotiated(List<ZooKeeper> sessions) throws IOException, InterruptedException {
+        Set<BenchTls.Negotiated> seen = new java.util.LinkedHashSet<>();
+        for (ZooKeeper zk : sessions) {
+            seen.add(BenchTls.verify(zk));
+        }
+        if (seen.size() != 1) {
+            throw new IOException("the sessions of one run negotiated different TLS parameters: " + seen);
+        }
+        return seen.iterator().next().toString();
     }
 
     /** The driver of one client: take a free slot of its window, issue an operation, repeat until stopped. */
@@ -249,7 +271,7 @@ final class OfficialClientLoad {
                     done.fail("session " + state + " while connecting");
                 }));
             }
-        }, Clients.config());
+        }, clientConfig.get());
         churnSessions.add(zk);
         session.complete(zk);
     }

@@ -18,10 +18,14 @@ import java.util.List;
 record Profile(String name, List<String> specs, int pairs, long durationMs, long warmupMs, int footprintZnodes,
         int footprintPairs, boolean reuseServers, String heapMax) {
 
-    /** Every workload of the official client, the single-client latency runs, and the raw generator. */
+    /**
+     * Every workload of the official client, the single-client latency runs, set and get over TLS (on servers
+     * of their own with a TLS client port), and the raw generator.
+     */
     static final List<String> DEFAULT_SPECS = List.of(
             "create", "set", "get", "mixed", "exists-watch", "sessions", "children", "multi",
             "get:clients=1,outstanding=1", "set:clients=1,outstanding=1",
+            "tls-set", "tls-get",
             "raw-set", "raw-get");
 
     /**

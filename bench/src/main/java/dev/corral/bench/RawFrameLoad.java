@@ -143,7 +143,7 @@ final class RawFrameLoad {
             }
             long unanswered = counters.awaitIdle(OfficialClientLoad.DRAIN_MS);
             sessionsDone.await(OfficialClientLoad.DRAIN_MS, TimeUnit.MILLISECONDS);
-            return LoadResult.of(server, rep, spec, window, counters.stalls(), unanswered, counters.firstError());
+            return LoadResult.of(server, rep, spec, window, counters.stalls(), unanswered, counters.firstError(), null);
         } finally {
             stop.set(true);
             channels.forEach(Channel::close);

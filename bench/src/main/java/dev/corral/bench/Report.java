@@ -2,8 +2,11 @@ package dev.corral.bench;
 
 import dev.corral.testkit.Target;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -56,6 +59,7 @@ final class Report {
                 md.append("- `").append(summary.spec()).append("`: ").append(summary.description()).append('\n');
             }
             md.append('\n');
+            tlsLines(md, input.results());
         }
         if (!input.footprints().isEmpty()) {
             footprintTable(md, input.footprints());
@@ -110,6 +114,44 @@ final class Report {
             }
             md.append(" |\n");
         }
+        md.append('\n');
+    }
+
+    /**
+     * What the sessions of the {@code tls-} runs negotiated, per workload and server, with the number of runs of
+     * each; a run without it failed before its window. Both servers must show the same, or the line says so.
+     */
+    static void tlsLines(StringBuilder md, List<LoadResult> results) {
+        Map<String, List<LoadResult>> bySpec = new LinkedHashMap<>();
+        for (LoadResult result : results) {
+            if (result.spec().startsWith("tls-")) {
+                bySpec.computeIfAbsent(result.spec(), k -> new ArrayList<>()).add(result);
+            }
+        }
+        if (bySpec.isEmpty()) {
+            return;
+        }
+        md.append("Over TLS, as negotiated by every session of each run (checked on both ends before its warm-up: the"
+                + " client's TLS handshake, the server's whoAmI naming the client certificate):\n\n");
+        bySpec.forEach((spec, runs) -> {
+            Map<String, Map<String, Integer>> byServer = new LinkedHashMap<>();
+            for (Target kind : Target.values()) {
+                Map<String, Integer> counts = new TreeMap<>();
+                runs.stream().filter(r -> r.server().equals(kind.id()))
+                        .forEach(r -> counts.merge(r.tls() == null ? "not measured" : r.tls(), 1, Integer::sum));
+                byServer.put(kind.displayName(), counts);
+            }
+            md.append("- `").append(spec).append("`: ");
+            List<String> parts = new ArrayList<>();
+            byServer.forEach((server, counts) -> parts.add(server + " " + counts.entrySet().stream()
+                    .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " run)" : " runs)"))
+                    .collect(java.util.stream.Collectors.joining(", "))));
+            md.append(String.join("; ", parts));
+            if (byServer.values().stream().map(Map::keySet).distinct().count() > 1) {
+                md.append(" — **the servers' runs differ**");
+            }
+            md.append('\n');
+        });
         md.append('\n');
     }
 

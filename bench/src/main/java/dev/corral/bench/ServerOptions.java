@@ -3,6 +3,7 @@ package dev.corral.bench;
 import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.EnsembleSpec;
 import dev.corral.testkit.Launch;
+import dev.corral.testkit.Ports;
 import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.ServerRuntime;
 import dev.corral.testkit.Target;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -170,8 +172,36 @@ record ServerOptions(Path javaHome, String heapMax, String corralClasspath, Stri
     /** {@link #start(Target, Path, String, Duration)} with more zoo.cfg settings, the same for either server. */
     ServerProcess start(Target kind, Path home, String label, Duration startupBound, Map<String, String> moreCfg)
             throws IOException, InterruptedException {
+        return start(kind, home, label, startupBound, () -> moreCfg);
+    }
+
+    /**
+     * {@link #start(Target, Path, String)} with a TLS client port beside the plain one ({@code tls}'s zoo.cfg keys on
+     * a loopback port free when asked, chosen again with the plain port if one was taken); returns once the server
+     * answers over TLS there ({@link BenchTls#securePort} tells which port it is).
+     */
+    ServerProcess startWithTls(Target kind, Path home, String label, BenchTls tls) throws IOException, InterruptedException {
+        ServerProcess server = start(kind, home, label, STARTUP_BOUND, () -> {
+            try {
+                return tls.serverSettings(Ports.freeLoopbackPort());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            tls.awaitServing(server, BenchTls.securePort(server));
+            return server;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts {@code kind} with the settings {@code moreCfg} gives for each attempt (a port taken is retried with others). */
+    private ServerProcess start(Target kind, Path home, String label, Duration startupBound, Supplier<Map<String, String>> moreCfg)
+            throws IOException, InterruptedException {
         ServerRuntime runtime = runtime();
-        return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, withSettings(zooCfg(home.resolve("data"), port), moreCfg), label)
+        return ServerProcess.startOnFreePort(port -> Launch.of(kind, runtime, home, withSettings(zooCfg(home.resolve("data"), port), moreCfg.get()), label)
                 .withJvmOptions(jvmOptions(kind, label))
                 .withLogsDirectory(logsDirectory)
                 .withStartupBound(startupBound));

@@ -13,30 +13,45 @@ import java.util.stream.Collectors;
  * CPU of all of them to the operations, because in an ensemble every member does work for every write
  * (the leader proposes and commits, each follower logs and applies) and a read costs the member serving it.
  *
- * <p>Invariant: {@link #processes()} is not empty and, for an ensemble, lists its members in server id order.
+ * <p>A standalone server started with a TLS client port ({@link ServerOptions#startWithTls}) also has
+ * {@link #connectStrings(boolean) connect strings} for it.
+ *
+ * <p>Invariant: {@link #processes()} is not empty and, for an ensemble, lists its members in server id order;
+ * {@code securePorts} is empty or has one port per process, in the same order.
  */
 final class Servers implements AutoCloseable {
     private final List<ServerProcess> processes;
     private final Ensemble ensemble;
     private final Path home;
+    private final List<Integer> securePorts;
 
-    private Servers(List<ServerProcess> processes, Ensemble ensemble, Path home) {
+    private Servers(List<ServerProcess> processes, Ensemble ensemble, Path home, List<Integer> securePorts) {
         if (processes.isEmpty()) {
             throw new IllegalArgumentException("a run needs at least one server");
+        }
+        if (!securePorts.isEmpty() && securePorts.size() != processes.size()) {
+            throw new IllegalArgumentException(processes.size() + " servers with " + securePorts.size() + " TLS ports");
         }
         this.processes = List.copyOf(processes);
         this.ensemble = ensemble;
         this.home = home;
+        this.securePorts = List.copyOf(securePorts);
     }
 
     /** A standalone server whose home directory is deleted with it. */
     static Servers standalone(ServerProcess server, Path home) {
-        return new Servers(List.of(server), null, home);
+        return new Servers(List.of(server), null, home, List.of());
+    }
+
+    /** A standalone server with a TLS client port on 127.0.0.1:{@code securePort}; its home is deleted with it. */
+    static Servers standaloneWithTls(ServerProcess server, Path home, int securePort) {
+        return new Servers(List.of(server), null, home, List.of(securePort));
     }
 
     /** Every member of {@code ensemble}, which is closed with it. */
     static Servers ensemble(Ensemble ensemble) {
-        return new Servers(ensemble.members().stream().map(m -> ensemble.process(m.serverId())).toList(), ensemble, null);
+        return new Servers(ensemble.members().stream().map(m -> ensemble.process(m.serverId())).toList(), ensemble, null,
+                List.of());
     }
 
     List<ServerProcess> processes() {
@@ -46,6 +61,17 @@ final class Servers implements AutoCloseable {
     /** One connect string per server, in order; a session goes to one of them only, so the spread is exact. */
     List<String> connectStrings() {
         return processes.stream().map(ServerProcess::connectString).toList();
+    }
+
+    /** The connect strings of the TLS client ports ({@code tls}) or of the plain ones. */
+    List<String> connectStrings(boolean tls) {
+        if (!tls) {
+            return connectStrings();
+        }
+        if (securePorts.isEmpty()) {
+            throw new IllegalStateException("these servers were started without a TLS client port");
+        }
+        return securePorts.stream().map(port -> "127.0.0.1:" + port).toList();
     }
 
     List<Integer> ports() {

@@ -34,6 +34,7 @@ class CompareSmokeTest {
                 assertThat(run.errors()).as("errors: %s", run.toHuman()).isZero();
                 assertThat(run.unanswered()).as("unanswered requests: %s", run.toHuman()).isZero();
                 assertThat(run.serverCpuUsPerOp()).as("server CPU per op: %s", run.toHuman()).isPositive();
+                assertThat(run.tls()).as("over plain TCP: %s", run.toHuman()).isNull();
             }
         }
         assertThat(Files.readAllLines(folder.resolve("runs.jsonl"), StandardCharsets.UTF_8))

@@ -9,21 +9,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class LoadSpecTest {
 
-    record Valid(String text, LoadSpec.Generator generator, Workload workload, int clients, int outstanding,
+    record Valid(String text, LoadSpec.Generator generator, boolean tls, Workload workload, int clients, int outstanding,
             long durationMs, double readRatio) {}
 
     static Stream<Valid> validSpecs() {
         return Stream.of(
                 // a bare workload takes the official generator's defaults and the run's duration
-                new Valid("set", LoadSpec.Generator.OFFICIAL, Workload.SET, 4, 8, 10_000, 0.9),
-                new Valid("exists-watch", LoadSpec.Generator.OFFICIAL, Workload.EXISTS_WATCH, 4, 8, 10_000, 0.9),
+                new Valid("set", LoadSpec.Generator.OFFICIAL, false, Workload.SET, 4, 8, 10_000, 0.9),
+                new Valid("exists-watch", LoadSpec.Generator.OFFICIAL, false, Workload.EXISTS_WATCH, 4, 8, 10_000, 0.9),
                 // knobs override defaults; durations take units
-                new Valid("get:clients=1,outstanding=1", LoadSpec.Generator.OFFICIAL, Workload.GET, 1, 1, 10_000, 0.9),
-                new Valid("mixed:readRatio=0.5,duration=2s", LoadSpec.Generator.OFFICIAL, Workload.MIXED, 4, 8, 2_000, 0.5),
-                new Valid("set:duration=250ms", LoadSpec.Generator.OFFICIAL, Workload.SET, 4, 8, 250, 0.9),
+                new Valid("get:clients=1,outstanding=1", LoadSpec.Generator.OFFICIAL, false, Workload.GET, 1, 1, 10_000, 0.9),
+                new Valid("mixed:readRatio=0.5,duration=2s", LoadSpec.Generator.OFFICIAL, false, Workload.MIXED, 4, 8, 2_000, 0.5),
+                new Valid("set:duration=250ms", LoadSpec.Generator.OFFICIAL, false, Workload.SET, 4, 8, 250, 0.9),
                 // the raw- prefix picks the raw-frame generator and its defaults
-                new Valid("raw-get", LoadSpec.Generator.RAW, Workload.GET, 16, 32, 10_000, 0.9),
-                new Valid("raw-set:clients=64", LoadSpec.Generator.RAW, Workload.SET, 64, 32, 10_000, 0.9));
+                new Valid("raw-get", LoadSpec.Generator.RAW, false, Workload.GET, 16, 32, 10_000, 0.9),
+                new Valid("raw-set:clients=64", LoadSpec.Generator.RAW, false, Workload.SET, 64, 32, 10_000, 0.9),
+                // the tls- prefix runs the official client over TLS, with its defaults
+                new Valid("tls-get", LoadSpec.Generator.OFFICIAL, true, Workload.GET, 4, 8, 10_000, 0.9),
+                new Valid("tls-set:clients=1,outstanding=1", LoadSpec.Generator.OFFICIAL, true, Workload.SET, 1, 1, 10_000, 0.9));
     }
 
     @ParameterizedTest
@@ -33,6 +36,7 @@ class LoadSpecTest {
 
         assertThat(spec.label()).isEqualTo(c.text());
         assertThat(spec.generator()).isEqualTo(c.generator());
+        assertThat(spec.tls()).isEqualTo(c.tls());
         assertThat(spec.workload()).isEqualTo(c.workload());
         assertThat(spec.clients()).isEqualTo(c.clients());
         assertThat(spec.outstanding()).isEqualTo(c.outstanding());
@@ -47,6 +51,7 @@ class LoadSpecTest {
                 // names
                 new Invalid("nope", "unknown workload 'nope'"),
                 new Invalid("raw-sessions", "does not implement sessions"),
+                new Invalid("tls-raw-set", "unknown workload 'raw-set'"),
                 // knobs
                 new Invalid("set:colour=red", "unknown knob(s) [colour]"),
                 new Invalid("set:clients", "is not key=value"),

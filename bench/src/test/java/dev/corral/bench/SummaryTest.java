@@ -48,8 +48,8 @@ class SummaryTest {
         assertThat(Report.ratio(summary.corral().opsPerSecond(), summary.zookeeper().opsPerSecond())).isEqualTo("2.50");
     }
 
-    private static LoadResult run(String server, int rep, double opsPerSecond) {
+    static LoadResult run(String server, int rep, double opsPerSecond) {
         return new LoadResult(server, rep, "set", "official", "set", "official set", (long) opsPerSecond, 0, 0, 0, 1,
-                opsPerSecond, 500, 900, 1_500, 2_000, 550, 40, 0.5, 1.0, null);
+                opsPerSecond, 500, 900, 1_500, 2_000, 550, 40, 0.5, 1.0, null, null);
     }
 }
