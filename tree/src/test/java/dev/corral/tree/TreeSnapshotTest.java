@@ -150,6 +150,34 @@ class TreeSnapshotTest {
         assertThat(tree.digest()).isEqualTo(fresh[0]).isEqualTo(tree.recomputeDigest());
     }
 
+    /**
+     * Paths beyond ASCII (two-, three- and four-byte UTF-8, an ephemeral among them) are found, listed by
+     * their parents, deleted, and survive a snapshot and a load, now that a znode keeps its path as bytes.
+     */
+    @Test
+    void pathsBeyondAsciiAreFoundListedDeletedAndLoaded() {
+        create("/caf\u00e9", "x", NodeKind.PERSISTENT, 0, 0);
+        create("/caf\u00e9/\u4e2d\u6587", "y", NodeKind.PERSISTENT, 0, 0);
+        create("/caf\u00e9/\ud83d\ude00", "z", NodeKind.EPHEMERAL, OWNER, 0);
+        create("/caf\u00e9/gone", "w", NodeKind.PERSISTENT, 0, 0);
+        tree.advanceTo(++zxid);
+        tree.delete("/caf\u00e9/gone", zxid);
+        assertThat(tree.node("/caf\u00e9/\u4e2d\u6587").data()).containsExactly('y');
+        assertThat(tree.node("/caf\u00e9").childNames()).containsExactlyInAnyOrder("\u4e2d\u6587", "\ud83d\ude00");
+        assertThat(tree.node("/").childNames()).contains("caf\u00e9");
+        assertThat(tree.ephemerals(OWNER)).contains("/caf\u00e9/\ud83d\ude00");
+        assertThat(tree.node("/caf\u00e9/gone")).isNull();
+        assertThat(tree.recomputeDigest()).isEqualTo(tree.digest());
+
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        DataTree loaded = new DataTree();
+        loaded.load(snapshot.zxid(), copies(snapshot), snapshot.digest());
+        assertThat(loaded.node("/caf\u00e9").childNames()).containsExactlyInAnyOrder("\u4e2d\u6587", "\ud83d\ude00");
+        assertThat(loaded.ephemerals(OWNER)).isEqualTo(tree.ephemerals(OWNER));
+        assertThat(loaded.approximateDataSize()).isEqualTo(tree.approximateDataSize());
+        assertThat(loaded.descendantCount("/caf\u00e9")).isEqualTo(2);
+    }
+
     @Test
     void loadingASnapshotRebuildsTheTreeItsChildrenAndItsIndexes() {
         TreeSnapshot snapshot = tree.snapshot(sessions);
