@@ -741,6 +741,9 @@ public final class CorralServer implements AutoCloseable {
         if (learnerTransport != null) {
             learnerTransport.close();
         }
+        if (sasl != null) {
+            sasl.close();
+        }
         if (electionTransport != null) {
             electionTransport.close();
         }
@@ -976,6 +979,9 @@ public final class CorralServer implements AutoCloseable {
             connectionId = id;
             client = new ClientChannel(id, ctx.channel());
             channels.put(id, client);
+            if (sasl != null) {
+                sasl.prepare(id);
+            }
             int timeoutMs = config.connectionLimits().handshakeTimeoutMs();
             handshakeTimer = ctx.executor().schedule(() -> {
                 // Debug, as ZooKeeper logs these closes: a client opening many connections must not flood the log.
