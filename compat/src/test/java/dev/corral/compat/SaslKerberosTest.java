@@ -67,10 +67,15 @@ class SaslKerberosTest {
                                   password="carolsecret";
                                 };
                                 """);
+                // Both the property and the loaded configuration: an earlier class of this JVM may have loaded another.
                 System.setProperty("java.security.auth.login.config", clientJaas.toString());
+                javax.security.auth.login.Configuration.setConfiguration(javax.security.auth.login.Configuration.getInstance(
+                        "JavaLoginConfig", new java.security.URIParameter(clientJaas.toUri())));
                 return new Kerberos(kdc, serverJaas);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.corral.server.sasl.GssapiServerCallbacks;
 import dev.corral.server.sasl.JaasFile;
 import dev.corral.server.sasl.KerberosLogin;
 import dev.corral.server.sasl.PrincipalMapping;
+import dev.corral.server.sasl.SaslErrors;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -95,7 +96,7 @@ final class JaasSaslAuthenticator implements SaslAuthenticator, AutoCloseable {
         Map<String, String> passwords = JaasFile.users(entries);
         boolean digestOnly = Arrays.stream(entries).allMatch(entry -> entry.getLoginModuleName().equals(JaasFile.DIGEST_LOGIN_MODULE));
         if (!digestOnly) {
-            KerberosLogin login = KerberosLogin.login(section, entries, file, minReloginMs(system));
+            KerberosLogin login = KerberosLogin.login(section, entries, file, KerberosLogin.minReloginMs(system));
             String principal = login.principal();
             if (principal != null) {
                 return Optional.of(gssapi(login, principal, system, section, file));
@@ -130,14 +131,6 @@ final class JaasSaslAuthenticator implements SaslAuthenticator, AutoCloseable {
                 principal.substring(slash + 1, at));
     }
 
-    private static long minReloginMs(Properties system) throws IOException {
-        String value = system.getProperty(KerberosLogin.MIN_RELOGIN_PROPERTY);
-        try {
-            return value == null ? KerberosLogin.MIN_RELOGIN_DEFAULT_MS : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IOException(KerberosLogin.MIN_RELOGIN_PROPERTY + " must be a number of milliseconds, got '" + value + "'");
-        }
-    }
 
     /** The mechanism every exchange runs: GSSAPI or DIGEST-MD5. */
     String mechanism() {
@@ -162,7 +155,7 @@ final class JaasSaslAuthenticator implements SaslAuthenticator, AutoCloseable {
             exchanges.put(connectionId, newExchange());
         } catch (SaslException e) {
             // evaluate makes it again and refuses the client with the reason.
-            LOG.warn("Making the GSSAPI exchange of connection {} failed: {}", connectionId, e.getMessage());
+            LOG.warn("Making the GSSAPI exchange of connection {} failed: {}", connectionId, SaslErrors.reason(e));
         }
     }
 
@@ -195,7 +188,7 @@ final class JaasSaslAuthenticator implements SaslAuthenticator, AutoCloseable {
             return new Step(response, server.isComplete() ? server.getAuthorizationID() : null);
         } catch (SaslException e) {
             exchanges.remove(connectionId);
-            throw new Refused(e.getMessage());
+            throw new Refused(SaslErrors.reason(e));
         } catch (RuntimeException e) {
             // The JDK's mechanisms throw unchecked exceptions on some malformed tokens: still only this client's failure.
             exchanges.remove(connectionId);

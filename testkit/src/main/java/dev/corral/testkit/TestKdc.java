@@ -16,22 +16,23 @@ import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
  * make the KDC unreachable ({@link #cut}).
  *
  * <p>Kerberos configuration is global to a JVM: starting a KDC sets {@code java.security.krb5.conf} (Kerby does), and
- * the JDK reads that file once, at its first Kerberos use. So a test class that starts one must run in a JVM of its
- * own, with no Kerberos use before it: the suites run such classes (named {@code *Kerberos*}) in a surefire
- * execution that forks a JVM per class, as ZooKeeper's build forks one per test class. Server processes a test
- * starts are given the file with {@code -Djava.security.krb5.conf}.
+ * the JDK reads that file once, at its first Kerberos use. So every KDC of one JVM is reached through the same proxy,
+ * which each new KDC retargets, and every krb5.conf is the same text; still, a Kerberos use before the first KDC
+ * (with no krb5.conf) would be cached too, so the suites run the classes that start one (named {@code *Kerberos*}) in
+ * a surefire execution that forks a JVM per class, as ZooKeeper's build forks one per test class. Server processes
+ * a test starts are given the file with {@code -Djava.security.krb5.conf}.
  */
 public final class TestKdc implements AutoCloseable {
     public static final String REALM = "EXAMPLE.COM";
     private static final int ATTEMPTS_MAX = 5;
+    // The one proxy every KDC of this JVM is reached through, the port the JDK's cached krb5.conf names.
+    private static TcpProxy proxy; // guarded by TestKdc.class
 
     private final SimpleKdcServer kdc;
-    private final TcpProxy proxy;
     private final Path directory;
 
-    private TestKdc(SimpleKdcServer kdc, TcpProxy proxy, Path directory) {
+    private TestKdc(SimpleKdcServer kdc, Path directory) {
         this.kdc = kdc;
-        this.proxy = proxy;
         this.directory = directory;
     }
 
@@ -39,7 +40,7 @@ public final class TestKdc implements AutoCloseable {
      * Starts a KDC whose tickets live at most {@code ticketLifetime}, writing krb5.conf (TCP only) into
      * {@code directory}; retried on a new port when the chosen one is taken meanwhile.
      */
-    public static TestKdc start(Path directory, Duration ticketLifetime) throws IOException {
+    public static synchronized TestKdc start(Path directory, Duration ticketLifetime) throws IOException {
         Files.createDirectories(directory);
         KrbException last = null;
         for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
@@ -55,7 +56,11 @@ public final class TestKdc implements AutoCloseable {
                 kdc.getKdcConfig().setLong(KdcConfigKey.MAXIMUM_TICKET_LIFETIME, ticketLifetime.toSeconds());
                 kdc.init();
                 kdc.start();
-                TcpProxy proxy = TcpProxy.start(port);
+                if (proxy == null) {
+                    proxy = TcpProxy.start(port);
+                }
+                proxy.retarget(port);
+                proxy.restore();
                 // In place of the one Kerby wrote (and named in java.security.krb5.conf): TCP to the proxy only.
                 Files.writeString(directory.resolve("krb5.conf"), """
                         [libdefaults]
@@ -68,7 +73,7 @@ public final class TestKdc implements AutoCloseable {
                                 kdc = 127.0.0.1:%d
                             }
                         """.formatted(REALM, REALM, proxy.port()));
-                return new TestKdc(kdc, proxy, directory);
+                return new TestKdc(kdc, directory);
             } catch (KrbException e) {
                 if (!(rootCause(e) instanceof BindException)) {
                     throw new IOException("the test KDC did not start: " + e.getMessage(), e);
@@ -94,16 +99,22 @@ public final class TestKdc implements AutoCloseable {
 
     /** Connections made to the KDC so far: each ticket request opens one. */
     public int connections() {
-        return proxy.accepted();
+        synchronized (TestKdc.class) {
+            return proxy.accepted();
+        }
     }
 
     /** The KDC is unreachable until {@link #restore}: every connection to it is closed at once. */
     public void cut() {
-        proxy.cut();
+        synchronized (TestKdc.class) {
+            proxy.cut();
+        }
     }
 
     public void restore() {
-        proxy.restore();
+        synchronized (TestKdc.class) {
+            proxy.restore();
+        }
     }
 
     /**
@@ -150,7 +161,6 @@ public final class TestKdc implements AutoCloseable {
 
     @Override
     public void close() {
-        proxy.close();
         try {
             kdc.stop();
         } catch (KrbException e) {

@@ -136,6 +136,20 @@ public final class KerberosLogin implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #MIN_RELOGIN_PROPERTY} of the system properties, or its default.
+     *
+     * @throws IOException if it is not a number
+     */
+    public static long minReloginMs(java.util.Properties system) throws IOException {
+        String value = system.getProperty(MIN_RELOGIN_PROPERTY);
+        try {
+            return value == null ? MIN_RELOGIN_DEFAULT_MS : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(MIN_RELOGIN_PROPERTY + " must be a number of milliseconds, got '" + value + "'");
+        }
+    }
+
     /** How many relogins have succeeded. */
     public int relogins() {
         return relogins.get();
