@@ -94,6 +94,8 @@ public final class CorralServer implements AutoCloseable {
     private dev.corral.server.tls.ReloadingTlsContext clientTls;
     // SASL DIGEST-MD5 from the JAAS Server section, or null.
     private JaasSaslAuthenticator sasl;
+    // SASL between members, when quorum.auth.enableSasl; null otherwise.
+    private dev.corral.server.quorum.QuorumSasl quorumSasl;
     private DataDirLock dataLock;
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
@@ -571,8 +573,11 @@ public final class CorralServer implements AutoCloseable {
             LOG.info("The quorum and election ports speak TLS (sslQuorum, ssl.quorum.clientAuth={})",
                     config.security().quorumTls().clientAuth());
         }
-        dev.corral.server.quorum.QuorumSasl quorumSasl = dev.corral.server.quorum.QuorumSasl.load(config.security().quorumAuth(),
-                System.getProperty(dev.corral.server.sasl.JaasFile.PROPERTY));
+        // ZooKeeper's QuorumPeer#initialize: a Kerberos member must be of a host of the server.N lines.
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        ensemble.members().values().forEach(member -> hosts.add(member.host()));
+        quorumSasl = dev.corral.server.quorum.QuorumSasl.load(config.security().quorumAuth(),
+                System.getProperty(dev.corral.server.sasl.JaasFile.PROPERTY), hosts, System.getProperties());
         if (quorumSasl != null) {
             LOG.info("Members authenticate each other on the quorum and election ports: {}", quorumSasl);
         }
@@ -740,6 +745,12 @@ public final class CorralServer implements AutoCloseable {
         }
         if (learnerTransport != null) {
             learnerTransport.close();
+        }
+        if (sasl != null) {
+            sasl.close();
+        }
+        if (quorumSasl != null) {
+            quorumSasl.close();
         }
         if (electionTransport != null) {
             electionTransport.close();
@@ -976,6 +987,9 @@ public final class CorralServer implements AutoCloseable {
             connectionId = id;
             client = new ClientChannel(id, ctx.channel());
             channels.put(id, client);
+            if (sasl != null) {
+                sasl.prepare(id);
+            }
             int timeoutMs = config.connectionLimits().handshakeTimeoutMs();
             handshakeTimer = ctx.executor().schedule(() -> {
                 // Debug, as ZooKeeper logs these closes: a client opening many connections must not flood the log.

@@ -54,7 +54,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean cut;
@@ -81,6 +81,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public String connectString() {
         return "127.0.0.1:" + port();
+    }
+
+    /** New connections go to 127.0.0.1:{@code port} from now on; those open now stay where they are. */
+    public void retarget(int port) {
+        targetPort = port;
     }
 
     /** Connections accepted so far, including those closed at once while cut. */

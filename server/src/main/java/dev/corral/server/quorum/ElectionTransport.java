@@ -267,7 +267,7 @@ public final class ElectionTransport implements AutoCloseable {
         if (sasl != null && sasl.learnerAuthenticates()) {
             // ZooKeeper's startConnection authenticates right after its handshake, even on a connection it then drops.
             link.connecting = channel;
-            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, "election connection of server "
+            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, link.address.getHostString(), "election connection of server "
                     + config.myId() + " to " + link.serverId, config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
                         @Override
                         public void onPassed(ChannelHandlerContext context) {
@@ -313,7 +313,7 @@ public final class ElectionTransport implements AutoCloseable {
      * authenticates between the two).
      */
     private ChannelHandler authenticating(ElectionHandshake received) {
-        return new QuorumAuthHandler(sasl, true, "election connection of server " + config.myId() + " from " + received.serverId(),
+        return new QuorumAuthHandler(sasl, true, null, "election connection of server " + config.myId() + " from " + received.serverId(),
                 config.handshakeTimeout(), "frames", new ElectionFrameDecoder(), new QuorumAuthHandler.Listener() {
                     @Override
                     public void onPassed(ChannelHandlerContext context) {

@@ -134,7 +134,7 @@ public final class LearnerTransport implements AutoCloseable {
                 }
                 if (sasl != null) {
                     // LearnerHandler's constructor authenticates before the first packet is read.
-                    channel.pipeline().addLast("auth", new QuorumAuthHandler(sasl, true, "learner connection of server "
+                    channel.pipeline().addLast("auth", new QuorumAuthHandler(sasl, true, null, "learner connection of server "
                             + config.myId(), config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
                                 @Override
                                 public void onPassed(ChannelHandlerContext context) {
@@ -393,7 +393,7 @@ public final class LearnerTransport implements AutoCloseable {
         if (sasl != null && sasl.learnerAuthenticates()) {
             // Learner#connectToLeader authenticates before its first packet; until then the connect is not over.
             c.connecting = channel;
-            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, "learner connection of server "
+            channel.pipeline().addBefore("frames", "auth", new QuorumAuthHandler(sasl, false, c.address.getHostString(), "learner connection of server "
                     + config.myId() + " to leader " + c.serverId, config.handshakeTimeout(), null, null, new QuorumAuthHandler.Listener() {
                         @Override
                         public void onPassed(ChannelHandlerContext context) {

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.security.sasl.SaslException;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class QuorumAuthHandler extends ByteToMessageDecoder {
     /**
      * The largest token read: DIGEST-MD5's are under 1 KiB. ZooKeeper bounds them only by jute.maxbuffer (about
-     * 1 MiB); 64 KiB leaves room for a Kerberos token with a large PAC, should GSSAPI ever be spoken.
+     * 1 MiB); 64 KiB leaves room for a Kerberos token with a large PAC.
      */
     static final int TOKEN_BYTES_MAX = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(QuorumAuthHandler.class);
@@ -55,6 +57,8 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
 
     private final QuorumSasl sasl;
     private final boolean accepting;
+    // The host of the other member's server.N line, for the Kerberos service principal's _HOST; null when accepting.
+    private final String peerHost;
     private final String description;
     private final Duration timeout;
     private final String nextName;
@@ -67,14 +71,16 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
 
     /**
      * @param accepting whether this side accepted the connection (the SASL server) or opened it (the SASL client)
+     * @param peerHost connecting, the host of the other member's server.N line; null when accepting
      * @param description what the connection is, for the log: "election connection of server 1"
      * @param nextName the name {@code next} takes in the pipeline
      * @param next the handler that replaces this one when the peer passes, or null to just remove this one
      */
-    QuorumAuthHandler(QuorumSasl sasl, boolean accepting, String description, Duration timeout, String nextName, ChannelHandler next,
-            Listener listener) {
+    QuorumAuthHandler(QuorumSasl sasl, boolean accepting, String peerHost, String description, Duration timeout, String nextName,
+            ChannelHandler next, Listener listener) {
         this.sasl = sasl;
         this.accepting = accepting;
+        this.peerHost = peerHost;
         this.description = description;
         this.timeout = timeout;
         this.nextName = nextName;
@@ -92,12 +98,53 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
         if (accepting) {
             return;
         }
-        try {
-            learnerExchange = sasl.newLearnerExchange();
-            context.writeAndFlush(Unpooled.wrappedBuffer(learnerExchange.start().encode()));
-        } catch (SaslException e) {
-            refuse(context, "cannot start SASL: " + e.getMessage(), null);
+        Executor blocking = sasl.blockingWork();
+        if (blocking == null) {
+            start(context);
+            return;
         }
+        // GSSAPI's first token may wait for the KDC: made on a thread of its own, sent from the event loop. The server
+        // sends nothing before it, so decode has nothing to do meanwhile.
+        try {
+            blocking.execute(() -> {
+                Started started = started();
+                try {
+                    context.executor().execute(() -> onStarted(context, started));
+                } catch (RejectedExecutionException e) {
+                    // The transport is shutting down: the connection goes with it.
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refuse(context, "cannot start SASL: too many connections waiting for their first Kerberos token", null);
+        }
+    }
+
+    /** A learner exchange and its first packet, or why there is none. */
+    private record Started(QuorumAuthLearnerExchange exchange, QuorumAuthPacket first, String failure) {}
+
+    private Started started() {
+        try {
+            QuorumAuthLearnerExchange exchange = sasl.newLearnerExchange(peerHost);
+            return new Started(exchange, exchange.start(), null);
+        } catch (SaslException | RuntimeException e) {
+            return new Started(null, null, dev.corral.server.sasl.SaslErrors.reason(e));
+        }
+    }
+
+    private void start(ChannelHandlerContext context) {
+        onStarted(context, started());
+    }
+
+    private void onStarted(ChannelHandlerContext context, Started started) {
+        if (done) {
+            return; // timed out or closed meanwhile
+        }
+        if (started.failure() != null) {
+            refuse(context, "cannot start SASL: " + started.failure(), null);
+            return;
+        }
+        learnerExchange = started.exchange();
+        context.writeAndFlush(Unpooled.wrappedBuffer(started.first().encode()));
     }
 
     @Override
@@ -111,6 +158,9 @@ final class QuorumAuthHandler extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
         while (!done) {
+            if (!accepting && learnerExchange == null) {
+                return; // the first packet is not sent yet: nothing the server sends can be an answer
+            }
             if (accepting && serverExchange == null) {
                 if (in.readableBytes() < 8) {
                     return;

@@ -1,15 +1,13 @@
 package dev.corral.server.quorum;
 
-import dev.corral.server.sasl.DigestServerCallbacks;
 import dev.corral.wire.QuorumAuthPacket;
-import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
 
 /**
  * The accepting member's side of one quorum authentication, as ZooKeeper 3.9.5's SaslQuorumAuthServer#authenticate
- * runs it: every packet of the connecting member is a response for the JDK's DIGEST-MD5 server (protocol
- * "zookeeper-quorum", server name "zk-quorum-sasl-md5"); each challenge goes back as IN_PROGRESS, the last one as
+ * runs it: every packet of the connecting member is a response for the JDK's SASL server ({@link QuorumSasl} makes it:
+ * DIGEST-MD5 with protocol "zookeeper-quorum" and server name "zk-quorum-sasl-md5", or GSSAPI); each challenge goes back as IN_PROGRESS, the last one as
  * SUCCESS once the server is complete, and an exchange that fails, or is still going after {@link #ROUNDS_MAX}
  * challenges, is answered with ERROR. Deciding what a failure means (refuse the connection, or let it through when
  * SASL is not required) is the caller's.
@@ -24,11 +22,11 @@ final class QuorumAuthServerExchange {
     private int rounds;
     private boolean finished;
 
-    QuorumAuthServerExchange(DigestServerCallbacks callbacks) throws SaslException {
-        this.server = Sasl.createSaslServer("DIGEST-MD5", QuorumSasl.PROTOCOL, QuorumSasl.SERVER_NAME, null, callbacks);
+    QuorumAuthServerExchange(SaslServer server) throws SaslException {
         if (server == null) {
-            throw new SaslException("this JDK has no DIGEST-MD5 SASL server");
+            throw new SaslException("this JDK has no such SASL server");
         }
+        this.server = server;
     }
 
     /** The answer to the connecting member's next packet. */
@@ -53,7 +51,7 @@ final class QuorumAuthServerExchange {
             return QuorumAuthStep.next(QuorumAuthPacket.of(QuorumAuthPacket.IN_PROGRESS, challenge));
         } catch (SaslException | RuntimeException e) {
             // The JDK's server throws IllegalStateException, not SaslException, for some states a hostile peer reaches.
-            return fail(e.getMessage());
+            return fail(dev.corral.server.sasl.SaslErrors.reason(e));
         }
     }
 
@@ -67,7 +65,7 @@ final class QuorumAuthServerExchange {
         try {
             server.dispose();
         } catch (SaslException e) {
-            // Nothing is held that matters: DIGEST-MD5 disposes of keys in memory.
+            // Nothing is held that matters: the mechanisms dispose of keys in memory.
         }
     }
 }

@@ -22,8 +22,9 @@ package dev.corral.server.quorum;
  *     {@code username} and {@code password}, default QuorumLearner
  * @param serverLoginContext {@code quorum.auth.server.saslLoginContext}, the JAAS section with the
  *     {@code user_<name>} passwords of the members it accepts, default QuorumServer
- * @param servicePrincipal {@code quorum.auth.kerberos.servicePrincipal}, default zkquorum/localhost: used by
- *     ZooKeeper for GSSAPI only, which Corral does not speak between members; accepted and kept
+ * @param servicePrincipal {@code quorum.auth.kerberos.servicePrincipal}, default zkquorum/localhost: the principal a
+ *     member asks a Kerberos ticket for when its QuorumLearner section logs in with Kerberos, {@code _HOST} replaced
+ *     by the other member's host ({@link QuorumSasl})
  * @param cnxnThreads {@code quorum.cnxn.threads.size}, default 20: ZooKeeper's pool of threads that authenticate
  *     connections, which blocks one thread per connection; Corral's transports authenticate asynchronously on their
  *     event loop, so the value is checked and otherwise unused

@@ -49,7 +49,7 @@ class QuorumAuthHandlerTest {
 
     private static EmbeddedChannel side(QuorumSasl sasl, boolean accepting, Heard heard) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast("auth", new QuorumAuthHandler(sasl, accepting, accepting ? "server" : "learner", TIMEOUT, null, null, heard));
+        channel.pipeline().addLast("auth", new QuorumAuthHandler(sasl, accepting, accepting ? null : "localhost", accepting ? "server" : "learner", TIMEOUT, null, null, heard));
         return channel;
     }
 
