@@ -98,7 +98,8 @@ public final class DataTree {
      * included.
      */
     public void load(long zxid, List<Znode> values, long expectedDigest) {
-        Loader loader = loader(values.size());
+        empty(values.size());
+        Loader loader = new Loader(true);
         for (Znode node : values) {
             loader.add(node);
         }
@@ -109,11 +110,13 @@ public final class DataTree {
      * Empties this tree for a snapshot's nodes, which the returned loader takes one at a time as they are
      * read ({@link #load} with the nodes in hand), so that reading a file and building the tree can overlap.
      * Until {@link Loader#finish} the tree is not whole; a load that fails, in the loader or in the reading,
-     * leaves it as a new tree ({@link Loader#abandon}).
+     * leaves it as a new tree ({@link Loader#abandon}). For a snapshot file this server wrote: unlike
+     * {@link #load}, it does not compare each path with those already loaded, and relies on the digest to
+     * refuse a file that holds one twice ({@link NodeIndex#insertLoaded}).
      */
     public Loader loader(int expectedNodes) {
         empty(expectedNodes);
-        return new Loader();
+        return new Loader(false);
     }
 
     private void empty(int expectedNodes) {
@@ -132,8 +135,16 @@ public final class DataTree {
     /** Takes a snapshot's nodes into the tree: {@link #add} each, then {@link #finish} once. */
     public final class Loader {
         private boolean done;
+        // The last ACL list taken and its interned instance: a snapshot's reader shares one list among the
+        // nodes of an equal ACL, so an identity check spares hashing the list for nearly every node.
+        private List<Acl> lastAcl;
+        private List<Acl> lastInterned;
 
-        private Loader() {
+        // Whether each node's path is checked against those already loaded (see NodeIndex#insertLoaded).
+        private final boolean checkPaths;
+
+        private Loader(boolean checkPaths) {
+            this.checkPaths = checkPaths;
         }
 
         /**
@@ -143,8 +154,12 @@ public final class DataTree {
         public void add(Znode node) {
             Invariants.check(!done, "node added after the load ended");
             try {
-                Znode copy = node.loadedCopy(internAcl(node.acl()));
-                nodes.insertLoaded(copy);
+                if (node.acl() != lastAcl) {
+                    lastAcl = node.acl();
+                    lastInterned = internAcl(lastAcl);
+                }
+                Znode copy = node.loadedCopy(lastInterned);
+                nodes.insertLoaded(copy, checkPaths);
                 digest += copy.hash();
                 approximateDataSize += copy.pathChars() + copy.dataLength();
                 if (copy.kind() != NodeKind.PERSISTENT) {

@@ -291,7 +291,13 @@ class TreeSnapshotTest {
                     for (String path : List.copyOf(image.paths)) {
                         image.remove(path);
                     }
-                }, "root"));
+                }, "root"),
+                new Broken("a node twice, the digest counting it twice", image -> {
+                    Znode twice = image.nodes.get(image.nodes.size() - 1);
+                    image.nodes.add(twice);
+                    image.paths.add(twice.path());
+                    image.digest += twice.hash();
+                }, "twice"));
     }
 
     @ParameterizedTest
@@ -301,6 +307,25 @@ class TreeSnapshotTest {
         broken.damage().accept(image);
         assertThatThrownBy(() -> new DataTree().load(7, image.nodes, image.digest))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(broken.message());
+    }
+
+    /**
+     * The loader recovery uses does not compare each path with those loaded before it; a snapshot that holds
+     * a node twice (written with the digest of its tree) is still refused, by its digest, and leaves a new tree.
+     */
+    @Test
+    void aRecoveryLoadOfANodeTwiceIsRefusedByTheDigest() {
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        List<Znode> nodes = new ArrayList<>(copies(snapshot));
+        nodes.add(nodes.get(nodes.size() - 1));
+        DataTree loaded = new DataTree();
+        DataTree.Loader loader = loaded.loader(nodes.size());
+        nodes.forEach(loader::add);
+
+        assertThatThrownBy(() -> loader.finish(snapshot.zxid(), snapshot.digest())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("digest");
+        assertThat(loaded.nodeCount()).isEqualTo(4);
+        assertThat(loaded.lastProcessedZxid()).isZero();
     }
 
     /**
