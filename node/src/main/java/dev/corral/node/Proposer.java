@@ -6,7 +6,6 @@ import dev.corral.tree.Txn;
 import dev.corral.tree.TxnCodec;
 import dev.corral.tree.TxnEntry;
 import dev.corral.tree.TxnPreparer;
-import dev.corral.tree.Zxid;
 import dev.corral.wire.ErrorCode;
 import dev.corral.wire.Id;
 import dev.corral.wire.OpCode;
@@ -135,8 +134,8 @@ final class Proposer {
      */
     TxnEntry committed(LogEntry logged) {
         TxnEntry own = ownProposals.peekFirst();
-        Invariants.check(own == null || own.zxid() >= logged.zxid(), "txn %s applied before this server's proposal %s",
-                logged, Zxid.hex(own == null ? 0 : own.zxid()));
+        Invariants.checkZxids(own == null || own.zxid() >= logged.zxid(), "txn %s applied before this server's proposal %s",
+                logged.zxid(), own == null ? 0 : own.zxid());
         return own != null && own.zxid() == logged.zxid() ? ownProposals.pollFirst() : TxnCodec.decode(logged.txn());
     }
 

@@ -18,4 +18,15 @@ public final class Invariants {
             throw new IllegalStateException("invariant violated: " + String.format(format, args));
         }
     }
+
+    /**
+     * {@link #check(boolean, String, Object...)} for a message about zxids, each formatted by
+     * {@link Zxid#hex} into a {@code %s} only when the check fails: the checks on every txn's path (appends,
+     * commits, proposals) made two hex Strings per txn otherwise.
+     */
+    public static void checkZxids(boolean condition, String format, long zxid, long other) {
+        if (!condition) {
+            check(false, format, Zxid.hex(zxid), Zxid.hex(other));
+        }
+    }
 }

@@ -85,7 +85,9 @@ public final class TxnCodec {
         if (txn instanceof Txn.Multi multi) {
             List<MultiTxn.Op> ops = new ArrayList<>(multi.txns().size());
             for (Txn sub : multi.txns()) {
-                Invariants.check(isMultiOp(sub), "a %s cannot be an op of the multi at zxid %s", sub, Zxid.hex(entry.zxid()));
+                if (!isMultiOp(sub)) {
+                    Invariants.check(false, "a %s cannot be an op of the multi at zxid %s", sub, Zxid.hex(entry.zxid()));
+                }
                 JuteOutput record = new JuteOutput(64);
                 writeRecord(sub, entry, record);
                 ops.add(new MultiTxn.Op(type(sub), record.toByteArray()));

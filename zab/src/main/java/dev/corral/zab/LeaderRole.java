@@ -109,7 +109,7 @@ final class LeaderRole implements Role {
     }
 
     void propose(LogEntry entry) {
-        Invariants.check(entry.zxid() == lastProposed + 1, "proposal %s, expected %s", entry, Zxid.hex(lastProposed + 1));
+        Invariants.checkZxids(entry.zxid() == lastProposed + 1, "proposal %s, expected %s", entry.zxid(), lastProposed + 1);
         lastProposed = entry.zxid();
         lastProposalSize = entry.txn().length;
         minProposalSize = minProposalSize < 0 ? lastProposalSize : Math.min(minProposalSize, lastProposalSize);

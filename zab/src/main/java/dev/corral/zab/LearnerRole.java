@@ -107,7 +107,9 @@ final class LearnerRole implements Role {
             peer.setServing(true, "synchronized with leader " + leader + " (UPTODATE)");
         } else if (message instanceof Message.Commit commit) {
             // A COMMIT may come between NEWLEADER and UPTODATE (ZOOKEEPER-4394): it only moves the commit point.
-            Invariants.check(stage.compareTo(Stage.SYNCING) >= 0, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
+            if (stage.compareTo(Stage.SYNCING) < 0) {
+                Invariants.check(false, "COMMIT %s in stage %s", Zxid.hex(commit.zxid()), stage);
+            }
             peer.commit(commit.zxid());
         } else if (message instanceof Message.Inform inform) {
             Invariants.check(observer && stage.compareTo(Stage.SYNCING) >= 0, "INFORM %s in stage %s", inform.entry(), stage);

@@ -557,8 +557,8 @@ public final class Peer {
 
     /** Everything up to {@code zxid} is committed; delivers what is also durable here. */
     void commit(long zxid) {
-        Invariants.check(zxid <= log.lastZxid() || pendingRestore != null, "commit %s beyond the log's end %s", Zxid.hex(zxid),
-                Zxid.hex(log.lastZxid()));
+        Invariants.checkZxids(zxid <= log.lastZxid() || pendingRestore != null, "commit %s beyond the log's end %s", zxid,
+                log.lastZxid());
         if (zxid > commitZxid) {
             commitZxid = zxid;
             maybeDeliver();

@@ -47,8 +47,7 @@ final class PeerLog {
     }
 
     void append(LogEntry entry) {
-        Invariants.check(Zxid.follows(lastZxid(), entry.zxid()), "log append %s after %s", Zxid.hex(entry.zxid()),
-                Zxid.hex(lastZxid()));
+        Invariants.checkZxids(Zxid.follows(lastZxid(), entry.zxid()), "log append %s after %s", entry.zxid(), lastZxid());
         entries.add(entry);
     }
 
