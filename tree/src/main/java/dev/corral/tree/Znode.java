@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
  * <p>Two layouts, chosen by {@link #make}: a node as it was created and never changed since (no set, no
  * ACL change, no child, not ephemeral and no TTL) keeps only its creation zxid and time, because its
  * mzxid and pzxid equal its czxid, its mtime its ctime, and its versions and owner are 0; every other
- * node is a {@link Full} one, which stores each Stat field. In the large trees people keep (service
+ * node is a {@link Full} one, which stores each Stat field and the kind. A short node is persistent, or a
+ * {@link Container}: an ephemeral or TTL node has an owner or a TTL to store, so it is always full. In the large trees people keep (service
  * registries, Kafka, HBase) most znodes are leaves written once, and the short layout takes 48 bytes of
  * heap where the full one takes 96 (issue 16: heap per znode). Which layout a node has is invisible
  * outside this class.
@@ -36,13 +37,14 @@ import java.util.zip.CRC32C;
  * {@code 2 * cversion - numChildren}, the number of child creations plus deletions
  * (ZooKeeper 3.9: {@code DataNode#copyStat}); sequential names are numbered from the stored value.
  */
-public sealed class Znode permits Znode.Full {
+public sealed class Znode permits Znode.Container, Znode.Full {
     // The header, the path's UTF-8 bytes, then the data (see the class comment).
     private final byte[] bytes;
     private final List<Acl> acl;
     private final long czxid;
     private final long ctime;
-    private final NodeKind kind;
+    // The path's String#hashCode, which the index compares before the path's bytes and rehashes by.
+    private final int pathHash;
     // Shared by every version of this node from its first child on, null before; only DataTree changes it,
     // on the node loop. Not final because linkChild may create it in place; snapshot writers never read it.
     private ChildSet children;
@@ -52,13 +54,12 @@ public sealed class Znode permits Znode.Full {
     // snapshot) hashes.
     private int pathDataCrc;
 
-    private Znode(byte[] bytes, List<Acl> acl, long czxid, long ctime, NodeKind kind, ChildSet children,
-            int pathDataCrc) {
+    private Znode(byte[] bytes, int pathHash, List<Acl> acl, long czxid, long ctime, ChildSet children, int pathDataCrc) {
         this.bytes = bytes;
         this.acl = acl;
         this.czxid = czxid;
         this.ctime = ctime;
-        this.kind = kind;
+        this.pathHash = pathHash;
         this.children = children;
         this.pathDataCrc = pathDataCrc;
     }
@@ -66,8 +67,8 @@ public sealed class Znode permits Znode.Full {
     /** A node as the tree stores it; used by snapshot loading and imports. */
     public static Znode of(String path, byte[] data, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime,
             long pzxid, int version, int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
-        return make(encode(path, data), acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
-                ephemeralOwner, ttlMs, null, 0);
+        return make(encode(path, data), path.hashCode(), acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion,
+                kind, ephemeralOwner, ttlMs, null, 0);
     }
 
     /**
@@ -78,8 +79,8 @@ public sealed class Znode permits Znode.Full {
     public static Znode ofLaidOut(byte[] bytes, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime,
             long pzxid, int version, int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs) {
         checkPath(bytes);
-        return make(bytes, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ephemeralOwner,
-                ttlMs, null, 0);
+        return make(bytes, hashOfPath(bytes), acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
+                ephemeralOwner, ttlMs, null, 0);
     }
 
     /**
@@ -162,17 +163,22 @@ public sealed class Znode permits Znode.Full {
         }
     }
 
-    private static Znode make(byte[] bytes, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
+    private static Znode make(byte[] bytes, int pathHash, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
             int version, int cversion, int aversion, NodeKind kind, long ephemeralOwner, long ttlMs, ChildSet children,
             int pathDataCrc) {
-        Invariants.check((kind == NodeKind.EPHEMERAL) == (ephemeralOwner != 0), "ephemeral owner %d for %s", ephemeralOwner, kind);
-        Invariants.check((kind == NodeKind.TTL) == (ttlMs > 0), "ttl %d for %s", ttlMs, kind);
+        if ((kind == NodeKind.EPHEMERAL) != (ephemeralOwner != 0) || (kind == NodeKind.TTL) != (ttlMs > 0)) {
+            Invariants.check(false, "ephemeral owner %d and ttl %d for %s", ephemeralOwner, ttlMs, kind);
+        }
         // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise: no node has both.
         long ownerOrTtl = kind == NodeKind.TTL ? ttlMs : ephemeralOwner;
         boolean unchanged = mzxid == czxid && mtime == ctime && pzxid == czxid && version == 0 && cversion == 0
                 && aversion == 0 && ownerOrTtl == 0;
-        return unchanged ? new Znode(bytes, acl, czxid, ctime, kind, children, pathDataCrc)
-                : new Full(bytes, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ownerOrTtl,
+        if (unchanged) {
+            // Neither ephemeral nor TTL (their owner or TTL is not 0): persistent or container.
+            return kind == NodeKind.CONTAINER ? new Container(bytes, pathHash, acl, czxid, ctime, children, pathDataCrc)
+                    : new Znode(bytes, pathHash, acl, czxid, ctime, children, pathDataCrc);
+        }
+        return new Full(bytes, pathHash, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind, ownerOrTtl,
                         children, pathDataCrc);
     }
 
@@ -252,6 +258,9 @@ public sealed class Znode permits Znode.Full {
 
     /** Whether this node and {@code other} have the same path. */
     boolean samePath(Znode other) {
+        if (pathHash != other.pathHash) {
+            return false;
+        }
         int start = pathOffset(bytes);
         int length = header(bytes) >>> 1;
         int otherStart = pathOffset(other.bytes);
@@ -310,8 +319,14 @@ public sealed class Znode permits Znode.Full {
         }
     }
 
-    /** Whether this is the node at {@code path}, compared without encoding it where it is ASCII. */
+    /**
+     * Whether this is the node at {@code path}: the hashes first (a String caches its own), then the path's
+     * bytes, without encoding it where it is ASCII.
+     */
     boolean hasPath(String path) {
+        if (pathHash != path.hashCode()) {
+            return false;
+        }
         int start = pathOffset(bytes);
         int length = header(bytes) >>> 1;
         if (path.length() > length) {
@@ -330,8 +345,13 @@ public sealed class Znode permits Znode.Full {
         return path.length() == length;
     }
 
-    /** The {@link String#hashCode} of the path, computed from its bytes. */
+    /** The {@link String#hashCode} of the path. */
     int pathHash() {
+        return pathHash;
+    }
+
+    /** The {@link String#hashCode} of the path in an array {@link #layout} made, computed from its bytes. */
+    static int hashOfPath(byte[] bytes) {
         int start = pathOffset(bytes);
         int end = start + (header(bytes) >>> 1);
         int hash = 0;
@@ -400,7 +420,7 @@ public sealed class Znode permits Znode.Full {
     }
 
     public NodeKind kind() {
-        return kind;
+        return NodeKind.PERSISTENT;
     }
 
     public long ephemeralOwner() {
@@ -455,7 +475,7 @@ public sealed class Znode permits Znode.Full {
         fields = fields * 31 + aversion();
         fields = fields * 31 + ephemeralOwner();
         fields = fields * 31 + ttlMs();
-        fields = fields * 31 + kind.ordinal();
+        fields = fields * 31 + kind().ordinal();
         for (Acl entry : acl) {
             // String#hashCode is specified, so the digest is the same on every JVM that reads the snapshot.
             fields = fields * 31 + entry.perms();
@@ -467,8 +487,8 @@ public sealed class Znode permits Znode.Full {
     }
 
     Znode withData(byte[] newData, int newVersion, long zxid, long time) {
-        return make(withBytes(newData), acl, czxid, ctime, zxid, time, pzxid(), newVersion, cversion(), aversion(), kind,
-                ephemeralOwner(), ttlMs(), children, 0);
+        return make(withBytes(newData), pathHash, acl, czxid, ctime, zxid, time, pzxid(), newVersion, cversion(), aversion(),
+                kind(), ephemeralOwner(), ttlMs(), children, 0);
     }
 
     /**
@@ -476,8 +496,8 @@ public sealed class Znode permits Znode.Full {
      * ZooKeeper, the stat (version, mzxid, mtime) does not change.
      */
     Znode withQuotaStats(byte[] statsData) {
-        return make(withBytes(statsData), acl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind,
-                ephemeralOwner(), ttlMs(), children, 0);
+        return make(withBytes(statsData), pathHash, acl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(),
+                aversion(), kind(), ephemeralOwner(), ttlMs(), children, 0);
     }
 
     /** This node's array with the data replaced: the same path. */
@@ -494,7 +514,7 @@ public sealed class Znode permits Znode.Full {
     }
 
     Znode withAcl(List<Acl> newAcl, int newAversion) {
-        return make(bytes, newAcl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), newAversion, kind,
+        return make(bytes, pathHash, newAcl, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), newAversion, kind(),
                 ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
@@ -512,7 +532,7 @@ public sealed class Znode permits Znode.Full {
         if (children == null && acl == interned) {
             return this;
         }
-        return make(bytes, interned, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind,
+        return make(bytes, pathHash, interned, czxid, ctime, mzxid(), mtime(), pzxid(), version(), cversion(), aversion(), kind(),
                 ephemeralOwner(), ttlMs(), null, 0);
     }
 
@@ -520,15 +540,15 @@ public sealed class Znode permits Znode.Full {
     Znode withChildAdded(NodeIndex index, int childSlot, int newCversion, long zxid) {
         ChildSet set = children == null ? new ChildSet(index) : children;
         Invariants.check(set.add(childSlot), "child in slot %d already present", childSlot);
-        return make(bytes, acl, czxid, ctime, mzxid(), mtime(), zxid, version(), newCversion, aversion(), kind,
+        return make(bytes, pathHash, acl, czxid, ctime, mzxid(), mtime(), zxid, version(), newCversion, aversion(), kind(),
                 ephemeralOwner(), ttlMs(), set, pathDataCrc);
     }
 
     /** This node after a child was deleted; a delete only moves pzxid forward, as ZooKeeper's does. */
     Znode withChildRemoved(int childSlot, long zxid) {
         Invariants.check(children != null && children.remove(childSlot), "child in slot %d missing", childSlot);
-        return make(bytes, acl, czxid, ctime, mzxid(), mtime(), Math.max(pzxid(), zxid), version(), cversion(), aversion(),
-                kind, ephemeralOwner(), ttlMs(), children, pathDataCrc);
+        return make(bytes, pathHash, acl, czxid, ctime, mzxid(), mtime(), Math.max(pzxid(), zxid), version(), cversion(), aversion(),
+                kind(), ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
@@ -537,6 +557,20 @@ public sealed class Znode permits Znode.Full {
             children = new ChildSet(index);
         }
         children.add(childSlot);
+    }
+
+    private static final NodeKind[] KINDS = NodeKind.values();
+
+    /** A container unchanged since its creation: the short layout, its kind told by its class. */
+    static final class Container extends Znode {
+        private Container(byte[] bytes, int pathHash, List<Acl> acl, long czxid, long ctime, ChildSet children, int pathDataCrc) {
+            super(bytes, pathHash, acl, czxid, ctime, children, pathDataCrc);
+        }
+
+        @Override
+        public NodeKind kind() {
+            return NodeKind.CONTAINER;
+        }
     }
 
     /** A node whose Stat differs from its creation's: every field stored (see the class comment). */
@@ -549,11 +583,14 @@ public sealed class Znode permits Znode.Full {
         private final int aversion;
         // The ephemeral owner of an EPHEMERAL node, the TTL of a TTL node, 0 otherwise.
         private final long ownerOrTtl;
+        // The kind's ordinal: a byte in the padding a Full node has anyway (92 bytes of fields, 96 of heap).
+        private final byte kind;
 
-        private Full(byte[] bytes, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
+        private Full(byte[] bytes, int pathHash, List<Acl> acl, long czxid, long ctime, long mzxid, long mtime, long pzxid,
                 int version, int cversion, int aversion, NodeKind kind, long ownerOrTtl, ChildSet children,
                 int pathDataCrc) {
-            super(bytes, acl, czxid, ctime, kind, children, pathDataCrc);
+            super(bytes, pathHash, acl, czxid, ctime, children, pathDataCrc);
+            this.kind = (byte) kind.ordinal();
             this.mzxid = mzxid;
             this.mtime = mtime;
             this.pzxid = pzxid;
@@ -591,6 +628,11 @@ public sealed class Znode permits Znode.Full {
         @Override
         public int aversion() {
             return aversion;
+        }
+
+        @Override
+        public NodeKind kind() {
+            return KINDS[kind];
         }
 
         @Override

@@ -157,6 +157,14 @@ class ZnodeTest {
                 Znode node = Znode.created(cleanPath, data, ACL, ZXID, TIME, NodeKind.PERSISTENT, 0, 0);
                 assertThat(node.path()).isEqualTo(cleanPath);
                 assertThat(node.pathHash()).isEqualTo(cleanPath.hashCode());
+                byte[] utf8 = cleanPath.getBytes(StandardCharsets.UTF_8);
+                byte[] laidOut = Znode.layout(utf8.length, data == null ? -1 : data.length);
+                System.arraycopy(utf8, 0, laidOut, Znode.pathOffset(laidOut), utf8.length);
+                assertThat(Znode.hashOfPath(laidOut)).as("the hash computed from the bytes").isEqualTo(cleanPath.hashCode());
+                Znode loaded = Znode.ofLaidOut(laidOut, ACL, ZXID, TIME, ZXID, TIME, ZXID, 0, 0, 0, NodeKind.CONTAINER, 0, 0);
+                assertThat(loaded.path()).isEqualTo(cleanPath);
+                assertThat(loaded.samePath(node)).isTrue();
+                assertThat(loaded.kind()).isEqualTo(NodeKind.CONTAINER);
                 assertThat(node.pathChars()).isEqualTo(cleanPath.length());
                 assertThat(node.hasPath(cleanPath)).isTrue();
                 assertThat(node.hasPath(cleanPath + "x")).isFalse();
