@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for a truncated snapshot, after which the tree is as it was. A server per test: each restore, even a failed
  * one, spends the rate limiter's one token. Passes against Corral and ZooKeeper 3.9.5; each restores the
  * stream of its own snapshot command (the formats differ). On an ensemble ZooKeeper restores only the member
- * asked, which then differs from the others; Corral refuses (409), and only that is tested there.
+ * asked, which then differs from the others; Corral refuses (409, naming the member's role and the leader),
+ * and only that is tested there.
  */
 class AdminRestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,6 +116,11 @@ class AdminRestoreTest {
         lockedRootOwner().close();
         HttpResponse<String> answer = restore(snapshot(), "digest " + OWNER);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(409);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("command").asText()).isEqualTo("restore");
+        // The member says what it is and names the leader, whichever member the admin port is.
+        assertThat(body.get("error").asText()).startsWith("the restore command replaces the state of a standalone server only")
+                .containsPattern("this member is (leading, this server \\(\\d+\\) leads|following, the leader is server \\d+ \\(.+\\))$");
     }
 
     record Refusal(String authorization, int status, String error) {}

@@ -369,10 +369,36 @@ final class AdminEndpoints {
      * token is spent by a failed restore too), 500 when the snapshot is refused or the restore fails, and 200
      * with last_zxid, the zxid of the restored state, as a number. ZooKeeper leaves "error" null in all of them;
      * Corral says what was wrong. Corral's own refusals: a GET (405), a request with an Origin header (403),
-     * an ensemble member (409: ZooKeeper restores only the member asked, which then differs from the others),
+     * an ensemble member (409 naming its role and the leader, see {@link #ensembleRefusal}: ZooKeeper restores only
+     * the member asked, which then differs from the others),
      * and writes in flight (503, nothing spent). ZooKeeper keeps the zxid of the snapshot; Corral gives the
      * restored state the next zxid, so the log goes on forward and clients that saw later zxids can reconnect.
      */
+    /**
+     * The error of the 409 an ensemble member answers a restore: what this member is and which server leads
+     * (none while it elects), and why none restores. Loading the image on the leader at once and resynchronizing
+     * the learners after would apply a state no quorum holds yet: a leader that crashed before a quorum had it
+     * and came back as a follower would be told to TRUNC below what it already applied; the restore has to reach
+     * the members through the log instead, which Corral does not do yet.
+     */
+    private String ensembleRefusal() {
+        dev.corral.zab.Peer peer = node.peer();
+        String role = peer == null ? "starting" : peer.state().toString().toLowerCase(java.util.Locale.ROOT);
+        long leader = peer == null ? -1 : peer.leader();
+        String leaderText;
+        if (peer != null && peer.state() == dev.corral.zab.ServerState.LEADING) {
+            leaderText = "this server (" + config.ensemble().myId() + ") leads";
+        } else if (leader >= 0) {
+            var member = config.ensemble().members().get(leader);
+            leaderText = "the leader is server " + leader + (member == null ? "" : " (" + member.host() + ")");
+        } else {
+            leaderText = "no server leads (an election is under way)";
+        }
+        return "the restore command replaces the state of a standalone server only: on an ensemble it would have to reach every member"
+                + " through the leader's log, which Corral does not do (ZooKeeper restores only the member asked, which then differs from"
+                + " the others); this member is " + role + ", " + leaderText;
+    }
+
     private HttpServer.Response restore(HttpServer.Request request) {
         if (!request.method().equals("POST")) {
             return restoreAnswer(405, "the restore command takes a snapshot as the body of a POST");
@@ -384,8 +410,7 @@ final class AdminEndpoints {
             return restoreAnswer(503, "the restore command is off (admin.restore.enabled=false)");
         }
         if (config.ensemble().isDistributed()) {
-            return restoreAnswer(409, "the restore command replaces the state of a standalone server only; an ensemble member's state"
-                    + " is the ensemble's");
+            return restoreAnswer(409, ensembleRefusal());
         }
         if (!takeRestoreToken()) {
             metrics.restoreRateLimited.incrementAndGet();

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.testkit.AdminSnapshotClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +152,37 @@ class EnsembleOperationsTest {
             String body = AdminHttpTest.get(follower.metricsPort(), "/metrics").body();
             assertThat(sample(body, "quorum_role{role=\"follower\"}")).isEqualTo(1);
             assertThat(body).doesNotContain("learner_lag_txns{");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRestoreIsRefusedByEveryMemberWithItsRoleAndTheLeaderNamedAndChangesNothing() throws Exception {
+        long leaderId = leaderId();
+        // A whole snapshot of the ensemble's own state: the refusal is not about the body.
+        HttpResponse<byte[]> snapshot = AdminSnapshotClient.snapshot(leader().adminPort(), "digest admin:secret");
+        assertThat(snapshot.statusCode()).isEqualTo(200);
+        try (ZooKeeper zk = Connected.zk(leader().port())) {
+            zk.create("/after-snapshot", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        for (var entry : servers.entrySet()) {
+            HttpResponse<String> answer = AdminSnapshotClient.restore(entry.getValue().adminPort(), "rest", snapshot.body(), "digest admin:secret");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(409);
+            JsonNode body = JSON.readTree(answer.body());
+            assertThat(body.get("command").asText()).isEqualTo("restore");
+            String error = body.get("error").asText();
+            assertThat(error).startsWith("the restore command replaces the state of a standalone server only");
+            if (entry.getKey() == leaderId) {
+                assertThat(error).endsWith("this member is leading, this server (" + leaderId + ") leads");
+            } else {
+                assertThat(error).endsWith("this member is following, the leader is server " + leaderId + " (127.0.0.1)");
+            }
+        }
+        for (CorralServer server : servers.values()) {
+            try (ZooKeeper zk = Connected.zk(server.port())) {
+                zk.sync("/", null, null);
+                assertThat(zk.exists("/after-snapshot", false)).as("member on port " + server.port()).isNotNull();
+            }
         }
     }
 
