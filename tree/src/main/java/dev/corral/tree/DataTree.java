@@ -142,14 +142,22 @@ public final class DataTree {
 
         // Whether each node's path is checked against those already loaded (see NodeIndex#insertLoaded).
         private final boolean checkPaths;
+        // The last node linked by way of a lookup of its parent, and that parent (null if not loaded yet).
+        private Znode previous;
+        private Znode previousParent;
+        // The slots of nodes loaded before their parents: [0, unlinkedCount) of unlinked.
+        private int[] unlinked = new int[0];
+        private int unlinkedCount;
 
         private Loader(boolean checkPaths) {
             this.checkPaths = checkPaths;
         }
 
         /**
-         * The next node of the snapshot; its children are linked by {@link #finish}. No String of its path
-         * is made unless it is indexed by path (ephemeral, container, TTL, quota).
+         * The next node of the snapshot, linked to its parent if that was loaded before it, else when the load
+         * finishes ({@link #finish}); linking as the nodes come lets it overlap with the reading of the file.
+         * No String of its path is made unless it is indexed by path (ephemeral, container, TTL, quota) or its
+         * parent is not the previous node's.
          */
         public void add(Znode node) {
             Invariants.check(!done, "node added after the load ended");
@@ -159,7 +167,7 @@ public final class DataTree {
                     lastInterned = internAcl(lastAcl);
                 }
                 Znode copy = node.loadedCopy(lastInterned);
-                nodes.insertLoaded(copy, checkPaths);
+                link(copy, nodes.insertLoaded(copy, checkPaths));
                 digest += copy.hash();
                 approximateDataSize += copy.pathChars() + copy.dataLength();
                 if (copy.kind() != NodeKind.PERSISTENT) {
@@ -196,29 +204,45 @@ public final class DataTree {
             lastProcessedZxid = zxid;
         }
 
-        private void linkChildren() {
-            // The loaded nodes fill the slots in snapshot order, and siblings mostly lie next to each other in
-            // a snapshot (slots are handed out in creation order), so the previous node's parent is tried
-            // first: no String and no lookup when it is the same one.
-            Znode previous = null;
-            Znode parent = null;
-            for (int slot = 0, limit = nodes.slotLimit(); slot < limit; slot++) {
-                Znode node = nodes.node(slot);
-                if (node.isRoot()) {
-                    continue;
-                }
-                if (previous == null || !node.sameParent(previous)) {
-                    parent = nodes.get(node.parentPath());
-                    Invariants.check(parent != null, "snapshot node %s without its parent", node.path());
-                }
-                parent.linkChild(nodes, slot);
-                previous = node;
+        /**
+         * Links the node in {@code slot} to its parent if that is loaded, else keeps it for {@link #finish}.
+         * Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
+         * the previous node's parent is tried first: no String and no lookup when it is the same one.
+         */
+        private void link(Znode node, int slot) {
+            if (node.isRoot()) {
+                return;
             }
+            if (previous == null || !node.sameParent(previous)) {
+                previous = node;
+                previousParent = nodes.get(node.parentPath());
+            }
+            if (previousParent == null) {
+                unlinked = unlinked.length == unlinkedCount ? java.util.Arrays.copyOf(unlinked, 2 * unlinkedCount + 16) : unlinked;
+                unlinked[unlinkedCount++] = slot;
+                return;
+            }
+            previousParent.linkChild(nodes, slot);
+        }
+
+        /** Links the nodes whose parent came after them in the snapshot; every parent is loaded by now. */
+        private void linkChildren() {
+            for (int i = 0; i < unlinkedCount; i++) {
+                Znode node = nodes.node(unlinked[i]);
+                Znode parent = nodes.get(node.parentPath());
+                Invariants.check(parent != null, "snapshot node %s without its parent", node.path());
+                parent.linkChild(nodes, unlinked[i]);
+            }
+            unlinkedCount = 0;
         }
 
         /** Gives up this load: the tree is as a new one, at zxid 0 (what it held before the load is gone). */
         public void abandon() {
             done = true;
+            previous = null;
+            previousParent = null;
+            unlinked = new int[0];
+            unlinkedCount = 0;
             empty(0);
             lastProcessedZxid = 0;
             addBuiltIns();
