@@ -419,47 +419,60 @@ public final class CorralServer implements AutoCloseable {
         Optional<SessionSecretFile.Secret> sharedSecret = usePasswordSecret(holdsNoState(snapshotDir) && holdsNoState(logDir));
         long snapshotZxid = 0;
         Optional<SnapshotFile.Header> snapshot = Optional.empty();
-        // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
-        // for the one before it (the log still holds what the skipped one summarised), and the tree it
-        // was partly loaded into is left as a new one. The file is decoded on a thread of its own while
-        // this one builds the tree.
-        for (Path file : Snapshots.list(snapshotDir)) {
-            DataTree.Loader[] loader = {null};
-            try {
-                SnapshotFile.Header header = OverlappedSnapshotRead.read(file, new SnapshotFile.NodeSink() {
-                    @Override
-                    public void expect(int nodeCount) {
-                        loader[0] = node.restoring(nodeCount);
-                    }
+        List<Path> snapshots = Snapshots.list(snapshotDir);
+        // The log is opened and read from the newest snapshot's zxid on a thread of its own while the
+        // snapshot loads; if that snapshot is refused, it is read again from the one taken instead.
+        long newestZxid = snapshots.isEmpty() ? 0 : SnapshotFile.zxidOf(snapshots.get(0).getFileName().toString());
+        LogReadAhead readAhead = LogReadAhead.start(logDir,
+                new TxnLog.Options(SEGMENT_BYTES, config.preAllocBytes(), config.forceSync()), newestZxid);
+        TxnLog log;
+        List<LogEntry> logged;
+        try {
+            // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
+            // for the one before it (the log still holds what the skipped one summarised), and the tree it
+            // was partly loaded into is left as a new one. The file is decoded on a thread of its own while
+            // this one builds the tree.
+            for (Path file : snapshots) {
+                DataTree.Loader[] loader = {null};
+                try {
+                    SnapshotFile.Header header = OverlappedSnapshotRead.read(file, new SnapshotFile.NodeSink() {
+                        @Override
+                        public void expect(int nodeCount) {
+                            loader[0] = node.restoring(nodeCount);
+                        }
 
-                    @Override
-                    public void node(Znode znode) {
-                        loader[0].add(znode);
+                        @Override
+                        public void node(Znode znode) {
+                            loader[0].add(znode);
+                        }
+                    });
+                    node.restored(loader[0], header.zxid(), header.sessions(), header.digest());
+                    snapshot = Optional.of(header);
+                    snapshotZxid = header.zxid();
+                    break;
+                } catch (StorageException | IllegalStateException e) {
+                    if (loader[0] != null) {
+                        loader[0].abandon();
                     }
-                });
-                node.restored(loader[0], header.zxid(), header.sessions(), header.digest());
-                snapshot = Optional.of(header);
-                snapshotZxid = header.zxid();
-                break;
-            } catch (StorageException | IllegalStateException e) {
-                if (loader[0] != null) {
-                    loader[0].abandon();
+                    LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
                 }
-                LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
             }
+            log = readAhead.log();
+            // A log that starts after the txn following the snapshot is refused by replay, naming the log
+            // directory, the snapshot's zxid and the zxid found; one that ends before the snapshot is refused here.
+            if (snapshot.isPresent() && log.lastZxid() < snapshotZxid) {
+                throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
+                        + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");
+            }
+            // The txns after the snapshot go to the consensus core, which hands them to the tree once it knows
+            // them committed: a standalone server's own log is all committed, an ensemble member's may end in
+            // txns its next leader truncates.
+            logged = readAhead.entriesAfter(snapshotZxid);
+        } catch (IOException | RuntimeException e) {
+            // A start that fails here leaves no log open behind it.
+            readAhead.close();
+            throw e;
         }
-        TxnLog log = TxnLog.open(logDir, new TxnLog.Options(SEGMENT_BYTES, config.preAllocBytes(), config.forceSync()));
-        // A log that starts after the txn following the snapshot is refused by replay, naming the log
-        // directory, the snapshot's zxid and the zxid found; one that ends before the snapshot is refused here.
-        if (snapshot.isPresent() && log.lastZxid() < snapshotZxid) {
-            throw new StorageException("the log in " + logDir + " ends at zxid 0x" + Long.toHexString(log.lastZxid())
-                    + ", before snapshot " + snapshot.get().file() + "; refusing to start with a log that lost txns");
-        }
-        // The txns after the snapshot go to the consensus core, which hands them to the tree once it knows
-        // them committed: a standalone server's own log is all committed, an ensemble member's may end in
-        // txns its next leader truncates.
-        List<LogEntry> logged = new ArrayList<>();
-        log.read(snapshotZxid, record -> logged.add(new LogEntry(record.zxid(), record.payload())));
         EpochFiles.Epochs epochs = EpochFiles.load(snapshotDir, Math.max(snapshotZxid, log.lastZxid()));
         DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged,
                 sharedSecret.map(secret -> new dev.corral.zab.SharedSecret(secret.passwords(Set.of()).sharedForm()))
