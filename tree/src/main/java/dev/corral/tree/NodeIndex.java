@@ -133,11 +133,6 @@ final class NodeIndex {
         return slot;
     }
 
-    /** The number of slots handed out: every used slot is below it. */
-    int slotLimit() {
-        return used;
-    }
-
     /** Removes {@code path}; returns its znode, or null if it was not there. */
     Znode remove(String path) {
         int hash = spread(path.hashCode());

@@ -1,5 +1,6 @@
 package dev.corral.server.quorum;
 
+import dev.corral.wire.QuorumAuthPacket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.security.URIParameter;
 import javax.security.auth.login.Configuration;
 
-/** JAAS files for quorum SASL tests, in the form ZooKeeper's documentation gives. */
+/** JAAS files for quorum SASL tests, in the form ZooKeeper's documentation gives, and a whole exchange between two sides. */
 final class QuorumJaas {
     static final QuorumAuthSettings REQUIRED = new QuorumAuthSettings(true, true, true, "QuorumLearner", "QuorumServer",
             "zkquorum/localhost", 20);
@@ -71,5 +72,24 @@ final class QuorumJaas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Runs a learner exchange (connecting to {@code host}) against a server exchange until one side ends;
+     * returns both last steps, the learner's first.
+     */
+    static QuorumAuthStep[] exchange(QuorumSasl learnerSide, String host, QuorumSasl serverSide) throws Exception {
+        QuorumAuthLearnerExchange learner = learnerSide.newLearnerExchange(host);
+        QuorumAuthServerExchange server = serverSide.newServerExchange();
+        QuorumAuthPacket toServer = learner.start();
+        for (int round = 0; round < 10; round++) {
+            QuorumAuthStep answer = server.onPacket(toServer);
+            QuorumAuthStep reply = learner.onPacket(answer.reply());
+            if (answer.outcome() != QuorumAuthStep.Outcome.CONTINUE || reply.outcome() != QuorumAuthStep.Outcome.CONTINUE) {
+                return new QuorumAuthStep[] {reply, answer};
+            }
+            toServer = reply.reply();
+        }
+        throw new AssertionError("no end after 10 rounds");
     }
 }

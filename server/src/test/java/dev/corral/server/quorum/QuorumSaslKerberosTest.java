@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.testkit.TestKdc;
-import dev.corral.wire.QuorumAuthPacket;
 import dev.corral.zab.Message;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -103,18 +102,7 @@ class QuorumSaslKerberosTest {
 
     /** Runs a learner exchange against a server exchange until one side ends; returns both last steps. */
     private static QuorumAuthStep[] run(QuorumSasl learnerSide, String host, QuorumSasl serverSide) throws Exception {
-        QuorumAuthLearnerExchange learner = learnerSide.newLearnerExchange(host);
-        QuorumAuthServerExchange server = serverSide.newServerExchange();
-        QuorumAuthPacket toServer = learner.start();
-        for (int round = 0; round < 10; round++) {
-            QuorumAuthStep answer = server.onPacket(toServer);
-            QuorumAuthStep reply = learner.onPacket(answer.reply());
-            if (answer.outcome() != QuorumAuthStep.Outcome.CONTINUE || reply.outcome() != QuorumAuthStep.Outcome.CONTINUE) {
-                return new QuorumAuthStep[] {reply, answer};
-            }
-            toServer = reply.reply();
-        }
-        throw new AssertionError("no end after 10 rounds");
+        return QuorumJaas.exchange(learnerSide, host, serverSide);
     }
 
     @Test
@@ -209,15 +197,20 @@ class QuorumSaslKerberosTest {
         LearnerServer.within().until(() -> ours.transport.refusedConnections() == 1);
     }
 
-    @Test
-    void ourLearnerAuthenticatesToAZooKeeperLeaderWithKerberos() throws Exception {
+    /** Our member 2 as a learner, connected to a plain socket standing for a ZooKeeper leader; its input. */
+    private DataInputStream ourLearnerConnected() throws IOException {
         twoMembers();
         listener = new ServerSocket(addresses.get(1L).getPort(), 1, addresses.get(1L).getAddress());
         ours = ours(2);
         ours.transport.send(1, new Message.LearnerInfo(0x0000000102000001L, 5, false));
         socket = listener.accept();
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        return new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+    }
+
+    @Test
+    void ourLearnerAuthenticatesToAZooKeeperLeaderWithKerberos() throws Exception {
+        DataInputStream in = ourLearnerConnected();
 
         new SaslQuorumAuthServer(true, "QuorumServer", Set.of("localhost")).authenticate(socket, in);
         QuorumPacket info = new QuorumPacket();
@@ -227,13 +220,7 @@ class QuorumSaslKerberosTest {
 
     @Test
     void aZooKeeperLeaderRefusesOurLearnerWhenItsHostIsNotInTheEnsemble() throws Exception {
-        twoMembers();
-        listener = new ServerSocket(addresses.get(1L).getPort(), 1, addresses.get(1L).getAddress());
-        ours = ours(2);
-        ours.transport.send(1, new Message.LearnerInfo(0x0000000102000001L, 5, false));
-        socket = listener.accept();
-        socket.setSoTimeout(SOCKET_TIMEOUT_MS);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        DataInputStream in = ourLearnerConnected();
 
         assertThatThrownBy(() -> new SaslQuorumAuthServer(true, "QuorumServer", Set.of("host9")).authenticate(socket, in))
                 .isInstanceOf(SaslException.class);

@@ -23,18 +23,7 @@ class QuorumSaslTest {
 
     /** Runs a learner exchange against a server exchange until one side ends; returns both last steps. */
     private static QuorumAuthStep[] run(QuorumSasl learnerSide, QuorumSasl serverSide) throws Exception {
-        QuorumAuthLearnerExchange learner = learnerSide.newLearnerExchange("localhost");
-        QuorumAuthServerExchange server = serverSide.newServerExchange();
-        QuorumAuthPacket toServer = learner.start();
-        for (int round = 0; round < 10; round++) {
-            QuorumAuthStep answer = server.onPacket(toServer);
-            QuorumAuthStep reply = learner.onPacket(answer.reply());
-            if (answer.outcome() != QuorumAuthStep.Outcome.CONTINUE || reply.outcome() != QuorumAuthStep.Outcome.CONTINUE) {
-                return new QuorumAuthStep[] {reply, answer};
-            }
-            toServer = reply.reply();
-        }
-        throw new AssertionError("no end after 10 rounds");
+        return QuorumJaas.exchange(learnerSide, "localhost", serverSide);
     }
 
     @Test
