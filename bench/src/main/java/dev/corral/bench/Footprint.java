@@ -1,6 +1,7 @@
 package dev.corral.bench;
 
 import dev.corral.testkit.Directories;
+import dev.corral.testkit.ServerProbe;
 import dev.corral.testkit.ServerProcess;
 import dev.corral.testkit.Target;
 import java.io.IOException;
@@ -128,6 +129,7 @@ final class Footprint {
                     heapBaseline = ProcessStats.heapUsedBytes(server.pid());
                     residentBaseline = ProcessStats.residentBytes(server.pid());
                     populated = populate(zk, znodes, home.resolve("data"));
+                    writeTimeline(options, kind.id() + "-footprint-" + rep, populated.timeline(), server.port());
                 } finally {
                     Clients.closeQuietly(zk);
                 }
@@ -161,7 +163,25 @@ final class Footprint {
     }
 
     private record Populated(double seconds, double longestMs, double p999Ms, double snapshotP999Ms, int snapshots,
-            int writesDuringSnapshots) {}
+            int writesDuringSnapshots, String timeline) {}
+
+    /**
+     * Keeps the populate's timeline ({@link PopulateTimeline}) in the logs directory, with the server's own
+     * {@code srvr} answer after it (its request latencies as it measured them), for lining up with its log.
+     */
+    private static void writeTimeline(ServerOptions options, String label, String timeline, int port) throws IOException {
+        if (options.logsDirectory() == null) {
+            return;
+        }
+        String srvr;
+        try {
+            srvr = ServerProbe.fourLetterWord(port, "srvr");
+        } catch (IOException e) {
+            srvr = "srvr failed: " + e + "\n";
+        }
+        Files.writeString(options.logsDirectory().resolve(label + "-timeline.txt"),
+                timeline + "\nthe server's srvr after the populate:\n" + srvr, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** Size in bytes of the files under {@code directory}. */
     private static long sizeOf(Path directory) throws IOException {
@@ -189,6 +209,7 @@ final class Footprint {
         long[] issuedNanos = new long[znodes];
         int[] latencyMicros = new int[znodes];
         SnapshotWatch snapshots = SnapshotWatch.start(dataDir);
+        long startEpochMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(boundMs);
         for (int i = 0; i < znodes && failure.get() == null; i++) {
@@ -222,6 +243,7 @@ final class Footprint {
         double p999 = all[Math.max(0, (int) Math.ceil(0.999 * znodes) - 1)] / 1000.0;
         int during = SnapshotWatch.duringWindows(windows, issuedNanos, latencyMicros, znodes).length;
         return new Populated(seconds, longestNanos.get() / 1e6, p999,
-                SnapshotWatch.quantileDuring(windows, issuedNanos, latencyMicros, znodes, 0.999), windows.size(), during);
+                SnapshotWatch.quantileDuring(windows, issuedNanos, latencyMicros, znodes, 0.999), windows.size(), during,
+                PopulateTimeline.describe(start, startEpochMillis, issuedNanos, latencyMicros, znodes, windows));
     }
 }
