@@ -39,6 +39,10 @@ public final class Corral implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        Server server = Server.plain(args);
+        if (server != null) {
+            System.exit(server.callAsPicocliWould());
+        }
         CommandLine commandLine = new CommandLine(new Corral());
         // Buffered, and straight on the file descriptor: the tools print millions of lines, and a write
         // error (stdout closed by `| head`) must reach PrintWriter#checkError so that they stop early;
@@ -67,6 +71,45 @@ public final class Corral implements Runnable {
                 + " votes and acks in no quorum until it has synchronized with a leader once, so that what it acked"
                 + " before the loss stays committed (the same as -D" + ServerConfig.REJOINING_PROPERTY + "=true)")
         boolean rejoining;
+
+        /**
+         * The server command when {@code args} are {@code server} with nothing but {@code --config FILE} (or
+         * {@code -c FILE}, {@code --config=FILE}) and {@code --rejoining}, else null. Those are parsed here
+         * without picocli: its classes are compiled for Java 5, which class-data sharing does not archive,
+         * so building the command line loads and verifies some 170 classes from its jar, about 0.1-0.2 s of
+         * every start (and of every restart that recovers a large tree, issue 16). Anything else (help,
+         * version, an unknown or repeated option, a missing value) goes to picocli, which answers as before.
+         */
+        static Server plain(String[] args) {
+            if (args.length == 0 || !args[0].equals("server")) {
+                return null;
+            }
+            Server server = new Server();
+            for (int i = 1; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--rejoining") && !server.rejoining) {
+                    server.rejoining = true;
+                } else if ((arg.equals("--config") || arg.equals("-c")) && i + 1 < args.length && server.config == null
+                        && !args[i + 1].startsWith("-")) {
+                    server.config = Path.of(args[++i]);
+                } else if (arg.startsWith("--config=") && arg.length() > "--config=".length() && server.config == null) {
+                    server.config = Path.of(arg.substring("--config=".length()));
+                } else {
+                    return null;
+                }
+            }
+            return server;
+        }
+
+        /** {@link #call}, with what picocli does with its outcome: an exception is printed and exits with status 1. */
+        int callAsPicocliWould() {
+            try {
+                return call();
+            } catch (Exception e) {
+                e.printStackTrace();
+                return 1;
+            }
+        }
 
         @Override
         public Integer call() throws Exception {

@@ -26,6 +26,38 @@ class CorralCommandTest {
     }
 
     @Test
+    void aServerWithOnlyItsConfigAndRejoiningIsParsedWithoutPicocli() {
+        Corral.Server plain = Corral.Server.plain(new String[] {"server"});
+        assertThat(plain).isNotNull();
+        assertThat(plain.config).isNull();
+        assertThat(plain.rejoining).isFalse();
+
+        for (String[] args : new String[][] {{"server", "--config", "/etc/zoo.cfg"}, {"server", "-c", "/etc/zoo.cfg"},
+                {"server", "--config=/etc/zoo.cfg"}}) {
+            assertThat(Corral.Server.plain(args).config).as(String.join(" ", args)).isEqualTo(java.nio.file.Path.of("/etc/zoo.cfg"));
+        }
+        Corral.Server rejoining = Corral.Server.plain(new String[] {"server", "--rejoining", "-c", "zoo.cfg"});
+        assertThat(rejoining.rejoining).isTrue();
+        assertThat(rejoining.config).isEqualTo(java.nio.file.Path.of("zoo.cfg"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"server --help", "server -h", "server --version", "server -V", "server --config", "server -c",
+        "server --config=", "server --config a --config b", "server --rejoining --rejoining", "server --config -h",
+        "server -cFILE", "server --unknown", "server extra", "shell", "log --help"})
+    void anythingElseGoesToPicocli(String line) {
+        assertThat(Corral.Server.plain(line.split(" "))).isNull();
+    }
+
+    @Test
+    void aServerWithAnUnknownOptionIsBadUsageAsBefore() {
+        Cli.Run run = Cli.run("server", "--unknown");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown option: '--unknown'").contains("Usage: corral server");
+    }
+
+    @Test
     void noCommandIsBadUsage() {
         Cli.Run run = Cli.run();
 

@@ -427,6 +427,8 @@ public final class CorralServer implements AutoCloseable {
                 new TxnLog.Options(SEGMENT_BYTES, config.preAllocBytes(), config.forceSync()), newestZxid);
         TxnLog log;
         List<LogEntry> logged;
+        long snapshotLoadedNanos;
+        long logReadNanos;
         try {
             // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
             // for the one before it (the log still holds what the skipped one summarised), and the tree it
@@ -457,6 +459,7 @@ public final class CorralServer implements AutoCloseable {
                     LOG.warn("Skipping snapshot {}: {}", file, e.getMessage());
                 }
             }
+            snapshotLoadedNanos = System.nanoTime();
             log = readAhead.log();
             // A log that starts after the txn following the snapshot is refused by replay, naming the log
             // directory, the snapshot's zxid and the zxid found; one that ends before the snapshot is refused here.
@@ -468,6 +471,7 @@ public final class CorralServer implements AutoCloseable {
             // them committed: a standalone server's own log is all committed, an ensemble member's may end in
             // txns its next leader truncates.
             logged = readAhead.entriesAfter(snapshotZxid);
+            logReadNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             // A start that fails here leaves no log open behind it.
             readAhead.close();
@@ -505,10 +509,13 @@ public final class CorralServer implements AutoCloseable {
             // member listens at once and closes clients' connections until it serves, as ZooKeeper's does.
             awaitServing(start);
         }
-        LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms, epoch {}; {} sessions to be revalidated",
+        long end = System.nanoTime();
+        LOG.info("Recovered {} znodes at zxid 0x{} ({}, then {} txns from {}) in {} ms (the snapshot loaded after {} ms, the log read"
+                        + " after {} ms), epoch {}; {} sessions to be revalidated",
                 node.tree().nodeCount(), Long.toHexString(node.tree().lastProcessedZxid()),
                 snapshot.map(s -> "snapshot " + s.file().getFileName()).orElse("no snapshot"), logged.size(), logDir,
-                (System.nanoTime() - start) / 1_000_000, Zxid.epoch(node.tree().lastProcessedZxid()), node.sessionTable().size());
+                (end - start) / 1_000_000, (snapshotLoadedNanos - start) / 1_000_000, (logReadNanos - start) / 1_000_000,
+                Zxid.epoch(node.tree().lastProcessedZxid()), node.sessionTable().size());
         if (config.purgeIntervalHours() > 0) {
             nodeLoop.scheduleAtFixedRate(() -> purge(snapshotDir, logDir), config.purgeIntervalHours(), config.purgeIntervalHours(),
                     TimeUnit.HOURS);
