@@ -30,6 +30,8 @@ public final class DataTree {
     private final Set<String> containers = new TreeSet<>();
     private final Set<String> ttlNodes = new TreeSet<>();
     private final Map<List<Acl>, List<Acl>> aclCache = new HashMap<>();
+    // The list internAcl returned last; null after the cache is cleared.
+    private List<Acl> lastInternedAcl;
     private final QuotaStats quotas = new QuotaStats();
     private long lastProcessedZxid;
     // Invariant: digest == recomputeDigest().
@@ -128,6 +130,7 @@ public final class DataTree {
         // The ACLs of the nodes being replaced are interned no more; the snapshot's own lists become the
         // shared ones, so that its nodes are taken without a copy where they can be (Znode#loadedCopy).
         aclCache.clear();
+        lastInternedAcl = null;
         digest = 0;
         approximateDataSize = 0;
     }
@@ -303,8 +306,15 @@ public final class DataTree {
 
     /** One shared instance per distinct ACL list, as ZooKeeper's ReferenceCountedACLCache shares them. */
     List<Acl> internAcl(List<Acl> acl) {
+        // Most writes carry the ACL the one before carried: compared with it, the list is neither copied nor hashed.
+        List<Acl> last = lastInternedAcl;
+        if (last != null && (acl == last || acl.equals(last))) {
+            return last;
+        }
         List<Acl> copy = List.copyOf(acl);
-        return aclCache.computeIfAbsent(copy, key -> key);
+        List<Acl> interned = aclCache.computeIfAbsent(copy, key -> key);
+        lastInternedAcl = interned;
+        return interned;
     }
 
     void advanceTo(long zxid) {
@@ -315,11 +325,12 @@ public final class DataTree {
     Znode create(String path, byte[] data, List<Acl> acl, NodeKind kind, long ephemeralOwner, long ttlMs,
             int parentCversion, long zxid, long time) {
         String parentPath = Paths.parent(path);
-        Znode parent = nodes.get(parentPath);
-        Invariants.check(parent != null, "create %s without parent", path);
+        int parentSlot = nodes.slot(parentPath);
+        Invariants.check(parentSlot >= 0, "create %s without parent", path);
+        Znode parent = nodes.node(parentSlot);
         Znode node = Znode.created(path, data, internAcl(acl), zxid, time, kind, ephemeralOwner, ttlMs);
         int slot = insert(path, node);
-        put(parentPath, parent.withChildAdded(nodes, slot, parentCversion, zxid));
+        replace(parentSlot, parentPath, parent, parent.withChildAdded(nodes, slot, parentCversion, zxid));
         index(path, node);
         String limitsOf = QuotaStats.rootOf(path, QuotaStats.LIMITS_NODE);
         if (limitsOf != null) {
@@ -334,11 +345,14 @@ public final class DataTree {
     }
 
     void delete(String path, long zxid) {
-        Znode node = nodes.get(path);
-        Invariants.check(node != null, "delete of missing %s", path);
+        int slot = nodes.slot(path);
+        Invariants.check(slot >= 0, "delete of missing %s", path);
+        Znode node = nodes.node(slot);
         Invariants.check(node.numChildren() == 0, "delete of %s with %d children", path, node.numChildren());
         String parentPath = Paths.parent(path);
-        put(parentPath, nodes.get(parentPath).withChildRemoved(nodes.slot(path), zxid));
+        int parentSlot = nodes.slot(parentPath);
+        Znode parent = nodes.node(parentSlot);
+        replace(parentSlot, parentPath, parent, parent.withChildRemoved(slot, zxid));
         Znode removed = nodes.remove(path);
         digest -= removed.hash();
         approximateDataSize -= size(path, removed);
@@ -421,11 +435,15 @@ public final class DataTree {
         if (slot < 0) {
             return insert(path, node);
         }
-        Znode previous = nodes.node(slot);
+        replace(slot, path, nodes.node(slot), node);
+        return slot;
+    }
+
+    /** Puts {@code node}, a new version of {@code previous}, the node at {@code path}, in its slot. */
+    private void replace(int slot, String path, Znode previous, Znode node) {
         nodes.replace(slot, node);
         digest += node.hash() - previous.hash();
         approximateDataSize += size(path, node) - size(path, previous);
-        return slot;
     }
 
     /** Adds the node at {@code path}, which the tree does not hold; returns its slot. */
