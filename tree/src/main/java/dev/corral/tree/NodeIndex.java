@@ -14,16 +14,22 @@ import java.util.function.Consumer;
  * page instead of copying every reference into arrays twice as long. Lookups go through
  * {@link #SEGMENTS} open-addressed tables of slot numbers, a path's segment chosen by the top bits of
  * its hash (linear probing, load at most one half, deletion by shifting back the entries that follow,
- * so there are no tombstones). Each segment doubles on its own, so a rehash moves a 256th of the
+ * so there are no tombstones). An entry holds its slot number and a few more bits of its path's hash (a
+ * tag), so a probe passes entries of other paths without reading their nodes: each such read is a cache
+ * miss to a node that may lie anywhere in the heap, and an insertion into a million-znode index took
+ * about a quarter of a restart's replay in them (issue 16). The tag has {@link #TAG_BITS_MAX} bits until
+ * the slot numbers need them, then one fewer each time they double past 2^24 (every entry is rewritten
+ * then, without reading a node). Each segment doubles on its own, so a rehash moves a 256th of the
  * entries: at ten million znodes about 40,000, where one table would move all ten million on one
  * insertion and stall the node loop for the time that takes (the longest write stall while a large
  * tree is populated, issue 16). A {@link java.util.HashMap} would need an entry object per znode and
  * move them all on a resize.
  *
- * <p>Invariants: {@code tables[g][i] == 0} or {@code tables[g][i] - 1} is a used slot whose node's path has
- * segment {@code g} and hashes to a probe sequence in it that reaches {@code i} without crossing an
- * empty entry; every used slot appears in the tables exactly once; {@code size} is the number of used
- * slots; free slots below {@code used} are on the free stack.
+ * <p>Invariants: {@code tables[g][i] == 0} or {@code slotOf(tables[g][i])} is a used slot whose node's path
+ * has segment {@code g}, tag {@code tables[g][i] & tagMask()}, and hashes to a probe sequence in it that
+ * reaches {@code i} without crossing an empty entry; every used slot appears in the tables exactly once;
+ * {@code size} is the number of used slots; free slots below {@code used} are on the free stack;
+ * {@code used < 1 << (31 - tagBits)}.
  */
 final class NodeIndex {
     static final int SEGMENT_BITS = 8;
@@ -32,10 +38,16 @@ final class NodeIndex {
     static final int PAGE_BITS = 12;
     static final int PAGE_SLOTS = 1 << PAGE_BITS;
     private static final int PAGE_MASK = PAGE_SLOTS - 1;
+    static final int TAG_BITS_MAX = 7;
+    // The tag is taken from the spread hash's bits from here up: above the 17 bits a segment's mask keeps up to
+    // 131,072 entries, below the segment's 8.
+    private static final int TAG_SHIFT = 17;
 
     private Znode[][] nodePages = new Znode[1][];
-    // Slot number + 1 per entry, 0 for empty; each segment's length is a power of two.
+    // ((slot number + 1) << tagBits) | tag per entry, 0 for empty; each segment's length is a power of two.
     private final int[][] tables = new int[SEGMENTS][];
+    private final int firstTagBits;
+    private int tagBits;
     private final int[] segmentSizes = new int[SEGMENTS];
     private int[] freeSlots = new int[MIN_ENTRIES];
     private int freeCount;
@@ -44,6 +56,13 @@ final class NodeIndex {
     private int size;
 
     NodeIndex() {
+        this(TAG_BITS_MAX);
+    }
+
+    /** An index whose tags start {@code tagBits} wide: tests start wide, so that a few thousand slots narrow them. */
+    NodeIndex(int tagBits) {
+        Invariants.check(tagBits >= 0 && tagBits < Integer.SIZE - 1, "tags of %d bits", tagBits);
+        this.firstTagBits = tagBits;
         clear();
     }
 
@@ -67,7 +86,7 @@ final class NodeIndex {
     int slot(String path) {
         int hash = spread(path.hashCode());
         int entry = find(path, hash);
-        return entry < 0 ? -1 : tables[segment(hash)][entry] - 1;
+        return entry < 0 ? -1 : slotOf(tables[segment(hash)][entry]);
     }
 
     /** The znode in a used slot. */
@@ -89,12 +108,15 @@ final class NodeIndex {
         int hash = spread(path.hashCode());
         int[] table = tables[segment(hash)];
         int mask = table.length - 1;
+        int tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int slot = table[i] - 1;
-            if (slot < 0) {
+            int entry = table[i];
+            if (entry == 0) {
                 return take(hash, i, node);
             }
-            Invariants.check(!node(slot).hasPath(path), "insert of %s over an existing node", path);
+            if ((entry & tagMask()) == tag) {
+                Invariants.check(!node(slotOf(entry)).hasPath(path), "insert of %s over an existing node", path);
+            }
         }
     }
 
@@ -110,9 +132,10 @@ final class NodeIndex {
         int hash = spread(node.pathHash());
         int[] table = tables[segment(hash)];
         int mask = table.length - 1;
+        int tag = tag(hash);
         int i = hash & mask;
-        for (int slot = table[i] - 1; slot >= 0; slot = table[i] - 1) {
-            if (checkPath && node(slot).samePath(node)) {
+        for (int entry = table[i]; entry != 0; entry = table[i]) {
+            if (checkPath && (entry & tagMask()) == tag && node(slotOf(entry)).samePath(node)) {
                 Invariants.check(false, "snapshot holds %s twice", node.path());
             }
             i = (i + 1) & mask;
@@ -125,7 +148,7 @@ final class NodeIndex {
         int segment = segment(hash);
         int slot = allocateSlot();
         nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
-        tables[segment][i] = slot + 1;
+        tables[segment][i] = ((slot + 1) << tagBits) | tag(hash);
         size++;
         if (2 * ++segmentSizes[segment] > tables[segment].length) {
             rehash(segment, 2 * tables[segment].length);
@@ -141,7 +164,7 @@ final class NodeIndex {
             return null;
         }
         int segment = segment(hash);
-        int slot = tables[segment][entry] - 1;
+        int slot = slotOf(tables[segment][entry]);
         Znode removed = node(slot);
         nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
         pushFree(slot);
@@ -174,6 +197,7 @@ final class NodeIndex {
         freeCount = 0;
         used = 0;
         size = 0;
+        tagBits = firstTagBits;
     }
 
     /** Calls {@code action} for every znode, in slot order. */
@@ -200,12 +224,13 @@ final class NodeIndex {
     private int find(String path, int hash) {
         int[] table = tables[segment(hash)];
         int mask = table.length - 1;
+        int tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int slot = table[i] - 1;
-            if (slot < 0) {
+            int entry = table[i];
+            if (entry == 0) {
                 return -1;
             }
-            if (node(slot).hasPath(path)) {
+            if ((entry & tagMask()) == tag && node(slotOf(entry)).hasPath(path)) {
                 return i;
             }
         }
@@ -220,7 +245,7 @@ final class NodeIndex {
         int mask = table.length - 1;
         int hole = i;
         for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = spread(node(table[j] - 1).pathHash()) & mask;
+            int home = spread(node(slotOf(table[j])).pathHash()) & mask;
             // The entry at j may fill the hole if its home is not in the cyclic range (hole, j].
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 table[hole] = table[j];
@@ -233,6 +258,9 @@ final class NodeIndex {
     private int allocateSlot() {
         if (freeCount > 0) {
             return freeSlots[--freeCount];
+        }
+        if ((long) used + 1 >= 1L << (Integer.SIZE - 1 - tagBits)) {
+            narrowTags();
         }
         int page = used >>> PAGE_BITS;
         if (page == nodePages.length) {
@@ -258,7 +286,7 @@ final class NodeIndex {
         int mask = capacity - 1;
         for (int entry : old) {
             if (entry != 0) {
-                int i = spread(node(entry - 1).pathHash()) & mask;
+                int i = spread(node(slotOf(entry)).pathHash()) & mask;
                 while (fresh[i] != 0) {
                     i = (i + 1) & mask;
                 }
@@ -266,6 +294,39 @@ final class NodeIndex {
             }
         }
         tables[segment] = fresh;
+    }
+
+    /**
+     * Gives the tags one bit fewer, so that slot numbers twice as high fit in an entry: every entry is rewritten
+     * in place (its slot shifted, its tag's top bit dropped), no node is read and no entry moves.
+     */
+    private void narrowTags() {
+        Invariants.check(tagBits > 0, "the index holds %d slots, as many as an int numbers", used);
+        int narrower = tagBits - 1;
+        int mask = (1 << narrower) - 1;
+        for (int[] table : tables) {
+            for (int i = 0; i < table.length; i++) {
+                int entry = table[i];
+                if (entry != 0) {
+                    table[i] = (slotOf(entry) + 1) << narrower | (entry & mask);
+                }
+            }
+        }
+        tagBits = narrower;
+    }
+
+    /** The slot an entry names. */
+    private int slotOf(int entry) {
+        return (entry >>> tagBits) - 1;
+    }
+
+    private int tagMask() {
+        return (1 << tagBits) - 1;
+    }
+
+    /** The tag of a spread hash: the bits of it an entry keeps. */
+    private int tag(int hash) {
+        return (hash >>> TAG_SHIFT) & tagMask();
     }
 
     /** The segment of a spread hash: its top bits, which no segment's mask (the low bits) uses until a segment holds 2^24 entries. */

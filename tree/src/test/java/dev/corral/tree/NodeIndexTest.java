@@ -20,12 +20,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NodeIndexTest {
     private static final int OPERATIONS = 60_000;
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 42})
-    void behavesAsAMapThroughGrowthDeletionAndSlotReuse(long seed) {
+    /**
+     * With {@code tagBits} of 27 the entries' tags narrow as the slots pass 15, 31, 63 ... 2,047, so every
+     * narrowing happens under puts, removals and slot reuse; with 30 they start one bit wide.
+     */
+    @ParameterizedTest(name = "seed {0}, tags of {1} bits")
+    @CsvSource({"1, 7", "2, 7", "3, 7", "42, 7", "4, 27", "5, 27", "6, 0", "7, 30"})
+    void behavesAsAMapThroughGrowthDeletionAndSlotReuse(long seed, int tagBits) {
         Random random = new Random(seed);
         List<String> keys = keys(random);
-        NodeIndex index = new NodeIndex();
+        NodeIndex index = new NodeIndex(tagBits);
         Map<String, Znode> model = new HashMap<>();
         for (int op = 0; op < OPERATIONS; op++) {
             String key = keys.get(random.nextInt(keys.size()));
@@ -86,11 +90,11 @@ class NodeIndexTest {
     }
 
     /** With {@code presized}, the index is first emptied for the count it will hold, as a snapshot load does. */
-    @ParameterizedTest(name = "seed {0}, presized {1}")
-    @CsvSource({"5, false", "6, false", "7, true", "8, true"})
-    void manyZnodesSpreadOverEverySegmentAndPageAndComeBackOut(long seed, boolean presized) {
+    @ParameterizedTest(name = "seed {0}, presized {1}, tags of {2} bits")
+    @CsvSource({"5, false, 7", "6, false, 7", "7, true, 7", "8, true, 7", "9, false, 26", "10, true, 16"})
+    void manyZnodesSpreadOverEverySegmentAndPageAndComeBackOut(long seed, boolean presized, int tagBits) {
         Random random = new Random(seed);
-        NodeIndex index = new NodeIndex();
+        NodeIndex index = new NodeIndex(tagBits);
         Map<String, Znode> model = new HashMap<>();
         int count = 40 * NodeIndex.SEGMENTS + 7 * NodeIndex.PAGE_SLOTS;
         if (presized) {
