@@ -99,6 +99,8 @@ public final class Node {
     private double snapshotSizeFactor;
     private long nowMs;
     private final SnapshotSchedule snapshots;
+    // A snapshot came due while this server did not serve; it is taken when it serves.
+    private boolean snapshotDue;
     private final ReadOnlyMode readOnly;
     // The ensemble's configuration as /zookeeper/config shows it (ZooKeeper's QuorumVerifier text); null alone.
     private byte[] ensembleConfig;
@@ -724,7 +726,13 @@ public final class Node {
             }
         }
         if (snapshots.onApplied()) {
-            effects.snapshot(tree.snapshot(sessionTable));
+            if (serving) {
+                effects.snapshot(tree.snapshot(sessionTable));
+            } else {
+                // Applying a recovered log or a leader's diff: the snapshot waits until this server serves, so
+                // that writing it does not take CPU from the recovery that clients wait for (issue 16).
+                snapshotDue = true;
+            }
         }
         maybeResume();
     }
@@ -773,6 +781,8 @@ public final class Node {
             connections.closeAll(reason);
         }
         Invariants.check(connections.isEmpty() && waiters.size() == 0, "state replaced while serving");
+        // A snapshot that was due of the state being replaced is not taken.
+        snapshotDue = false;
         List<dev.corral.tree.Znode> nodes = new ArrayList<>(image.nodeCount());
         image.forEach(nodes::add);
         tree.load(image.zxid(), nodes, image.digest());
@@ -803,6 +813,10 @@ public final class Node {
         leading = serving && changed.state() == ServerState.LEADING;
         if (wasServing && !serving) {
             stopServing(changed.state());
+        }
+        if (serving && snapshotDue) {
+            snapshotDue = false;
+            effects.snapshot(tree.snapshot(sessionTable));
         }
         if (leading) {
             sessions.recover(sessionTable);
