@@ -59,7 +59,7 @@ public record ServerConfig(
     /** The system property that sets {@code warmup.requests} when zoo.cfg does not ({@link WarmUp}). */
     public static final String WARMUP_REQUESTS_PROPERTY = "corral.warmup.requests";
     /** Requests of the warm-up by default: enough for the JIT to compile the request path ({@link WarmUp}). */
-    public static final int DEFAULT_WARMUP_REQUESTS = 20_000;
+    public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
     /** The system property behind {@code corral server --rejoining} ({@link EnsembleConfig#rejoining}). */
     public static final String REJOINING_PROPERTY = "corral.rejoining";
 
