@@ -58,6 +58,8 @@ final class ScratchClient {
 
     private final InetSocketAddress shell;
     private long requests;
+    // The connection of the session in progress, closed by abort from another thread; null between sessions.
+    private volatile Socket socket;
     // The session in progress: its socket, the xids whose replies are due in order, and the notifications seen.
     private DataInputStream in;
     private DataOutputStream out;
@@ -80,6 +82,7 @@ final class ScratchClient {
      */
     void session(int number, BooleanSupplier keepGoing) {
         try (Socket socket = new Socket()) {
+            this.socket = socket;
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(READ_TIMEOUT_MS);
             socket.connect(shell, READ_TIMEOUT_MS);
@@ -91,8 +94,21 @@ final class ScratchClient {
         } catch (IOException e) {
             throw new IllegalStateException("the warm-up's scratch connection failed: " + e, e);
         } finally {
+            socket = null;
             in = null;
             out = null;
+        }
+    }
+
+    /** Closes the connection of the session in progress, if one is, so that a read waiting on it ends at once. */
+    void abort() {
+        Socket current = socket;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                // Closing is all that was asked; a socket that fails to close is closed as far as it goes.
+            }
         }
     }
 

@@ -56,6 +56,8 @@ final class WarmUp implements AutoCloseable {
     private final Thread thread;
     private final CompletableFuture<Result> done = new CompletableFuture<>();
     private volatile boolean stopping;
+    // The client of the warm-up under way, which a close aborts; null before and after.
+    private volatile ScratchClient running;
     // Requests sent so far, updated between windows (what a test waits on to close in the middle).
     private volatile long progress;
     // The warm-up thread's own, from here on: when it started, the client frames it last saw and when they
@@ -119,6 +121,10 @@ final class WarmUp implements AutoCloseable {
         try (ScratchShell shell = ScratchShell.open(ScratchShell.scratchConfig(nodeConfig, System.currentTimeMillis()),
                 config.connectionLimits(), config.maxBufferBytes())) {
             client = new ScratchClient(shell.address());
+            running = client;
+            if (stopping) {
+                return result(client, End.CLOSED, null);
+            }
             ScratchClient scratch = client;
             java.util.function.BooleanSupplier keepGoing = () -> {
                 progress = scratch.requests();
@@ -132,7 +138,13 @@ final class WarmUp implements AutoCloseable {
             }
             return result(client, end, null);
         } catch (IOException | RuntimeException e) {
+            if (stopping) {
+                // The close aborted the session in progress: what failed is that, not the scratch node.
+                return result(client, End.CLOSED, null);
+            }
             return result(client, End.FAILED, e.getMessage() != null ? e.getMessage() : e.toString());
+        } finally {
+            running = null;
         }
     }
 
@@ -184,11 +196,18 @@ final class WarmUp implements AutoCloseable {
         return progress;
     }
 
-    /** Stops the warm-up between two windows and waits, bounded, for its thread to end. */
+    /**
+     * Stops the warm-up and waits, bounded, for its thread to end: between two windows, or at once if it is
+     * waiting for clients or for replies (its connection is closed under it).
+     */
     @Override
     public void close() {
         stopping = true;
         LockSupport.unpark(thread);
+        ScratchClient client = running;
+        if (client != null) {
+            client.abort();
+        }
         try {
             thread.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {

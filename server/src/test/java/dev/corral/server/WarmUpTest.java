@@ -92,6 +92,32 @@ class WarmUpTest {
     }
 
     /**
+     * A close does not wait out a read: a session waiting for a reply that never comes (here from a port
+     * that accepts and never answers) ends as soon as it is aborted, not after its read timeout.
+     */
+    @Test
+    void anAbortEndsASessionWaitingForAReplyAtOnce() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ScratchClient client = new ScratchClient(new java.net.InetSocketAddress(silent.getInetAddress(), silent.getLocalPort()));
+            java.util.concurrent.CompletableFuture<Throwable> ended = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    client.session(0, () -> true);
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            try (java.net.Socket accepted = silent.accept()) {
+                accepted.getInputStream().readNBytes(4);
+                long start = System.nanoTime();
+                client.abort();
+                assertThat(ended.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms to end after the abort").isLessThan(1_000);
+            }
+        }
+    }
+
+    /**
      * A server's warm-up leaves nothing behind that a client or an operator can see: after it, the server
      * answers srvr and mntr as a twin started without one does (zxid, znodes, packets, sessions, watches),
      * and its Prometheus scrape holds the same server figures.
