@@ -77,7 +77,13 @@ public final class CorralServer implements AutoCloseable {
     private final ServerConfig config;
     // The Node's boot time: the high bits of every session id this server makes carry it.
     private final long bootWallMs = System.currentTimeMillis();
+    private final NodeConfig nodeConfig;
     private final Node node;
+    // The warm-up, started once the client port is open and the server serves (warmup.requests); null when it
+    // is off or not started yet. Guarded by warmUpLock, with warmUpClosed: a close starts none after it.
+    private final Object warmUpLock = new Object();
+    private WarmUp warmUp;
+    private boolean warmUpClosed;
     private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-node"));
     private final NioEventLoopGroup acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-accept"));
     private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("corral-io"));
@@ -155,11 +161,12 @@ public final class CorralServer implements AutoCloseable {
             onFatal.accept(error);
         };
 
-        this.node = new Node(new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
+        this.nodeConfig = new NodeConfig(config.serverId(), config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.extendedTypesEnabled(), config.containerCheckIntervalMs(),
                 config.containerMaxPerMinute(), config.superDigest(), config.reconfigEnabled(), bootWallMs, true,
                 config.snapCount(), config.connectionLimits().watchesPerSessionMax(),
-                config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled()), config.security().authentication());
+                config.ensemble().isDistributed() && config.ensemble().readOnlyModeEnabled());
+        this.node = new Node(nodeConfig, config.security().authentication());
         // A JVM property, as ZooKeeper's Leader reads it: one txn in this many feeds the leader's ack_latency.
         node.replicationLatencies().sampleAcksEvery(Integer.getInteger(ACK_LOGGING_FREQUENCY_PROPERTY, 1000));
         node.useSnapshotSizeFactor(snapshotSizeFactor(System.getProperty(SNAPSHOT_SIZE_FACTOR_PROPERTY)));
@@ -684,6 +691,26 @@ public final class CorralServer implements AutoCloseable {
                 config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
                         + " of an ensemble" : "standalone", config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.maxClientCnxns());
+        if (config.warmUpRequests() > 0) {
+            // A standalone server serves already; an ensemble member warms up once it first does, not while it
+            // elects and synchronizes.
+            firstServing.thenRun(this::startWarmUp);
+        }
+    }
+
+    private void startWarmUp() {
+        synchronized (warmUpLock) {
+            if (!warmUpClosed) {
+                warmUp = WarmUp.start(config, nodeConfig, WarmUp.TIME_MAX_MS, framesReceived::get);
+            }
+        }
+    }
+
+    /** The warm-up this start ran or runs, or null when {@code warmup.requests=0} or it has not started (a test's view). */
+    WarmUp warmUp() {
+        synchronized (warmUpLock) {
+            return warmUp;
+        }
     }
 
     /** The plain client port, or {@link ServerConfig#NO_CLIENT_PORT} when only the secure one is open. */
@@ -745,6 +772,14 @@ public final class CorralServer implements AutoCloseable {
             auditLog.serverStopping();
         }
         serving = false;
+        WarmUp started;
+        synchronized (warmUpLock) {
+            warmUpClosed = true;
+            started = warmUp;
+        }
+        if (started != null) {
+            started.close();
+        }
         if (adminServer != null) {
             adminServer.close();
         }

@@ -49,12 +49,17 @@ public record ServerConfig(
         boolean adminStateChangingCommandsEnabled,
         Console console,
         Restore restore,
+        int warmUpRequests,
         long serverId,
         EnsembleConfig ensemble,
         SecurityConfig security,
         List<String> warnings) {
 
     public static final int DEFAULT_MAX_BUFFER = 0xfffff;
+    /** The system property that sets {@code warmup.requests} when zoo.cfg does not ({@link WarmUp}). */
+    public static final String WARMUP_REQUESTS_PROPERTY = "corral.warmup.requests";
+    /** Requests of the warm-up by default: enough for the JIT to compile the request path ({@link WarmUp}). */
+    public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
     /** The system property behind {@code corral server --rejoining} ({@link EnsembleConfig#rejoining}). */
     public static final String REJOINING_PROPERTY = "corral.rejoining";
 
@@ -89,7 +94,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, newConsole, restore, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, newConsole, restore, warmUpRequests, serverId, ensemble, security, warnings);
     }
 
     /**
@@ -121,7 +126,16 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, newAdmin, newMetrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, warmUpRequests, serverId, ensemble, security, warnings);
+    }
+
+    /** This config with a warm-up of this many requests, 0 for none (tests that build a config in code). */
+    public ServerConfig withWarmUpRequests(int requests) {
+        return new ServerConfig(tickMs, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
+                superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
+                fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, requests, serverId, ensemble, security, warnings);
     }
 
     /** This config with these security settings (tests that build a config in code). */
@@ -130,7 +144,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, admin, metrics, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, newSecurity, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, warmUpRequests, serverId, ensemble, newSecurity, warnings);
     }
 
     /** Keys whose values Corral reads. */
@@ -141,7 +155,7 @@ public record ServerConfig(
             "admin.serverPort", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
             "metricsProvider.exportJvmInfo", "nio.sessionlessCnxnTimeout", "connection.outgoingBytesHigh",
             "connection.outgoingBytesMax", "connection.requestsMax", "session.watchesMax", "admin.enableStateChangingCommands",
-            "admin.console.enabled", "admin.console.writable", "admin.restore.enabled", "admin.rateLimiterIntervalInMS", "admin.restore.bytesMax",
+            "admin.console.enabled", "admin.console.writable", "admin.restore.enabled", "admin.rateLimiterIntervalInMS", "admin.restore.bytesMax", "warmup.requests",
             "electionAlg", "multiAddress.enabled", "dynamicConfigFile");
     /** Keys that only an ensemble member acts on: a standalone server names them in a warning. */
     private static final Set<String> ENSEMBLE_ONLY = Set.of("initLimit", "syncLimit", "quorumListenOnAllIPs");
@@ -164,7 +178,7 @@ public record ServerConfig(
                 maxSessionTimeoutMs, extendedTypesEnabled, containerCheckIntervalMs, containerMaxPerMinute, maxBufferBytes,
                 superDigest, fourLetterWords, reconfigEnabled, forceSync, preAllocBytes, globalOutstandingLimit,
                 fsyncWarningThresholdMs, snapCount, snapRetainCount, purgeIntervalHours, null, null, exportJvmInfo,
-                connectionLimits, adminStateChangingCommandsEnabled, console, restore, serverId, ensemble, security, warnings);
+                connectionLimits, adminStateChangingCommandsEnabled, console, restore, warmUpRequests, serverId, ensemble, security, warnings);
     }
 
     /** Reads the zoo.cfg a server starts with: a standalone server's or an ensemble member's ({@link #read}). */
@@ -291,6 +305,8 @@ public record ServerConfig(
                 r.intInRange("admin.rateLimiterIntervalInMS", "zookeeper.admin.rateLimiterIntervalInMS", (int) Restore.DEFAULT.intervalMs(), 0,
                         Integer.MAX_VALUE),
                 r.intInRange("admin.restore.bytesMax", null, Restore.DEFAULT.bytesMax(), 1, Integer.MAX_VALUE - 8));
+        // Corral's own: requests a started server sends to a scratch Node so its first clients meet compiled code.
+        int warmUpRequests = r.intInRange("warmup.requests", WARMUP_REQUESTS_PROPERTY, DEFAULT_WARMUP_REQUESTS, 0, Integer.MAX_VALUE);
         SecurityConfig security = SecurityConfig.read(r, address);
         if (!forceSync) {
             warnings.add("forceSync=no: the log is not fsynced, so acknowledged writes can be lost in a power failure or kernel crash");
@@ -298,7 +314,7 @@ public record ServerConfig(
         return new ServerConfig(tickMs, dataDir, dataLogDir, address, clientPort, maxClientCnxns, minSession, maxSession,
                 extended, checkInterval, maxPerMinute, maxBuffer, superDigest, FourLetterWords.parseWhitelist(whitelist),
                 reconfig, forceSync, preAllocKb * 1024L, outstandingLimit, fsyncWarningMs, snapCount, retain, purgeHours, admin, metrics,
-                exportJvmInfo, limits, stateChanging, console, restore, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
+                exportJvmInfo, limits, stateChanging, console, restore, warmUpRequests, ensemble.isDistributed() ? ensemble.myId() : 0, ensemble, security, List.copyOf(warnings));
     }
 
     /**

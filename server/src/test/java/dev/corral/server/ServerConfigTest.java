@@ -30,6 +30,7 @@ class ServerConfigTest {
                 new Broken("globalOutstandingLimit=0",
                         "line 2: key globalOutstandingLimit: expected an integer in [1, 2147483647], got '0'"),
                 new Broken("extendedTypesEnabled=maybe", "line 2: key extendedTypesEnabled: expected true or false, got 'maybe'"),
+                new Broken("warmup.requests=-1", "line 2: key warmup.requests: expected an integer in [0, 2147483647], got '-1'"),
                 // Session bounds must be ordered.
                 new Broken("minSessionTimeout=50000", "minSessionTimeout 50000 must not be larger than maxSessionTimeout 40000"),
                 // server.N lines: malformed ones name the key and the expected form.
@@ -184,5 +185,34 @@ class ServerConfigTest {
         assertThat(config.preAllocBytes()).isEqualTo(64L << 20);
         assertThat(config.globalOutstandingLimit()).isEqualTo(1000);
         assertThat(config.fsyncWarningThresholdMs()).isEqualTo(1000);
+    }
+
+    record WarmUpSetting(String zooCfgValue, String propertyValue, int requests) {}
+
+    static Stream<WarmUpSetting> warmUpSettings() {
+        return Stream.of(
+                // On by default; zoo.cfg's warmup.requests sizes it, and 0 turns it off.
+                new WarmUpSetting(null, null, ServerConfig.DEFAULT_WARMUP_REQUESTS),
+                new WarmUpSetting("0", null, 0),
+                new WarmUpSetting("5000", null, 5000),
+                // Corral's system property when zoo.cfg is silent; zoo.cfg wins over it.
+                new WarmUpSetting(null, "0", 0),
+                new WarmUpSetting("7000", "0", 7000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("warmUpSettings")
+    void warmupRequestsIsReadFromZooCfgThenItsSystemProperty(WarmUpSetting setting) throws Exception {
+        Properties cfg = new Properties();
+        Properties system = new Properties();
+        if (setting.zooCfgValue() != null) {
+            cfg.setProperty("warmup.requests", setting.zooCfgValue());
+        }
+        if (setting.propertyValue() != null) {
+            system.setProperty(ServerConfig.WARMUP_REQUESTS_PROPERTY, setting.propertyValue());
+        }
+        ServerConfig config = ServerConfig.parse(cfg, "test", java.util.Map.of(), system);
+        assertThat(config.warmUpRequests()).isEqualTo(setting.requests());
+        assertThat(config.warnings()).as("a key Corral reads").noneMatch(warning -> warning.contains("warmup"));
     }
 }

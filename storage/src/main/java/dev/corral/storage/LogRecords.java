@@ -2,6 +2,7 @@ package dev.corral.storage;
 
 import dev.corral.tree.TxnCodec;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -20,7 +21,7 @@ import java.util.zip.CRC32C;
  * All integers are big-endian. A record whose length is out of range, that runs past the end of the
  * file, or whose CRC does not match ends the valid part of the segment.
  */
-final class LogRecords {
+public final class LogRecords {
     static final int MAGIC = 0x43524C57;
     /**
      * Version 2: payloads in ZooKeeper's txn encoding. Version 1 held Corral's own encoding, which this
@@ -67,5 +68,32 @@ final class LogRecords {
     /** Writes one record (length, crc, payload) into {@code out}, which must have room for it. */
     static void put(ByteBuffer out, byte[] payload) {
         out.putInt(payload.length).putInt(crc(payload, 0, payload.length)).put(payload);
+    }
+
+    /**
+     * The records of these payloads, in order, as a buffer ready to be written; {@code bytes} is what they
+     * take, {@link #RECORD_OVERHEAD} plus the length of each (the log keeps the sum as it queues them).
+     */
+    static ByteBuffer records(List<byte[]> payloads, int bytes) {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        for (byte[] payload : payloads) {
+            put(buffer, payload);
+        }
+        return buffer.flip();
+    }
+
+    /**
+     * The records of these payloads as {@link TxnLog#sync} makes them to write them: the server's warm-up
+     * encodes the txns of a scratch Node with it, so that the log's first real batch meets compiled code.
+     */
+    public static ByteBuffer records(List<byte[]> payloads) {
+        long bytes = 0;
+        for (byte[] payload : payloads) {
+            bytes += payload.length + RECORD_OVERHEAD;
+        }
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(payloads.size() + " records of " + bytes + " bytes do not fit one buffer");
+        }
+        return records(payloads, (int) bytes);
     }
 }

@@ -140,11 +140,7 @@ public final class TxnLog implements AutoCloseable {
         try {
             int bytes = pendingBytes();
             ensureCapacity(writePosition + bytes);
-            ByteBuffer buffer = ByteBuffer.allocate(bytes);
-            for (byte[] payload : pending) {
-                LogRecords.put(buffer, payload);
-            }
-            buffer.flip();
+            ByteBuffer buffer = LogRecords.records(pending, bytes);
             while (buffer.hasRemaining()) {
                 writePosition += channel.write(buffer, writePosition);
             }

@@ -225,6 +225,27 @@ class TxnLogTest {
     }
 
     /**
+     * The public encoding the server's warm-up uses is the one the log writes: the records of a batch are,
+     * byte for byte, what follows the segment's header once that batch is synced.
+     */
+    @Test
+    void recordsEncodesABatchAsTheLogWritesIt() throws IOException {
+        List<byte[]> payloads = LongStream.rangeClosed(1, 5).mapToObj(zxid -> TxnCodec.encode(entry(zxid))).toList();
+        try (TxnLog log = TxnLog.open(dir, ONE_SEGMENT)) {
+            for (long zxid = 1; zxid <= 5; zxid++) {
+                log.append(zxid, payloads.get((int) zxid - 1));
+            }
+            log.sync();
+        }
+        java.nio.ByteBuffer records = LogRecords.records(payloads);
+        byte[] encoded = new byte[records.remaining()];
+        records.get(encoded);
+        byte[] file = Files.readAllBytes(onlySegment());
+        assertThat(Arrays.copyOfRange(file, LogRecords.HEADER_BYTES, LogRecords.HEADER_BYTES + encoded.length)).isEqualTo(encoded);
+        assertThat(file[LogRecords.HEADER_BYTES + encoded.length]).as("nothing after them").isZero();
+    }
+
+    /**
      * A segment is preallocated: its file is longer than its records and the rest is zeros, which read
      * as the end of the log, not as records and not as damage; appends after a reopen go right after the
      * last record, inside the same preallocation.

@@ -1,0 +1,265 @@
+package dev.corral.server;
+
+import dev.corral.node.Node;
+import dev.corral.node.NodeConfig;
+import dev.corral.node.Output;
+import dev.corral.storage.LogRecords;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The server side of the warm-up: a scratch Node behind a scratch client port on loopback, made of the
+ * same parts as the real one, so that its requests take the code a real client's take: Netty's NIO
+ * channels and event loops with the client port's options and {@link ClientFrameDecoder}, the hand-off of
+ * each frame to a node loop of the same kind ({@link DefaultEventLoop}), the Node, and replies batched
+ * per connection into one buffer written and flushed once, as {@code CorralServer#carryOut} and
+ * {@code #send} do. The Node is standalone and in memory; its log changes are encoded as the log encodes
+ * them ({@link LogRecords}) into a buffer that is dropped, and acknowledged in a task of their own on the
+ * node loop, after the frames queued before it, so that replies go out in batches as after a group commit.
+ *
+ * <p>It has threads, a port and a Node of its own and shares no object with the server: its loops are
+ * not the server's (a warm-up never delays a real client's I/O) and nothing it does reaches the server's
+ * counters, metrics, log or audit log. The port listens on loopback only while the warm-up runs, and
+ * takes connections from loopback only. A failure of the scratch Node (a bug) closes every scratch
+ * connection and is kept for {@link #failure()}.
+ */
+final class ScratchShell implements AutoCloseable {
+    private static final long CLOSE_WAIT_MS = 1_000;
+
+    private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-warmup-io", true));
+    private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-warmup-node", true));
+    private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private final Channel serverChannel;
+    private volatile String failure;
+    // Node loop only, from here on.
+    private final Node node;
+    private final Map<Long, Channel> channels = new HashMap<>();
+    // The log changes asked for and not yet acknowledged: the highest number, and the txns among them.
+    private long persistSeq;
+    private final List<byte[]> appended = new ArrayList<>();
+    private boolean acknowledgeQueued;
+    // The CRCs of the encoded records, folded, so that the compiler cannot drop the encoding as unused.
+    private long recordsChecksum;
+
+    private ScratchShell(NodeConfig config, ServerConfig.ConnectionLimits limits, int maxBufferBytes) throws IOException {
+        node = new Node(config);
+        try {
+            onNodeLoop(() -> {
+                run(() -> node.start(Node.soloPeer(config.serverId(), dev.corral.zab.DurableState.empty(), 1), config.bootWallMs()));
+                return null;
+            });
+            // The start's epoch files are acknowledged in tasks of their own, each of which may ask for the next.
+            boolean serving = false;
+            for (int i = 0; i < 10 && !serving && failure == null; i++) {
+                serving = onNodeLoop(node::serving);
+            }
+            if (!serving) {
+                throw new IOException("the scratch node did not start serving: " + (failure != null ? failure : onNodeLoop(node::describeRole)));
+            }
+            serverChannel = new ServerBootstrap()
+                    .group(ioGroup)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(limits.outgoingBytesHigh() / 2, limits.outgoingBytesHigh()))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new ClientFrameDecoder(maxBufferBytes), new ScratchHandler());
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException("cannot open the warm-up's scratch port: " + e, e);
+        }
+    }
+
+    /**
+     * The settings of a scratch Node for a server of {@code server}'s: the same, but with no snapshots, no
+     * read-only mode, no super digest or reconfig, a durable log (so its changes take the persist path the
+     * server's take) and no bound on watches (the script sets more than a server's session.watchesMax may allow).
+     */
+    static NodeConfig scratchConfig(NodeConfig server, long wallMs) {
+        return new NodeConfig(server.serverId(), server.tickMs(), server.minSessionTimeoutMs(), server.maxSessionTimeoutMs(),
+                server.extendedTypesEnabled(), server.containerCheckIntervalMs(), server.containerMaxPerMinute(), null, false, wallMs,
+                true, 0, 0, false);
+    }
+
+    /**
+     * A standalone scratch Node of {@code config} (a durable log, acknowledged at once) behind a scratch port
+     * on loopback with the client port's {@code limits} and frame bound, serving.
+     */
+    static ScratchShell open(NodeConfig config, ServerConfig.ConnectionLimits limits, int maxBufferBytes) throws IOException {
+        return new ScratchShell(config, limits, maxBufferBytes);
+    }
+
+    /** Where the scratch port listens. */
+    InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** What went wrong in the scratch Node, or null. */
+    String failure() {
+        return failure;
+    }
+
+    private <T> T onNodeLoop(java.util.concurrent.Callable<T> work) {
+        try {
+            return nodeLoop.submit(work).get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the warm-up's node loop failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** Runs one event of the scratch Node on its loop and carries out what it asks; a failure closes everything. */
+    private void run(Supplier<List<Output>> event) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            carryOut(event.get());
+        } catch (RuntimeException e) {
+            failure = e.toString();
+            channels.values().forEach(Channel::close);
+        }
+    }
+
+    /** As the server's carryOut: frames go out per connection in one buffer, written and flushed once. */
+    private void carryOut(List<Output> outputs) {
+        Map<Channel, List<byte[]>> batches = new LinkedHashMap<>();
+        for (Output output : outputs) {
+            if (output instanceof Output.Send send) {
+                Channel channel = channels.get(send.connectionId());
+                if (channel != null) {
+                    batches.computeIfAbsent(channel, c -> new ArrayList<>(2)).add(send.frame());
+                }
+            } else if (output instanceof Output.Persist persist) {
+                persistSeq = persist.change().seq();
+                if (persist.change() instanceof dev.corral.zab.Output.Append append) {
+                    appended.add(append.entry().txn());
+                }
+                if (!acknowledgeQueued) {
+                    acknowledgeQueued = true;
+                    nodeLoop.execute(this::acknowledge);
+                }
+            } else if (output instanceof Output.Close close) {
+                Channel channel = channels.get(close.connectionId());
+                if (channel != null) {
+                    send(channel, batches.remove(channel));
+                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+        batches.forEach(ScratchShell::send);
+    }
+
+    private static void send(Channel channel, List<byte[]> frames) {
+        if (frames != null) {
+            channel.writeAndFlush(frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
+                    : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][])));
+        }
+    }
+
+    /** Encodes the txns appended since the last call as the log writes them, and reports them all durable. */
+    private void acknowledge() {
+        acknowledgeQueued = false;
+        if (!appended.isEmpty()) {
+            recordsChecksum = recordsChecksum * 31 + LogRecords.records(appended).getInt(Integer.BYTES);
+            appended.clear();
+        }
+        long seq = persistSeq;
+        run(() -> node.onPersisted(seq, System.currentTimeMillis()));
+    }
+
+    /** Stops the scratch port and loops, waiting for each at most {@link #CLOSE_WAIT_MS}; the Node goes with them. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_MS);
+        }
+        ioGroup.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_WAIT_MS);
+        nodeLoop.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_WAIT_MS);
+    }
+
+    /** As the server's ClientHandler, without its bounds: a scratch connection's events go to the node loop. */
+    private final class ScratchHandler extends ChannelInboundHandlerAdapter {
+        private long connectionId;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().isLoopbackAddress()) {
+                ctx.close();
+                return;
+            }
+            long id = nextConnectionId.getAndIncrement();
+            connectionId = id;
+            Channel channel = ctx.channel();
+            nodeLoop.execute(() -> {
+                channels.put(id, channel);
+                run(() -> node.onConnectionOpened(id, "127.0.0.1", System.currentTimeMillis()));
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            long id = connectionId;
+            if (id != 0 && message instanceof byte[] frame) {
+                nodeLoop.execute(() -> run(() -> node.onFrame(id, frame, System.currentTimeMillis())));
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            long id = connectionId;
+            if (id != 0) {
+                nodeLoop.execute(() -> {
+                    channels.remove(id);
+                    run(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
+                });
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
