@@ -78,12 +78,21 @@ public final class Corral implements Runnable {
          * without picocli: its classes are compiled for Java 5, which class-data sharing does not archive,
          * so building the command line loads and verifies some 170 classes from its jar, about 0.1-0.2 s of
          * every start (and of every restart that recovers a large tree, issue 16). Anything else (help,
-         * version, an unknown or repeated option, a missing value) goes to picocli, which answers as before.
+         * version, an unknown or repeated option, a missing value, a path the file system refuses) goes to
+         * picocli, which answers as before.
          */
         static Server plain(String[] args) {
             if (args.length == 0 || !args[0].equals("server")) {
                 return null;
             }
+            try {
+                return plainArguments(args);
+            } catch (java.nio.file.InvalidPathException e) {
+                return null;
+            }
+        }
+
+        private static Server plainArguments(String[] args) {
             Server server = new Server();
             for (int i = 1; i < args.length; i++) {
                 String arg = args[i];

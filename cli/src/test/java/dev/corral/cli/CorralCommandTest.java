@@ -50,6 +50,11 @@ class CorralCommandTest {
     }
 
     @Test
+    void aConfigPathTheFileSystemRefusesGoesToPicocli() {
+        assertThat(Corral.Server.plain(new String[] {"server", "--config", "bad\0path"})).isNull();
+    }
+
+    @Test
     void aServerWithAnUnknownOptionIsBadUsageAsBefore() {
         Cli.Run run = Cli.run("server", "--unknown");
 

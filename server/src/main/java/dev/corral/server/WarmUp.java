@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * and it yields to the server's clients: before each window of requests, the first included, it waits
  * until no client frame has arrived for {@link #QUIET_MS}, so that a client competes with at most one
  * window. It is bounded in requests ({@code warmup.requests}, 0 for none) and in time, waits included
- * ({@link #TIME_MAX_MS}), and a close stops it between two windows.
+ * ({@link #TIME_MAX_MS}), and a close stops it at once (the session under way is aborted).
  */
 final class WarmUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -118,8 +118,10 @@ final class WarmUp implements AutoCloseable {
             return result(null, end, null);
         }
         ScratchClient client = null;
+        ScratchShell opened = null;
         try (ScratchShell shell = ScratchShell.open(ScratchShell.scratchConfig(nodeConfig, System.currentTimeMillis()),
                 config.connectionLimits(), config.maxBufferBytes())) {
+            opened = shell;
             client = new ScratchClient(shell.address());
             running = client;
             if (stopping) {
@@ -142,7 +144,10 @@ final class WarmUp implements AutoCloseable {
                 // The close aborted the session in progress: what failed is that, not the scratch node.
                 return result(client, End.CLOSED, null);
             }
-            return result(client, End.FAILED, e.getMessage() != null ? e.getMessage() : e.toString());
+            // A failure of the scratch Node closes its connections, so the client fails too: the Node's is the cause.
+            String failure = opened != null && opened.failure() != null ? opened.failure()
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
+            return result(client, End.FAILED, failure);
         } finally {
             running = null;
         }

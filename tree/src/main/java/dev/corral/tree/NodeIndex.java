@@ -17,19 +17,19 @@ import java.util.function.Consumer;
  * so there are no tombstones). An entry holds its slot number and a few more bits of its path's hash (a
  * tag), so a probe passes entries of other paths without reading their nodes: each such read is a cache
  * miss to a node that may lie anywhere in the heap, and an insertion into a million-znode index took
- * about a quarter of a restart's replay in them (issue 16). The tag has {@link #TAG_BITS_MAX} bits until
- * the slot numbers need them, then one fewer each time they double past 2^24 (every entry is rewritten
- * then, without reading a node). Each segment doubles on its own, so a rehash moves a 256th of the
+ * about a quarter of a restart's replay in them (issue 16). A segment's tags have {@link #TAG_BITS_MAX} bits
+ * until the slot numbers it takes need them, then one fewer each time those double past 2^24: that
+ * segment's entries are rewritten then, without reading a node, a 256th of the index as a rehash is. Each segment doubles on its own, so a rehash moves a 256th of the
  * entries: at ten million znodes about 40,000, where one table would move all ten million on one
  * insertion and stall the node loop for the time that takes (the longest write stall while a large
  * tree is populated, issue 16). A {@link java.util.HashMap} would need an entry object per znode and
  * move them all on a resize.
  *
- * <p>Invariants: {@code tables[g][i] == 0} or {@code slotOf(tables[g][i])} is a used slot whose node's path
- * has segment {@code g}, tag {@code tables[g][i] & tagMask()}, and hashes to a probe sequence in it that
- * reaches {@code i} without crossing an empty entry; every used slot appears in the tables exactly once;
- * {@code size} is the number of used slots; free slots below {@code used} are on the free stack;
- * {@code used < 1 << (31 - tagBits)}.
+ * <p>Invariants: {@code tables[g][i] == 0} or {@code slotOf(tables[g][i], g)} is a used slot, below
+ * {@code 2^(31 - tagBits[g]) - 1}, whose node's path has segment {@code g}, tag
+ * {@code tables[g][i] & tagMask(g)}, and hashes to a probe sequence in it that reaches {@code i} without
+ * crossing an empty entry; every used slot appears in the tables exactly once; {@code size} is the number
+ * of used slots; free slots below {@code used} are on the free stack.
  */
 final class NodeIndex {
     static final int SEGMENT_BITS = 8;
@@ -44,10 +44,11 @@ final class NodeIndex {
     private static final int TAG_SHIFT = 17;
 
     private Znode[][] nodePages = new Znode[1][];
-    // ((slot number + 1) << tagBits) | tag per entry, 0 for empty; each segment's length is a power of two.
+    // ((slot number + 1) << tagBits[g]) | tag per entry of segment g, 0 for empty; each segment's length is a
+    // power of two.
     private final int[][] tables = new int[SEGMENTS][];
     private final int firstTagBits;
-    private int tagBits;
+    private final int[] tagBits = new int[SEGMENTS];
     private final int[] segmentSizes = new int[SEGMENTS];
     private int[] freeSlots = new int[MIN_ENTRIES];
     private int freeCount;
@@ -86,7 +87,7 @@ final class NodeIndex {
     int slot(String path) {
         int hash = spread(path.hashCode());
         int entry = find(path, hash);
-        return entry < 0 ? -1 : slotOf(tables[segment(hash)][entry]);
+        return entry < 0 ? -1 : slotOf(tables[segment(hash)][entry], segment(hash));
     }
 
     /** The znode in a used slot. */
@@ -106,16 +107,18 @@ final class NodeIndex {
             Invariants.check(false, "node at %s is not %s's", path, node.path());
         }
         int hash = spread(path.hashCode());
-        int[] table = tables[segment(hash)];
+        int segment = segment(hash);
+        int[] table = tables[segment];
         int mask = table.length - 1;
-        int tag = tag(hash);
+        int tagMask = tagMask(segment);
+        int tag = hash >>> TAG_SHIFT & tagMask;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int entry = table[i];
             if (entry == 0) {
                 return take(hash, i, node);
             }
-            if ((entry & tagMask()) == tag) {
-                Invariants.check(!node(slotOf(entry)).hasPath(path), "insert of %s over an existing node", path);
+            if ((entry & tagMask) == tag) {
+                Invariants.check(!node(slotOf(entry, segment)).hasPath(path), "insert of %s over an existing node", path);
             }
         }
     }
@@ -130,12 +133,14 @@ final class NodeIndex {
      */
     int insertLoaded(Znode node, boolean checkPath) {
         int hash = spread(node.pathHash());
-        int[] table = tables[segment(hash)];
+        int segment = segment(hash);
+        int[] table = tables[segment];
         int mask = table.length - 1;
-        int tag = tag(hash);
+        int tagMask = tagMask(segment);
+        int tag = hash >>> TAG_SHIFT & tagMask;
         int i = hash & mask;
         for (int entry = table[i]; entry != 0; entry = table[i]) {
-            if (checkPath && (entry & tagMask()) == tag && node(slotOf(entry)).samePath(node)) {
+            if (checkPath && (entry & tagMask) == tag && node(slotOf(entry, segment)).samePath(node)) {
                 Invariants.check(false, "snapshot holds %s twice", node.path());
             }
             i = (i + 1) & mask;
@@ -147,8 +152,11 @@ final class NodeIndex {
     private int take(int hash, int i, Znode node) {
         int segment = segment(hash);
         int slot = allocateSlot();
+        while ((long) slot + 1 >= 1L << (Integer.SIZE - 1 - tagBits[segment])) {
+            narrowTags(segment);
+        }
         nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = node;
-        tables[segment][i] = ((slot + 1) << tagBits) | tag(hash);
+        tables[segment][i] = ((slot + 1) << tagBits[segment]) | (hash >>> TAG_SHIFT & tagMask(segment));
         size++;
         if (2 * ++segmentSizes[segment] > tables[segment].length) {
             rehash(segment, 2 * tables[segment].length);
@@ -164,13 +172,13 @@ final class NodeIndex {
             return null;
         }
         int segment = segment(hash);
-        int slot = slotOf(tables[segment][entry]);
+        int slot = slotOf(tables[segment][entry], segment);
         Znode removed = node(slot);
         nodePages[slot >>> PAGE_BITS][slot & PAGE_MASK] = null;
         pushFree(slot);
         size--;
         segmentSizes[segment]--;
-        deleteEntry(tables[segment], entry);
+        deleteEntry(segment, entry);
         return removed;
     }
 
@@ -197,7 +205,7 @@ final class NodeIndex {
         freeCount = 0;
         used = 0;
         size = 0;
-        tagBits = firstTagBits;
+        Arrays.fill(tagBits, firstTagBits);
     }
 
     /** Calls {@code action} for every znode, in slot order. */
@@ -222,15 +230,17 @@ final class NodeIndex {
 
     /** The entry of {@code path} in its segment's table, or -1. */
     private int find(String path, int hash) {
-        int[] table = tables[segment(hash)];
+        int segment = segment(hash);
+        int[] table = tables[segment];
         int mask = table.length - 1;
-        int tag = tag(hash);
+        int tagMask = tagMask(segment);
+        int tag = hash >>> TAG_SHIFT & tagMask;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int entry = table[i];
             if (entry == 0) {
                 return -1;
             }
-            if ((entry & tagMask()) == tag && node(slotOf(entry)).hasPath(path)) {
+            if ((entry & tagMask) == tag && node(slotOf(entry, segment)).hasPath(path)) {
                 return i;
             }
         }
@@ -241,11 +251,12 @@ final class NodeIndex {
      * probe sequence starts at or before the hole, so every entry stays reachable from its home without
      * tombstones.
      */
-    private void deleteEntry(int[] table, int i) {
+    private void deleteEntry(int segment, int i) {
+        int[] table = tables[segment];
         int mask = table.length - 1;
         int hole = i;
         for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = spread(node(slotOf(table[j])).pathHash()) & mask;
+            int home = spread(node(slotOf(table[j], segment)).pathHash()) & mask;
             // The entry at j may fill the hole if its home is not in the cyclic range (hole, j].
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 table[hole] = table[j];
@@ -258,9 +269,6 @@ final class NodeIndex {
     private int allocateSlot() {
         if (freeCount > 0) {
             return freeSlots[--freeCount];
-        }
-        if ((long) used + 1 >= 1L << (Integer.SIZE - 1 - tagBits)) {
-            narrowTags();
         }
         int page = used >>> PAGE_BITS;
         if (page == nodePages.length) {
@@ -286,7 +294,7 @@ final class NodeIndex {
         int mask = capacity - 1;
         for (int entry : old) {
             if (entry != 0) {
-                int i = spread(node(slotOf(entry)).pathHash()) & mask;
+                int i = spread(node(slotOf(entry, segment)).pathHash()) & mask;
                 while (fresh[i] != 0) {
                     i = (i + 1) & mask;
                 }
@@ -297,36 +305,32 @@ final class NodeIndex {
     }
 
     /**
-     * Gives the tags one bit fewer, so that slot numbers twice as high fit in an entry: every entry is rewritten
-     * in place (its slot shifted, its tag's top bit dropped), no node is read and no entry moves.
+     * Gives one segment's tags one bit fewer, so that slot numbers twice as high fit in its entries: each of
+     * them is rewritten in place (its slot shifted, its tag's top bit dropped); no node is read and no entry
+     * moves.
      */
-    private void narrowTags() {
-        Invariants.check(tagBits > 0, "the index holds %d slots, as many as an int numbers", used);
-        int narrower = tagBits - 1;
+    private void narrowTags(int segment) {
+        Invariants.check(tagBits[segment] > 0, "the index holds %d slots, as many as an int numbers", used);
+        int narrower = tagBits[segment] - 1;
         int mask = (1 << narrower) - 1;
-        for (int[] table : tables) {
-            for (int i = 0; i < table.length; i++) {
-                int entry = table[i];
-                if (entry != 0) {
-                    table[i] = (slotOf(entry) + 1) << narrower | (entry & mask);
-                }
+        int[] table = tables[segment];
+        for (int i = 0; i < table.length; i++) {
+            int entry = table[i];
+            if (entry != 0) {
+                table[i] = (slotOf(entry, segment) + 1) << narrower | (entry & mask);
             }
         }
-        tagBits = narrower;
+        tagBits[segment] = narrower;
     }
 
-    /** The slot an entry names. */
-    private int slotOf(int entry) {
-        return (entry >>> tagBits) - 1;
+    /** The slot an entry of {@code segment} names. */
+    private int slotOf(int entry, int segment) {
+        return (entry >>> tagBits[segment]) - 1;
     }
 
-    private int tagMask() {
-        return (1 << tagBits) - 1;
-    }
-
-    /** The tag of a spread hash: the bits of it an entry keeps. */
-    private int tag(int hash) {
-        return (hash >>> TAG_SHIFT) & tagMask();
+    /** The mask of the tag bits of {@code segment}'s entries; a tag is {@code spreadHash >>> TAG_SHIFT & tagMask}. */
+    private int tagMask(int segment) {
+        return (1 << tagBits[segment]) - 1;
     }
 
     /** The segment of a spread hash: its top bits, which no segment's mask (the low bits) uses until a segment holds 2^24 entries. */
