@@ -998,10 +998,13 @@ public final class CorralServer implements AutoCloseable {
         }
         metrics.bytesSent.addAndGet(bytes);
         framesSent.addAndGet(frames.size());
-        ByteBuf buffer = frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
-                : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
         long written = bytes;
-        client.channel().writeAndFlush(buffer).addListener(done -> client.outgoingBytes().addAndGet(-written));
+        client.channel().writeAndFlush(oneBuffer(frames)).addListener(done -> client.outgoingBytes().addAndGet(-written));
+    }
+
+    /** A connection's frames as one buffer over their arrays, without a copy (the warm-up's scratch port writes so too). */
+    static ByteBuf oneBuffer(List<byte[]> frames) {
+        return frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0)) : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
     }
 
     /** The answer to a four-letter word as a client on the port would get it (whitelist applied). */

@@ -183,8 +183,7 @@ final class ScratchShell implements AutoCloseable {
 
     private static void send(Channel channel, List<byte[]> frames) {
         if (frames != null) {
-            channel.writeAndFlush(frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
-                    : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][])));
+            channel.writeAndFlush(CorralServer.oneBuffer(frames));
         }
     }
 
