@@ -567,7 +567,7 @@ public final class Node {
         } else if (header.type() == OpCode.CLOSE_SESSION) {
             connections.reply(connection, header.xid(), ErrorCode.OK);
             readOnly.forget(session.sessionId);
-            endSession(session, "client closed its session");
+            endSession(session, Output.Close.CLIENT_CLOSED);
         } else if (ReadOnlyMode.refuses(header.type())) {
             connections.reply(connection, header.xid(), ErrorCode.NOTREADONLY);
         } else {
@@ -947,7 +947,7 @@ public final class Node {
                 connections.answered(connection, request, nowMs);
             }
             if (request.type == OpCode.CLOSE_SESSION) {
-                endSession(session, "client closed its session");
+                endSession(session, Output.Close.CLIENT_CLOSED);
             } else {
                 drain(session, true);
             }

@@ -9,7 +9,18 @@ public sealed interface Output {
     record Send(long connectionId, byte[] frame) implements Output {}
 
     /** Close the connection once everything sent before is flushed; {@code reason} is for the log. */
-    record Close(long connectionId, String reason) implements Output {}
+    record Close(long connectionId, String reason) implements Output {
+        /** The reason of a close the client asked for with closeSession, the routine end of a session. */
+        public static final String CLIENT_CLOSED = "client closed its session";
+
+        /**
+         * Whether this is the routine end of a session, which ZooKeeper 3.9 logs at DEBUG only (a churning
+         * client would otherwise write a line per session from the node loop).
+         */
+        public boolean routine() {
+            return CLIENT_CLOSED.equals(reason);
+        }
+    }
 
     /**
      * Make a change to the log, the epoch files or the snapshot durable, in the order given, and report

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,6 +47,22 @@ class SessionPasswordsTest {
         byte[] otherSecret = SECRET.clone();
         otherSecret[0] ^= 1;
         assertThat(SessionPasswords.keyed(otherSecret, BOOT_MS).derive(id)).isNotEqualTo(keyed.derive(id));
+    }
+
+    @Test
+    void aKeyedPasswordIsTheHmacOfTheLabelAndTheIdHoweverOftenAndFromWhicheverThreadItIsDerived() throws Exception {
+        SessionPasswords keyed = SessionPasswords.keyed(SECRET, BOOT_MS);
+        long id = sessionId(BOOT_MS + 5);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+        mac.update("corral-session-password".getBytes(StandardCharsets.US_ASCII));
+        byte[] expected = Arrays.copyOf(mac.doFinal(ByteBuffer.allocate(8).putLong(id).array()), 16);
+        // Derived from a prototype HMAC that is cloned: a derivation that left anything in it would change the next.
+        for (int i = 0; i < 3; i++) {
+            assertThat(keyed.derive(id)).isEqualTo(expected);
+        }
+        List<byte[]> fromThreads = IntStream.range(0, 4).parallel().mapToObj(i -> keyed.derive(id)).toList();
+        assertThat(fromThreads).allSatisfy(password -> assertThat(password).isEqualTo(expected));
     }
 
     record Check(String name, long sessionBootMs, boolean zookeeperPassword, boolean accepted) {
