@@ -256,8 +256,8 @@ final class Compare implements Callable<Integer> {
         try {
             server = pool.acquire(kind, label, spec.tls());
             LoadResult result = spec.generator() == LoadSpec.Generator.RAW
-                    ? RawFrameLoad.run(kind.id(), rep, server.ports(), spec, root, server::cpuNanos)
-                    : OfficialClientLoad.run(kind.id(), rep, server.connectStrings(spec.tls()), spec, root, server::cpuNanos,
+                    ? RawFrameLoad.run(kind.id(), rep, server.ports(), spec, root, server::cpu)
+                    : OfficialClientLoad.run(kind.id(), rep, server.connectStrings(spec.tls()), spec, root, server::cpu,
                             spec.tls() ? tls::clientConfig : Clients::config);
             if (!server.allAlive()) {
                 problems.add(new Report.Problem(runName, "the server " + server.exitDescription() + " during the run",

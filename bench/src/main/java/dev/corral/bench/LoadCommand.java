@@ -1,13 +1,14 @@
 package dev.corral.bench;
 
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * One load run against a server that is already running (Corral, ZooKeeper, or anything that speaks the
  * protocol): prints the human line and the JSON line. With {@code --server-pid} the server's CPU time per
- * operation is measured too.
+ * operation is measured too, and the part of it the server JVM's JIT compiler threads spent.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Run one load spec against a running server and print its figures.")
@@ -40,7 +41,7 @@ final class LoadCommand implements Callable<Integer> {
                     + " compare sets up for both servers; run them with compare");
         }
         String root = this.root + "-" + Long.toHexString(System.currentTimeMillis());
-        java.util.function.LongSupplier cpu = serverPid == null ? () -> -1 : () -> ProcessStats.cpuNanos(serverPid);
+        Supplier<ProcessStats.Cpu> cpu = serverPid == null ? () -> ProcessStats.Cpu.UNKNOWN : () -> ProcessStats.Cpu.of(serverPid);
         LoadResult result = spec.generator() == LoadSpec.Generator.RAW
                 ? RawFrameLoad.run("server", 1, port, spec, root, cpu)
                 : OfficialClientLoad.run("server", 1, "127.0.0.1:" + port, spec, root, cpu);

@@ -6,7 +6,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The figures of one measured load run against one server, as written to the JSON lines file and the
  * console. Latencies are in microseconds; CPU per operation is the server process's user + system time
- * over the window divided by the operations completed in it.
+ * over the window divided by the operations completed in it; {@code serverJitCpuUsPerOp} is the part of it the
+ * server JVM's JIT compiler threads spent ({@link Window#serverJitCpuNanos}), NaN where unknown.
  *
  * <p>{@code tls} is what every session of a {@code tls-} run negotiated (e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384",
  * checked on both ends by {@link BenchTls#verify}); null for a run over plain TCP and for a failed run.
@@ -33,6 +34,7 @@ record LoadResult(
         double maxUs,
         double meanUs,
         double serverCpuUsPerOp,
+        double serverJitCpuUsPerOp,
         double clientCpuCores,
         double loadAverage,
         String firstError,
@@ -51,7 +53,7 @@ record LoadResult(
                 measured ? latency.getValueAtPercentile(99.9) / 1e3 : Double.NaN,
                 measured ? latency.getMaxValue() / 1e3 : Double.NaN,
                 measured ? latency.getMean() / 1e3 : Double.NaN,
-                window.serverCpuNanos() < 0 || window.ops() == 0 ? Double.NaN : window.serverCpuNanos() / 1e3 / window.ops(),
+                perOpUs(window.serverCpuNanos(), window.ops()), perOpUs(window.serverJitCpuNanos(), window.ops()),
                 window.clientCpuNanos() < 0 ? Double.NaN : window.clientCpuNanos() / (double) window.elapsedNanos(),
                 window.loadAverageStart(), firstError, tls);
     }
@@ -60,7 +62,11 @@ record LoadResult(
     static LoadResult failed(String server, int rep, LoadSpec spec, String failure) {
         return new LoadResult(server, rep, spec.label(), spec.generator().name().toLowerCase(Locale.ROOT),
                 spec.workload().label(), spec.describe(), 0, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, ProcessStats.loadAverage(), failure, null);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, ProcessStats.loadAverage(), failure, null);
+    }
+
+    private static double perOpUs(long nanos, long ops) {
+        return nanos < 0 || ops == 0 ? Double.NaN : nanos / 1e3 / ops;
     }
 
     /** True when the run measured something and nothing went wrong. */
@@ -76,6 +82,7 @@ record LoadResult(
                 .field("seconds", seconds).field("opsPerSecond", opsPerSecond)
                 .field("p50Us", p50Us).field("p99Us", p99Us).field("p999Us", p999Us).field("maxUs", maxUs)
                 .field("meanUs", meanUs).field("serverCpuUsPerOp", serverCpuUsPerOp)
+                .field("serverJitCpuUsPerOp", serverJitCpuUsPerOp)
                 .field("clientCpuCores", clientCpuCores).field("loadAverage", loadAverage)
                 .field("firstError", firstError).field("tls", tls)
                 .toString();
@@ -84,9 +91,9 @@ record LoadResult(
     String toHuman() {
         String text = String.format(Locale.ROOT,
                 "%-9s #%d %-28s %9.0f ops/s  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %8.3f ms"
-                        + "  server CPU %6.1f us/op  client CPU %.2f cores  load %.2f",
+                        + "  server CPU %6.1f us/op (JIT %.1f)  client CPU %.2f cores  load %.2f",
                 server, rep, spec, opsPerSecond, p50Us / 1e3, p99Us / 1e3, p999Us / 1e3, maxUs / 1e3,
-                serverCpuUsPerOp, clientCpuCores, loadAverage);
+                serverCpuUsPerOp, serverJitCpuUsPerOp, clientCpuCores, loadAverage);
         if (tls != null) {
             text += "  over " + tls;
         }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -71,28 +70,28 @@ final class OfficialClientLoad {
 
     /**
      * Runs {@code spec} against the server at {@code connectString} under the znode {@code root} (which
-     * must not exist yet) and measures it; {@code serverCpuNanos} reads the server's CPU time (-1: unknown).
+     * must not exist yet) and measures it; {@code serverCpu} reads the server's CPU time ({@code Cpu.UNKNOWN}: unknown).
      */
     static LoadResult run(String server, int rep, String connectString, LoadSpec spec, String root,
-            LongSupplier serverCpuNanos) throws IOException, InterruptedException {
-        return run(server, rep, List.of(connectString), spec, root, serverCpuNanos, Clients::config);
+            Supplier<ProcessStats.Cpu> serverCpu) throws IOException, InterruptedException {
+        return run(server, rep, List.of(connectString), spec, root, serverCpu, Clients::config);
     }
 
     /**
      * As above against an ensemble: session i connects to {@code servers.get(i % servers.size())} only, so
      * the clients are spread evenly over the members (a connect string naming all of them would let the
-     * client pick at random); {@code serverCpuNanos} should sum the CPU of every member. Every session
+     * client pick at random); {@code serverCpu} should sum the CPU of every member. Every session
      * of the run gets a configuration of its own from {@code clientConfig} (TLS for a {@code tls-} spec).
      */
     static LoadResult run(String server, int rep, List<String> servers, LoadSpec spec, String root,
-            LongSupplier serverCpuNanos, Supplier<ZKClientConfig> clientConfig) throws IOException, InterruptedException {
+            Supplier<ProcessStats.Cpu> serverCpu, Supplier<ZKClientConfig> clientConfig) throws IOException, InterruptedException {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to run " + spec.label() + " against");
         }
-        return new OfficialClientLoad(servers, spec, root, clientConfig).run(server, rep, serverCpuNanos);
+        return new OfficialClientLoad(servers, spec, root, clientConfig).run(server, rep, serverCpu);
     }
 
-    private LoadResult run(String server, int rep, LongSupplier serverCpuNanos) throws IOException, InterruptedException {
+    private LoadResult run(String server, int rep, Supplier<ProcessStats.Cpu> serverCpu) throws IOException, InterruptedException {
         // The sessions workload opens its own sessions per operation; it needs one only for setup.
         int sessionCount = spec.workload() == Workload.SESSIONS ? 1 : spec.clients();
         List<ZooKeeper> sessions = new ArrayList<>();
@@ -122,7 +121,7 @@ final class OfficialClientLoad {
                 drivers.add(driver);
             }
             drivers.forEach(Thread::start);
-            Window window = Window.measure(spec, counters, serverCpuNanos, driversDone);
+            Window window = Window.measure(spec, counters, serverCpu, driversDone);
             stop.set(true);
             for (Thread driver : drivers) {
                 driver.join(JOIN_MS);

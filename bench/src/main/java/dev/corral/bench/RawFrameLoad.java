@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -72,9 +72,9 @@ final class RawFrameLoad {
     }
 
     /** Runs {@code spec} (a raw spec) against the server on 127.0.0.1:{@code port} under {@code root}. */
-    static LoadResult run(String server, int rep, int port, LoadSpec spec, String root, LongSupplier serverCpuNanos)
+    static LoadResult run(String server, int rep, int port, LoadSpec spec, String root, Supplier<ProcessStats.Cpu> serverCpu)
             throws IOException, InterruptedException {
-        return run(server, rep, List.of(port), spec, root, serverCpuNanos);
+        return run(server, rep, List.of(port), spec, root, serverCpu);
     }
 
     /**
@@ -82,15 +82,15 @@ final class RawFrameLoad {
      * Setup runs through the first server, then a sync through every member makes each of them current
      * before the raw sessions read.
      */
-    static LoadResult run(String server, int rep, List<Integer> ports, LoadSpec spec, String root, LongSupplier serverCpuNanos)
+    static LoadResult run(String server, int rep, List<Integer> ports, LoadSpec spec, String root, Supplier<ProcessStats.Cpu> serverCpu)
             throws IOException, InterruptedException {
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("no server to run " + spec.label() + " against");
         }
-        return new RawFrameLoad(spec, root).run(server, rep, ports, serverCpuNanos);
+        return new RawFrameLoad(spec, root).run(server, rep, ports, serverCpu);
     }
 
-    private LoadResult run(String server, int rep, List<Integer> ports, LongSupplier serverCpuNanos)
+    private LoadResult run(String server, int rep, List<Integer> ports, Supplier<ProcessStats.Cpu> serverCpu)
             throws IOException, InterruptedException {
         List<ZooKeeper> setup = new ArrayList<>();
         try {
@@ -135,7 +135,7 @@ final class RawFrameLoad {
                 }
                 channels.add(connect.channel());
             }
-            Window window = Window.measure(spec, counters, serverCpuNanos, sessionsDone);
+            Window window = Window.measure(spec, counters, serverCpu, sessionsDone);
             stop.set(true);
             // A session stops on its next reply; one with nothing in flight is stopped here.
             for (Channel channel : channels) {

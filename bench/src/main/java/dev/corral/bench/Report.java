@@ -79,11 +79,12 @@ final class Report {
         return md.toString();
     }
 
-    private static void throughputTable(StringBuilder md, List<Summary> summaries) {
+    static void throughputTable(StringBuilder md, List<Summary> summaries) {
         md.append("## Throughput and server CPU per operation\n\n");
         md.append("| workload | ZooKeeper ops/s | Corral ops/s | Corral/ZK | spread ZK | spread Corral "
-                + "| ZK CPU µs/op | Corral CPU µs/op | Corral/ZK | client cores ZK / Corral |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| ZK CPU µs/op | Corral CPU µs/op | Corral/ZK | of it JIT ZK / Corral | Corral/ZK less JIT "
+                + "| client cores ZK / Corral |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : summaries) {
             Summary.Figures zk = s.zookeeper();
             Summary.Figures corral = s.corral();
@@ -93,6 +94,8 @@ final class Report {
                     .append(percent(zk.spread())).append(" | ").append(percent(corral.spread())).append(" | ")
                     .append(decimal(zk.serverCpuUsPerOp())).append(" | ").append(decimal(corral.serverCpuUsPerOp())).append(" | ")
                     .append(ratio(corral.serverCpuUsPerOp(), zk.serverCpuUsPerOp())).append(" | ")
+                    .append(decimal(zk.serverJitCpuUsPerOp())).append(" / ").append(decimal(corral.serverJitCpuUsPerOp()))
+                    .append(" | ").append(ratio(corral.serverCpuLessJitUsPerOp(), zk.serverCpuLessJitUsPerOp())).append(" | ")
                     .append(decimal(zk.clientCpuCores())).append(" / ").append(decimal(corral.clientCpuCores())).append(" |\n");
         }
         md.append('\n');
@@ -234,6 +237,13 @@ final class Report {
                 + " machine's core count, the client, not the server, bounds throughput. Server CPU per operation"
                 + " (user + system time of the server process from /proc, over the measured window) stays meaningful"
                 + " then.\n");
+        md.append("- `of it JIT` is the part of the server CPU per operation that the server JVM's JIT compiler threads"
+                + " (HotSpot's C1 and C2 CompilerThreads, each thread's /proc task stat over the window) spent compiling"
+                + " rather than serving; `Corral/ZK less JIT` is the CPU ratio without it, from the medians of both"
+                + " columns. It weighs most at low operation rates and in short runs, where compiling is not over yet."
+                + " HotSpot stops compiler threads it no longer needs, and one stopped in the window takes its time"
+                + " out of this figure but not out of the total, so the JIT part is a lower bound; – where /proc could not"
+                + " tell it.\n");
         md.append("- `official` runs use ZooKeeper's own Java client (async API, a bounded window of requests in flight"
                 + " per session); `raw-` runs pipeline pre-encoded frames on Netty with many sessions per thread.\n");
         md.append("- The machine is shared: compare ratios, not absolute figures, across reports.\n\n");
@@ -258,19 +268,20 @@ final class Report {
         md.append('\n');
     }
 
-    private static void runsTable(StringBuilder md, List<LoadResult> results) {
+    static void runsTable(StringBuilder md, List<LoadResult> results) {
         if (results.isEmpty()) {
             return;
         }
         md.append("## Every run\n\nIn the order they ran; all figures are in `runs.jsonl`.\n\n");
-        md.append("| workload | server | # | ops/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/op | client cores "
-                + "| load avg | errors | stalls |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| workload | server | # | ops/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/op | of it JIT "
+                + "| client cores | load avg | errors | stalls |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LoadResult r : results) {
             md.append("| `").append(r.spec()).append("` | ").append(r.server()).append(" | ").append(r.rep()).append(" | ")
                     .append(count(r.opsPerSecond())).append(" | ").append(millis(r.p50Us())).append(" | ")
                     .append(millis(r.p99Us())).append(" | ").append(millis(r.p999Us())).append(" | ")
-                    .append(decimal(r.serverCpuUsPerOp())).append(" | ").append(decimal(r.clientCpuCores())).append(" | ")
+                    .append(decimal(r.serverCpuUsPerOp())).append(" | ").append(decimal(r.serverJitCpuUsPerOp())).append(" | ")
+                    .append(decimal(r.clientCpuCores())).append(" | ")
                     .append(decimal(r.loadAverage())).append(" | ").append(r.errors()).append(" | ").append(r.stalls())
                     .append(" |\n");
         }

@@ -5,6 +5,7 @@ import dev.corral.testkit.Ensemble;
 import dev.corral.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -78,15 +79,14 @@ final class Servers implements AutoCloseable {
         return processes.stream().map(ServerProcess::port).toList();
     }
 
-    /** User + system CPU time summed over every server process, in nanoseconds; -1 when one is gone or unknown. */
-    long cpuNanos() {
-        long sum = 0;
+    /**
+     * User + system CPU time of every server process together, JIT compiler threads apart; unknown when one is
+     * gone or unknown.
+     */
+    ProcessStats.Cpu cpu() {
+        ProcessStats.Cpu sum = new ProcessStats.Cpu(0, Map.of());
         for (ServerProcess process : processes) {
-            long nanos = process.isAlive() ? ProcessStats.cpuNanos(process.pid()) : -1;
-            if (nanos < 0) {
-                return -1;
-            }
-            sum += nanos;
+            sum = sum.plus(process.isAlive() ? ProcessStats.Cpu.of(process.pid()) : ProcessStats.Cpu.UNKNOWN);
         }
         return sum;
     }

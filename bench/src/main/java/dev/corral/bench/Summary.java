@@ -17,8 +17,8 @@ record Summary(String spec, String description, Figures zookeeper, Figures corra
 
     /** Medians over the runs of one server; NaN where no run measured anything. */
     record Figures(int runs, int failedRuns, double opsPerSecond, double opsPerSecondMin, double opsPerSecondMax,
-            double p50Us, double p99Us, double p999Us, double maxUs, double serverCpuUsPerOp, double clientCpuCores,
-            long errors, long stalls, long unanswered) {
+            double p50Us, double p99Us, double p999Us, double maxUs, double serverCpuUsPerOp, double serverJitCpuUsPerOp,
+            double clientCpuCores, long errors, long stalls, long unanswered) {
 
         static Figures of(List<LoadResult> runs) {
             List<LoadResult> measured = runs.stream().filter(run -> run.ops() > 0).toList();
@@ -28,10 +28,19 @@ record Summary(String spec, String description, Figures zookeeper, Figures corra
                     measured.stream().mapToDouble(LoadResult::opsPerSecond).max().orElse(Double.NaN),
                     median(measured, LoadResult::p50Us), median(measured, LoadResult::p99Us),
                     median(measured, LoadResult::p999Us), median(measured, LoadResult::maxUs),
-                    median(measured, LoadResult::serverCpuUsPerOp), median(measured, LoadResult::clientCpuCores),
+                    median(measured, LoadResult::serverCpuUsPerOp), median(measured, LoadResult::serverJitCpuUsPerOp),
+                    median(measured, LoadResult::clientCpuCores),
                     runs.stream().mapToLong(LoadResult::errors).sum(),
                     runs.stream().mapToLong(LoadResult::stalls).sum(),
                     runs.stream().mapToLong(LoadResult::unanswered).sum());
+        }
+
+        /**
+         * Server CPU per operation without the JIT compiler threads' part: the difference of the two medians,
+         * so that it reads off the report's columns; NaN where either is unknown.
+         */
+        double serverCpuLessJitUsPerOp() {
+            return serverCpuUsPerOp - serverJitCpuUsPerOp;
         }
 
         /** (max - min) / median of throughput: how much the runs of this figure disagree. */

@@ -48,8 +48,29 @@ class SummaryTest {
         assertThat(Report.ratio(summary.corral().opsPerSecond(), summary.zookeeper().opsPerSecond())).isEqualTo("2.50");
     }
 
+    @Test
+    void jitCpuIsTheMedianOfTheRunsThatKnowItAndIsTakenOffTheCpuMedian() {
+        List<LoadResult> runs = List.of(
+                run("zookeeper", 1, 1_000, 100, 30), run("zookeeper", 2, 1_000, 120, 50), run("zookeeper", 3, 1_000, 90, 20),
+                // a run whose JIT figure is unknown counts for the CPU median only
+                run("corral", 1, 1_000, 60, 10), run("corral", 2, 1_000, 80, Double.NaN), run("corral", 3, 1_000, 70, 20));
+
+        Summary summary = Summary.of(runs).get(0);
+
+        assertThat(summary.zookeeper().serverJitCpuUsPerOp()).isEqualTo(30);
+        assertThat(summary.zookeeper().serverCpuLessJitUsPerOp()).isEqualTo(70);
+        assertThat(summary.corral().serverJitCpuUsPerOp()).isEqualTo(15);
+        assertThat(summary.corral().serverCpuLessJitUsPerOp()).isEqualTo(55);
+        assertThat(Double.valueOf(Summary.of(List.of(run("corral", 1, 1_000, 60, Double.NaN))).get(0).corral()
+                .serverCpuLessJitUsPerOp())).isEqualTo(Double.valueOf(Double.NaN));
+    }
+
     static LoadResult run(String server, int rep, double opsPerSecond) {
+        return run(server, rep, opsPerSecond, 40, 10);
+    }
+
+    static LoadResult run(String server, int rep, double opsPerSecond, double serverCpuUsPerOp, double serverJitCpuUsPerOp) {
         return new LoadResult(server, rep, "set", "official", "set", "official set", (long) opsPerSecond, 0, 0, 0, 1,
-                opsPerSecond, 500, 900, 1_500, 2_000, 550, 40, 0.5, 1.0, null, null);
+                opsPerSecond, 500, 900, 1_500, 2_000, 550, serverCpuUsPerOp, serverJitCpuUsPerOp, 0.5, 1.0, null, null);
     }
 }
