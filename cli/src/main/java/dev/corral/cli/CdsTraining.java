@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
 /**
  * The training run of Corral's class-data-sharing archive: a server started the way {@code corral server}
  * starts one (in a temporary data directory, on free loopback ports, admin server included), a session
- * that creates, reads, sets and deletes a znode with a watch, a four-letter word, and a clean stop. The
+ * that creates, reads, sets and deletes a znode with a watch, a four-letter word, a clean stop once a
+ * snapshot is written, and a restart on that data with another session. The
  * build runs it in a JVM started with {@code -XX:ArchiveClassesAtExit} (cli/pom.xml), so the archive
  * holds the classes a server loads to start and to serve its first requests, already parsed and
  * verified; {@code bin/corral server} then starts the JVM with that archive. About 3,000 classes load
@@ -67,14 +68,26 @@ final class CdsTraining implements Callable<Integer> {
                     "admin.serverAddress=127.0.0.1",
                     "admin.serverPort=" + freePort(),
                     "4lw.commands.whitelist=ruok,srvr",
+                    // A snapshot within the first few txns, so that the restart below recovers from one.
+                    "snapCount=2",
                     ""));
             CorralServer server = new CorralServer(ServerConfig.load(config));
             server.start();
             try {
                 exercise("127.0.0.1:" + clientPort);
                 fourLetterWord(clientPort, "srvr");
+                awaitSnapshot(home.resolve("data"));
             } finally {
                 server.close();
+            }
+            // A restart on that data: the classes that read a snapshot and the log after it load before a
+            // restarted server serves, and were read from the jars and verified on every restart (issue 16).
+            CorralServer restarted = new CorralServer(ServerConfig.load(config));
+            restarted.start();
+            try {
+                exercise("127.0.0.1:" + clientPort);
+            } finally {
+                restarted.close();
             }
         } finally {
             try (Stream<Path> files = Files.walk(home)) {
@@ -108,6 +121,20 @@ final class CdsTraining implements Callable<Integer> {
                 throw new IOException("no watch event within " + CONNECTED_BOUND_MS + " ms");
             }
         }
+    }
+
+    /** Waits, a bounded time, until the server has written a snapshot file under {@code dataDir}. */
+    private static void awaitSnapshot(Path dataDir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECTED_BOUND_MS);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                if (files.map(path -> path.getFileName().toString()).anyMatch(name -> name.startsWith("snapshot.") && name.endsWith(".snap"))) {
+                    return;
+                }
+            }
+            Thread.sleep(20); // polling a file another thread writes at its own pace
+        }
+        throw new IOException("no snapshot in " + dataDir + " within " + CONNECTED_BOUND_MS + " ms");
     }
 
     private static void fourLetterWord(int port, String word) throws IOException {
