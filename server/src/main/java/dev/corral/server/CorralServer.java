@@ -103,6 +103,9 @@ public final class CorralServer implements AutoCloseable {
     // SASL between members, when quorum.auth.enableSasl; null otherwise.
     private dev.corral.server.quorum.QuorumSasl quorumSasl;
     private DataDirLock dataLock;
+    // Run by start() once the data directory is locked and a standalone server's client port bound, before the
+    // data is read: a test holds the recovery there. Nothing otherwise.
+    private volatile Runnable beforeRecovery = () -> { };
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
     private dev.corral.server.quorum.ElectionTransport electionTransport;
@@ -419,7 +422,6 @@ public final class CorralServer implements AutoCloseable {
      * start with an error that names the directory and the cause.
      */
     private void recover() throws IOException {
-        dataLock = DataDirLock.acquire(config.dataDir());
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
@@ -663,6 +665,16 @@ public final class CorralServer implements AutoCloseable {
         if (sasl != null) {
             node.useSasl(sasl);
         }
+        dataLock = DataDirLock.acquire(config.dataDir());
+        // A standalone server binds its client port before it reads its data, as ZooKeeperServerMain does, but
+        // accepts nothing until it serves: a client that connects while the data loads waits in the listen
+        // backlog and has its session the moment the server serves, where a refused one retries after its
+        // client's pause (up to a second for ZooKeeper's Java client). An ensemble member binds once it has
+        // recovered, so that a client refused meanwhile tries another member at once.
+        if (!config.ensemble().isDistributed() && config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
+            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, false);
+        }
+        beforeRecovery.run();
         recover();
         if (config.security().clientTls() != null) {
             try {
@@ -675,11 +687,14 @@ public final class CorralServer implements AutoCloseable {
         // Before the client port, as ZooKeeperServerMain starts its admin server: whoever waits for the client port
         // (a start script, a test) then finds the admin port up too.
         startHttp();
-        if (config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
-            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false);
+        if (serverChannel != null) {
+            serverChannel.config().setAutoRead(true);
+        } else if (config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
+            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, true);
         }
         if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
-            secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true);
+            secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true,
+                    true);
             LOG.info("Listening for TLS clients on {} (ssl.clientAuth={})", secureServerChannel.localAddress(),
                     config.security().clientTls().clientAuth());
         }
@@ -704,6 +719,11 @@ public final class CorralServer implements AutoCloseable {
                 warmUp = WarmUp.start(config, nodeConfig, WarmUp.TIME_MAX_MS, framesReceived::get);
             }
         }
+    }
+
+    /** Runs {@code hook} in start() right before the data is read (a test's hold on the recovery). */
+    void beforeRecovery(Runnable hook) {
+        beforeRecovery = hook;
     }
 
     /** The warm-up this start ran or runs, or null when {@code warmup.requests=0} or it has not started (a test's view). */
@@ -731,11 +751,16 @@ public final class CorralServer implements AutoCloseable {
      * with client.portUnification takes both ({@link dev.corral.server.tls.TlsSniffer}). Both kinds of
      * connection then go through the same frame decoder and handler.
      */
-    private Channel bindClientPort(String address, int port, boolean secure) throws IOException, InterruptedException {
+    /**
+     * Binds a client port; one not {@code accepting} leaves connections in the listen backlog until its
+     * channel's autoRead is turned on.
+     */
+    private Channel bindClientPort(String address, int port, boolean secure, boolean accepting) throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, accepting)
                 .handler(new AcceptBackoff(metrics.acceptFailures))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A four-letter word's sender may shut its output down right after the word, as ZooKeeper's
