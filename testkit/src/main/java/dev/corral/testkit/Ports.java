@@ -58,6 +58,23 @@ public final class Ports {
         }
     }
 
+    /**
+     * A socket listening on a loopback port the kernel chose that was never handed out here (a proxy's
+     * own): the kernel may offer a port that {@link #freeLoopbackPorts} handed out and whose server has not
+     * bound it yet, and the proxy would then take the server's port (an ensemble test's members were once
+     * refused for two servers on one election port).
+     */
+    public static ServerSocket bindFresh(int backlog) throws IOException {
+        for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
+            ServerSocket socket = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+            if (handOut(socket.getLocalPort())) {
+                return socket;
+            }
+            socket.close();
+        }
+        throw new IOException("no fresh loopback port in " + ATTEMPTS_MAX + " attempts");
+    }
+
     private static synchronized boolean handOut(int port) {
         return HANDED_OUT.add(port);
     }

@@ -68,7 +68,7 @@ public final class TcpProxy implements AutoCloseable {
 
     /** A proxy on a free loopback port forwarding to 127.0.0.1:{@code targetPort}. */
     public static TcpProxy start(int targetPort) throws IOException {
-        TcpProxy proxy = new TcpProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
+        TcpProxy proxy = new TcpProxy(Ports.bindFresh(50), targetPort);
         Thread acceptor = new Thread(proxy::acceptLoop, "tcp-proxy-accept-" + proxy.port());
         acceptor.setDaemon(true);
         acceptor.start();
