@@ -183,6 +183,16 @@ accepts_connections() {
   bounded 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' accepts-connections "$1" "$2" 2>/dev/null
 }
 
+# True when address:port answers a four-letter word. A standalone server binds its plain client port before
+# it reads its data and accepts only once it serves, so a port that takes a TCP connection may not serve yet;
+# any answer does (a word off the whitelist is answered too).
+answers() {
+  local answer
+  # shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
+  answer="$(bounded 2 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1; printf srvr >&3; cat <&3' answers "$1" "$2" 2>/dev/null)"
+  [ -n "$answer" ]
+}
+
 # Prints a four-letter word's answer; fails when no connection could be made. The server closes the
 # connection after answering, which ends the read.
 four_letter_word() {
@@ -275,14 +285,16 @@ start() {
       kill -0 "$pid" 2>/dev/null && { echo STARTED; exit 0; }
       continue
     fi
-    if accepts_connections "$client_address" "$client_port"; then
+    # The TLS-only port is bound once the server serves: a connection to it is enough.
+    if { $client_ssl && accepts_connections "$client_address" "$client_port"; } \
+        || { ! $client_ssl && answers "$client_address" "$client_port"; }; then
       echo STARTED
       exit 0
     fi
     sleep "$POLL_SECONDS"
   done
   echo STARTED
-  echo "$0: process $pid is running but $client_address:$client_port did not accept connections" \
+  echo "$0: process $pid is running but $client_address:$client_port did not answer" \
     "within $START_WAIT_SECONDS s; see $out" >&2
   exit 0
 }

@@ -119,7 +119,10 @@ final class ProcessStats {
         return threads == null ? -1 : threads.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The CPU time of each JIT compiler thread of {@code pid} alive now, in nanoseconds by thread id; or null. */
+    /**
+     * The CPU time of each JIT compiler thread of {@code pid} alive now, in nanoseconds by thread id; or null
+     * where /proc cannot tell or the process has no HotSpot compiler thread.
+     */
     static Map<Long, Long> jitCpuNanosByThread(long pid) {
         Map<Long, Long> nanos = new HashMap<>();
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -137,7 +140,8 @@ final class ProcessStats {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return nanos;
+        // HotSpot keeps a C1 and a C2 compiler thread alive: none means another JVM (or a wrapper's pid), unknown.
+        return nanos.isEmpty() ? null : nanos;
     }
 
     /**

@@ -110,4 +110,16 @@ class ProcessStatsTest {
         assertThat(jit).isBetween(0L, total);
         assertThat(ProcessStats.jitCpuNanos(Long.MAX_VALUE)).isEqualTo(-1);
     }
+
+    @Test
+    void aProcessWithoutCompilerThreadsHasAnUnknownJitShareNotAZeroOne() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertThat(ProcessStats.jitCpuNanosByThread(sleep.pid())).isNull();
+            assertThat(ProcessStats.jitCpuNanos(sleep.pid())).isEqualTo(-1);
+        } finally {
+            sleep.destroyForcibly();
+        }
+    }
 }

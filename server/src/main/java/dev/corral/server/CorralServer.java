@@ -106,6 +106,7 @@ public final class CorralServer implements AutoCloseable {
     // Run by start() once the data directory is locked and a standalone server's client port bound, before the
     // data is read: a test holds the recovery there. Nothing otherwise.
     private volatile Runnable beforeRecovery = () -> { };
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private DiskWorker diskWorker;
     // An ensemble member's peer transports; null for a standalone server.
     private dev.corral.server.quorum.ElectionTransport electionTransport;
@@ -417,9 +418,9 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * Locks the data directory, recovers the state the log holds, and starts the disk worker. A data
-     * directory in use by another server, an unwritable one, or a log that cannot be trusted stops the
-     * start with an error that names the directory and the cause.
+     * Recovers the state the log holds and starts the disk worker, in the data directory start() has locked.
+     * An unwritable directory or a log that cannot be trusted stops the start with an error that names the
+     * directory and the cause.
      */
     private void recover() throws IOException {
         long start = System.nanoTime();
@@ -671,11 +672,20 @@ public final class CorralServer implements AutoCloseable {
         // backlog and has its session the moment the server serves, where a refused one retries after its
         // client's pause (up to a second for ZooKeeper's Java client). An ensemble member binds once it has
         // recovered, so that a client refused meanwhile tries another member at once.
+        // The TLS-only port is bound once the server serves, so that a TCP connection to it still means the
+        // server serves (the start script's probe of a server without a plain port).
         if (!config.ensemble().isDistributed() && config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
             serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, false);
         }
-        beforeRecovery.run();
-        recover();
+        try {
+            beforeRecovery.run();
+            recover();
+        } catch (IOException | RuntimeException e) {
+            // The port and the data directory go at once, not when the caller closes: a held port that never
+            // answers would keep clients waiting, and another server may take the directory.
+            close();
+            throw e;
+        }
         if (config.security().clientTls() != null) {
             try {
                 clientTls = dev.corral.server.tls.ReloadingTlsContext.open(config.security().clientTls());
@@ -684,8 +694,8 @@ public final class CorralServer implements AutoCloseable {
                 throw e;
             }
         }
-        // Before the client port, as ZooKeeperServerMain starts its admin server: whoever waits for the client port
-        // (a start script, a test) then finds the admin port up too.
+        // Before the client port accepts, as ZooKeeperServerMain starts its admin server: whoever waits for an
+        // answer on the client port (a start script, a test) then finds the admin port up too.
         startHttp();
         if (serverChannel != null) {
             serverChannel.config().setAutoRead(true);
@@ -749,11 +759,8 @@ public final class CorralServer implements AutoCloseable {
     /**
      * Listens for clients on one port. {@code secure}: the port speaks only TLS; otherwise it is plain, or
      * with client.portUnification takes both ({@link dev.corral.server.tls.TlsSniffer}). Both kinds of
-     * connection then go through the same frame decoder and handler.
-     */
-    /**
-     * Binds a client port; one not {@code accepting} leaves connections in the listen backlog until its
-     * channel's autoRead is turned on.
+     * connection then go through the same frame decoder and handler. A port not {@code accepting} leaves
+     * connections in the listen backlog until its channel's autoRead is turned on.
      */
     private Channel bindClientPort(String address, int port, boolean secure, boolean accepting) throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -793,6 +800,10 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // Once: a start that fails closes the server itself, and its caller's close comes after.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (serving) {
             auditLog.serverStopping();
         }

@@ -9,9 +9,14 @@ import dev.corral.wire.JuteInput;
 import dev.corral.wire.JuteOutput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +42,8 @@ class ClientPortDuringRecoveryTest {
         ServerConfig config = ServerConfig.parse(new Properties(), "test", Map.of(), new Properties()).listeningOn(0, dir);
         CountDownLatch recovering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (CorralServer server = new CorralServer(config, e -> { })) {
+        CorralServer server = new CorralServer(config, e -> { });
+        try {
             server.beforeRecovery(() -> {
                 recovering.countDown();
                 try {
@@ -81,7 +87,35 @@ class ClientPortDuringRecoveryTest {
             }
             started.get(BOUND_MS, TimeUnit.MILLISECONDS);
         } finally {
+            // Before the close: a start still held in the hook would otherwise recover into a closed server.
             release.countDown();
+            server.close();
+        }
+    }
+
+    @Test
+    void aRecoveryThatFailsClosesTheHeldPortAndFreesTheDataDirectoryAtOnce() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        ServerConfig config = ServerConfig.parse(new Properties(), "test", Map.of(), new Properties()).listeningOn(port, dir);
+        Path epochFile = dir.resolve(CorralServer.SNAPSHOT_DIR).resolve("currentEpoch");
+        Files.createDirectories(epochFile.getParent());
+        Files.writeString(epochFile, "not an epoch\n");
+        CorralServer failed = new CorralServer(config, e -> { });
+        try {
+            assertThatThrownBy(failed::start).isInstanceOf(IOException.class).hasMessageContaining("not an epoch");
+
+            // Without its caller's close: a port held without answering would keep clients waiting.
+            assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(ConnectException.class);
+            Files.delete(epochFile);
+            try (CorralServer next = new CorralServer(config, e -> { })) {
+                next.start();
+                assertThat(next.port()).isEqualTo(port);
+            }
+        } finally {
+            failed.close();
         }
     }
 }
