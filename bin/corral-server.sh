@@ -187,10 +187,7 @@ accepts_connections() {
 # it reads its data and accepts only once it serves, so a port that takes a TCP connection may not serve yet;
 # any answer does (a word off the whitelist is answered too).
 answers() {
-  local answer
-  # shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
-  answer="$(bounded 2 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1; printf srvr >&3; cat <&3' answers "$1" "$2" 2>/dev/null)"
-  [ -n "$answer" ]
+  [ -n "$(four_letter_word "$1" "$2" srvr)" ]
 }
 
 # Prints a four-letter word's answer; fails when no connection could be made. The server closes the

@@ -970,13 +970,8 @@ public final class CorralServer implements AutoCloseable {
             } else if (output instanceof Output.Close close) {
                 ClientChannel client = channels.get(close.connectionId());
                 if (client != null) {
-                    if (!close.routine()) {
-                        LOG.info("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(),
-                                close.reason());
-                    } else if (LOG.isDebugEnabled()) {
-                        LOG.debug("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(),
-                                close.reason());
-                    }
+                    LOG.atLevel(close.routine() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+                            .log("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(), close.reason());
                     send(client, batches.remove(client));
                     client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                     paused.remove(client);

@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
 import dev.corral.wire.JuteInput;
-import dev.corral.wire.JuteOutput;
+import dev.corral.wire.Frames;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -64,13 +63,7 @@ class ClientPortDuringRecoveryTest {
             try (Socket socket = new Socket()) {
                 // Refused here if the port opened only after the recovery.
                 socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) BOUND_MS);
-                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-                JuteOutput request = new JuteOutput();
-                new ConnectRequest(0, 0, 4000, 0, new byte[16], false, false).write(request);
-                byte[] body = request.toByteArray();
-                out.writeInt(body.length);
-                out.write(body);
-                out.flush();
+                socket.getOutputStream().write(Frames.frame(new ConnectRequest(0, 0, 4000, 0, new byte[16], false, false)::write));
                 DataInputStream in = new DataInputStream(socket.getInputStream());
                 // Not served while the data is still to be read.
                 socket.setSoTimeout(300);

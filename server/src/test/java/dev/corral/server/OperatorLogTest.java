@@ -9,12 +9,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.corral.wire.ConnectRequest;
 import dev.corral.wire.ConnectResponse;
+import dev.corral.wire.Frames;
 import dev.corral.wire.JuteInput;
 import dev.corral.wire.JuteOutput;
 import dev.corral.wire.OpCode;
 import dev.corral.wire.RequestHeader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,9 +98,9 @@ class OperatorLogTest {
         try (CorralServer server = new CorralServer(config, e -> { })) {
             server.start();
             // ZooKeeper 3.9 logs the end of a session's connection at DEBUG: a churning client writes no line a session.
-            sendAfterHandshake(server.port(), new RequestHeader(1, OpCode.CLOSE_SESSION), new byte[0]);
+            sendAfterHandshake(server.port(), new RequestHeader(1, OpCode.CLOSE_SESSION));
             // An opcode ZooKeeper does not have: not a routine close.
-            sendAfterHandshake(server.port(), new RequestHeader(1, 9_999), new byte[0]);
+            sendAfterHandshake(server.port(), new RequestHeader(1, 9_999));
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(appender.list).filteredOn(event -> event.getFormattedMessage().matches("Closing connection \\d+ from .*: client closed its session"))
@@ -110,22 +112,12 @@ class OperatorLogTest {
     }
 
     /** Opens a session, sends one request and reads until the server closes the connection. */
-    private static void sendAfterHandshake(int port, RequestHeader header, byte[] body) throws Exception {
+    private static void sendAfterHandshake(int port, RequestHeader header) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            JuteOutput connect = new JuteOutput();
-            new ConnectRequest(0, 0, 4000, 0, new byte[16], false, false).write(connect);
-            byte[] connectBody = connect.toByteArray();
-            out.writeInt(connectBody.length);
-            out.write(connectBody);
-            JuteOutput request = new JuteOutput();
-            header.write(request);
-            byte[] headerBytes = request.toByteArray();
-            out.writeInt(headerBytes.length + body.length);
-            out.write(headerBytes);
-            out.write(body);
-            out.flush();
+            OutputStream out = socket.getOutputStream();
+            out.write(Frames.frame(new ConnectRequest(0, 0, 4000, 0, new byte[16], false, false)::write));
+            out.write(Frames.frame(header::write));
             // Everything the server sends until it closes: the connect response, the reply, then the end.
             socket.getInputStream().readAllBytes();
         }
