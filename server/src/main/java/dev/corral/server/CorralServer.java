@@ -3,6 +3,7 @@ package dev.corral.server;
 import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
+import dev.corral.node.SessionPasswords;
 import dev.corral.storage.OverlappedSnapshotRead;
 import dev.corral.storage.SnapshotFile;
 import dev.corral.storage.Snapshots;
@@ -426,7 +427,8 @@ public final class CorralServer implements AutoCloseable {
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
-        Optional<SessionSecretFile.Secret> sharedSecret = usePasswordSecret(holdsNoState(snapshotDir) && holdsNoState(logDir));
+        boolean blank = holdsNoState(snapshotDir) && holdsNoState(logDir);
+        Optional<SessionSecretFile.Secret> sharedSecret = null;
         long snapshotZxid = 0;
         Optional<SnapshotFile.Header> snapshot = Optional.empty();
         List<Path> snapshots = Snapshots.list(snapshotDir);
@@ -439,6 +441,13 @@ public final class CorralServer implements AutoCloseable {
         List<LogEntry> logged;
         long snapshotLoadedNanos;
         long logReadNanos;
+        // The secret's file and the HMAC its passwords need (a JCA provider lookup, tens of ms on a fresh JVM)
+        // are made on a thread of their own while the snapshot loads; the Node takes them before the
+        // snapshot's sessions are restored.
+        java.util.concurrent.FutureTask<PasswordSecret> secretTask = new java.util.concurrent.FutureTask<>(() -> passwordSecret(blank));
+        Thread secretThread = new Thread(secretTask, "corral-session-secret");
+        secretThread.setDaemon(true);
+        secretThread.start();
         try {
             // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
             // for the one before it (the log still holds what the skipped one summarised), and the tree it
@@ -458,6 +467,10 @@ public final class CorralServer implements AutoCloseable {
                             loader[0].add(znode);
                         }
                     });
+                    if (sharedSecret == null) {
+                        // The restored sessions are keyed with the passwords, which must be in place first.
+                        sharedSecret = usePasswordSecret(secretTask);
+                    }
                     node.restored(loader[0], header.zxid(), header.sessions(), header.digest());
                     snapshot = Optional.of(header);
                     snapshotZxid = header.zxid();
@@ -483,9 +496,18 @@ public final class CorralServer implements AutoCloseable {
             logged = readAhead.entriesAfter(snapshotZxid);
             logReadNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
-            // A start that fails here leaves no log open behind it.
+            // A start that fails here leaves no log open behind it, and no thread writing the secret's file
+            // once the data directory is let go.
             readAhead.close();
+            try {
+                secretThread.join();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
+        }
+        if (sharedSecret == null) {
+            sharedSecret = usePasswordSecret(secretTask);
         }
         EpochFiles.Epochs epochs = EpochFiles.load(snapshotDir, Math.max(snapshotZxid, log.lastZxid()));
         DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged,
@@ -558,13 +580,35 @@ public final class CorralServer implements AutoCloseable {
      * secret, which must key the sessions of a member that booted before the leader. Returns the secret,
      * which an ensemble member's consensus core shares (a leader) or replaces with its leader's (a learner).
      */
-    private Optional<SessionSecretFile.Secret> usePasswordSecret(boolean blank) throws IOException {
+    private Optional<SessionSecretFile.Secret> usePasswordSecret(java.util.concurrent.FutureTask<PasswordSecret> task) throws IOException {
+        PasswordSecret made;
+        try {
+            made = task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the session secret was read");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        node.usePasswords(made.passwords());
+        return config.ensemble().isDistributed() ? Optional.of(made.secret()) : Optional.empty();
+    }
+
+    /** The session secret of the data directory and the passwords keyed with it. */
+    private record PasswordSecret(SessionSecretFile.Secret secret, SessionPasswords passwords) {}
+
+    private PasswordSecret passwordSecret(boolean blank) throws IOException {
         boolean distributed = config.ensemble().isDistributed();
         SessionSecretFile.Secret secret = SessionSecretFile.load(config.dataDir(),
                 // Made now, it dates from this boot, so that this boot's sessions already get keyed passwords.
                 distributed && blank ? SessionSecretFile.NO_SESSION_BEFORE : bootWallMs);
-        node.usePasswords(secret.passwords(ImportedSessionsFile.read(config.dataDir())));
-        return distributed ? Optional.of(secret) : Optional.empty();
+        return new PasswordSecret(secret, secret.passwords(ImportedSessionsFile.read(config.dataDir())));
     }
 
     /** Whether a directory of the data holds no file (or does not exist yet): a server's first start. */

@@ -137,6 +137,8 @@ public final class DataTree {
 
     /** Takes a snapshot's nodes into the tree: {@link #add} each, then {@link #finish} once. */
     public final class Loader {
+        // How many nodes are indexed and linked together (see flush).
+        private static final int BATCH = 64;
         private boolean done;
         // The last ACL list taken and its interned instance: a snapshot's reader shares one list among the
         // nodes of an equal ACL, so an identity check spares hashing the list for nearly every node.
@@ -151,6 +153,10 @@ public final class DataTree {
         // The slots of nodes loaded before their parents: [0, unlinkedCount) of unlinked.
         private int[] unlinked = new int[0];
         private int unlinkedCount;
+        // The nodes added since the last flush, [0, batched) of batch, and the slots a flush gave them.
+        private final Znode[] batch = new Znode[BATCH];
+        private final int[] slots = new int[BATCH];
+        private int batched;
 
         private Loader(boolean checkPaths) {
             this.checkPaths = checkPaths;
@@ -170,7 +176,6 @@ public final class DataTree {
                     lastInterned = internAcl(lastAcl);
                 }
                 Znode copy = node.loadedCopy(lastInterned);
-                link(copy, nodes.insertLoaded(copy, checkPaths));
                 digest += copy.hash();
                 approximateDataSize += copy.pathChars() + copy.dataLength();
                 if (copy.kind() != NodeKind.PERSISTENT) {
@@ -181,6 +186,10 @@ public final class DataTree {
                     if (quotaRoot != null) {
                         quotas.addRoot(quotaRoot);
                     }
+                }
+                batch[batched++] = copy;
+                if (batched == BATCH) {
+                    flush();
                 }
             } catch (RuntimeException e) {
                 abandon();
@@ -196,6 +205,7 @@ public final class DataTree {
         public void finish(long zxid, long expectedDigest) {
             Invariants.check(!done, "load finished twice");
             try {
+                flush();
                 linkChildren();
                 Invariants.check(nodes.containsKey(Paths.ROOT), "snapshot without a root");
                 Invariants.check(digest == expectedDigest, "snapshot digest %x but its nodes hash to %x", expectedDigest, digest);
@@ -208,24 +218,42 @@ public final class DataTree {
         }
 
         /**
-         * Links the node in {@code slot} to its parent if that is loaded, else keeps it for {@link #finish}.
-         * Siblings mostly lie next to each other in a snapshot (slots are handed out in creation order), so
-         * the previous node's parent is tried first: no String and no lookup when it is the same one.
+         * Indexes the batch's nodes and links each to its parent if that is loaded, else keeps it for
+         * {@link #finish}. Both go a batch at a time so that their first reads of the index's and the child
+         * sets' tables, each a cache miss in a large tree, are made together ({@link NodeIndex#insertLoaded(Znode[],
+         * int, boolean, int[])}). Siblings mostly lie next to each other in a snapshot (slots are handed out
+         * in creation order), so the previous node's parent is tried first: no String and no lookup when it
+         * is the same one, and a run of siblings is linked in one call.
          */
-        private void link(Znode node, int slot) {
-            if (node.isRoot()) {
-                return;
+        private void flush() {
+            nodes.insertLoaded(batch, batched, checkPaths, slots);
+            int k = 0;
+            while (k < batched) {
+                Znode node = batch[k];
+                if (node.isRoot()) {
+                    k++;
+                    continue;
+                }
+                if (previous == null || !node.sameParent(previous)) {
+                    previous = node;
+                    previousParent = nodes.get(node.parentPath());
+                }
+                int end = k + 1;
+                while (end < batched && !batch[end].isRoot() && batch[end].sameParent(node)) {
+                    end++;
+                }
+                if (previousParent == null) {
+                    for (int i = k; i < end; i++) {
+                        unlinked = unlinked.length == unlinkedCount ? java.util.Arrays.copyOf(unlinked, 2 * unlinkedCount + 16) : unlinked;
+                        unlinked[unlinkedCount++] = slots[i];
+                    }
+                } else {
+                    previousParent.linkChildren(nodes, slots, k, end);
+                }
+                k = end;
             }
-            if (previous == null || !node.sameParent(previous)) {
-                previous = node;
-                previousParent = nodes.get(node.parentPath());
-            }
-            if (previousParent == null) {
-                unlinked = unlinked.length == unlinkedCount ? java.util.Arrays.copyOf(unlinked, 2 * unlinkedCount + 16) : unlinked;
-                unlinked[unlinkedCount++] = slot;
-                return;
-            }
-            previousParent.linkChild(nodes, slot);
+            java.util.Arrays.fill(batch, 0, batched, null);
+            batched = 0;
         }
 
         /** Links the nodes whose parent came after them in the snapshot; every parent is loaded by now. */
@@ -246,6 +274,8 @@ public final class DataTree {
             previousParent = null;
             unlinked = new int[0];
             unlinkedCount = 0;
+            java.util.Arrays.fill(batch, null);
+            batched = 0;
             empty(0);
             lastProcessedZxid = 0;
             addBuiltIns();

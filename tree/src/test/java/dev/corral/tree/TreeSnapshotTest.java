@@ -208,22 +208,59 @@ class TreeSnapshotTest {
         }
         TreeSnapshot snapshot = tree.snapshot(sessions);
         List<String> paths = pathsOf(snapshot);
-        List<Znode> nodes = copies(snapshot);
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            positions.add(i);
-        }
-        if (order.equals("reversed")) {
-            java.util.Collections.reverse(positions);
-        } else if (order.equals("shuffled")) {
-            java.util.Collections.shuffle(positions, new java.util.Random(11));
-        }
         DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), positions.stream().map(nodes::get).toList(), snapshot.digest());
+        loaded.load(snapshot.zxid(), inOrder(copies(snapshot), order), snapshot.digest());
 
         for (String path : paths) {
             assertThat(loaded.node(path).childNames()).as(path).containsExactlyInAnyOrderElementsOf(tree.node(path).childNames());
         }
+    }
+
+    /** The nodes as written, reversed, or shuffled (always the same way). */
+    private static List<Znode> inOrder(List<Znode> nodes, String order) {
+        List<Znode> ordered = new ArrayList<>(nodes);
+        if (order.equals("reversed")) {
+            java.util.Collections.reverse(ordered);
+        } else if (order.equals("shuffled")) {
+            java.util.Collections.shuffle(ordered, new java.util.Random(11));
+        }
+        return ordered;
+    }
+
+    /**
+     * A load indexes and links its nodes a batch at a time: a run of siblings across batches, parents that
+     * come after their children, another parent's children between them, a last batch that is not full and
+     * a child set large enough to be split into segments must all come out as the tree that was written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"as written", "reversed", "shuffled"})
+    void loadingLinksChildrenAcrossBatchesAndIntoASplitChildSet(String order) {
+        int children = ChildSet.SPLIT_CAPACITY + 1_001;
+        create("/big", "", NodeKind.PERSISTENT, 0, 0);
+        create("/small", "", NodeKind.PERSISTENT, 0, 0);
+        for (int i = 0; i < children; i++) {
+            create("/big/n-" + i, "v", NodeKind.PERSISTENT, 0, 0);
+            if (i % 97 == 0) {
+                create("/small/m-" + i, "w", NodeKind.PERSISTENT, 0, 0);
+            }
+        }
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        List<String> paths = pathsOf(snapshot);
+        DataTree loaded = new DataTree();
+        loaded.load(snapshot.zxid(), inOrder(copies(snapshot), order), snapshot.digest());
+
+        assertThat(loaded.nodeCount()).isEqualTo(tree.nodeCount());
+        assertThat(loaded.node("/big").stat().numChildren()).isEqualTo(children);
+        for (String parent : List.of("/big", "/small", "/")) {
+            // As sets: AssertJ compares unordered lists pairwise, seconds for these.
+            assertThat(new java.util.HashSet<>(loaded.node(parent).childNames())).as(parent)
+                    .hasSize(tree.node(parent).stat().numChildren())
+                    .isEqualTo(new java.util.HashSet<>(tree.node(parent).childNames()));
+        }
+        for (String path : paths) {
+            assertThat(loaded.node(path)).as(path).isNotNull();
+        }
+        assertThat(loaded.digest()).isEqualTo(tree.digest()).isEqualTo(loaded.recomputeDigest());
     }
 
     @Test
