@@ -707,7 +707,8 @@ public final class Node {
     private void apply(LogEntry logged) {
         TxnEntry entry = proposer.committed(logged);
         List<WatchEvent> events = new ArrayList<>();
-        TxnResult result = applier.apply(entry, events);
+        // A result's Stats are read only by the reply to a request waiting here; none waits in a replay.
+        TxnResult result = applier.apply(entry, events, waiters.size() > 0);
         proposer.retire(entry.zxid());
         connections.notify(events);
         if (entry.txn() instanceof Txn.CloseSession close) {

@@ -466,6 +466,11 @@ public final class CorralServer implements AutoCloseable {
                         public void node(Znode znode) {
                             loader[0].add(znode);
                         }
+
+                        @Override
+                        public void nodes(Znode[] znodes, int count) {
+                            loader[0].addAll(znodes, count);
+                        }
                     });
                     if (sharedSecret == null) {
                         // The restored sessions are keyed with the passwords, which must be in place first.

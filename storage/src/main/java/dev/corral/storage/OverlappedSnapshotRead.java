@@ -60,9 +60,7 @@ public final class OverlappedSnapshotRead {
                 if (batch.expected() >= 0) {
                     sink.expect(batch.expected());
                 }
-                for (int i = 0; i < batch.count(); i++) {
-                    sink.node(batch.nodes()[i]);
-                }
+                sink.nodes(batch.nodes(), batch.count());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -61,6 +61,13 @@ public final class SnapshotFile {
 
         /** The next node; it holds its path. */
         void node(Znode node);
+
+        /** The next {@code count} nodes, {@code nodes[0, count)}, in order: as many calls of {@link #node}. */
+        default void nodes(Znode[] nodes, int count) {
+            for (int i = 0; i < count; i++) {
+                node(nodes[i]);
+            }
+        }
     }
 
     private SnapshotFile() {}

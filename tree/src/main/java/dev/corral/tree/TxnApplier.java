@@ -27,35 +27,45 @@ public final class TxnApplier {
 
     /** Applies {@code entry}; watch events go to {@code events} in the order clients must see them. */
     public TxnResult apply(TxnEntry entry, List<WatchEvent> events) {
-        tree.advanceTo(entry.zxid());
-        return applyOne(entry.txn(), entry, events);
+        return apply(entry, events, true);
     }
 
-    private TxnResult applyOne(Txn txn, TxnEntry entry, List<WatchEvent> events) {
+    /**
+     * {@link #apply(TxnEntry, List)}; without {@code stats} the results hold no Stat (null), for a txn whose
+     * results nobody reads: another server's, or one replayed from the log, where a Stat per txn was garbage.
+     */
+    public TxnResult apply(TxnEntry entry, List<WatchEvent> events, boolean stats) {
+        tree.advanceTo(entry.zxid());
+        return applyOne(entry.txn(), entry, events, stats);
+    }
+
+    private TxnResult applyOne(Txn txn, TxnEntry entry, List<WatchEvent> events, boolean stats) {
         long zxid = entry.zxid();
         if (txn instanceof Txn.Create create) {
             Znode node = tree.create(create.path(), create.data(), create.acl(), create.kind(), create.ephemeralOwner(),
                     create.ttlMs(), create.parentCversion(), zxid, entry.timeMs());
-            String parent = Paths.parent(create.path());
-            watches.triggerData(create.path(), WatchEvent.NODE_CREATED, zxid, null, events, node.acl());
-            watches.triggerChildren(parent, WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events, tree.node(parent).acl());
-            return new TxnResult(ErrorCode.OK, create.path(), node.stat(), null);
+            if (!watches.isEmpty()) {
+                String parent = Paths.parent(create.path());
+                watches.triggerData(create.path(), WatchEvent.NODE_CREATED, zxid, null, events, node.acl());
+                watches.triggerChildren(parent, WatchEvent.NODE_CHILDREN_CHANGED, zxid, null, events, tree.node(parent).acl());
+            }
+            return new TxnResult(ErrorCode.OK, create.path(), stats ? node.stat() : null, null);
         } else if (txn instanceof Txn.Delete delete) {
             deleteNode(delete.path(), zxid, events);
             return TxnResult.OK;
         } else if (txn instanceof Txn.SetData setData) {
             Znode node = tree.setData(setData.path(), setData.data(), setData.version(), zxid, entry.timeMs());
             watches.triggerData(setData.path(), WatchEvent.NODE_DATA_CHANGED, zxid, null, events, node.acl());
-            return new TxnResult(ErrorCode.OK, setData.path(), node.stat(), null);
+            return new TxnResult(ErrorCode.OK, setData.path(), stats ? node.stat() : null, null);
         } else if (txn instanceof Txn.SetAcl setAcl) {
             Znode node = tree.setAcl(setAcl.path(), setAcl.acl(), setAcl.aversion());
-            return new TxnResult(ErrorCode.OK, setAcl.path(), node.stat(), null);
+            return new TxnResult(ErrorCode.OK, setAcl.path(), stats ? node.stat() : null, null);
         } else if (txn instanceof Txn.Check) {
             return TxnResult.OK;
         } else if (txn instanceof Txn.Error error) {
             return TxnResult.error(error.err());
         } else if (txn instanceof Txn.Multi multi) {
-            return applyMulti(multi, entry, events);
+            return applyMulti(multi, entry, events, stats);
         } else if (txn instanceof Txn.CreateSession createSession) {
             sessions.add(createSession.sessionId(), createSession.timeoutMs());
             return TxnResult.OK;
@@ -66,12 +76,12 @@ public final class TxnApplier {
         throw new IllegalStateException("unknown txn " + txn);
     }
 
-    private TxnResult applyMulti(Txn.Multi multi, TxnEntry entry, List<WatchEvent> events) {
+    private TxnResult applyMulti(Txn.Multi multi, TxnEntry entry, List<WatchEvent> events, boolean stats) {
         List<TxnResult> results = new ArrayList<>(multi.txns().size());
         int err = ErrorCode.OK;
         for (Txn sub : multi.txns()) {
             Invariants.check(!(sub instanceof Txn.Multi), "nested multi at %x", entry.zxid());
-            TxnResult result = applyOne(sub, entry, events);
+            TxnResult result = applyOne(sub, entry, events, stats);
             if (err == ErrorCode.OK && result.err() != ErrorCode.OK) {
                 err = result.err();
             }
@@ -96,6 +106,9 @@ public final class TxnApplier {
     private void deleteNode(String path, long zxid, List<WatchEvent> events) {
         List<Acl> acl = existing(path).acl();
         tree.delete(path, zxid);
+        if (watches.isEmpty()) {
+            return;
+        }
         String parent = Paths.parent(path);
         Set<Long> notified = watches.triggerData(path, WatchEvent.NODE_DELETED, zxid, null, events, acl);
         watches.triggerChildren(path, WatchEvent.NODE_DELETED, zxid, notified, events, acl);

@@ -76,6 +76,15 @@ public final class WatchTable {
         children.removeWatcher(watcherId);
     }
 
+    /**
+     * Whether no watch of any kind is set: then no change can fire one, and applying a txn skips the lookups
+     * a fired watch needs (a create or a delete looks its parent up again, for its ACL). A recovery's replay,
+     * which no client watches yet, is where that counts.
+     */
+    public boolean isEmpty() {
+        return data.byPath.isEmpty() && children.byPath.isEmpty();
+    }
+
     public int dataWatchCount() {
         return data.count();
     }

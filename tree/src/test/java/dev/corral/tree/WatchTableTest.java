@@ -217,6 +217,35 @@ class WatchTableTest {
         assertThat(watches.remove(row.path(), W1, row.watcherType(), false)).as("a second remove finds nothing").isFalse();
     }
 
+    /** Applying a txn skips the watch lookups when no watch is set, so isEmpty must see every kind of watch. */
+    @Test
+    void theTableIsEmptyExactlyWhenNoWatchOfAnyKindIsSet() {
+        TxnPipeline p = startingTree();
+        assertThat(p.watches.isEmpty()).isTrue();
+        p.watches.addDataWatch("/a", W1);
+        assertThat(p.watches.isEmpty()).isFalse();
+        p.setData("/a", "x");
+        assertThat(p.watches.isEmpty()).as("a fired data watch is gone").isTrue();
+        p.watches.addChildWatch("/a", W1);
+        assertThat(p.watches.isEmpty()).isFalse();
+        p.create("/a/c");
+        assertThat(p.watches.isEmpty()).as("a fired child watch is gone").isTrue();
+        p.watches.addPersistentWatch("/", W2, true);
+        p.create("/a/c/d");
+        p.delete("/a/c/d");
+        assertThat(p.watches.isEmpty()).as("a recursive watch stays").isFalse();
+        p.watches.addPersistentWatch("/a", W1, false);
+        p.watches.remove("/", W2, TYPE_PERSISTENT_RECURSIVE, false);
+        assertThat(p.watches.isEmpty()).isFalse();
+        p.watches.removeWatcher(W1);
+        assertThat(p.watches.isEmpty()).isTrue();
+        assertThat(withoutAcl(p.events)).extracting(WatchEvent::watcherId, WatchEvent::type, WatchEvent::path).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(W1, NODE_DATA_CHANGED, "/a"),
+                org.assertj.core.groups.Tuple.tuple(W1, NODE_CHILDREN_CHANGED, "/a"),
+                org.assertj.core.groups.Tuple.tuple(W2, NODE_CREATED, "/a/c/d"),
+                org.assertj.core.groups.Tuple.tuple(W2, NODE_DELETED, "/a/c/d"));
+    }
+
     @Test
     void removedRecursiveWatchNoLongerFiresForDescendants() {
         TxnPipeline p = startingTree();
