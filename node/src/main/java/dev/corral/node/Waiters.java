@@ -43,6 +43,10 @@ final class Waiters {
 
     /** The waiter of a committed txn, no longer registered, or null if nobody here waits for it. */
     Waiter onCommitted(TxnEntry entry) {
+        if (size == 0 && proposedHere.isEmpty()) {
+            // Nobody waits here: another server's txn, or a replay (no session id boxed for a lookup).
+            return null;
+        }
         ArrayDeque<Waiter> queue = bySession.get(entry.sessionId());
         Waiter waiter = queue != null && queue.peekFirst().awaits(entry) ? queue.pollFirst() : null;
         if (waiter != null) {

@@ -17,7 +17,7 @@ public record CreateContainerTxn(String path, byte[] data, List<Acl> acl, int pa
     }
 
     public static CreateContainerTxn read(JuteInput in) {
-        return new CreateContainerTxn(in.readString(), in.readBuffer(), Acl.readList(in), in.readInt());
+        return new CreateContainerTxn(in.readString(), in.readBuffer(), Acl.readShared(in), in.readInt());
     }
 
     @Override

@@ -18,7 +18,7 @@ public record CreateRequest(String path, byte[] data, List<Acl> acl, int flags) 
     }
 
     public static CreateRequest read(JuteInput in) {
-        return new CreateRequest(in.readString(), in.readBuffer(), Acl.readList(in), in.readInt());
+        return new CreateRequest(in.readString(), in.readBuffer(), Acl.readShared(in), in.readInt());
     }
 
     @Override

@@ -18,7 +18,7 @@ public record CreateTTLRequest(String path, byte[] data, List<Acl> acl, int flag
     }
 
     public static CreateTTLRequest read(JuteInput in) {
-        return new CreateTTLRequest(in.readString(), in.readBuffer(), Acl.readList(in), in.readInt(), in.readLong());
+        return new CreateTTLRequest(in.readString(), in.readBuffer(), Acl.readShared(in), in.readInt(), in.readLong());
     }
 
     @Override

@@ -19,7 +19,7 @@ public record CreateTTLTxn(String path, byte[] data, List<Acl> acl, int parentCV
     }
 
     public static CreateTTLTxn read(JuteInput in) {
-        return new CreateTTLTxn(in.readString(), in.readBuffer(), Acl.readList(in), in.readInt(), in.readLong());
+        return new CreateTTLTxn(in.readString(), in.readBuffer(), Acl.readShared(in), in.readInt(), in.readLong());
     }
 
     @Override

@@ -19,7 +19,7 @@ public record CreateTxn(String path, byte[] data, List<Acl> acl, boolean ephemer
     }
 
     public static CreateTxn read(JuteInput in) {
-        return new CreateTxn(in.readString(), in.readBuffer(), Acl.readList(in), in.readBool(), in.readInt());
+        return new CreateTxn(in.readString(), in.readBuffer(), Acl.readShared(in), in.readBool(), in.readInt());
     }
 
     @Override

@@ -109,6 +109,16 @@ public final class JuteInput {
         return values;
     }
 
+    /** Reads past {@code expected} and returns true if the next bytes are exactly it; else reads nothing. */
+    public boolean skipIf(byte[] expected) {
+        if (expected.length > limit - position
+                || !java.util.Arrays.equals(bytes, position, position + expected.length, expected, 0, expected.length)) {
+            return false;
+        }
+        position += expected.length;
+        return true;
+    }
+
     public List<String> readStrings() {
         return readVector(JuteInput::readString);
     }

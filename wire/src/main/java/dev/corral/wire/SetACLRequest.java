@@ -14,6 +14,6 @@ public record SetACLRequest(String path, List<Acl> acl, int version) {
     }
 
     public static SetACLRequest read(JuteInput in) {
-        return new SetACLRequest(in.readString(), Acl.readList(in), in.readInt());
+        return new SetACLRequest(in.readString(), Acl.readShared(in), in.readInt());
     }
 }

@@ -11,6 +11,6 @@ public record SetACLTxn(String path, List<Acl> acl, int version) {
     }
 
     public static SetACLTxn read(JuteInput in) {
-        return new SetACLTxn(in.readString(), Acl.readList(in), in.readInt());
+        return new SetACLTxn(in.readString(), Acl.readShared(in), in.readInt());
     }
 }

@@ -25,6 +25,7 @@ final class PeerLog {
     PeerLog(long snapshotZxid, List<LogEntry> recovered) {
         baseZxid = snapshotZxid;
         lastDelivered = snapshotZxid;
+        entries.ensureCapacity(recovered.size());
         for (LogEntry entry : recovered) {
             append(entry);
         }
