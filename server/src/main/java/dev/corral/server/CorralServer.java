@@ -3,7 +3,6 @@ package dev.corral.server;
 import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
-import dev.corral.node.SessionPasswords;
 import dev.corral.storage.OverlappedSnapshotRead;
 import dev.corral.storage.SnapshotFile;
 import dev.corral.storage.Snapshots;
@@ -419,16 +418,17 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * Recovers the state the log holds and starts the disk worker, in the data directory start() has locked.
-     * An unwritable directory or a log that cannot be trusted stops the start with an error that names the
-     * directory and the cause.
+     * Recovers the state the log holds and starts the disk worker, in the data directory start() has locked,
+     * with the session passwords and secret made meanwhile ({@link SessionSecretTask}). An unwritable
+     * directory or a log that cannot be trusted stops the start with an error that names the directory and
+     * the cause.
      */
-    private void recover() throws IOException {
+    private void recover(SessionSecretTask.Made passwordSecret) throws IOException {
         long start = System.nanoTime();
         Path snapshotDir = config.dataDir().resolve(SNAPSHOT_DIR);
         Path logDir = config.dataLogDir().resolve(LOG_DIR);
-        boolean blank = holdsNoState(snapshotDir) && holdsNoState(logDir);
-        Optional<SessionSecretFile.Secret> sharedSecret = null;
+        node.usePasswords(passwordSecret.passwords());
+        Optional<SessionSecretFile.Secret> sharedSecret = config.ensemble().isDistributed() ? Optional.of(passwordSecret.secret()) : Optional.empty();
         long snapshotZxid = 0;
         Optional<SnapshotFile.Header> snapshot = Optional.empty();
         List<Path> snapshots = Snapshots.list(snapshotDir);
@@ -441,13 +441,6 @@ public final class CorralServer implements AutoCloseable {
         List<LogEntry> logged;
         long snapshotLoadedNanos;
         long logReadNanos;
-        // The secret's file and the HMAC its passwords need (a JCA provider lookup, tens of ms on a fresh JVM)
-        // are made on a thread of their own while the snapshot loads; the Node takes them before the
-        // snapshot's sessions are restored.
-        java.util.concurrent.FutureTask<PasswordSecret> secretTask = new java.util.concurrent.FutureTask<>(() -> passwordSecret(blank));
-        Thread secretThread = new Thread(secretTask, "corral-session-secret");
-        secretThread.setDaemon(true);
-        secretThread.start();
         try {
             // The newest snapshot that reads back whole and restores to its digest; a damaged one is skipped
             // for the one before it (the log still holds what the skipped one summarised), and the tree it
@@ -472,10 +465,6 @@ public final class CorralServer implements AutoCloseable {
                             loader[0].addAll(znodes, count);
                         }
                     });
-                    if (sharedSecret == null) {
-                        // The restored sessions are keyed with the passwords, which must be in place first.
-                        sharedSecret = usePasswordSecret(secretTask);
-                    }
                     node.restored(loader[0], header.zxid(), header.sessions(), header.digest());
                     snapshot = Optional.of(header);
                     snapshotZxid = header.zxid();
@@ -501,18 +490,9 @@ public final class CorralServer implements AutoCloseable {
             logged = readAhead.entriesAfter(snapshotZxid);
             logReadNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
-            // A start that fails here leaves no log open behind it, and no thread writing the secret's file
-            // once the data directory is let go.
+            // A start that fails here leaves no log open behind it.
             readAhead.close();
-            try {
-                secretThread.join();
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
             throw e;
-        }
-        if (sharedSecret == null) {
-            sharedSecret = usePasswordSecret(secretTask);
         }
         EpochFiles.Epochs epochs = EpochFiles.load(snapshotDir, Math.max(snapshotZxid, log.lastZxid()));
         DurableState durable = new DurableState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshotZxid, logged,
@@ -575,45 +555,6 @@ public final class CorralServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting");
         }
-    }
-
-    /**
-     * Session passwords from the installation's secret ({@link SessionSecretFile}), made at a server's first
-     * start. A standalone server's dates from its boot (sessions of an earlier Corral that computed
-     * ZooKeeper's passwords keep them). An ensemble member's dates from no session when its data directory
-     * holds no state ({@code blank}): members boot at different times and all end up with the leader's
-     * secret, which must key the sessions of a member that booted before the leader. Returns the secret,
-     * which an ensemble member's consensus core shares (a leader) or replaces with its leader's (a learner).
-     */
-    private Optional<SessionSecretFile.Secret> usePasswordSecret(java.util.concurrent.FutureTask<PasswordSecret> task) throws IOException {
-        PasswordSecret made;
-        try {
-            made = task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the session secret was read");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-        node.usePasswords(made.passwords());
-        return config.ensemble().isDistributed() ? Optional.of(made.secret()) : Optional.empty();
-    }
-
-    /** The session secret of the data directory and the passwords keyed with it. */
-    private record PasswordSecret(SessionSecretFile.Secret secret, SessionPasswords passwords) {}
-
-    private PasswordSecret passwordSecret(boolean blank) throws IOException {
-        boolean distributed = config.ensemble().isDistributed();
-        SessionSecretFile.Secret secret = SessionSecretFile.load(config.dataDir(),
-                // Made now, it dates from this boot, so that this boot's sessions already get keyed passwords.
-                distributed && blank ? SessionSecretFile.NO_SESSION_BEFORE : bootWallMs);
-        return new PasswordSecret(secret, secret.passwords(ImportedSessionsFile.read(config.dataDir())));
     }
 
     /** Whether a directory of the data holds no file (or does not exist yet): a server's first start. */
@@ -716,6 +657,8 @@ public final class CorralServer implements AutoCloseable {
             node.useSasl(sasl);
         }
         dataLock = DataDirLock.acquire(config.dataDir());
+        SessionSecretTask secret = SessionSecretTask.start(config.dataDir(), config.ensemble().isDistributed(),
+                holdsNoState(config.dataDir().resolve(SNAPSHOT_DIR)) && holdsNoState(config.dataLogDir().resolve(LOG_DIR)), bootWallMs);
         // A standalone server binds its client port before it reads its data, as ZooKeeperServerMain does, but
         // accepts nothing until it serves: a client that connects while the data loads waits in the listen
         // backlog and has its session the moment the server serves, where a refused one retries after its
@@ -724,11 +667,20 @@ public final class CorralServer implements AutoCloseable {
         // The TLS-only port is bound once the server serves, so that a TCP connection to it still means the
         // server serves (the start script's probe of a server without a plain port).
         if (!config.ensemble().isDistributed() && config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
-            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, false);
+            try {
+                serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, false);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                try {
+                    secret.await();
+                } catch (IOException | RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+                throw e;
+            }
         }
         try {
             beforeRecovery.run();
-            recover();
+            recover(secret.await());
         } catch (IOException | RuntimeException e) {
             // The port and the data directory go at once, not when the caller closes: a held port that never
             // answers would keep clients waiting, and another server may take the directory.

@@ -115,6 +115,11 @@ class OverlappedSnapshotReadTest {
         public void node(Znode node) {
             loader.add(node);
         }
+
+        @Override
+        public void nodes(Znode[] nodes, int count) {
+            loader.addAll(nodes, count);
+        }
     }
 
     @Test

@@ -31,8 +31,6 @@ final class ChildSet {
     private int[][] segments;
     private int[] segmentSizes;
     private int size;
-    // What addLoaded's first reads summed to: written so that those reads count as used (threads may race on it).
-    private static int touchedSink;
 
     ChildSet(NodeIndex index) {
         this.index = index;
@@ -77,21 +75,22 @@ final class ChildSet {
      * entry each one's probe starts at is read for all of them first, so that the processor fetches those
      * cache lines together: a parent of a million children has megabytes of tables, and a snapshot load
      * otherwise waits for one miss per child (see {@link NodeIndex#insertLoaded(Znode[], int, boolean, int[])}).
+     * Returns the sum of the entries read first, which the caller keeps so that those reads are not dropped
+     * as unused.
      */
-    void addLoaded(int[] slots, int from, int to) {
+    int addLoaded(int[] slots, int from, int to) {
+        int sum = 0;
         if (segments != null) {
-            int touched = 0;
             for (int k = from; k < to; k++) {
                 int hash = spread(slots[k]);
                 int[] own = segments[segment(hash)];
-                touched += own[hash & (own.length - 1)];
+                sum += own[hash & (own.length - 1)];
             }
-            // Kept, so that the loads above are not dropped as unused.
-            touchedSink = touched;
         }
         for (int k = from; k < to; k++) {
             add(slots[k]);
         }
+        return sum;
     }
 
     /** Removes the child in index slot {@code slot}; false if it was not there. */

@@ -109,8 +109,9 @@ public final class DataTree {
     }
 
     /**
-     * Empties this tree for a snapshot's nodes, which the returned loader takes one at a time as they are
-     * read ({@link #load} with the nodes in hand), so that reading a file and building the tree can overlap.
+     * Empties this tree for a snapshot's nodes, which the returned loader takes as they are read, one or a
+     * batch at a time ({@link #load} with the nodes in hand), so that reading a file and building the tree
+     * can overlap.
      * Until {@link Loader#finish} the tree is not whole; a load that fails, in the loader or in the reading,
      * leaves it as a new tree ({@link Loader#abandon}). For a snapshot file this server wrote: unlike
      * {@link #load}, it does not compare each path with those already loaded, and relies on the digest to
@@ -135,7 +136,7 @@ public final class DataTree {
         approximateDataSize = 0;
     }
 
-    /** Takes a snapshot's nodes into the tree: {@link #add} each, then {@link #finish} once. */
+    /** Takes a snapshot's nodes into the tree: {@link #add} or {@link #addAll} them in order, then {@link #finish} once. */
     public final class Loader {
         // How many nodes are indexed and linked together (see flush).
         private static final int BATCH = 64;
@@ -156,25 +157,31 @@ public final class DataTree {
         private int unlinkedCount;
         // The nodes added since the last flush, [0, batched) of batch, and the slots a flush gave them.
         private final Znode[] batch = new Znode[BATCH];
-        // add's one node, as addAll takes it.
-        private final Znode[] single = new Znode[1];
         private final int[] slots = new int[BATCH];
         private int batched;
+        // add's one node, as addAll takes it.
+        private final Znode[] single = new Znode[1];
+        // What the child sets' first reads summed to (see ChildSet#addLoaded): kept so they count as used.
+        private int touched;
 
         private Loader(boolean checkPaths) {
             this.checkPaths = checkPaths;
         }
 
         /**
-         * The next node of the snapshot, linked to its parent if that was loaded before it, else when the load
-         * finishes ({@link #finish}); linking as the nodes come lets it overlap with the reading of the file.
-         * No String of its path is made unless it is indexed by path (ephemeral, container, TTL, quota) or its
-         * parent is not the previous node's.
+         * The next node of the snapshot. It is indexed and linked to its parent with the nodes added around it
+         * (see {@link #flush}), at the latest when the load finishes ({@link #finish}), and to a parent that
+         * comes after it in the file only then; linking as the nodes come lets it overlap with the reading of
+         * the file. No String of its path is made unless it is indexed by path (ephemeral, container, TTL,
+         * quota) or its parent is not the previous node's.
          */
         public void add(Znode node) {
             single[0] = node;
-            addAll(single, 1);
-            single[0] = null;
+            try {
+                addAll(single, 1);
+            } finally {
+                single[0] = null;
+            }
         }
 
         /**
@@ -270,7 +277,7 @@ public final class DataTree {
                         unlinked[unlinkedCount++] = slots[i];
                     }
                 } else {
-                    previousParent.linkChildren(nodes, slots, k, end);
+                    touched += previousParent.linkChildren(nodes, slots, k, end);
                 }
                 k = end;
             }

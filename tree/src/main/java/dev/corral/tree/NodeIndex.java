@@ -145,15 +145,15 @@ final class NodeIndex {
      */
     void insertLoaded(Znode[] batch, int count, boolean checkPath, int[] slots) {
         int[] hashes = scratch(count);
-        int touched = 0;
+        int sum = 0;
         for (int k = 0; k < count; k++) {
             int hash = spread(batch[k].pathHash());
             hashes[k] = hash;
             int[] table = tables[segment(hash)];
-            touched += table[hash & (table.length - 1)];
+            sum += table[hash & (table.length - 1)];
         }
         // Kept, so that the loads above are not dropped as unused.
-        this.touched = touched;
+        touched = sum;
         for (int k = 0; k < count; k++) {
             slots[k] = insertLoaded(batch[k], hashes[k], checkPath);
         }

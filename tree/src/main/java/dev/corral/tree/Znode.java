@@ -551,20 +551,24 @@ public sealed class Znode permits Znode.Container, Znode.Full {
                 kind(), ephemeralOwner(), ttlMs(), children, pathDataCrc);
     }
 
-    /** Links the children in index slots {@code slots[from, to)} as a snapshot load does (see {@link #linkChild}). */
-    void linkChildren(NodeIndex index, int[] slots, int from, int to) {
-        if (children == null) {
-            children = new ChildSet(index);
-        }
-        children.addLoaded(slots, from, to);
+    /**
+     * Links the children in index slots {@code slots[from, to)} as a snapshot load does (see {@link #linkChild});
+     * returns what {@link ChildSet#addLoaded} read first.
+     */
+    int linkChildren(NodeIndex index, int[] slots, int from, int to) {
+        return ownChildren(index).addLoaded(slots, from, to);
     }
 
     /** Links a child without counting it as a change: built-in nodes, and snapshot loading. */
     void linkChild(NodeIndex index, int childSlot) {
+        ownChildren(index).add(childSlot);
+    }
+
+    private ChildSet ownChildren(NodeIndex index) {
         if (children == null) {
             children = new ChildSet(index);
         }
-        children.add(childSlot);
+        return children;
     }
 
     private static final NodeKind[] KINDS = NodeKind.values();

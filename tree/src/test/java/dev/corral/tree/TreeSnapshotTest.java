@@ -235,6 +235,41 @@ class TreeSnapshotTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"as written", "reversed", "shuffled"})
     void loadingLinksChildrenAcrossBatchesAndIntoASplitChildSet(String order) {
+        int children = createWideTree();
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        DataTree loaded = new DataTree();
+        loaded.load(snapshot.zxid(), inOrder(copies(snapshot), order), snapshot.digest());
+
+        assertLoadedWideTree(loaded, snapshot, children);
+    }
+
+    /**
+     * Recovery hands its loader the reader's batches (OverlappedSnapshotRead), which the loader takes whole
+     * ({@link DataTree.Loader#addAll}): any size of them, against the loader's own batch of 64, comes out
+     * as the tree that was written.
+     */
+    @ParameterizedTest(name = "{0} at a time")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 63, 64, 65, 2048})
+    void recoveryTakesTheNodesInBatchesOfAnySize(int size) {
+        int children = createWideTree();
+        TreeSnapshot snapshot = tree.snapshot(sessions);
+        List<Znode> nodes = copies(snapshot);
+        DataTree loaded = new DataTree();
+        DataTree.Loader loader = loaded.loader(nodes.size());
+        for (int from = 0; from < nodes.size(); from += size) {
+            Znode[] batch = nodes.subList(from, Math.min(nodes.size(), from + size)).toArray(new Znode[size]);
+            loader.addAll(batch, Math.min(size, nodes.size() - from));
+        }
+        loader.finish(snapshot.zxid(), snapshot.digest());
+
+        assertLoadedWideTree(loaded, snapshot, children);
+    }
+
+    /**
+     * Adds /big with enough children that its child set splits into segments (past three quarters of
+     * {@link ChildSet#SPLIT_CAPACITY}), and /small with a child after every 97th of them; returns /big's count.
+     */
+    private int createWideTree() {
         int children = ChildSet.SPLIT_CAPACITY + 1_001;
         create("/big", "", NodeKind.PERSISTENT, 0, 0);
         create("/small", "", NodeKind.PERSISTENT, 0, 0);
@@ -244,11 +279,11 @@ class TreeSnapshotTest {
                 create("/small/m-" + i, "w", NodeKind.PERSISTENT, 0, 0);
             }
         }
-        TreeSnapshot snapshot = tree.snapshot(sessions);
-        List<String> paths = pathsOf(snapshot);
-        DataTree loaded = new DataTree();
-        loaded.load(snapshot.zxid(), inOrder(copies(snapshot), order), snapshot.digest());
+        return children;
+    }
 
+    private void assertLoadedWideTree(DataTree loaded, TreeSnapshot snapshot, int children) {
+        List<String> paths = pathsOf(snapshot);
         assertThat(loaded.nodeCount()).isEqualTo(tree.nodeCount());
         assertThat(loaded.node("/big").stat().numChildren()).isEqualTo(children);
         for (String parent : List.of("/big", "/small", "/")) {

@@ -47,11 +47,11 @@ public record Acl(int perms, Id id) {
     }).toArray(byte[][]::new);
 
     /**
-     * {@link #readList}, but a list encoded as {@link #OPEN_ACL_UNSAFE}, {@link #CREATOR_ALL_ACL} or
-     * {@link #READ_ACL_UNSAFE} is that constant (immutable, as the others are not): what a txn or a request
-     * decoded on the server carries, where the common case costs a compare of 27 bytes instead of a list, an
-     * Acl, an Id and two Strings, and the tree then finds the list it interned by identity (issue 16: a
-     * recovery's replay spent about a tenth of its time decoding and comparing the same ACL).
+     * {@link #readList} as an immutable list, and a list encoded as {@link #OPEN_ACL_UNSAFE},
+     * {@link #CREATOR_ALL_ACL} or {@link #READ_ACL_UNSAFE} as that constant: what a txn or a request decoded
+     * on the server carries, where the common case costs a compare of 27 bytes instead of a list, an Acl, an
+     * Id and two Strings, and the tree then finds the list it interned by identity (issue 16: a recovery's
+     * replay spent about a tenth of its time decoding and comparing the same ACL).
      */
     public static List<Acl> readShared(JuteInput in) {
         for (int i = 0; i < COMMON_ENCODED.length; i++) {
@@ -59,6 +59,7 @@ public record Acl(int perms, Id id) {
                 return COMMON.get(i);
             }
         }
-        return readList(in);
+        List<Acl> acl = readList(in);
+        return acl == null ? null : List.copyOf(acl);
     }
 }

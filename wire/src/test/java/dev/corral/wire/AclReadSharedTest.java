@@ -30,21 +30,30 @@ class AclReadSharedTest {
         assertThat(in.remaining()).isZero();
     }
 
-    @Test
-    void anyOtherListIsReadAsReadListReadsIt() {
-        List<List<Acl>> others = List.of(
+    static List<List<Acl>> others() {
+        return List.of(
                 List.of(new Acl(Acl.ALL, new Id("digest", "bob:hash"))),
                 List.of(new Acl(Acl.ALL, Id.ANYONE), new Acl(Acl.READ, new Id("ip", "10.0.0.1"))),
                 List.of(new Acl(Acl.READ | Acl.WRITE, Id.ANYONE)),
                 List.of());
-        for (List<Acl> acl : others) {
-            JuteInput in = new JuteInput(listThenInt(acl, 7));
-            assertThat(Acl.readShared(in)).as("%s", acl).isEqualTo(acl);
-            assertThat(in.readInt()).isEqualTo(7);
-        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("others")
+    void anyOtherListIsReadAsReadListReadsItAndIsImmutable(List<Acl> acl) {
+        JuteInput in = new JuteInput(listThenInt(new java.util.ArrayList<>(acl), 7));
+
+        List<Acl> read = Acl.readShared(in);
+        assertThat(read).isEqualTo(acl);
+        assertThatThrownBy(() -> read.add(new Acl(Acl.READ, Id.ANYONE))).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(in.readInt()).isEqualTo(7);
+    }
+
+    @Test
+    void aNullListIsReadAsNull() {
         JuteOutput out = new JuteOutput(8);
         out.writeInt(-1);
-        assertThat(Acl.readShared(new JuteInput(out.toByteArray()))).as("a null vector").isNull();
+        assertThat(Acl.readShared(new JuteInput(out.toByteArray()))).isNull();
     }
 
     @Test
