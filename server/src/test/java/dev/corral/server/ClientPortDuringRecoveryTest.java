@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -88,10 +87,7 @@ class ClientPortDuringRecoveryTest {
 
     @Test
     void aRecoveryThatFailsClosesTheHeldPortAndFreesTheDataDirectoryAtOnce() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = dev.corral.testkit.Ports.freeLoopbackPort();
         ServerConfig config = ServerConfig.parse(new Properties(), "test", Map.of(), new Properties()).listeningOn(port, dir);
         Path epochFile = dir.resolve(CorralServer.SNAPSHOT_DIR).resolve("currentEpoch");
         Files.createDirectories(epochFile.getParent());

@@ -275,6 +275,10 @@ public final class WatchTable {
          * all. A fired standard watch is removed; persistent ones stay.
          */
         Set<Long> trigger(String path, int type, long zxid, Set<Long> suppress, List<WatchEvent> out, List<Acl> readAcl) {
+            if (byPath.isEmpty()) {
+                // No watch in this table, recursive ones included: nothing to walk, nobody notified.
+                return Set.of();
+            }
             Set<Long> notified = new LinkedHashSet<>();
             String current = path;
             boolean atPath = true;
