@@ -64,8 +64,11 @@ class OlderZooKeeperImportTest {
 
         assertThat(ZkFiles.snapshots(data.resolve("version-2"))).as("snapshots ZooKeeper " + VERSION + " took").hasSizeGreaterThan(3);
         ZooKeeperImport.Result result = ZooKeeperImport.read(data, null);
-        ZooKeeperImportTest.assertSameState(result.snapshot(), ZooKeeperDataDir.restore(data));
-        assertThat(result.txns()).as("txns replayed after the snapshot").isPositive();
+        ZooKeeperDataDir.ZkState restored = ZooKeeperDataDir.restore(data);
+        ZooKeeperImportTest.assertSameState(result.snapshot(), restored);
+        // ZooKeeper 3.8.6 runs in its own process, so its snapshots cannot be held back as in ZooKeeperDataDir.write:
+        // one may hold every txn. Whatever the logs hold after it is replayed, every txn of it.
+        assertThat(result.txns()).as("txns replayed after the snapshot").isEqualTo((int) (restored.lastZxid() - result.snapshotZxid()));
         assertThat(result.digestChecks()).as("ZooKeeper " + VERSION + "'s digests checked").isPositive();
         // SIGKILL may land while a snapshot is being written; the import then skips it, as ZooKeeper's restore does.
         assertThat(result.warnings()).allMatch(warning -> warning.startsWith("skipped a damaged snapshot"));

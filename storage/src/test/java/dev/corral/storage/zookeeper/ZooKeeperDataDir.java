@@ -71,6 +71,7 @@ final class ZooKeeperDataDir {
             kept = connect(connect);
             ZooKeeper client = connect(connect);
             fill(client, kept, znodes);
+            writeTail(client);
             client.close();
             // `kept` stays open: its session and ephemeral are in the files when the server stops.
         } finally {
@@ -130,6 +131,30 @@ final class ZooKeeperDataDir {
                     Op.delete("/app/missing", -1)));
         } catch (org.apache.zookeeper.KeeperException expected) {
             // A failed multi is logged as an error txn, which the import must replay as a no-op.
+        }
+    }
+
+    /** Txns a snapshot cannot hold: the directory then always ends in logged txns that the import must replay. */
+    static final int TAIL_TXNS = 3;
+
+    /**
+     * Stops further snapshots, waits for one still being written, then writes {@link #TAIL_TXNS} txns. Without
+     * this, a snapshot that started after the last write held every txn, and the import replayed none (CI, once).
+     */
+    private static void writeTail(ZooKeeper client) throws Exception {
+        // SyncRequestProcessor compares its txn count with this static on every txn: no snapshot starts after it.
+        SyncRequestProcessor.setSnapCount(1_000_000);
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("Snapshot Thread")) {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+                if (thread.isAlive()) {
+                    throw new IOException("ZooKeeper's snapshot thread still runs after 60 s");
+                }
+            }
+        }
+        client.create("/app/tail", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        for (int i = 1; i < TAIL_TXNS; i++) {
+            client.setData("/app/tail", ("tail " + i).getBytes(StandardCharsets.UTF_8), -1);
         }
     }
 
