@@ -43,8 +43,6 @@ public final class SnapshotFile {
     static final String PREFIX = "snapshot.";
     static final String SUFFIX = ".snap";
     private static final int STRING_MAX = 16 << 20;
-    // The kinds by number, made once: values() makes a new array each call, one per node read.
-    private static final NodeKind[] KINDS = NodeKind.values();
     private static final int BUFFER_MAX = 256 << 20;
 
     /** A snapshot as read back: the state to load into a tree and a session table. */
@@ -325,13 +323,14 @@ public final class SnapshotFile {
         int version = in.readInt();
         int cversion = in.readInt();
         int aversion = in.readInt();
-        int kind = in.readInt();
-        if (kind < 0 || kind >= KINDS.length) {
-            throw new StorageException("snapshot " + file + " has a node of unknown kind " + kind);
+        int kindNumber = in.readInt();
+        NodeKind kind = NodeKind.ofOrdinal(kindNumber);
+        if (kind == null) {
+            throw new StorageException("snapshot " + file + " has a node of unknown kind " + kindNumber);
         }
         long owner = in.readLong();
         long ttlMs = in.readLong();
-        return Znode.ofLaidOut(bytes, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, KINDS[kind],
+        return Znode.ofLaidOut(bytes, acl, czxid, ctime, mzxid, mtime, pzxid, version, cversion, aversion, kind,
                 owner, ttlMs);
     }
 

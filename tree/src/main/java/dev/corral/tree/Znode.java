@@ -571,8 +571,6 @@ public sealed class Znode permits Znode.Container, Znode.Full {
         return children;
     }
 
-    private static final NodeKind[] KINDS = NodeKind.values();
-
     /** A container unchanged since its creation: the short layout, its kind told by its class. */
     static final class Container extends Znode {
         private Container(byte[] bytes, int pathHash, List<Acl> acl, long czxid, long ctime, ChildSet children, int pathDataCrc) {
@@ -644,7 +642,7 @@ public sealed class Znode permits Znode.Container, Znode.Full {
 
         @Override
         public NodeKind kind() {
-            return KINDS[kind];
+            return NodeKind.ofOrdinal(kind);
         }
 
         @Override
