@@ -27,6 +27,7 @@ class EnsembleHungLeaderTest {
     private static final int SESSION_TIMEOUT_MS = 20_000;
     private static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+    private static final int CREATE_ATTEMPTS_MAX = 5;
 
     @Test
     void aHungLeaderIsReplacedAndFollowsWhenItRunsAgain() throws Exception {
@@ -38,6 +39,7 @@ class EnsembleHungLeaderTest {
             ZooKeeper writer = clients.zk(ensemble.member(survivors.get(0)).connectString(), SESSION_TIMEOUT_MS, event -> { });
             writer.create("/before", bytes("b"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
+            String during;
             long frozenAt = System.nanoTime();
             ensemble.process(hung).freeze();
             long replacedMs;
@@ -47,7 +49,7 @@ class EnsembleHungLeaderTest {
                 replacedMs = (System.nanoTime() - frozenAt) / 1_000_000;
                 assertThat(replaced).as("the survivors %s serve under a new leader within %s; modes %s", survivors, bound,
                         survivors.stream().map(id -> id + "=" + ensemble.mode(id).orElse("not serving")).toList()).isTrue();
-                writer.create("/during", bytes("d"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                during = createThroughReconnect(writer);
             } finally {
                 ensemble.process(hung).thaw();
             }
@@ -57,11 +59,31 @@ class EnsembleHungLeaderTest {
             assertThat(ensemble.mode(hung)).hasValue("follower");
             ZooKeeper onOldLeader = clients.zk(ensemble.member(hung).connectString(), SESSION_TIMEOUT_MS, event -> { });
             onOldLeader.sync("/", (rc, path, context) -> { }, null);
-            assertThat(onOldLeader.getData("/during", false, null)).asString(StandardCharsets.UTF_8).isEqualTo("d");
+            assertThat(onOldLeader.getData(during, false, null)).asString(StandardCharsets.UTF_8).isEqualTo("d");
             assertThat(onOldLeader.getData("/before", false, null)).asString(StandardCharsets.UTF_8).isEqualTo("b");
             System.out.printf("EnsembleHungLeaderTest %s: leader %d stopped (SIGSTOP); survivors %s served under leader %d"
                     + " after %d ms (syncLimit %d ms); it follows after SIGCONT%n",
                     CompatRun.target(), hung, survivors, leader, replacedMs, syncLimitMs);
+        }
+    }
+
+    /**
+     * Creates a znode through {@code writer}, whose server closed its connection while it had no leader: a
+     * reconnect that reached it just before it served again fails what was queued with ConnectionLoss (both
+     * targets' clients), so a create that meets one is tried again under a new name, a few times. Returns the
+     * path of the create that was acknowledged.
+     */
+    private static String createThroughReconnect(ZooKeeper writer) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            String path = "/during-" + attempt;
+            try {
+                writer.create(path, bytes("d"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return path;
+            } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
+                if (attempt == CREATE_ATTEMPTS_MAX - 1) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -86,7 +86,8 @@ class SessionTest {
         EventLog log = new EventLog();
         ZooKeeper observer = server.zk(log);
         String root = server.newRoot(observer);
-        RawClient raw = server.clients().raw(400);
+        // 2 s: the create's fsync and the observer's two reads (synced first on an ensemble) come before expiry.
+        RawClient raw = server.clients().raw(2_000);
         raw.call(RawClient.CREATE, new Jute.Writer().writeString(root + "/e").writeBuffer(new byte[0])
                 .writeOpenAcl().writeInt(1).toByteArray());
         assertThat(observer.exists(root + "/e", true)).isNotNull();

@@ -142,12 +142,14 @@ class CorralClientTest {
 
     @Test
     void pingsKeepAnIdleSessionAliveWellPastItsTimeout() throws Exception {
-        int timeoutMs = 2 * ShellFixture.TICK_MS;
+        // 10 ticks, not the shortest 2 (400 ms): a pause of 150 ms of this JVM, server and client both, could drop
+        // a session whose client must hear something every 266 ms, and the test would fail without a fault.
+        int timeoutMs = 10 * ShellFixture.TICK_MS;
         try (CorralClient zk = CorralClient.connect(fixture.connectString(), timeoutMs, event -> { })) {
             assertThat(zk.sessionTimeoutMs()).isEqualTo(timeoutMs);
             String path = "/alive-" + Long.toHexString(zk.sessionId());
             zk.create(path, null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-            await().during(Duration.ofMillis(4L * timeoutMs)).atMost(BOUND).until(zk::isConnected);
+            await().during(Duration.ofMillis(3L * timeoutMs)).atMost(BOUND).until(zk::isConnected);
             try (CorralClient other = fixture.client()) {
                 assertThat(other.exists(path, false)).as("the session, and its ephemeral, outlived its timeout").isNotNull();
             }
@@ -294,7 +296,8 @@ class CorralClientTest {
     @Test
     void aResumedSessionSendsItsIdAuthAndWatchesAsZooKeepersClientDoes() throws Exception {
         List<WatchedEvent> events = new CopyOnWriteArrayList<>();
-        try (FakeServer server = new FakeServer(); CorralClient zk = server.connect(events)) {
+        // A long session: the fake server answers no ping, and the events must hold one disconnect only, the test's.
+        try (FakeServer server = new FakeServer(30_000); CorralClient zk = server.connect(events)) {
             CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
                 try {
                     zk.addAuth("digest", "u:p".getBytes(StandardCharsets.UTF_8));
@@ -325,7 +328,7 @@ class CorralClientTest {
             assertThat(resume.sessionId()).isEqualTo(0x1234);
             assertThat(resume.passwd()).isEqualTo(FakeServer.PASSWORD);
             assertThat(resume.lastZxidSeen()).as("the zxid of the last reply, not of the notification").isEqualTo(0x57);
-            assertThat(resume.timeOut()).isEqualTo(FakeServer.TIMEOUT_MS);
+            assertThat(resume.timeOut()).isEqualTo(server.timeoutMs());
             JuteInput first = server.readFrameAfterPings();
             assertThat(RequestHeader.read(first)).isEqualTo(new RequestHeader(-4, OpCode.AUTH));
             AuthPacket again = AuthPacket.read(first);
@@ -355,14 +358,30 @@ class CorralClientTest {
 
     /** A server that completes the handshake, then does only what a test tells it to. */
     private static final class FakeServer implements AutoCloseable {
+        /**
+         * The session timeout a fake server grants unless told otherwise: short, so that a test of a server
+         * that does not answer ends soon (the client gives up 2/3 of it after the last frame it heard).
+         */
         static final int TIMEOUT_MS = 600;
         static final byte[] PASSWORD = "sixteen-byte-pwd".getBytes(StandardCharsets.UTF_8);
         private final ServerSocket listener = new ServerSocket(0);
+        private final int timeoutMs;
         private Socket connection;
         private DataInputStream in;
         private OutputStream out;
 
-        FakeServer() throws IOException {}
+        FakeServer() throws IOException {
+            this(TIMEOUT_MS);
+        }
+
+        /** A fake server that grants {@code timeoutMs}: it answers no ping, so the client drops a connection that long idle. */
+        FakeServer(int timeoutMs) throws IOException {
+            this.timeoutMs = timeoutMs;
+        }
+
+        int timeoutMs() {
+            return timeoutMs;
+        }
 
         CorralClient connect(List<WatchedEvent> events) throws Exception {
             CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
@@ -371,13 +390,13 @@ class CorralClientTest {
                     in = new DataInputStream(connection.getInputStream());
                     out = connection.getOutputStream();
                     readFrame();
-                    out.write(Frames.frame(o -> new ConnectResponse(0, TIMEOUT_MS, 0x1234, PASSWORD, false).write(o, true)));
+                    out.write(Frames.frame(o -> new ConnectResponse(0, timeoutMs, 0x1234, PASSWORD, false).write(o, true)));
                     out.flush();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            CorralClient client = CorralClient.connect("127.0.0.1:" + listener.getLocalPort(), TIMEOUT_MS, events::add);
+            CorralClient client = CorralClient.connect("127.0.0.1:" + listener.getLocalPort(), timeoutMs, events::add);
             handshake.join();
             return client;
         }
@@ -416,7 +435,7 @@ class CorralClientTest {
             in = new DataInputStream(connection.getInputStream());
             out = connection.getOutputStream();
             ConnectRequest request = ConnectRequest.read(new JuteInput(readFrame()));
-            out.write(Frames.frame(o -> new ConnectResponse(0, TIMEOUT_MS, sessionId, PASSWORD, false).write(o, true)));
+            out.write(Frames.frame(o -> new ConnectResponse(0, timeoutMs, sessionId, PASSWORD, false).write(o, true)));
             out.flush();
             return request;
         }
