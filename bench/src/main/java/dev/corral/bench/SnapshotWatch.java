@@ -50,8 +50,9 @@ final class SnapshotWatch implements AutoCloseable {
     private void run() {
         try {
             while (!stopped) {
-                long now = System.nanoTime();
                 Map<String, Long> sizes = list();
+                // Read after the listing: a file it shows existed by then, so a window never starts before its file.
+                long now = System.nanoTime();
                 synchronized (seen) {
                     for (Map.Entry<String, Long> file : sizes.entrySet()) {
                         if (before.contains(file.getKey())) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -69,22 +70,22 @@ class EnsembleHungLeaderTest {
 
     /**
      * Creates a znode through {@code writer}, whose server closed its connection while it had no leader: a
-     * reconnect that reached it just before it served again fails what was queued with ConnectionLoss (both
-     * targets' clients), so a create that meets one is tried again under a new name, a few times. Returns the
-     * path of the create that was acknowledged.
+     * reconnect that reached it just before it served again fails what was queued with ConnectionLoss (against
+     * both targets), so a create that meets one is tried again under a new name, a few times. Returns the path
+     * of the create that was acknowledged.
      */
     private static String createThroughReconnect(ZooKeeper writer) throws Exception {
-        for (int attempt = 0; ; attempt++) {
+        KeeperException.ConnectionLossException last = null;
+        for (int attempt = 0; attempt < CREATE_ATTEMPTS_MAX; attempt++) {
             String path = "/during-" + attempt;
             try {
                 writer.create(path, bytes("d"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 return path;
-            } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
-                if (attempt == CREATE_ATTEMPTS_MAX - 1) {
-                    throw e;
-                }
+            } catch (KeeperException.ConnectionLossException e) {
+                last = e;
             }
         }
+        throw new AssertionError("no create through the survivor in " + CREATE_ATTEMPTS_MAX + " attempts", last);
     }
 
     /** Whether exactly one survivor leads and the other follows (the hung one answers nothing). */

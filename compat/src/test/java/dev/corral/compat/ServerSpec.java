@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * run's target ({@link CompatRun}) in a temporary home of its own (zoo.cfg, {@code data}, the log), deleted
  * when the server is closed after its log is copied to {@code compat.log.dir}.
  *
- * @param tickMs             zoo.cfg tickTime; sessions negotiate into [2, 20] ticks
+ * @param tickMs             zoo.cfg tickTime; sessions negotiate into [2, 20] ticks unless the config says otherwise
  * @param extendedTypes      whether {@code -Dzookeeper.extendedTypesEnabled=true} is passed (TTL nodes)
  * @param config             extra zoo.cfg entries, appended after (and overriding) the defaults
  * @param systemProperties   extra {@code -D} flags for the server JVM
@@ -75,8 +75,10 @@ record ServerSpec(int tickMs, boolean extendedTypes, Map<String, String> config,
         return new ServerSpec(tickMs, false, config, systemProperties);
     }
 
+    /** The longest session a server of this spec grants: its maxSessionTimeout if set, else 20 ticks, as both servers read it. */
     int sessionTimeoutMsMax() {
-        return 20 * tickMs;
+        String configured = config.get("maxSessionTimeout");
+        return configured != null ? Integer.parseInt(configured) : 20 * tickMs;
     }
 
     /** Starts a server of the run's target and waits until it answers a handshake (retried on a taken port). */

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
@@ -55,10 +56,11 @@ class OutgoingBytesTest {
             ZooKeeper bystander = bystanderWithData(server);
             // 4 MB of replies asked for at once, none read yet: far above the 64 KiB mark.
             sendGetData(socket, REQUESTS);
-            assertThat(bystander.getData("/d", false, null)).hasSize(DATA_BYTES);
-            // The pause comes from the raw connection's event loop, which may not have read its 40 requests yet.
-            await("reads stopped").atMost(java.time.Duration.ofSeconds(20))
+            // The pause comes from the raw connection's event loop once it has read the requests and queued their
+            // replies, which may be after a read the bystander sends at once: wait for it, then read through the bystander.
+            await("reads stopped").atMost(Duration.ofSeconds(20))
                     .until(() -> AdminHttpTest.metric(server, "client_outgoing_pauses_total") > 0);
+            assertThat(bystander.getData("/d", false, null)).hasSize(DATA_BYTES);
 
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             for (int xid = 1; xid <= REQUESTS; xid++) {
@@ -79,7 +81,7 @@ class OutgoingBytesTest {
             // Nothing is read until the server has closed the connection, so a fast reader cannot drain the queue
             // below the bound on a loaded machine.
             sendGetData(socket, REQUESTS_PAST_MAX);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+            await().atMost(Duration.ofSeconds(20))
                     .until(() -> AdminHttpTest.metric(server, "client_outgoing_closes_total") == 1);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             int replies = 0;

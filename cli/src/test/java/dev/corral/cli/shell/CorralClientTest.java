@@ -374,7 +374,7 @@ class CorralClientTest {
             this(TIMEOUT_MS);
         }
 
-        /** A fake server that grants {@code timeoutMs}: it answers no ping, so the client drops a connection that long idle. */
+        /** A fake server that grants {@code timeoutMs}: it answers no ping, so the client drops a connection idle for 2/3 of it. */
         FakeServer(int timeoutMs) throws IOException {
             this.timeoutMs = timeoutMs;
         }
