@@ -706,15 +706,15 @@ public final class Node {
      */
     private void apply(LogEntry logged) {
         TxnEntry entry = proposer.committed(logged);
+        Waiter waiter = waiters.onCommitted(entry);
         List<WatchEvent> events = new ArrayList<>();
-        // A result's Stats are read only by the reply to a request waiting here; none waits in a replay.
-        TxnResult result = applier.apply(entry, events, waiters.size() > 0);
+        // A result's Stats are read only by the reply to its waiter: another server's txn or a replayed one has none.
+        TxnResult result = applier.apply(entry, events, waiter != null);
         proposer.retire(entry.zxid());
         connections.notify(events);
         if (entry.txn() instanceof Txn.CloseSession close) {
             auditor.onSessionClosed(close);
         }
-        Waiter waiter = waiters.onCommitted(entry);
         if (waiter != null) {
             onApplied(waiter, entry, result);
         } else if (entry.txn() instanceof Txn.CreateSession create) {
