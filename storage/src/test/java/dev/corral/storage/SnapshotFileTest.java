@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The snapshot file format: a snapshot reads back into exactly the state it was taken of, whatever kinds
@@ -337,6 +338,28 @@ class SnapshotFileTest {
 
         assertThat(thrown).isInstanceOf(StorageException.class).hasMessageContaining(file.toString()).hasMessageContaining("impossible");
         assertThat(allocated).as("bytes allocated reading a %d-byte file", content.length).isLessThan(16L << 20);
+    }
+
+    /**
+     * A node's kind is a number from the format's table ({@link NodeKind#ofOrdinal}); one
+     * outside it is named as such, whichever node holds it, and the node is never loaded as some other kind.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 4, 99, Integer.MIN_VALUE})
+    void aNodeOfAnUnknownKindIsRejectedNamingTheKind(int kind) throws IOException {
+        assertThat(NodeKind.ofOrdinal(kind)).as("a kind outside the table").isNull();
+        Path file = SnapshotFile.write(dir, snapshotOf(few(new AppliedState())));
+        byte[] original = Files.readAllBytes(file);
+        List<SnapshotLayout.Region> kinds = SnapshotLayout.of(original).regions().stream().filter(r -> r.field().equals("kind")).toList();
+        assertThat(kinds).as("nodes in the snapshot").hasSizeGreaterThan(1);
+        for (SnapshotLayout.Region region : List.of(kinds.get(0), kinds.get(kinds.size() - 1))) {
+            byte[] content = original.clone();
+            ByteBuffer.wrap(content).putInt(region.start(), kind);
+            Files.write(file, content);
+            assertThat(catchThrowable(() -> SnapshotFile.read(file))).as("kind %d at byte %d", kind, region.start())
+                    .isInstanceOf(StorageException.class).hasMessageContaining(file.toString())
+                    .hasMessageContaining("unknown kind " + kind);
+        }
     }
 
     @Test
