@@ -974,7 +974,7 @@ public final class CorralServer implements AutoCloseable {
                     LOG.atLevel(close.routine() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
                             .log("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(), close.reason());
                     send(client, batches.remove(client));
-                    client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    client.channel().closeAfterWrites();
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
@@ -1036,7 +1036,7 @@ public final class CorralServer implements AutoCloseable {
         metrics.bytesSent.addAndGet(bytes);
         framesSent.addAndGet(frames.size());
         long written = bytes;
-        client.channel().writeAndFlush(oneBuffer(frames)).addListener(done -> client.outgoingBytes().addAndGet(-written));
+        client.channel().write(frames, () -> client.outgoingBytes().addAndGet(-written));
     }
 
     /** A connection's frames as one buffer over their arrays, without a copy (the warm-up's scratch port writes so too). */
@@ -1080,7 +1080,7 @@ public final class CorralServer implements AutoCloseable {
             }
             long id = nextConnectionId.getAndIncrement();
             connectionId = id;
-            client = new ClientChannel(id, ctx.channel());
+            client = new ClientChannel(id, new ClientLink.Netty(ctx.channel()));
             channels.put(id, client);
             if (sasl != null) {
                 sasl.prepare(id);

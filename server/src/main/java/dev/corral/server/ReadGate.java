@@ -1,6 +1,5 @@
 package dev.corral.server;
 
-import io.netty.channel.Channel;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -25,11 +24,11 @@ final class ReadGate {
         OUTGOING_BYTES
     }
 
-    private final Channel channel;
+    private final ClientLink channel;
     // Invariant: the channel's autoRead is (reasons.isEmpty()) once the last submitted apply task has run.
     private final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
 
-    ReadGate(Channel channel) {
+    ReadGate(ClientLink channel) {
         this.channel = channel;
     }
 
@@ -49,7 +48,7 @@ final class ReadGate {
             changed = paused ? reasons.add(reason) : reasons.remove(reason);
         }
         if (changed) {
-            channel.eventLoop().execute(this::apply);
+            channel.execute(this::apply);
         }
         return changed;
     }
@@ -59,6 +58,6 @@ final class ReadGate {
         synchronized (reasons) {
             read = reasons.isEmpty();
         }
-        channel.config().setAutoRead(read);
+        channel.setAutoRead(read);
     }
 }

@@ -1,0 +1,65 @@
+package dev.corral.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * One client connection as the server writes to it and closes it, whichever port carries it: a Netty
+ * channel ({@link Netty}, the TLS ports and today the plain one) or {@link NioClientPort.Link}.
+ *
+ * <p>Threads: every method but {@link #setAutoRead} may be called from any thread; a connection's writes
+ * go out in the order they were called, and a close after writes goes after them.
+ */
+interface ClientLink {
+    SocketAddress remoteAddress();
+
+    /** Writes the frames after everything written before; {@code written} runs once they are written or dropped. */
+    void write(List<byte[]> frames, Runnable written);
+
+    /** Closes the connection once everything written before is flushed. */
+    void closeAfterWrites();
+
+    void close();
+
+    /** Runs the task on the connection's I/O thread, after the tasks handed to it before. */
+    void execute(Runnable task);
+
+    /** Whether the connection is read from; called on its I/O thread ({@link ReadGate}). */
+    void setAutoRead(boolean read);
+
+    /** A connection of a Netty port: the frames go out as one buffer over their arrays, written and flushed once. */
+    record Netty(Channel channel) implements ClientLink {
+        @Override
+        public SocketAddress remoteAddress() {
+            return channel.remoteAddress();
+        }
+
+        @Override
+        public void write(List<byte[]> frames, Runnable written) {
+            channel.writeAndFlush(CorralServer.oneBuffer(frames)).addListener(done -> written.run());
+        }
+
+        @Override
+        public void closeAfterWrites() {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            channel.eventLoop().execute(task);
+        }
+
+        @Override
+        public void setAutoRead(boolean read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+}

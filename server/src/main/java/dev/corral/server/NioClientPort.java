@@ -1,0 +1,648 @@
+package dev.corral.server;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A plain client port on {@code java.nio}, as ZooKeeper's default {@code NIOServerCnxnFactory} serves its
+ * clients: one thread accepts, a few I/O threads each run a selector over their connections, splitting
+ * the bytes into frames as {@link ClientFrameDecoder} does and writing what other threads queued. It is
+ * the leaner twin of the Netty client port: on a fresh server, compiling Netty's pipeline is most of
+ * what session churn costs Corral beyond ZooKeeper (README, issue 16), and ZooKeeper served through its
+ * own Netty factory costs more still. TLS ports stay on Netty.
+ *
+ * <p>Not yet the server's port: {@link CorralServer} serves through Netty, and this class is proven on its
+ * own ({@code NioClientPortTest}) before it takes the plain port over.
+ *
+ * <p>Threads: a {@link Listener}'s methods and {@link Link#setAutoRead} run on the connection's I/O
+ * thread; {@link Link#write}, {@link Link#closeAfterWrites}, {@link Link#close} and {@link Link#execute}
+ * may be called from any thread, and a connection's writes go out in the order they were called.
+ */
+final class NioClientPort implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NioClientPort.class);
+    /** A connection's read buffer to begin with and to return to once a large frame has been read. */
+    static final int READ_BUFFER_BYTES = 1024;
+    /** The largest read buffer kept between frames; a larger one was for one large frame. */
+    private static final int READ_BUFFER_KEPT_BYTES = 64 * 1024;
+    private static final long CLOSE_WAIT_MS = 2_000;
+
+    /** One connection's events, on its I/O thread; {@link #active} comes first and {@link #inactive} last. */
+    interface Listener {
+        void active(Link link);
+
+        void frame(byte[] frame);
+
+        /** The connection's first four bytes were a four-letter word; nothing more is read from it. */
+        void fourLetterWord(String word);
+
+        /** The client shut its output down (or sent everything and closed): nothing more will be read. */
+        void inputEnded();
+
+        /** Queued reply bytes passed the high mark ({@code false}), or fell under the low mark again. */
+        void writable(boolean writable);
+
+        void inactive();
+    }
+
+    private final ServerSocketChannel server;
+    private final List<IoLoop> loops = new ArrayList<>();
+    private final Thread acceptor;
+    private final Supplier<Listener> listeners;
+    private final int maxBufferBytes;
+    private final long lowWaterBytes;
+    private final long highWaterBytes;
+    private final AtomicLong acceptFailures;
+    private final Object acceptLock = new Object();
+    // Guarded by acceptLock.
+    private boolean accepting;
+    private volatile boolean closed;
+
+    /**
+     * Binds the port; it accepts nothing until {@link #accepting(boolean)}: a client that connects before
+     * waits in the listen backlog.
+     *
+     * @param maxBufferBytes the longest frame (jute.maxbuffer); a longer length closes the connection
+     * @param acceptFailures counts every failed accept (the metric client_accept_failures_total)
+     */
+    NioClientPort(InetSocketAddress address, String threadPrefix, int ioThreads, int maxBufferBytes, long lowWaterBytes,
+            long highWaterBytes, AtomicLong acceptFailures, Supplier<Listener> listeners) throws IOException {
+        if (ioThreads < 1 || lowWaterBytes > highWaterBytes) {
+            throw new IllegalArgumentException("ioThreads " + ioThreads + ", low mark " + lowWaterBytes + ", high mark " + highWaterBytes);
+        }
+        this.listeners = listeners;
+        this.maxBufferBytes = maxBufferBytes;
+        this.lowWaterBytes = lowWaterBytes;
+        this.highWaterBytes = highWaterBytes;
+        this.acceptFailures = acceptFailures;
+        server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address);
+            for (int i = 0; i < ioThreads; i++) {
+                loops.add(new IoLoop(threadPrefix + "-io-" + (i + 1)));
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        acceptor = new Thread(this::acceptLoop, threadPrefix + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.socket().getLocalSocketAddress();
+    }
+
+    /** Starts or stops taking connections from the listen backlog. */
+    void accepting(boolean on) {
+        synchronized (acceptLock) {
+            accepting = on;
+            acceptLock.notifyAll();
+        }
+    }
+
+    private boolean awaitAccepting() throws InterruptedException {
+        synchronized (acceptLock) {
+            while (!accepting && !closed) {
+                acceptLock.wait();
+            }
+        }
+        return !closed;
+    }
+
+    /**
+     * Accepts until the port closes. A failed accept (most often EMFILE) pauses accepting for a time that
+     * doubles while failures go on, from {@link AcceptBackoff#PAUSE_MIN_MS} to {@link AcceptBackoff#PAUSE_MAX_MS},
+     * and a run of failures is logged once at its start and once at its end, as the Netty port does.
+     */
+    private void acceptLoop() {
+        int next = 0;
+        long pauseMs = 0;
+        long failuresInRun = 0;
+        long lastFailureNanos = 0;
+        try {
+            while (awaitAccepting()) {
+                SocketChannel channel;
+                try {
+                    channel = server.accept();
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    acceptFailures.incrementAndGet();
+                    lastFailureNanos = System.nanoTime();
+                    if (failuresInRun++ == 0) {
+                        LOG.warn("Cannot accept connections: {}; connected sessions are still served, and accepting is retried"
+                                + " after pauses of up to {} ms until it succeeds", e.getMessage(), AcceptBackoff.PAUSE_MAX_MS);
+                    }
+                    pauseMs = pauseMs == 0 ? AcceptBackoff.PAUSE_MIN_MS : Math.min(AcceptBackoff.PAUSE_MAX_MS, pauseMs * 2);
+                    Thread.sleep(pauseMs);
+                    continue;
+                }
+                pauseMs = 0;
+                if (failuresInRun > 0 && System.nanoTime() - lastFailureNanos >= TimeUnit.MILLISECONDS.toNanos(AcceptBackoff.QUIET_MS)) {
+                    LOG.info("Accepting connections again after {} failed accepts", failuresInRun);
+                    failuresInRun = 0;
+                }
+                IoLoop loop = loops.get(next);
+                next = (next + 1) % loops.size();
+                try {
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                } catch (IOException e) {
+                    closeQuietly(channel);
+                    continue;
+                }
+                Link link = new Link(channel, loop);
+                loop.execute(link::register);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the port and every connection (each gets {@link Listener#inactive}), and ends the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        accepting(false);
+        closeQuietly(server);
+        for (IoLoop loop : loops) {
+            loop.shutdown();
+        }
+        try {
+            if (acceptor != null) {
+                acceptor.join(CLOSE_WAIT_MS);
+            }
+            for (IoLoop loop : loops) {
+                loop.thread.join(CLOSE_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOG.debug("Closing {} failed: {}", closeable, e.toString());
+        }
+    }
+
+    /** A task for an I/O thread at a time; {@link #cancel} from that thread. */
+    static final class Timer implements Comparable<Timer> {
+        private final long deadlineNanos;
+        private final Runnable task;
+        private boolean cancelled;
+
+        private Timer(long deadlineNanos, Runnable task) {
+            this.deadlineNanos = deadlineNanos;
+            this.task = task;
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer other) {
+            return Long.compare(deadlineNanos, other.deadlineNanos);
+        }
+    }
+
+    /** One I/O thread: its selector, the tasks other threads hand it, and its timers. */
+    private final class IoLoop implements Runnable {
+        private final Selector selector;
+        private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        // Set by a thread that woke the selector, cleared by the loop before it runs the tasks: one wakeup per batch.
+        private final AtomicBoolean woken = new AtomicBoolean();
+        // The loop thread's own.
+        private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+        private final Thread thread;
+        private volatile boolean stopping;
+
+        IoLoop(String name) throws IOException {
+            selector = Selector.open();
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        boolean inLoop() {
+            return Thread.currentThread() == thread;
+        }
+
+        void execute(Runnable task) {
+            tasks.add(task);
+            if (!inLoop() && woken.compareAndSet(false, true)) {
+                selector.wakeup();
+            }
+        }
+
+        Timer schedule(Runnable task, long delayMs) {
+            Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs), task);
+            timers.add(timer);
+            return timer;
+        }
+
+        void shutdown() {
+            stopping = true;
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopping) {
+                    select();
+                    woken.set(false);
+                    for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext();) {
+                        SelectionKey key = keys.next();
+                        keys.remove();
+                        ((Link) key.attachment()).onReady(key);
+                    }
+                    Runnable task;
+                    while ((task = tasks.poll()) != null) {
+                        runGuarded(task);
+                    }
+                    runDueTimers();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Client I/O thread {} failed; closing its connections", thread.getName(), e);
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    ((Link) key.attachment()).closeNow();
+                }
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    runGuarded(task);
+                }
+                closeQuietly(selector);
+            }
+        }
+
+        private void select() throws IOException {
+            if (!tasks.isEmpty()) {
+                selector.selectNow();
+                return;
+            }
+            Timer first = timers.peek();
+            if (first == null) {
+                selector.select();
+            } else {
+                long waitNanos = first.deadlineNanos - System.nanoTime();
+                if (waitNanos <= 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+                }
+            }
+        }
+
+        private void runDueTimers() {
+            long now = System.nanoTime();
+            while (!timers.isEmpty() && (timers.peek().cancelled || timers.peek().deadlineNanos - now <= 0)) {
+                Timer due = timers.poll();
+                if (!due.cancelled) {
+                    runGuarded(due.task);
+                }
+            }
+        }
+
+        private void runGuarded(Runnable task) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("A task on client I/O thread {} failed", thread.getName(), e);
+            }
+        }
+    }
+
+    /** What a connection's write queue holds besides writes: close once everything before is written. */
+    private static final Object CLOSE = new Object();
+
+    private record Write(ByteBuffer[] buffers, long bytes, Runnable written) {
+        void done() {
+            written.run();
+        }
+    }
+
+    /** One connection of the port. */
+    final class Link implements ClientLink {
+        private final SocketChannel channel;
+        private final IoLoop loop;
+        private final SocketAddress remote;
+        private final ConcurrentLinkedQueue<Object> out = new ConcurrentLinkedQueue<>();
+        // Reply bytes queued and not yet written, for the writability marks; any thread adds, the loop subtracts.
+        private final AtomicLong queuedBytes = new AtomicLong();
+        private final AtomicBoolean flushQueued = new AtomicBoolean();
+        private volatile boolean open = true;
+        // The rest is the loop thread's own.
+        private SelectionKey key;
+        private Listener listener;
+        private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        private boolean first = true;
+        private boolean doneReading;
+        private boolean autoRead = true;
+        private boolean unwritable;
+        private Write current;
+
+        private Link(SocketChannel channel, IoLoop loop) {
+            this.channel = channel;
+            this.loop = loop;
+            SocketAddress address;
+            try {
+                address = channel.getRemoteAddress();
+            } catch (IOException e) {
+                address = null;
+            }
+            this.remote = address;
+        }
+
+        private void register() {
+            if (loop.stopping) {
+                open = false;
+                closeQuietly(channel);
+                return;
+            }
+            try {
+                key = channel.register(loop.selector, SelectionKey.OP_READ, this);
+            } catch (IOException e) {
+                open = false;
+                closeQuietly(channel);
+                return;
+            }
+            listener = listeners.get();
+            listener.active(this);
+        }
+
+        private void onReady(SelectionKey ready) {
+            try {
+                if (ready.isValid() && ready.isWritable()) {
+                    flush();
+                }
+                if (ready.isValid() && ready.isReadable()) {
+                    read();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Connection from {} failed on its I/O thread; closing it", remote, e);
+                closeNow();
+            }
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return remote;
+        }
+
+        /** Runs {@code task} on this connection's I/O thread after {@code delayMs}; call it from that thread. */
+        Timer schedule(Runnable task, long delayMs) {
+            return loop.schedule(task, delayMs);
+        }
+
+        @Override
+        public void write(List<byte[]> frames, Runnable written) {
+            if (frames.isEmpty()) {
+                written.run();
+                return;
+            }
+            ByteBuffer[] buffers = new ByteBuffer[frames.size()];
+            long bytes = 0;
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.wrap(frames.get(i));
+                bytes += buffers[i].remaining();
+            }
+            // Counted before it is queued, so that whoever takes it off the queue never counts below zero.
+            long queued = queuedBytes.addAndGet(bytes);
+            out.add(new Write(buffers, bytes, written));
+            if (!open) {
+                // Closed meanwhile: its close may have drained the queue before this write joined it.
+                drainWrites();
+                return;
+            }
+            if (queued > highWaterBytes) {
+                loop.execute(this::checkWritable);
+            }
+            queueFlush();
+        }
+
+        @Override
+        public void closeAfterWrites() {
+            out.add(CLOSE);
+            queueFlush();
+        }
+
+        @Override
+        public void close() {
+            if (loop.inLoop()) {
+                closeNow();
+            } else {
+                loop.execute(this::closeNow);
+            }
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            loop.execute(task);
+        }
+
+        @Override
+        public void setAutoRead(boolean read) {
+            autoRead = read;
+            updateInterest();
+        }
+
+        boolean isOpen() {
+            return open;
+        }
+
+        private void queueFlush() {
+            if (flushQueued.compareAndSet(false, true)) {
+                loop.execute(() -> {
+                    flushQueued.set(false);
+                    flush();
+                });
+            }
+        }
+
+        private void updateInterest() {
+            if (!open || key == null || !key.isValid()) {
+                return;
+            }
+            int ops = (autoRead && !doneReading ? SelectionKey.OP_READ : 0) | (current != null ? SelectionKey.OP_WRITE : 0);
+            if (key.interestOps() != ops) {
+                key.interestOps(ops);
+            }
+        }
+
+        private void checkWritable() {
+            if (!open || listener == null) {
+                return;
+            }
+            long queued = queuedBytes.get();
+            if (!unwritable && queued > highWaterBytes) {
+                unwritable = true;
+                listener.writable(false);
+            } else if (unwritable && queued < lowWaterBytes) {
+                unwritable = false;
+                listener.writable(true);
+            }
+        }
+
+        /** Writes what is queued until the socket takes no more; then waits for it to be writable again. */
+        private void flush() {
+            if (!open) {
+                return;
+            }
+            try {
+                while (true) {
+                    if (current == null) {
+                        Object next = out.poll();
+                        if (next == null) {
+                            break;
+                        }
+                        if (next == CLOSE) {
+                            closeNow();
+                            return;
+                        }
+                        current = (Write) next;
+                    }
+                    channel.write(current.buffers);
+                    if (current.buffers[current.buffers.length - 1].hasRemaining()) {
+                        break;
+                    }
+                    Write written = current;
+                    current = null;
+                    queuedBytes.addAndGet(-written.bytes);
+                    written.done();
+                }
+            } catch (IOException e) {
+                LOG.debug("Writing to {} failed: {}", remote, e.toString());
+                closeNow();
+                return;
+            }
+            checkWritable();
+            updateInterest();
+        }
+
+        private void read() {
+            if (!open || doneReading) {
+                return;
+            }
+            int count;
+            try {
+                count = channel.read(in);
+            } catch (IOException e) {
+                LOG.debug("Reading from {} failed: {}", remote, e.toString());
+                closeNow();
+                return;
+            }
+            if (count < 0) {
+                doneReading = true;
+                updateInterest();
+                listener.inputEnded();
+                return;
+            }
+            in.flip();
+            int needed = split();
+            in.compact();
+            if (needed > in.capacity()) {
+                in = ByteBuffer.allocate(needed).put(in.flip());
+            } else if (in.position() == 0 && in.capacity() > READ_BUFFER_KEPT_BYTES) {
+                in = ByteBuffer.allocate(READ_BUFFER_BYTES);
+            }
+        }
+
+        /**
+         * Hands every whole frame in the buffer to the listener; returns the bytes the next frame needs
+         * in all when it is not whole yet, else 0. A length below 0 or above jute.maxbuffer closes the
+         * connection, as ZooKeeper's {@code NIOServerCnxn#readLength} does ("Len error").
+         */
+        private int split() {
+            while (open && !doneReading && in.remaining() >= 4) {
+                int length = in.getInt(in.position());
+                if (first) {
+                    first = false;
+                    String word = FourLetterWords.commandOf(length);
+                    if (word != null) {
+                        doneReading = true;
+                        in.position(in.limit());
+                        updateInterest();
+                        listener.fourLetterWord(word);
+                        return 0;
+                    }
+                }
+                if (length < 0 || length > maxBufferBytes) {
+                    LOG.warn("Closing connection from {}: frame length {} is outside [0, jute.maxbuffer={}]", remote, length,
+                            maxBufferBytes);
+                    in.position(in.limit());
+                    closeNow();
+                    return 0;
+                }
+                if (in.remaining() < 4 + length) {
+                    return 4 + length;
+                }
+                in.getInt();
+                byte[] frame = new byte[length];
+                in.get(frame);
+                listener.frame(frame);
+            }
+            if (!open || doneReading) {
+                in.position(in.limit());
+            }
+            return 0;
+        }
+
+        /** On the loop: closes the socket, runs the callbacks of writes not made, and tells the listener, once. */
+        private void closeNow() {
+            if (!open) {
+                return;
+            }
+            open = false;
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(channel);
+            if (current != null) {
+                current.done();
+                current = null;
+            }
+            drainWrites();
+            if (listener != null) {
+                listener.inactive();
+            }
+        }
+
+        /** Runs the callbacks of queued writes that will never be made; any thread, once the link is closed. */
+        private void drainWrites() {
+            Object next;
+            while ((next = out.poll()) != null) {
+                if (next instanceof Write write) {
+                    queuedBytes.addAndGet(-write.bytes);
+                    write.done();
+                }
+            }
+        }
+    }
+}
