@@ -30,6 +30,12 @@ interface ClientLink {
     /** Whether the connection is read from; called on its I/O thread ({@link ReadGate}). */
     void setAutoRead(boolean read);
 
+    /**
+     * Runs {@code task} on the connection's I/O thread after {@code delayMs}; called on that thread, and
+     * the cancel it returns too.
+     */
+    Runnable scheduleOnLoop(Runnable task, long delayMs);
+
     /** A connection of a Netty port: the frames go out as one buffer over their arrays, written and flushed once. */
     record Netty(Channel channel) implements ClientLink {
         @Override
@@ -60,6 +66,12 @@ interface ClientLink {
         @Override
         public void setAutoRead(boolean read) {
             channel.config().setAutoRead(read);
+        }
+
+        @Override
+        public Runnable scheduleOnLoop(Runnable task, long delayMs) {
+            io.netty.util.concurrent.ScheduledFuture<?> scheduled = channel.eventLoop().schedule(task, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return () -> scheduled.cancel(false);
         }
     }
 }

@@ -21,7 +21,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -33,7 +32,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +49,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production shell around one {@link Node}: Netty event loops for client I/O, one loop thread that
- * owns and drives the Node, and the system clock that emits its ticks. Everything the Node decides
- * arrives here as {@link Output}s, carried out in order.
+ * The production shell around one {@link Node}: the client ports' I/O threads (the plain port on NIO,
+ * {@link NioClientPort}; the TLS ones on Netty), one loop thread that owns and drives the Node, and the
+ * system clock that emits its ticks. Everything the Node decides arrives here as {@link Output}s,
+ * carried out in order.
  *
- * <p>Threads: Netty's I/O threads decode frames and hand them to the node loop; only the node loop
- * touches the Node. The per-IP connection count is checked on accept, before the Node hears of the
+ * <p>Threads: the I/O threads decode frames and hand them to the node loop ({@link ClientEvents}); only
+ * the node loop touches the Node. The per-IP connection count is checked on accept, before the Node hears of the
  * connection, as ZooKeeper's {@code maxClientCnxns} check is.
  *
  * <p>Bounds on what one client can hold (issue 9), all applied here, outside the Node: the time to send
@@ -64,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * (globalOutstandingLimit) and per connection (connection.requestsMax), and reply bytes queued
  * (connection.outgoingBytesHigh), each of which stops the reading of a connection through its
  * {@link ReadGate}; and a hard bound on queued reply bytes (connection.outgoingBytesMax) that closes it.
- * Failed accepts back off in {@link AcceptBackoff}.
+ * Failed accepts back off, as {@link AcceptBackoff} has it.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
@@ -73,6 +72,8 @@ public final class CorralServer implements AutoCloseable {
     /** How long a start may take to elect, write its epoch and apply its log before it gives up. */
     private static final long SERVING_WAIT_S = 600;
     public static final String VERSION = "3.9.5-corral-0.1.0";
+    /** I/O threads of the plain client port, as many as the Netty ports' event loops. */
+    private static final int CLIENT_IO_THREADS = 2;
 
     private final ServerConfig config;
     // The Node's boot time: the high bits of every session id this server makes carry it.
@@ -86,7 +87,7 @@ public final class CorralServer implements AutoCloseable {
     private boolean warmUpClosed;
     private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-node"));
     private final NioEventLoopGroup acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-accept"));
-    private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("corral-io"));
+    private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(CLIENT_IO_THREADS, new DefaultThreadFactory("corral-io"));
     private final Map<Long, ClientChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
@@ -94,6 +95,8 @@ public final class CorralServer implements AutoCloseable {
     private final AtomicLong framesSent = new AtomicLong();
     private final java.util.function.Consumer<RuntimeException> onFatal;
     // Volatile: the console reads it from HTTP handler threads (consoleConnectString).
+    // The plain client port: on NIO (NioClientPort), or on Netty with client.portUnification (TLS sniffed on it).
+    private volatile NioClientPort plainPort;
     private volatile Channel serverChannel;
     // The TLS-only client port (secureClientPort), or null; and the TLS context of every TLS client connection.
     private Channel secureServerChannel;
@@ -300,12 +303,11 @@ public final class CorralServer implements AutoCloseable {
      * plain port for the console (its logins are refused, and the log says why).
      */
     private String consoleConnectString() {
-        Channel channel = serverChannel;
-        if (channel == null) {
+        InetSocketAddress client = plainPortAddress();
+        if (client == null) {
             throw new IllegalStateException("the console needs the plain client port, and this server has "
                     + (serving ? "only a TLS client port (secureClientPort)" : "not opened it yet"));
         }
-        InetSocketAddress client = (InetSocketAddress) channel.localAddress();
         String host = client.getAddress().isAnyLocalAddress() ? "127.0.0.1" : client.getAddress().getHostAddress();
         return EnsembleConfig.bracketed(host) + ":" + client.getPort();
     }
@@ -668,7 +670,7 @@ public final class CorralServer implements AutoCloseable {
         // server serves (the start script's probe of a server without a plain port).
         if (!config.ensemble().isDistributed() && config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
             try {
-                serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, false);
+                openPlainPort(false);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 try {
                     secret.await();
@@ -698,10 +700,12 @@ public final class CorralServer implements AutoCloseable {
         // Before the client port accepts, as ZooKeeperServerMain starts its admin server: whoever waits for an
         // answer on the client port (a start script, a test) then finds the admin port up too.
         startHttp();
-        if (serverChannel != null) {
+        if (plainPort != null) {
+            plainPort.accepting(true);
+        } else if (serverChannel != null) {
             serverChannel.config().setAutoRead(true);
         } else if (config.clientPort() != ServerConfig.NO_CLIENT_PORT) {
-            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, true);
+            openPlainPort(true);
         }
         if (config.security().secureClientPort() != SecurityConfig.NO_PORT) {
             secureServerChannel = bindClientPort(config.security().secureClientPortAddress(), config.security().secureClientPort(), true,
@@ -713,7 +717,7 @@ public final class CorralServer implements AutoCloseable {
         nodeLoop.scheduleAtFixedRate(() -> onNode(() -> node.onTick(System.currentTimeMillis())),
                 config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
         LOG.info("Corral {} listening for clients on {} ({}, tickTime={} ms, sessions {}..{} ms, maxClientCnxns={})",
-                VERSION, serverChannel == null ? "no plain port (secureClientPort only)" : serverChannel.localAddress(),
+                VERSION, plainPortAddress() == null ? "no plain port (secureClientPort only)" : plainPortAddress(),
                 config.ensemble().isDistributed() ? "server " + config.ensemble().myId()
                         + " of an ensemble" : "standalone", config.tickMs(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs(), config.maxClientCnxns());
@@ -746,10 +750,39 @@ public final class CorralServer implements AutoCloseable {
 
     /** The plain client port, or {@link ServerConfig#NO_CLIENT_PORT} when only the secure one is open. */
     public int port() {
-        if (serverChannel == null) {
-            return ServerConfig.NO_CLIENT_PORT;
+        InetSocketAddress address = plainPortAddress();
+        return address == null ? ServerConfig.NO_CLIENT_PORT : address.getPort();
+    }
+
+    private InetSocketAddress plainPortAddress() {
+        NioClientPort nio = plainPort;
+        if (nio != null) {
+            return nio.localAddress();
         }
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        Channel channel = serverChannel;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Opens the plain client port: on NIO, or on Netty with client.portUnification, where a TLS client
+     * is told from a plain one by its first bytes. A port not {@code accepting} leaves connections in the
+     * listen backlog until it is told to accept.
+     */
+    private void openPlainPort(boolean accepting) throws IOException, InterruptedException {
+        if (config.security().portUnification()) {
+            serverChannel = bindClientPort(config.clientPortAddress(), config.clientPort(), false, accepting);
+            return;
+        }
+        InetSocketAddress address = new InetSocketAddress(config.clientPortAddress(), config.clientPort());
+        try {
+            plainPort = new NioClientPort(address, "corral-client", CLIENT_IO_THREADS, config.maxBufferBytes(),
+                    config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh(),
+                    metrics.acceptFailures, ClientEvents::new);
+        } catch (IOException e) {
+            close();
+            throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
+        }
+        plainPort.accepting(accepting);
     }
 
     /** The secure client port, or -1 if there is none. */
@@ -825,6 +858,9 @@ public final class CorralServer implements AutoCloseable {
         }
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (plainPort != null) {
+            plainPort.close();
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
@@ -1057,100 +1093,123 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * One per client channel: hands its events to the node loop, and applies the bounds that need no
-     * Node: the time to send a first frame, and reading only while the replies are being read.
+     * One per client connection, on either port: hands its events to the node loop, and applies the
+     * bounds that need no Node: the per-IP count, the time to send a first frame, and reading only while
+     * the replies are being read. Its methods run on the connection's I/O thread.
      */
-    private final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private final class ClientEvents implements NioClientPort.Listener {
         private long connectionId;
         private String remoteIp;
         private ClientChannel client;
-        // Closes the connection unless a whole first frame arrives in time; null once one has.
-        private ScheduledFuture<?> handshakeTimer;
+        private ClientLink link;
+        // Cancels the close of a connection that sends no whole first frame in time; null once one came.
+        private Runnable handshakeTimer;
         // A four-letter word arrived: its answer closes the connection, and the end of input must not first.
         private boolean answeringFourLetterWord;
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            remoteIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        public void active(NioClientPort.Link link) {
+            open(link);
+        }
+
+        void open(ClientLink opened) {
+            link = opened;
+            remoteIp = ((InetSocketAddress) opened.remoteAddress()).getAddress().getHostAddress();
             int count = connectionsPerIp.computeIfAbsent(remoteIp, ip -> new AtomicInteger()).incrementAndGet();
             if (config.maxClientCnxns() > 0 && count > config.maxClientCnxns()) {
                 LOG.warn("Too many connections from {} - max is {}", remoteIp, config.maxClientCnxns());
-                ctx.close();
+                opened.close();
                 return;
             }
             long id = nextConnectionId.getAndIncrement();
             connectionId = id;
-            client = new ClientChannel(id, new ClientLink.Netty(ctx.channel()));
+            client = new ClientChannel(id, opened);
             channels.put(id, client);
             if (sasl != null) {
                 sasl.prepare(id);
             }
             int timeoutMs = config.connectionLimits().handshakeTimeoutMs();
-            handshakeTimer = ctx.executor().schedule(() -> {
+            handshakeTimer = opened.scheduleOnLoop(() -> {
                 // Debug, as ZooKeeper logs these closes: a client opening many connections must not flood the log.
                 LOG.debug("Closing connection {} from {}: no connect request within {} ms (zookeeper.nio.sessionlessCnxnTimeout)",
-                        id, ctx.channel().remoteAddress(), timeoutMs);
+                        id, opened.remoteAddress(), timeoutMs);
                 metrics.handshakeTimeouts.incrementAndGet();
-                ctx.close();
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+                opened.close();
+            }, timeoutMs);
             nodeLoop.execute(() -> onNode(() -> node.onConnectionOpened(id, remoteIp, System.currentTimeMillis())));
+        }
+
+        long connectionId() {
+            return connectionId;
         }
 
         private void handshakeReceived() {
             if (handshakeTimer != null) {
-                handshakeTimer.cancel(false);
+                handshakeTimer.run();
                 handshakeTimer = null;
             }
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        public void writable(boolean writable) {
             if (client != null) {
-                if (ctx.channel().isWritable()) {
+                if (writable) {
                     client.gate().resume(ReadGate.Reason.OUTGOING_BYTES);
                 } else if (client.gate().pause(ReadGate.Reason.OUTGOING_BYTES)) {
                     metrics.outgoingPauses.incrementAndGet();
                 }
             }
-            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
+        public void frame(byte[] frame) {
             long id = connectionId;
             if (id == 0) {
                 return;
             }
             handshakeReceived();
-            if (message instanceof byte[] frame) {
-                metrics.bytesReceived.addAndGet(frame.length + 4L);
-                framesReceived.incrementAndGet();
-                ClientChannel sender = client;
-                if (sender.framesQueued().incrementAndGet() > config.connectionLimits().requestsMax()) {
-                    pauseForRequests(sender);
+            metrics.bytesReceived.addAndGet(frame.length + 4L);
+            framesReceived.incrementAndGet();
+            ClientChannel sender = client;
+            if (sender.framesQueued().incrementAndGet() > config.connectionLimits().requestsMax()) {
+                pauseForRequests(sender);
+            }
+            nodeLoop.execute(() -> {
+                onNode(() -> node.onFrame(id, frame, System.currentTimeMillis()));
+                sender.framesQueued().decrementAndGet();
+                throttle(sender);
+            });
+        }
+
+        @Override
+        public void fourLetterWord(String word) {
+            if (connectionId == 0) {
+                return;
+            }
+            handshakeReceived();
+            answeringFourLetterWord = true;
+            ClientLink answered = link;
+            nodeLoop.execute(() -> {
+                try {
+                    answered.write(List.of(fourLetterAnswer(word).getBytes(StandardCharsets.US_ASCII)), () -> { });
+                    answered.closeAfterWrites();
+                } catch (RuntimeException e) {
+                    // The end of input no longer closes this connection (half-closure): close it here.
+                    answered.close();
+                    throw e;
                 }
-                nodeLoop.execute(() -> {
-                    onNode(() -> node.onFrame(id, frame, System.currentTimeMillis()));
-                    sender.framesQueued().decrementAndGet();
-                    throttle(sender);
-                });
-            } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
-                answeringFourLetterWord = true;
-                nodeLoop.execute(() -> {
-                    try {
-                        String answer = fourLetterAnswer(command.word());
-                        ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
-                    } catch (RuntimeException e) {
-                        // The end of input no longer closes this connection (half-closure): close it here.
-                        ctx.close();
-                        throw e;
-                    }
-                });
+            });
+        }
+
+        @Override
+        public void inputEnded() {
+            if (!answeringFourLetterWord) {
+                link.close();
             }
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
+        public void inactive() {
             handshakeReceived();
             if (remoteIp != null) {
                 connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
@@ -1169,16 +1228,46 @@ public final class CorralServer implements AutoCloseable {
                 });
             }
         }
+    }
+
+    /** A connection of a Netty port (the TLS ones, and the plain one with client.portUnification): its events to {@link ClientEvents}. */
+    private final class ClientHandler extends ChannelInboundHandlerAdapter {
+        private final ClientEvents events = new ClientEvents();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            events.open(new ClientLink.Netty(ctx.channel()));
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            events.writable(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof byte[] frame) {
+                events.frame(frame);
+            } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
+                events.fourLetterWord(command.word());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            events.inactive();
+        }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !answeringFourLetterWord) {
-                ctx.close();
+            if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                events.inputEnded();
             } else if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
                 if (!handshake.isSuccess()) {
                     // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".
                     LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
-                } else if (connectionId != 0) {
+                } else if (events.connectionId() != 0) {
                     onHandshake(ctx);
                 }
             }
@@ -1203,14 +1292,14 @@ public final class CorralServer implements AutoCloseable {
             }
             if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate certificate) {
                 String subject = certificate.getSubjectX500Principal().getName();
-                long id = connectionId;
+                long id = events.connectionId();
                 nodeLoop.execute(() -> onNode(() -> node.onClientCertificate(id, subject, System.currentTimeMillis())));
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("Connection {} from {} failed: {}", connectionId, ctx.channel().remoteAddress(), cause.toString());
+            LOG.debug("Connection {} from {} failed: {}", events.connectionId(), ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
     }

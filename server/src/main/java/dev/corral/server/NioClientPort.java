@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * the bytes into frames as {@link ClientFrameDecoder} does and writing what other threads queued. It is
  * the leaner twin of the Netty client port: on a fresh server, compiling Netty's pipeline is most of
  * what session churn costs Corral beyond ZooKeeper (README, issue 16), and ZooKeeper served through its
- * own Netty factory costs more still. TLS ports stay on Netty.
+ * own Netty factory costs more still.
  *
- * <p>Not yet the server's port: {@link CorralServer} serves through Netty, and this class is proven on its
- * own ({@code NioClientPortTest}) before it takes the plain port over.
+ * <p>It is the server's plain client port ({@link CorralServer}) and the warm-up's scratch port
+ * ({@link ScratchShell}); the TLS port, and a plain port that also takes TLS (client.portUnification),
+ * stay on Netty.
  *
  * <p>Threads: a {@link Listener}'s methods and {@link Link#setAutoRead} run on the connection's I/O
  * thread; {@link Link#write}, {@link Link#closeAfterWrites}, {@link Link#close} and {@link Link#execute}
@@ -72,6 +73,7 @@ final class NioClientPort implements AutoCloseable {
     private final long lowWaterBytes;
     private final long highWaterBytes;
     private final AtomicLong acceptFailures;
+    private final AcceptRun acceptRun = new AcceptRun();
     private final Object acceptLock = new Object();
     // Guarded by acceptLock.
     private boolean accepting;
@@ -133,14 +135,13 @@ final class NioClientPort implements AutoCloseable {
 
     /**
      * Accepts until the port closes. A failed accept (most often EMFILE) pauses accepting for a time that
-     * doubles while failures go on, from {@link AcceptBackoff#PAUSE_MIN_MS} to {@link AcceptBackoff#PAUSE_MAX_MS},
-     * and a run of failures is logged once at its start and once at its end, as the Netty port does.
+     * doubles while failures go on, from {@link AcceptBackoff#PAUSE_MIN_MS} to {@link AcceptBackoff#PAUSE_MAX_MS};
+     * the run of failures is logged once at its start and once at its end ({@link AcceptRun}), as the Netty
+     * port's {@link AcceptBackoff} does.
      */
     private void acceptLoop() {
         int next = 0;
         long pauseMs = 0;
-        long failuresInRun = 0;
-        long lastFailureNanos = 0;
         try {
             while (awaitAccepting()) {
                 SocketChannel channel;
@@ -149,21 +150,13 @@ final class NioClientPort implements AutoCloseable {
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException e) {
-                    acceptFailures.incrementAndGet();
-                    lastFailureNanos = System.nanoTime();
-                    if (failuresInRun++ == 0) {
-                        LOG.warn("Cannot accept connections: {}; connected sessions are still served, and accepting is retried"
-                                + " after pauses of up to {} ms until it succeeds", e.getMessage(), AcceptBackoff.PAUSE_MAX_MS);
-                    }
+                    acceptRun.failed(e);
                     pauseMs = pauseMs == 0 ? AcceptBackoff.PAUSE_MIN_MS : Math.min(AcceptBackoff.PAUSE_MAX_MS, pauseMs * 2);
                     Thread.sleep(pauseMs);
                     continue;
                 }
                 pauseMs = 0;
-                if (failuresInRun > 0 && System.nanoTime() - lastFailureNanos >= TimeUnit.MILLISECONDS.toNanos(AcceptBackoff.QUIET_MS)) {
-                    LOG.info("Accepting connections again after {} failed accepts", failuresInRun);
-                    failuresInRun = 0;
-                }
+                acceptRun.succeeded();
                 IoLoop loop = loops.get(next);
                 next = (next + 1) % loops.size();
                 try {
@@ -178,6 +171,62 @@ final class NioClientPort implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A run of failed accepts: a warning at its first failure, and one line at its end, once no accept has
+     * failed for {@link AcceptBackoff#QUIET_MS} (checked on the first I/O thread's timers, so that the end is
+     * logged even when no connection comes after it). With descriptors scarce, accepts succeed and fail in
+     * turn as connections close, and each turn must not log again.
+     */
+    private final class AcceptRun {
+        // Guarded by this. Invariant: failuresInRun > 0 iff a run has been logged and its end has not.
+        private long failuresInRun;
+        private long lastFailureNanos;
+        private boolean endCheckScheduled;
+
+        void failed(IOException e) {
+            acceptFailures.incrementAndGet();
+            boolean first;
+            synchronized (this) {
+                lastFailureNanos = System.nanoTime();
+                first = failuresInRun++ == 0;
+            }
+            if (first) {
+                LOG.warn("Cannot accept connections: {}; connected sessions are still served, and accepting is retried after"
+                        + " pauses of up to {} ms until it succeeds", e.getMessage(), AcceptBackoff.PAUSE_MAX_MS);
+            }
+        }
+
+        void succeeded() {
+            synchronized (this) {
+                if (failuresInRun == 0 || endCheckScheduled) {
+                    return;
+                }
+                endCheckScheduled = true;
+            }
+            checkEndAfter(AcceptBackoff.QUIET_MS);
+        }
+
+        private void checkEndAfter(long delayMs) {
+            IoLoop loop = loops.get(0);
+            loop.execute(() -> loop.schedule(this::checkEnd, delayMs));
+        }
+
+        private void checkEnd() {
+            long failures;
+            synchronized (this) {
+                long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastFailureNanos);
+                if (quietMs < AcceptBackoff.QUIET_MS) {
+                    checkEndAfter(AcceptBackoff.QUIET_MS - quietMs);
+                    return;
+                }
+                failures = failuresInRun;
+                failuresInRun = 0;
+                endCheckScheduled = false;
+            }
+            LOG.info("Accepting connections again after {} failed accepts", failures);
         }
     }
 
@@ -419,6 +468,11 @@ final class NioClientPort implements AutoCloseable {
         /** Runs {@code task} on this connection's I/O thread after {@code delayMs}; call it from that thread. */
         Timer schedule(Runnable task, long delayMs) {
             return loop.schedule(task, delayMs);
+        }
+
+        @Override
+        public Runnable scheduleOnLoop(Runnable task, long delayMs) {
+            return schedule(task, delayMs)::cancel;
         }
 
         @Override

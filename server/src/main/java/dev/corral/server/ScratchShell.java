@@ -4,20 +4,8 @@ import dev.corral.node.Node;
 import dev.corral.node.NodeConfig;
 import dev.corral.node.Output;
 import dev.corral.storage.LogRecords;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,9 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The server side of the warm-up: a scratch Node behind a scratch client port on loopback, made of the
- * same parts as the real one, so that its requests take the code a real client's take: Netty's NIO
- * channels and event loops with the client port's options and {@link ClientFrameDecoder}, the hand-off of
- * each frame to a node loop of the same kind ({@link DefaultEventLoop}), the Node, and replies batched
+ * same parts as the real one, so that its requests take the code a real client's take: a
+ * {@link NioClientPort} with the client port's bounds, the hand-off of each frame to a node loop of the same kind ({@link DefaultEventLoop}), the Node, and replies batched
  * per connection into one buffer written and flushed once, as {@code CorralServer#carryOut} and
  * {@code #send} do. The Node is standalone and in memory; its log changes are encoded as the log encodes
  * them ({@link LogRecords}) into a buffer that is dropped, and acknowledged in a task of their own on the
@@ -48,15 +35,15 @@ import java.util.function.Supplier;
  */
 final class ScratchShell implements AutoCloseable {
     private static final long CLOSE_WAIT_MS = 1_000;
+    private static final Runnable NOTHING = () -> { };
 
-    private final NioEventLoopGroup ioGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-warmup-io", true));
     private final EventLoop nodeLoop = new DefaultEventLoop(new DefaultThreadFactory("corral-warmup-node", true));
     private final AtomicLong nextConnectionId = new AtomicLong(1);
-    private final Channel serverChannel;
+    private final NioClientPort port;
     private volatile String failure;
     // Node loop only, from here on.
     private final Node node;
-    private final Map<Long, Channel> channels = new HashMap<>();
+    private final Map<Long, ClientLink> channels = new HashMap<>();
     // The log changes asked for and not yet acknowledged: the highest number, and the txns among them.
     private long persistSeq;
     private final List<byte[]> appended = new ArrayList<>();
@@ -79,20 +66,9 @@ final class ScratchShell implements AutoCloseable {
             if (!serving) {
                 throw new IOException("the scratch node did not start serving: " + (failure != null ? failure : onNodeLoop(node::describeRole)));
             }
-            serverChannel = new ServerBootstrap()
-                    .group(ioGroup)
-                    .channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(limits.outgoingBytesHigh() / 2, limits.outgoingBytesHigh()))
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new ClientFrameDecoder(maxBufferBytes), new ScratchHandler());
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+            port = new NioClientPort(new InetSocketAddress("127.0.0.1", 0), "corral-warmup", 1, maxBufferBytes,
+                    limits.outgoingBytesHigh() / 2, limits.outgoingBytesHigh(), new AtomicLong(), ScratchListener::new);
+            port.accepting(true);
         } catch (IOException | RuntimeException e) {
             close();
             throw e instanceof IOException io ? io : new IOException("cannot open the warm-up's scratch port: " + e, e);
@@ -120,7 +96,7 @@ final class ScratchShell implements AutoCloseable {
 
     /** Where the scratch port listens. */
     InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return port.localAddress();
     }
 
     /** What went wrong in the scratch Node, or null. */
@@ -148,16 +124,16 @@ final class ScratchShell implements AutoCloseable {
             carryOut(event.get());
         } catch (RuntimeException e) {
             failure = e.toString();
-            channels.values().forEach(Channel::close);
+            channels.values().forEach(ClientLink::close);
         }
     }
 
     /** As the server's carryOut: frames go out per connection in one buffer, written and flushed once. */
     private void carryOut(List<Output> outputs) {
-        Map<Channel, List<byte[]>> batches = new LinkedHashMap<>();
+        Map<ClientLink, List<byte[]>> batches = new LinkedHashMap<>();
         for (Output output : outputs) {
             if (output instanceof Output.Send send) {
-                Channel channel = channels.get(send.connectionId());
+                ClientLink channel = channels.get(send.connectionId());
                 if (channel != null) {
                     batches.computeIfAbsent(channel, c -> new ArrayList<>(2)).add(send.frame());
                 }
@@ -171,19 +147,19 @@ final class ScratchShell implements AutoCloseable {
                     nodeLoop.execute(this::acknowledge);
                 }
             } else if (output instanceof Output.Close close) {
-                Channel channel = channels.get(close.connectionId());
+                ClientLink channel = channels.get(close.connectionId());
                 if (channel != null) {
                     send(channel, batches.remove(channel));
-                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    channel.closeAfterWrites();
                 }
             }
         }
         batches.forEach(ScratchShell::send);
     }
 
-    private static void send(Channel channel, List<byte[]> frames) {
+    private static void send(ClientLink channel, List<byte[]> frames) {
         if (frames != null) {
-            channel.writeAndFlush(CorralServer.oneBuffer(frames));
+            channel.write(frames, NOTHING);
         }
     }
 
@@ -201,44 +177,57 @@ final class ScratchShell implements AutoCloseable {
     /** Stops the scratch port and loops, waiting for each at most {@link #CLOSE_WAIT_MS}; the Node goes with them. */
     @Override
     public void close() {
-        if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_MS);
+        if (port != null) {
+            port.close();
         }
-        ioGroup.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_WAIT_MS);
         nodeLoop.shutdownGracefully(0, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_WAIT_MS);
     }
 
-    /** As the server's ClientHandler, without its bounds: a scratch connection's events go to the node loop. */
-    private final class ScratchHandler extends ChannelInboundHandlerAdapter {
+    /** As the server's ClientEvents, without its bounds: a scratch connection's events go to the node loop. */
+    private final class ScratchListener implements NioClientPort.Listener {
         private long connectionId;
+        private ClientLink link;
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            if (!((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().isLoopbackAddress()) {
-                ctx.close();
+        public void active(NioClientPort.Link opened) {
+            link = opened;
+            if (!((InetSocketAddress) opened.remoteAddress()).getAddress().isLoopbackAddress()) {
+                opened.close();
                 return;
             }
             long id = nextConnectionId.getAndIncrement();
             connectionId = id;
-            Channel channel = ctx.channel();
             nodeLoop.execute(() -> {
-                channels.put(id, channel);
+                channels.put(id, opened);
                 run(() -> node.onConnectionOpened(id, "127.0.0.1", System.currentTimeMillis()));
             });
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
+        public void frame(byte[] frame) {
             long id = connectionId;
-            if (id != 0 && message instanceof byte[] frame) {
+            if (id != 0) {
                 nodeLoop.execute(() -> run(() -> node.onFrame(id, frame, System.currentTimeMillis())));
-            } else {
-                ctx.close();
             }
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
+        public void fourLetterWord(String word) {
+            link.close();
+        }
+
+        @Override
+        public void inputEnded() {
+            link.close();
+        }
+
+        @Override
+        public void writable(boolean writable) {
+            // The warm-up's client reads every reply: nothing to pause.
+        }
+
+        @Override
+        public void inactive() {
             long id = connectionId;
             if (id != 0) {
                 nodeLoop.execute(() -> {
@@ -246,19 +235,6 @@ final class ScratchShell implements AutoCloseable {
                     run(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
                 });
             }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-                ctx.close();
-            }
-            ctx.fireUserEventTriggered(event);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
