@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +47,12 @@ final class NioClientPort implements AutoCloseable {
     /** The largest read buffer kept between frames; a larger one was for one large frame. */
     private static final int READ_BUFFER_KEPT_BYTES = 64 * 1024;
     private static final long CLOSE_WAIT_MS = 2_000;
+    /** An I/O thread's read buffer, shared by its connections: a read takes up to this many bytes. */
+    static final int LOOP_READ_BUFFER_BYTES = 64 * 1024;
+    /** Reads of one connection per readiness, so that one busy client cannot hold its I/O thread (Netty's 16). */
+    private static final int READS_PER_READY = 16;
+    /** Buffers one gathering write takes at most (replies of one or more queued writes). */
+    private static final int GATHER_MAX = 64;
 
     /** One connection's events, on its I/O thread; {@link #active} comes first and {@link #inactive} last. */
     interface Listener {
@@ -53,7 +60,10 @@ final class NioClientPort implements AutoCloseable {
 
         void frame(byte[] frame);
 
-        /** The connection's first four bytes were a four-letter word; nothing more is read from it. */
+        /**
+         * The connection's first four bytes were a four-letter word: no frame follows (what does is read and
+         * dropped, and its end still comes as {@link #inputEnded}).
+         */
         void fourLetterWord(String word);
 
         /** The client shut its output down (or sent everything and closed): nothing more will be read. */
@@ -99,7 +109,8 @@ final class NioClientPort implements AutoCloseable {
         server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(address);
+            // Netty's backlog (the kernel's somaxconn), not the JDK's 50: clients wait in it while the server loads.
+            server.bind(address, io.netty.util.NetUtil.SOMAXCONN);
             for (int i = 0; i < ioThreads; i++) {
                 loops.add(new IoLoop(threadPrefix + "-io-" + (i + 1)));
             }
@@ -236,12 +247,13 @@ final class NioClientPort implements AutoCloseable {
         closed = true;
         accepting(false);
         closeQuietly(server);
-        for (IoLoop loop : loops) {
-            loop.shutdown();
-        }
         try {
+            // The acceptor first, so that no connection it took reaches a loop that has ended.
             if (acceptor != null) {
                 acceptor.join(CLOSE_WAIT_MS);
+            }
+            for (IoLoop loop : loops) {
+                loop.shutdown();
             }
             for (IoLoop loop : loops) {
                 loop.thread.join(CLOSE_WAIT_MS);
@@ -262,8 +274,8 @@ final class NioClientPort implements AutoCloseable {
     /** A task for an I/O thread at a time; {@link #cancel} from that thread. */
     static final class Timer implements Comparable<Timer> {
         private final long deadlineNanos;
-        private final Runnable task;
-        private boolean cancelled;
+        // Null once cancelled: a cancelled timer stays queued until it reaches the head, holding nothing.
+        private Runnable task;
 
         private Timer(long deadlineNanos, Runnable task) {
             this.deadlineNanos = deadlineNanos;
@@ -271,7 +283,11 @@ final class NioClientPort implements AutoCloseable {
         }
 
         void cancel() {
-            cancelled = true;
+            task = null;
+        }
+
+        boolean cancelled() {
+            return task == null;
         }
 
         @Override
@@ -288,8 +304,13 @@ final class NioClientPort implements AutoCloseable {
         private final AtomicBoolean woken = new AtomicBoolean();
         // The loop thread's own.
         private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+        // The loop thread's own, shared by its connections between their reads and writes.
+        private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(LOOP_READ_BUFFER_BYTES);
+        private final ByteBuffer[] gather = new ByteBuffer[GATHER_MAX];
         private final Thread thread;
         private volatile boolean stopping;
+        // Set once the loop no longer runs tasks: execute then runs them itself.
+        private volatile boolean ended;
 
         IoLoop(String name) throws IOException {
             selector = Selector.open();
@@ -304,8 +325,20 @@ final class NioClientPort implements AutoCloseable {
 
         void execute(Runnable task) {
             tasks.add(task);
-            if (!inLoop() && woken.compareAndSet(false, true)) {
+            if (ended) {
+                // The loop has ended (the port closed, or an Error it could not outlive): run it here, one at a time.
+                synchronized (this) {
+                    runQueuedTasks();
+                }
+            } else if (!inLoop() && woken.compareAndSet(false, true)) {
                 selector.wakeup();
+            }
+        }
+
+        private void runQueuedTasks() {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                runGuarded(task);
             }
         }
 
@@ -324,30 +357,45 @@ final class NioClientPort implements AutoCloseable {
         public void run() {
             try {
                 while (!stopping) {
-                    select();
-                    woken.set(false);
-                    for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext();) {
-                        SelectionKey key = keys.next();
-                        keys.remove();
-                        ((Link) key.attachment()).onReady(key);
+                    try {
+                        runOnce();
+                    } catch (IOException | RuntimeException | Error e) {
+                        // A bug or a failing selector: the loop goes on, as its connections and the port need it.
+                        LOG.error("Client I/O thread {} failed; it goes on", thread.getName(), e);
+                        pauseAfterFailure();
                     }
-                    Runnable task;
-                    while ((task = tasks.poll()) != null) {
-                        runGuarded(task);
-                    }
-                    runDueTimers();
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Client I/O thread {} failed; closing its connections", thread.getName(), e);
             } finally {
+                stopping = true;
                 for (SelectionKey key : selector.keys()) {
-                    ((Link) key.attachment()).closeNow();
+                    ((Link) key.attachment()).closeGuarded();
                 }
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    runGuarded(task);
+                synchronized (this) {
+                    ended = true;
+                    runQueuedTasks();
                 }
                 closeQuietly(selector);
+            }
+        }
+
+        private void runOnce() throws IOException {
+            select();
+            woken.set(false);
+            for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext();) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                ((Link) key.attachment()).onReady(key);
+            }
+            runQueuedTasks();
+            runDueTimers();
+        }
+
+        private void pauseAfterFailure() {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
             }
         }
 
@@ -355,6 +403,9 @@ final class NioClientPort implements AutoCloseable {
             if (!tasks.isEmpty()) {
                 selector.selectNow();
                 return;
+            }
+            while (!timers.isEmpty() && timers.peek().cancelled()) {
+                timers.poll();
             }
             Timer first = timers.peek();
             if (first == null) {
@@ -371,9 +422,9 @@ final class NioClientPort implements AutoCloseable {
 
         private void runDueTimers() {
             long now = System.nanoTime();
-            while (!timers.isEmpty() && (timers.peek().cancelled || timers.peek().deadlineNanos - now <= 0)) {
+            while (!timers.isEmpty() && (timers.peek().cancelled() || timers.peek().deadlineNanos - now <= 0)) {
                 Timer due = timers.poll();
-                if (!due.cancelled) {
+                if (!due.cancelled()) {
                     runGuarded(due.task);
                 }
             }
@@ -382,7 +433,7 @@ final class NioClientPort implements AutoCloseable {
         private void runGuarded(Runnable task) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("A task on client I/O thread {} failed", thread.getName(), e);
             }
         }
@@ -392,6 +443,11 @@ final class NioClientPort implements AutoCloseable {
     private static final Object CLOSE = new Object();
 
     private record Write(ByteBuffer[] buffers, long bytes, Runnable written) {
+        /** Whether every byte is written: buffers are written in order, so when the last one is. */
+        boolean complete() {
+            return !buffers[buffers.length - 1].hasRemaining();
+        }
+
         void done() {
             written.run();
         }
@@ -410,12 +466,19 @@ final class NioClientPort implements AutoCloseable {
         // The rest is the loop thread's own.
         private SelectionKey key;
         private Listener listener;
+        // The start of a frame not yet whole, kept between reads; empty (and small) otherwise. The bytes that
+        // frame needs in all, or 0 while its length has not come whole.
         private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        private int pendingFrameBytes;
         private boolean first = true;
         private boolean doneReading;
+        // The first four bytes were a four-letter word: nothing more is split into frames.
+        private boolean wordSeen;
         private boolean autoRead = true;
         private boolean unwritable;
-        private Write current;
+        // Writes taken off the queue and not yet wholly written, in order; then whether a close came after them.
+        private final ArrayDeque<Write> writing = new ArrayDeque<>();
+        private boolean closeAfterWriting;
 
         private Link(SocketChannel channel, IoLoop loop) {
             this.channel = channel;
@@ -443,7 +506,12 @@ final class NioClientPort implements AutoCloseable {
                 return;
             }
             listener = listeners.get();
-            listener.active(this);
+            try {
+                listener.active(this);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Opening the connection from {} failed; closing it", remote, e);
+                closeGuarded();
+            }
         }
 
         private void onReady(SelectionKey ready) {
@@ -454,9 +522,18 @@ final class NioClientPort implements AutoCloseable {
                 if (ready.isValid() && ready.isReadable()) {
                     read();
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("Connection from {} failed on its I/O thread; closing it", remote, e);
+                closeGuarded();
+            }
+        }
+
+        /** {@link #closeNow}, where a failing listener must not end the loop. */
+        private void closeGuarded() {
+            try {
                 closeNow();
+            } catch (RuntimeException | Error e) {
+                LOG.error("Closing the connection from {} failed", remote, e);
             }
         }
 
@@ -544,7 +621,7 @@ final class NioClientPort implements AutoCloseable {
             if (!open || key == null || !key.isValid()) {
                 return;
             }
-            int ops = (autoRead && !doneReading ? SelectionKey.OP_READ : 0) | (current != null ? SelectionKey.OP_WRITE : 0);
+            int ops = (autoRead && !doneReading ? SelectionKey.OP_READ : 0) | (writing.isEmpty() ? 0 : SelectionKey.OP_WRITE);
             if (key.interestOps() != ops) {
                 key.interestOps(ops);
             }
@@ -564,32 +641,60 @@ final class NioClientPort implements AutoCloseable {
             }
         }
 
-        /** Writes what is queued until the socket takes no more; then waits for it to be writable again. */
+        /**
+         * Writes what is queued until the socket takes no more, then waits for it to be writable again.
+         * Each system call gathers the buffers of as many queued writes as it can take ({@link #GATHER_MAX}).
+         */
         private void flush() {
             if (!open) {
                 return;
             }
+            ByteBuffer[] gather = loop.gather;
             try {
                 while (true) {
-                    if (current == null) {
-                        Object next = out.poll();
-                        if (next == null) {
-                            break;
-                        }
+                    Object next;
+                    while (!closeAfterWriting && (next = out.poll()) != null) {
                         if (next == CLOSE) {
+                            closeAfterWriting = true;
+                        } else {
+                            writing.add((Write) next);
+                        }
+                    }
+                    if (writing.isEmpty()) {
+                        if (closeAfterWriting) {
                             closeNow();
                             return;
                         }
-                        current = (Write) next;
-                    }
-                    channel.write(current.buffers);
-                    if (current.buffers[current.buffers.length - 1].hasRemaining()) {
                         break;
                     }
-                    Write written = current;
-                    current = null;
-                    queuedBytes.addAndGet(-written.bytes);
-                    written.done();
+                    int count = 0;
+                    long bytes = 0;
+                    gathering:
+                    for (Write write : writing) {
+                        for (ByteBuffer buffer : write.buffers) {
+                            if (count == GATHER_MAX) {
+                                break gathering;
+                            }
+                            if (buffer.hasRemaining()) {
+                                gather[count++] = buffer;
+                                bytes += buffer.remaining();
+                            }
+                        }
+                    }
+                    long written;
+                    try {
+                        written = channel.write(gather, 0, count);
+                    } finally {
+                        java.util.Arrays.fill(gather, 0, count, null);
+                    }
+                    while (!writing.isEmpty() && writing.peekFirst().complete()) {
+                        Write done = writing.pollFirst();
+                        queuedBytes.addAndGet(-done.bytes);
+                        done.done();
+                    }
+                    if (written < bytes) {
+                        break; // the socket is full
+                    }
                 }
             } catch (IOException e) {
                 LOG.debug("Writing to {} failed: {}", remote, e.toString());
@@ -600,32 +705,76 @@ final class NioClientPort implements AutoCloseable {
             updateInterest();
         }
 
+        /**
+         * Reads what the socket has, up to {@link #READS_PER_READY} reads, into the I/O thread's buffer, or
+         * into the connection's own when it holds the start of a frame; a frame's start left over is kept.
+         */
         private void read() {
-            if (!open || doneReading) {
-                return;
+            for (int reads = 0; reads < READS_PER_READY && open && !doneReading && autoRead; reads++) {
+                boolean partial = in.position() > 0;
+                if (partial && !in.hasRemaining()) {
+                    in = ByteBuffer.allocate(grownTowards(pendingFrameBytes, in.capacity())).put(in.flip());
+                }
+                ByteBuffer target = partial ? in : loop.readBuffer.clear();
+                int space = target.remaining();
+                int count;
+                try {
+                    count = channel.read(target);
+                } catch (IOException e) {
+                    LOG.debug("Reading from {} failed: {}", remote, e.toString());
+                    closeNow();
+                    return;
+                }
+                if (count < 0) {
+                    doneReading = true;
+                    updateInterest();
+                    listener.inputEnded();
+                    return;
+                }
+                if (count == 0) {
+                    return;
+                }
+                target.flip();
+                if (wordSeen) {
+                    // What comes after a four-letter word is read and dropped, as Netty's decoder did: unread
+                    // bytes at the close would make the kernel reset the connection and cut the answer short.
+                    if (count < space) {
+                        return;
+                    }
+                    continue;
+                }
+                int needed = split(target);
+                pendingFrameBytes = needed;
+                if (partial) {
+                    in.compact();
+                    if (needed > in.capacity()) {
+                        in = ByteBuffer.allocate(grownTowards(needed, in.capacity())).put(in.flip());
+                    }
+                } else if (target.hasRemaining() && open && !doneReading && !wordSeen) {
+                    // A frame's start: room for what came, and more towards its whole length (needed).
+                    int capacity = Math.max(target.remaining(), grownTowards(needed, in.capacity()));
+                    if (capacity > in.capacity()) {
+                        in = ByteBuffer.allocate(capacity);
+                    }
+                    in.put(target);
+                }
+                if (in.position() == 0 && in.capacity() > READ_BUFFER_KEPT_BYTES) {
+                    in = ByteBuffer.allocate(READ_BUFFER_BYTES);
+                }
+                if (count < space) {
+                    return; // the socket had no more
+                }
             }
-            int count;
-            try {
-                count = channel.read(in);
-            } catch (IOException e) {
-                LOG.debug("Reading from {} failed: {}", remote, e.toString());
-                closeNow();
-                return;
-            }
-            if (count < 0) {
-                doneReading = true;
-                updateInterest();
-                listener.inputEnded();
-                return;
-            }
-            in.flip();
-            int needed = split();
-            in.compact();
-            if (needed > in.capacity()) {
-                in = ByteBuffer.allocate(needed).put(in.flip());
-            } else if (in.position() == 0 && in.capacity() > READ_BUFFER_KEPT_BYTES) {
-                in = ByteBuffer.allocate(READ_BUFFER_BYTES);
-            }
+        }
+
+        /**
+         * The next size of a buffer that holds a frame's start, towards the frame's {@code needed} bytes: at
+         * most double, and at least the I/O thread's read buffer, so that a length alone (up to
+         * jute.maxbuffer) allocates no more than the bytes that came after it could fill, as Netty's
+         * cumulation did.
+         */
+        private int grownTowards(int needed, int capacity) {
+            return Math.min(needed, Math.max(2 * capacity, LOOP_READ_BUFFER_BYTES));
         }
 
         /**
@@ -633,16 +782,15 @@ final class NioClientPort implements AutoCloseable {
          * in all when it is not whole yet, else 0. A length below 0 or above jute.maxbuffer closes the
          * connection, as ZooKeeper's {@code NIOServerCnxn#readLength} does ("Len error").
          */
-        private int split() {
-            while (open && !doneReading && in.remaining() >= 4) {
-                int length = in.getInt(in.position());
+        private int split(ByteBuffer bytes) {
+            while (open && !doneReading && !wordSeen && bytes.remaining() >= 4) {
+                int length = bytes.getInt(bytes.position());
                 if (first) {
                     first = false;
                     String word = FourLetterWords.commandOf(length);
                     if (word != null) {
-                        doneReading = true;
-                        in.position(in.limit());
-                        updateInterest();
+                        wordSeen = true;
+                        bytes.position(bytes.limit());
                         listener.fourLetterWord(word);
                         return 0;
                     }
@@ -650,20 +798,20 @@ final class NioClientPort implements AutoCloseable {
                 if (length < 0 || length > maxBufferBytes) {
                     LOG.warn("Closing connection from {}: frame length {} is outside [0, jute.maxbuffer={}]", remote, length,
                             maxBufferBytes);
-                    in.position(in.limit());
+                    bytes.position(bytes.limit());
                     closeNow();
                     return 0;
                 }
-                if (in.remaining() < 4 + length) {
+                if (bytes.remaining() < 4 + length) {
                     return 4 + length;
                 }
-                in.getInt();
+                bytes.getInt();
                 byte[] frame = new byte[length];
-                in.get(frame);
+                bytes.get(frame);
                 listener.frame(frame);
             }
-            if (!open || doneReading) {
-                in.position(in.limit());
+            if (!open || doneReading || wordSeen) {
+                bytes.position(bytes.limit());
             }
             return 0;
         }
@@ -678,10 +826,12 @@ final class NioClientPort implements AutoCloseable {
                 key.cancel();
             }
             closeQuietly(channel);
-            if (current != null) {
-                current.done();
-                current = null;
+            in = ByteBuffer.allocate(0);
+            for (Write write : writing) {
+                queuedBytes.addAndGet(-write.bytes);
+                write.done();
             }
+            writing.clear();
             drainWrites();
             if (listener != null) {
                 listener.inactive();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class NioClientPortTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
-    private static final int MAX_FRAME = 64 * 1024;
+    private static final int MAX_FRAME = 1024 * 1024;
     private static final long LOW = 32 * 1024;
     private static final long HIGH = 64 * 1024;
 
@@ -43,7 +43,7 @@ class NioClientPortTest {
         }
     }
 
-    static final class Recorder implements NioClientPort.Listener {
+    static class Recorder implements NioClientPort.Listener {
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         volatile NioClientPort.Link link;
 
@@ -169,14 +169,20 @@ class NioClientPortTest {
         for (byte[] expected : bodies) {
             assertThat(recorder.next("frame").frame()).isEqualTo(expected);
         }
-        // And many at once, in one write.
-        ByteBuffer many = ByteBuffer.allocate(100 * 8);
-        for (int i = 0; i < 100; i++) {
-            many.putInt(4).putInt(i);
+        // A frame of jute.maxbuffer in one write: its buffer grows as its bytes come, past the I/O thread's.
+        output.write(framed(body(MAX_FRAME, 5)));
+        assertThat(recorder.next("frame").frame()).isEqualTo(body(MAX_FRAME, 5));
+        // And many at once, in one write: more bytes than the I/O thread's read buffer, so frames straddle reads.
+        int frames = 3 * NioClientPort.LOOP_READ_BUFFER_BYTES / 100;
+        ByteBuffer many = ByteBuffer.allocate(frames * 104);
+        for (int i = 0; i < frames; i++) {
+            many.putInt(100).put(ByteBuffer.allocate(100).putInt(i).array());
         }
         output.write(many.array());
-        for (int i = 0; i < 100; i++) {
-            assertThat(ByteBuffer.wrap(recorder.next("frame").frame()).getInt()).isEqualTo(i);
+        for (int i = 0; i < frames; i++) {
+            byte[] frame = recorder.next("frame").frame();
+            assertThat(frame).hasSize(100);
+            assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(i);
         }
     }
 
@@ -185,13 +191,17 @@ class NioClientPortTest {
         open(true);
         Socket socket = connect();
         Recorder recorder = accepted();
-        socket.getOutputStream().write("ruok".getBytes(StandardCharsets.US_ASCII));
-        socket.shutdownOutput();
+        // The word, then bytes that are no frame (read and dropped), then the end of input.
+        socket.getOutputStream().write("ruok\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(recorder.next("word").word()).isEqualTo("ruok");
+        socket.getOutputStream().write(new byte[10_000]);
+        socket.shutdownOutput();
+        recorder.next("inputEnded");
         recorder.link.write(List.of("imok".getBytes(StandardCharsets.US_ASCII)), () -> { });
         recorder.link.closeAfterWrites();
         assertThat(socket.getInputStream().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("imok");
-        assertThat(recorder.next().kind()).as("the end of input after a word is not reported").isEqualTo("inactive");
+        recorder.next("inactive");
+        assertThat(recorder.events).isEmpty();
     }
 
     @Test
@@ -357,6 +367,36 @@ class NioClientPortTest {
                     .isInstanceOf(IOException.class);
         }
         assertThat(acceptFailures.get()).isZero();
+    }
+
+    /** A listener that fails (a bug) costs its own connection only: the I/O thread goes on serving the rest. */
+    @Test
+    void aFailingListenerClosesOnlyItsConnection() throws Exception {
+        port = new NioClientPort(new InetSocketAddress("127.0.0.1", 0), "nio-test", 1, MAX_FRAME, LOW, HIGH, acceptFailures, () -> {
+            Recorder recorder = new Recorder() {
+                @Override
+                public void frame(byte[] frame) {
+                    if (frame.length == 13) {
+                        throw new IllegalStateException("a listener's bug");
+                    }
+                    super.frame(frame);
+                }
+            };
+            recorders.add(recorder);
+            return recorder;
+        });
+        port.accepting(true);
+        Socket failing = connect();
+        Recorder failingRecorder = accepted();
+        Socket bystander = connect();
+        Recorder bystanderRecorder = accepted();
+        failing.getOutputStream().write(framed(body(13, 0)));
+        failingRecorder.next("inactive");
+        assertThat(failing.getInputStream().read()).isEqualTo(-1);
+        bystander.getOutputStream().write(framed(body(12, 0)));
+        assertThat(bystanderRecorder.next("frame").frame()).isEqualTo(body(12, 0));
+        connect().getOutputStream().write(framed(body(11, 0)));
+        assertThat(accepted().next("frame").frame()).isEqualTo(body(11, 0));
     }
 
     @Test
