@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * written to the socket (or dropped with it), incremented before the write and decremented when the write
  * completes or fails.
  */
-record ClientChannel(long connectionId, ClientLink channel, ReadGate gate, AtomicInteger framesQueued, AtomicLong outgoingBytes) {
-    ClientChannel(long connectionId, ClientLink channel) {
-        this(connectionId, channel, new ReadGate(channel), new AtomicInteger(), new AtomicLong());
+record ClientChannel(long connectionId, ClientLink link, ReadGate gate, AtomicInteger framesQueued, AtomicLong outgoingBytes) {
+    ClientChannel(long connectionId, ClientLink link) {
+        this(connectionId, link, new ReadGate(link), new AtomicInteger(), new AtomicLong());
     }
 }

@@ -3,15 +3,19 @@ package dev.corral.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection as the server writes to it and closes it, whichever port carries it: a Netty
- * channel ({@link Netty}, the TLS ports and today the plain one) or {@link NioClientPort.Link}.
+ * channel ({@link Netty}: the TLS port, and the plain one with client.portUnification) or
+ * {@link NioClientPort.Link} (the plain port).
  *
- * <p>Threads: every method but {@link #setAutoRead} may be called from any thread; a connection's writes
- * go out in the order they were called, and a close after writes goes after them.
+ * <p>Threads: every method but {@link #setAutoRead} and {@link #scheduleOnLoop} may be called from any
+ * thread; a connection's writes go out in the order they were called, and a close after writes goes
+ * after them.
  */
 interface ClientLink {
     SocketAddress remoteAddress();
@@ -70,7 +74,7 @@ interface ClientLink {
 
         @Override
         public Runnable scheduleOnLoop(Runnable task, long delayMs) {
-            io.netty.util.concurrent.ScheduledFuture<?> scheduled = channel.eventLoop().schedule(task, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> scheduled = channel.eventLoop().schedule(task, delayMs, TimeUnit.MILLISECONDS);
             return () -> scheduled.cancel(false);
         }
     }

@@ -371,7 +371,7 @@ public final class CorralServer implements AutoCloseable {
         nodeLoop.execute(() -> {
             long id = 0;
             for (ClientChannel client : channels.values()) {
-                if (consoleSide.equals(client.channel().remoteAddress())) {
+                if (consoleSide.equals(client.link().remoteAddress())) {
                     id = client.connectionId();
                 }
             }
@@ -390,7 +390,7 @@ public final class CorralServer implements AutoCloseable {
     void dropConnectionsOf(long sessionId) {
         callOnNodeLoop(() -> {
             node.connectionViews().stream().filter(c -> c.sessionId() == sessionId).map(c -> channels.get(c.connectionId()))
-                    .filter(java.util.Objects::nonNull).forEach(c -> c.channel().close());
+                    .filter(java.util.Objects::nonNull).forEach(c -> c.link().close());
             return null;
         });
     }
@@ -416,7 +416,7 @@ public final class CorralServer implements AutoCloseable {
     /** A connection's remote address as ZooKeeper's stat commands print it: "/ip:port". */
     private String addressOf(long connectionId) {
         ClientChannel client = channels.get(connectionId);
-        return client == null ? "/unknown" : String.valueOf(client.channel().remoteAddress());
+        return client == null ? "/unknown" : String.valueOf(client.link().remoteAddress());
     }
 
     /**
@@ -778,7 +778,7 @@ public final class CorralServer implements AutoCloseable {
             plainPort = new NioClientPort(address, "corral-client", CLIENT_IO_THREADS, config.maxBufferBytes(),
                     config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh(),
                     metrics.acceptFailures, ClientEvents::new);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             close();
             throw new IOException("cannot listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + e.getMessage(), e);
         }
@@ -807,9 +807,9 @@ public final class CorralServer implements AutoCloseable {
                 // A four-letter word's sender may shut its output down right after the word, as ZooKeeper's
                 // FourLetterWordMain does (zkServer.sh status, the client's search for a read-write server):
                 // the answer must still go out, so the end of input no longer closes the channel by itself;
-                // ClientHandler closes every other connection whose input ends, as ZooKeeper does.
+                // ClientEvents closes every other connection whose input ends, as ZooKeeper does.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                // Above the high mark the channel turns unwritable and ClientHandler stops reading it; it is
+                // Above the high mark the channel turns unwritable and ClientEvents stops reading it; it is
                 // read again once the queue has drained under half of the mark.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.connectionLimits().outgoingBytesHigh() / 2, config.connectionLimits().outgoingBytesHigh()))
@@ -869,7 +869,7 @@ public final class CorralServer implements AutoCloseable {
             secureServerChannel.close().syncUninterruptibly();
         }
         for (ClientChannel client : channels.values()) {
-            client.channel().close();
+            client.link().close();
         }
         if (learnerTransport != null) {
             learnerTransport.close();
@@ -1008,9 +1008,9 @@ public final class CorralServer implements AutoCloseable {
                 ClientChannel client = channels.get(close.connectionId());
                 if (client != null) {
                     LOG.atLevel(close.routine() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
-                            .log("Closing connection {} from {}: {}", close.connectionId(), client.channel().remoteAddress(), close.reason());
+                            .log("Closing connection {} from {}: {}", close.connectionId(), client.link().remoteAddress(), close.reason());
                     send(client, batches.remove(client));
-                    client.channel().closeAfterWrites();
+                    client.link().closeAfterWrites();
                     paused.remove(client);
                     requestsPaused.remove(client);
                 }
@@ -1043,7 +1043,7 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * Hands a connection's frames to Netty. A connection whose queued reply bytes would pass
+     * Hands a connection's frames to its link. A connection whose queued reply bytes would pass
      * connection.outgoingBytesMax is closed instead: its client is not reading, and its reads have been
      * stopped since the queue passed connection.outgoingBytesHigh, so only replies to requests read before
      * that can have brought it here.
@@ -1062,20 +1062,20 @@ public final class CorralServer implements AutoCloseable {
             // Out of the map first, so the rest of this batch and later replies are dropped, and logged once.
             if (channels.remove(client.connectionId(), client)) {
                 LOG.warn("Closing connection {} from {}: {} reply bytes are queued and not read by the client, more than"
-                        + " connection.outgoingBytesMax={}", client.connectionId(), client.channel().remoteAddress(),
+                        + " connection.outgoingBytesMax={}", client.connectionId(), client.link().remoteAddress(),
                         queued, config.connectionLimits().outgoingBytesMax());
                 metrics.outgoingBytesCloses.incrementAndGet();
-                client.channel().close();
+                client.link().close();
             }
             return;
         }
         metrics.bytesSent.addAndGet(bytes);
         framesSent.addAndGet(frames.size());
         long written = bytes;
-        client.channel().write(frames, () -> client.outgoingBytes().addAndGet(-written));
+        client.link().write(frames, () -> client.outgoingBytes().addAndGet(-written));
     }
 
-    /** A connection's frames as one buffer over their arrays, without a copy (the warm-up's scratch port writes so too). */
+    /** A connection's frames as one buffer over their arrays, without a copy (a Netty port's write, {@link ClientLink.Netty}). */
     static ByteBuf oneBuffer(List<byte[]> frames) {
         return frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0)) : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][]));
     }
@@ -1108,7 +1108,7 @@ public final class CorralServer implements AutoCloseable {
         private boolean answeringFourLetterWord;
 
         @Override
-        public void active(NioClientPort.Link link) {
+        public void onActive(NioClientPort.Link link) {
             open(link);
         }
 
@@ -1151,7 +1151,7 @@ public final class CorralServer implements AutoCloseable {
         }
 
         @Override
-        public void writable(boolean writable) {
+        public void onWritable(boolean writable) {
             if (client != null) {
                 if (writable) {
                     client.gate().resume(ReadGate.Reason.OUTGOING_BYTES);
@@ -1162,7 +1162,7 @@ public final class CorralServer implements AutoCloseable {
         }
 
         @Override
-        public void frame(byte[] frame) {
+        public void onFrame(byte[] frame) {
             long id = connectionId;
             if (id == 0) {
                 return;
@@ -1182,7 +1182,7 @@ public final class CorralServer implements AutoCloseable {
         }
 
         @Override
-        public void fourLetterWord(String word) {
+        public void onFourLetterWord(String word) {
             if (connectionId == 0) {
                 return;
             }
@@ -1202,14 +1202,14 @@ public final class CorralServer implements AutoCloseable {
         }
 
         @Override
-        public void inputEnded() {
+        public void onInputEnded() {
             if (!answeringFourLetterWord) {
                 link.close();
             }
         }
 
         @Override
-        public void inactive() {
+        public void onInactive() {
             handshakeReceived();
             if (remoteIp != null) {
                 connectionsPerIp.computeIfPresent(remoteIp, (ip, count) -> count.decrementAndGet() <= 0 ? null : count);
@@ -1241,28 +1241,28 @@ public final class CorralServer implements AutoCloseable {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            events.writable(ctx.channel().isWritable());
+            events.onWritable(ctx.channel().isWritable());
             ctx.fireChannelWritabilityChanged();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof byte[] frame) {
-                events.frame(frame);
+                events.onFrame(frame);
             } else if (message instanceof ClientFrameDecoder.FourLetterWord command) {
-                events.fourLetterWord(command.word());
+                events.onFourLetterWord(command.word());
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            events.inactive();
+            events.onInactive();
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-                events.inputEnded();
+                events.onInputEnded();
             } else if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake) {
                 if (!handshake.isSuccess()) {
                     // The TLS handler closes the connection; ZooKeeper logs these as "Unsuccessful handshake".

@@ -1,5 +1,6 @@
 package dev.corral.server;
 
+import io.netty.util.NetUtil;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -53,26 +55,31 @@ final class NioClientPort implements AutoCloseable {
     private static final int READS_PER_READY = 16;
     /** Buffers one gathering write takes at most (replies of one or more queued writes). */
     private static final int GATHER_MAX = 64;
+    /** Gathering writes of one connection per flush (Netty's writeSpinCount is 16). */
+    private static final int WRITES_PER_FLUSH = 16;
 
-    /** One connection's events, on its I/O thread; {@link #active} comes first and {@link #inactive} last. */
+    /**
+     * One connection's events, on its I/O thread; {@link #onActive} comes first and {@link #onInactive} last
+     * (it may come from within onActive, when that closes the connection).
+     */
     interface Listener {
-        void active(Link link);
+        void onActive(Link link);
 
-        void frame(byte[] frame);
+        void onFrame(byte[] frame);
 
         /**
          * The connection's first four bytes were a four-letter word: no frame follows (what does is read and
-         * dropped, and its end still comes as {@link #inputEnded}).
+         * dropped, and its end still comes as {@link #onInputEnded}).
          */
-        void fourLetterWord(String word);
+        void onFourLetterWord(String word);
 
         /** The client shut its output down (or sent everything and closed): nothing more will be read. */
-        void inputEnded();
+        void onInputEnded();
 
         /** Queued reply bytes passed the high mark ({@code false}), or fell under the low mark again. */
-        void writable(boolean writable);
+        void onWritable(boolean writable);
 
-        void inactive();
+        void onInactive();
     }
 
     private final ServerSocketChannel server;
@@ -110,7 +117,7 @@ final class NioClientPort implements AutoCloseable {
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             // Netty's backlog (the kernel's somaxconn), not the JDK's 50: clients wait in it while the server loads.
-            server.bind(address, io.netty.util.NetUtil.SOMAXCONN);
+            server.bind(address, NetUtil.SOMAXCONN);
             for (int i = 0; i < ioThreads; i++) {
                 loops.add(new IoLoop(threadPrefix + "-io-" + (i + 1)));
             }
@@ -127,7 +134,10 @@ final class NioClientPort implements AutoCloseable {
         return (InetSocketAddress) server.socket().getLocalSocketAddress();
     }
 
-    /** Starts or stops taking connections from the listen backlog. */
+    /**
+     * Starts or stops taking connections from the listen backlog (a stop takes effect after the accept
+     * the thread is blocked in, if any).
+     */
     void accepting(boolean on) {
         synchronized (acceptLock) {
             accepting = on;
@@ -241,7 +251,7 @@ final class NioClientPort implements AutoCloseable {
         }
     }
 
-    /** Closes the port and every connection (each gets {@link Listener#inactive}), and ends the threads. */
+    /** Closes the port and every connection (each gets {@link Listener#onInactive}), and ends the threads. */
     @Override
     public void close() {
         closed = true;
@@ -443,13 +453,23 @@ final class NioClientPort implements AutoCloseable {
     private static final Object CLOSE = new Object();
 
     private record Write(ByteBuffer[] buffers, long bytes, Runnable written) {
-        /** Whether every byte is written: buffers are written in order, so when the last one is. */
+        /** Whether every byte is written. */
         boolean complete() {
-            return !buffers[buffers.length - 1].hasRemaining();
+            for (ByteBuffer buffer : buffers) {
+                if (buffer.hasRemaining()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
+        /** Runs the callback; one that throws is logged, so that the writes and the close after it still go on. */
         void done() {
-            written.run();
+            try {
+                written.run();
+            } catch (RuntimeException e) {
+                LOG.error("A write's callback failed", e);
+            }
         }
     }
 
@@ -466,7 +486,7 @@ final class NioClientPort implements AutoCloseable {
         // The rest is the loop thread's own.
         private SelectionKey key;
         private Listener listener;
-        // The start of a frame not yet whole, kept between reads; empty (and small) otherwise. The bytes that
+        // The start of a frame not yet whole, kept between reads, else empty; pendingFrameBytes is the bytes that
         // frame needs in all, or 0 while its length has not come whole.
         private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES);
         private int pendingFrameBytes;
@@ -507,7 +527,7 @@ final class NioClientPort implements AutoCloseable {
             }
             listener = listeners.get();
             try {
-                listener.active(this);
+                listener.onActive(this);
             } catch (RuntimeException | Error e) {
                 LOG.error("Opening the connection from {} failed; closing it", remote, e);
                 closeGuarded();
@@ -522,6 +542,16 @@ final class NioClientPort implements AutoCloseable {
                 if (ready.isValid() && ready.isReadable()) {
                     read();
                 }
+            } catch (RuntimeException | Error e) {
+                LOG.error("Connection from {} failed on its I/O thread; closing it", remote, e);
+                closeGuarded();
+            }
+        }
+
+        /** Runs a step of this connection on its loop; one that fails (a bug) closes the connection. */
+        private void guarded(Runnable step) {
+            try {
+                step.run();
             } catch (RuntimeException | Error e) {
                 LOG.error("Connection from {} failed on its I/O thread; closing it", remote, e);
                 closeGuarded();
@@ -573,7 +603,7 @@ final class NioClientPort implements AutoCloseable {
                 return;
             }
             if (queued > highWaterBytes) {
-                loop.execute(this::checkWritable);
+                loop.execute(() -> guarded(this::checkWritable));
             }
             queueFlush();
         }
@@ -612,7 +642,7 @@ final class NioClientPort implements AutoCloseable {
             if (flushQueued.compareAndSet(false, true)) {
                 loop.execute(() -> {
                     flushQueued.set(false);
-                    flush();
+                    guarded(this::flush);
                 });
             }
         }
@@ -634,10 +664,10 @@ final class NioClientPort implements AutoCloseable {
             long queued = queuedBytes.get();
             if (!unwritable && queued > highWaterBytes) {
                 unwritable = true;
-                listener.writable(false);
+                listener.onWritable(false);
             } else if (unwritable && queued < lowWaterBytes) {
                 unwritable = false;
-                listener.writable(true);
+                listener.onWritable(true);
             }
         }
 
@@ -651,7 +681,12 @@ final class NioClientPort implements AutoCloseable {
             }
             ByteBuffer[] gather = loop.gather;
             try {
-                while (true) {
+                for (int writes = 0; open; writes++) {
+                    if (writes == WRITES_PER_FLUSH) {
+                        // Bounded, as reads are: the rest goes in a later task, after the loop's other work.
+                        queueFlush();
+                        break;
+                    }
                     Object next;
                     while (!closeAfterWriting && (next = out.poll()) != null) {
                         if (next == CLOSE) {
@@ -685,7 +720,7 @@ final class NioClientPort implements AutoCloseable {
                     try {
                         written = channel.write(gather, 0, count);
                     } finally {
-                        java.util.Arrays.fill(gather, 0, count, null);
+                        Arrays.fill(gather, 0, count, null);
                     }
                     while (!writing.isEmpty() && writing.peekFirst().complete()) {
                         Write done = writing.pollFirst();
@@ -706,16 +741,24 @@ final class NioClientPort implements AutoCloseable {
         }
 
         /**
-         * Reads what the socket has, up to {@link #READS_PER_READY} reads, into the I/O thread's buffer, or
-         * into the connection's own when it holds the start of a frame; a frame's start left over is kept.
+         * Reads what the socket has, up to {@link #READS_PER_READY} reads, into the I/O thread's buffer after
+         * the start of a frame kept from the last read; only a frame larger than that buffer is read into
+         * the connection's own, which grows towards the frame's length.
          */
         private void read() {
             for (int reads = 0; reads < READS_PER_READY && open && !doneReading && autoRead; reads++) {
-                boolean partial = in.position() > 0;
-                if (partial && !in.hasRemaining()) {
-                    in = ByteBuffer.allocate(grownTowards(pendingFrameBytes, in.capacity())).put(in.flip());
+                boolean own = in.position() > 0 && pendingFrameBytes > LOOP_READ_BUFFER_BYTES;
+                ByteBuffer target;
+                if (own) {
+                    if (!in.hasRemaining()) {
+                        in = ByteBuffer.allocate(grownTowards(pendingFrameBytes, in.capacity())).put(in.flip());
+                    }
+                    target = in;
+                } else {
+                    // The kept start (shorter than its frame, so than this buffer) goes first, and in is empty.
+                    target = loop.readBuffer.clear().put(in.flip());
+                    in.clear();
                 }
-                ByteBuffer target = partial ? in : loop.readBuffer.clear();
                 int space = target.remaining();
                 int count;
                 try {
@@ -728,42 +771,42 @@ final class NioClientPort implements AutoCloseable {
                 if (count < 0) {
                     doneReading = true;
                     updateInterest();
-                    listener.inputEnded();
-                    return;
-                }
-                if (count == 0) {
+                    listener.onInputEnded();
                     return;
                 }
                 target.flip();
                 if (wordSeen) {
                     // What comes after a four-letter word is read and dropped, as Netty's decoder did: unread
                     // bytes at the close would make the kernel reset the connection and cut the answer short.
-                    if (count < space) {
-                        return;
-                    }
-                    continue;
-                }
-                int needed = split(target);
-                pendingFrameBytes = needed;
-                if (partial) {
-                    in.compact();
-                    if (needed > in.capacity()) {
-                        in = ByteBuffer.allocate(grownTowards(needed, in.capacity())).put(in.flip());
-                    }
-                } else if (target.hasRemaining() && open && !doneReading && !wordSeen) {
-                    // A frame's start: room for what came, and more towards its whole length (needed).
-                    int capacity = Math.max(target.remaining(), grownTowards(needed, in.capacity()));
-                    if (capacity > in.capacity()) {
-                        in = ByteBuffer.allocate(capacity);
-                    }
-                    in.put(target);
-                }
-                if (in.position() == 0 && in.capacity() > READ_BUFFER_KEPT_BYTES) {
-                    in = ByteBuffer.allocate(READ_BUFFER_BYTES);
+                    target.position(target.limit());
+                } else {
+                    keep(target, own, split(target));
                 }
                 if (count < space) {
                     return; // the socket had no more
                 }
+            }
+        }
+
+        /** Keeps what is left of {@code target} after a split: the start of a frame of {@code needed} bytes. */
+        private void keep(ByteBuffer target, boolean own, int needed) {
+            pendingFrameBytes = needed;
+            if (own) {
+                in.compact();
+                if (needed > in.capacity()) {
+                    in = ByteBuffer.allocate(grownTowards(needed, in.capacity())).put(in.flip());
+                }
+            } else if (target.hasRemaining() && open && !doneReading) {
+                // Room for what came; for a frame that will be read into this buffer, more towards its length.
+                int capacity = needed > LOOP_READ_BUFFER_BYTES ? Math.max(target.remaining(), grownTowards(needed, in.capacity()))
+                        : target.remaining();
+                if (capacity > in.capacity()) {
+                    in = ByteBuffer.allocate(capacity);
+                }
+                in.put(target);
+            }
+            if (in.position() == 0 && in.capacity() > READ_BUFFER_KEPT_BYTES) {
+                in = ByteBuffer.allocate(READ_BUFFER_BYTES);
             }
         }
 
@@ -791,7 +834,7 @@ final class NioClientPort implements AutoCloseable {
                     if (word != null) {
                         wordSeen = true;
                         bytes.position(bytes.limit());
-                        listener.fourLetterWord(word);
+                        listener.onFourLetterWord(word);
                         return 0;
                     }
                 }
@@ -808,7 +851,7 @@ final class NioClientPort implements AutoCloseable {
                 bytes.getInt();
                 byte[] frame = new byte[length];
                 bytes.get(frame);
-                listener.frame(frame);
+                listener.onFrame(frame);
             }
             if (!open || doneReading || wordSeen) {
                 bytes.position(bytes.limit());
@@ -834,7 +877,7 @@ final class NioClientPort implements AutoCloseable {
             writing.clear();
             drainWrites();
             if (listener != null) {
-                listener.inactive();
+                listener.onInactive();
             }
         }
 

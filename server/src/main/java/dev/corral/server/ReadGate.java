@@ -24,12 +24,12 @@ final class ReadGate {
         OUTGOING_BYTES
     }
 
-    private final ClientLink channel;
+    private final ClientLink link;
     // Invariant: the channel's autoRead is (reasons.isEmpty()) once the last submitted apply task has run.
     private final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
 
-    ReadGate(ClientLink channel) {
-        this.channel = channel;
+    ReadGate(ClientLink link) {
+        this.link = link;
     }
 
     /** Stops reading for {@code reason}; true if the reason was not holding the channel already. */
@@ -48,7 +48,7 @@ final class ReadGate {
             changed = paused ? reasons.add(reason) : reasons.remove(reason);
         }
         if (changed) {
-            channel.execute(this::apply);
+            link.execute(this::apply);
         }
         return changed;
     }
@@ -58,6 +58,6 @@ final class ReadGate {
         synchronized (reasons) {
             read = reasons.isEmpty();
         }
-        channel.setAutoRead(read);
+        link.setAutoRead(read);
     }
 }

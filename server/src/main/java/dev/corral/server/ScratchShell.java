@@ -21,9 +21,10 @@ import java.util.function.Supplier;
 /**
  * The server side of the warm-up: a scratch Node behind a scratch client port on loopback, made of the
  * same parts as the real one, so that its requests take the code a real client's take: a
- * {@link NioClientPort} with the client port's bounds, the hand-off of each frame to a node loop of the same kind ({@link DefaultEventLoop}), the Node, and replies batched
- * per connection into one buffer written and flushed once, as {@code CorralServer#carryOut} and
- * {@code #send} do. The Node is standalone and in memory; its log changes are encoded as the log encodes
+ * {@link NioClientPort} with the client port's bounds, the hand-off of each frame to a node loop of the
+ * same kind ({@link DefaultEventLoop}), the Node, and replies batched per connection into one write, as
+ * {@code CorralServer#carryOut} and {@code #send} do (the plain port's code: a server whose plain port
+ * takes TLS too, client.portUnification, serves it on Netty, which this does not warm). The Node is standalone and in memory; its log changes are encoded as the log encodes
  * them ({@link LogRecords}) into a buffer that is dropped, and acknowledged in a task of their own on the
  * node loop, after the frames queued before it, so that replies go out in batches as after a group commit.
  *
@@ -43,7 +44,7 @@ final class ScratchShell implements AutoCloseable {
     private volatile String failure;
     // Node loop only, from here on.
     private final Node node;
-    private final Map<Long, ClientLink> channels = new HashMap<>();
+    private final Map<Long, ClientLink> links = new HashMap<>();
     // The log changes asked for and not yet acknowledged: the highest number, and the txns among them.
     private long persistSeq;
     private final List<byte[]> appended = new ArrayList<>();
@@ -124,18 +125,18 @@ final class ScratchShell implements AutoCloseable {
             carryOut(event.get());
         } catch (RuntimeException e) {
             failure = e.toString();
-            channels.values().forEach(ClientLink::close);
+            links.values().forEach(ClientLink::close);
         }
     }
 
-    /** As the server's carryOut: frames go out per connection in one buffer, written and flushed once. */
+    /** As the server's carryOut: frames go out per connection in one write. */
     private void carryOut(List<Output> outputs) {
         Map<ClientLink, List<byte[]>> batches = new LinkedHashMap<>();
         for (Output output : outputs) {
             if (output instanceof Output.Send send) {
-                ClientLink channel = channels.get(send.connectionId());
-                if (channel != null) {
-                    batches.computeIfAbsent(channel, c -> new ArrayList<>(2)).add(send.frame());
+                ClientLink link = links.get(send.connectionId());
+                if (link != null) {
+                    batches.computeIfAbsent(link, c -> new ArrayList<>(2)).add(send.frame());
                 }
             } else if (output instanceof Output.Persist persist) {
                 persistSeq = persist.change().seq();
@@ -147,19 +148,19 @@ final class ScratchShell implements AutoCloseable {
                     nodeLoop.execute(this::acknowledge);
                 }
             } else if (output instanceof Output.Close close) {
-                ClientLink channel = channels.get(close.connectionId());
-                if (channel != null) {
-                    send(channel, batches.remove(channel));
-                    channel.closeAfterWrites();
+                ClientLink link = links.get(close.connectionId());
+                if (link != null) {
+                    send(link, batches.remove(link));
+                    link.closeAfterWrites();
                 }
             }
         }
         batches.forEach(ScratchShell::send);
     }
 
-    private static void send(ClientLink channel, List<byte[]> frames) {
+    private static void send(ClientLink link, List<byte[]> frames) {
         if (frames != null) {
-            channel.write(frames, NOTHING);
+            link.write(frames, NOTHING);
         }
     }
 
@@ -189,7 +190,7 @@ final class ScratchShell implements AutoCloseable {
         private ClientLink link;
 
         @Override
-        public void active(NioClientPort.Link opened) {
+        public void onActive(NioClientPort.Link opened) {
             link = opened;
             if (!((InetSocketAddress) opened.remoteAddress()).getAddress().isLoopbackAddress()) {
                 opened.close();
@@ -198,13 +199,13 @@ final class ScratchShell implements AutoCloseable {
             long id = nextConnectionId.getAndIncrement();
             connectionId = id;
             nodeLoop.execute(() -> {
-                channels.put(id, opened);
+                links.put(id, opened);
                 run(() -> node.onConnectionOpened(id, "127.0.0.1", System.currentTimeMillis()));
             });
         }
 
         @Override
-        public void frame(byte[] frame) {
+        public void onFrame(byte[] frame) {
             long id = connectionId;
             if (id != 0) {
                 nodeLoop.execute(() -> run(() -> node.onFrame(id, frame, System.currentTimeMillis())));
@@ -212,26 +213,26 @@ final class ScratchShell implements AutoCloseable {
         }
 
         @Override
-        public void fourLetterWord(String word) {
+        public void onFourLetterWord(String word) {
             link.close();
         }
 
         @Override
-        public void inputEnded() {
+        public void onInputEnded() {
             link.close();
         }
 
         @Override
-        public void writable(boolean writable) {
+        public void onWritable(boolean writable) {
             // The warm-up's client reads every reply: nothing to pause.
         }
 
         @Override
-        public void inactive() {
+        public void onInactive() {
             long id = connectionId;
             if (id != 0) {
                 nodeLoop.execute(() -> {
-                    channels.remove(id);
+                    links.remove(id);
                     run(() -> node.onConnectionClosed(id, System.currentTimeMillis()));
                 });
             }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The warm-up of a server that has just opened its client port: one daemon thread sends some thousands of
  * a client's requests ({@link ScratchClient}) to a scratch Node behind a scratch port of the client port's
  * make ({@link ScratchShell}), then ends and drops both, so that the first writes after a start or a
- * failover meet compiled code in Netty's read and write paths, the hand-off to the node loop, the Node,
+ * failover meet compiled code in the client port's read and write paths, the hand-off to the node loop, the Node,
  * the tree and the log's encoding rather than the interpreter. Measured on a fresh server (issue 16), the
  * first window of 256 creates took 85-170 ms where later ones took 7-20 ms, and that was cold code, not
  * the disk.
