@@ -338,14 +338,13 @@ class ConsoleApiTest {
     void eventStreamTellsOfAnotherClientsChange() throws Exception {
         ConsoleHttp console = console();
         BlockingQueue<String> lines = new ArrayBlockingQueue<>(1000);
-        var stream = ConsoleHttp.http().sendAsync(console.request("/console/api/events").GET().build(), HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(response -> response.body().forEach(lines::offer));
-        assertThat(poll(lines, "event: hello")).isTrue();
-        zk.create("/live", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        assertThat(poll(lines, "\"path\":\"/live\"")).isTrue();
-        zk.setData("/live", new byte[] {1}, 0);
-        assertThat(poll(lines, "NodeDataChanged")).isTrue();
-        stream.cancel(true);
+        try (AutoCloseable stream = ConsoleHttp.streamLines(console.request("/console/api/events").GET().build(), lines)) {
+            assertThat(poll(lines, "event: hello")).isTrue();
+            zk.create("/live", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertThat(poll(lines, "\"path\":\"/live\"")).isTrue();
+            zk.setData("/live", new byte[] {1}, 0);
+            assertThat(poll(lines, "NodeDataChanged")).isTrue();
+        }
     }
 
     private static boolean poll(BlockingQueue<String> lines, String wanted) throws InterruptedException {

@@ -105,4 +105,29 @@ final class ConsoleHttp {
     static HttpClient http() {
         return HTTP;
     }
+
+    /**
+     * Opens an event stream and puts its lines into {@code lines} from a daemon thread of its own, until the
+     * returned stream is closed or the server ends it. Never on the caller's thread: a {@code thenAccept} on
+     * the response would read the endless body right there when the response came before the callback was
+     * added (a test hung so in CI-like runs).
+     */
+    static AutoCloseable streamLines(HttpRequest request, java.util.concurrent.BlockingQueue<String> lines) {
+        var body = new java.util.concurrent.atomic.AtomicReference<java.util.stream.Stream<String>>();
+        var reading = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
+            body.set(response.body());
+            response.body().forEach(lines::offer);
+        }, task -> {
+            Thread thread = new Thread(task, "console-event-stream");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        return () -> {
+            reading.cancel(true);
+            java.util.stream.Stream<String> open = body.get();
+            if (open != null) {
+                open.close();
+            }
+        };
+    }
 }

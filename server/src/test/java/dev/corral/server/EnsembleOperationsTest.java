@@ -263,9 +263,7 @@ class EnsembleOperationsTest {
         CorralServer follower = servers.get(leaderId() == 1 ? 2 : 1);
         ConsoleHttp console = new ConsoleHttp(follower.adminPort()).open();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.ArrayBlockingQueue<>(1000);
-        var stream = ConsoleHttp.http().sendAsync(console.request("/console/api/events").GET().build(),
-                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body().forEach(lines::offer));
-        try {
+        try (AutoCloseable stream = ConsoleHttp.streamLines(console.request("/console/api/events").GET().build(), lines)) {
             String hello = nextData(lines, "hello");
             assertThat(JSON.readTree(hello).get("live").asBoolean()).as(hello).isTrue();
             try (var zk = Connected.zk(servers.get((int) leaderId()).port())) {
@@ -273,8 +271,6 @@ class EnsembleOperationsTest {
                         org.apache.zookeeper.CreateMode.PERSISTENT);
             }
             assertThat(nextData(lines, "change")).contains("\"path\":\"/follower-live\"");
-        } finally {
-            stream.cancel(true);
         }
     }
 
