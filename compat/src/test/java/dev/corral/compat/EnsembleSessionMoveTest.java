@@ -75,9 +75,13 @@ class EnsembleSessionMoveTest {
                 // A read or a ping is served by a follower itself, which does not check the session's owner ...
                 new Case("exists", Role.FOLLOWER, Outcome.reply(0, false)),
                 new Case("ping", Role.FOLLOWER, Outcome.reply(0, false)),
-                // ... while on the leader every request passes the owner check.
+                // ... while on the leader every request passes the owner check ...
                 new Case("exists", Role.LEADER, Outcome.CLOSED),
-                new Case("ping", Role.LEADER, Outcome.CLOSED));
+                new Case("ping", Role.LEADER, Outcome.CLOSED),
+                // ... but a closeSession, which the leader orders without it: it ends the session, whose new
+                // server then closes its connection too.
+                new Case("closeSession", Role.FOLLOWER, Outcome.reply(0, true)),
+                new Case("closeSession", Role.LEADER, Outcome.reply(0, true)));
     }
 
     @BeforeAll
@@ -157,6 +161,15 @@ class EnsembleSessionMoveTest {
                 + " server %d; %s -> %s%n", CompatRun.target(), session.sessionId(), oldServer,
                 c.oldRole().name().toLowerCase(Locale.ROOT), newServer, c, outcome.what());
         assertThat(outcome).as(c.toString()).isEqualTo(c.expected());
+        if (c.request().equals("closeSession")) {
+            assertThat(moved.closedByServerWithin(CLOSE_BOUND)).as("server %d closed its connection to the ended session", newServer)
+                    .isTrue();
+            try (RawClient again = RawClient.open(ensemble.member(newServer).clientPort())) {
+                assertThat(again.handshake(0L, session.sessionId(), session.password(), SESSION_TIMEOUT_MS).valid())
+                        .as("a resume of the ended session").isFalse();
+            }
+            return;
+        }
         assertThat(moved.ping().err()).as("the session still serves on the new connection").isZero();
     }
 
@@ -167,10 +180,13 @@ class EnsembleSessionMoveTest {
                 case "create" -> old.call(RawClient.CREATE, createBody(path + "-after"));
                 case "exists" -> old.call(RawClient.EXISTS, existsBody(path));
                 case "ping" -> old.ping();
+                case "closeSession" -> old.call(RawClient.CLOSE_SESSION, new byte[0]);
                 default -> throw new IllegalArgumentException(request);
             };
-            // An error reply may come before the server closes the connection; a success needs no wait.
-            return Outcome.reply(reply.err(), reply.err() != 0 && old.closedByServerWithin(CLOSE_BOUND));
+            // An error reply may come before the server closes the connection, as does a closeSession's; a
+            // success of anything else needs no wait.
+            boolean closes = reply.err() != 0 || request.equals("closeSession");
+            return Outcome.reply(reply.err(), closes && old.closedByServerWithin(CLOSE_BOUND));
         } catch (EOFException | SocketException closed) {
             return Outcome.CLOSED;
         }

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The leader is the one owner of sessions (ZooKeeper's SessionTrackerImpl): it records which server
  * each session is used through, and a write through any other server becomes a SESSIONMOVED error txn,
- * on which that server closes the stale connection (ZooKeeper's FinalRequestProcessor). A forwarded
+ * on which that server closes the stale connection (ZooKeeper's FinalRequestProcessor); a closeSession
+ * through any server ends the session. A forwarded
  * request never takes a session from its owner: only a revalidation moves it, and a request claims only
  * a session whose owner is unknown (one recovered from a log or snapshot).
  */
@@ -51,8 +52,8 @@ final class ForwardedRequests {
 
     /**
      * Orders a request a learner forwarded, as ZooKeeper's leader does in PrepRequestProcessor: the
-     * learner's own session creation, or a write or closeSession of a session that must be alive and
-     * owned by that learner (else the txn is an error: SESSIONEXPIRED, which the learner replies, or
+     * learner's own session creation, or a write or closeSession of a session that must be alive and, for a
+     * write, owned by that learner (else the txn is an error: SESSIONEXPIRED, which the learner replies, or
      * SESSIONMOVED, on which it closes the stale connection); a sync is answered once what is proposed now
      * is committed.
      */
@@ -78,7 +79,10 @@ final class ForwardedRequests {
             txn = new Txn.CreateSession(request.sessionId(), timeoutMs);
         } else if (session == null || !session.established || session.closing) {
             txn = new Txn.Error(ErrorCode.SESSIONEXPIRED);
-        } else if (session.owner != from && session.owner != Session.UNKNOWN_OWNER) {
+        } else if (session.owner != from && session.owner != Session.UNKNOWN_OWNER && request.type() != OpCode.CLOSE_SESSION) {
+            // A closeSession ends the session whichever server it comes through: ZooKeeper's
+            // PrepRequestProcessor does not check its owner (an expiry is not the owner's either). The owner
+            // closes its connection to the session when it applies the txn.
             txn = new Txn.Error(ErrorCode.SESSIONMOVED);
         } else if (!Requests.isWrite(request.type())) {
             txn = new Txn.Error(ErrorCode.MARSHALLINGERROR); // only writes and closeSession are forwarded

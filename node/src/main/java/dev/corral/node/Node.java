@@ -507,10 +507,12 @@ public final class Node {
         if (!leading) {
             learner.touched(session);
         }
-        if (leading && session.owner != config.serverId() && session.owner != Session.UNKNOWN_OWNER) {
+        if (leading && session.owner != config.serverId() && session.owner != Session.UNKNOWN_OWNER
+                && header.type() != OpCode.CLOSE_SESSION) {
             // The session was resumed through another server since: this connection is stale. ZooKeeper's
-            // leader checks the owner of every request (SessionTrackerImpl#checkSession) and closes the
-            // connection of one that fails it, without a reply; the client sees a connection loss.
+            // leader checks the owner of every request but a closeSession (SessionTrackerImpl#checkSession)
+            // and closes the connection of one that fails it, without a reply; the client sees a connection
+            // loss. A closeSession ends the session, and its owner closes its connection when it applies that.
             connections.close(connection, "session 0x" + Long.toHexString(session.sessionId) + " moved to server " + session.owner);
             return;
         }
@@ -722,7 +724,12 @@ public final class Node {
         } else if (entry.txn() instanceof Txn.CloseSession) {
             Session session = sessions.get(entry.sessionId());
             if (session != null) {
+                // Closed through another server (or expired) while writes this server forwarded wait: the
+                // leader orders those after the close, as errors nobody here answers now. Found by the
+                // simulator (seed 701423: a client's creates forwarded by a follower reached the leader after
+                // the client had resumed on the leader and closed its session there).
                 connections.dropQueued(session);
+                waiters.removeSession(session.sessionId);
                 endSession(session, "session closed");
             }
         }

@@ -27,6 +27,9 @@ final class EnsembleShell {
     private final Set<Long> cut = new HashSet<>();
     // Messages dropped on their way: to this server, of this kind (a narrower fault than a cut).
     private final Set<java.util.Map.Entry<Long, Class<? extends Message>>> dropped = new HashSet<>();
+    // Messages held on their way (to this server, of this kind) until released, in the order they were sent.
+    private final Set<java.util.Map.Entry<Long, Class<? extends Message>>> holding = new HashSet<>();
+    private final ArrayDeque<Envelope> held = new ArrayDeque<>();
     private boolean routing;
 
     /** Voters 1..voters and observers voters+1..voters+observers, every server with the same session settings. */
@@ -73,6 +76,10 @@ final class EnsembleShell {
                     throw new IllegalStateException("more than 1,000,000 messages without a pause: a message loop");
                 }
                 Envelope envelope = inFlight.pollFirst();
+                if (holding.contains(java.util.Map.entry(envelope.to(), envelope.message().getClass()))) {
+                    held.addLast(envelope);
+                    continue;
+                }
                 if (!cut.contains(envelope.from()) && !cut.contains(envelope.to())
                         && !dropped.contains(java.util.Map.entry(envelope.to(), envelope.message().getClass()))) {
                     servers.get(envelope.to()).peerMessage(envelope.from(), envelope.message());
@@ -124,6 +131,20 @@ final class EnsembleShell {
     /** Drops every message of {@code kind} sent to the server from now on, until it is healed. */
     void drop(long serverId, Class<? extends Message> kind) {
         dropped.add(java.util.Map.entry(serverId, kind));
+    }
+
+    /** Holds every message of {@code kind} sent to the server from now on, until {@link #release}. */
+    void hold(long serverId, Class<? extends Message> kind) {
+        holding.add(java.util.Map.entry(serverId, kind));
+    }
+
+    /** Delivers what was held, in the order it was sent, and holds nothing more. */
+    void release() {
+        holding.clear();
+        while (!held.isEmpty()) {
+            inFlight.addLast(held.pollFirst());
+        }
+        route();
     }
 
     SimShell server(long id) {

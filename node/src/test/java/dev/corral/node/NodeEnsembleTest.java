@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Node as leader, follower and observer, in an {@link EnsembleShell} of in-memory servers: the leader
@@ -229,13 +230,54 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /**
+     * A closeSession is the one request the leader orders without checking the session's owner (ZooKeeper's
+     * PrepRequestProcessor skips checkSession for it): through the old server it ends the session for good.
+     * The old connection has its reply, and the new server closes its own connection to the session when it
+     * applies the txn, so that client learns of the expiry when it reconnects. Found by kazoo's expiry test on
+     * an ensemble: a second connection took the session and closed it, the first client had meanwhile resumed
+     * on another member, and the leader made a SESSIONMOVED error of the close, so the session lived on.
+     */
+    @ParameterizedTest(name = "created on the {0}")
+    @ValueSource(strings = {"follower", "leader"})
+    void aCloseSessionThroughTheOldServerEndsAMovedSessionAndItsNewServerClosesItsConnection(String oldRole) {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
+        long oldServer = oldRole.equals("leader") ? leader : followers[0];
+        FrameClient original = ensemble.server(oldServer).connect(TIMEOUT_MS);
+        original.create("/owned", CreateMode.EPHEMERAL);
+        FrameClient moved = resume(ensemble.server(followers[1]), original);
+        assertThat(moved.sessionId).as("the session resumed on the other follower").isEqualTo(original.sessionId);
+
+        assertThat(original.closeSession().err()).as("the old connection's closeSession is answered").isEqualTo(ErrorCode.OK);
+
+        assertThat(original.isClosed()).isTrue();
+        assertThat(moved.drain()).as("nothing for the new connection").isEmpty();
+        assertThat(moved.isClosed()).as("the new server closed its connection to the ended session").isTrue();
+        for (long id : ensemble.servers.keySet()) {
+            assertThat(ensemble.server(id).node.sessionTable().all()).as("sessions on server %d", id).isEmpty();
+        }
+        FrameClient again = ensemble.server(followers[1]).open();
+        ConnectResponse refused = again.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId, original.password, false, true));
+        assertThat(refused.timeOut()).as("a resume of the ended session is refused as expired").isZero();
+        assertThat(ensemble.server(leader).node.tree().node("/owned")).as("its ephemeral is gone").isNull();
+        assertSameTrees(ensemble);
+    }
+
+    /** A new connection to {@code server} that resumes {@code original}'s session; its session id is the one the server answered. */
+    private static FrameClient resume(SimShell server, FrameClient original) {
+        FrameClient moved = server.open();
+        moved.sessionId = moved.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId, original.password, false, true))
+                .sessionId();
+        return moved;
+    }
+
     @Test
     void theLeaderClosesItsOwnConnectionOfASessionThatMovedToAFollowerOnAnyRequest() {
         EnsembleShell ensemble = elected(3, 0);
         FrameClient original = ensemble.server(ensemble.leader()).connect(TIMEOUT_MS);
-        FrameClient moved = ensemble.server(ensemble.follower()).open();
-        moved.sessionId = moved.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId, original.password, false, true))
-                .sessionId();
+        FrameClient moved = resume(ensemble.server(ensemble.follower()), original);
         assertThat(moved.sessionId).isEqualTo(original.sessionId);
 
         original.send(OpCode.EXISTS, new dev.corral.wire.ExistsRequest("/", false)::write);
@@ -289,6 +331,34 @@ class NodeEnsembleTest {
         assertThat(other.exists("/lost", false).err()).isEqualTo(ErrorCode.NONODE);
         ensemble.heal(oldLeader);
         assertThat(ensemble.stabilize(400)).isTrue();
+        assertSameTrees(ensemble);
+    }
+
+    /**
+     * Found by the whole-server simulator (seed 701423, 3 voters): a client's write forwarded by a follower
+     * reaches the leader only after the client has resumed its session on the leader and closed it there.
+     * The follower applies the close with the write still waiting, then the leader's error txn for that
+     * write: the waiter must have gone with the session, not be answered from its emptied queue.
+     */
+    @Test
+    void aWriteForwardedBeforeItsSessionClosedThroughTheLeaderIsForgottenWithTheSession() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long follower = ensemble.follower();
+        FrameClient original = ensemble.server(follower).connect(TIMEOUT_MS);
+        ensemble.hold(leader, dev.corral.zab.Message.Request.class);
+        original.send(OpCode.CREATE, new CreateRequest("/late", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        original.closeConnection();
+
+        FrameClient moved = resume(ensemble.server(leader), original);
+        assertThat(moved.sessionId).as("the session resumed on the leader").isEqualTo(original.sessionId);
+        assertThat(moved.closeSession().err()).isEqualTo(ErrorCode.OK);
+        ensemble.release();
+
+        for (long id : ensemble.servers.keySet()) {
+            assertThat(ensemble.server(id).node.sessionTable().all()).as("sessions on server %d", id).isEmpty();
+            assertThat(ensemble.server(id).node.tree().node("/late")).as("the late create on server %d", id).isNull();
+        }
         assertSameTrees(ensemble);
     }
 
