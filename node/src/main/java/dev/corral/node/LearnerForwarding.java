@@ -113,13 +113,13 @@ final class LearnerForwarding {
      * Asks the leader whether the session a connection resumes is alive; the connection's frames are held
      * until it answers. False when there is no leader to ask.
      */
-    boolean revalidate(ClientConnection connection, Session session, int timeoutMs) {
-        if (!peer.revalidate(session.sessionId, timeoutMs)) {
+    boolean revalidate(ClientConnection connection, long sessionId, int timeoutMs) {
+        if (!peer.revalidate(sessionId, timeoutMs)) {
             return false;
         }
         connection.resumingTimeoutMs = timeoutMs;
-        connection.sessionId = session.sessionId;
-        revalidating.computeIfAbsent(session.sessionId, id -> new ArrayList<>()).add(connection);
+        connection.sessionId = sessionId;
+        revalidating.computeIfAbsent(sessionId, id -> new ArrayList<>()).add(connection);
         return true;
     }
 

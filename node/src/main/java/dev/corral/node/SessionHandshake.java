@@ -75,17 +75,26 @@ final class SessionHandshake {
             return;
         }
         Session session = sessions.resumable(request);
-        if (session == null) {
-            refuseSession(connection, request.sessionId());
-            return;
-        }
         if (leading) {
+            if (session == null) {
+                refuseSession(connection, request.sessionId());
+                return;
+            }
             session.owner = config.serverId();
             resume(session, connection, timeoutMs);
             return;
         }
-        // Only the leader knows whether the session is still alive; the connection waits for its answer.
-        if (!learner.revalidate(connection, session, timeoutMs)) {
+        // Only the leader knows whether the session is still alive; the connection waits for its answer. A
+        // session this server has not applied the creation of yet is asked about too, as ZooKeeper's learner
+        // asks about any session whose password is right (LearnerZooKeeperServer#revalidateSession): a
+        // client may resume here a session it made on another server a moment ago. Found by kazoo's expiry
+        // test on the compat ensemble: a second client resumed the first one's session on a follower that
+        // lagged by a commit, and was told the session had expired.
+        if (session == null && (sessions.get(request.sessionId()) != null || !sessions.acceptsPassword(request))) {
+            refuseSession(connection, request.sessionId());
+            return;
+        }
+        if (!learner.revalidate(connection, request.sessionId(), timeoutMs)) {
             connections.close(connection, "this server cannot revalidate sessions now: it is " + serverState.get());
         }
     }
@@ -144,11 +153,16 @@ final class SessionHandshake {
                 continue; // closed meanwhile
             }
             Session session = sessions.get(sessionId);
-            if (!valid || session == null || session.closing) {
+            int timeoutMs = connection.resumingTimeoutMs;
+            if (valid && session == null) {
+                // Alive on the leader, so its creation is committed: this server holds it from now, before it
+                // applies that (which then finds it).
+                session = sessions.adopt(sessionId, timeoutMs);
+            }
+            if (!valid || session.closing) {
                 refuseSession(connection, sessionId);
                 continue;
             }
-            int timeoutMs = connection.resumingTimeoutMs;
             connection.resumingTimeoutMs = 0;
             resume(session, connection, timeoutMs);
             readHeldFrames.accept(connection);

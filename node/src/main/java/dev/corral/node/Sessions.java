@@ -98,6 +98,11 @@ final class Sessions {
         return session;
     }
 
+    /** Whether the password the request presents is its session's (which derives from the session id). */
+    boolean acceptsPassword(ConnectRequest request) {
+        return passwords.accepts(request.sessionId(), request.passwd());
+    }
+
     /** Moves a resumed session to the connection with its newly granted timeout. */
     void resume(Session session, ClientConnection connection, int timeoutMs) {
         session.timeoutMs = timeoutMs;

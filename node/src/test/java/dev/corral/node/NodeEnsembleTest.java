@@ -265,6 +265,42 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /**
+     * A client may resume on a follower a session that follower has not applied the creation of yet (it
+     * lags by a commit): the follower asks the leader, as ZooKeeper's does for any session whose password is
+     * right, and holds the session from the leader's answer on. Found by kazoo's expiry test on the compat
+     * ensemble, where such a follower told the client its session had expired. A wrong password is refused
+     * without asking.
+     */
+    @Test
+    void aFollowerThatHasNotAppliedASessionsCreationYetResumesItOnTheLeadersWord() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
+        ensemble.hold(followers[1], dev.corral.zab.Message.Proposal.class);
+        ensemble.hold(followers[1], dev.corral.zab.Message.Commit.class);
+        FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
+        assertThat(original.create("/first", CreateMode.EPHEMERAL).err()).isEqualTo(ErrorCode.OK);
+        assertThat(ensemble.server(followers[1]).node.sessionTable().all()).as("the lagging follower has not applied it").isEmpty();
+
+        FrameClient wrong = ensemble.server(followers[1]).open();
+        byte[] wrongPassword = original.password.clone();
+        wrongPassword[0] ^= 1;
+        assertThat(wrong.handshake(new ConnectRequest(0, 0, TIMEOUT_MS, original.sessionId, wrongPassword, false, true)).timeOut())
+                .as("a wrong password").isZero();
+        FrameClient moved = resume(ensemble.server(followers[1]), original);
+
+        assertThat(moved.sessionId).as("the session resumed on the lagging follower").isEqualTo(original.sessionId);
+        ensemble.release();
+        assertThat(moved.create("/second", CreateMode.EPHEMERAL).err()).isEqualTo(ErrorCode.OK);
+        assertThat(ensemble.server(leader).node.tree().node("/second").ephemeralOwner()).isEqualTo(original.sessionId);
+        assertThat(moved.closeSession().err()).isEqualTo(ErrorCode.OK);
+        for (long id : ensemble.servers.keySet()) {
+            assertThat(ensemble.server(id).node.sessionTable().all()).as("sessions on server %d", id).isEmpty();
+        }
+        assertSameTrees(ensemble);
+    }
+
     /** A new connection to {@code server} that resumes {@code original}'s session; its session id is the one the server answered. */
     private static FrameClient resume(SimShell server, FrameClient original) {
         FrameClient moved = server.open();
