@@ -26,6 +26,18 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         this.maxBufferBytes = maxBufferBytes;
     }
 
+    /**
+     * Whether a frame length is refused, for both kinds of client port: below 0 or above jute.maxbuffer,
+     * which closes the connection (logged), as ZooKeeper's {@code NIOServerCnxn#readLength} does ("Len error").
+     */
+    static boolean refused(int length, int maxBufferBytes, Object remote) {
+        if (length >= 0 && length <= maxBufferBytes) {
+            return false;
+        }
+        LOG.warn("Closing connection from {}: frame length {} is outside [0, jute.maxbuffer={}]", remote, length, maxBufferBytes);
+        return true;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (!failed && in.readableBytes() >= 4) {
@@ -40,9 +52,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
                     return;
                 }
             }
-            if (length < 0 || length > maxBufferBytes) {
-                LOG.warn("Closing connection from {}: frame length {} is outside [0, jute.maxbuffer={}]",
-                        ctx.channel().remoteAddress(), length, maxBufferBytes);
+            if (refused(length, maxBufferBytes, ctx.channel().remoteAddress())) {
                 failed = true;
                 in.skipBytes(in.readableBytes());
                 ctx.close();

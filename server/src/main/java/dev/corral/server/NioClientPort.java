@@ -90,7 +90,8 @@ final class NioClientPort implements AutoCloseable {
     private final long lowWaterBytes;
     private final long highWaterBytes;
     private final AtomicLong acceptFailures;
-    private final AcceptRun acceptRun = new AcceptRun();
+    // Guarded by itself: the accepting thread and the first I/O thread use it.
+    private final AcceptFailures backoff = new AcceptFailures();
     private final Object acceptLock = new Object();
     // Guarded by acceptLock.
     private boolean accepting;
@@ -155,14 +156,12 @@ final class NioClientPort implements AutoCloseable {
     }
 
     /**
-     * Accepts until the port closes. A failed accept (most often EMFILE) pauses accepting for a time that
-     * doubles while failures go on, from {@link AcceptBackoff#PAUSE_MIN_MS} to {@link AcceptBackoff#PAUSE_MAX_MS};
-     * the run of failures is logged once at its start and once at its end ({@link AcceptRun}), as the Netty
-     * port's {@link AcceptBackoff} does.
+     * Accepts until the port closes. A failed accept pauses accepting and is logged as {@link AcceptFailures}
+     * says; the end of a run of failures is checked on the first I/O thread's timers, so that it is logged
+     * even when no connection comes after it.
      */
     private void acceptLoop() {
         int next = 0;
-        long pauseMs = 0;
         try {
             while (awaitAccepting()) {
                 SocketChannel channel;
@@ -171,13 +170,21 @@ final class NioClientPort implements AutoCloseable {
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException e) {
-                    acceptRun.failed(e);
-                    pauseMs = pauseMs == 0 ? AcceptBackoff.PAUSE_MIN_MS : Math.min(AcceptBackoff.PAUSE_MAX_MS, pauseMs * 2);
+                    acceptFailures.incrementAndGet();
+                    long pauseMs;
+                    synchronized (backoff) {
+                        pauseMs = backoff.failed(System.nanoTime(), e.getMessage());
+                    }
                     Thread.sleep(pauseMs);
                     continue;
                 }
-                pauseMs = 0;
-                acceptRun.succeeded();
+                boolean checkEnd;
+                synchronized (backoff) {
+                    checkEnd = backoff.succeeded();
+                }
+                if (checkEnd) {
+                    checkAcceptRunEndAfter(AcceptFailures.QUIET_MS);
+                }
                 IoLoop loop = loops.get(next);
                 next = (next + 1) % loops.size();
                 try {
@@ -195,60 +202,17 @@ final class NioClientPort implements AutoCloseable {
         }
     }
 
-    /**
-     * A run of failed accepts: a warning at its first failure, and one line at its end, once no accept has
-     * failed for {@link AcceptBackoff#QUIET_MS} (checked on the first I/O thread's timers, so that the end is
-     * logged even when no connection comes after it). With descriptors scarce, accepts succeed and fail in
-     * turn as connections close, and each turn must not log again.
-     */
-    private final class AcceptRun {
-        // Guarded by this. Invariant: failuresInRun > 0 iff a run has been logged and its end has not.
-        private long failuresInRun;
-        private long lastFailureNanos;
-        private boolean endCheckScheduled;
-
-        void failed(IOException e) {
-            acceptFailures.incrementAndGet();
-            boolean first;
-            synchronized (this) {
-                lastFailureNanos = System.nanoTime();
-                first = failuresInRun++ == 0;
+    private void checkAcceptRunEndAfter(long delayMs) {
+        IoLoop loop = loops.get(0);
+        loop.execute(() -> loop.schedule(() -> {
+            long againMs;
+            synchronized (backoff) {
+                againMs = backoff.checkEnd(System.nanoTime());
             }
-            if (first) {
-                LOG.warn("Cannot accept connections: {}; connected sessions are still served, and accepting is retried after"
-                        + " pauses of up to {} ms until it succeeds", e.getMessage(), AcceptBackoff.PAUSE_MAX_MS);
+            if (againMs > 0) {
+                checkAcceptRunEndAfter(againMs);
             }
-        }
-
-        void succeeded() {
-            synchronized (this) {
-                if (failuresInRun == 0 || endCheckScheduled) {
-                    return;
-                }
-                endCheckScheduled = true;
-            }
-            checkEndAfter(AcceptBackoff.QUIET_MS);
-        }
-
-        private void checkEndAfter(long delayMs) {
-            IoLoop loop = loops.get(0);
-            loop.execute(() -> loop.schedule(this::checkEnd, delayMs));
-        }
-
-        private void checkEnd() {
-            long failures;
-            synchronized (this) {
-                long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastFailureNanos);
-                if (quietMs < AcceptBackoff.QUIET_MS) {
-                    checkEndAfter(AcceptBackoff.QUIET_MS - quietMs);
-                    return;
-                }
-                failures = failuresInRun;
-                failuresInRun = 0;
-                endCheckScheduled = false;
-            }
-            LOG.info("Accepting connections again after {} failed accepts", failures);
-        }
+        }, delayMs));
     }
 
     /** Closes the port and every connection (each gets {@link Listener#onInactive}), and ends the threads. */
@@ -822,8 +786,8 @@ final class NioClientPort implements AutoCloseable {
 
         /**
          * Hands every whole frame in the buffer to the listener; returns the bytes the next frame needs
-         * in all when it is not whole yet, else 0. A length below 0 or above jute.maxbuffer closes the
-         * connection, as ZooKeeper's {@code NIOServerCnxn#readLength} does ("Len error").
+         * in all when it is not whole yet, else 0. A length {@link ClientFrameDecoder#refused} closes the
+         * connection.
          */
         private int split(ByteBuffer bytes) {
             while (open && !doneReading && !wordSeen && bytes.remaining() >= 4) {
@@ -838,9 +802,7 @@ final class NioClientPort implements AutoCloseable {
                         return 0;
                     }
                 }
-                if (length < 0 || length > maxBufferBytes) {
-                    LOG.warn("Closing connection from {}: frame length {} is outside [0, jute.maxbuffer={}]", remote, length,
-                            maxBufferBytes);
+                if (ClientFrameDecoder.refused(length, maxBufferBytes, remote)) {
                     bytes.position(bytes.limit());
                     closeNow();
                     return 0;
