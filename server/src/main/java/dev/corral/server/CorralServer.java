@@ -1020,7 +1020,7 @@ public final class CorralServer implements AutoCloseable {
             } else if (output instanceof Output.Audit audit) {
                 auditLog.write(audit.event());
             } else if (output instanceof Output.SessionExpired expired) {
-                LOG.debug("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
+                LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(expired.sessionId()),
                         expired.timeoutMs());
             }
         }
