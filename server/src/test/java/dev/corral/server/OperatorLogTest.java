@@ -75,7 +75,7 @@ class OperatorLogTest {
     }
 
     @Test
-    void anExpiredSessionIsLoggedAtDebugWithItsIdAndTimeout() throws Exception {
+    void anExpiredSessionIsLoggedAtInfoWithItsIdAndTimeoutAsZooKeeperLogsIt() throws Exception {
         Properties cfg = new Properties();
         cfg.setProperty("tickTime", "100");
         ServerConfig config = ServerConfig.parse(cfg, "test", Map.of(), new Properties()).listeningOn(0, dir);
@@ -88,7 +88,7 @@ class OperatorLogTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(appender.list)
                     .filteredOn(event -> event.getFormattedMessage().equals(expected))
                     .singleElement()
-                    .extracting(ILoggingEvent::getLevel).isEqualTo(Level.DEBUG));
+                    .extracting(ILoggingEvent::getLevel).isEqualTo(Level.INFO));
         }
     }
 
