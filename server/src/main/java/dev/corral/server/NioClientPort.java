@@ -9,17 +9,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -49,12 +45,8 @@ final class NioClientPort implements AutoCloseable {
     /** The largest read buffer kept between frames; a larger one was for one large frame. */
     private static final int READ_BUFFER_KEPT_BYTES = 64 * 1024;
     private static final long CLOSE_WAIT_MS = 2_000;
-    /** An I/O thread's read buffer, shared by its connections: a read takes up to this many bytes. */
-    static final int LOOP_READ_BUFFER_BYTES = 64 * 1024;
     /** Reads of one connection per readiness, so that one busy client cannot hold its I/O thread (Netty's 16). */
     private static final int READS_PER_READY = 16;
-    /** Buffers one gathering write takes at most (replies of one or more queued writes). */
-    private static final int GATHER_MAX = 64;
     /** Gathering writes of one connection per flush (Netty's writeSpinCount is 16). */
     private static final int WRITES_PER_FLUSH = 16;
 
@@ -83,7 +75,7 @@ final class NioClientPort implements AutoCloseable {
     }
 
     private final ServerSocketChannel server;
-    private final List<IoLoop> loops = new ArrayList<>();
+    private final List<NioLoop> loops = new ArrayList<>();
     private final Thread acceptor;
     private final Supplier<Listener> listeners;
     private final int maxBufferBytes;
@@ -120,7 +112,7 @@ final class NioClientPort implements AutoCloseable {
             // Netty's backlog (the kernel's somaxconn), not the JDK's 50: clients wait in it while the server loads.
             server.bind(address, NetUtil.SOMAXCONN);
             for (int i = 0; i < ioThreads; i++) {
-                loops.add(new IoLoop(threadPrefix + "-io-" + (i + 1)));
+                loops.add(new NioLoop(threadPrefix + "-io-" + (i + 1)));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -185,7 +177,7 @@ final class NioClientPort implements AutoCloseable {
                 if (checkEnd) {
                     checkAcceptRunEndAfter(AcceptFailures.QUIET_MS);
                 }
-                IoLoop loop = loops.get(next);
+                NioLoop loop = loops.get(next);
                 next = (next + 1) % loops.size();
                 try {
                     channel.configureBlocking(false);
@@ -203,7 +195,7 @@ final class NioClientPort implements AutoCloseable {
     }
 
     private void checkAcceptRunEndAfter(long delayMs) {
-        IoLoop loop = loops.get(0);
+        NioLoop loop = loops.get(0);
         loop.execute(() -> loop.schedule(() -> {
             long againMs;
             synchronized (backoff) {
@@ -226,10 +218,10 @@ final class NioClientPort implements AutoCloseable {
             if (acceptor != null) {
                 acceptor.join(CLOSE_WAIT_MS);
             }
-            for (IoLoop loop : loops) {
+            for (NioLoop loop : loops) {
                 loop.shutdown();
             }
-            for (IoLoop loop : loops) {
+            for (NioLoop loop : loops) {
                 loop.thread.join(CLOSE_WAIT_MS);
             }
         } catch (InterruptedException e) {
@@ -242,174 +234,6 @@ final class NioClientPort implements AutoCloseable {
             closeable.close();
         } catch (IOException e) {
             LOG.debug("Closing {} failed: {}", closeable, e.toString());
-        }
-    }
-
-    /** A task for an I/O thread at a time; {@link #cancel} from that thread. */
-    static final class Timer implements Comparable<Timer> {
-        private final long deadlineNanos;
-        // Null once cancelled: a cancelled timer stays queued until it reaches the head, holding nothing.
-        private Runnable task;
-
-        private Timer(long deadlineNanos, Runnable task) {
-            this.deadlineNanos = deadlineNanos;
-            this.task = task;
-        }
-
-        void cancel() {
-            task = null;
-        }
-
-        boolean cancelled() {
-            return task == null;
-        }
-
-        @Override
-        public int compareTo(Timer other) {
-            return Long.compare(deadlineNanos, other.deadlineNanos);
-        }
-    }
-
-    /** One I/O thread: its selector, the tasks other threads hand it, and its timers. */
-    private final class IoLoop implements Runnable {
-        private final Selector selector;
-        private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-        // Set by a thread that woke the selector, cleared by the loop before it runs the tasks: one wakeup per batch.
-        private final AtomicBoolean woken = new AtomicBoolean();
-        // The loop thread's own.
-        private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-        // The loop thread's own, shared by its connections between their reads and writes.
-        private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(LOOP_READ_BUFFER_BYTES);
-        private final ByteBuffer[] gather = new ByteBuffer[GATHER_MAX];
-        private final Thread thread;
-        private volatile boolean stopping;
-        // Set once the loop no longer runs tasks: execute then runs them itself.
-        private volatile boolean ended;
-
-        IoLoop(String name) throws IOException {
-            selector = Selector.open();
-            thread = new Thread(this, name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        boolean inLoop() {
-            return Thread.currentThread() == thread;
-        }
-
-        void execute(Runnable task) {
-            tasks.add(task);
-            if (ended) {
-                // The loop has ended (the port closed, or an Error it could not outlive): run it here, one at a time.
-                synchronized (this) {
-                    runQueuedTasks();
-                }
-            } else if (!inLoop() && woken.compareAndSet(false, true)) {
-                selector.wakeup();
-            }
-        }
-
-        private void runQueuedTasks() {
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                runGuarded(task);
-            }
-        }
-
-        Timer schedule(Runnable task, long delayMs) {
-            Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs), task);
-            timers.add(timer);
-            return timer;
-        }
-
-        void shutdown() {
-            stopping = true;
-            selector.wakeup();
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!stopping) {
-                    try {
-                        runOnce();
-                    } catch (IOException | RuntimeException | Error e) {
-                        // A bug or a failing selector: the loop goes on, as its connections and the port need it.
-                        LOG.error("Client I/O thread {} failed; it goes on", thread.getName(), e);
-                        pauseAfterFailure();
-                    }
-                }
-            } finally {
-                stopping = true;
-                for (SelectionKey key : selector.keys()) {
-                    ((Link) key.attachment()).closeGuarded();
-                }
-                synchronized (this) {
-                    ended = true;
-                    runQueuedTasks();
-                }
-                closeQuietly(selector);
-            }
-        }
-
-        private void runOnce() throws IOException {
-            select();
-            woken.set(false);
-            for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext();) {
-                SelectionKey key = keys.next();
-                keys.remove();
-                ((Link) key.attachment()).onReady(key);
-            }
-            runQueuedTasks();
-            runDueTimers();
-        }
-
-        private void pauseAfterFailure() {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
-        }
-
-        private void select() throws IOException {
-            if (!tasks.isEmpty()) {
-                selector.selectNow();
-                return;
-            }
-            while (!timers.isEmpty() && timers.peek().cancelled()) {
-                timers.poll();
-            }
-            Timer first = timers.peek();
-            if (first == null) {
-                selector.select();
-            } else {
-                long waitNanos = first.deadlineNanos - System.nanoTime();
-                if (waitNanos <= 0) {
-                    selector.selectNow();
-                } else {
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
-                }
-            }
-        }
-
-        private void runDueTimers() {
-            long now = System.nanoTime();
-            while (!timers.isEmpty() && (timers.peek().cancelled() || timers.peek().deadlineNanos - now <= 0)) {
-                Timer due = timers.poll();
-                if (!due.cancelled()) {
-                    runGuarded(due.task);
-                }
-            }
-        }
-
-        private void runGuarded(Runnable task) {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("A task on client I/O thread {} failed", thread.getName(), e);
-            }
         }
     }
 
@@ -438,9 +262,9 @@ final class NioClientPort implements AutoCloseable {
     }
 
     /** One connection of the port. */
-    final class Link implements ClientLink {
+    final class Link implements ClientLink, NioLoop.Attachment {
         private final SocketChannel channel;
-        private final IoLoop loop;
+        private final NioLoop loop;
         private final SocketAddress remote;
         private final ConcurrentLinkedQueue<Object> out = new ConcurrentLinkedQueue<>();
         // Reply bytes queued and not yet written, for the writability marks; any thread adds, the loop subtracts.
@@ -464,7 +288,7 @@ final class NioClientPort implements AutoCloseable {
         private final ArrayDeque<Write> writing = new ArrayDeque<>();
         private boolean closeAfterWriting;
 
-        private Link(SocketChannel channel, IoLoop loop) {
+        private Link(SocketChannel channel, NioLoop loop) {
             this.channel = channel;
             this.loop = loop;
             SocketAddress address;
@@ -477,7 +301,7 @@ final class NioClientPort implements AutoCloseable {
         }
 
         private void register() {
-            if (loop.stopping) {
+            if (loop.stopping()) {
                 open = false;
                 closeQuietly(channel);
                 return;
@@ -498,7 +322,8 @@ final class NioClientPort implements AutoCloseable {
             }
         }
 
-        private void onReady(SelectionKey ready) {
+        @Override
+        public void onReady(SelectionKey ready) {
             try {
                 if (ready.isValid() && ready.isWritable()) {
                     flush();
@@ -523,7 +348,8 @@ final class NioClientPort implements AutoCloseable {
         }
 
         /** {@link #closeNow}, where a failing listener must not end the loop. */
-        private void closeGuarded() {
+        @Override
+        public void closeGuarded() {
             try {
                 closeNow();
             } catch (RuntimeException | Error e) {
@@ -537,7 +363,7 @@ final class NioClientPort implements AutoCloseable {
         }
 
         /** Runs {@code task} on this connection's I/O thread after {@code delayMs}; call it from that thread. */
-        Timer schedule(Runnable task, long delayMs) {
+        NioLoop.Timer schedule(Runnable task, long delayMs) {
             return loop.schedule(task, delayMs);
         }
 
@@ -637,7 +463,7 @@ final class NioClientPort implements AutoCloseable {
 
         /**
          * Writes what is queued until the socket takes no more, then waits for it to be writable again.
-         * Each system call gathers the buffers of as many queued writes as it can take ({@link #GATHER_MAX}).
+         * Each system call gathers the buffers of as many queued writes as it can take ({@link #NioLoop.GATHER_MAX}).
          */
         private void flush() {
             if (!open) {
@@ -671,7 +497,7 @@ final class NioClientPort implements AutoCloseable {
                     gathering:
                     for (Write write : writing) {
                         for (ByteBuffer buffer : write.buffers) {
-                            if (count == GATHER_MAX) {
+                            if (count == NioLoop.GATHER_MAX) {
                                 break gathering;
                             }
                             if (buffer.hasRemaining()) {
@@ -711,7 +537,7 @@ final class NioClientPort implements AutoCloseable {
          */
         private void read() {
             for (int reads = 0; reads < READS_PER_READY && open && !doneReading && autoRead; reads++) {
-                boolean own = in.position() > 0 && pendingFrameBytes > LOOP_READ_BUFFER_BYTES;
+                boolean own = in.position() > 0 && pendingFrameBytes > NioLoop.READ_BUFFER_BYTES;
                 ByteBuffer target;
                 if (own) {
                     if (!in.hasRemaining()) {
@@ -762,7 +588,7 @@ final class NioClientPort implements AutoCloseable {
                 }
             } else if (target.hasRemaining() && open && !doneReading) {
                 // Room for what came; for a frame that will be read into this buffer, more towards its length.
-                int capacity = needed > LOOP_READ_BUFFER_BYTES ? Math.max(target.remaining(), grownTowards(needed, in.capacity()))
+                int capacity = needed > NioLoop.READ_BUFFER_BYTES ? Math.max(target.remaining(), grownTowards(needed, in.capacity()))
                         : target.remaining();
                 if (capacity > in.capacity()) {
                     in = ByteBuffer.allocate(capacity);
@@ -781,7 +607,7 @@ final class NioClientPort implements AutoCloseable {
          * cumulation did.
          */
         private int grownTowards(int needed, int capacity) {
-            return Math.min(needed, Math.max(2 * capacity, LOOP_READ_BUFFER_BYTES));
+            return Math.min(needed, Math.max(2 * capacity, NioLoop.READ_BUFFER_BYTES));
         }
 
         /**

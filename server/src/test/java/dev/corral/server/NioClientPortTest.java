@@ -173,7 +173,7 @@ class NioClientPortTest {
         output.write(framed(body(MAX_FRAME, 5)));
         assertThat(recorder.next("frame").frame()).isEqualTo(body(MAX_FRAME, 5));
         // And many at once, in one write: more bytes than the I/O thread's read buffer, so frames straddle reads.
-        int frames = 3 * NioClientPort.LOOP_READ_BUFFER_BYTES / 100;
+        int frames = 3 * NioLoop.READ_BUFFER_BYTES / 100;
         ByteBuffer many = ByteBuffer.allocate(frames * 104);
         for (int i = 0; i < frames; i++) {
             many.putInt(100).put(ByteBuffer.allocate(100).putInt(i).array());
@@ -337,7 +337,7 @@ class NioClientPortTest {
         Recorder recorder = accepted();
         BlockingQueue<String> ran = new LinkedBlockingQueue<>();
         recorder.link.execute(() -> {
-            NioClientPort.Timer cancelled = recorder.link.schedule(() -> ran.add("cancelled"), 50);
+            NioLoop.Timer cancelled = recorder.link.schedule(() -> ran.add("cancelled"), 50);
             recorder.link.schedule(() -> ran.add("later " + Thread.currentThread().getName()), 100);
             recorder.link.schedule(() -> ran.add("sooner"), 10);
             cancelled.cancel();
