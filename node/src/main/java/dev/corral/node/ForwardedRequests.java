@@ -87,7 +87,9 @@ final class ForwardedRequests {
         } else if (!Requests.isWrite(request.type())) {
             txn = new Txn.Error(ErrorCode.MARSHALLINGERROR); // only writes and closeSession are forwarded
         } else {
-            session.owner = from;
+            if (request.type() != OpCode.CLOSE_SESSION) {
+                session.owner = from;
+            }
             sessions.touch(session);
             if (request.type() == OpCode.CLOSE_SESSION) {
                 session.closing = true;

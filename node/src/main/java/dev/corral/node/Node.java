@@ -729,7 +729,7 @@ public final class Node {
                 // simulator (seed 701423: a client's creates forwarded by a follower reached the leader after
                 // the client had resumed on the leader and closed its session there).
                 connections.dropQueued(session);
-                waiters.removeSession(session.sessionId);
+                waiters.removeClosedSession(session.sessionId);
                 endSession(session, "session closed");
             }
         }
@@ -875,11 +875,22 @@ public final class Node {
         resumeAtZxid = -1;
         for (Session session : new ArrayList<>(sessions.all())) {
             boolean lost = false;
+            boolean closeQueued = false;
             for (PendingRequest request : session.queue) {
                 lost |= request.proposed() && request.generation < generation;
+                closeQueued |= request.type == OpCode.CLOSE_SESSION;
             }
             if (lost || !session.established && waiters.removeSession(session.sessionId) > 0) {
                 loseRequests(session);
+            } else if (!session.established && session.connectionId == Session.NO_CONNECTION) {
+                // Adopted as leader for a learner's createSession that the next leader did not commit: there
+                // is no such session.
+                sessions.remove(session);
+            } else if (session.closing && !closeQueued) {
+                // A close this server ordered as leader (another server's closeSession, or an expiry) that the
+                // next leader did not commit: the session lives on, may be resumed, and expires as any other.
+                session.closing = false;
+                sessions.touch(session);
             }
         }
         for (Session session : new ArrayList<>(sessions.all())) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * which connection a session is attached to, and session liveness (a {@link SessionTracker}). The
  * Node decides what is replied, closed and proposed; this class keeps the state those decisions read.
  *
- * <p>Invariants: a session is held from its creation until its closeSession txn is applied; held
+ * <p>Invariants: a session is held from its creation (on a learner, or from the leader's word that it is
+ * alive, if a client resumes it here before its creation is applied) until its closeSession txn is applied; held
  * session ids are unique and never 0 or {@code Long.MIN_VALUE} (ZooKeeper's "no session" values); a
  * session that is closing is no longer tracked for expiry once its closeSession txn is proposed.
  */

@@ -89,6 +89,22 @@ final class Waiters {
         proposedHere.clear();
     }
 
+    /**
+     * Forgets the waiters of a session whose close was applied here, before its txns that are still to
+     * come: none of them can be a proposal of this server's own (a leader orders nothing of a session
+     * after its close), only a write another server will be told is an error of, or an orphan.
+     */
+    void removeClosedSession(long sessionId) {
+        ArrayDeque<Waiter> queue = bySession.get(sessionId);
+        if (queue != null) {
+            for (Waiter waiter : queue) {
+                Invariants.check(!proposedHere.contains(waiter), "session %x closed before this server's proposal %x of it",
+                        sessionId, waiter.zxid());
+            }
+        }
+        removeSession(sessionId);
+    }
+
     /** Forgets every waiter of the session (what they wait for was lost); returns how many there were. */
     int removeSession(long sessionId) {
         ArrayDeque<Waiter> queue = bySession.remove(sessionId);

@@ -301,6 +301,41 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /**
+     * A leader that orders another server's closeSession marks the session closing; if it loses its quorum
+     * before any other server logged that close, the next leader never commits it. The old leader, which
+     * held its own clients, serves again once it has synchronized: the session lives on there too, and a
+     * client may resume it through that server. (Read-only review of the closeSession change: the mark
+     * stayed, and the old leader refused the session as expired.)
+     */
+    @Test
+    void aCloseTheOldLeaderOrderedButTheNextLeaderNeverCommittedLeavesTheSessionAliveOnTheOldLeader() {
+        EnsembleShell ensemble = elected(3, 0);
+        long oldLeader = ensemble.leader();
+        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != oldLeader).mapToLong(Long::longValue).toArray();
+        FrameClient held = ensemble.server(oldLeader).connect(TIMEOUT_MS);
+        FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
+        FrameClient moved = resume(ensemble.server(followers[1]), original);
+        assertThat(moved.sessionId).isEqualTo(original.sessionId);
+        for (long follower : followers) {
+            ensemble.hold(follower, dev.corral.zab.Message.Proposal.class);
+        }
+        original.send(OpCode.CLOSE_SESSION, null);
+        ensemble.cut(oldLeader);
+        ensemble.release(); // the close's proposals are lost: their sender is cut off
+        assertThat(ensemble.stabilize(400)).as("the two others elect: %s", ensemble.describe()).isTrue();
+        assertThat(ensemble.leader()).isNotEqualTo(oldLeader);
+
+        ensemble.heal(oldLeader);
+        assertThat(ensemble.stabilize(400)).isTrue();
+
+        assertThat(held.isClosed()).as("the old leader held its own client through the election").isFalse();
+        FrameClient again = resume(ensemble.server(oldLeader), original);
+        assertThat(again.sessionId).as("the session resumed through the old leader").isEqualTo(original.sessionId);
+        assertThat(again.exists("/", false).err()).isEqualTo(ErrorCode.OK);
+        assertSameTrees(ensemble);
+    }
+
     /** A new connection to {@code server} that resumes {@code original}'s session; its session id is the one the server answered. */
     private static FrameClient resume(SimShell server, FrameClient original) {
         FrameClient moved = server.open();

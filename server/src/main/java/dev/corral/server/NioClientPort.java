@@ -463,7 +463,7 @@ final class NioClientPort implements AutoCloseable {
 
         /**
          * Writes what is queued until the socket takes no more, then waits for it to be writable again.
-         * Each system call gathers the buffers of as many queued writes as it can take ({@link #NioLoop.GATHER_MAX}).
+         * Each system call gathers the buffers of as many queued writes as it can take ({@link NioLoop#GATHER_MAX}).
          */
         private void flush() {
             if (!open) {
