@@ -19,6 +19,9 @@ final class ClientConnection {
     // client was granted; 0 otherwise. Frames are held meanwhile, as while a new session is created.
     int resumingTimeoutMs;
     boolean readOnlyPresent;
+    // Set once a request of this connection was dropped behind its session's close: every later one is
+    // dropped too (none may be answered before it), until the connection closes with the session.
+    boolean droppingBehindClose;
     // Invariant: the requests from this connection in its session's queue, plus its held frames (see
     // Connections#checkOutstanding). Only counted while the connection is open.
     int outstanding;

@@ -138,6 +138,17 @@ final class EnsembleShell {
         holding.add(java.util.Map.entry(serverId, kind));
     }
 
+    /** Delivers the {@code count} oldest held messages, in the order they were sent; the rest stay held. */
+    void releaseOldest(int count) {
+        for (int i = 0; i < count && !held.isEmpty(); i++) {
+            Envelope envelope = held.pollFirst();
+            if (!cut.contains(envelope.from()) && !cut.contains(envelope.to())) {
+                servers.get(envelope.to()).peerMessage(envelope.from(), envelope.message());
+            }
+        }
+        route();
+    }
+
     /** Delivers what was held, in the order it was sent, and holds nothing more. */
     void release() {
         holding.clear();

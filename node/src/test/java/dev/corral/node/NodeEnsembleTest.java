@@ -336,6 +336,43 @@ class NodeEnsembleTest {
         assertSameTrees(ensemble);
     }
 
+    /**
+     * Found by the whole-server simulator's session thief (seed 66): a client resumed its session on the
+     * leader while another server's closeSession of it was under way there, behind a write of its previous
+     * connection. The leader dropped the client's next request (an answer would overtake the write's) and,
+     * once the write was applied, answered a later one SESSIONEXPIRED: a reply out of order. Every request
+     * after a dropped one is dropped too, and the connection closes with the session.
+     */
+    @Test
+    void afterARequestDroppedBehindAClosingSessionNoLaterRequestOfTheConnectionIsAnswered() {
+        EnsembleShell ensemble = elected(3, 0);
+        long leader = ensemble.leader();
+        long follower = ensemble.follower();
+        FrameClient original = ensemble.server(leader).connect(TIMEOUT_MS);
+        for (long id : ensemble.servers.keySet()) {
+            if (id != leader) {
+                ensemble.hold(id, dev.corral.zab.Message.Proposal.class);
+                ensemble.hold(id, dev.corral.zab.Message.Commit.class);
+            }
+        }
+        original.send(OpCode.CREATE, new CreateRequest("/w", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        FrameClient thief = resume(ensemble.server(follower), original);
+        original.closeConnection();
+        FrameClient client = resume(ensemble.server(leader), original);
+        assertThat(client.sessionId).isEqualTo(original.sessionId);
+        thief.send(OpCode.CLOSE_SESSION, null);
+        int dropped = client.send(OpCode.CREATE, new CreateRequest("/x", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0)::write);
+        ensemble.releaseOldest(2); // the write's proposals: the leader commits and applies it, not yet the close
+
+        int later = client.send(OpCode.EXISTS, new dev.corral.wire.ExistsRequest("/", false)::write);
+        assertThat(client.drain()).as("no reply to xid %d before the one to xid %d", later, dropped).isEmpty();
+        ensemble.release();
+        assertThat(client.isClosed()).as("closed with its session").isTrue();
+        assertThat(ensemble.server(leader).node.tree().node("/w")).as("the write before the close").isNotNull();
+        assertThat(ensemble.server(leader).node.tree().node("/x")).isNull();
+        assertSameTrees(ensemble);
+    }
+
     /** A new connection to {@code server} that resumes {@code original}'s session; its session id is the one the server answered. */
     private static FrameClient resume(SimShell server, FrameClient original) {
         FrameClient moved = server.open();

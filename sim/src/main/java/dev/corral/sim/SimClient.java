@@ -85,6 +85,11 @@ final class SimClient {
         this.history = history;
     }
 
+    /** The password of this client's session (zeros when it has none). */
+    byte[] password() {
+        return password.clone();
+    }
+
     boolean connected() {
         return state == State.CONNECTED;
     }
@@ -158,8 +163,14 @@ final class SimClient {
         return send(new Pending(nextXid, OpCode.PING, -1, null, false), null);
     }
 
-    /** The client's setup: the parents of its znodes, created once, in the history. */
+    /**
+     * The client's setup: the parents of its znodes, created once, in the history; null when the connection
+     * is gone (it may close between the two parents, as when a thief took the session).
+     */
     byte[] createParent(String path, long time) {
+        if (state != State.CONNECTED) {
+            return null;
+        }
         return record(OpCode.CREATE, new ZkOp.Create(path, "", false), path, false, time,
                 out -> new CreateRequest(path, new byte[0], Acl.OPEN_ACL_UNSAFE, 0).write(out));
     }

@@ -64,6 +64,9 @@ public final class Simulation {
     private final boolean whole;
     private final List<SimClient> clients = new ArrayList<>();
     private final Map<Long, SimClient> clientOfConnection = new HashMap<>();
+    // A second connection that takes a client's session (its id and password) on a server of its own and
+    // closes it, as kazoo's test harness expires a session: null when none is under way.
+    private Thief thief;
     private final HistoryRecorder<ZkOp, ZkResult> history = new HistoryRecorder<>();
     private long nextConnectionId = 1;
     // During liveness, once a client write was acknowledged, clients only ping, so the servers converge.
@@ -516,6 +519,9 @@ public final class Simulation {
 
     private void crash(SimServer server) {
         server.crash(random);
+        if (thief != null && thief.server == server.id) {
+            thief = null;
+        }
         for (SimClient client : clients) {
             if (client.server == server.id) {
                 client.disconnected();
@@ -553,6 +559,11 @@ public final class Simulation {
                 persist(server, persist.change());
             } else if (output instanceof dev.corral.node.Output.PeerSend send) {
                 sendToPeer(server, send.serverId(), send.message());
+            } else if (output instanceof dev.corral.node.Output.Send send && thief != null && send.connectionId() == thief.connectionId) {
+                thiefReceived(send.frame());
+            } else if (output instanceof dev.corral.node.Output.Close close && thief != null && close.connectionId() == thief.connectionId) {
+                record("  " + server.id + " closes the thief of session 0x" + Long.toHexString(thief.sessionId) + ": " + close.reason());
+                thief = null;
             } else if (output instanceof dev.corral.node.Output.Send send) {
                 SimClient client = clientOfConnection.get(send.connectionId());
                 if (client != null && client.connectionId == send.connectionId()) {
@@ -610,6 +621,10 @@ public final class Simulation {
             if (!client.connected() || now < server.pausedUntil) {
                 continue;
             }
+            if (faulty && !quiesced && thief == null && client.sessionId != 0 && random.nextInt(100) == 0) {
+                startThief(client);
+                continue;
+            }
             if (faulty && random.nextInt(300) == 0) {
                 record("client " + client.id + " leaves server " + server.id);
                 carryOutNode(server, server.node.onConnectionClosed(client.connectionId, wallMs()));
@@ -618,8 +633,12 @@ public final class Simulation {
             }
             if (!client.parentsAsked) {
                 client.parentsAsked = true;
-                send(client, server, client.createParent(SimClient.DIR, now));
-                send(client, server, client.createParent(SimClient.EPHEMERALS, now));
+                for (String parent : new String[] {SimClient.DIR, SimClient.EPHEMERALS}) {
+                    byte[] request = client.createParent(parent, now);
+                    if (request != null) {
+                        send(client, server, request);
+                    }
+                }
                 continue;
             }
             if (random.nextInt(100) < 40) {
@@ -631,7 +650,73 @@ public final class Simulation {
         }
     }
 
-    private void connect(SimClient client) {
+    /**
+     * A thief of a client's session: a connection of its own to a server (any that is up, the client's own
+     * included) resumes the session with its id and password and no zxid seen, then closes it. The client's
+     * connection is closed when the session moves or ends, and its next one finds the session expired; a
+     * close the thief got acknowledged counts as the client's for the ephemerals check.
+     */
+    private static final class Thief {
+        final SimClient victim;
+        final long sessionId;
+        final long server;
+        final long connectionId;
+        boolean closing;
+
+        Thief(SimClient victim, long sessionId, long server, long connectionId) {
+            this.victim = victim;
+            this.sessionId = sessionId;
+            this.server = server;
+            this.connectionId = connectionId;
+        }
+    }
+
+    private void startThief(SimClient victim) {
+        List<SimServer> up = upServers();
+        if (up.isEmpty()) {
+            return;
+        }
+        SimServer server = up.get(random.nextInt(up.size()));
+        thief = new Thief(victim, victim.sessionId, server.id, nextConnectionId++);
+        record("a thief takes session 0x" + Long.toHexString(victim.sessionId) + " of client " + victim.id + " on server " + server.id);
+        carryOutNode(server, server.node.onConnectionOpened(thief.connectionId, "10.0.0.250", wallMs()));
+        if (thief != null) {
+            dev.corral.wire.JuteOutput out = new dev.corral.wire.JuteOutput();
+            new dev.corral.wire.ConnectRequest(0, 0, 2000, thief.sessionId, victim.password(), false, true).write(out);
+            carryOutNode(server, server.node.onFrame(thief.connectionId, out.toByteArray(), wallMs()));
+        }
+    }
+
+    /** A frame the thief's server sent it: its ConnectResponse (then it closes the session), or the close's reply. */
+    private void thiefReceived(byte[] frame) {
+        Thief current = thief;
+        SimServer server = servers.get(current.server);
+        dev.corral.wire.JuteInput in = new dev.corral.wire.JuteInput(frame);
+        in.readInt();
+        if (!current.closing) {
+            dev.corral.wire.ConnectResponse response = dev.corral.wire.ConnectResponse.read(in);
+            if (response.sessionId() == 0) {
+                record("  the thief of session 0x" + Long.toHexString(current.sessionId) + " finds it expired");
+                return; // its server closes the connection
+            }
+            current.closing = true;
+            record("  the thief resumed session 0x" + Long.toHexString(current.sessionId) + " and closes it");
+            dev.corral.wire.JuteOutput out = new dev.corral.wire.JuteOutput();
+            new dev.corral.wire.RequestHeader(1, dev.corral.wire.OpCode.CLOSE_SESSION).write(out);
+            carryOutNode(server, server.node.onFrame(current.connectionId, out.toByteArray(), wallMs()));
+            return;
+        }
+        dev.corral.wire.ReplyHeader header = dev.corral.wire.ReplyHeader.read(in);
+        if (header.xid() == 1) {
+            record("  the thief's close of session 0x" + Long.toHexString(current.sessionId) + ": err " + header.err());
+            if (header.err() == dev.corral.wire.ErrorCode.OK) {
+                current.victim.closedSessions.add(current.sessionId);
+            }
+        }
+    }
+
+    /** The servers a client can connect to now, in id order. */
+    private List<SimServer> upServers() {
         List<SimServer> up = new ArrayList<>();
         for (long id : new TreeSet<>(servers.keySet())) {
             SimServer server = servers.get(id);
@@ -639,6 +724,11 @@ public final class Simulation {
                 up.add(server);
             }
         }
+        return up;
+    }
+
+    private void connect(SimClient client) {
+        List<SimServer> up = upServers();
         if (up.isEmpty()) {
             return;
         }
