@@ -895,8 +895,15 @@ public final class Node {
             } else if (session.closing && !closeQueued) {
                 // A close this server ordered as leader (another server's closeSession, or an expiry) that the
                 // next leader did not commit: the session lives on, may be resumed, and expires as any other.
+                // Its connection here closes: requests it sent meanwhile were dropped, or answered
+                // SESSIONEXPIRED, behind the close that never came; the client resumes on a new one.
                 session.closing = false;
                 sessions.touch(session);
+                ClientConnection connection = connections.get(session.connectionId);
+                if (connection != null) {
+                    connections.close(connection, "the close of session 0x" + Long.toHexString(session.sessionId)
+                            + " was lost with the leadership that ordered it");
+                }
             }
         }
         for (Session session : new ArrayList<>(sessions.all())) {

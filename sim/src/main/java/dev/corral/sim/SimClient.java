@@ -90,6 +90,11 @@ final class SimClient {
         return password.clone();
     }
 
+    /** Whether the open connection's ConnectRequest, or a request sent on it, is not answered yet. */
+    boolean awaitsReplies() {
+        return state == State.CONNECTING || state == State.CONNECTED && !pending.isEmpty();
+    }
+
     boolean connected() {
         return state == State.CONNECTED;
     }

@@ -635,7 +635,9 @@ public final class Simulation {
                 client.parentsAsked = true;
                 for (String parent : new String[] {SimClient.DIR, SimClient.EPHEMERALS}) {
                     byte[] request = client.createParent(parent, now);
-                    if (request != null) {
+                    if (request == null) {
+                        client.parentsAsked = false; // the connection closed: asked again on the next one
+                    } else {
                         send(client, server, request);
                     }
                 }
@@ -701,9 +703,14 @@ public final class Simulation {
             }
             current.closing = true;
             record("  the thief resumed session 0x" + Long.toHexString(current.sessionId) + " and closes it");
-            dev.corral.wire.JuteOutput out = new dev.corral.wire.JuteOutput();
-            new dev.corral.wire.RequestHeader(1, dev.corral.wire.OpCode.CLOSE_SESSION).write(out);
-            carryOutNode(server, server.node.onFrame(current.connectionId, out.toByteArray(), wallMs()));
+            // As an event of its own: the Node's outputs being carried out now must not interleave with the close's.
+            scheduleAt(Math.max(now + 1, server.pausedUntil), () -> {
+                if (thief == current && server.alive) {
+                    dev.corral.wire.JuteOutput out = new dev.corral.wire.JuteOutput();
+                    new dev.corral.wire.RequestHeader(1, dev.corral.wire.OpCode.CLOSE_SESSION).write(out);
+                    carryOutNode(server, server.node.onFrame(current.connectionId, out.toByteArray(), wallMs()));
+                }
+            });
             return;
         }
         dev.corral.wire.ReplyHeader header = dev.corral.wire.ReplyHeader.read(in);
@@ -787,6 +794,11 @@ public final class Simulation {
                 return false;
             }
             last = zxid;
+        }
+        for (SimClient client : clients) {
+            if (client.awaitsReplies()) {
+                return false; // a handshake or request unanswered on an open connection: it must be answered, or the connection closed
+            }
         }
         return true;
     }
