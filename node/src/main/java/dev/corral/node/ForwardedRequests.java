@@ -79,21 +79,19 @@ final class ForwardedRequests {
             txn = new Txn.CreateSession(request.sessionId(), timeoutMs);
         } else if (session == null || !session.established || session.closing) {
             txn = new Txn.Error(ErrorCode.SESSIONEXPIRED);
-        } else if (session.owner != from && session.owner != Session.UNKNOWN_OWNER && request.type() != OpCode.CLOSE_SESSION) {
-            // A closeSession ends the session whichever server it comes through: ZooKeeper's
-            // PrepRequestProcessor does not check its owner (an expiry is not the owner's either). The owner
-            // closes its connection to the session when it applies the txn.
+        } else if (session.movedFrom(from, request.type())) {
+            // Not for a closeSession (an expiry is not the owner's either): its owner closes its connection to
+            // the session when it applies the txn.
             txn = new Txn.Error(ErrorCode.SESSIONMOVED);
         } else if (!Requests.isWrite(request.type())) {
             txn = new Txn.Error(ErrorCode.MARSHALLINGERROR); // only writes and closeSession are forwarded
         } else {
-            if (request.type() != OpCode.CLOSE_SESSION) {
-                session.owner = from;
-            }
             sessions.touch(session);
             if (request.type() == OpCode.CLOSE_SESSION) {
                 session.closing = true;
                 sessions.stopTracking(session);
+            } else {
+                session.owner = from;
             }
             Object body;
             try {

@@ -507,8 +507,7 @@ public final class Node {
         if (!leading) {
             learner.touched(session);
         }
-        if (leading && session.owner != config.serverId() && session.owner != Session.UNKNOWN_OWNER
-                && header.type() != OpCode.CLOSE_SESSION) {
+        if (leading && session.movedFrom(config.serverId(), header.type())) {
             // The session was resumed through another server since: this connection is stale. ZooKeeper's
             // leader checks the owner of every request but a closeSession (SessionTrackerImpl#checkSession)
             // and closes the connection of one that fails it, without a reply; the client sees a connection

@@ -33,6 +33,15 @@ final class Session {
     long owner = UNKNOWN_OWNER;
     final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
 
+    /**
+     * On the leader: whether a request of {@code type} through server {@code through} finds the session owned
+     * by another server (ZooKeeper's SessionTrackerImpl#checkSession). A closeSession passes, as in ZooKeeper's
+     * PrepRequestProcessor: it ends the session through whichever server it comes.
+     */
+    boolean movedFrom(long through, int type) {
+        return owner != through && owner != UNKNOWN_OWNER && type != dev.corral.wire.OpCode.CLOSE_SESSION;
+    }
+
     Session(long sessionId, byte[] password, int timeoutMs) {
         this.sessionId = sessionId;
         this.password = password;

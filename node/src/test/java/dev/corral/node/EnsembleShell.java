@@ -133,9 +133,12 @@ final class EnsembleShell {
         dropped.add(java.util.Map.entry(serverId, kind));
     }
 
-    /** Holds every message of {@code kind} sent to the server from now on, until {@link #release}. */
-    void hold(long serverId, Class<? extends Message> kind) {
-        holding.add(java.util.Map.entry(serverId, kind));
+    /** Holds every message of these kinds sent to the server from now on, until {@link #release}. */
+    @SafeVarargs
+    final void hold(long serverId, Class<? extends Message>... kinds) {
+        for (Class<? extends Message> kind : kinds) {
+            holding.add(java.util.Map.entry(serverId, kind));
+        }
     }
 
     /** Delivers the {@code count} oldest held messages, in the order they were sent; the rest stay held. */
@@ -174,6 +177,12 @@ final class EnsembleShell {
     long follower() {
         long leader = leader();
         return servers.keySet().stream().filter(id -> id != leader && !cut.contains(id)).findFirst().orElseThrow();
+    }
+
+    /** The ids of the servers other than the established leader, in id order. */
+    long[] followers() {
+        long leader = leader();
+        return servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
     }
 
     /** Every server's role, for failure messages. */

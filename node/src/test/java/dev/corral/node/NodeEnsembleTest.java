@@ -207,7 +207,7 @@ class NodeEnsembleTest {
     void aSessionResumedOnAnotherServerIsRevalidatedAndAWriteThroughItsOldServerClosesThatConnection() {
         EnsembleShell ensemble = elected(3, 0);
         long leader = ensemble.leader();
-        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
+        long[] followers = ensemble.followers();
         FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
         original.create("/owned", CreateMode.EPHEMERAL);
 
@@ -243,7 +243,7 @@ class NodeEnsembleTest {
     void aCloseSessionThroughTheOldServerEndsAMovedSessionAndItsNewServerClosesItsConnection(String oldRole) {
         EnsembleShell ensemble = elected(3, 0);
         long leader = ensemble.leader();
-        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
+        long[] followers = ensemble.followers();
         long oldServer = oldRole.equals("leader") ? leader : followers[0];
         FrameClient original = ensemble.server(oldServer).connect(TIMEOUT_MS);
         original.create("/owned", CreateMode.EPHEMERAL);
@@ -276,9 +276,8 @@ class NodeEnsembleTest {
     void aFollowerThatHasNotAppliedASessionsCreationYetResumesItOnTheLeadersWord() {
         EnsembleShell ensemble = elected(3, 0);
         long leader = ensemble.leader();
-        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != leader).mapToLong(Long::longValue).toArray();
-        ensemble.hold(followers[1], dev.corral.zab.Message.Proposal.class);
-        ensemble.hold(followers[1], dev.corral.zab.Message.Commit.class);
+        long[] followers = ensemble.followers();
+        ensemble.hold(followers[1], dev.corral.zab.Message.Proposal.class, dev.corral.zab.Message.Commit.class);
         FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
         assertThat(original.create("/first", CreateMode.EPHEMERAL).err()).isEqualTo(ErrorCode.OK);
         assertThat(ensemble.server(followers[1]).node.sessionTable().all()).as("the lagging follower has not applied it").isEmpty();
@@ -312,7 +311,7 @@ class NodeEnsembleTest {
     void aCloseTheOldLeaderOrderedButTheNextLeaderNeverCommittedLeavesTheSessionAliveOnTheOldLeader() {
         EnsembleShell ensemble = elected(3, 0);
         long oldLeader = ensemble.leader();
-        long[] followers = ensemble.servers.keySet().stream().filter(id -> id != oldLeader).mapToLong(Long::longValue).toArray();
+        long[] followers = ensemble.followers();
         FrameClient held = ensemble.server(oldLeader).connect(TIMEOUT_MS);
         FrameClient original = ensemble.server(followers[0]).connect(TIMEOUT_MS);
         FrameClient moved = resume(ensemble.server(followers[1]), original);
@@ -349,11 +348,8 @@ class NodeEnsembleTest {
         long leader = ensemble.leader();
         long follower = ensemble.follower();
         FrameClient original = ensemble.server(leader).connect(TIMEOUT_MS);
-        for (long id : ensemble.servers.keySet()) {
-            if (id != leader) {
-                ensemble.hold(id, dev.corral.zab.Message.Proposal.class);
-                ensemble.hold(id, dev.corral.zab.Message.Commit.class);
-            }
+        for (long id : ensemble.followers()) {
+            ensemble.hold(id, dev.corral.zab.Message.Proposal.class, dev.corral.zab.Message.Commit.class);
         }
         original.send(OpCode.CREATE, new CreateRequest("/w", bytes("x"), Acl.OPEN_ACL_UNSAFE, 0)::write);
         FrameClient thief = resume(ensemble.server(follower), original);
